@@ -1,0 +1,229 @@
+"""Master data: vendors, items, contracts, policies and tolerance profiles.
+
+Read by "validate and enrich" and by the policy lookup; written by the seed
+loader (and, later, by an admin API) with upserts, so loading the same data
+twice changes nothing."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Connection, or_, select
+from sqlalchemy.engine import Engine
+
+from activities.db import schema as t
+from activities.db.upsert import insert
+from models import MatchLevel, Policy, ToleranceProfile
+
+DEFAULT_POLICY = "standard"
+
+
+@dataclass(frozen=True)
+class Vendor:
+    id: str
+    name: str
+    active: bool
+    currency: str
+    policy_name: str | None = None
+    email: str | None = None
+    channel: str = "email"
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    description: str
+    category: str
+    uom: str
+    match_level: MatchLevel
+
+
+@dataclass(frozen=True)
+class Contract:
+    vendor_id: str
+    item_id: str
+    unit_price: Decimal
+    currency: str
+    valid_from: date
+    valid_to: date | None = None
+
+
+@contextlib.contextmanager
+def connect(bind: Engine | Connection) -> Iterator[Connection]:
+    """Use the caller's connection (and its transaction) or open a short one."""
+    if isinstance(bind, Connection):
+        yield bind
+    else:
+        with bind.connect() as connection:
+            yield connection
+
+
+# --- reads ------------------------------------------------------------------
+
+
+def get_vendor(bind: Engine | Connection, vendor_id: str) -> Vendor | None:
+    with connect(bind) as connection:
+        row = connection.execute(select(t.vendors).where(t.vendors.c.id == vendor_id)).mappings().first()
+    return Vendor(**row) if row else None
+
+
+def list_vendors(bind: Engine | Connection) -> list[Vendor]:
+    with connect(bind) as connection:
+        rows = connection.execute(select(t.vendors).order_by(t.vendors.c.id)).mappings().all()
+    return [Vendor(**row) for row in rows]
+
+
+def get_items(bind: Engine | Connection, item_ids: Iterable[str]) -> dict[str, Item]:
+    ids = sorted(set(item_ids))
+    with connect(bind) as connection:
+        rows = connection.execute(select(t.items).where(t.items.c.id.in_(ids))).mappings().all()
+    return {row["id"]: _item(row) for row in rows}
+
+
+def list_items(bind: Engine | Connection) -> list[Item]:
+    with connect(bind) as connection:
+        rows = connection.execute(select(t.items).order_by(t.items.c.id)).mappings().all()
+    return [_item(row) for row in rows]
+
+
+def _item(row) -> Item:  # type: ignore[no-untyped-def]
+    return Item(**{**row, "match_level": MatchLevel(row["match_level"])})
+
+
+def contracts_on(
+    bind: Engine | Connection, vendor_id: str, item_ids: Iterable[str], on: date
+) -> dict[str, Contract]:
+    """The contract valid on `on` for each item (the latest-starting one if
+    validity periods overlap). Items without one are absent."""
+    c = t.contracts
+    query = (
+        select(c)
+        .where(
+            c.c.vendor_id == vendor_id,
+            c.c.item_id.in_(sorted(set(item_ids))),
+            c.c.valid_from <= on,
+            or_(c.c.valid_to.is_(None), c.c.valid_to >= on),
+        )
+        .order_by(c.c.item_id, c.c.valid_from)
+    )
+    found: dict[str, Contract] = {}
+    with connect(bind) as connection:
+        for row in connection.execute(query).mappings():
+            found[row["item_id"]] = _contract(row)  # later valid_from overwrites earlier
+    return found
+
+
+def list_contracts(bind: Engine | Connection, vendor_id: str | None = None) -> list[Contract]:
+    c = t.contracts
+    query = select(c).order_by(c.c.vendor_id, c.c.item_id, c.c.valid_from)
+    if vendor_id is not None:
+        query = query.where(c.c.vendor_id == vendor_id)
+    with connect(bind) as connection:
+        return [_contract(row) for row in connection.execute(query).mappings()]
+
+
+def _contract(row) -> Contract:  # type: ignore[no-untyped-def]
+    return Contract(**{k: v for k, v in row.items() if k != "id"})
+
+
+def get_policy(bind: Engine | Connection, name: str) -> Policy | None:
+    query = (
+        select(t.policies, t.tolerance_profiles.c.version.label("tp_version"), t.tolerance_profiles.c.limits)
+        .join(t.tolerance_profiles, t.tolerance_profiles.c.name == t.policies.c.tolerance_profile)
+        .where(t.policies.c.name == name)
+    )
+    with connect(bind) as connection:
+        row = connection.execute(query).mappings().first()
+    if row is None:
+        return None
+    tolerances = {**row["limits"], "name": row["tolerance_profile"], "version": row["tp_version"]}
+    return Policy.model_validate(
+        {**row["settings"], "name": row["name"], "version": row["version"], "tolerances": tolerances}
+    )
+
+
+def policy_for_vendor(bind: Engine | Connection, vendor_id: str) -> Policy:
+    """The vendor's policy; else the 'standard' row; else the model defaults
+    (an empty database still yields a usable, explainable policy)."""
+    with connect(bind) as connection:
+        policy_name = connection.execute(
+            select(t.vendors.c.policy_name).where(t.vendors.c.id == vendor_id)
+        ).scalar_one_or_none()
+        for name in (policy_name, DEFAULT_POLICY):
+            if name and (policy := get_policy(connection, name)) is not None:
+                return policy
+    return Policy()
+
+
+# --- writes (upserts, used by the seed loader) ---------------------------------
+
+
+def upsert_tolerance_profile(connection: Connection, profile: ToleranceProfile) -> None:
+    limits = profile.model_dump(mode="json", exclude={"name", "version"})
+    stmt = insert(connection, t.tolerance_profiles).values(
+        name=profile.name, version=profile.version, limits=limits
+    )
+    connection.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["name"], set_={"version": stmt.excluded.version, "limits": stmt.excluded.limits}
+        )
+    )
+
+
+def upsert_policy(connection: Connection, policy: Policy) -> None:
+    """Stores the policy and its tolerance profile (a profile may be shared)."""
+    upsert_tolerance_profile(connection, policy.tolerances)
+    settings = policy.model_dump(mode="json", exclude={"name", "version", "tolerances"})
+    stmt = insert(connection, t.policies).values(
+        name=policy.name, version=policy.version, tolerance_profile=policy.tolerances.name, settings=settings
+    )
+    connection.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["name"],
+            set_={k: stmt.excluded[k] for k in ("version", "tolerance_profile", "settings")},
+        )
+    )
+
+
+def upsert_vendor(connection: Connection, vendor: Vendor) -> None:
+    values = vars(vendor)
+    stmt = insert(connection, t.vendors).values(**values)
+    connection.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["id"], set_={k: stmt.excluded[k] for k in values if k != "id"}
+        )
+    )
+
+
+def upsert_item(connection: Connection, item: Item) -> None:
+    values = {**vars(item), "match_level": item.match_level.value}
+    stmt = insert(connection, t.items).values(**values)
+    connection.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["id"], set_={k: stmt.excluded[k] for k in values if k != "id"}
+        )
+    )
+
+
+def upsert_contract(connection: Connection, contract: Contract) -> None:
+    """Keyed by (vendor, item, valid_from): a price change is a new row with a
+    new valid_from, so the price in force on any past date stays answerable."""
+    values = vars(contract)
+    stmt = insert(connection, t.contracts).values(**values)
+    connection.execute(
+        stmt.on_conflict_do_update(
+            index_elements=["vendor_id", "item_id", "valid_from"],
+            set_={k: stmt.excluded[k] for k in ("unit_price", "currency", "valid_to")},
+        )
+    )
+
+
+__all__ = [
+    "DEFAULT_POLICY", "Contract", "Item", "Vendor", "connect", "contracts_on", "get_items", "get_policy",
+    "get_vendor", "list_contracts", "list_items", "list_vendors", "policy_for_vendor",
+    "upsert_contract", "upsert_item", "upsert_policy", "upsert_tolerance_profile", "upsert_vendor",
+]

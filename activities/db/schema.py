@@ -1,0 +1,230 @@
+"""poflow's tables (SQLAlchemy Core).
+
+Three groups (DESIGN.md "Storage"): master data (vendors, items, contracts,
+policies, tolerance profiles), raw documents, and projections/outboxes the
+workflows write through activities (purchase orders, human tasks, audit events,
+match results, notifications, PO issues, payment hand-offs). Workflow state is
+Temporal's; nothing here is the source of truth for a running PO.
+
+Every write path is keyed by a business key with a PRIMARY KEY or UNIQUE
+constraint behind it, so idempotency is enforced by the database, not by
+check-then-insert. The migration in migrations/versions creates exactly these
+tables; tests/test_db_repository.py checks the two agree.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from activities.db.types import JsonDoc, Money, UtcDateTime
+
+# Deterministic constraint names, so later migrations can refer to them.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# --- master data --------------------------------------------------------------
+
+tolerance_profiles = Table(
+    "tolerance_profiles",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("version", Integer, nullable=False),
+    # models.ToleranceProfile limits (minus name/version), decimals as strings:
+    # a new limit in the model needs no migration.
+    Column("limits", JsonDoc, nullable=False),
+)
+
+policies = Table(
+    "policies",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("tolerance_profile", String(64), ForeignKey("tolerance_profiles.name"), nullable=False),
+    # models.Policy fields other than name/version/tolerances, in pydantic's JSON
+    # form (durations ISO 8601, decimals as strings).
+    Column("settings", JsonDoc, nullable=False),
+)
+
+vendors = Table(
+    "vendors",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("currency", String(3), nullable=False),
+    Column("policy_name", String(64), ForeignKey("policies.name"), nullable=True),
+    Column("email", String(254), nullable=True),
+    Column("channel", String(16), nullable=False, default="email"),  # how POs are sent
+)
+
+items = Table(
+    "items",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("description", String(500), nullable=False),
+    Column("category", String(64), nullable=False, index=True),
+    Column("uom", String(8), nullable=False),
+    Column("match_level", String(8), nullable=False),
+    CheckConstraint("match_level IN ('2-way', '3-way', '4-way')", name="match_level"),
+)
+
+contracts = Table(
+    "contracts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("vendor_id", String(64), ForeignKey("vendors.id"), nullable=False),
+    Column("item_id", String(64), ForeignKey("items.id"), nullable=False),
+    Column("unit_price", Money, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("valid_from", Date, nullable=False),
+    Column("valid_to", Date, nullable=True),  # open-ended when NULL
+    UniqueConstraint("vendor_id", "item_id", "valid_from"),
+)
+
+# --- raw documents ------------------------------------------------------------
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("document_id", String(255), primary_key=True),  # business key, e.g. invoice:ACME:INV1001
+    # Unique: the same bytes are stored once, whatever id they arrive under.
+    Column("sha256", String(64), nullable=False, unique=True, index=True),
+    Column("kind", String(32), nullable=False),
+    Column("po_number", String(64), nullable=True, index=True),
+    Column("content_type", String(255), nullable=False),
+    Column("source", String(255), nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("raw", LargeBinary, nullable=False),
+    Column("received_at", UtcDateTime, nullable=False),
+)
+
+# --- projections written by the workflows --------------------------------------
+
+purchase_orders = Table(
+    "purchase_orders",
+    metadata,
+    Column("po_number", String(64), primary_key=True),
+    Column("revision", Integer, nullable=False),
+    Column("vendor_id", String(64), nullable=False, index=True),
+    Column("buyer", String(128), nullable=False),
+    Column("status", String(32), nullable=False, index=True),
+    Column("currency", String(3), nullable=False),
+    Column("total", Money, nullable=False),
+    Column("open_holds", Integer, nullable=False, default=0),
+    Column("open_tasks", Integer, nullable=False, default=0),
+    Column("workflow_id", String(255), nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+human_tasks = Table(
+    "human_tasks",
+    metadata,
+    Column("task_id", String(255), primary_key=True),
+    Column("po_number", String(64), nullable=False, index=True),
+    Column("kind", String(64), nullable=False),
+    Column("title", String(500), nullable=False),
+    Column("options", JsonDoc, nullable=False),
+    Column("assignee_role", String(64), nullable=False),
+    Column("assignee", String(128), nullable=True),
+    Column("subject_id", String(255), nullable=True),
+    Column("context", JsonDoc, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("due_at", UtcDateTime, nullable=False),
+    Column("escalation_level", Integer, nullable=False, default=0),
+    Column("status", String(16), nullable=False, index=True),
+    Column("decision", String(64), nullable=True),
+    Column("decided_by", String(128), nullable=True),
+    Column("decided_at", UtcDateTime, nullable=True),
+    Column("comment", Text, nullable=True),
+)
+
+audit_events = Table(
+    "audit_events",
+    metadata,
+    Column("event_id", String(255), primary_key=True),  # workflow id + sequence
+    Column("po_number", String(64), nullable=False, index=True),
+    Column("event", String(64), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+)
+
+match_results = Table(
+    "match_results",
+    metadata,
+    # invoice_id + "@" + matched_at (or + "#" + content digest when the result
+    # carries no timestamp): one row per match run, none twice on retry.
+    Column("match_id", String(320), primary_key=True),
+    Column("invoice_id", String(255), nullable=False, index=True),
+    Column("po_number", String(64), nullable=False, index=True),
+    Column("po_revision", Integer, nullable=False),
+    Column("decision", String(16), nullable=False),
+    Column("open_holds", Integer, nullable=False),
+    Column("matched_at", UtcDateTime, nullable=True),
+    Column("result", JsonDoc, nullable=False),  # models.MatchResult, JSON form
+)
+
+# --- outboxes: what poflow sends out, each exactly once ------------------------
+
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("notification_id", String(255), primary_key=True),
+    Column("po_number", String(64), nullable=False, index=True),
+    Column("channel", String(16), nullable=False),
+    Column("recipient", String(254), nullable=False),
+    Column("subject", String(500), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("delivered_at", UtcDateTime, nullable=True),  # NULL: still to send
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", String(500), nullable=True),  # status/exception class only, never a URL
+)
+
+po_issues = Table(
+    "po_issues",
+    metadata,
+    Column("po_number", String(64), primary_key=True),
+    Column("revision", Integer, primary_key=True),  # one send per PO revision
+    Column("vendor_id", String(64), nullable=False),
+    Column("channel", String(16), nullable=False),
+    Column("recipient", String(254), nullable=False),
+    Column("message_id", String(255), nullable=False, unique=True),
+    Column("issued_at", UtcDateTime, nullable=False),
+)
+
+payment_handoffs = Table(
+    "payment_handoffs",
+    metadata,
+    # The primary key is the guarantee that an invoice is never paid twice.
+    Column("invoice_id", String(255), primary_key=True),
+    Column("payment_reference", String(64), nullable=False, unique=True),
+    Column("po_number", String(64), nullable=False, index=True),
+    Column("vendor_id", String(64), nullable=False),
+    Column("invoice_number", String(64), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("amount", Money, nullable=False),
+    Column("due_date", String(32), nullable=True),
+    Column("discount_date", String(32), nullable=True),
+    Column("handed_off_at", UtcDateTime, nullable=False),
+)

@@ -1,0 +1,87 @@
+"""Validate and enrich a PO against master data (DESIGN.md workflow step 1).
+
+`check_purchase_order` is pure (master data in, findings out) so the rules are
+tested without a database; `validate_purchase_order` loads what it needs.
+
+Errors block the PO (it is rejected); flags do not, they inform the approval
+chain and the approver ("why is this off-contract?")."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+from sqlalchemy.engine import Engine
+
+from activities.db.master_data import Contract, Item, Vendor, connect, contracts_on, get_items, get_vendor
+from models import PoValidation, PurchaseOrder
+
+
+def price_text(value: Decimal) -> str:
+    """12.4 → "12.40", 0.0425 → "0.0425": at least cents, never hides digits."""
+    value = value.normalize()
+    if value.as_tuple().exponent > -2:  # type: ignore[operator]
+        value = value.quantize(Decimal("0.01"))
+    return f"{value:f}"
+
+
+def pricing_date(po: PurchaseOrder, today: date) -> date:
+    """Contract prices are those in force on the order date."""
+    if po.order_date is not None:
+        return po.order_date
+    if po.created_at is not None:
+        return po.created_at.astimezone(timezone.utc).date()
+    return today
+
+
+def check_purchase_order(
+    po: PurchaseOrder, vendor: Vendor | None, items: dict[str, Item], contracts: dict[str, Contract]
+) -> PoValidation:
+    errors: list[str] = []
+    flags: list[str] = []
+    if vendor is None:
+        errors.append(f"unknown vendor {po.vendor_id!r}")
+    else:
+        if not vendor.active:
+            errors.append(f"vendor {vendor.id} ({vendor.name}) is inactive")
+        if po.currency != vendor.currency:
+            errors.append(
+                f"currency {po.currency} differs from vendor {vendor.id}'s currency {vendor.currency}"
+            )
+
+    for line in sorted(po.lines, key=lambda line: line.line_no):
+        where = f"line {line.line_no}"
+        item = items.get(line.item_id)
+        if item is None:
+            errors.append(f"{where}: unknown item {line.item_id!r}")
+            continue
+        if line.uom != item.uom:
+            # Price per BOX against a contract per EA is the classic false price variance.
+            flags.append(f"{where}: unit {line.uom} differs from the item's unit {item.uom} ({item.id})")
+        if vendor is None:
+            continue
+        contract = contracts.get(item.id)
+        if contract is None:
+            flags.append(f"{where}: no contract for {item.id} with {vendor.id} (off-contract spend)")
+        elif contract.currency != po.currency:
+            flags.append(
+                f"{where}: contract price for {item.id} is in {contract.currency}, the PO in {po.currency};"
+                " price not compared"
+            )
+        elif line.unit_price != contract.unit_price:
+            direction = "above" if line.unit_price > contract.unit_price else "below"
+            price, agreed = price_text(line.unit_price), price_text(contract.unit_price)
+            flags.append(f"{where}: price {price} {direction} contract {agreed}")
+    return PoValidation(vendor_name=vendor.name if vendor else None, errors=errors, flags=flags)
+
+
+def validate_purchase_order(engine: Engine, po: PurchaseOrder, *, today: date | None = None) -> PoValidation:
+    today = today or datetime.now(timezone.utc).date()
+    item_ids = [line.item_id for line in po.lines]
+    with connect(engine) as connection:
+        vendor = get_vendor(connection, po.vendor_id)
+        items = get_items(connection, item_ids)
+        contracts: dict[str, Contract] = {}
+        if vendor is not None:
+            contracts = contracts_on(connection, po.vendor_id, item_ids, pricing_date(po, today))
+    return check_purchase_order(po, vendor, items, contracts)

@@ -1,0 +1,188 @@
+"""Temporal activities that read master data and write projections, audit
+events, match results, PO issues and payment hand-offs.
+
+These are synchronous `def` activities on purpose: SQLAlchemy with psycopg /
+sqlite3 is blocking I/O, and the worker runs sync activities in its
+`activity_executor` thread pool (register them with e.g.
+`Worker(..., activities=PersistenceActivities(engine).all(),
+activity_executor=ThreadPoolExecutor(max_workers=16))`), which keeps the event
+loop free without run_in_executor plumbing in every method.
+
+Each takes one model (or a str) and is idempotent on its business key, so a
+retry or a replay after a reset writes nothing twice. Bad input raises a
+non-retryable ApplicationError; database trouble raises normally and Temporal
+retries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.engine import Engine
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from activities.db import outbox, repository
+from activities.db.master_data import get_vendor
+from activities.db.validation import validate_purchase_order
+from models import (
+    AuditEvent,
+    HandoffResult,
+    HumanTask,
+    IssueRequest,
+    IssueResult,
+    MatchResult,
+    Notification,
+    NotificationChannel,
+    PaymentHandoff,
+    Policy,
+    PoProjection,
+    PoValidation,
+    PurchaseOrder,
+    format_money,
+)
+
+
+def _money(amount: Decimal, currency: str) -> str:
+    """format_money, tolerant of a currency outside poflow's table (log text
+    must never be the reason an activity fails)."""
+    try:
+        return format_money(amount, currency)
+    except KeyError:
+        return f"{amount} {currency}"
+
+
+class PersistenceActivities:
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def all(self) -> list[Callable[..., Any]]:
+        """The activities to register on a worker."""
+        return [
+            self.load_policy,
+            self.validate_po,
+            self.save_po_projection,
+            self.save_task,
+            self.record_audit_event,
+            self.save_match_result,
+            self.issue_po,
+            self.hand_off_for_payment,
+        ]
+
+    @activity.defn
+    def load_policy(self, vendor_id: str) -> Policy:
+        """The policy the PO runs under; the workflow records it in history so
+        later decisions are explained by what was in force."""
+        if not vendor_id:
+            raise ApplicationError("load_policy: vendor_id is empty", non_retryable=True, type="BadInput")
+        policy = repository.get_policy_for_vendor(self._engine, vendor_id)
+        activity.logger.info("policy for vendor %s: %s v%d", vendor_id, policy.name, policy.version)
+        return policy
+
+    @activity.defn
+    def validate_po(self, po: PurchaseOrder) -> PoValidation:
+        """Blocking errors (unknown/inactive vendor, wrong currency, unknown
+        item) and non-blocking flags (off-contract price, no contract, unit of
+        measure). Read-only, so trivially idempotent."""
+        result = validate_purchase_order(self._engine, po)
+        activity.logger.info(
+            "validated %s r%d: %d errors, %d flags",
+            po.po_number, po.revision, len(result.errors), len(result.flags),
+        )
+        return result
+
+    @activity.defn
+    def save_po_projection(self, p: PoProjection) -> None:
+        """Upsert by po_number; an older snapshot never overwrites a newer one."""
+        if not repository.upsert_po_projection(self._engine, p):
+            activity.logger.info(
+                "projection %s: stored row is newer than %s, kept", p.po_number, p.updated_at
+            )
+
+    @activity.defn
+    def save_task(self, task: HumanTask) -> None:
+        """Upsert by task_id (called on create, escalation and decision)."""
+        repository.upsert_task(self._engine, task)
+
+    @activity.defn
+    def record_audit_event(self, e: AuditEvent) -> None:
+        if not repository.insert_audit_event(self._engine, e):
+            activity.logger.info("audit event %s already recorded", e.event_id)
+
+    @activity.defn
+    def save_match_result(self, r: MatchResult) -> None:
+        if not repository.insert_match_result(self._engine, r):
+            activity.logger.info("match result for %s already stored", r.invoice_id)
+
+    @activity.defn
+    def issue_po(self, req: IssueRequest) -> IssueResult:
+        """Send the PO revision to the supplier, once. For now "send" means a
+        po_issues row plus an outbox e-mail to the vendor, written together; a
+        repeat returns already_issued=True with the first message id."""
+        vendor = get_vendor(self._engine, req.vendor_id)
+        if vendor is None:
+            raise ApplicationError(f"issue_po {req.po_number}: unknown vendor {req.vendor_id!r}",
+                                   non_retryable=True, type="BadInput")
+        if not vendor.email:
+            raise ApplicationError(
+                f"issue_po {req.po_number}: vendor {vendor.id} has no e-mail address on file",
+                non_retryable=True, type="BadInput",
+            )
+        subject, body = self._po_message(req, vendor.name)
+        notification = Notification(
+            notification_id=f"issue:{req.po_number}:r{req.revision}",
+            po_number=req.po_number,
+            channel=NotificationChannel.SUPPLIER,
+            recipient=vendor.email,
+            subject=subject,
+            body=body,
+            at=req.at,
+        )
+        result = outbox.record_po_issue(
+            self._engine, req, channel=vendor.channel, recipient=vendor.email, notification=notification
+        )
+        activity.logger.info(
+            "%s r%d %s to %s (%s)", req.po_number, req.revision,
+            "already issued" if result.already_issued else "issued", vendor.id, result.message_id,
+        )
+        return result
+
+    def _po_message(self, req: IssueRequest, vendor_name: str) -> tuple[str, str]:
+        """The e-mail summary, from the projection the workflow keeps current."""
+        projection = repository.get_purchase_order(self._engine, req.po_number)
+        change = "" if req.revision == 0 else f" (revision {req.revision})"
+        subject = f"Purchase order {req.po_number}{change}"
+        lines = [f"Dear {vendor_name},", "", f"please find our purchase order {req.po_number}{change}."]
+        if projection is not None:
+            lines += [
+                f"Order total: {_money(projection.total, projection.currency)}",
+                f"Buyer: {projection.buyer}",
+            ]
+        lines += ["", f"Please acknowledge this order quoting {req.po_number}.", ""]
+        return subject, "\n".join(lines)
+
+    @activity.defn
+    def hand_off_for_payment(self, h: PaymentHandoff) -> HandoffResult:
+        """Hand an approved invoice to AP/ERP exactly once (invoice_id is the
+        primary key): a repeat returns already_handed_off=True and the same
+        payment reference, and never writes a second row."""
+        result, first = outbox.hand_off_payment(self._engine, h)
+        if result.already_handed_off:
+            if (first.amount, first.currency) != (h.amount, h.currency):
+                # Same invoice id, different terms: not paid twice, but somebody should know.
+                activity.logger.warning(
+                    "invoice %s was handed off before as %s %s; repeat with %s %s ignored",
+                    h.invoice_id, first.amount, first.currency, h.amount, h.currency,
+                )
+            else:
+                activity.logger.info(
+                    "invoice %s already handed off (%s)", h.invoice_id, result.payment_reference
+                )
+        else:
+            activity.logger.info(
+                "invoice %s handed off for payment: %s (%s)",
+                h.invoice_id, _money(h.amount, h.currency), result.payment_reference,
+            )
+        return result

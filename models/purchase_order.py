@@ -1,0 +1,110 @@
+"""The purchase order, its lines and its revisions."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import Field, field_validator, model_validator
+
+from models.common import (
+    Amount,
+    Currency,
+    Document,
+    Identifier,
+    NonNegativeAmount,
+    PositiveQuantity,
+    UtcDatetime,
+    round_money,
+)
+
+
+class MatchLevel(StrEnum):
+    """How an invoice line is checked (DESIGN.md "Invoicing")."""
+
+    TWO_WAY = "2-way"  # invoice vs PO: services, items not received
+    THREE_WAY = "3-way"  # + received quantity
+    FOUR_WAY = "4-way"  # + accepted quantity after inspection
+
+
+class PaymentTerms(Document):
+    """Net days and an optional early-payment discount, e.g. 2/10 net 30."""
+
+    net_days: int = Field(default=30, ge=0, le=365)
+    discount_days: int | None = Field(default=None, ge=0, le=365)
+    discount_percent: Decimal | None = Field(default=None, ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _discount_needs_both(self) -> "PaymentTerms":
+        if (self.discount_days is None) != (self.discount_percent is None):
+            raise ValueError("discount_days and discount_percent go together")
+        return self
+
+
+class PurchaseOrderLine(Document):
+    line_no: int = Field(ge=1, description="Line number, unique within the PO")
+    item_id: Identifier
+    description: str = Field(default="", max_length=500)
+    quantity: PositiveQuantity
+    uom: str = Field(default="EA", min_length=1, max_length=8)
+    unit_price: NonNegativeAmount
+    need_by: date | None = None
+    category: str | None = Field(default=None, max_length=64)
+    match_level: MatchLevel = MatchLevel.THREE_WAY
+
+    def amount(self, currency: str) -> Decimal:
+        return round_money(self.quantity * self.unit_price, currency)
+
+
+class PurchaseOrder(Document):
+    po_number: Identifier
+    revision: int = Field(default=0, ge=0, description="0 = as approved; +1 per agreed change")
+    vendor_id: Identifier
+    buyer: str = Field(min_length=1, max_length=128)
+    requested_by: str | None = Field(default=None, max_length=128)
+    currency: Currency
+    order_date: date | None = None
+    payment_terms: PaymentTerms = Field(default_factory=PaymentTerms)
+    lines: list[PurchaseOrderLine] = Field(min_length=1)
+    note: str | None = Field(default=None, max_length=2000)
+    created_at: UtcDatetime | None = None
+
+    @field_validator("lines")
+    @classmethod
+    def _unique_line_numbers(cls, lines: list[PurchaseOrderLine]) -> list[PurchaseOrderLine]:
+        seen: set[int] = set()
+        for line in lines:
+            if line.line_no in seen:
+                raise ValueError(f"line_no {line.line_no} appears twice")
+            seen.add(line.line_no)
+        return lines
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.amount(self.currency) for line in self.lines), Decimal(0))
+
+    def line(self, line_no: int) -> PurchaseOrderLine | None:
+        return next((line for line in self.lines if line.line_no == line_no), None)
+
+    @property
+    def latest_need_by(self) -> date | None:
+        dates = [line.need_by for line in self.lines if line.need_by]
+        return max(dates) if dates else None
+
+
+class RevisionReason(StrEnum):
+    ORIGINAL = "original"
+    SUPPLIER_CHANGE_AUTO = "supplier_change_within_tolerance"
+    SUPPLIER_CHANGE_APPROVED = "supplier_change_approved"
+    BUYER_AMENDMENT = "buyer_amendment"
+
+
+class Revision(Document):
+    """One agreed version of the PO, and why it came to be."""
+
+    revision: int
+    reason: RevisionReason
+    source_document_id: str | None = None
+    at: UtcDatetime
+    total: Amount

@@ -1,0 +1,97 @@
+"""Inputs and outputs of the activities that write projections, audit events,
+notifications and payment hand-offs. Each carries its business key, which is
+what makes the activity idempotent."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import Field
+
+from models.common import Document, UtcDatetime
+
+
+class PoValidation(Document):
+    """Outcome of "validate and enrich" (DESIGN.md step 1)."""
+
+    vendor_name: str | None = None
+    errors: list[str] = Field(default_factory=list, description="Blocking: the PO is rejected")
+    flags: list[str] = Field(default_factory=list, description="Non-blocking findings (off-contract price…)")
+
+
+class PoProjection(Document):
+    """The row behind search and the inbox; the workflow is the truth."""
+
+    po_number: str
+    revision: int
+    vendor_id: str
+    buyer: str
+    status: str
+    currency: str
+    total: Decimal
+    open_holds: int = 0
+    open_tasks: int = 0
+    workflow_id: str
+    updated_at: UtcDatetime
+
+
+class AuditEvent(Document):
+    event_id: str = Field(description="Deterministic id (workflow id + sequence): replays write nothing twice")
+    po_number: str
+    event: str
+    detail: str = ""
+    actor: str = "system"
+    at: UtcDatetime
+
+
+class NotificationChannel(StrEnum):
+    SUPPLIER = "supplier"
+    BUYER = "buyer"
+    APPROVER = "approver"
+    AP = "ap"
+
+
+class Notification(Document):
+    notification_id: str = Field(description="Idempotency key")
+    po_number: str
+    channel: NotificationChannel
+    recipient: str
+    subject: str
+    body: str = ""
+    at: UtcDatetime
+
+
+class IssueRequest(Document):
+    po_number: str
+    revision: int
+    vendor_id: str
+    at: UtcDatetime
+
+
+class IssueResult(Document):
+    po_number: str
+    revision: int
+    channel: str
+    message_id: str
+    already_issued: bool = False
+
+
+class PaymentHandoff(Document):
+    """An invoice approved for payment, handed to AP/ERP exactly once."""
+
+    invoice_id: str = Field(description="Invoice document id; unique, so a retry never pays twice")
+    po_number: str
+    vendor_id: str
+    invoice_number: str
+    currency: str
+    amount: Decimal
+    due_date: str | None = None
+    discount_date: str | None = None
+    at: UtcDatetime
+
+
+class HandoffResult(Document):
+    invoice_id: str
+    payment_reference: str
+    already_handed_off: bool = False

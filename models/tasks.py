@@ -1,0 +1,82 @@
+"""Human tasks: the only places where poflow asks a person."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import Field
+
+from models.common import Document, UtcDatetime
+
+
+class TaskKind(StrEnum):
+    APPROVE_PO = "approve_po"
+    APPROVE_SUPPLIER_CHANGE = "approve_supplier_change"
+    SUPPLIER_REJECTED = "supplier_rejected"
+    CHASE_SUPPLIER = "chase_supplier"
+    EXPEDITE_RECEIPT = "expedite_receipt"
+    RESOLVE_INVOICE_HOLD = "resolve_invoice_hold"
+
+
+# The decisions each kind of task offers, first one = the "happy" answer.
+TASK_OPTIONS: dict[TaskKind, tuple[str, ...]] = {
+    TaskKind.APPROVE_PO: ("approve", "reject"),
+    TaskKind.APPROVE_SUPPLIER_CHANGE: ("accept_change", "reject_change"),
+    TaskKind.SUPPLIER_REJECTED: ("cancel_po", "keep_open"),
+    TaskKind.CHASE_SUPPLIER: ("keep_waiting", "proceed_without_ack", "cancel_po"),
+    TaskKind.EXPEDITE_RECEIPT: ("keep_waiting", "close_short"),
+    TaskKind.RESOLVE_INVOICE_HOLD: ("accept_variance", "request_credit_memo", "reject_invoice", "wait"),
+}
+
+# Who a task goes to, and where it escalates when its SLA lapses.
+TASK_ROLES: dict[TaskKind, str] = {
+    TaskKind.APPROVE_PO: "budget_owner",
+    TaskKind.APPROVE_SUPPLIER_CHANGE: "buyer",
+    TaskKind.SUPPLIER_REJECTED: "buyer",
+    TaskKind.CHASE_SUPPLIER: "buyer",
+    TaskKind.EXPEDITE_RECEIPT: "buyer",
+    TaskKind.RESOLVE_INVOICE_HOLD: "ap_clerk",
+}
+ESCALATION_CHAIN: tuple[str, ...] = ("assignee", "deputy", "manager")
+
+# Decisions that must say why (an auditor will ask).
+DECISIONS_NEEDING_COMMENT = frozenset({"accept_variance", "reject_invoice", "reject", "reject_change", "close_short"})
+
+
+class TaskStatus(StrEnum):
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class HumanTask(Document):
+    task_id: str
+    po_number: str
+    kind: TaskKind
+    title: str
+    options: list[str]
+    assignee_role: str
+    assignee: str | None = None
+    subject_id: str | None = Field(default=None, description="Document the task is about (invoice, ack)")
+    context: dict[str, str] = Field(default_factory=dict, description="Evidence shown to the approver")
+    created_at: UtcDatetime
+    due_at: UtcDatetime
+    escalation_level: int = Field(default=0, description="0 assignee, 1 deputy, 2 manager")
+    status: TaskStatus = TaskStatus.OPEN
+    decision: str | None = None
+    decided_by: str | None = None
+    decided_at: UtcDatetime | None = None
+    comment: str | None = None
+
+    @property
+    def escalated_to(self) -> str:
+        return ESCALATION_CHAIN[min(self.escalation_level, len(ESCALATION_CHAIN) - 1)]
+
+
+class TaskDecision(Document):
+    """The payload of the `decide` update."""
+
+    task_id: str = Field(min_length=1)
+    decision: str = Field(min_length=1)
+    actor: str = Field(min_length=1, max_length=128)
+    comment: str | None = Field(default=None, max_length=2000)

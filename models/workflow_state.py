@@ -1,0 +1,176 @@
+"""The PurchaseOrderWorkflow's state: one model, returned by the `state`
+query and carried across continue-as-new."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+
+from pydantic import Field
+
+from models.common import Document, UtcDatetime
+from models.documents import Acknowledgment, GoodsReceipt, Invoice
+from models.matching import Hold, MatchResult
+from models.policy import Policy
+from models.purchase_order import PurchaseOrder, Revision
+from models.tasks import HumanTask, TaskStatus
+
+
+class PoStatus(StrEnum):
+    VALIDATING = "validating"
+    PENDING_APPROVAL = "pending_approval"
+    REJECTED = "rejected"
+    ISSUED = "issued"  # sent, waiting for the supplier's acknowledgment
+    ACKNOWLEDGED = "acknowledged"
+    PARTIALLY_RECEIVED = "partially_received"
+    RECEIVED = "received"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+FINAL_PO_STATUSES = frozenset({PoStatus.REJECTED, PoStatus.CLOSED, PoStatus.CANCELLED})
+
+
+class InvoiceStatus(StrEnum):
+    HELD = "held"
+    APPROVED = "approved"  # matched (or released) and handed to AP for payment
+    REJECTED = "rejected"
+    CREDIT_REQUESTED = "credit_requested"  # held until the supplier's credit memo arrives
+
+
+class AckOutcome(StrEnum):
+    ACCEPTED = "accepted"
+    ACCEPTED_AS_REVISION = "accepted_as_revision"
+    CHANGE_REVIEW = "change_review"  # outside tolerance: buyer task
+    CHANGE_REJECTED = "change_rejected"
+    SUPPLIER_REJECTED = "supplier_rejected"
+
+
+class AckRecord(Document):
+    ack: Acknowledgment
+    outcome: AckOutcome
+    received_at: UtcDatetime
+
+
+class InvoiceRecord(Document):
+    invoice: Invoice
+    status: InvoiceStatus
+    match: MatchResult | None = None
+    received_at: UtcDatetime
+    held_since: UtcDatetime | None = None
+    escalate_at: UtcDatetime | None = Field(default=None, description="When a hold still open turns into a task")
+    handed_off_at: UtcDatetime | None = None
+    released_holds: list[Hold] = Field(default_factory=list)
+
+    @property
+    def document_id(self) -> str:
+        return self.invoice.document_id
+
+    @property
+    def open_holds(self) -> list[Hold]:
+        return self.match.open_holds if self.match else []
+
+
+class TimelineEntry(Document):
+    at: UtcDatetime
+    event: str
+    detail: str = ""
+    actor: str = "system"
+
+
+class PurchaseOrderState(Document):
+    po: PurchaseOrder = Field(description="The current agreed revision")
+    status: PoStatus = PoStatus.VALIDATING
+    policy: Policy | None = None
+    flags: list[str] = Field(default_factory=list)
+    revisions: list[Revision] = Field(default_factory=list)
+    pending_change: Acknowledgment | None = Field(default=None, description="Supplier change awaiting the buyer")
+    acknowledgments: list[AckRecord] = Field(default_factory=list)
+    receipts: list[GoodsReceipt] = Field(default_factory=list)
+    invoices: list[InvoiceRecord] = Field(default_factory=list)
+    tasks: list[HumanTask] = Field(default_factory=list)
+    processed_document_ids: list[str] = Field(default_factory=list)
+    issued_at: UtcDatetime | None = None
+    ack_waived: bool = False
+    ack_reminder_at: UtcDatetime | None = None
+    ack_due_at: UtcDatetime | None = None
+    ack_reminders_sent: int = 0
+    receipt_due_at: UtcDatetime | None = None
+    cancel_reason: str | None = None
+    closed_at: UtcDatetime | None = None
+    timeline: list[TimelineEntry] = Field(default_factory=list)
+
+    # -- derived views (never stored twice) ---------------------------------
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_PO_STATUSES
+
+    @property
+    def acknowledged(self) -> bool:
+        return any(r.outcome != AckOutcome.SUPPLIER_REJECTED for r in self.acknowledgments)
+
+    @property
+    def open_tasks(self) -> list[HumanTask]:
+        return [task for task in self.tasks if task.status == TaskStatus.OPEN]
+
+    def task(self, task_id: str) -> HumanTask | None:
+        return next((task for task in self.tasks if task.task_id == task_id), None)
+
+    def invoice_record(self, document_id: str) -> InvoiceRecord | None:
+        return next((r for r in self.invoices if r.document_id == document_id), None)
+
+    @property
+    def open_hold_count(self) -> int:
+        return sum(len(r.open_holds) for r in self.invoices if r.status == InvoiceStatus.HELD)
+
+    def received_quantity(self, line_no: int) -> Decimal:
+        return sum(
+            (line.quantity_received for r in self.receipts for line in r.lines if line.line_no == line_no),
+            Decimal(0),
+        )
+
+    def accepted_quantity(self, line_no: int) -> Decimal:
+        return sum(
+            (line.quantity_accepted for r in self.receipts for line in r.lines if line.line_no == line_no),
+            Decimal(0),
+        )
+
+    def invoiced_quantity(self, line_no: int) -> Decimal:
+        """Net of credit memos; rejected invoices do not count."""
+        total = Decimal(0)
+        for record in self.invoices:
+            if record.status == InvoiceStatus.REJECTED:
+                continue
+            total += sum(
+                (record.invoice.billed_quantity(line) for line in record.invoice.lines if line.line_no == line_no),
+                Decimal(0),
+            )
+        return total
+
+    @property
+    def invoiced_amount(self) -> Decimal:
+        return sum(
+            (r.invoice.sign * r.invoice.total for r in self.invoices if r.status != InvoiceStatus.REJECTED),
+            Decimal(0),
+        )
+
+
+class PurchaseOrderInput(Document):
+    po: PurchaseOrder
+    carried_state: PurchaseOrderState | None = Field(
+        default=None, description="Set on continue-as-new: the state to resume from"
+    )
+    pending_documents: list[Acknowledgment | GoodsReceipt | Invoice] = Field(
+        default_factory=list, description="Set on continue-as-new: documents received but not yet processed"
+    )
+    history_event_limit: int | None = Field(
+        default=None, ge=100, description="Continue-as-new past this many history events "
+        "(default: when the server suggests it)"
+    )
+
+
+class CancelRequest(Document):
+    actor: str = Field(min_length=1, max_length=128)
+    reason: str = Field(min_length=1, max_length=2000)
+

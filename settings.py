@@ -1,0 +1,43 @@
+"""Configuration from the environment, in one place. Every variable has a
+default that works on a laptop with nothing but python3 (README "Configuration")."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    database_url: str
+    temporal_address: str
+    temporal_namespace: str
+    task_queue: str
+    api_host: str
+    api_port: int
+    ui_url: str
+    webhook_url: str | None
+
+    @property
+    def api_url(self) -> str:
+        return f"http://{self.api_host}:{self.api_port}"
+
+    def workflow_url(self, workflow_id: str) -> str:
+        return f"{self.ui_url}/namespaces/{self.temporal_namespace}/workflows/{workflow_id}"
+
+
+def load_settings() -> Settings:
+    home = Path(os.environ.get("POFLOW_HOME", ".poflow")).resolve()
+    return Settings(
+        home=home,
+        database_url=os.environ.get("DATABASE_URL", f"sqlite:///{home / 'poflow.db'}"),
+        temporal_address=os.environ.get("TEMPORAL_ADDRESS", "127.0.0.1:7233"),
+        temporal_namespace=os.environ.get("TEMPORAL_NAMESPACE", "default"),
+        task_queue=os.environ.get("POFLOW_TASK_QUEUE", "poflow"),
+        api_host=os.environ.get("POFLOW_API_HOST", "127.0.0.1"),
+        api_port=int(os.environ.get("POFLOW_API_PORT", "8000")),
+        ui_url=os.environ.get("TEMPORAL_UI_URL", "http://127.0.0.1:8233"),
+        webhook_url=os.environ.get("POFLOW_WEBHOOK_URL") or None,
+    )

@@ -1,0 +1,321 @@
+"""`poflow demo`: realistic purchase orders pushed through the running stack
+over the HTTP API, one scenario per path of the lifecycle. Every scenario
+waits for the state it is meant to end in and prints one line with the PO's
+Temporal UI link; the exit code says whether all of them got there.
+
+Master data comes from seed/master_data.json (contract prices, the
+`demo-fast` policy of vendor SLOWPOKE with SLAs in seconds)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+
+import httpx
+
+API = "/api/v1"
+POLL_SECONDS = 0.5
+SCENARIO_TIMEOUT = 120.0
+
+
+class DemoError(Exception):
+    """A scenario did not reach its expected state."""
+
+
+@dataclass
+class Outcome:
+    name: str
+    po_number: str
+    expected: str
+    actual: str
+    ui_url: str
+
+    @property
+    def ok(self) -> bool:
+        return self.expected == self.actual
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat()
+
+
+def _need_by(days: int = 14) -> str:
+    return (date.today() + timedelta(days=days)).isoformat()
+
+
+class Demo:
+    """Thin client over the API with the few waits the scenarios need."""
+
+    def __init__(self, http: httpx.AsyncClient, run_id: str) -> None:
+        self.http = http
+        self.run_id = run_id
+        self._counter = 0
+
+    def next_po_number(self) -> str:
+        self._counter += 1
+        return f"PO-{self.run_id}-{self._counter:02d}"
+
+    async def create_po(self, vendor: str, currency: str, lines: list[dict[str, Any]],
+                        buyer: str = "bob.buyer", **extra: Any) -> dict[str, Any]:
+        po = {"po_number": self.next_po_number(), "vendor_id": vendor, "buyer": buyer, "currency": currency,
+              "requested_by": "rita.requester", "order_date": date.today().isoformat(),
+              "payment_terms": {"net_days": 30, "discount_days": 10, "discount_percent": "2"},
+              "lines": [{"line_no": i + 1, "need_by": _need_by(), **line} for i, line in enumerate(lines)],
+              **extra}
+        answer = await self.http.post(f"{API}/purchase-orders", json=po)
+        _expect(answer, 201)
+        return po
+
+    async def post(self, po: dict[str, Any], kind: str, document: dict[str, Any],
+                   expect: int = 202) -> dict[str, Any]:
+        answer = await self.http.post(f"{API}/purchase-orders/{po['po_number']}/{kind}", json=document)
+        _expect(answer, expect)
+        return answer.json()
+
+    async def state(self, po_number: str) -> dict[str, Any]:
+        answer = await self.http.get(f"{API}/purchase-orders/{po_number}")
+        _expect(answer, 200)
+        return answer.json()
+
+    async def wait_for(self, po_number: str, test: Callable[[dict[str, Any]], bool], what: str) -> dict[str, Any]:
+        deadline = time.monotonic() + SCENARIO_TIMEOUT
+        while True:
+            view = await self.state(po_number)
+            if test(view):
+                return view
+            if time.monotonic() > deadline:
+                raise DemoError(f"{po_number}: gave up waiting for {what}; status is {view['status']}")
+            await asyncio.sleep(POLL_SECONDS)
+
+    async def wait_status(self, po_number: str, status: str) -> dict[str, Any]:
+        return await self.wait_for(po_number, lambda v: v["status"] == status, f"status {status}")
+
+    async def open_task(self, po_number: str, kind: str) -> dict[str, Any]:
+        view = await self.wait_for(
+            po_number, lambda v: any(t["kind"] == kind and t["status"] == "open" for t in v["state"]["tasks"]),
+            f"an open {kind} task")
+        return next(t for t in view["state"]["tasks"] if t["kind"] == kind and t["status"] == "open")
+
+    async def decide(self, task_id: str, decision: str, actor: str, comment: str | None = None) -> None:
+        answer = await self.http.post(f"{API}/tasks/{task_id}/decision",
+                                      json={"decision": decision, "actor": actor, "comment": comment})
+        _expect(answer, 200)
+
+
+def _expect(answer: httpx.Response, status: int) -> None:
+    if answer.status_code != status:
+        raise DemoError(f"{answer.request.method} {answer.request.url.path} answered {answer.status_code} "
+                        f"(expected {status}): {answer.text[:300]}")
+
+
+# --- documents ----------------------------------------------------------------
+
+
+def acknowledgment(po: dict[str, Any], ack_id: str, lines: list[dict[str, Any]] | None = None,
+                   status: str = "accepted", message: str | None = None) -> dict[str, Any]:
+    return {"ack_id": ack_id, "po_number": po["po_number"], "vendor_id": po["vendor_id"], "status": status,
+            "lines": lines or [], "message": message, "acknowledged_at": _now()}
+
+
+def receipt(po: dict[str, Any], receipt_id: str, quantities: dict[int, str], received_by: str = "wally.warehouse",
+            rejected: dict[int, str] | None = None) -> dict[str, Any]:
+    rejected = rejected or {}
+    return {"receipt_id": receipt_id, "po_number": po["po_number"], "received_at": _now(),
+            "received_by": received_by,
+            "lines": [{"line_no": n, "quantity_received": q, "quantity_rejected": rejected.get(n, "0")}
+                      for n, q in quantities.items()]}
+
+
+def invoice(po: dict[str, Any], number: str, lines: dict[int, tuple[str, str]], tax_rate: str = "0",
+            freight: str = "0", kind: str = "invoice") -> dict[str, Any]:
+    net = sum((Decimal(q) * Decimal(p) for q, p in lines.values()), Decimal(0)).quantize(Decimal("0.01"))
+    tax = (net * Decimal(tax_rate) / 100).quantize(Decimal("0.01"))
+    return {"invoice_number": number, "kind": kind, "vendor_id": po["vendor_id"], "po_number": po["po_number"],
+            "invoice_date": date.today().isoformat(), "currency": po["currency"],
+            "lines": [{"line_no": n, "quantity": q, "unit_price": p} for n, (q, p) in lines.items()],
+            "tax": str(tax), "freight": freight, "total": str(net + tax + Decimal(freight)),
+            "payment_terms": po["payment_terms"]}
+
+
+def everything(po: dict[str, Any]) -> dict[int, str]:
+    return {line["line_no"]: line["quantity"] for line in po["lines"]}
+
+
+def billed_at_po_price(po: dict[str, Any]) -> dict[int, tuple[str, str]]:
+    return {line["line_no"]: (line["quantity"], line["unit_price"]) for line in po["lines"]}
+
+
+# --- scenarios ------------------------------------------------------------------
+# Each returns (po_number, final status as it will be printed).
+
+ACME_LINES = [
+    {"item_id": "MRO-GLOVE-NITRILE-L", "description": "Nitrile gloves, size L, box of 100", "quantity": "120",
+     "unit_price": "11.90"},
+    {"item_id": "MRO-SAFETY-GLASSES", "description": "Safety glasses, clear", "quantity": "80",
+     "unit_price": "6.40"},
+]
+NORDIC_LINES = [
+    {"item_id": "FST-BOLT-M8X30-A2", "description": "Hex bolt M8x30 A2-70", "quantity": "5000",
+     "unit_price": "0.1840"},
+    {"item_id": "FST-NUT-M8-A2", "description": "Hex nut M8 A2", "quantity": "5000", "unit_price": "0.0425"},
+]
+
+
+async def clean_po(demo: Demo) -> tuple[str, str]:
+    po = await demo.create_po("ACME", "USD", ACME_LINES)
+    await demo.wait_status(po["po_number"], "issued")
+    await demo.post(po, "acknowledgments", acknowledgment(po, "ACME-OA-5521"))
+    await demo.post(po, "receipts", receipt(po, "GR-88101", everything(po)))
+    await demo.post(po, "invoices", invoice(po, "ACME-INV-30211", billed_at_po_price(po), tax_rate="8.25"))
+    view = await demo.wait_status(po["po_number"], "closed")
+    return po["po_number"], _status_with_tasks(view)
+
+
+async def price_change_within_tolerance(demo: Demo) -> tuple[str, str]:
+    po = await demo.create_po("NORDIC", "EUR", NORDIC_LINES)
+    await demo.wait_status(po["po_number"], "issued")
+    # 0.1840 → 0.1870 is +1.6%: inside the 2% acknowledgment tolerance
+    await demo.post(po, "acknowledgments", acknowledgment(
+        po, "NF-AB-2026-0917", status="accepted_with_changes",
+        lines=[{"line_no": 1, "status": "changed", "unit_price": "0.1870"}],
+        message="Stainless surcharge from 1 Dec"))
+    await demo.wait_for(po["po_number"], lambda v: v["state"]["po"]["revision"] == 1, "revision 1")
+    await demo.post(po, "receipts", receipt(po, "GR-88102", everything(po)))
+    await demo.post(po, "invoices", invoice(po, "NF-90017", {1: ("5000", "0.1870"), 2: ("5000", "0.0425")},
+                                            tax_rate="25"))
+    view = await demo.wait_status(po["po_number"], "closed")
+    return po["po_number"], f"{_status_with_tasks(view)}, invoiced at revision {view['state']['po']['revision']}"
+
+
+async def price_change_outside_tolerance(demo: Demo) -> tuple[str, str]:
+    po = await demo.create_po("ACME", "USD", [ACME_LINES[0]])
+    await demo.wait_status(po["po_number"], "issued")
+    # 11.90 → 12.60 is +5.9%: the buyer must approve the supplier's change
+    await demo.post(po, "acknowledgments", acknowledgment(
+        po, "ACME-OA-5522", status="accepted_with_changes",
+        lines=[{"line_no": 1, "status": "changed", "unit_price": "12.60"}], message="Latex shortage"))
+    task = await demo.open_task(po["po_number"], "approve_supplier_change")
+    await demo.decide(task["task_id"], "accept_change", actor="bob.buyer")
+    await demo.post(po, "receipts", receipt(po, "GR-88103", everything(po)))
+    await demo.post(po, "invoices", invoice(po, "ACME-INV-30212", {1: ("120", "12.60")}))
+    view = await demo.wait_status(po["po_number"], "closed")
+    return po["po_number"], f"{_status_with_tasks(view)} (change approved by bob.buyer)"
+
+
+async def partial_shipments(demo: Demo) -> tuple[str, str]:
+    po = await demo.create_po("ACME", "USD", ACME_LINES)
+    await demo.wait_status(po["po_number"], "issued")
+    await demo.post(po, "acknowledgments", acknowledgment(po, "ACME-OA-5523"))
+    await demo.post(po, "receipts", receipt(po, "GR-88104", {1: "70", 2: "80"}))
+    await demo.post(po, "invoices", invoice(po, "ACME-INV-30213", {1: ("70", "11.90"), 2: ("80", "6.40")}))
+    await demo.wait_for(po["po_number"], lambda v: _approved(v) == 1, "the first invoice approved")
+    await demo.post(po, "receipts", receipt(po, "GR-88131", {1: "50"}))
+    await demo.post(po, "invoices", invoice(po, "ACME-INV-30240", {1: ("50", "11.90")}))
+    view = await demo.wait_status(po["po_number"], "closed")
+    return po["po_number"], f"{_status_with_tasks(view)}, 2 receipts, {_approved(view)} invoices paid"
+
+
+async def invoice_before_receipt(demo: Demo) -> tuple[str, str]:
+    po = await demo.create_po("NORDIC", "EUR", NORDIC_LINES)
+    await demo.wait_status(po["po_number"], "issued")
+    await demo.post(po, "acknowledgments", acknowledgment(po, "NF-AB-2026-0918"))
+    await demo.post(po, "invoices", invoice(po, "NF-90018", billed_at_po_price(po), tax_rate="25"))
+    await demo.wait_for(po["po_number"], lambda v: v["open_holds"] > 0, "the invoice on hold")
+    await demo.post(po, "receipts", receipt(po, "GR-88105", everything(po)))
+    view = await demo.wait_status(po["po_number"], "closed")
+    return po["po_number"], f"{_status_with_tasks(view)}, NO_RECEIPT hold released by the receipt"
+
+
+async def duplicate_invoice(demo: Demo) -> tuple[str, str]:
+    po = await demo.create_po("ACME", "USD", [ACME_LINES[1]])
+    await demo.wait_status(po["po_number"], "issued")
+    await demo.post(po, "receipts", receipt(po, "GR-88106", everything(po)))
+    first = invoice(po, "ACME-INV-030214", billed_at_po_price(po))
+    await demo.post(po, "invoices", first)
+    again = dict(first, invoice_number="acme inv 30214")  # same number once normalised
+    refused = await demo.post(po, "invoices", again, expect=409)
+    view = await demo.wait_status(po["po_number"], "closed")
+    return po["po_number"], f"{_status_with_tasks(view)}, re-sent invoice refused ({refused['status']})"
+
+
+async def acknowledgment_never_sent(demo: Demo) -> tuple[str, str]:
+    po = await demo.create_po("SLOWPOKE", "USD", [
+        {"item_id": "PKG-STRETCH-FILM", "description": "Stretch film 500 mm", "quantity": "40",
+         "unit_price": "18.50"}])
+    await demo.wait_status(po["po_number"], "issued")
+    view = await demo.wait_for(
+        po["po_number"],
+        lambda v: any(t["kind"] == "chase_supplier" and t["escalation_level"] >= 1 for t in v["state"]["tasks"]),
+        "the chase task escalated")
+    task = next(t for t in view["state"]["tasks"] if t["kind"] == "chase_supplier")
+    reminders = view["state"]["ack_reminders_sent"]
+    return po["po_number"], (f"{view['status']}: {reminders} reminder sent, chase task escalated to "
+                             f"the {('assignee', 'deputy', 'manager')[task['escalation_level']]}")
+
+
+def _approved(view: dict[str, Any]) -> int:
+    return sum(1 for r in view["state"]["invoices"] if r["status"] == "approved")
+
+
+def _status_with_tasks(view: dict[str, Any]) -> str:
+    touched = len(view["state"]["tasks"])
+    return f"{view['status']}" + (" with no human touch" if touched == 0 else "")
+
+
+Scenario = Callable[[Demo], Awaitable[tuple[str, str]]]
+SCENARIOS: list[tuple[str, str, Scenario]] = [
+    ("clean PO", "closed with no human touch", clean_po),
+    ("ack price change within tolerance", "closed, invoiced at revision 1", price_change_within_tolerance),
+    ("ack change outside tolerance", "closed (change approved by bob.buyer)", price_change_outside_tolerance),
+    ("partial shipments", "closed with no human touch, 2 receipts, 2 invoices paid", partial_shipments),
+    ("invoice before receipt", "closed with no human touch, NO_RECEIPT hold released by the receipt",
+     invoice_before_receipt),
+    ("duplicate invoice", "closed with no human touch, re-sent invoice refused (duplicate)", duplicate_invoice),
+    ("acknowledgment never sent", "issued: 1 reminder sent, chase task escalated to the deputy",
+     acknowledgment_never_sent),
+]
+
+
+async def _run_one(demo: Demo, name: str, expected: str, scenario: Scenario, ui: str) -> Outcome:
+    try:
+        po_number, actual = await scenario(demo)
+    except (DemoError, httpx.HTTPError) as error:
+        return Outcome(name, "-", expected, f"FAILED: {error}", "")
+    return Outcome(name, po_number, expected, actual, f"{ui}/{po_number.join(('po-', ''))}")
+
+
+async def run_scenarios(api_url: str, ui_workflows_url: str) -> list[Outcome]:
+    run_id = datetime.now(timezone.utc).strftime("%y%m%d%H%M%S")
+    async with httpx.AsyncClient(base_url=api_url, timeout=30) as http:
+        demo = Demo(http, run_id)
+        print(f"poflow demo: {len(SCENARIOS)} scenarios against {api_url} (they run concurrently; "
+              "the last one waits for SLA timers, about 30 s)", flush=True)
+        tasks = [asyncio.create_task(_run_one(demo, name, expected, scenario, ui_workflows_url))
+                 for name, expected, scenario in SCENARIOS]
+        outcomes = []
+        for finished in asyncio.as_completed(tasks):
+            outcome = await finished
+            mark = "ok  " if outcome.ok else "FAIL"
+            print(f"  {mark} {outcome.name:<36} {outcome.po_number:<20} {outcome.actual}"
+                  + (f"\n       expected: {outcome.expected}" if not outcome.ok else "")
+                  + (f"\n       {outcome.ui_url}" if outcome.ui_url else ""), flush=True)
+            outcomes.append(outcome)
+    return outcomes
+
+
+def run_demo(api_url: str) -> int:
+    from settings import load_settings
+
+    settings = load_settings()
+    ui_workflows_url = f"{settings.ui_url}/namespaces/{settings.temporal_namespace}/workflows"
+    started = time.monotonic()
+    outcomes = asyncio.run(run_scenarios(api_url, ui_workflows_url))
+    failed = [o for o in outcomes if not o.ok]
+    print(f"demo finished in {time.monotonic() - started:.0f} s: {len(outcomes) - len(failed)}/{len(outcomes)} "
+          f"scenarios ended as expected. Filter them in the UI: {ui_workflows_url}?query=PoStatus%3D%22closed%22")
+    return 1 if failed else 0

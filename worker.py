@@ -1,0 +1,85 @@
+"""The poflow worker: registers the workflows and activities on task queue
+`poflow` with the pydantic data converter, and shuts down gracefully on
+SIGINT/SIGTERM (in-flight activities finish; workflows resume elsewhere).
+
+    python -m worker        # or: poflow worker
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import httpx
+from sqlalchemy.engine import Engine
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Worker
+
+from activities.db import make_engine, migrate
+from activities.match_activity import match_invoice_activity
+from activities.notifications import NotificationActivities
+from activities.persistence import PersistenceActivities
+from settings import Settings, load_settings
+from workflows.purchase_order import PurchaseOrderWorkflow
+
+log = logging.getLogger("poflow.worker")
+
+WORKFLOWS = [PurchaseOrderWorkflow]
+
+
+def build_activities(engine: Engine, webhook_url: str | None, http: httpx.AsyncClient | None) -> list:
+    """Every activity the workflows call, bound to their resources."""
+    return [
+        *PersistenceActivities(engine).all(),
+        NotificationActivities(engine, webhook_url, http).notify,
+        match_invoice_activity,
+    ]
+
+
+def create_worker(client: Client, engine: Engine, settings: Settings, http: httpx.AsyncClient | None = None,
+                  executor: ThreadPoolExecutor | None = None) -> Worker:
+    # Database activities are sync `def`s: they run in this thread pool so the
+    # event loop (workflow tasks, heartbeats) never waits on the database.
+    return Worker(
+        client,
+        task_queue=settings.task_queue,
+        workflows=WORKFLOWS,
+        activities=build_activities(engine, settings.webhook_url, http),
+        activity_executor=executor or ThreadPoolExecutor(max_workers=16, thread_name_prefix="poflow-activity"),
+        graceful_shutdown_timeout=timedelta(seconds=10),
+    )
+
+
+async def connect(settings: Settings) -> Client:
+    return await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace,
+                                data_converter=pydantic_data_converter)
+
+
+async def run_worker(settings: Settings) -> None:
+    engine = make_engine(settings.database_url)
+    migrate(engine)
+    client = await connect(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with httpx.AsyncClient() as http:
+        worker = create_worker(client, engine, settings, http)
+        async with worker:
+            log.info("worker polling task queue %r on %s", settings.task_queue, settings.temporal_address)
+            await stop.wait()
+            log.info("shutting down: finishing in-flight activities")
+    engine.dispose()
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    asyncio.run(run_worker(load_settings()))
+
+
+if __name__ == "__main__":
+    main()

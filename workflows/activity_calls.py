@@ -1,0 +1,86 @@
+"""Typed wrappers around the activities the PO workflow calls, by name, with
+their timeouts and retry policy in one place. Calling by name keeps the
+workflow sandbox free of activity code (SQLAlchemy, httpx)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+with workflow.unsafe.imports_passed_through():
+    from models import (
+        AuditEvent,
+        HandoffResult,
+        HumanTask,
+        IssueRequest,
+        IssueResult,
+        MatchRequest,
+        MatchResult,
+        Notification,
+        PaymentHandoff,
+        Policy,
+        PoProjection,
+        PoValidation,
+        PurchaseOrder,
+    )
+
+T = TypeVar("T")
+
+# Activities are idempotent, so retrying until the database or webhook is back
+# is safe; bad input is raised as a non-retryable ApplicationError instead.
+RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), backoff_coefficient=2.0,
+                    maximum_interval=timedelta(minutes=1))
+TIMEOUT = timedelta(seconds=30)
+
+
+async def _call(name: str, arg: Any, result_type: type[T] | None, summary: str) -> T:
+    return await workflow.execute_activity(
+        name, arg, result_type=result_type, start_to_close_timeout=TIMEOUT,
+        retry_policy=RETRY, summary=summary,
+    )
+
+
+async def load_policy(vendor_id: str) -> Policy:
+    return await _call("load_policy", vendor_id, Policy, f"load policy for vendor {vendor_id}")
+
+
+async def validate_po(po: PurchaseOrder) -> PoValidation:
+    return await _call("validate_po", po, PoValidation, f"validate {po.po_number} r{po.revision}")
+
+
+async def issue_po(req: IssueRequest) -> IssueResult:
+    return await _call("issue_po", req, IssueResult, f"issue {req.po_number} r{req.revision} to {req.vendor_id}")
+
+
+async def match_invoice(req: MatchRequest) -> MatchResult:
+    summary = f"match {req.invoice.kind.value} {req.invoice.invoice_number} against {req.po.po_number} r{req.po.revision}"
+    return await _call("match_invoice", req, MatchResult, summary)
+
+
+async def save_match_result(result: MatchResult) -> None:
+    await _call("save_match_result", result, None, f"store match of {result.invoice_id}")
+
+
+async def hand_off_for_payment(handoff: PaymentHandoff) -> HandoffResult:
+    summary = f"hand {handoff.invoice_number} ({handoff.amount} {handoff.currency}) to AP for payment"
+    return await _call("hand_off_for_payment", handoff, HandoffResult, summary)
+
+
+async def save_task(task: HumanTask) -> None:
+    await _call("save_task", task, None, f"inbox: {task.task_id} {task.kind.value} {task.status.value}")
+
+
+async def save_po_projection(projection: PoProjection) -> None:
+    await _call("save_po_projection", projection, None, f"project {projection.po_number} as {projection.status}")
+
+
+async def record_audit_event(event: AuditEvent) -> None:
+    await _call("record_audit_event", event, None, f"audit {event.po_number}: {event.event}")
+
+
+async def notify(notification: Notification) -> None:
+    summary = f"notify {notification.channel.value}: {notification.subject}"
+    await _call("notify", notification, None, summary[:200])

@@ -1,0 +1,193 @@
+"""Pure rules the PurchaseOrderWorkflow applies to its state: comparing an
+acknowledgment with the agreed revision, deciding when a PO is fully received,
+fully invoiced and closable, and computing deadlines.
+
+No I/O, no clock (the workflow passes `now`), so these are safe inside the
+workflow sandbox and tested as plain functions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
+
+from models.documents import Acknowledgment, AckLineStatus, AckStatus, Invoice
+from models.matching import ToleranceProfile
+from models.purchase_order import MatchLevel, PurchaseOrder
+from models.tasks import TaskKind, TaskStatus
+from models.workflow_state import InvoiceStatus, PurchaseOrderState
+
+
+@dataclass(frozen=True)
+class AckComparison:
+    """What the supplier's acknowledgment changes against the agreed revision."""
+
+    changes: list[str] = field(default_factory=list)  # one readable line per change
+    outside_tolerance: list[str] = field(default_factory=list)  # the changes that need the buyer
+    revised_po: PurchaseOrder | None = None  # the PO with the changes applied, if any
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.changes)
+
+    @property
+    def within_tolerance(self) -> bool:
+        return not self.outside_tolerance
+
+
+def _pct_change(old: Decimal, new: Decimal) -> Decimal:
+    if old == 0:
+        return Decimal(0) if new == 0 else Decimal(100)
+    return (new - old) / old * 100
+
+
+def _fmt(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def _exceeds(pct: Decimal, limit: Decimal | None) -> bool:
+    # A limit of None is "not checked"; 0 means any change needs the buyer.
+    return limit is not None and abs(pct) > limit
+
+
+def compare_acknowledgment(
+    po: PurchaseOrder, ack: Acknowledgment, tolerances: ToleranceProfile
+) -> AckComparison:
+    """Line-by-line comparison of an acknowledgment with the current revision.
+
+    Price and quantity changes within the acknowledgment tolerance are
+    accepted as a new revision; rejected or back-ordered lines and larger
+    changes go to the buyer. Promised dates become the lines' need-by dates."""
+    if ack.status == AckStatus.REJECTED:
+        return AckComparison()
+    changes: list[str] = []
+    outside: list[str] = []
+    new_lines = []
+    for po_line in po.lines:
+        ack_line = next((line for line in ack.lines if line.line_no == po_line.line_no), None)
+        if ack_line is None:
+            new_lines.append(po_line)
+            continue
+        updates: dict[str, object] = {}
+        n = po_line.line_no
+        if ack_line.status in (AckLineStatus.REJECTED, AckLineStatus.BACKORDERED):
+            text = f"line {n}: {ack_line.status.value} by the supplier"
+            changes.append(text)
+            outside.append(text)
+        if ack_line.unit_price is not None and ack_line.unit_price != po_line.unit_price:
+            pct = _pct_change(po_line.unit_price, ack_line.unit_price)
+            text = (
+                f"line {n}: price {_fmt(po_line.unit_price)} → {_fmt(ack_line.unit_price)} "
+                f"{po.currency} ({pct:+.2f}%)"
+            )
+            changes.append(text)
+            if _exceeds(pct, tolerances.ack_price_pct):
+                outside.append(f"{text}, tolerance ±{_fmt(tolerances.ack_price_pct)}%")
+            updates["unit_price"] = ack_line.unit_price
+        if ack_line.quantity is not None and ack_line.quantity != po_line.quantity:
+            pct = _pct_change(po_line.quantity, ack_line.quantity)
+            text = f"line {n}: quantity {_fmt(po_line.quantity)} → {_fmt(ack_line.quantity)} {po_line.uom}"
+            changes.append(text)
+            if _exceeds(pct, tolerances.ack_qty_pct):
+                outside.append(f"{text} ({pct:+.2f}%), tolerance ±{_fmt(tolerances.ack_qty_pct)}%")
+            updates["quantity"] = ack_line.quantity
+        if ack_line.promised_date is not None and ack_line.promised_date != po_line.need_by:
+            changes.append(f"line {n}: promised {ack_line.promised_date.isoformat()} (need-by {po_line.need_by})")
+            updates["need_by"] = ack_line.promised_date
+        new_lines.append(po_line.model_copy(update=updates) if updates else po_line)
+    for ack_line in ack.lines:
+        if po.line(ack_line.line_no) is None:
+            text = f"line {ack_line.line_no}: not on the PO"
+            changes.append(text)
+            outside.append(text)
+    revised = None
+    if changes:
+        revised = po.model_copy(update={"lines": new_lines, "revision": po.revision + 1})
+    return AckComparison(changes=changes, outside_tolerance=outside, revised_po=revised)
+
+
+def needs_receipt(level: MatchLevel) -> bool:
+    return level != MatchLevel.TWO_WAY
+
+
+def fully_received(state: PurchaseOrderState) -> bool:
+    return all(
+        state.received_quantity(line.line_no) >= line.quantity
+        for line in state.po.lines
+        if needs_receipt(line.match_level)
+    )
+
+
+def anything_received(state: PurchaseOrderState) -> bool:
+    return any(line.quantity_received > 0 for receipt in state.receipts for line in receipt.lines)
+
+
+def billable_quantity(state: PurchaseOrderState, line_no: int) -> Decimal:
+    """What the supplier may bill in the end: ordered for 2-way lines,
+    received for 3-way, accepted for 4-way (never more than ordered)."""
+    line = state.po.line(line_no)
+    assert line is not None
+    if line.match_level == MatchLevel.TWO_WAY:
+        return line.quantity
+    if line.match_level == MatchLevel.FOUR_WAY:
+        return min(line.quantity, state.accepted_quantity(line_no))
+    return min(line.quantity, state.received_quantity(line_no))
+
+
+def fully_invoiced(state: PurchaseOrderState) -> bool:
+    return all(
+        state.invoiced_quantity(line.line_no) >= billable_quantity(state, line.line_no)
+        for line in state.po.lines
+    )
+
+
+def invoices_settled(state: PurchaseOrderState) -> bool:
+    return all(r.status in (InvoiceStatus.APPROVED, InvoiceStatus.REJECTED) for r in state.invoices)
+
+
+def can_close(state: PurchaseOrderState) -> bool:
+    """DESIGN.md step 7: fully received and fully invoiced within tolerance,
+    every invoice approved (or rejected), nothing waiting on a person."""
+    return (
+        state.issued_at is not None
+        and not state.is_final
+        and fully_received(state)
+        and any(r.status == InvoiceStatus.APPROVED for r in state.invoices)
+        and fully_invoiced(state)
+        and invoices_settled(state)
+        and not state.open_tasks
+    )
+
+
+def end_of_day(day: date) -> datetime:
+    """A date-only deadline lapses when that day is over, in UTC."""
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=timezone.utc)
+
+
+def receipt_due_at(po: PurchaseOrder, grace: timedelta) -> datetime | None:
+    latest = po.latest_need_by
+    return end_of_day(latest) + grace if latest else None
+
+
+def hold_escalation_at(invoice: Invoice, held_since: datetime, sla: timedelta, lead: timedelta) -> datetime:
+    """A held invoice escalates after the hold SLA, or earlier so that a person
+    can still act before the early-payment discount lapses."""
+    deadline = held_since + sla
+    terms = invoice.payment_terms
+    if terms is not None and terms.discount_days is not None:
+        discount_lapses = end_of_day(invoice.invoice_date + timedelta(days=terms.discount_days))
+        deadline = min(deadline, max(held_since, discount_lapses - lead))
+    return deadline
+
+
+def next_deadline(state: PurchaseOrderState) -> datetime | None:
+    """The earliest timer the workflow must wake up for."""
+    candidates: list[datetime | None] = [state.ack_reminder_at, state.ack_due_at, state.receipt_due_at]
+    candidates += [r.escalate_at for r in state.invoices if r.status == InvoiceStatus.HELD]
+    candidates += [t.due_at for t in state.tasks if t.status == TaskStatus.OPEN and t.escalation_level < 2]
+    present = [c for c in candidates if c is not None]
+    return min(present) if present else None
+
+
+def open_task_for(state: PurchaseOrderState, kind: TaskKind, subject_id: str | None = None) -> bool:
+    return any(t.kind == kind and (subject_id is None or t.subject_id == subject_id) for t in state.open_tasks)

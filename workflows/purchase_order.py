@@ -1,0 +1,727 @@
+"""PurchaseOrderWorkflow — one durable workflow per PO, id `po-{po_number}`,
+from approval to close (DESIGN.md "Workflows", steps 1–7).
+
+Shape: signals and updates only *record* what arrived (after de-duplicating
+by document id); one main loop does the work in arrival order, so activities
+for one PO never run concurrently and every step is easy to read in the
+history. Timers are deadlines kept in the state: the loop sleeps until the
+earliest one or until something arrives, which survives continue-as-new."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import timedelta
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from models import (
+        Acknowledgment,
+        AckOutcome,
+        AckRecord,
+        AckStatus,
+        AuditEvent,
+        CancelRequest,
+        GoodsReceipt,
+        HoldStatus,
+        HumanTask,
+        Invoice,
+        InvoiceKind,
+        InvoiceRecord,
+        InvoiceStatus,
+        IssueRequest,
+        MatchDecision,
+        MatchRequest,
+        Notification,
+        NotificationChannel,
+        PaymentHandoff,
+        PoProjection,
+        PoStatus,
+        PurchaseOrder,
+        PurchaseOrderInput,
+        PurchaseOrderState,
+        Revision,
+        RevisionReason,
+        TaskDecision,
+        TaskKind,
+        TaskStatus,
+        TimelineEntry,
+        format_money,
+        normalize_invoice_number,
+    )
+    from models.matching import AWAITING_DOCUMENT_HOLDS
+    from models.tasks import DECISIONS_NEEDING_COMMENT, TASK_OPTIONS, TASK_ROLES
+    from workflows import activity_calls as act
+    from workflows import po_rules, search_attributes
+    from workflows.summary import current_details
+
+Document = Acknowledgment | GoodsReceipt | Invoice
+# Statuses in which supplier documents are processed (before issue they wait).
+OPEN_FOR_DOCUMENTS = frozenset(
+    {PoStatus.ISSUED, PoStatus.ACKNOWLEDGED, PoStatus.PARTIALLY_RECEIVED, PoStatus.RECEIVED}
+)
+
+
+@dataclass
+class _PendingDecision:
+    decision: TaskDecision
+    done: bool = False
+
+
+@workflow.defn(name="PurchaseOrderWorkflow")
+class PurchaseOrderWorkflow:
+    @workflow.init
+    def __init__(self, inp: PurchaseOrderInput) -> None:
+        self._s = inp.carried_state or PurchaseOrderState(po=inp.po)
+        self._history_limit = inp.history_event_limit
+        self._documents: list[Document] = list(inp.pending_documents)
+        self._decisions: list[_PendingDecision] = []
+        self._cancel: CancelRequest | None = None
+        self._cancel_done = False
+        self._audited = len(self._s.timeline)  # timeline entries already written
+        self._published: tuple | None = None
+
+    # ------------------------------------------------------------------ run
+
+    @workflow.run
+    async def run(self, inp: PurchaseOrderInput) -> PurchaseOrderState:
+        if inp.carried_state is None:
+            await self._validate_and_approve()
+        while not self._s.is_final:
+            await self._wait_for_work()
+            await self._step()
+            if self._should_continue_as_new():
+                await self._continue_as_new()
+        await self._flush()
+        # Let in-flight updates (a decision that closed the PO) return first.
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self._s
+
+    async def _continue_as_new(self) -> None:
+        """Start a fresh run with the state. Updates must finish in this run
+        (their handlers wait for the loop), so keep stepping until none is in
+        flight; documents that arrived meanwhile travel in the input."""
+        while True:
+            await workflow.wait_condition(lambda: workflow.all_handlers_finished() or self._decision_pending())
+            if not self._decision_pending():
+                break
+            await self._step()
+            if self._s.is_final:
+                return
+        # No await between the check above and here: nothing can slip in.
+        workflow.continue_as_new(PurchaseOrderInput(
+            po=self._s.po, carried_state=self._s, pending_documents=self._documents,
+            history_event_limit=self._history_limit))
+
+    def _decision_pending(self) -> bool:
+        return any(not p.done for p in self._decisions) or (self._cancel is not None and not self._cancel_done)
+
+    async def _step(self) -> None:
+        """One pass over everything that is due, in a fixed order."""
+        await self._handle_cancel()
+        await self._handle_decisions()
+        await self._handle_documents()
+        await self._handle_deadlines()
+        await self._close_if_done()
+        await self._flush()
+
+    def _has_work(self) -> bool:
+        documents_ready = bool(self._documents) and self._s.status in OPEN_FOR_DOCUMENTS
+        return documents_ready or self._decision_pending()
+
+    async def _wait_for_work(self) -> None:
+        deadline = po_rules.next_deadline(self._s)
+        timeout = None
+        if deadline is not None:
+            timeout = max(deadline - workflow.now(), timedelta(seconds=0))
+            if timeout == timedelta(0):
+                return
+        try:
+            await workflow.wait_condition(self._has_work, timeout=timeout,
+                                          timeout_summary="next SLA deadline")
+        except asyncio.TimeoutError:
+            pass  # a deadline is due; _handle_deadlines acts on it
+
+    def _should_continue_as_new(self) -> bool:
+        info = workflow.info()
+        if self._s.is_final:
+            return False
+        if self._history_limit is not None and info.get_current_history_length() > self._history_limit:
+            return True
+        return info.is_continue_as_new_suggested()
+
+    # ------------------------------------------------------ start: steps 1–3
+
+    async def _validate_and_approve(self) -> None:
+        s = self._s
+        po = s.po
+        self._log("received", f"{po.po_number} r{po.revision}: {len(po.lines)} line(s), "
+                              f"{format_money(po.total, po.currency)}")
+        s.policy = await act.load_policy(po.vendor_id)
+        validation = await act.validate_po(po)
+        s.flags = validation.flags
+        s.revisions.append(Revision(revision=po.revision, reason=RevisionReason.ORIGINAL,
+                                    at=workflow.now(), total=po.total))
+        if validation.errors:
+            s.status = PoStatus.REJECTED
+            self._log("rejected", "validation failed: " + "; ".join(validation.errors))
+            await self._flush()
+            return
+        if validation.flags:
+            self._log("flagged", "; ".join(validation.flags))
+        if po.total > s.policy.approval_threshold or validation.flags:
+            s.status = PoStatus.PENDING_APPROVAL
+            reason = (f"total {format_money(po.total, po.currency)} above "
+                      f"{format_money(s.policy.approval_threshold, po.currency)}")
+            if validation.flags:
+                reason += "; " + "; ".join(validation.flags)
+            await self._open_task(TaskKind.APPROVE_PO, f"Approve {po.po_number}", context={"why": reason})
+        else:
+            self._log("auto_approved", f"within the approval threshold "
+                                       f"{format_money(s.policy.approval_threshold, po.currency)}")
+            await self._issue()
+        await self._flush()
+
+    async def _issue(self) -> None:
+        s = self._s
+        result = await act.issue_po(IssueRequest(po_number=s.po.po_number, revision=s.po.revision,
+                                                 vendor_id=s.po.vendor_id, at=workflow.now()))
+        now = workflow.now()
+        s.status = PoStatus.ISSUED
+        s.issued_at = now
+        assert s.policy is not None
+        s.ack_reminder_at = now + s.policy.ack_reminder_after
+        s.ack_due_at = now + s.policy.ack_due_after
+        s.receipt_due_at = po_rules.receipt_due_at(s.po, s.policy.receipt_grace)
+        self._log("issued", f"r{s.po.revision} sent by {result.channel} ({result.message_id})")
+
+    # -------------------------------------------------------------- signals
+
+    @workflow.signal(name="acknowledgment")
+    def acknowledgment(self, ack: Acknowledgment) -> None:
+        self._accept_document(ack)
+
+    @workflow.signal(name="receipt")
+    def receipt(self, receipt: GoodsReceipt) -> None:
+        self._accept_document(receipt)
+
+    @workflow.signal(name="invoice")
+    def invoice(self, invoice: Invoice) -> None:
+        self._accept_document(invoice)
+
+    def _accept_document(self, doc: Document) -> None:
+        """Idempotent by document id: a re-sent document has no second effect."""
+        pending_ids = {d.document_id for d in self._documents}
+        if doc.document_id in self._s.processed_document_ids or doc.document_id in pending_ids:
+            workflow.logger.info("ignoring duplicate document %s", doc.document_id)
+            return
+        if doc.po_number != self._s.po.po_number:
+            workflow.logger.warning("ignoring %s: it is for %s", doc.document_id, doc.po_number)
+            return
+        self._documents.append(doc)
+
+    # -------------------------------------------------------------- updates
+
+    @workflow.update(name="decide")
+    async def decide(self, decision: TaskDecision) -> HumanTask:
+        task = self._s.task(decision.task_id)
+        assert task is not None  # the validator checked it
+        # Closed at once, so a second decision on the same task is refused.
+        task.status = TaskStatus.DONE
+        task.decision = decision.decision
+        task.decided_by = decision.actor
+        task.decided_at = workflow.now()
+        task.comment = decision.comment
+        pending = _PendingDecision(decision)
+        self._decisions.append(pending)
+        await workflow.wait_condition(lambda: pending.done)
+        return task
+
+    @decide.validator
+    def _validate_decision(self, decision: TaskDecision) -> None:
+        task = self._s.task(decision.task_id)
+        if task is None:
+            raise ValueError(f"task {decision.task_id} does not belong to {self._s.po.po_number}")
+        if task.status != TaskStatus.OPEN:
+            raise ValueError(f"task {task.task_id} is already {task.status.value}"
+                             + (f" ({task.decision} by {task.decided_by})" if task.decision else ""))
+        if decision.decision not in task.options:
+            raise ValueError(f"{decision.decision!r} is not an option of task {task.task_id}; "
+                             f"choose one of {', '.join(task.options)}")
+        if decision.decision in DECISIONS_NEEDING_COMMENT and not (decision.comment or "").strip():
+            raise ValueError(f"{decision.decision!r} needs a comment saying why")
+        self._check_segregation_of_duties(task, decision.actor)
+
+    def _check_segregation_of_duties(self, task: HumanTask, actor: str) -> None:
+        who = actor.strip().lower()
+        if task.kind == TaskKind.APPROVE_PO and who in {(self._s.po.requested_by or "").lower()}:
+            raise ValueError(f"{actor} requested {self._s.po.po_number} and cannot approve it")
+        if task.kind == TaskKind.RESOLVE_INVOICE_HOLD:
+            receivers = {(r.received_by or "").lower() for r in self._s.receipts}
+            if who in receivers:
+                raise ValueError(f"{actor} received the goods and cannot release the invoice for them")
+
+    @workflow.update(name="cancel")
+    async def cancel(self, request: CancelRequest) -> PurchaseOrderState:
+        self._cancel = request
+        await workflow.wait_condition(lambda: self._cancel_done)
+        return self._s
+
+    @cancel.validator
+    def _validate_cancel(self, request: CancelRequest) -> None:
+        if self._s.is_final:
+            raise ValueError(f"{self._s.po.po_number} is already {self._s.status.value}")
+        if po_rules.anything_received(self._s):
+            raise ValueError(f"{self._s.po.po_number} has receipts; it can be final-closed, not cancelled")
+        if self._cancel is not None:
+            raise ValueError("a cancellation is already in progress")
+
+    @workflow.query(name="state")
+    def state(self) -> PurchaseOrderState:
+        return self._s
+
+    # ------------------------------------------------------------- handlers
+
+    async def _handle_cancel(self) -> None:
+        if self._cancel is None or self._cancel_done:
+            return
+        await self._finish_cancelled(f"cancelled by {self._cancel.actor}: {self._cancel.reason}")
+        self._cancel_done = True
+
+    async def _finish_cancelled(self, reason: str) -> None:
+        s = self._s
+        s.status = PoStatus.CANCELLED
+        s.cancel_reason = reason
+        s.ack_reminder_at = s.ack_due_at = s.receipt_due_at = None
+        for task in s.open_tasks:
+            await self._close_task(task, TaskStatus.CANCELLED)
+        self._log("cancelled", reason)
+        if s.issued_at is not None:
+            await self._notify(NotificationChannel.SUPPLIER, s.po.vendor_id, "cancelled",
+                               f"{s.po.po_number} is cancelled", reason)
+
+    async def _handle_decisions(self) -> None:
+        for pending in [p for p in self._decisions if not p.done]:
+            decision = pending.decision
+            task = self._s.task(decision.task_id)
+            assert task is not None
+            self._log("decided", f"{task.task_id} {task.kind.value}: {decision.decision} by {decision.actor}"
+                                 + (f" — {decision.comment}" if decision.comment else ""), actor=decision.actor)
+            await act.save_task(task)
+            if not self._s.is_final:
+                await self._apply_decision(task, decision)
+            pending.done = True
+        self._decisions = [p for p in self._decisions if not p.done]
+
+    async def _apply_decision(self, task: HumanTask, d: TaskDecision) -> None:
+        s = self._s
+        choice = d.decision
+        if task.kind == TaskKind.APPROVE_PO:
+            if choice == "approve":
+                await self._issue()
+            else:
+                s.status = PoStatus.REJECTED
+                self._log("rejected", f"approval refused by {d.actor}: {d.comment}")
+        elif task.kind == TaskKind.APPROVE_SUPPLIER_CHANGE:
+            await self._decide_supplier_change(accept=(choice == "accept_change"), actor=d.actor)
+        elif task.kind in (TaskKind.SUPPLIER_REJECTED, TaskKind.CHASE_SUPPLIER) and choice == "cancel_po":
+            await self._finish_cancelled(f"cancelled by {d.actor} after {task.kind.value}: {d.comment or ''}")
+        elif task.kind == TaskKind.CHASE_SUPPLIER:
+            if choice == "proceed_without_ack":
+                s.ack_waived = True
+                s.ack_reminder_at = s.ack_due_at = None
+            else:  # keep_waiting
+                assert s.policy is not None
+                s.ack_due_at = workflow.now() + s.policy.ack_due_after
+        elif task.kind == TaskKind.EXPEDITE_RECEIPT:
+            if choice == "close_short":
+                await self._close_short(d.actor)
+            else:
+                assert s.policy is not None
+                s.receipt_due_at = workflow.now() + s.policy.receipt_grace
+        elif task.kind == TaskKind.RESOLVE_INVOICE_HOLD:
+            await self._decide_invoice_hold(task, d)
+
+    # ----------------------------------------------------- documents: 4–6
+
+    async def _handle_documents(self) -> None:
+        if self._s.status not in OPEN_FOR_DOCUMENTS:
+            return  # not issued yet: documents wait; final: the loop is ending
+        while self._documents and not self._s.is_final:
+            doc = self._documents.pop(0)
+            self._s.processed_document_ids.append(doc.document_id)
+            if isinstance(doc, Acknowledgment):
+                await self._on_acknowledgment(doc)
+            elif isinstance(doc, GoodsReceipt):
+                await self._on_receipt(doc)
+            else:
+                await self._on_invoice(doc)
+
+    async def _on_acknowledgment(self, ack: Acknowledgment) -> None:
+        s = self._s
+        assert s.policy is not None
+        s.ack_reminder_at = s.ack_due_at = None
+        await self._cancel_open_tasks(TaskKind.CHASE_SUPPLIER)
+        if ack.status == AckStatus.REJECTED:
+            s.acknowledgments.append(AckRecord(ack=ack, outcome=AckOutcome.SUPPLIER_REJECTED,
+                                               received_at=workflow.now()))
+            self._log("supplier_rejected", ack.message or f"{ack.ack_id}: rejected by the supplier")
+            await self._open_task(TaskKind.SUPPLIER_REJECTED, f"{s.po.vendor_id} rejected {s.po.po_number}",
+                                  subject_id=ack.document_id,
+                                  context={"supplier_message": ack.message or "(none)"})
+            return
+        comparison = po_rules.compare_acknowledgment(s.po, ack, s.policy.tolerances)
+        if s.status == PoStatus.ISSUED:
+            s.status = PoStatus.ACKNOWLEDGED
+        if not comparison.has_changes:
+            outcome = AckOutcome.ACCEPTED
+            self._log("acknowledged", f"{ack.ack_id}: accepted as ordered")
+        elif comparison.within_tolerance:
+            outcome = AckOutcome.ACCEPTED_AS_REVISION
+            assert comparison.revised_po is not None
+            await self._new_revision(comparison.revised_po, RevisionReason.SUPPLIER_CHANGE_AUTO, ack.document_id,
+                                     "; ".join(comparison.changes))
+        else:
+            outcome = AckOutcome.CHANGE_REVIEW
+            s.pending_change = ack
+            await self._cancel_open_tasks(TaskKind.APPROVE_SUPPLIER_CHANGE)  # a newer ack supersedes
+            self._log("supplier_change", "outside tolerance: " + "; ".join(comparison.outside_tolerance))
+            await self._open_task(
+                TaskKind.APPROVE_SUPPLIER_CHANGE, f"Supplier change on {s.po.po_number}",
+                subject_id=ack.document_id,
+                context={"changes": "; ".join(comparison.changes),
+                         "outside_tolerance": "; ".join(comparison.outside_tolerance),
+                         "supplier_message": ack.message or "(none)"},
+            )
+        s.acknowledgments.append(AckRecord(ack=ack, outcome=outcome, received_at=workflow.now()))
+
+    async def _decide_supplier_change(self, *, accept: bool, actor: str) -> None:
+        s = self._s
+        ack = s.pending_change
+        s.pending_change = None
+        if ack is None:
+            return
+        record = next(r for r in reversed(s.acknowledgments) if r.ack.document_id == ack.document_id)
+        if not accept:
+            record.outcome = AckOutcome.CHANGE_REJECTED
+            await self._notify(NotificationChannel.SUPPLIER, s.po.vendor_id, f"change-rejected:{ack.ack_id}",
+                               f"Change to {s.po.po_number} not accepted",
+                               f"{actor} kept revision {s.po.revision}; please confirm the order as issued.")
+            return
+        assert s.policy is not None
+        comparison = po_rules.compare_acknowledgment(s.po, ack, s.policy.tolerances)
+        if comparison.revised_po is not None:
+            await self._new_revision(comparison.revised_po, RevisionReason.SUPPLIER_CHANGE_APPROVED,
+                                     ack.document_id, f"approved by {actor}: " + "; ".join(comparison.changes))
+        record.outcome = AckOutcome.ACCEPTED_AS_REVISION
+
+    async def _new_revision(self, po: PurchaseOrder, reason: RevisionReason, source: str | None,
+                            detail: str) -> None:
+        s = self._s
+        s.po = po
+        s.revisions.append(Revision(revision=po.revision, reason=reason, source_document_id=source,
+                                    at=workflow.now(), total=po.total))
+        assert s.policy is not None
+        if s.receipt_due_at is not None:
+            s.receipt_due_at = po_rules.receipt_due_at(po, s.policy.receipt_grace)
+        self._log("revised", f"r{po.revision} ({reason.value}): {detail}")
+        # A price hold re-checks itself against the new agreed terms.
+        await self._rematch_held()
+
+    async def _on_receipt(self, receipt: GoodsReceipt) -> None:
+        s = self._s
+        unknown = [line.line_no for line in receipt.lines if s.po.line(line.line_no) is None]
+        s.receipts.append(receipt)
+        detail = ", ".join(f"line {line.line_no}: {line.quantity_received.normalize():f} received"
+                           + (f", {line.quantity_rejected.normalize():f} rejected" if line.quantity_rejected else "")
+                           for line in receipt.lines)
+        self._log("received", f"{receipt.receipt_id}: {detail}"
+                              + (f" (lines {unknown} are not on the PO)" if unknown else ""))
+        # Goods arriving is the strongest acknowledgment there is.
+        s.ack_reminder_at = s.ack_due_at = None
+        await self._cancel_open_tasks(TaskKind.CHASE_SUPPLIER)
+        if po_rules.fully_received(s):
+            s.status = PoStatus.RECEIVED
+            s.receipt_due_at = None
+            await self._cancel_open_tasks(TaskKind.EXPEDITE_RECEIPT)
+        elif po_rules.anything_received(s):
+            s.status = PoStatus.PARTIALLY_RECEIVED
+        await self._rematch_held()
+
+    async def _on_invoice(self, invoice: Invoice) -> None:
+        s = self._s
+        record = InvoiceRecord(invoice=invoice, status=InvoiceStatus.HELD, received_at=workflow.now())
+        s.invoices.append(record)
+        self._log("invoice_received", f"{invoice.kind.value} {invoice.invoice_number}: "
+                                      f"{format_money(invoice.total, invoice.currency)}")
+        await self._match(record)
+        if invoice.kind == InvoiceKind.CREDIT_MEMO and record.status == InvoiceStatus.APPROVED:
+            await self._settle_credit_requested(invoice)
+        await self._rematch_held()  # a credit memo changes what was invoiced before
+
+    # ------------------------------------------------------------- matching
+
+    def _match_request(self, record: InvoiceRecord) -> MatchRequest:
+        s = self._s
+        assert s.policy is not None
+        # What counts as invoiced before: everything already approved (or
+        # awaiting its credit), plus held invoices that arrived earlier.
+        position = s.invoices.index(record)
+        prior = [r.invoice for i, r in enumerate(s.invoices) if r is not record and (
+            r.status in (InvoiceStatus.APPROVED, InvoiceStatus.CREDIT_REQUESTED)
+            or (r.status == InvoiceStatus.HELD and i < position))]
+        return MatchRequest(po=s.po, po_open=not s.is_final, receipts=s.receipts, prior_invoices=prior,
+                            invoice=record.invoice, tolerances=s.policy.tolerances,
+                            released_holds=record.released_holds)
+
+    async def _match(self, record: InvoiceRecord) -> None:
+        """Match (or re-match) one invoice and act on the result."""
+        result = await act.match_invoice(self._match_request(record))
+        await act.save_match_result(result)
+        record.match = result
+        if result.decision == MatchDecision.APPROVE:
+            await self._approve(record, "matched" if record.held_since is None else "released by re-match")
+            return
+        now = workflow.now()
+        first_hold = record.held_since is None
+        if first_hold:
+            record.held_since = now
+            assert self._s.policy is not None
+            p = self._s.policy
+            record.escalate_at = po_rules.hold_escalation_at(record.invoice, now, p.invoice_hold_sla,
+                                                             p.discount_escalation_lead)
+            self._log("held", f"{record.invoice.invoice_number}: "
+                              + "; ".join(h.message for h in result.open_holds))
+        # Missing documents resolve themselves; anything else needs a person now.
+        needs_person = any(h.code not in AWAITING_DOCUMENT_HOLDS for h in result.open_holds)
+        if needs_person and not po_rules.open_task_for(self._s, TaskKind.RESOLVE_INVOICE_HOLD, record.document_id):
+            await self._open_hold_task(record)
+
+    async def _rematch_held(self) -> None:
+        for record in [r for r in self._s.invoices if r.status == InvoiceStatus.HELD]:
+            await self._match(record)
+
+    async def _approve(self, record: InvoiceRecord, how: str) -> None:
+        s = self._s
+        invoice = record.invoice
+        record.status = InvoiceStatus.APPROVED
+        record.escalate_at = None
+        await self._cancel_open_tasks(TaskKind.RESOLVE_INVOICE_HOLD, record.document_id)
+        terms = invoice.payment_terms or s.po.payment_terms
+        result = await act.hand_off_for_payment(PaymentHandoff(
+            invoice_id=invoice.document_id, po_number=s.po.po_number, vendor_id=invoice.vendor_id,
+            invoice_number=invoice.invoice_number, currency=invoice.currency,
+            amount=invoice.sign * invoice.total,
+            due_date=(invoice.invoice_date + timedelta(days=terms.net_days)).isoformat(),
+            discount_date=(invoice.invoice_date + timedelta(days=terms.discount_days)).isoformat()
+            if terms.discount_days is not None else None,
+            at=workflow.now(),
+        ))
+        record.handed_off_at = workflow.now()
+        self._log("approved_for_payment", f"{invoice.invoice_number} {how}; handed to AP as "
+                                          f"{result.payment_reference}")
+
+    async def _open_hold_task(self, record: InvoiceRecord) -> None:
+        holds = record.open_holds
+        await self._open_task(
+            TaskKind.RESOLVE_INVOICE_HOLD, f"Invoice {record.invoice.invoice_number} on hold",
+            subject_id=record.document_id,
+            context={"invoice": record.invoice.invoice_number,
+                     "total": format_money(record.invoice.total, record.invoice.currency),
+                     **{f"hold {i + 1} ({h.code.value})": h.message for i, h in enumerate(holds)},
+                     "tolerances": holds[0].source or "" if holds else ""},
+        )
+
+    async def _decide_invoice_hold(self, task: HumanTask, d: TaskDecision) -> None:
+        record = self._s.invoice_record(task.subject_id or "")
+        if record is None or record.status != InvoiceStatus.HELD:
+            return  # already resolved by a re-match while the person was deciding
+        choice = d.decision
+        if choice == "accept_variance":
+            released = [h.model_copy(update={"status": HoldStatus.RELEASED, "released_by": d.actor,
+                                             "release_reason": d.comment}) for h in record.open_holds]
+            record.released_holds += released
+            assert record.match is not None
+            record.match = record.match.model_copy(update={
+                "holds": [h for h in record.match.holds if h.status != HoldStatus.OPEN] + released,
+                "decision": MatchDecision.APPROVE})
+            await self._approve(record, f"released by {d.actor} ({d.comment})")
+        elif choice == "request_credit_memo":
+            record.status = InvoiceStatus.CREDIT_REQUESTED
+            record.escalate_at = None
+            await self._notify(NotificationChannel.SUPPLIER, record.invoice.vendor_id,
+                               f"credit-request:{record.document_id}",
+                               f"Credit memo requested for invoice {record.invoice.invoice_number}",
+                               "; ".join(h.message for h in record.open_holds))
+        elif choice == "reject_invoice":
+            record.status = InvoiceStatus.REJECTED
+            record.escalate_at = None
+            self._log("invoice_rejected", f"{record.invoice.invoice_number} by {d.actor}: {d.comment}")
+            await self._notify(NotificationChannel.SUPPLIER, record.invoice.vendor_id,
+                               f"invoice-rejected:{record.document_id}",
+                               f"Invoice {record.invoice.invoice_number} rejected", d.comment or "")
+            await self._rematch_held()  # it no longer counts as invoiced
+        else:  # wait
+            assert self._s.policy is not None
+            record.escalate_at = workflow.now() + self._s.policy.invoice_hold_sla
+
+    async def _settle_credit_requested(self, credit: Invoice) -> None:
+        """The supplier's credit memo answers a credit request: the invoice and
+        its credit net to what was agreed, so the invoice goes to payment."""
+        wanted = normalize_invoice_number(credit.original_invoice_number or "")
+        for record in self._s.invoices:
+            if record.status != InvoiceStatus.CREDIT_REQUESTED:
+                continue
+            if not wanted or wanted == normalize_invoice_number(record.invoice.invoice_number):
+                await self._approve(record, f"settled by credit memo {credit.invoice_number}")
+                return
+
+    # ------------------------------------------------------------- deadlines
+
+    async def _handle_deadlines(self) -> None:
+        s = self._s
+        if s.is_final:
+            return
+        now = workflow.now()
+        if s.ack_reminder_at is not None and now >= s.ack_reminder_at:
+            s.ack_reminder_at = None
+            s.ack_reminders_sent += 1
+            self._log("ack_reminder", f"no acknowledgment yet; reminder {s.ack_reminders_sent} sent to {s.po.vendor_id}")
+            await self._notify(NotificationChannel.SUPPLIER, s.po.vendor_id, f"ack-reminder:{s.ack_reminders_sent}",
+                               f"Please acknowledge {s.po.po_number}",
+                               f"{s.po.po_number} r{s.po.revision} was issued on {s.issued_at:%Y-%m-%d %H:%M} UTC.")
+        if s.ack_due_at is not None and now >= s.ack_due_at:
+            s.ack_due_at = None
+            self._log("ack_overdue", "acknowledgment SLA lapsed; buyer asked to chase the supplier")
+            if not po_rules.open_task_for(s, TaskKind.CHASE_SUPPLIER):
+                await self._open_task(TaskKind.CHASE_SUPPLIER, f"Chase {s.po.vendor_id} for {s.po.po_number}",
+                                      context={"issued_at": f"{s.issued_at:%Y-%m-%d %H:%M} UTC",
+                                               "reminders_sent": str(s.ack_reminders_sent)})
+        if s.receipt_due_at is not None and now >= s.receipt_due_at:
+            s.receipt_due_at = None
+            self._log("receipt_overdue", "goods not received by need-by + grace")
+            if not po_rules.open_task_for(s, TaskKind.EXPEDITE_RECEIPT):
+                await self._open_task(TaskKind.EXPEDITE_RECEIPT, f"Expedite {s.po.po_number}",
+                                      context={"need_by": str(s.po.latest_need_by)})
+        for record in s.invoices:
+            if record.status == InvoiceStatus.HELD and record.escalate_at and now >= record.escalate_at:
+                record.escalate_at = None
+                self._log("hold_escalated", f"{record.invoice.invoice_number} still on hold")
+                if not po_rules.open_task_for(s, TaskKind.RESOLVE_INVOICE_HOLD, record.document_id):
+                    await self._open_hold_task(record)
+        for task in s.open_tasks:
+            if task.escalation_level < 2 and now >= task.due_at:
+                await self._escalate(task)
+
+    async def _escalate(self, task: HumanTask) -> None:
+        assert self._s.policy is not None
+        task.escalation_level += 1
+        task.due_at = workflow.now() + self._s.policy.task_sla
+        self._log("task_escalated", f"{task.task_id} {task.kind.value} overdue → {task.escalated_to}")
+        await act.save_task(task)
+        await self._notify(NotificationChannel.APPROVER, f"{task.assignee_role}:{task.escalated_to}",
+                           f"task:{task.task_id}:escalated:{task.escalation_level}",
+                           f"Overdue: {task.title}", f"Escalated to the {task.escalated_to}.")
+
+    # ------------------------------------------------------------ closing
+
+    async def _close_if_done(self) -> None:
+        if po_rules.can_close(self._s):
+            self._s.status = PoStatus.CLOSED
+            self._s.closed_at = workflow.now()
+            self._log("closed", "fully received, invoiced and approved")
+
+    async def _close_short(self, actor: str) -> None:
+        """Buyer accepts what was received: ordered quantities drop to received."""
+        s = self._s
+        lines = []
+        for line in s.po.lines:
+            received = s.received_quantity(line.line_no)
+            if not po_rules.needs_receipt(line.match_level):
+                lines.append(line)
+            elif received > 0:  # a line with nothing received drops off the PO
+                lines.append(line.model_copy(update={"quantity": min(received, line.quantity)}))
+        if not lines:
+            await self._finish_cancelled(f"closed short by {actor} with nothing received")
+            return
+        revised = s.po.model_copy(update={"lines": lines, "revision": s.po.revision + 1})
+        s.receipt_due_at = None
+        await self._new_revision(revised, RevisionReason.BUYER_AMENDMENT, None, f"closed short by {actor}")
+        if po_rules.fully_received(s):
+            s.status = PoStatus.RECEIVED
+
+    # ------------------------------------------------------------- tasks
+
+    async def _open_task(self, kind: TaskKind, title: str, *, subject_id: str | None = None,
+                         context: dict[str, str] | None = None) -> HumanTask:
+        s = self._s
+        assert s.policy is not None
+        now = workflow.now()
+        task = HumanTask(
+            task_id=f"{s.po.po_number}-T{len(s.tasks) + 1}", po_number=s.po.po_number, kind=kind, title=title,
+            options=list(TASK_OPTIONS[kind]), assignee_role=TASK_ROLES[kind],
+            assignee=s.po.buyer if TASK_ROLES[kind] == "buyer" else None, subject_id=subject_id,
+            context=context or {}, created_at=now, due_at=now + s.policy.task_sla,
+        )
+        s.tasks.append(task)
+        self._log("task_opened", f"{task.task_id} {kind.value}: {title} → {task.assignee_role}")
+        await act.save_task(task)
+        await self._notify(NotificationChannel.APPROVER, task.assignee or task.assignee_role,
+                           f"task:{task.task_id}:opened", title, "; ".join(f"{k}: {v}" for k, v in task.context.items()))
+        return task
+
+    async def _close_task(self, task: HumanTask, status: TaskStatus) -> None:
+        task.status = status
+        task.decided_at = workflow.now()
+        await act.save_task(task)
+
+    async def _cancel_open_tasks(self, kind: TaskKind, subject_id: str | None = None) -> None:
+        """Tasks made obsolete by events (the ack arrived, the receipt cleared the hold)."""
+        for task in self._s.open_tasks:
+            if task.kind == kind and (subject_id is None or task.subject_id == subject_id):
+                await self._close_task(task, TaskStatus.CANCELLED)
+                self._log("task_closed", f"{task.task_id} no longer needed")
+
+    # ---------------------------------------------------- story and views
+
+    def _log(self, event: str, detail: str, actor: str = "system") -> None:
+        self._s.timeline.append(TimelineEntry(at=workflow.now(), event=event, detail=detail, actor=actor))
+        workflow.logger.info("%s %s: %s", self._s.po.po_number, event, detail)
+
+    async def _notify(self, channel: NotificationChannel, recipient: str, key: str, subject: str, body: str) -> None:
+        await act.notify(Notification(notification_id=f"{self._s.po.po_number}:{key}", po_number=self._s.po.po_number,
+                                      channel=channel, recipient=recipient, subject=subject, body=body,
+                                      at=workflow.now()))
+
+    async def _flush(self) -> None:
+        """Write new timeline entries as audit events and publish the state to
+        search attributes, current details and the PO projection."""
+        s = self._s
+        po = s.po
+        new_entries = s.timeline[self._audited:]
+        if new_entries:
+            await asyncio.gather(*(
+                act.record_audit_event(AuditEvent(event_id=f"{po.po_number}:{self._audited + i}",
+                                                  po_number=po.po_number, event=e.event, detail=e.detail,
+                                                  actor=e.actor, at=e.at))
+                for i, e in enumerate(new_entries)))
+            self._audited += len(new_entries)
+        view = (s.status, po.revision, str(po.total), s.open_hold_count, len(s.open_tasks))
+        if view == self._published:
+            return
+        self._published = view
+        workflow.upsert_search_attributes([
+            search_attributes.PO_NUMBER.value_set(po.po_number),
+            search_attributes.VENDOR_ID.value_set(po.vendor_id),
+            search_attributes.BUYER.value_set(po.buyer),
+            search_attributes.PO_STATUS.value_set(s.status.value),
+            search_attributes.PO_TOTAL.value_set(float(po.total)),  # search only; money stays Decimal
+            search_attributes.OPEN_HOLDS.value_set(s.open_hold_count),
+        ])
+        workflow.set_current_details(current_details(s))
+        await act.save_po_projection(PoProjection(
+            po_number=po.po_number, revision=po.revision, vendor_id=po.vendor_id, buyer=po.buyer,
+            status=s.status.value, currency=po.currency, total=po.total, open_holds=s.open_hold_count,
+            open_tasks=len(s.open_tasks), workflow_id=workflow.info().workflow_id, updated_at=workflow.now()))
+

@@ -1,0 +1,50 @@
+"""What operators read in the Temporal UI: the static summary shown at start
+and the markdown "current details" kept up to date by the workflow."""
+
+from __future__ import annotations
+
+from models.common import format_money
+from models.workflow_state import InvoiceStatus, PurchaseOrderState
+
+
+def static_summary(po_number: str, vendor_label: str, total: str) -> str:
+    """`PO-1001 · Acme Industrial Supply · 12,340.00 USD`"""
+    return f"{po_number} · {vendor_label} · {total}"
+
+
+def current_details(state: PurchaseOrderState) -> str:
+    po = state.po
+    rows = [
+        "| line | item | ordered | received | accepted | invoiced | price |",
+        "|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for line in po.lines:
+        n = line.line_no
+        rows.append(
+            f"| {n} | {line.item_id} | {line.quantity.normalize():f} {line.uom} | "
+            f"{state.received_quantity(n).normalize():f} | {state.accepted_quantity(n).normalize():f} | "
+            f"{state.invoiced_quantity(n).normalize():f} | {line.unit_price.normalize():f} |"
+        )
+    parts = [
+        f"**{po.po_number}** r{po.revision} · **{state.status.value}** · {format_money(po.total, po.currency)}"
+        f" · vendor {po.vendor_id} · buyer {po.buyer}",
+        "",
+        *rows,
+    ]
+    invoices = [
+        f"- {r.invoice.kind.value} {r.invoice.invoice_number}: **{r.status.value}**"
+        + "".join(f"\n  - {hold.code.value}: {hold.message}" for hold in r.open_holds)
+        for r in state.invoices
+    ]
+    if invoices:
+        parts += ["", "**Invoices**", *invoices]
+    if state.open_tasks:
+        parts += ["", "**Waiting on people**"]
+        parts += [
+            f"- {t.task_id} {t.title} → {t.assignee_role} ({t.escalated_to}), due {t.due_at:%Y-%m-%d %H:%M} UTC"
+            for t in state.open_tasks
+        ]
+    held = sum(1 for r in state.invoices if r.status == InvoiceStatus.HELD)
+    if held:
+        parts += ["", f"{held} invoice(s) on hold, {state.open_hold_count} open hold(s)"]
+    return "\n".join(parts)
