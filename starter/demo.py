@@ -270,7 +270,8 @@ def _status_with_tasks(view: dict[str, Any]) -> str:
 Scenario = Callable[[Demo], Awaitable[tuple[str, str]]]
 SCENARIOS: list[tuple[str, str, Scenario]] = [
     ("clean PO", "closed with no human touch", clean_po),
-    ("ack price change within tolerance", "closed, invoiced at revision 1", price_change_within_tolerance),
+    ("ack price change within tolerance", "closed with no human touch, invoiced at revision 1",
+     price_change_within_tolerance),
     ("ack change outside tolerance", "closed (change approved by bob.buyer)", price_change_outside_tolerance),
     ("partial shipments", "closed with no human touch, 2 receipts, 2 invoices paid", partial_shipments),
     ("invoice before receipt", "closed with no human touch, NO_RECEIPT hold released by the receipt",

@@ -29,6 +29,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import traceback
 import urllib.error
@@ -641,21 +642,46 @@ def run_demo_safely(api_url: str) -> None:
         traceback.print_exc()
 
 
+STOP_HINT = "Stop with Ctrl-C or `poflow down`."
+
+
+def run_demo_then_hint(api_url: str) -> None:
+    run_demo_safely(api_url)
+    print(STOP_HINT, flush=True)
+
+
 async def _await(awaitable):  # asyncio.run wants a coroutine, not any awaitable
     return await awaitable
 
 
-def watch(children: Mapping[str, subprocess.Popen], cfg: StackConfig) -> int:
-    """Block until a child exits on its own (then 1) — Ctrl-C/SIGTERM interrupt this."""
+# The worker and the API keep no state of their own (Temporal and the database
+# do), so `up` restarts them when they die, as a process supervisor would; the
+# Temporal server is the one child whose loss stops the stack.
+RESTARTABLE = frozenset({"worker", "api"})
+MAX_RESTARTS = 5
+
+
+def watch(children: dict[str, subprocess.Popen], cfg: StackConfig) -> int:
+    """Block until Ctrl-C/SIGTERM (which interrupt this) or the server dies
+    (then 1). A worker or API that exits is restarted, up to MAX_RESTARTS."""
+    restarts: dict[str, int] = {}
     while True:
-        for name, proc in children.items():
-            if proc.poll() is not None:
-                log_path = cfg.log_file(name)
+        for name, proc in list(children.items()):
+            if proc.poll() is None:
+                continue
+            log_path = cfg.log_file(name)
+            if name not in RESTARTABLE or restarts.get(name, 0) >= MAX_RESTARTS:
                 _err(
                     f"poflow up: {name} exited unexpectedly (code {proc.returncode}); see {log_path}\n"
                     f"{log_tail(log_path)}\nstopping the rest…"
                 )
                 return 1
+            restarts[name] = restarts.get(name, 0) + 1
+            _err(f"poflow up: {name} exited (code {proc.returncode}); restarting it "
+                 f"({restarts[name]}/{MAX_RESTARTS}); in-flight work resumes from Temporal")
+            command = worker_command() if name == "worker" else api_command(cfg)
+            children[name] = start_process(name, command, log_path, child_env(cfg))
+            write_pid_file(cfg.pid_file, children, cfg)
         time.sleep(0.5)
 
 
@@ -726,9 +752,12 @@ def up(demo: bool = True) -> int:
         )
         print(banner(cfg, settings.database_url))
         if demo:
+            # In a thread, so the supervisor below keeps watching (and
+            # restarting) the worker while the demo runs.
             print("running the demo…")
-            run_demo_safely(cfg.api_url)
-        print("Stop with Ctrl-C or `poflow down`.", flush=True)
+            threading.Thread(target=run_demo_then_hint, args=(cfg.api_url,), daemon=True).start()
+        else:
+            print(STOP_HINT, flush=True)
         code = watch(children, cfg)
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM via StopRequested
         print("\nstopping poflow…", flush=True)
