@@ -89,7 +89,7 @@ def full_receipt(order: PurchaseOrder, receipt_id: str = "GR-1") -> GoodsReceipt
     return receipt(order, receipt_id, {l.line_no: str(l.quantity) for l in order.lines})
 
 
-def test_settings(db_url: str, task_queue: str) -> Settings:
+def settings_for(db_url: str, task_queue: str) -> Settings:
     return Settings(home=Path("."), database_url=db_url, temporal_address="", temporal_namespace="default",
                     task_queue=task_queue, api_host="127.0.0.1", api_port=0, ui_url="http://ui", webhook_url=None)
 
@@ -113,7 +113,7 @@ async def running_worker(client: Client, engine: Engine) -> AsyncIterator[str]:
     workflow with pending timers and no worker -- or a terminated one -- stops
     the clock from skipping for every later test."""
     queue = f"poflow-test-{uuid.uuid4().hex[:8]}"
-    async with create_worker(client, engine, test_settings(str(engine.url), queue)):
+    async with create_worker(client, engine, settings_for(str(engine.url), queue)):
         try:
             yield queue
         finally:

@@ -1,15 +1,11 @@
-"""What operators read in the Temporal UI: the static summary shown at start
-and the markdown "current details" kept up to date by the workflow."""
+"""What operators read in the Temporal UI: the markdown "current details" the
+workflow keeps up to date (the static summary is set at start by the API:
+starter/operations.py po_summary)."""
 
 from __future__ import annotations
 
 from models.common import format_money
 from models.workflow_state import InvoiceStatus, PurchaseOrderState
-
-
-def static_summary(po_number: str, vendor_label: str, total: str) -> str:
-    """`PO-1001 · Acme Industrial Supply · 12,340.00 USD`"""
-    return f"{po_number} · {vendor_label} · {total}"
 
 
 def current_details(state: PurchaseOrderState) -> str:
