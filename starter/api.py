@@ -194,14 +194,14 @@ def _add_document_routes(app: FastAPI) -> None:
     async def post_acknowledgment(
         po_number: str, ack: Acknowledgment, request: Request, service: Service
     ) -> dict[str, Any]:
-        accepted = await service.submit_acknowledgment(ack, **await _intake(request, po_number))
+        accepted = await service.submit_document(ack, **await _intake(request, po_number))
         return accepted_view(accepted)
 
     @app.post(f"{API_PREFIX}/purchase-orders/{{po_number}}/receipts", status_code=202, tags=["documents"])
     async def post_receipt(
         po_number: str, receipt: GoodsReceipt, request: Request, service: Service
     ) -> dict[str, Any]:
-        accepted = await service.submit_receipt(receipt, **await _intake(request, po_number))
+        accepted = await service.submit_document(receipt, **await _intake(request, po_number))
         return accepted_view(accepted)
 
     @app.post(f"{API_PREFIX}/purchase-orders/{{po_number}}/invoices", status_code=202, tags=["documents"])
@@ -209,7 +209,7 @@ def _add_document_routes(app: FastAPI) -> None:
         po_number: str, invoice: Invoice, request: Request, service: Service
     ) -> dict[str, Any]:
         """Invoices and credit memos (`"kind": "credit_memo"`)."""
-        accepted = await service.submit_invoice(invoice, **await _intake(request, po_number))
+        accepted = await service.submit_document(invoice, **await _intake(request, po_number))
         return accepted_view(accepted)
 
 

@@ -226,12 +226,7 @@ async def _create_po(args: argparse.Namespace, session: Session, io: Io) -> int:
 async def _send(args: argparse.Namespace, session: Session, io: Io) -> int:
     document, raw = load_document(args.file, DOCUMENT_KINDS[args.kind], io.stdin)
     service = await session.service()
-    submit = {
-        "acknowledgment": service.submit_acknowledgment,
-        "receipt": service.submit_receipt,
-        "invoice": service.submit_invoice,
-    }[args.kind]
-    accepted = await submit(document, raw=raw, source=_source(args.file))
+    accepted = await service.submit_document(document, raw=raw, source=_source(args.file))
     label = po_label(accepted.po_number)
     io.say(f"accepted: {accepted.document_id} for {label} (workflow {accepted.workflow_id})")
     return EXIT_OK

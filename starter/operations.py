@@ -71,6 +71,18 @@ WORKFLOW_TYPE = "PurchaseOrderWorkflow"
 SIGNAL_ACKNOWLEDGMENT = "acknowledgment"
 SIGNAL_RECEIPT = "receipt"
 SIGNAL_INVOICE = "invoice"
+
+SupplierDocument = Acknowledgment | GoodsReceipt | Invoice
+
+
+def document_kind_and_signal(document: SupplierDocument) -> tuple[str, str]:
+    """The stored kind and the workflow signal of a document; credit memos
+    travel the invoice signal and are stored as `credit_memo`."""
+    if isinstance(document, Acknowledgment):
+        return "acknowledgment", SIGNAL_ACKNOWLEDGMENT
+    if isinstance(document, GoodsReceipt):
+        return "receipt", SIGNAL_RECEIPT
+    return document.kind.value, SIGNAL_INVOICE
 UPDATE_DECIDE = "decide"
 UPDATE_CANCEL = "cancel"
 QUERY_STATE = "state"
@@ -149,29 +161,9 @@ class PoflowOperations(Protocol):
         content_type: str = "application/json",
     ) -> PoStarted: ...
 
-    async def submit_acknowledgment(
+    async def submit_document(
         self,
-        ack: Acknowledgment,
-        *,
-        raw: bytes | None = None,
-        source: str = "api",
-        content_type: str = "application/json",
-        expected_po_number: str | None = None,
-    ) -> DocumentAccepted: ...
-
-    async def submit_receipt(
-        self,
-        receipt: GoodsReceipt,
-        *,
-        raw: bytes | None = None,
-        source: str = "api",
-        content_type: str = "application/json",
-        expected_po_number: str | None = None,
-    ) -> DocumentAccepted: ...
-
-    async def submit_invoice(
-        self,
-        invoice: Invoice,
+        document: SupplierDocument,
         *,
         raw: bytes | None = None,
         source: str = "api",
@@ -293,75 +285,18 @@ class PoflowService:
 
     # -- documents -----------------------------------------------------------
 
-    async def submit_acknowledgment(
+    async def submit_document(
         self,
-        ack: Acknowledgment,
+        document: SupplierDocument,
         *,
         raw: bytes | None = None,
         source: str = "api",
         content_type: str = "application/json",
         expected_po_number: str | None = None,
     ) -> DocumentAccepted:
-        return await self._submit(
-            ack,
-            kind="acknowledgment",
-            signal=SIGNAL_ACKNOWLEDGMENT,
-            raw=raw,
-            source=source,
-            content_type=content_type,
-            expected_po_number=expected_po_number,
-        )
-
-    async def submit_receipt(
-        self,
-        receipt: GoodsReceipt,
-        *,
-        raw: bytes | None = None,
-        source: str = "api",
-        content_type: str = "application/json",
-        expected_po_number: str | None = None,
-    ) -> DocumentAccepted:
-        return await self._submit(
-            receipt,
-            kind="receipt",
-            signal=SIGNAL_RECEIPT,
-            raw=raw,
-            source=source,
-            content_type=content_type,
-            expected_po_number=expected_po_number,
-        )
-
-    async def submit_invoice(
-        self,
-        invoice: Invoice,
-        *,
-        raw: bytes | None = None,
-        source: str = "api",
-        content_type: str = "application/json",
-        expected_po_number: str | None = None,
-    ) -> DocumentAccepted:
-        # Credit memos travel the same signal; the kind only matters for storage.
-        return await self._submit(
-            invoice,
-            kind=invoice.kind.value,
-            signal=SIGNAL_INVOICE,
-            raw=raw,
-            source=source,
-            content_type=content_type,
-            expected_po_number=expected_po_number,
-        )
-
-    async def _submit(
-        self,
-        document: Acknowledgment | GoodsReceipt | Invoice,
-        *,
-        kind: str,
-        signal: str,
-        raw: bytes | None,
-        source: str,
-        content_type: str,
-        expected_po_number: str | None,
-    ) -> DocumentAccepted:
+        """Store an acknowledgment, receipt or invoice (credit memos too), then
+        signal it to its PO; a re-send answers Duplicate with the first id."""
+        kind, signal = document_kind_and_signal(document)
         po_number = document.po_number
         check_po_number(po_number, expected_po_number)
         await self._ensure_open(po_number)

@@ -533,10 +533,10 @@ async def test_identical_bytes_under_another_key_are_not_signalled_twice(
 
     await service.create_po(PurchaseOrder.model_validate(PO))
     raw = json.dumps(INVOICE).encode()
-    await service.submit_invoice(Invoice.model_validate(INVOICE), raw=raw)
+    await service.submit_document(Invoice.model_validate(INVOICE), raw=raw)
     # Other business key, but the very bytes already stored: the first copy wins.
     with pytest.raises(Duplicate) as caught:
-        await service.submit_receipt(GoodsReceipt.model_validate(RECEIPT), raw=raw)
+        await service.submit_document(GoodsReceipt.model_validate(RECEIPT), raw=raw)
 
     assert caught.value.first_document_id == "invoice:ACME:INV1001"
     assert caught.value.document_id == "receipt:1001:GR-1"

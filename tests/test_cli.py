@@ -128,17 +128,9 @@ class FakeService:
         self._call("create_po", po, **kwargs)
         return PoStarted(po.po_number, f"po-{po.po_number}", self.workflow_url(po.po_number))
 
-    async def submit_invoice(self, invoice: Invoice, **kwargs: Any) -> DocumentAccepted:
-        self._call("submit_invoice", invoice, **kwargs)
-        return DocumentAccepted(invoice.document_id, invoice.po_number, f"po-{invoice.po_number}")
-
-    async def submit_receipt(self, receipt: GoodsReceipt, **kwargs: Any) -> DocumentAccepted:
-        self._call("submit_receipt", receipt, **kwargs)
-        return DocumentAccepted(receipt.document_id, receipt.po_number, f"po-{receipt.po_number}")
-
-    async def submit_acknowledgment(self, ack: Any, **kwargs: Any) -> DocumentAccepted:
-        self._call("submit_acknowledgment", ack, **kwargs)
-        return DocumentAccepted(ack.document_id, ack.po_number, f"po-{ack.po_number}")
+    async def submit_document(self, document: Any, **kwargs: Any) -> DocumentAccepted:
+        self._call(f"submit_{type(document).__name__}", document, **kwargs)
+        return DocumentAccepted(document.document_id, document.po_number, f"po-{document.po_number}")
 
     async def get_state(self, po_number: str) -> PurchaseOrderState:
         self._call("get_state", po_number)

@@ -89,7 +89,7 @@ def test_activities_are_registered_under_their_method_names(acts: PersistenceAct
 def test_load_policy(acts: PersistenceActivities) -> None:
     fast = run(acts.load_policy, "SLOWPOKE")
     assert (fast.name, fast.task_sla, fast.invoice_hold_sla) == (
-        "demo-fast", timedelta(seconds=30), timedelta(seconds=60)
+        "demo-fast", timedelta(seconds=10), timedelta(seconds=60)
     )
     assert run(acts.load_policy, "UNKNOWN").name == "standard"
     with pytest.raises(ApplicationError) as err:

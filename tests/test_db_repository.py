@@ -199,9 +199,9 @@ def test_contract_in_force_on_a_date(seeded_engine: Engine) -> None:
 def test_policy_lookup_by_vendor_with_default_fallback(seeded_engine: Engine) -> None:
     fast = repository.get_policy_for_vendor(seeded_engine, "SLOWPOKE")
     assert fast.name == "demo-fast"
-    assert fast.ack_reminder_after == timedelta(seconds=20)
-    assert fast.ack_due_after == timedelta(seconds=40)
-    assert fast.task_sla == timedelta(seconds=30)
+    assert fast.ack_reminder_after == timedelta(seconds=5)
+    assert fast.ack_due_after == timedelta(seconds=10)
+    assert fast.task_sla == timedelta(seconds=10)
     assert fast.receipt_grace == timedelta(hours=1)
     assert fast.invoice_hold_sla == timedelta(seconds=60)
 

@@ -68,6 +68,13 @@ async def eventually(handle, predicate: Callable[[PurchaseOrderState], bool], se
         await asyncio.sleep(0.05)
 
 
+async def issued(client, queue: str, order):
+    """Start a PO below the approval threshold and wait until it is issued."""
+    handle = await start(client, queue, order)
+    await eventually(handle, lambda s: s.status == PoStatus.ISSUED)
+    return handle
+
+
 async def finished(handle) -> PurchaseOrderState:
     """Wait for the workflow to end by polling, not with handle.result():
     waiting on a result lets the test server skip time to the next timer
@@ -101,8 +108,7 @@ def handoffs(engine, po_number: str) -> list[tuple[str, str]]:
 async def test_clean_po_closes_without_a_human(env, engine):
     order = po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
-        handle = await start(env.client, queue, order)
-        await eventually(handle, lambda s: s.status == PoStatus.ISSUED)
+        handle = await issued(env.client, queue, order)
         await handle.signal("acknowledgment", ack(order))
         await handle.signal("receipt", full_receipt(order))
         await handle.signal("invoice", full_invoice(order))
@@ -124,8 +130,7 @@ async def test_clean_po_closes_without_a_human(env, engine):
 async def test_duplicate_documents_have_no_second_effect(env, engine):
     order = po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
-        handle = await start(env.client, queue, order)
-        await eventually(handle, lambda s: s.status == PoStatus.ISSUED)
+        handle = await issued(env.client, queue, order)
         first = full_invoice(order, "INV-000777")
         resend = first.model_copy(update={"invoice_number": "inv 777"})  # same after normalising
         await handle.signal("invoice", first)
@@ -195,8 +200,7 @@ async def test_approval_task_escalates_to_deputy_then_manager(env, engine):
 async def test_price_change_within_tolerance_becomes_a_revision(env, engine):
     order = po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
-        handle = await start(env.client, queue, order)
-        await eventually(handle, lambda s: s.status == PoStatus.ISSUED)
+        handle = await issued(env.client, queue, order)
         # 11.90 → 12.10 is +1.68%, inside the 2% acknowledgment tolerance
         await handle.signal("acknowledgment", ack(order, status="accepted_with_changes",
                                                   lines=[{"line_no": 1, "status": "changed", "unit_price": "12.10"}]))
@@ -212,8 +216,7 @@ async def test_price_change_within_tolerance_becomes_a_revision(env, engine):
 async def test_change_outside_tolerance_asks_the_buyer_then_matches(env, engine):
     order = po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
-        handle = await start(env.client, queue, order)
-        await eventually(handle, lambda s: s.status == PoStatus.ISSUED)
+        handle = await issued(env.client, queue, order)
         await handle.signal("acknowledgment", ack(order, status="accepted_with_changes",
                                                   lines=[{"line_no": 1, "status": "changed", "unit_price": "12.90"}]))
         s = await eventually(handle, lambda s: bool(s.open_tasks))
@@ -231,8 +234,7 @@ async def test_change_outside_tolerance_asks_the_buyer_then_matches(env, engine)
 async def test_rejected_change_keeps_the_revision_and_price_holds(env, engine):
     order = po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
-        handle = await start(env.client, queue, order)
-        await eventually(handle, lambda s: s.status == PoStatus.ISSUED)
+        handle = await issued(env.client, queue, order)
         await handle.signal("acknowledgment", ack(order, status="accepted_with_changes",
                                                   lines=[{"line_no": 1, "status": "changed", "unit_price": "12.90"}]))
         s = await eventually(handle, lambda s: bool(s.open_tasks))
@@ -259,8 +261,7 @@ async def test_rejected_change_keeps_the_revision_and_price_holds(env, engine):
 async def test_supplier_rejection_opens_a_buyer_task(env, engine):
     order = po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
-        handle = await start(env.client, queue, order)
-        await eventually(handle, lambda s: s.status == PoStatus.ISSUED)
+        handle = await issued(env.client, queue, order)
         await handle.signal("acknowledgment", ack(order, status="rejected", message="discontinued"))
         s = await eventually(handle, lambda s: bool(s.open_tasks))
         task = open_task(s, TaskKind.SUPPLIER_REJECTED)
@@ -273,8 +274,7 @@ async def test_supplier_rejection_opens_a_buyer_task(env, engine):
 async def test_missing_acknowledgment_reminds_then_escalates(env, engine):
     order = po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
-        handle = await start(env.client, queue, order)
-        await eventually(handle, lambda s: s.status == PoStatus.ISSUED)
+        handle = await issued(env.client, queue, order)
         await env.sleep(timedelta(days=2, hours=1))  # reminder after 2 days
         s = await eventually(handle, lambda s: s.ack_reminders_sent == 1)
         assert not s.open_tasks
@@ -300,8 +300,7 @@ async def test_missing_acknowledgment_reminds_then_escalates(env, engine):
 async def test_overdue_receipt_opens_expedite_task_and_close_short(env, engine):
     order = po(unique("PO"), need_by=(await env.get_current_time()).date() + timedelta(days=10))
     async with running_worker(env.client, engine) as queue:
-        handle = await start(env.client, queue, order)
-        await eventually(handle, lambda s: s.status == PoStatus.ISSUED)
+        handle = await issued(env.client, queue, order)
         await handle.signal("acknowledgment", ack(order))
         await handle.signal("receipt", receipt(order, "GR-1", {1: "100", 2: "150"}))
         await eventually(handle, lambda s: s.status == PoStatus.PARTIALLY_RECEIVED)
@@ -322,8 +321,7 @@ async def test_overdue_receipt_opens_expedite_task_and_close_short(env, engine):
 async def test_partial_shipments_two_receipts_two_invoices_close(env, engine):
     order = po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
-        handle = await start(env.client, queue, order)
-        await eventually(handle, lambda s: s.status == PoStatus.ISSUED)
+        handle = await issued(env.client, queue, order)
         await handle.signal("acknowledgment", ack(order))
         await handle.signal("receipt", receipt(order, "GR-1", {1: "60", 2: "200"}))
         await handle.signal("invoice", invoice(order, "INV-A", {1: ("60", "11.90"), 2: ("200", "4.75")}))
@@ -340,8 +338,7 @@ async def test_partial_shipments_two_receipts_two_invoices_close(env, engine):
 async def test_invoice_before_receipt_is_held_then_released_by_the_receipt(env, engine):
     order = po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
-        handle = await start(env.client, queue, order)
-        await eventually(handle, lambda s: s.status == PoStatus.ISSUED)
+        handle = await issued(env.client, queue, order)
         await handle.signal("acknowledgment", ack(order))
         await handle.signal("invoice", full_invoice(order))
         s = await eventually(handle, lambda s: bool(s.invoices) and s.invoices[0].match is not None)
@@ -357,8 +354,7 @@ async def test_invoice_before_receipt_is_held_then_released_by_the_receipt(env, 
 async def test_held_invoice_escalates_after_the_hold_sla(env, engine):
     order = po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
-        handle = await start(env.client, queue, order)
-        await eventually(handle, lambda s: s.status == PoStatus.ISSUED)
+        handle = await issued(env.client, queue, order)
         await handle.signal("acknowledgment", ack(order))
         await handle.signal("receipt", receipt(order, "GR-1", {1: "40", 2: "200"}))
         await handle.signal("invoice", full_invoice(order))
@@ -377,8 +373,7 @@ async def test_held_invoice_escalates_after_the_hold_sla(env, engine):
 async def test_rejected_invoice_is_not_paid(env, engine):
     order = po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
-        handle = await start(env.client, queue, order)
-        await eventually(handle, lambda s: s.status == PoStatus.ISSUED)
+        handle = await issued(env.client, queue, order)
         await handle.signal("receipt", full_receipt(order))
         await handle.signal("invoice", invoice(order, "INV-X", {1: ("100", "15.00"), 2: ("200", "4.75")}))
         s = await eventually(handle, lambda s: bool(s.open_tasks))
@@ -394,8 +389,7 @@ async def test_rejected_invoice_is_not_paid(env, engine):
 async def test_cancel_before_receipt_and_refused_after(env, engine):
     order, other = po(unique("PO")), po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
-        handle = await start(env.client, queue, order)
-        await eventually(handle, lambda s: s.status == PoStatus.ISSUED)
+        handle = await issued(env.client, queue, order)
         s = await handle.execute_update("cancel", CancelRequest(actor="bob.buyer", reason="project stopped"),
                                         result_type=PurchaseOrderState)
         assert s.status == PoStatus.CANCELLED
@@ -428,8 +422,7 @@ async def test_continue_as_new_carries_the_state(dev_server_env, engine):
 async def test_completed_history_replays_deterministically(env, engine):
     order = po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
-        handle = await start(env.client, queue, order)
-        await eventually(handle, lambda s: s.status == PoStatus.ISSUED)
+        handle = await issued(env.client, queue, order)
         await handle.signal("acknowledgment", ack(order, status="accepted_with_changes",
                                                   lines=[{"line_no": 1, "status": "changed", "unit_price": "12.00"}]))
         await handle.signal("invoice", invoice(order, "INV-1", {1: ("100", "12.00"), 2: ("200", "4.75")}))

@@ -93,8 +93,11 @@ class PurchaseOrderWorkflow:
             await self._step()
             if self._should_continue_as_new():
                 await self._continue_as_new()
+        # Decisions accepted just before the PO became final are recorded (not
+        # applied), so their update handlers return and the run can complete.
+        await self._handle_decisions()
+        self._cancel_done = True
         await self._flush()
-        # Let in-flight updates (a decision that closed the PO) return first.
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._s
 
@@ -243,6 +246,8 @@ class PurchaseOrderWorkflow:
         task = self._s.task(decision.task_id)
         if task is None:
             raise ValueError(f"task {decision.task_id} does not belong to {self._s.po.po_number}")
+        if self._s.is_final:
+            raise ValueError(f"{self._s.po.po_number} is already {self._s.status.value}")
         if task.status != TaskStatus.OPEN:
             raise ValueError(f"task {task.task_id} is already {task.status.value}"
                              + (f" ({task.decision} by {task.decided_by})" if task.decision else ""))
