@@ -65,7 +65,7 @@ class PersistenceActivities:
             self.validate_po,
             self.save_po_projection,
             self.save_task,
-            self.record_audit_event,
+            self.record_audit_events,
             self.save_match_result,
             self.issue_po,
             self.hand_off_for_payment,
@@ -107,9 +107,12 @@ class PersistenceActivities:
         repository.upsert_task(self._engine, task)
 
     @activity.defn
-    def record_audit_event(self, e: AuditEvent) -> None:
-        if not repository.insert_audit_event(self._engine, e):
-            activity.logger.info("audit event %s already recorded", e.event_id)
+    def record_audit_events(self, events: list[AuditEvent]) -> int:
+        """One activity per workflow step, not per event: keeps histories short."""
+        written = repository.insert_audit_events(self._engine, events)
+        if written < len(events):
+            activity.logger.info("%d of %d audit events were already recorded", len(events) - written, len(events))
+        return written
 
     @activity.defn
     def save_match_result(self, r: MatchResult) -> None:

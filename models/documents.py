@@ -182,8 +182,12 @@ class Invoice(Document):
 
     def billed_quantity(self, line: InvoiceLine) -> Decimal:
         """What this document adds to the line's billed-to-date quantity:
-        negative for a credit of goods, nothing for a price-only credit."""
-        return Decimal(0) if self.price_only else self.sign * line.quantity
+        negative for a credit of goods (whichever sign the supplier wrote it
+        with: some feeds send credit quantities negative), nothing for a
+        price-only credit."""
+        if self.price_only:
+            return Decimal(0)
+        return -abs(line.quantity) if self.kind == InvoiceKind.CREDIT_MEMO else line.quantity
 
     def line_amount(self, line: InvoiceLine) -> Decimal:
         if line.amount is not None:

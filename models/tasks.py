@@ -61,7 +61,7 @@ class HumanTask(Document):
     context: dict[str, str] = Field(default_factory=dict, description="Evidence shown to the approver")
     created_at: UtcDatetime
     due_at: UtcDatetime
-    escalation_level: int = Field(default=0, description="0 assignee, 1 deputy, 2 manager")
+    escalation_level: int = Field(default=0, ge=0, description="0 assignee, 1 deputy, 2 manager")
     status: TaskStatus = TaskStatus.OPEN
     decision: str | None = None
     decided_by: str | None = None

@@ -79,7 +79,7 @@ def purchase_order(vendor_id: str = "ACME", currency: str = "USD", lines=None, *
 
 def test_activities_are_registered_under_their_method_names(acts: PersistenceActivities) -> None:
     names = [activity._Definition.must_from_callable(fn).name for fn in acts.all()]
-    assert names == ["load_policy", "validate_po", "save_po_projection", "save_task", "record_audit_event",
+    assert names == ["load_policy", "validate_po", "save_po_projection", "save_task", "record_audit_events",
                      "save_match_result", "issue_po", "hand_off_for_payment"]
 
 
@@ -211,10 +211,13 @@ def test_record_audit_event_and_match_result_are_idempotent(
                        detail="PRICE on line 2", at=T0)
     result = MatchResult(invoice_id="invoice:ACME:INV1001", po_number="PO-1001", po_revision=0,
                          decision=MatchDecision.HOLD, matched_at=T0)
+    later = event.model_copy(update={"event_id": "po-PO-1001#8", "event": "invoice_released"})
+    written = []
     for _ in range(3):
-        run(acts.record_audit_event, event)
+        written.append(run(acts.record_audit_events, [event, later]))
         run(acts.save_match_result, result)
-    assert repository.list_audit_events(seeded_engine, "PO-1001") == [event]
+    assert written == [2, 0, 0]
+    assert repository.list_audit_events(seeded_engine, "PO-1001") == [event, later]
     assert repository.list_match_results(seeded_engine, invoice_id=result.invoice_id) == [result]
 
 

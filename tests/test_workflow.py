@@ -409,13 +409,13 @@ async def test_continue_as_new_carries_the_state(dev_server_env, engine):
         handle = await start(env.client, queue, order, history_event_limit=100)
         await eventually(handle, lambda s: s.status == PoStatus.ISSUED)
         await handle.signal("acknowledgment", ack(order))
-        for i in range(1, 11):  # ten partial receipts push the history over the limit
-            await handle.signal("receipt", receipt(order, f"GR-{i}", {1: "10", 2: "20"}))
-        await eventually(handle, lambda s: len(s.receipts) == 10, seconds=30)
+        for i in range(1, 21):  # twenty partial receipts, one step each, push the history over the limit
+            await handle.signal("receipt", receipt(order, f"GR-{i}", {1: "5", 2: "10"}))
+            await eventually(handle, lambda s: len(s.receipts) == i, seconds=30)
         await handle.signal("invoice", full_invoice(order))
         final = await finished(env.client.get_workflow_handle(handle.id, result_type=PurchaseOrderState))
         latest_run = (await env.client.get_workflow_handle(handle.id).describe()).run_id
-    assert final.status == PoStatus.CLOSED and len(final.receipts) == 10
+    assert final.status == PoStatus.CLOSED and len(final.receipts) == 20
     assert latest_run != handle.first_execution_run_id  # it did continue as new
 
 

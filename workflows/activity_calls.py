@@ -33,7 +33,9 @@ T = TypeVar("T")
 # is safe; bad input is raised as a non-retryable ApplicationError instead.
 RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), backoff_coefficient=2.0,
                     maximum_interval=timedelta(minutes=1))
-TIMEOUT = timedelta(seconds=30)
+# Short: these are single database writes, and after a worker crash an
+# in-flight attempt is only retried once this has passed.
+TIMEOUT = timedelta(seconds=10)
 
 
 async def _call(name: str, arg: Any, result_type: type[T] | None, summary: str) -> T:
@@ -77,8 +79,9 @@ async def save_po_projection(projection: PoProjection) -> None:
     await _call("save_po_projection", projection, None, f"project {projection.po_number} as {projection.status}")
 
 
-async def record_audit_event(event: AuditEvent) -> None:
-    await _call("record_audit_event", event, None, f"audit {event.po_number}: {event.event}")
+async def record_audit_events(events: list[AuditEvent]) -> None:
+    summary = f"audit {events[0].po_number}: " + ", ".join(e.event for e in events)
+    await _call("record_audit_events", events, int, summary[:200])
 
 
 async def notify(notification: Notification) -> None:

@@ -94,6 +94,8 @@ def compare_acknowledgment(
         if ack_line.promised_date is not None and ack_line.promised_date != po_line.need_by:
             changes.append(f"line {n}: promised {ack_line.promised_date.isoformat()} (need-by {po_line.need_by})")
             updates["need_by"] = ack_line.promised_date
+        if ack_line.status == AckLineStatus.REJECTED:
+            continue  # if the buyer accepts, the supplier will not deliver this line
         new_lines.append(po_line.model_copy(update=updates) if updates else po_line)
     for ack_line in ack.lines:
         if po.line(ack_line.line_no) is None:
@@ -101,7 +103,7 @@ def compare_acknowledgment(
             changes.append(text)
             outside.append(text)
     revised = None
-    if changes:
+    if changes and new_lines:  # every line rejected is a rejection, not a revision
         revised = po.model_copy(update={"lines": new_lines, "revision": po.revision + 1})
     return AckComparison(changes=changes, outside_tolerance=outside, revised_po=revised)
 
@@ -111,8 +113,15 @@ def needs_receipt(level: MatchLevel) -> bool:
 
 
 def fully_received(state: PurchaseOrderState) -> bool:
+    """Every line that needs a receipt has it; on a 4-way line only goods that
+    passed inspection count (rejected ones go back and are replaced)."""
+    def counted(line_no: int, level: MatchLevel) -> Decimal:
+        if level == MatchLevel.FOUR_WAY:
+            return state.accepted_quantity(line_no)
+        return state.received_quantity(line_no)
+
     return all(
-        state.received_quantity(line.line_no) >= line.quantity
+        counted(line.line_no, line.match_level) >= line.quantity
         for line in state.po.lines
         if needs_receipt(line.match_level)
     )
@@ -176,7 +185,8 @@ def hold_escalation_at(invoice: Invoice, held_since: datetime, sla: timedelta, l
     terms = invoice.payment_terms
     if terms is not None and terms.discount_days is not None:
         discount_lapses = end_of_day(invoice.invoice_date + timedelta(days=terms.discount_days))
-        deadline = min(deadline, max(held_since, discount_lapses - lead))
+        if discount_lapses > held_since:  # a discount already lost is no reason to hurry
+            deadline = min(deadline, max(held_since, discount_lapses - lead))
     return deadline
 
 

@@ -706,11 +706,10 @@ class PurchaseOrderWorkflow:
         po = s.po
         new_entries = s.timeline[self._audited:]
         if new_entries:
-            await asyncio.gather(*(
-                act.record_audit_event(AuditEvent(event_id=f"{po.po_number}:{self._audited + i}",
-                                                  po_number=po.po_number, event=e.event, detail=e.detail,
-                                                  actor=e.actor, at=e.at))
-                for i, e in enumerate(new_entries)))
+            await act.record_audit_events([
+                AuditEvent(event_id=f"{po.po_number}:{self._audited + i}", po_number=po.po_number,
+                           event=e.event, detail=e.detail, actor=e.actor, at=e.at)
+                for i, e in enumerate(new_entries)])
             self._audited += len(new_entries)
         view = (s.status, po.revision, str(po.total), s.open_hold_count, len(s.open_tasks))
         if view == self._published:

@@ -234,6 +234,16 @@ def insert_audit_event(engine: Engine, event: AuditEvent) -> bool:
         return wrote_row(connection, stmt)
 
 
+def insert_audit_events(engine: Engine, events: list[AuditEvent]) -> int:
+    """Insert a batch in one transaction, each once per event_id; returns how
+    many were new (a replay after a reset writes none twice)."""
+    with engine.begin() as connection:
+        return sum(
+            wrote_row(connection, insert(connection, t.audit_events).values(**e.model_dump()).on_conflict_do_nothing())
+            for e in events
+        )
+
+
 def list_audit_events(engine: Engine, po_number: str) -> list[AuditEvent]:
     """In the order they happened."""
     a = t.audit_events
