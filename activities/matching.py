@@ -1,20 +1,61 @@
-"""The three-way match engine: one invoice (or credit memo) against its PO,
-the goods receipts and the earlier invoices.
+"""The match engine: one invoice (or credit memo) against its PO, the goods
+receipts and the earlier invoices — 2-, 3- and 4-way per PO line.
 
-Pure: no I/O, no clock. Everything it needs is in the `MatchRequest`, so the
-same request always gives the same `MatchResult` — which is what lets the
-workflow re-run it on every relevant event (receipt, credit memo, PO change)
-and lets a later tolerance simulation replay old invoices.
+Pure: no I/O, no clock, no randomness. Everything it needs is in the
+`MatchRequest`, so the same request always gives the same `MatchResult` —
+which is what lets the workflow re-run it on every relevant event (receipt,
+credit memo, PO change) and lets a later tolerance simulation replay old
+invoices.
 
 Semantics (DESIGN.md "Matching vocabulary", p2p-semantics.md b.1/b.2/b.5):
 
+* Tolerances: the request carries candidate profiles; each PO line gets the
+  most specific one (item > vendor+category > vendor > category > default,
+  `activities.tolerances`), the header checks the vendor-level one. Every
+  hold names the limit, its value and that profile (name and version).
 * All quantity checks are cumulative per PO line, in the PO's unit of measure
   (Oracle "Qty Ord" / "Qty Rec" / "Quality"): `billed_cum` = what earlier
   invoices billed, net of credit memos, plus this invoice.
 * A limit of `None` is not checked; `0` means no variance allowed. A variance
   *at* the limit passes, only one *beyond* it holds.
-* Price holds when the variance exceeds every over-limit that is set (percent
-  and amount per unit): small-value lines are not held for cents.
+* Where a check has a percentage and an amount (price over/under, amount over
+  PO, tax), the variance holds only when it exceeds every limit that is set:
+  small-value lines are not held for cents.
+* Header money checks:
+  - AMOUNT over PO: Σ line amounts invoiced to date (credit memos net, lines
+    on the PO only, documents in the PO currency only) vs the PO's line total
+    (Oracle Max Total Amount). Freight and tax have their own checks.
+  - FREIGHT: freight billed to date vs the PO's agreed `freight` (0 unless
+    the PO carries freight), against `freight_over_abs`; only checked on an
+    invoice that bills freight.
+  - TAX: only when the request carries `tax_rate_pct`: expected tax =
+    rate × (Σ line amounts + freight) of this invoice, rounded to the
+    currency's minor unit (freight is in the base: it is part of the taxable
+    amount under EU VAT); over-billing beyond the limits holds. Without a
+    rate, tax is not checked — the engine has no tax engine to ask.
+  - TOTAL_MISMATCH: header total vs lines + freight + tax beyond the small
+    difference (SAP BD).
+* Line figures that do not hold together: a non-positive quantity, or a
+  stated line `amount` that differs from quantity × unit price rounded to
+  the currency's minor unit by more than the small difference, is an AMOUNT
+  hold on the line (SAP "item amount" block).
+* Unit of measure: an invoice line in a different unit than its PO line
+  (e.g. BOX against EA) is an UNKNOWN_LINE hold. Its quantity and price
+  cannot be compared with the PO line, so — as for a line that is not on the
+  PO — the line as billed matches no PO line, and the remedy is the same:
+  the supplier restates it. The quantity and price checks are skipped for
+  that line (they would only report the unit difference as false variances).
+  AMOUNT stays reserved for figures that contradict themselves.
+* An invoice that references another PO number is a VENDOR_MISMATCH hold:
+  like an invoice from another vendor, the document does not belong to this
+  PO and the remedy is to correct the reference or reject it. PO_NOT_OPEN
+  would wrongly suggest reopening this PO.
+* MANUAL holds (placed by a person, `request.manual_holds`) are carried into
+  every result and RANDOM_AUDIT holds (`request.audit_selected`, drawn by the
+  caller) are raised on every match; a re-match never releases them, only a
+  person can (SAP: stochastic blocks are released manually). Unlike SAP, the
+  audit hold is raised even when other holds exist: otherwise it would
+  appear and vanish as those holds come and go.
 * A hold a person released is not re-applied while its inputs (expected and
   actual) are unchanged (Oracle Payables).
 
@@ -27,10 +68,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from activities.tolerances import resolve_profile
 from models.common import format_money, round_money
 from models.documents import Invoice, InvoiceKind, InvoiceLine
 from models.matching import (
@@ -60,24 +102,29 @@ _CODE_ORDER = {code: index for index, code in enumerate(HoldCode)}
 
 @dataclass(frozen=True)
 class _Context:
-    """What every check may look at: the request and values derived once."""
+    """What every check may look at: the request and the profile in force —
+    the vendor-level one for header checks, the line's own for line checks."""
 
     request: MatchRequest
-    source: str
+    profile: ToleranceProfile
+
+    @property
+    def source(self) -> str:
+        return tolerance_source(self.profile)
 
     @property
     def invoice(self) -> Invoice:
         return self.request.invoice
 
     @property
-    def profile(self) -> ToleranceProfile:
-        return self.request.tolerances
-
-    @property
     def currency(self) -> str:
         # Messages quote money in the PO currency: that is what was agreed, and
         # a currency mismatch is its own hold.
         return self.request.po.currency
+
+    @property
+    def same_currency(self) -> bool:
+        return self.invoice.currency == self.request.po.currency
 
 
 @dataclass(frozen=True)
@@ -173,9 +220,31 @@ def _over_allowance(billed: Decimal, base: Decimal, pct: Decimal) -> bool:
     return billed * _HUNDRED > base * (_HUNDRED + pct)
 
 
+def _beyond_every_limit(
+    variance: Decimal, reference: Decimal, pct: Decimal | None, amount: Decimal | None
+) -> bool:
+    """A (positive) variance exceeds every limit that is set: the percentage
+    of `reference` and the amount. No limit set: not checked, never beyond."""
+    if pct is None and amount is None:
+        return False
+    if pct is not None and not _exceeds_pct(variance, reference, pct):
+        return False
+    return amount is None or variance > amount
+
+
+def _limits_text(
+    pct: Decimal | None, amount: Decimal | None, currency: str, *, sign: str, unit: str = ""
+) -> str:
+    """`+2% or +0.50/unit`: the limits that are set, as a person reads them."""
+    limits = [f"{sign}{_fmt_number(pct)}%"] if pct is not None else []
+    if amount is not None:
+        limits.append(f"{sign}{_fmt_unit_amount(amount, currency)}{unit}")
+    return " or ".join(limits)
+
+
 def tolerance_source(profile: ToleranceProfile) -> str:
     """Where a limit came from, as shown on holds: `default v1`."""
-    return f"{profile.name} v{profile.version}"
+    return profile.source
 
 
 def _hold(
@@ -251,6 +320,27 @@ def check_vendor(ctx: _Context) -> list[Hold]:
     ]
 
 
+def check_po_reference(ctx: _Context) -> list[Hold]:
+    """The invoice must name the PO it is matched against. A different PO
+    number means the document belongs elsewhere — VENDOR_MISMATCH, like an
+    invoice from another vendor (see the module docstring)."""
+    invoice, po = ctx.invoice, ctx.request.po
+    if invoice.po_number.casefold() == po.po_number.casefold():
+        return []
+    return [
+        _hold(
+            ctx,
+            HoldCode.VENDOR_MISMATCH,
+            tolerance="invoice must reference the PO it is matched against",
+            formula="invoice.po_number = po.po_number",
+            message=(
+                f"Invoice references {invoice.po_number} but is matched against {po.po_number}; "
+                "check the invoice's PO reference or reject it"
+            ),
+        )
+    ]
+
+
 def check_po_open(ctx: _Context) -> list[Hold]:
     if ctx.request.po_open:
         return []
@@ -299,6 +389,152 @@ def check_total(ctx: _Context) -> list[Hold]:
     ]
 
 
+def _signed_amount(invoice: Invoice, amount: Decimal) -> Decimal:
+    """A credit memo reduces what was billed, whichever sign the supplier
+    wrote its figures with (as `Invoice.billed_quantity`)."""
+    return -abs(amount) if invoice.kind == InvoiceKind.CREDIT_MEMO else amount
+
+
+def _documents_to_date(ctx: _Context) -> list[Invoice]:
+    """Earlier invoices and credit memos plus this one, in the PO currency
+    (amounts in another currency cannot be added to the PO's; such a document
+    has its own CURRENCY hold). This document is not counted twice if the
+    caller also listed it as prior."""
+    this = ctx.invoice.document_id
+    po_currency = ctx.request.po.currency
+    earlier = [doc for doc in ctx.request.prior_invoices if doc.document_id != this]
+    return [doc for doc in [*earlier, ctx.invoice] if doc.currency == po_currency]
+
+
+def _goods_amount(invoice: Invoice, on_po: set[int]) -> Decimal:
+    amounts = (invoice.line_amount(line) for line in invoice.lines if line.line_no in on_po)
+    return _signed_amount(invoice, sum(amounts, _ZERO))
+
+
+def check_amount_over_po(ctx: _Context) -> list[Hold]:
+    """Σ line amounts invoiced to date vs the PO's value (Oracle Max Total
+    Amount; "total amount over PO remaining"): cumulative, so a small last
+    invoice is held when earlier ones used up the PO."""
+    profile, po = ctx.profile, ctx.request.po
+    pct, amount = profile.amount_over_po_pct, profile.amount_over_po_abs
+    if (pct is None and amount is None) or not ctx.same_currency:
+        return []
+    on_po = {line.line_no for line in po.lines}
+    documents = _documents_to_date(ctx)
+    billed = sum((_goods_amount(doc, on_po) for doc in documents), _ZERO)
+    before = billed - _goods_amount(ctx.invoice, on_po)
+    expected = po.total
+    variance = billed - expected
+    if not _beyond_every_limit(variance, expected, pct, amount):
+        return []
+    money = ctx.currency
+    allowed = _limits_text(pct, amount, money, sign="+")
+    earlier = f" ({format_money(before, money)} before this invoice)" if before != 0 else ""
+    return [
+        _hold(
+            ctx,
+            HoldCode.AMOUNT,
+            expected=expected,
+            actual=billed,
+            variance=variance,
+            tolerance=f"amount over PO {allowed}",
+            formula="Σ invoiced line amounts to date − PO total",
+            message=(
+                f"Invoiced {format_money(billed, money)} to date{earlier} exceeds {po.po_number}'s total "
+                f"{format_money(expected, money)} by {format_money(variance, money)} (tolerance {allowed})"
+            ),
+        )
+    ]
+
+
+def check_freight(ctx: _Context) -> list[Hold]:
+    """Freight billed to date vs the freight agreed on the PO (0 when the PO
+    has none). Checked only on an invoice that bills freight: the hold
+    belongs to the document that adds it."""
+    limit, po = ctx.profile.freight_over_abs, ctx.request.po
+    if limit is None or ctx.invoice.freight == 0 or not ctx.same_currency:
+        return []
+    billed = sum((_signed_amount(doc, doc.freight) for doc in _documents_to_date(ctx)), _ZERO)
+    variance = billed - po.freight
+    if not variance > limit:
+        return []
+    money = ctx.currency
+    allowed = f"+{_fmt_unit_amount(limit, money)}"
+    to_date = " to date" if billed != ctx.invoice.freight else ""
+    agreed = (
+        f"{po.po_number} has no freight agreed"
+        if po.freight == 0
+        else f"{format_money(po.freight, money)} was agreed on {po.po_number}"
+    )
+    return [
+        _hold(
+            ctx,
+            HoldCode.FREIGHT,
+            expected=po.freight,
+            actual=billed,
+            variance=variance,
+            tolerance=f"freight over expected {allowed}",
+            formula="Σ freight billed to date − PO freight",
+            message=(
+                f"Freight {format_money(billed, money)} billed{to_date} but {agreed} "
+                f"(variance {format_money(variance, money)}, tolerance {allowed})"
+            ),
+        )
+    ]
+
+
+def check_tax(ctx: _Context) -> list[Hold]:
+    """Tax vs rate × (lines + freight) of this invoice, when the request
+    carries a rate; over-billing beyond the limits holds (Oracle Tax
+    Difference). No rate, no check: the engine does not guess tax."""
+    rate, profile, invoice = ctx.request.tax_rate_pct, ctx.profile, ctx.invoice
+    if rate is None:
+        return []
+    pct, amount = profile.tax_over_pct, profile.tax_over_abs
+    base = invoice.lines_total + invoice.freight
+    expected = round_money(base * rate / _HUNDRED, invoice.currency)
+    variance = invoice.tax - expected
+    if not _beyond_every_limit(variance, expected, pct, amount):
+        return []
+    money = invoice.currency
+    allowed = _limits_text(pct, amount, money, sign="+")
+    return [
+        _hold(
+            ctx,
+            HoldCode.TAX,
+            expected=expected,
+            actual=invoice.tax,
+            variance=variance,
+            tolerance=f"tax over expected {allowed}",
+            formula="tax − round(rate × (Σ line amounts + freight))",
+            message=(
+                f"Tax {format_money(invoice.tax, money)} is {format_money(variance, money)} more than the "
+                f"expected {format_money(expected, money)} ({_fmt_number(rate)}% of "
+                f"{format_money(base, money)}) (tolerance {allowed})"
+            ),
+        )
+    ]
+
+
+def check_random_audit(ctx: _Context) -> list[Hold]:
+    """The caller drew this invoice for the audit sample: it waits for a
+    reviewer, and no re-match releases it."""
+    if not ctx.request.audit_selected:
+        return []
+    return [
+        _hold(
+            ctx,
+            HoldCode.RANDOM_AUDIT,
+            tolerance="random audit sample",
+            formula="audit_selected",
+            message=(
+                "Invoice drawn for the random audit sample; an AP reviewer checks it against its "
+                "documents and releases it"
+            ),
+        )
+    ]
+
+
 # --- line checks ----------------------------------------------------------------
 
 
@@ -324,6 +560,60 @@ def check_positive_quantity(ctx: _Context, facts: _LineFacts) -> list[Hold]:
     ]
 
 
+def check_uom(ctx: _Context, facts: _LineFacts) -> list[Hold]:
+    """An invoice line in another unit than its PO line (BOX vs EA) cannot
+    be compared with it: UNKNOWN_LINE (see the module docstring). A line
+    without a unit is taken to be in the PO's unit; case does not matter."""
+    billed_uom = facts.invoice_line.uom
+    if billed_uom is None or billed_uom.casefold() == facts.uom.casefold():
+        return []
+    return [
+        _hold(
+            ctx,
+            HoldCode.UNKNOWN_LINE,
+            line_no=facts.line_no,
+            actual=facts.invoice_line.quantity,
+            tolerance=f"invoice unit must be the PO line's unit ({facts.uom})",
+            formula="invoice_line.uom = po_line.uom",
+            message=(
+                f"Line {facts.line_no}: billed in {billed_uom} but the PO line is in {facts.uom}; quantity "
+                f"and price cannot be compared, ask the supplier to restate the line in {facts.uom}"
+            ),
+        )
+    ]
+
+
+def check_line_amount(ctx: _Context, facts: _LineFacts) -> list[Hold]:
+    """A stated line amount must be quantity × unit price rounded to the
+    currency's minor unit, within the small difference."""
+    line, currency = facts.invoice_line, ctx.invoice.currency
+    limit = ctx.profile.total_small_difference_abs
+    if line.amount is None or limit is None:
+        return []
+    expected = round_money(line.quantity * line.unit_price, currency)
+    difference = line.amount - expected
+    if abs(difference) <= limit:
+        return []
+    return [
+        _hold(
+            ctx,
+            HoldCode.AMOUNT,
+            line_no=facts.line_no,
+            expected=expected,
+            actual=line.amount,
+            variance=difference,
+            tolerance=f"line amount small difference ±{format_money(limit, currency)}",
+            formula="amount − round(quantity × unit_price, minor unit)",
+            message=(
+                f"Line {facts.line_no}: amount {format_money(line.amount, currency)} is not "
+                f"{_fmt_qty(line.quantity, facts.uom)} × {_fmt_price(line.unit_price, currency)} = "
+                f"{format_money(expected, currency)} (difference {format_money(difference, currency)}, "
+                f"tolerance ±{format_money(limit, currency)}); ask the supplier for a corrected invoice"
+            ),
+        )
+    ]
+
+
 def check_price(ctx: _Context, facts: _LineFacts) -> list[Hold]:
     variance = facts.price_variance
     if variance > 0:
@@ -336,32 +626,40 @@ def check_price(ctx: _Context, facts: _LineFacts) -> list[Hold]:
 def _price_over(ctx: _Context, facts: _LineFacts) -> list[Hold]:
     """Hold only when the variance is beyond every over-limit that is set: a
     variance must be material both relatively and per unit (Ariba "OR")."""
-    pct_limit, abs_limit = ctx.profile.price_over_pct, ctx.profile.price_over_abs
-    if pct_limit is None and abs_limit is None:
+    pct, amount = ctx.profile.price_over_pct, ctx.profile.price_over_abs
+    if not _beyond_every_limit(facts.price_variance, facts.reference_price, pct, amount):
         return []
-    variance, reference = facts.price_variance, facts.reference_price
-    if pct_limit is not None and not _exceeds_pct(variance, reference, pct_limit):
-        return []
-    if abs_limit is not None and not variance > abs_limit:
-        return []
-    limits = [f"+{_fmt_number(pct_limit)}%"] if pct_limit is not None else []
-    if abs_limit is not None:
-        limits.append(f"+{_fmt_unit_amount(abs_limit, ctx.currency)}/unit")
-    allowed = " or ".join(limits)
-    return [_price_hold(ctx, facts, direction="above", allowed=allowed, tolerance=f"price over {allowed}")]
+    allowed = _limits_text(pct, amount, ctx.currency, sign="+", unit="/unit")
+    return [
+        _price_hold(
+            ctx,
+            facts,
+            direction="above",
+            limit_text=f"tolerance {allowed}",
+            tolerance=f"price over {allowed}",
+        )
+    ]
 
 
 def _price_under(ctx: _Context, facts: _LineFacts) -> list[Hold]:
-    """A price below the agreed one is usually welcome (limit None); a set
-    limit catches suspicious drops such as a wrong item or unit."""
-    limit = ctx.profile.price_under_pct
-    if limit is None or not _exceeds_pct(-facts.price_variance, facts.reference_price, limit):
+    """A price below the agreed one is usually welcome (limits None); a set
+    lower limit catches suspicious drops such as a wrong item or unit."""
+    pct, amount = ctx.profile.price_under_pct, ctx.profile.price_under_abs
+    if not _beyond_every_limit(-facts.price_variance, facts.reference_price, pct, amount):
         return []
-    allowed = f"-{_fmt_number(limit)}%"
-    return [_price_hold(ctx, facts, direction="below", allowed=allowed, tolerance=f"price under {allowed}")]
+    allowed = _limits_text(pct, amount, ctx.currency, sign="-", unit="/unit")
+    return [
+        _price_hold(
+            ctx,
+            facts,
+            direction="below",
+            limit_text=f"lower limit {allowed}",
+            tolerance=f"price under {allowed}",
+        )
+    ]
 
 
-def _price_hold(ctx: _Context, facts: _LineFacts, *, direction: str, allowed: str, tolerance: str) -> Hold:
+def _price_hold(ctx: _Context, facts: _LineFacts, *, direction: str, limit_text: str, tolerance: str) -> Hold:
     currency = ctx.currency
     pct = _percent_of(abs(facts.price_variance), facts.reference_price)
     how_far = f"{_fmt_pct(pct)}% {direction}" if pct is not None else direction
@@ -376,7 +674,7 @@ def _price_hold(ctx: _Context, facts: _LineFacts, *, direction: str, allowed: st
         formula="invoiced unit price − agreed unit price",
         message=(
             f"Line {facts.line_no}: price {_fmt_price(facts.invoiced_price, currency)} is {how_far} "
-            f"the agreed {_fmt_price(facts.reference_price, currency)} (tolerance {allowed})"
+            f"the agreed {_fmt_price(facts.reference_price, currency)} ({limit_text})"
         ),
     )
 
@@ -460,7 +758,7 @@ def check_inspection(ctx: _Context, facts: _LineFacts) -> list[Hold]:
     """4-way lines: billed vs accepted after inspection (Oracle Quality hold).
     Skipped when nothing was received: NO_RECEIPT already says what is
     missing, and nothing can have been inspected."""
-    pct = ctx.profile.qty_over_received_pct
+    pct = ctx.profile.qty_over_accepted_pct
     if facts.po_line.match_level != MatchLevel.FOUR_WAY or facts.received == 0 or pct is None:
         return []
     if not _over_allowance(facts.billed_cum, facts.accepted, pct):
@@ -488,6 +786,7 @@ def check_inspection(ctx: _Context, facts: _LineFacts) -> list[Hold]:
 def check_unknown_lines(ctx: _Context) -> list[Hold]:
     """Invoice lines that reference no PO line cannot be matched at all."""
     po = ctx.request.po
+    on_po = {line.line_no for line in po.lines}
     known = ", ".join(str(line.line_no) for line in po.lines)
     return [
         _hold(
@@ -503,29 +802,48 @@ def check_unknown_lines(ctx: _Context) -> list[Hold]:
             ),
         )
         for line in ctx.invoice.lines
-        if po.line(line.line_no) is None
+        if line.line_no not in on_po
     ]
 
 
 # Which checks run for which document. Header checks run once per document
-# (unknown lines are found there: they have no PO line to build facts from);
-# line checks run once per invoice line that is on the PO. Credit memos only
-# get the structural checks: they reduce what was billed, so price/quantity
-# limits do not apply, and a credit on a closed PO is still welcome.
+# with the vendor-level profile (unknown lines are found there: they have no
+# PO line to build facts from). Per invoice line that is on the PO, the gates
+# run first — a line whose figures cannot be compared at all gets the one hold
+# that says so, not a cascade of false variances — then the line checks, with
+# the line's own profile. Credit memos get the structural checks only: they
+# reduce what was billed, so price/quantity/amount limits do not apply, a
+# credit on a closed PO is still welcome, and they are not audited.
 HEADER_CHECKS: tuple[HeaderCheck, ...] = (
     check_currency,
     check_vendor,
+    check_po_reference,
     check_po_open,
     check_total,
+    check_amount_over_po,
+    check_freight,
+    check_tax,
     check_unknown_lines,
+    check_random_audit,
 )
 CREDIT_MEMO_HEADER_CHECKS: tuple[HeaderCheck, ...] = (
     check_currency,
     check_vendor,
+    check_po_reference,
     check_total,
     check_unknown_lines,
 )
-LINE_CHECKS: tuple[LineCheck, ...] = (check_price, check_qty_ordered, check_receipt, check_inspection)
+LINE_GATES: tuple[LineCheck, ...] = (check_positive_quantity, check_uom)
+# A credit memo's quantity may be written negative (some feeds do), so only
+# the unit is a gate for it: a credit in BOX must not net against EA.
+CREDIT_MEMO_LINE_GATES: tuple[LineCheck, ...] = (check_uom,)
+LINE_CHECKS: tuple[LineCheck, ...] = (
+    check_line_amount,
+    check_price,
+    check_qty_ordered,
+    check_receipt,
+    check_inspection,
+)
 CREDIT_MEMO_LINE_CHECKS: tuple[LineCheck, ...] = ()
 
 
@@ -564,9 +882,10 @@ def _line_facts(request: MatchRequest) -> list[_LineFacts]:
     received = _received_by_line(request)
     accepted = _accepted_by_line(request)
     previous = _previously_invoiced_by_line(request)
+    po_lines = {line.line_no: line for line in request.po.lines}  # one lookup per line, not a scan
     facts = []
     for invoice_line in request.invoice.lines:
-        po_line = request.po.line(invoice_line.line_no)
+        po_line = po_lines.get(invoice_line.line_no)
         if po_line is None:
             continue  # reported by check_unknown_lines
         line_no = po_line.line_no
@@ -583,14 +902,42 @@ def _line_facts(request: MatchRequest) -> list[_LineFacts]:
     return facts
 
 
+# --- profiles -------------------------------------------------------------------
+
+
+class _Profiles:
+    """Resolves the candidates once per (item, category): a 10,000-line PO
+    usually has far fewer distinct scopes than lines."""
+
+    def __init__(self, request: MatchRequest) -> None:
+        self._candidates = request.tolerance_profiles
+        self._vendor_id = request.po.vendor_id  # the PO's vendor: the invoice's may be wrong
+        self._cache: dict[tuple[str, str | None], ToleranceProfile] = {}
+        self.header = resolve_profile(self._candidates, vendor_id=self._vendor_id)
+
+    def for_line(self, po_line: PurchaseOrderLine) -> ToleranceProfile:
+        key = (po_line.item_id, po_line.category)
+        if key not in self._cache:
+            self._cache[key] = resolve_profile(
+                self._candidates,
+                vendor_id=self._vendor_id,
+                item_id=po_line.item_id,
+                category=po_line.category,
+            )
+        return self._cache[key]
+
+
 # --- running the checks ---------------------------------------------------------
 
 
-def _line_holds(ctx: _Context, facts: _LineFacts, checks: tuple[LineCheck, ...]) -> list[Hold]:
-    if checks and facts.invoice_line.quantity <= 0:
-        # An invalid line gets the one hold that says so; price and quantity
-        # checks on a negative quantity would only add noise.
-        return check_positive_quantity(ctx, facts)
+def _line_holds(
+    ctx: _Context, facts: _LineFacts, gates: tuple[LineCheck, ...], checks: tuple[LineCheck, ...]
+) -> list[Hold]:
+    for gate in gates:
+        if found := gate(ctx, facts):
+            # The line's figures cannot be compared with the PO line: price and
+            # quantity checks on them would only add noise.
+            return found
     return [hold for check in checks for hold in check(ctx, facts)]
 
 
@@ -624,7 +971,7 @@ def _apply_releases(holds: list[Hold], released: list[Hold]) -> list[Hold]:
     return result
 
 
-def _line_match(facts: _LineFacts, holds: list[Hold]) -> LineMatch:
+def _line_match(facts: _LineFacts, profile: ToleranceProfile, holds: list[Hold]) -> LineMatch:
     held = any(hold.line_no == facts.line_no and hold.status == HoldStatus.OPEN for hold in holds)
     return LineMatch(
         line_no=facts.line_no,
@@ -637,6 +984,7 @@ def _line_match(facts: _LineFacts, holds: list[Hold]) -> LineMatch:
         reference_price=facts.reference_price,
         invoiced_price=facts.invoiced_price,
         price_variance=facts.price_variance,
+        tolerance_source=tolerance_source(profile),
         decision=MatchDecision.HOLD if held else MatchDecision.APPROVE,
     )
 
@@ -646,14 +994,19 @@ def match_invoice(request: MatchRequest, *, matched_at: datetime | None = None) 
 
     `matched_at` is stamped on the result as given (the activity passes its
     clock); the engine itself never reads a clock."""
-    ctx = _Context(request=request, source=tolerance_source(request.tolerances))
+    profiles = _Profiles(request)
+    header = _Context(request=request, profile=profiles.header)
     is_credit = request.invoice.kind == InvoiceKind.CREDIT_MEMO
     header_checks = CREDIT_MEMO_HEADER_CHECKS if is_credit else HEADER_CHECKS
+    gates = CREDIT_MEMO_LINE_GATES if is_credit else LINE_GATES
     line_checks = CREDIT_MEMO_LINE_CHECKS if is_credit else LINE_CHECKS
 
-    facts = _line_facts(request)
-    holds = [hold for check in header_checks for hold in check(ctx)]
-    holds += [hold for line in facts for hold in _line_holds(ctx, line, line_checks)]
+    lines = [(facts, profiles.for_line(facts.po_line)) for facts in _line_facts(request)]
+    holds = [hold for check in header_checks for hold in check(header)]
+    for facts, profile in lines:
+        holds += _line_holds(replace(header, profile=profile), facts, gates, line_checks)
+    # A person's holds are carried as placed: no check produces or clears them.
+    holds += request.manual_holds
     holds = _apply_releases(sorted(holds, key=_sort_key), request.released_holds)
 
     decision = (
@@ -665,7 +1018,7 @@ def match_invoice(request: MatchRequest, *, matched_at: datetime | None = None) 
         po_revision=request.po.revision,
         decision=decision,
         holds=holds,
-        lines=[_line_match(line, holds) for line in facts],
-        tolerance_source=ctx.source,
+        lines=[_line_match(facts, profile, holds) for facts, profile in lines],
+        tolerance_source=header.source,
         matched_at=matched_at,
     )

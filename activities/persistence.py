@@ -27,10 +27,13 @@ from temporalio.exceptions import ApplicationError
 from activities.db import outbox, repository
 from activities.db.master_data import get_vendor
 from activities.db.validation import validate_purchase_order
+from activities.duplicates import MAX_CANDIDATES_LOADED, amount_close_enough_to_load
 from models import (
     AuditEvent,
     HandoffResult,
     HumanTask,
+    Invoice,
+    InvoiceKind,
     IssueRequest,
     IssueResult,
     MatchResult,
@@ -69,6 +72,7 @@ class PersistenceActivities:
             self.save_match_result,
             self.issue_po,
             self.hand_off_for_payment,
+            self.find_duplicate_candidates,
         ]
 
     @activity.defn
@@ -189,3 +193,33 @@ class PersistenceActivities:
                 h.invoice_id, _money(h.amount, h.currency), result.payment_reference,
             )
         return result
+
+    @activity.defn
+    def find_duplicate_candidates(self, invoice: Invoice) -> list[Invoice]:
+        """Earlier invoices to compare `invoice` with in
+        `activities.duplicates.find_suspected_duplicates`: the vendor's stored
+        invoices (not credit memos, not this one) in the same currency whose
+        total is within CANDIDATE_AMOUNT_SLACK_PCT of this total, at most
+        MAX_CANDIDATES_LOADED of them, closest in date first. No date limit:
+        the near-identical-number rule has none, and the amount filter keeps
+        the result small enough for workflow history. A credit memo has no
+        candidates (it is never a suspected duplicate). Read-only, so
+        idempotent."""
+        if invoice.kind == InvoiceKind.CREDIT_MEMO:
+            return []
+        stored = repository.find_invoice_candidates(
+            self._engine, vendor_id=invoice.vendor_id, exclude_document_id=invoice.document_id
+        )
+        candidates = [other for other in stored if amount_close_enough_to_load(invoice, other)]
+        candidates.sort(key=lambda other: (abs((other.invoice_date - invoice.invoice_date).days),
+                                           other.document_id))
+        if len(candidates) > MAX_CANDIDATES_LOADED:
+            activity.logger.warning(
+                "invoice %s: %d possible duplicates of the same amount, comparing the %d closest in date",
+                invoice.document_id, len(candidates), MAX_CANDIDATES_LOADED,
+            )
+        activity.logger.info(
+            "invoice %s: %d of %d stored invoices of %s are duplicate candidates",
+            invoice.document_id, min(len(candidates), MAX_CANDIDATES_LOADED), len(stored), invoice.vendor_id,
+        )
+        return candidates[:MAX_CANDIDATES_LOADED]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 from enum import StrEnum
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import Field, field_validator, model_validator
 
 from models.common import Document, UtcDatetime
 from models.purchase_order import MatchLevel
@@ -43,25 +44,99 @@ AWAITING_DOCUMENT_HOLDS = frozenset({HoldCode.NO_RECEIPT, HoldCode.QTY_RECEIVED,
 MANUAL_RELEASE_ONLY_HOLDS = frozenset({HoldCode.RANDOM_AUDIT, HoldCode.MANUAL})
 
 
+# A tolerance limit: None = not checked, 0 = no variance allowed. Never
+# negative: a negative allowance would hold invoices that match exactly.
+Limit = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=6)] | None
+ScopeId = Annotated[str, Field(min_length=1, max_length=64)] | None
+
+
 class ToleranceProfile(Document):
     """Limits for one scope. `None` = not checked; `0` = no variance allowed.
 
-    Percentages are of the reference value (agreed price, received quantity…),
-    absolute amounts are in the document currency. A variance holds when it
-    exceeds every limit that is set (the percentage *and* the amount), so
-    small-value lines are not held for cents."""
+    Scope: `item_id`, `vendor_id`, `category`, all optional; none set is a
+    default profile. Per PO line the most specific applicable profile wins,
+    item > vendor+category > vendor > category > default
+    (`activities.tolerances.resolve_profile`); header checks use the
+    vendor-level profile. A profile is used whole: limits it leaves at `None`
+    are not checked, they are *not* inherited from a less specific profile,
+    so a hold is explained by exactly one profile.
 
-    name: str = "default"
-    version: int = 1
-    price_over_pct: Decimal | None = Decimal("2")
-    price_over_abs: Decimal | None = None
-    price_under_pct: Decimal | None = None
-    qty_over_received_pct: Decimal | None = Decimal("0")
-    qty_over_ordered_pct: Decimal | None = Decimal("0")
-    total_small_difference_abs: Decimal | None = Decimal("0.05")
+    Percentages are of the reference value (agreed price, ordered, received or
+    accepted quantity, PO total, expected tax); absolute amounts are in the
+    document currency. Where a check has both a percentage and an amount, a
+    variance holds only when it exceeds every limit that is set (the
+    percentage *and* the amount), so small-value lines are not held for cents
+    and large ones are not held for a fraction of a percent."""
+
+    name: str = Field(default="default", min_length=1, max_length=64)
+    version: int = Field(default=1, ge=1)
+    description: str | None = Field(default=None, max_length=500, description="Why this profile exists")
+    # --- scope (none set = default profile) ---
+    item_id: ScopeId = None
+    vendor_id: ScopeId = None
+    category: ScopeId = None
+    # --- per PO line ---
+    price_over_pct: Limit = Decimal("2")
+    price_over_abs: Limit = Field(default=None, description="Per unit, document currency")
+    price_under_pct: Limit = None
+    price_under_abs: Limit = Field(default=None, description="Per unit, document currency")
+    qty_over_ordered_pct: Limit = Decimal("0")
+    qty_over_received_pct: Limit = Decimal("0")
+    qty_over_accepted_pct: Limit = Decimal("0")
+    # --- per invoice (header; vendor-level profile) ---
+    amount_over_po_pct: Limit = Field(default=None, description="Σ invoiced line amounts to date vs PO total")
+    amount_over_po_abs: Limit = None
+    freight_over_abs: Limit = Field(default=None, description="Freight billed to date vs the PO's freight")
+    tax_over_pct: Limit = Field(default=None, description="% of the expected tax (needs a tax rate)")
+    tax_over_abs: Limit = None
+    total_small_difference_abs: Limit = Field(
+        default=Decimal("0.05"),
+        description="Write-off for header total vs lines + freight + tax, and for line amount vs qty × price",
+    )
     # Supplier acknowledgment changes accepted without asking the buyer.
-    ack_price_pct: Decimal | None = Decimal("2")
-    ack_qty_pct: Decimal | None = Decimal("0")
+    ack_price_pct: Limit = Decimal("2")
+    ack_qty_pct: Limit = Decimal("0")
+
+    @model_validator(mode="after")
+    def _item_or_category(self) -> "ToleranceProfile":
+        # An item has exactly one category: scoping by both would be a profile
+        # that silently never applies when the two disagree.
+        if self.item_id is not None and self.category is not None:
+            raise ValueError("scope by item_id or by category, not both (an item has one category)")
+        return self
+
+    @property
+    def scope_key(self) -> str | None:
+        """The scope as one comparable string (`vendor=NORDIC|category=lab
+        equipment`); None for a default profile. Two profiles with the same
+        key would make resolution ambiguous. Category compares case-blind."""
+        parts = [
+            f"item={self.item_id}" if self.item_id is not None else None,
+            f"vendor={self.vendor_id}" if self.vendor_id is not None else None,
+            f"category={self.category.casefold()}" if self.category is not None else None,
+        ]
+        key = "|".join(part for part in parts if part is not None)
+        return key or None
+
+    @property
+    def source(self) -> str:
+        """Where a limit came from, as shown on holds: `default v1`."""
+        return f"{self.name} v{self.version}"
+
+
+def check_candidates(profiles: list[ToleranceProfile]) -> list[ToleranceProfile]:
+    """Candidate profiles must resolve unambiguously: names (what a hold
+    quotes) and scopes (what resolution compares) are unique. Several default
+    profiles would tie, so at most one."""
+    names = [profile.name for profile in profiles]
+    if len(set(names)) != len(names):
+        twice = sorted({name for name in names if names.count(name) > 1})
+        raise ValueError(f"tolerance profile name(s) {', '.join(twice)} appear more than once")
+    scopes = [profile.scope_key or "default" for profile in profiles]
+    if len(set(scopes)) != len(scopes):
+        twice = sorted({scope for scope in scopes if scopes.count(scope) > 1})
+        raise ValueError(f"more than one tolerance profile for scope {', '.join(twice)}")
+    return profiles
 
 
 class MatchDecision(StrEnum):
@@ -105,6 +180,7 @@ class LineMatch(Document):
     reference_price: Decimal | None = None
     invoiced_price: Decimal | None = None
     price_variance: Decimal | None = None
+    tolerance_source: str | None = Field(default=None, description="The profile resolved for this line")
     decision: MatchDecision = MatchDecision.APPROVE
 
 
@@ -115,7 +191,9 @@ class MatchResult(Document):
     decision: MatchDecision
     holds: list[Hold] = Field(default_factory=list)
     lines: list[LineMatch] = Field(default_factory=list)
-    tolerance_source: str | None = None
+    tolerance_source: str | None = Field(
+        default=None, description="The vendor-level profile the header checks used; lines name their own"
+    )
     matched_at: UtcDatetime | None = None
 
     @property
@@ -134,10 +212,50 @@ class MatchRequest(Document):
         default_factory=list, description="Earlier invoices and credit memos that count (not rejected)"
     )
     invoice: "Invoice"
-    tolerances: ToleranceProfile = Field(default_factory=ToleranceProfile)
+    tolerance_profiles: list[ToleranceProfile] = Field(
+        default_factory=lambda: [ToleranceProfile()],
+        description="Candidate profiles; the engine resolves one per PO line (and one at vendor level "
+        "for the header). None applicable: the built-in default",
+    )
     released_holds: list[Hold] = Field(
         default_factory=list, description="Holds a person released; not re-applied unless their inputs change"
     )
+    manual_holds: list[Hold] = Field(
+        default_factory=list,
+        description="MANUAL holds a person placed: carried into every result, never released by a re-match",
+    )
+    audit_selected: bool = Field(
+        default=False,
+        description="The caller drew this invoice for the random audit sample (RANDOM_AUDIT hold); "
+        "drawn deterministically outside the engine so the engine stays pure",
+    )
+    tax_rate_pct: Annotated[Decimal, Field(ge=0, le=100)] | None = Field(
+        default=None, description="Expected tax rate on lines + freight; None: tax is not checked"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _single_profile_of_older_callers(cls, data: Any) -> Any:
+        """`tolerances: profile` (the single profile of earlier versions) is
+        read as `tolerance_profiles: [profile]`: match_invoice activity tasks
+        scheduled by an older worker still carry it."""
+        if isinstance(data, dict) and "tolerances" in data:
+            data = dict(data)
+            legacy = data.pop("tolerances")
+            if "tolerance_profiles" in data:
+                raise ValueError("give tolerance_profiles or the older tolerances, not both")
+            data["tolerance_profiles"] = [legacy]
+        return data
+
+    _unambiguous = field_validator("tolerance_profiles")(lambda cls, v: check_candidates(v))
+
+    @field_validator("manual_holds")
+    @classmethod
+    def _manual_only(cls, holds: list[Hold]) -> list[Hold]:
+        wrong = sorted({hold.code.value for hold in holds if hold.code != HoldCode.MANUAL})
+        if wrong:
+            raise ValueError(f"manual_holds must have code MANUAL, not {', '.join(wrong)}")
+        return holds
 
 
 from models.documents import GoodsReceipt, Invoice  # noqa: E402  (forward refs above)

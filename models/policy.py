@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
-from pydantic import Field
+from pydantic import Field, field_validator, model_validator
 
 from models.common import Document
-from models.matching import ToleranceProfile
+from models.matching import ToleranceProfile, check_candidates
 
 
 class Policy(Document):
@@ -28,4 +28,22 @@ class Policy(Document):
     discount_escalation_lead: timedelta = Field(
         default=timedelta(days=2), description="Escalate a held invoice this long before its discount date"
     )
-    tolerances: ToleranceProfile = Field(default_factory=ToleranceProfile)
+    tolerances: ToleranceProfile = Field(
+        default_factory=ToleranceProfile,
+        description="The vendor-level profile: header checks and supplier acknowledgments",
+    )
+    tolerance_profiles: list[ToleranceProfile] = Field(
+        default_factory=list,
+        description="Every profile that may apply to this vendor's PO lines (the match engine resolves "
+        "one per line); recorded in history with the policy. Empty: just `tolerances`",
+    )
+
+    _unambiguous = field_validator("tolerance_profiles")(lambda cls, v: check_candidates(v))
+
+    @model_validator(mode="after")
+    def _at_least_the_vendor_profile(self) -> "Policy":
+        # A policy recorded by an older worker has no candidates: matching then
+        # uses the one profile it had, exactly as before.
+        if not self.tolerance_profiles:
+            self.tolerance_profiles = [self.tolerances]
+        return self

@@ -67,6 +67,11 @@ class PurchaseOrder(Document):
     order_date: date | None = None
     payment_terms: PaymentTerms = Field(default_factory=PaymentTerms)
     lines: list[PurchaseOrderLine] = Field(min_length=1)
+    freight: NonNegativeAmount = Field(
+        default=Decimal(0),
+        description="Agreed delivery charge for the whole order; invoices may bill up to this in total "
+        "(0: none agreed, so any freight billed is a variance)",
+    )
     note: str | None = Field(default=None, max_length=2000)
     created_at: UtcDatetime | None = None
 

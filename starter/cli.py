@@ -173,6 +173,24 @@ def build_parser() -> argparse.ArgumentParser:
     cancel.add_argument("--actor", required=True, metavar="NAME")
     cancel.add_argument("--reason", required=True, metavar="TEXT")
     cancel.set_defaults(handler=_cancel)
+
+    match = commands.add_parser(
+        "match", help="match an invoice offline from JSON files (exit 0 approve, 3 hold, 2 bad input)"
+    )
+    match.add_argument("--po", required=True, metavar="PO.json", help="the PurchaseOrder (agreed revision)")
+    match.add_argument(
+        "--receipt", action="append", default=[], metavar="R.json", help="a GoodsReceipt (repeatable)"
+    )
+    match.add_argument(
+        "--invoice-history", action="append", default=[], metavar="I.json",
+        help="an earlier invoice or credit memo on the PO (repeatable)",
+    )
+    match.add_argument("--invoice", required=True, metavar="INV.json", help="the invoice to match")
+    match.add_argument(
+        "--tolerances", metavar="T.json",
+        help='{"profiles": [ToleranceProfile, ...]} or one profile (default: the engine default)',
+    )
+    match.set_defaults(local=_match)
     return parser
 
 
@@ -290,6 +308,12 @@ def _demo(args: argparse.Namespace, io: Io) -> int:
     from starter.demo import run_demo
 
     return run_demo(args.api or load_settings().api_url)
+
+
+def _match(args: argparse.Namespace, io: Io) -> int:
+    from starter.match_cli import run_match
+
+    return run_match(args, io)
 
 
 def _worker(args: argparse.Namespace, io: Io) -> int:

@@ -80,7 +80,7 @@ def purchase_order(vendor_id: str = "ACME", currency: str = "USD", lines=None, *
 def test_activities_are_registered_under_their_method_names(acts: PersistenceActivities) -> None:
     names = [activity._Definition.must_from_callable(fn).name for fn in acts.all()]
     assert names == ["load_policy", "validate_po", "save_po_projection", "save_task", "record_audit_events",
-                     "save_match_result", "issue_po", "hand_off_for_payment"]
+                     "save_match_result", "issue_po", "hand_off_for_payment", "find_duplicate_candidates"]
 
 
 # --- load_policy ------------------------------------------------------------------------

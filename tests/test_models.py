@@ -732,7 +732,7 @@ def test_po_json_uses_readable_snake_case_names_and_values():
     body = json.loads(make_po(payment_terms={"net_days": 30, "discount_days": 10, "discount_percent": "2"})
                       .model_dump_json())
     assert {"po_number", "revision", "vendor_id", "buyer", "requested_by", "currency", "order_date",
-            "payment_terms", "lines", "note", "created_at"} == set(body)
+            "payment_terms", "lines", "freight", "note", "created_at"} == set(body)
     assert {"line_no", "item_id", "description", "quantity", "uom", "unit_price", "need_by", "category",
             "match_level"} == set(body["lines"][0])
     assert body["payment_terms"] == {"net_days": 30, "discount_days": 10, "discount_percent": "2"}

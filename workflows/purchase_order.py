@@ -477,7 +477,7 @@ class PurchaseOrderWorkflow:
             r.status in (InvoiceStatus.APPROVED, InvoiceStatus.CREDIT_REQUESTED)
             or (r.status == InvoiceStatus.HELD and i < position))]
         return MatchRequest(po=s.po, po_open=not s.is_final, receipts=s.receipts, prior_invoices=prior,
-                            invoice=record.invoice, tolerances=s.policy.tolerances,
+                            invoice=record.invoice, tolerance_profiles=s.policy.tolerance_profiles,
                             released_holds=record.released_holds)
 
     async def _match(self, record: InvoiceRecord) -> None:

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Connection, or_, select
+from sqlalchemy import Connection, and_, or_, select
 from sqlalchemy.engine import Engine
 
 from activities.db import schema as t
 from activities.db.upsert import insert
+from activities.tolerances import resolve_profile, specificity
 from models import MatchLevel, Policy, ToleranceProfile
 
 DEFAULT_POLICY = "standard"
@@ -130,31 +131,80 @@ def _contract(row) -> Contract:  # type: ignore[no-untyped-def]
     return Contract(**{k: v for k, v in row.items() if k != "id"})
 
 
-def get_policy(bind: Engine | Connection, name: str) -> Policy | None:
-    query = (
-        select(t.policies, t.tolerance_profiles.c.version.label("tp_version"), t.tolerance_profiles.c.limits)
-        .join(t.tolerance_profiles, t.tolerance_profiles.c.name == t.policies.c.tolerance_profile)
-        .where(t.policies.c.name == name)
-    )
+# Scope columns of tolerance_profiles; everything else of the model is in `limits`.
+_SCOPE_FIELDS = ("vendor_id", "category", "item_id")
+
+
+def _profile(row) -> ToleranceProfile:  # type: ignore[no-untyped-def]
+    scope = {field: row[field] for field in _SCOPE_FIELDS if row[field] is not None}
+    identity = {"name": row["name"], "version": row["version"]}
+    return ToleranceProfile.model_validate({**row["limits"], **scope, **identity})
+
+
+def list_tolerance_profiles(bind: Engine | Connection) -> list[ToleranceProfile]:
+    """Every stored profile, most specific scope first (then by name)."""
     with connect(bind) as connection:
-        row = connection.execute(query).mappings().first()
-    if row is None:
-        return None
-    tolerances = {**row["limits"], "name": row["tolerance_profile"], "version": row["tp_version"]}
+        rows = connection.execute(select(t.tolerance_profiles)).mappings().all()
+    return _most_specific_first(_profile(row) for row in rows)
+
+
+def _most_specific_first(profiles: Iterable[ToleranceProfile]) -> list[ToleranceProfile]:
+    return sorted(profiles, key=lambda profile: (-specificity(profile), profile.name))
+
+
+def tolerance_candidates(
+    bind: Engine | Connection, default_profile: str, vendor_id: str | None
+) -> list[ToleranceProfile]:
+    """The policy's default profile plus every scoped profile that can apply
+    to a PO of `vendor_id` (scoped to that vendor or to no vendor); without a
+    vendor, the vendor-independent ones. Other default profiles (those of
+    other policies) are not candidates: one default per PO."""
+    p = t.tolerance_profiles
+    vendor_matches = p.c.vendor_id.is_(None) if vendor_id is None else or_(
+        p.c.vendor_id.is_(None), p.c.vendor_id == vendor_id
+    )
+    scoped = and_(p.c.scope_key.is_not(None), vendor_matches)
+    query = select(p).where(or_(p.c.name == default_profile, scoped))
+    with connect(bind) as connection:
+        rows = connection.execute(query).mappings().all()
+    return _most_specific_first(_profile(row) for row in rows)
+
+
+def get_policy(bind: Engine | Connection, name: str, *, vendor_id: str | None = None) -> Policy | None:
+    """The policy `name`, with its tolerance candidates for `vendor_id`.
+
+    `tolerances` is the vendor-level profile (the vendor's own if it has one,
+    else the policy's default): what header checks and acknowledgments use.
+    `tolerance_profiles` are all candidates, so the workflow records in its
+    history every limit that may apply to any of its lines."""
+    with connect(bind) as connection:
+        row = connection.execute(select(t.policies).where(t.policies.c.name == name)).mappings().first()
+        if row is None:
+            return None
+        candidates = tolerance_candidates(connection, row["tolerance_profile"], vendor_id)
+    default = next(profile for profile in candidates if profile.name == row["tolerance_profile"])
+    vendor_level = default if vendor_id is None else resolve_profile(candidates, vendor_id=vendor_id)
     return Policy.model_validate(
-        {**row["settings"], "name": row["name"], "version": row["version"], "tolerances": tolerances}
+        {
+            **row["settings"],
+            "name": row["name"],
+            "version": row["version"],
+            "tolerances": vendor_level,
+            "tolerance_profiles": candidates,
+        }
     )
 
 
 def policy_for_vendor(bind: Engine | Connection, vendor_id: str) -> Policy:
     """The vendor's policy; else the 'standard' row; else the model defaults
-    (an empty database still yields a usable, explainable policy)."""
+    (an empty database still yields a usable, explainable policy). Its
+    tolerance candidates are the vendor's (see get_policy)."""
     with connect(bind) as connection:
         policy_name = connection.execute(
             select(t.vendors.c.policy_name).where(t.vendors.c.id == vendor_id)
         ).scalar_one_or_none()
         for name in (policy_name, DEFAULT_POLICY):
-            if name and (policy := get_policy(connection, name)) is not None:
+            if name and (policy := get_policy(connection, name, vendor_id=vendor_id)) is not None:
                 return policy
     return Policy()
 
@@ -163,21 +213,35 @@ def policy_for_vendor(bind: Engine | Connection, vendor_id: str) -> Policy:
 
 
 def upsert_tolerance_profile(connection: Connection, profile: ToleranceProfile) -> None:
-    limits = profile.model_dump(mode="json", exclude={"name", "version"})
-    stmt = insert(connection, t.tolerance_profiles).values(
-        name=profile.name, version=profile.version, limits=limits
-    )
+    """Keyed by name; a change of limits or scope is an update of the row
+    (bump `version`, which every hold quotes, when the limits change)."""
+    limits = profile.model_dump(mode="json", exclude={"name", "version", *_SCOPE_FIELDS})
+    values = {
+        "name": profile.name,
+        "version": profile.version,
+        "limits": limits,
+        **{field: getattr(profile, field) for field in _SCOPE_FIELDS},
+        "scope_key": profile.scope_key,
+    }
+    stmt = insert(connection, t.tolerance_profiles).values(**values)
     connection.execute(
         stmt.on_conflict_do_update(
-            index_elements=["name"], set_={"version": stmt.excluded.version, "limits": stmt.excluded.limits}
+            index_elements=["name"], set_={k: stmt.excluded[k] for k in values if k != "name"}
         )
     )
 
 
 def upsert_policy(connection: Connection, policy: Policy) -> None:
-    """Stores the policy and its tolerance profile (a profile may be shared)."""
+    """Stores the policy and its default tolerance profile (a profile may be
+    shared). The candidates a policy was loaded with are not stored with it:
+    they are read from the profiles table each time."""
+    if policy.tolerances.scope_key is not None:
+        raise ValueError(
+            f"policy {policy.name!r}: its tolerance profile {policy.tolerances.name!r} is scoped "
+            f"({policy.tolerances.scope_key}); a policy names a default profile"
+        )
     upsert_tolerance_profile(connection, policy.tolerances)
-    settings = policy.model_dump(mode="json", exclude={"name", "version", "tolerances"})
+    settings = policy.model_dump(mode="json", exclude={"name", "version", "tolerances", "tolerance_profiles"})
     stmt = insert(connection, t.policies).values(
         name=policy.name, version=policy.version, tolerance_profile=policy.tolerances.name, settings=settings
     )
@@ -224,6 +288,7 @@ def upsert_contract(connection: Connection, contract: Contract) -> None:
 
 __all__ = [
     "DEFAULT_POLICY", "Contract", "Item", "Vendor", "connect", "contracts_on", "get_items", "get_policy",
-    "get_vendor", "list_contracts", "list_items", "list_vendors", "policy_for_vendor",
+    "get_vendor", "list_contracts", "list_items", "list_tolerance_profiles", "list_vendors",
+    "policy_for_vendor", "tolerance_candidates",
     "upsert_contract", "upsert_item", "upsert_policy", "upsert_tolerance_profile", "upsert_vendor",
 ]

@@ -13,15 +13,16 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
+from pydantic import ValidationError
 from sqlalchemy import Connection, select
 from sqlalchemy.engine import Engine
 
 from activities.db import schema as t
 from activities.db.master_data import connect, policy_for_vendor
 from activities.db.upsert import insert, wrote_row
-from models import AuditEvent, HumanTask, MatchResult, Policy, PoProjection
+from models import AuditEvent, HumanTask, Invoice, InvoiceKind, MatchResult, Policy, PoProjection
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,45 @@ def get_document_bytes(engine: Engine, document_id: str) -> bytes | None:
             select(t.documents.c.raw).where(t.documents.c.document_id == document_id)
         ).scalar_one_or_none()
     return bytes(raw) if raw is not None else None
+
+
+def find_invoice_candidates(
+    engine: Engine, *, vendor_id: str, exclude_document_id: str, since: date | None = None
+) -> list[Invoice]:
+    """The vendor's stored invoices (not credit memos), parsed, for the
+    suspected-duplicate check; oldest invoice date first. `since` keeps those
+    dated on or after it (the invoice's own date: the table has no date column,
+    so that part is filtered after parsing).
+
+    The table has no vendor column, so the vendor is found by the business key
+    Invoice.document_id is built from, `invoice:{vendor_id}:{number}` (vendor
+    ids cannot contain ':', so the prefix is exact); a LIKE prefix can use the
+    primary-key index on PostgreSQL with C collation. Rows whose bytes are not
+    JSON of an Invoice (a PDF or EDI original) are skipped, and so is anything
+    whose parsed vendor or kind disagrees with the key (SQLite's LIKE ignores
+    case)."""
+    d = t.documents
+    query = (
+        select(d.c.raw)
+        .where(d.c.kind == InvoiceKind.INVOICE.value)
+        .where(d.c.document_id.startswith(f"invoice:{vendor_id}:", autoescape=True))
+        .where(d.c.document_id != exclude_document_id)
+        .order_by(d.c.document_id)
+    )
+    found = []
+    with engine.connect() as connection:
+        for raw in connection.execute(query).scalars():
+            try:
+                invoice = Invoice.model_validate_json(bytes(raw))
+            except ValidationError:
+                continue
+            if invoice.vendor_id != vendor_id or invoice.kind != InvoiceKind.INVOICE:
+                continue
+            if invoice.document_id == exclude_document_id:
+                continue
+            if since is None or invoice.invoice_date >= since:
+                found.append(invoice)
+    return sorted(found, key=lambda invoice: (invoice.invoice_date, invoice.document_id))
 
 
 # --- human tasks (the inbox projection) ----------------------------------------

@@ -49,9 +49,19 @@ tolerance_profiles = Table(
     metadata,
     Column("name", String(64), primary_key=True),
     Column("version", Integer, nullable=False),
-    # models.ToleranceProfile limits (minus name/version), decimals as strings:
-    # a new limit in the model needs no migration.
+    # models.ToleranceProfile limits (minus name/version/scope), decimals as
+    # strings: a new limit in the model needs no migration.
     Column("limits", JsonDoc, nullable=False),
+    # Scope (migration 0002); all NULL = a default profile, named by a policy.
+    # No foreign keys to vendors/items: profiles are seeded before the vendors
+    # that reference policies; the seed loader checks the ids instead.
+    Column("vendor_id", String(64), nullable=True, index=True),
+    Column("category", String(64), nullable=True),
+    Column("item_id", String(64), nullable=True),
+    # ToleranceProfile.scope_key: unique, so two profiles can never claim the
+    # same scope (resolution would be ambiguous). NULL for default profiles
+    # (NULLs are distinct), so each policy can still name its own default.
+    Column("scope_key", String(255), nullable=True, unique=True, index=True),
 )
 
 policies = Table(

@@ -1,9 +1,18 @@
-"""Load master data (vendors, items, contracts, policies) from JSON.
+"""Load master data (vendors, items, contracts, policies) and tolerance
+profiles from JSON.
+
+Two files: seed/master_data.json and seed/tolerances.json. The tolerance
+file is `{"profiles": [ToleranceProfile, ...]}` — the same shape as
+`poflow match --tolerances` — and holds every profile once: default profiles
+(no scope; a policy names one with `"tolerance_profile": "standard"`) and
+scoped ones (vendor, category, item, vendor+category, item+vendor).
 
 Idempotent: every row is upserted on its key, so running the seed at every
-start, or after editing the file, converges on the file's content (it never
-deletes rows the file no longer mentions). The file is validated strictly
-first: a typo in a field name is an error, not a silently ignored value."""
+start, or after editing a file, converges on the files' content (it never
+deletes rows a file no longer mentions). The files are validated strictly
+first: a typo in a field name, a profile for a vendor, item or category the
+master data does not know, or two profiles for one scope is an error, not a
+silently ignored value."""
 
 from __future__ import annotations
 
@@ -13,7 +22,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.engine import Engine
 
 from activities.db.engine import REPO_ROOT
@@ -24,13 +33,16 @@ from activities.db.master_data import (
     upsert_contract,
     upsert_item,
     upsert_policy,
+    upsert_tolerance_profile,
     upsert_vendor,
 )
-from models import MatchLevel, Policy
+from models import MatchLevel, Policy, ToleranceProfile
+from models.matching import check_candidates
 
 log = logging.getLogger(__name__)
 
 DEFAULT_SEED_PATH = REPO_ROOT / "seed" / "master_data.json"
+DEFAULT_TOLERANCES_PATH = REPO_ROOT / "seed" / "tolerances.json"
 
 
 class _Strict(BaseModel):
@@ -64,38 +76,116 @@ class ContractSeed(_Strict):
     valid_to: date | None = None
 
 
+class PolicySeed(Policy):
+    """A policy in master_data.json: `"tolerance_profile": "standard"` names
+    its default profile in the tolerance file. (An embedded `"tolerances"`
+    object, the earlier format, is still read.)"""
+
+    tolerance_profile: str | None = Field(default=None, min_length=1, max_length=64)
+
+
 class MasterData(_Strict):
     comment: str | None = Field(default=None, alias="_comment")
-    policies: list[Policy] = Field(default_factory=list)
+    policies: list[PolicySeed] = Field(default_factory=list)
     vendors: list[VendorSeed] = Field(default_factory=list)
     items: list[ItemSeed] = Field(default_factory=list)
     contracts: list[ContractSeed] = Field(default_factory=list)
 
 
+class ToleranceFile(_Strict):
+    """seed/tolerances.json: every tolerance profile, each defined once."""
+
+    profiles: list[ToleranceProfile] = Field(min_length=1)
+
+    _unambiguous = field_validator("profiles")(lambda cls, v: check_candidates(v))
+
+
 def load_master_data(path: Path | str | None = None) -> MasterData:
     path = Path(path) if path is not None else DEFAULT_SEED_PATH
     data = MasterData.model_validate(json.loads(path.read_text(encoding="utf-8")))
-    _check_profiles_consistent(data.policies)
+    _check_profiles_consistent([p.tolerances for p in data.policies if "tolerances" in p.model_fields_set])
     return data
 
 
-def _check_profiles_consistent(policies: list[Policy]) -> None:
-    """Tolerance profiles are stored once by name; two policies naming the same
-    profile with different limits would silently overwrite each other."""
-    seen: dict[str, object] = {}
-    for policy in policies:
-        profile = policy.tolerances
+def load_tolerance_profiles(path: Path | str | None = None) -> list[ToleranceProfile]:
+    """The profiles of a tolerance file (default seed/tolerances.json)."""
+    path = Path(path) if path is not None else DEFAULT_TOLERANCES_PATH
+    return ToleranceFile.model_validate(json.loads(path.read_text(encoding="utf-8"))).profiles
+
+
+def _check_profiles_consistent(profiles: list[ToleranceProfile]) -> None:
+    """Tolerance profiles are stored once by name; two definitions of one
+    name with different limits would silently overwrite each other."""
+    seen: dict[str, ToleranceProfile] = {}
+    for profile in profiles:
         if profile.name in seen and seen[profile.name] != profile:
             raise ValueError(f"tolerance profile {profile.name!r} is defined twice with different limits")
         seen[profile.name] = profile
 
 
-def seed_master_data(engine: Engine, path: Path | str | None = None) -> None:
-    """Upsert the master data file (default seed/master_data.json) in one
-    transaction, in foreign-key order."""
+def resolve_policies(data: MasterData, profiles: list[ToleranceProfile]) -> list[Policy]:
+    """Each policy with its default profile: the one it names in the
+    tolerance file, or the one it embeds (which must then agree with a
+    same-named profile in the file)."""
+    by_name = {profile.name: profile for profile in profiles}
+    _check_profiles_consistent(
+        [*profiles, *(p.tolerances for p in data.policies if "tolerances" in p.model_fields_set)]
+    )
+    policies = []
+    for seed in data.policies:
+        fields = seed.model_dump(exclude={"tolerance_profile", "tolerance_profiles"})
+        if seed.tolerance_profile is not None:
+            if "tolerances" in seed.model_fields_set:
+                raise ValueError(f"policy {seed.name!r}: give tolerance_profile or tolerances, not both")
+            profile = by_name.get(seed.tolerance_profile)
+            if profile is None:
+                raise ValueError(
+                    f"policy {seed.name!r}: tolerance profile {seed.tolerance_profile!r} is not in the "
+                    f"tolerance file (profiles: {', '.join(sorted(by_name))})"
+                )
+            fields["tolerances"] = profile
+        policy = Policy.model_validate(fields)
+        if policy.tolerances.scope_key is not None:
+            raise ValueError(
+                f"policy {seed.name!r}: tolerance profile {policy.tolerances.name!r} is scoped "
+                f"({policy.tolerances.scope_key}); a policy names a default profile"
+            )
+        policies.append(policy)
+    return policies
+
+
+def _check_scopes_known(profiles: list[ToleranceProfile], data: MasterData) -> None:
+    """A profile for a vendor, item or category the master data does not know
+    would never apply: most likely a typo, so refuse it."""
+    vendors = {vendor.id for vendor in data.vendors}
+    items = {item.id for item in data.items}
+    categories = {item.category.casefold() for item in data.items}
+    for profile in profiles:
+        if profile.vendor_id is not None and profile.vendor_id not in vendors:
+            raise ValueError(f"tolerance profile {profile.name!r}: unknown vendor_id {profile.vendor_id!r}")
+        if profile.item_id is not None and profile.item_id not in items:
+            raise ValueError(f"tolerance profile {profile.name!r}: unknown item_id {profile.item_id!r}")
+        if profile.category is not None and profile.category.casefold() not in categories:
+            raise ValueError(
+                f"tolerance profile {profile.name!r}: no item has category {profile.category!r} "
+                f"(categories: {', '.join(sorted(categories))})"
+            )
+
+
+def seed_master_data(
+    engine: Engine, path: Path | str | None = None, tolerances_path: Path | str | None = None
+) -> None:
+    """Upsert the tolerance file (default seed/tolerances.json) and the master
+    data file (default seed/master_data.json) in one transaction, in
+    foreign-key order: profiles, policies, vendors, items, contracts."""
+    profiles = load_tolerance_profiles(tolerances_path)
     data = load_master_data(path)
+    policies = resolve_policies(data, profiles)
+    _check_scopes_known(profiles, data)
     with engine.begin() as connection:
-        for policy in data.policies:
+        for profile in profiles:
+            upsert_tolerance_profile(connection, profile)
+        for policy in policies:
             upsert_policy(connection, policy)
         for vendor in data.vendors:
             upsert_vendor(connection, Vendor(**vendor.model_dump()))
@@ -104,6 +194,6 @@ def seed_master_data(engine: Engine, path: Path | str | None = None) -> None:
         for contract in data.contracts:
             upsert_contract(connection, Contract(**contract.model_dump()))
     log.info(
-        "master data seeded: %d policies, %d vendors, %d items, %d contracts",
-        len(data.policies), len(data.vendors), len(data.items), len(data.contracts),
+        "master data seeded: %d tolerance profiles, %d policies, %d vendors, %d items, %d contracts",
+        len(profiles), len(policies), len(data.vendors), len(data.items), len(data.contracts),
     )
