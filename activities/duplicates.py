@@ -76,8 +76,8 @@ class DuplicateRule(StrEnum):
 @dataclass(frozen=True)
 class SuspectedDuplicate:
     """One earlier invoice that looks like the new one, and why.
-    `other.document_id` is the machine link to it (Hold has no field for one;
-    the hold's message names its number and PO for people)."""
+    `other.document_id` is the machine link to it (Hold.related_document_id);
+    the hold's message names its number and PO for people."""
 
     invoice: Invoice
     other: Invoice
@@ -288,4 +288,5 @@ def _hold(match: SuspectedDuplicate, window_days: int, amount_tolerance: Decimal
         source=SOURCE,
         formula="; ".join(_formula_text(rule, window_days, tolerance) for rule in match.rules),
         message=_message(match),
+        related_document_id=match.other.document_id,
     )

@@ -72,6 +72,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from activities.duplicates import find_suspected_duplicates
 from activities.tolerances import resolve_profile
 from models.common import format_money, round_money
 from models.documents import Invoice, InvoiceKind, InvoiceLine
@@ -814,6 +815,14 @@ def check_unknown_lines(ctx: _Context) -> list[Hold]:
 # the line's own profile. Credit memos get the structural checks only: they
 # reduce what was billed, so price/quantity/amount limits do not apply, a
 # credit on a closed PO is still welcome, and they are not audited.
+def check_suspected_duplicates(ctx: _Context) -> list[Hold]:
+    """SUSPECTED_DUPLICATE against the vendor's other invoices the caller
+    found (activities/duplicates.py has the rules)."""
+    request = ctx.request
+    return find_suspected_duplicates(request.invoice, request.duplicate_candidates,
+                                     window_days=request.duplicate_window_days)
+
+
 HEADER_CHECKS: tuple[HeaderCheck, ...] = (
     check_currency,
     check_vendor,
@@ -824,6 +833,7 @@ HEADER_CHECKS: tuple[HeaderCheck, ...] = (
     check_freight,
     check_tax,
     check_unknown_lines,
+    check_suspected_duplicates,
     check_random_audit,
 )
 CREDIT_MEMO_HEADER_CHECKS: tuple[HeaderCheck, ...] = (
@@ -971,8 +981,7 @@ def _apply_releases(holds: list[Hold], released: list[Hold]) -> list[Hold]:
     return result
 
 
-def _line_match(facts: _LineFacts, profile: ToleranceProfile, holds: list[Hold]) -> LineMatch:
-    held = any(hold.line_no == facts.line_no and hold.status == HoldStatus.OPEN for hold in holds)
+def _line_match(facts: _LineFacts, profile: ToleranceProfile, held: bool) -> LineMatch:
     return LineMatch(
         line_no=facts.line_no,
         match_level=facts.po_line.match_level,
@@ -1009,16 +1018,15 @@ def match_invoice(request: MatchRequest, *, matched_at: datetime | None = None) 
     holds += request.manual_holds
     holds = _apply_releases(sorted(holds, key=_sort_key), request.released_holds)
 
-    decision = (
-        MatchDecision.HOLD if any(h.status == HoldStatus.OPEN for h in holds) else MatchDecision.APPROVE
-    )
+    held_lines = {h.line_no for h in holds if h.status == HoldStatus.OPEN}  # one pass, not lines × holds
+    decision = MatchDecision.HOLD if any(h.status == HoldStatus.OPEN for h in holds) else MatchDecision.APPROVE
     return MatchResult(
         invoice_id=request.invoice.document_id,
         po_number=request.po.po_number,
         po_revision=request.po.revision,
         decision=decision,
         holds=holds,
-        lines=[_line_match(facts, profile, holds) for facts, profile in lines],
+        lines=[_line_match(facts, profile, facts.line_no in held_lines) for facts, profile in lines],
         tolerance_source=header.source,
         matched_at=matched_at,
     )

@@ -160,6 +160,9 @@ class Hold(Document):
     source: str | None = Field(default=None, description="Where the limit came from: profile and version")
     formula: str | None = None
     message: str = Field(description="One sentence a person can act on")
+    related_document_id: str | None = Field(
+        default=None, description="The other document a hold points at (e.g. the suspected original invoice)"
+    )
     status: HoldStatus = HoldStatus.OPEN
     released_by: str | None = None
     release_reason: str | None = None
@@ -229,6 +232,10 @@ class MatchRequest(Document):
         description="The caller drew this invoice for the random audit sample (RANDOM_AUDIT hold); "
         "drawn deterministically outside the engine so the engine stays pure",
     )
+    duplicate_candidates: list["Invoice"] = Field(
+        default_factory=list, description="The vendor's other invoices a suspected duplicate is looked for among"
+    )
+    duplicate_window_days: int = Field(default=30, ge=0, le=366)
     tax_rate_pct: Annotated[Decimal, Field(ge=0, le=100)] | None = Field(
         default=None, description="Expected tax rate on lines + freight; None: tax is not checked"
     )

@@ -84,12 +84,9 @@ def build_match_request(
     prior_invoices: Sequence[Invoice] = (),
     profiles: Sequence[ToleranceProfile] | None = None,
 ) -> MatchRequest:
-    """A `MatchRequest`, whichever tolerance field the model has.
-
-    `tolerance_profiles: list[ToleranceProfile]` (candidates scoped by item,
-    vendor, category; resolved per line by the engine) or the older single
-    `tolerances: ToleranceProfile`. `profiles=None` leaves the field out, so
-    the model's default — the engine's default profile — applies."""
+    """A `MatchRequest` with the tolerance candidates (scoped by item, vendor,
+    category; resolved per line by the engine). `profiles=None` leaves the
+    field out, so the model's default — the engine's default profile — applies."""
     fields: dict[str, Any] = {
         "po": po,
         "invoice": invoice,
@@ -97,14 +94,7 @@ def build_match_request(
         "prior_invoices": list(prior_invoices),
     }
     if profiles is not None:
-        if "tolerance_profiles" in MatchRequest.model_fields:
-            fields["tolerance_profiles"] = list(profiles)
-        elif len(profiles) == 1:
-            fields["tolerances"] = profiles[0]
-        else:
-            raise ValueError(
-                f"{len(profiles)} tolerance profiles given but this engine takes a single profile"
-            )
+        fields["tolerance_profiles"] = list(profiles)
     return MatchRequest(**fields)
 
 
@@ -162,9 +152,9 @@ def _same_po(path: str, document: GoodsReceipt | Invoice, po: PurchaseOrder) -> 
 
 def _as_file_field(error: FieldError) -> FieldError:
     """`tolerance_profiles[1]` (the request's field) → `profiles[1]` (the file's)."""
-    for name in ("tolerance_profiles", "tolerances"):
-        if error.field == name or error.field.startswith((f"{name}[", f"{name}.")):
-            return FieldError("profiles" + error.field[len(name):], error.reason)
+    name = "tolerance_profiles"
+    if error.field == name or error.field.startswith((f"{name}[", f"{name}.")):
+        return FieldError("profiles" + error.field[len(name):], error.reason)
     return error
 
 

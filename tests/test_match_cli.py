@@ -22,9 +22,6 @@ from starter.match_cli import build_match_request
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "docs" / "examples"
-SCOPED_PROFILES = "tolerance_profiles" in MatchRequest.model_fields
-
-
 def example(name: str) -> dict[str, Any]:
     return json.loads((EXAMPLES / f"{name}.json").read_text())
 
@@ -443,7 +440,6 @@ def test_tolerance_limit_off_with_null(files: Files) -> None:
     assert (strict, code) == (3, 0)
 
 
-@pytest.mark.skipif(not SCOPED_PROFILES, reason="MatchRequest has no tolerance_profiles yet")
 def test_scoped_profiles_are_resolved_per_line(files: Files) -> None:
     """Item-scoped strict profile for line 1's item, default elsewhere."""
     profiles = files.write("t.json", {"profiles": [
@@ -458,7 +454,6 @@ def test_scoped_profiles_are_resolved_per_line(files: Files) -> None:
     assert [(hold.code, hold.line_no) for hold in result_of(out).holds] == [("PRICE", 1)]
 
 
-@pytest.mark.skipif(not SCOPED_PROFILES, reason="MatchRequest has no tolerance_profiles yet")
 def test_ambiguous_profiles_are_bad_input_naming_the_file(files: Files) -> None:
     """Two default profiles would tie: refused, and the file's field is named."""
     path = files.write("t.json", {"profiles": [{"name": "a"}, {"name": "b"}]})
@@ -470,22 +465,10 @@ def test_ambiguous_profiles_are_bad_input_naming_the_file(files: Files) -> None:
     assert "Traceback" not in err
 
 
-@pytest.mark.skipif(SCOPED_PROFILES, reason="MatchRequest takes several profiles")
-def test_several_profiles_with_a_single_profile_engine_is_bad_input(files: Files) -> None:
-    path = files.write("t.json", {"profiles": [{"name": "a"}, {"name": "b"}]})
-
-    code, out, err = files.match_examples("--tolerances", path)
-
-    assert_one_line_error(
-        code, out, err,
-        f"poflow match: {path}: 2 tolerance profiles given but this engine takes a single profile",
-    )
-
-
 # --- the request helper ---------------------------------------------------------------------------
 
 
-def test_build_match_request_sets_whichever_tolerance_field_exists() -> None:
+def test_build_match_request_passes_the_tolerance_candidates() -> None:
     po = PurchaseOrder.model_validate(example("purchase_order"))
     invoice = Invoice.model_validate(example("invoice"))
     receipt = GoodsReceipt.model_validate(example("receipt"))
@@ -495,17 +478,13 @@ def test_build_match_request_sets_whichever_tolerance_field_exists() -> None:
     chosen = build_match_request(po=po, invoice=invoice, receipts=[receipt], profiles=[strict])
 
     assert default.receipts == [receipt] and default.prior_invoices == []
-    if SCOPED_PROFILES:
-        assert chosen.tolerance_profiles == [strict]  # type: ignore[attr-defined]
-    else:
-        assert default.tolerances == ToleranceProfile()
-        assert chosen.tolerances == strict
+    assert default.tolerance_profiles == [ToleranceProfile()]
+    assert chosen.tolerance_profiles == [strict]
 
 
 # --- the documented tolerance file ------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not SCOPED_PROFILES, reason="the documented file uses scoped profiles")
 def test_documented_tolerance_example_resolves_per_line(files: Files) -> None:
     """docs/examples/tolerances.json on the docs' PO, receipt and invoice: the
     item profile holds line 1 (+1.68% and +0.20/unit, beyond +1% and +0.05),

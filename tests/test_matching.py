@@ -2019,3 +2019,34 @@ def test_scope_labels_read_like_the_rule() -> None:
         "vendor ACME, category MRO",
         "item ITEM-1, vendor ACME",
     ]
+
+
+# --- suspected duplicates inside the match ------------------------------------------
+
+
+def test_suspected_duplicate_holds_with_a_link_to_the_other_invoice() -> None:
+    po = make_po()
+    receipt = make_receipt("GR-1", {1: D(100)})
+    this = make_invoice("INV-2001", {1: (D(100), D("12.00"))})
+    earlier = make_invoice("INV-1999", {1: (D(100), D("12.00"))}, po_number="PO-0999")
+    result = match_invoice(MatchRequest(po=po, receipts=[receipt], invoice=this, duplicate_candidates=[earlier]))
+    assert result.decision == MatchDecision.HOLD
+    [hold] = result.open_holds
+    assert hold.code == HoldCode.SUSPECTED_DUPLICATE
+    assert hold.related_document_id == earlier.document_id
+    assert "INV-1999" in hold.message and "PO-0999" in hold.message
+
+
+def test_a_different_amount_is_not_a_suspected_duplicate_and_a_released_one_stays_released() -> None:
+    po = make_po()
+    receipt = make_receipt("GR-1", {1: D(100)})
+    this = make_invoice("INV-2001", {1: (D(100), D("12.00"))})
+    other_amount = make_invoice("INV-1999", {1: (D(50), D("12.00"))})
+    clean = MatchRequest(po=po, receipts=[receipt], invoice=this, duplicate_candidates=[other_amount])
+    assert match_invoice(clean).decision == MatchDecision.APPROVE
+    same = make_invoice("INV-1998", {1: (D(100), D("12.00"))})
+    held = match_invoice(MatchRequest(po=po, receipts=[receipt], invoice=this, duplicate_candidates=[same]))
+    released = held.open_holds[0].model_copy(update={"status": HoldStatus.RELEASED, "released_by": "carl.clerk"})
+    again = MatchRequest(po=po, receipts=[receipt], invoice=this, duplicate_candidates=[same],
+                         released_holds=[released])
+    assert match_invoice(again).decision == MatchDecision.APPROVE

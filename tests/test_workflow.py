@@ -64,7 +64,7 @@ async def eventually(handle, predicate: Callable[[PurchaseOrderState], bool], se
             return current
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"condition not reached; status={current.status}, "
-                                 f"timeline={[e.event for e in current.timeline]}")
+                                 f"timeline={[(e.event, e.detail[:80]) for e in current.timeline]}")
         await asyncio.sleep(0.05)
 
 

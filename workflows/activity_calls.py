@@ -15,6 +15,7 @@ with workflow.unsafe.imports_passed_through():
         AuditEvent,
         HandoffResult,
         HumanTask,
+        Invoice,
         IssueRequest,
         IssueResult,
         MatchRequest,
@@ -60,6 +61,11 @@ async def issue_po(req: IssueRequest) -> IssueResult:
 async def match_invoice(req: MatchRequest) -> MatchResult:
     summary = f"match {req.invoice.kind.value} {req.invoice.invoice_number} against {req.po.po_number} r{req.po.revision}"
     return await _call("match_invoice", req, MatchResult, summary)
+
+
+async def find_duplicate_candidates(invoice: Invoice) -> list[Invoice]:
+    summary = f"look for invoices like {invoice.invoice_number} from {invoice.vendor_id}"
+    return await _call("find_duplicate_candidates", invoice, list[Invoice], summary)
 
 
 async def save_match_result(result: MatchResult) -> None:

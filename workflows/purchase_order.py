@@ -228,17 +228,14 @@ class PurchaseOrderWorkflow:
 
     @workflow.update(name="decide")
     async def decide(self, decision: TaskDecision) -> HumanTask:
-        task = self._s.task(decision.task_id)
-        assert task is not None  # the validator checked it
-        # Closed at once, so a second decision on the same task is refused.
-        task.status = TaskStatus.DONE
-        task.decision = decision.decision
-        task.decided_by = decision.actor
-        task.decided_at = workflow.now()
-        task.comment = decision.comment
+        # The loop applies the decision and closes the task, in order with the
+        # documents: closing it here, mid-step, would let a re-match that is
+        # already running open a second task for the same hold.
         pending = _PendingDecision(decision)
         self._decisions.append(pending)
         await workflow.wait_condition(lambda: pending.done)
+        task = self._s.task(decision.task_id)
+        assert task is not None  # the validator checked it
         return task
 
     @decide.validator
@@ -251,6 +248,9 @@ class PurchaseOrderWorkflow:
         if task.status != TaskStatus.OPEN:
             raise ValueError(f"task {task.task_id} is already {task.status.value}"
                              + (f" ({task.decision} by {task.decided_by})" if task.decision else ""))
+        earlier = next((p.decision for p in self._decisions if p.decision.task_id == task.task_id), None)
+        if earlier is not None:
+            raise ValueError(f"task {task.task_id} is already being decided ({earlier.decision} by {earlier.actor})")
         if decision.decision not in task.options:
             raise ValueError(f"{decision.decision!r} is not an option of task {task.task_id}; "
                              f"choose one of {', '.join(task.options)}")
@@ -311,6 +311,16 @@ class PurchaseOrderWorkflow:
             decision = pending.decision
             task = self._s.task(decision.task_id)
             assert task is not None
+            if task.status != TaskStatus.OPEN:  # closed by an event while the decision was on its way
+                self._log("decision_ignored", f"{task.task_id} was already {task.status.value}; "
+                                              f"{decision.decision} by {decision.actor} not applied")
+                pending.done = True
+                continue
+            task.status = TaskStatus.DONE
+            task.decision = decision.decision
+            task.decided_by = decision.actor
+            task.decided_at = workflow.now()
+            task.comment = decision.comment
             self._log("decided", f"{task.task_id} {task.kind.value}: {decision.decision} by {decision.actor}"
                                  + (f" — {decision.comment}" if decision.comment else ""), actor=decision.actor)
             await act.save_task(task)
@@ -467,7 +477,7 @@ class PurchaseOrderWorkflow:
 
     # ------------------------------------------------------------- matching
 
-    def _match_request(self, record: InvoiceRecord) -> MatchRequest:
+    def _match_request(self, record: InvoiceRecord, duplicate_candidates: list[Invoice]) -> MatchRequest:
         s = self._s
         assert s.policy is not None
         # What counts as invoiced before: everything already approved (or
@@ -478,11 +488,13 @@ class PurchaseOrderWorkflow:
             or (r.status == InvoiceStatus.HELD and i < position))]
         return MatchRequest(po=s.po, po_open=not s.is_final, receipts=s.receipts, prior_invoices=prior,
                             invoice=record.invoice, tolerance_profiles=s.policy.tolerance_profiles,
-                            released_holds=record.released_holds)
+                            released_holds=record.released_holds, duplicate_candidates=duplicate_candidates)
 
     async def _match(self, record: InvoiceRecord) -> None:
         """Match (or re-match) one invoice and act on the result."""
-        result = await act.match_invoice(self._match_request(record))
+        candidates = [] if record.invoice.kind == InvoiceKind.CREDIT_MEMO else (
+            await act.find_duplicate_candidates(record.invoice))
+        result = await act.match_invoice(self._match_request(record, candidates))
         await act.save_match_result(result)
         record.match = result
         if result.decision == MatchDecision.APPROVE:
