@@ -18,6 +18,8 @@ from typing import Any
 
 import httpx
 
+from models import normalize_invoice_number
+
 API = "/api/v1"
 POLL_SECONDS = 0.5
 SCENARIO_TIMEOUT = 120.0
@@ -55,6 +57,15 @@ class Demo:
         self.http = http
         self.run_id = run_id
         self._counter = 0
+        # Each run orders a slightly different quantity on line 1 and numbers
+        # its documents with the run id, so a second demo against the same
+        # database is neither refused as a duplicate nor held as a suspected
+        # one (same vendor, same amount, within 30 days) — as it would rightly be.
+        self.bump = int(run_id) % 200
+
+    def number(self, base: str) -> str:
+        """A supplier document number unique to this run."""
+        return f"{base}-{self.run_id}"
 
     def next_po_number(self) -> str:
         self._counter += 1
@@ -62,6 +73,8 @@ class Demo:
 
     async def create_po(self, vendor: str, currency: str, lines: list[dict[str, Any]],
                         buyer: str = "bob.buyer", **extra: Any) -> dict[str, Any]:
+        first = dict(lines[0], quantity=str(Decimal(lines[0]["quantity"]) + self.bump))
+        lines = [first, *lines[1:]]
         po = {"po_number": self.next_po_number(), "vendor_id": vendor, "buyer": buyer, "currency": currency,
               "requested_by": "rita.requester", "order_date": date.today().isoformat(),
               "payment_terms": {"net_days": 30, "discount_days": 10, "discount_percent": "2"},
@@ -142,6 +155,10 @@ def invoice(po: dict[str, Any], number: str, lines: dict[int, tuple[str, str]], 
             "payment_terms": po["payment_terms"]}
 
 
+def quantity(po: dict[str, Any], line_no: int) -> str:
+    return next(line["quantity"] for line in po["lines"] if line["line_no"] == line_no)
+
+
 def everything(po: dict[str, Any]) -> dict[int, str]:
     return {line["line_no"]: line["quantity"] for line in po["lines"]}
 
@@ -169,9 +186,10 @@ NORDIC_LINES = [
 async def clean_po(demo: Demo) -> tuple[str, str]:
     po = await demo.create_po("ACME", "USD", ACME_LINES)
     await demo.wait_status(po["po_number"], "issued")
-    await demo.post(po, "acknowledgments", acknowledgment(po, "ACME-OA-5521"))
+    await demo.post(po, "acknowledgments", acknowledgment(po, demo.number("ACME-OA-5521")))
     await demo.post(po, "receipts", receipt(po, "GR-88101", everything(po)))
-    await demo.post(po, "invoices", invoice(po, "ACME-INV-30211", billed_at_po_price(po), tax_rate="8.25"))
+    await demo.post(po, "invoices", invoice(po, demo.number("ACME-INV-30211"), billed_at_po_price(po),
+                                            tax_rate="8.25"))
     view = await demo.wait_status(po["po_number"], "closed")
     return po["po_number"], _status_with_tasks(view)
 
@@ -181,13 +199,13 @@ async def price_change_within_tolerance(demo: Demo) -> tuple[str, str]:
     await demo.wait_status(po["po_number"], "issued")
     # 0.1840 → 0.1870 is +1.6%: inside the 2% acknowledgment tolerance
     await demo.post(po, "acknowledgments", acknowledgment(
-        po, "NF-AB-2026-0917", status="accepted_with_changes",
+        po, demo.number("NF-AB-2026-0917"), status="accepted_with_changes",
         lines=[{"line_no": 1, "status": "changed", "unit_price": "0.1870"}],
         message="Stainless surcharge from 1 Dec"))
     await demo.wait_for(po["po_number"], lambda v: v["state"]["po"]["revision"] == 1, "revision 1")
     await demo.post(po, "receipts", receipt(po, "GR-88102", everything(po)))
-    await demo.post(po, "invoices", invoice(po, "NF-90017", {1: ("5000", "0.1870"), 2: ("5000", "0.0425")},
-                                            tax_rate="25"))
+    await demo.post(po, "invoices", invoice(po, demo.number("NF-90017"),
+                                            {1: (quantity(po, 1), "0.1870"), 2: ("5000", "0.0425")}, tax_rate="25"))
     view = await demo.wait_status(po["po_number"], "closed")
     return po["po_number"], f"{_status_with_tasks(view)}, invoiced at revision {view['state']['po']['revision']}"
 
@@ -197,25 +215,30 @@ async def price_change_outside_tolerance(demo: Demo) -> tuple[str, str]:
     await demo.wait_status(po["po_number"], "issued")
     # 11.90 → 12.60 is +5.9%: the buyer must approve the supplier's change
     await demo.post(po, "acknowledgments", acknowledgment(
-        po, "ACME-OA-5522", status="accepted_with_changes",
+        po, demo.number("ACME-OA-5522"), status="accepted_with_changes",
         lines=[{"line_no": 1, "status": "changed", "unit_price": "12.60"}], message="Latex shortage"))
     task = await demo.open_task(po["po_number"], "approve_supplier_change")
     await demo.decide(task["task_id"], "accept_change", actor="bob.buyer")
     await demo.post(po, "receipts", receipt(po, "GR-88103", everything(po)))
-    await demo.post(po, "invoices", invoice(po, "ACME-INV-30212", {1: ("120", "12.60")}))
+    await demo.post(po, "invoices", invoice(po, demo.number("ACME-INV-30212"),
+                                            {1: (quantity(po, 1), "12.60")}))
     view = await demo.wait_status(po["po_number"], "closed")
     return po["po_number"], f"{_status_with_tasks(view)} (change approved by bob.buyer)"
 
 
 async def partial_shipments(demo: Demo) -> tuple[str, str]:
-    po = await demo.create_po("ACME", "USD", ACME_LINES)
+    # both shipments' amounts vary with the run (see Demo.bump)
+    glasses = str(80 + demo.bump)
+    po = await demo.create_po("ACME", "USD", [ACME_LINES[0], dict(ACME_LINES[1], quantity=glasses)])
     await demo.wait_status(po["po_number"], "issued")
-    await demo.post(po, "acknowledgments", acknowledgment(po, "ACME-OA-5523"))
-    await demo.post(po, "receipts", receipt(po, "GR-88104", {1: "70", 2: "80"}))
-    await demo.post(po, "invoices", invoice(po, "ACME-INV-30213", {1: ("70", "11.90"), 2: ("80", "6.40")}))
+    await demo.post(po, "acknowledgments", acknowledgment(po, demo.number("ACME-OA-5523")))
+    await demo.post(po, "receipts", receipt(po, "GR-88104", {1: "70", 2: glasses}))
+    await demo.post(po, "invoices", invoice(po, demo.number("ACME-INV-30213"),
+                                            {1: ("70", "11.90"), 2: (glasses, "6.40")}))
     await demo.wait_for(po["po_number"], lambda v: _approved(v) == 1, "the first invoice approved")
-    await demo.post(po, "receipts", receipt(po, "GR-88131", {1: "50"}))
-    await demo.post(po, "invoices", invoice(po, "ACME-INV-30240", {1: ("50", "11.90")}))
+    rest = str(Decimal(quantity(po, 1)) - 70)
+    await demo.post(po, "receipts", receipt(po, "GR-88131", {1: rest}))
+    await demo.post(po, "invoices", invoice(po, demo.number("ACME-INV-30240"), {1: (rest, "11.90")}))
     view = await demo.wait_status(po["po_number"], "closed")
     return po["po_number"], f"{_status_with_tasks(view)}, 2 receipts, {_approved(view)} invoices paid"
 
@@ -223,8 +246,8 @@ async def partial_shipments(demo: Demo) -> tuple[str, str]:
 async def invoice_before_receipt(demo: Demo) -> tuple[str, str]:
     po = await demo.create_po("NORDIC", "EUR", NORDIC_LINES)
     await demo.wait_status(po["po_number"], "issued")
-    await demo.post(po, "acknowledgments", acknowledgment(po, "NF-AB-2026-0918"))
-    await demo.post(po, "invoices", invoice(po, "NF-90018", billed_at_po_price(po), tax_rate="25"))
+    await demo.post(po, "acknowledgments", acknowledgment(po, demo.number("NF-AB-2026-0918")))
+    await demo.post(po, "invoices", invoice(po, demo.number("NF-90018"), billed_at_po_price(po), tax_rate="25"))
     await demo.wait_for(po["po_number"], lambda v: v["open_holds"] > 0, "the invoice on hold")
     await demo.post(po, "receipts", receipt(po, "GR-88105", everything(po)))
     view = await demo.wait_status(po["po_number"], "closed")
@@ -235,12 +258,59 @@ async def duplicate_invoice(demo: Demo) -> tuple[str, str]:
     po = await demo.create_po("ACME", "USD", [ACME_LINES[1]])
     await demo.wait_status(po["po_number"], "issued")
     await demo.post(po, "receipts", receipt(po, "GR-88106", everything(po)))
-    first = invoice(po, "ACME-INV-030214", billed_at_po_price(po))
+    first = invoice(po, demo.number("ACME-INV-030214"), billed_at_po_price(po))
     await demo.post(po, "invoices", first)
-    again = dict(first, invoice_number="acme inv 30214")  # same number once normalised
+    # the same number once case, punctuation and leading zeros are normalised away
+    again = dict(first, invoice_number=first["invoice_number"].lower().replace("-", " ").replace(" 0", " "))
     refused = await demo.post(po, "invoices", again, expect=409)
     view = await demo.wait_status(po["po_number"], "closed")
     return po["po_number"], f"{_status_with_tasks(view)}, re-sent invoice refused ({refused['status']})"
+
+
+LAB_LINES = [
+    {"item_id": "LAB-TIPS-1000-RACK", "description": "Filter tips 1000 uL, rack of 96", "quantity": "20",
+     "unit_price": "8.65", "category": "lab equipment", "match_level": "4-way"},
+    {"item_id": "LAB-PIPETTE-1000", "description": "Pipette 100-1000 uL", "quantity": "4",
+     "unit_price": "289.00", "category": "lab equipment", "match_level": "4-way"},
+]
+
+
+async def four_way_inspection(demo: Demo) -> tuple[str, str]:
+    po = await demo.create_po("LABWORKS", "USD", LAB_LINES)
+    await demo.wait_status(po["po_number"], "issued")
+    await demo.post(po, "acknowledgments", acknowledgment(po, demo.number("LW-OC-7781")))
+    # one pipette fails incoming inspection: billed 4, accepted 3
+    await demo.post(po, "receipts", receipt(po, "GR-88107", everything(po), received_by="quinn.qa",
+                                            rejected={2: "1"}))
+    await demo.post(po, "invoices", invoice(po, demo.number("LW-INV-5120"), billed_at_po_price(po)))
+    await demo.wait_for(po["po_number"], lambda v: v["open_holds"] > 0, "the INSPECTION hold")
+    await demo.post(po, "receipts", receipt(po, "GR-88119", {2: "1"}, received_by="quinn.qa"))  # replacement
+    view = await demo.wait_status(po["po_number"], "closed")
+    return po["po_number"], f"{_status_with_tasks(view)}, INSPECTION hold released by the replacement"
+
+
+async def suspected_duplicate(demo: Demo) -> tuple[str, str]:
+    lines = [dict(ACME_LINES[1], quantity="30")]
+    first_po = await demo.create_po("ACME", "USD", lines)
+    second_po = await demo.create_po("ACME", "USD", lines)
+    for po, receipt_id, number in ((first_po, "GR-88108", "ACME-INV-30300"),
+                                   (second_po, "GR-88109", "ACME-INV-30301")):
+        await demo.wait_status(po["po_number"], "issued")
+        await demo.post(po, "receipts", receipt(po, receipt_id, everything(po)))
+        await demo.post(po, "invoices", invoice(po, demo.number(number), billed_at_po_price(po)))
+        if po is first_po:
+            await demo.wait_status(po["po_number"], "closed")
+    # same vendor, same amount, number one digit apart: AP is asked before paying twice
+    task = await demo.open_task(second_po["po_number"], "resolve_invoice_hold")
+    view = await demo.state(second_po["po_number"])
+    holds = view["state"]["invoices"][0]["match"]["holds"]
+    first_invoice = f"invoice:ACME:{normalize_invoice_number(demo.number('ACME-INV-30300'))}"
+    linked = [h for h in holds if h["code"] == "SUSPECTED_DUPLICATE" and h["related_document_id"] == first_invoice]
+    await demo.decide(task["task_id"], "accept_variance", actor="carl.clerk",
+                      comment="separate delivery, confirmed with Acme")
+    view = await demo.wait_status(second_po["po_number"], "closed")
+    found = "SUSPECTED_DUPLICATE hold linked to the first invoice" if linked else f"holds {holds}"
+    return second_po["po_number"], f"{view['status']}, {found}, released by carl.clerk"
 
 
 async def acknowledgment_never_sent(demo: Demo) -> tuple[str, str]:
@@ -277,6 +347,11 @@ SCENARIOS: list[tuple[str, str, Scenario]] = [
     ("invoice before receipt", "closed with no human touch, NO_RECEIPT hold released by the receipt",
      invoice_before_receipt),
     ("duplicate invoice", "closed with no human touch, re-sent invoice refused (duplicate)", duplicate_invoice),
+    ("4-way match with a rejected item", "closed with no human touch, INSPECTION hold released by the replacement",
+     four_way_inspection),
+    ("suspected duplicate invoice", "closed, SUSPECTED_DUPLICATE hold linked to the first invoice, released by "
+     "carl.clerk",
+     suspected_duplicate),
     ("acknowledgment never sent", "issued: 1 reminder sent, chase task escalated to the deputy",
      acknowledgment_never_sent),
 ]
