@@ -502,14 +502,9 @@ def test_documented_tolerance_example_resolves_per_line(files: Files) -> None:
 
 def test_documented_tolerance_example_is_shown_verbatim() -> None:
     example_text = (EXAMPLES / "tolerances.json").read_text().strip()
-    doc = ROOT / "docs" / "matching-cli-and-bench.md"
-    shown_in = [
-        path for path in (doc, ROOT / "README.md") if path.exists() and example_text in path.read_text()
-    ]
-    assert shown_in, "docs/examples/tolerances.json must appear verbatim in the README (or its draft)"
+    assert example_text in (ROOT / "README.md").read_text(), "docs/examples/tolerances.json must appear verbatim"
 
 
-@pytest.mark.skipif(not (ROOT / "seed" / "tolerances.json").exists(), reason="no seed tolerance file")
 def test_seed_tolerance_file_is_a_valid_tolerance_file(files: Files) -> None:
     """The profiles the database is seeded from can be tried offline as they are."""
     code, out, err = files.match_examples("--tolerances", str(ROOT / "seed" / "tolerances.json"))
