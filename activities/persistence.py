@@ -36,7 +36,7 @@ from models import (
     InvoiceKind,
     IssueRequest,
     IssueResult,
-    MatchResult,
+    MatchRecord,
     Notification,
     NotificationChannel,
     PaymentHandoff,
@@ -119,9 +119,12 @@ class PersistenceActivities:
         return written
 
     @activity.defn
-    def save_match_result(self, r: MatchResult) -> None:
-        if not repository.insert_match_result(self._engine, r):
-            activity.logger.info("match result for %s already stored", r.invoice_id)
+    def save_match_result(self, record: MatchRecord) -> None:
+        """Store the result with the request it was computed from (so it can
+        be re-run, `poflow tolerances simulate`), once per invoice + matched_at.
+        A bare MatchResult from an older workflow is stored without request."""
+        if not repository.insert_match_result(self._engine, record):
+            activity.logger.info("match result for %s already stored", record.result.invoice_id)
 
     @activity.defn
     def issue_po(self, req: IssueRequest) -> IssueResult:

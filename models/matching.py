@@ -269,3 +269,31 @@ from models.documents import GoodsReceipt, Invoice  # noqa: E402  (forward refs 
 from models.purchase_order import PurchaseOrder  # noqa: E402
 
 MatchRequest.model_rebuild()
+
+
+class MatchRecord(Document):
+    """What `save_match_result` stores: a match result together with the
+    request it was computed from, so the match can be re-run later (e.g.
+    under a proposed tolerance profile, `poflow tolerances simulate`).
+
+    `request` is None only for results stored before requests were kept:
+    a save_match_result task scheduled by an older workflow carries a bare
+    `MatchResult`, which is read as a record without a request."""
+
+    request: MatchRequest | None = None
+    result: MatchResult
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_result_of_older_callers(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "result" not in data and "invoice_id" in data:
+            return {"request": None, "result": data}
+        return data
+
+    @model_validator(mode="after")
+    def _same_invoice(self) -> "MatchRecord":
+        if self.request is not None and self.request.invoice.document_id != self.result.invoice_id:
+            raise ValueError(
+                f"request is for {self.request.invoice.document_id}, result for {self.result.invoice_id}"
+            )
+        return self

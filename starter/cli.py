@@ -191,6 +191,20 @@ def build_parser() -> argparse.ArgumentParser:
         help='{"profiles": [ToleranceProfile, ...]} or one profile (default: the engine default)',
     )
     match.set_defaults(local=_match)
+
+    tolerances = commands.add_parser("tolerances", help="tolerance profiles: what a change would do")
+    tolerance_commands = tolerances.add_subparsers(
+        dest="tolerances_command", required=True, metavar="COMMAND"
+    )
+    simulate = tolerance_commands.add_parser(
+        "simulate", help="re-match stored invoices under a proposed tolerance file and report the effect"
+    )
+    simulate.add_argument("--profile", required=True, metavar="NEW.json",
+                          help='proposed profiles: {"profiles": [...]} or one profile')
+    simulate.add_argument("--since", metavar="DATE",
+                          help="only matches made on or after DATE (YYYY-MM-DD, UTC)")
+    simulate.add_argument("--json", action="store_true", help="print the report as JSON")
+    simulate.set_defaults(local=_simulate)
     return parser
 
 
@@ -314,6 +328,12 @@ def _match(args: argparse.Namespace, io: Io) -> int:
     from starter.match_cli import run_match
 
     return run_match(args, io)
+
+
+def _simulate(args: argparse.Namespace, io: Io) -> int:
+    from starter.simulate_cli import run_simulate
+
+    return run_simulate(args, io)
 
 
 def _worker(args: argparse.Namespace, io: Io) -> int:

@@ -225,6 +225,7 @@ def test_help_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
         "tasks",
         "decide",
         "cancel",
+        "tolerances",
     ):
         assert command in text
 

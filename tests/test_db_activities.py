@@ -27,6 +27,7 @@ from models import (
     HumanTask,
     IssueRequest,
     MatchDecision,
+    MatchRecord,
     MatchResult,
     Notification,
     NotificationChannel,
@@ -215,10 +216,23 @@ def test_record_audit_event_and_match_result_are_idempotent(
     written = []
     for _ in range(3):
         written.append(run(acts.record_audit_events, [event, later]))
-        run(acts.save_match_result, result)
+        run(acts.save_match_result, MatchRecord(result=result))
     assert written == [2, 0, 0]
     assert repository.list_audit_events(seeded_engine, "PO-1001") == [event, later]
     assert repository.list_match_results(seeded_engine, invoice_id=result.invoice_id) == [result]
+
+
+def test_save_match_result_stores_the_request_with_the_result(
+    acts: PersistenceActivities, seeded_engine: Engine
+) -> None:
+    from activities.matching import match_invoice
+    from tests.test_simulation import HELD, PO, request_for
+
+    request = request_for(HELD, PO)
+    stored = MatchRecord(request=request, result=match_invoice(request, matched_at=T0))
+    for _ in range(2):  # a retry writes nothing twice
+        run(acts.save_match_result, stored)
+    assert repository.list_match_records(seeded_engine) == [stored]
 
 
 # --- issue_po ---------------------------------------------------------------------------------------

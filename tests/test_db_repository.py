@@ -33,6 +33,7 @@ from models import (
     AuditEvent,
     HumanTask,
     MatchDecision,
+    MatchRecord,
     MatchResult,
     PaymentHandoff,
     Policy,
@@ -63,7 +64,7 @@ def count(engine: Engine, table) -> int:  # type: ignore[no-untyped-def]
 
 
 def test_migrated_schema_is_at_head_and_matches_the_tables(engine: Engine) -> None:
-    assert current_revision(engine) == head_revision() == "0002"
+    assert current_revision(engine) == head_revision() == "0003"
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         diff = compare_metadata(context, t.metadata)
@@ -443,10 +444,37 @@ def test_match_results_are_stored_once_per_run(engine: Engine) -> None:
     )
     untimed = held.model_copy(update={"matched_at": None, "invoice_id": "invoice:ACME:INV1002"})
     for result in (held, approved, untimed):
-        assert repository.insert_match_result(engine, result) is True
-        assert repository.insert_match_result(engine, result) is False
+        assert repository.insert_match_result(engine, MatchRecord(result=result)) is True
+        assert repository.insert_match_result(engine, MatchRecord(result=result)) is False
     assert repository.list_match_results(engine, invoice_id="invoice:ACME:INV1001") == [held, approved]
     assert len(repository.list_match_results(engine, po_number="PO-1001")) == 3
+    # Stored without their requests (as before migration 0003): SQL NULL, left out of simulations.
+    with engine.connect() as connection:
+        assert connection.execute(select(func.count()).where(t.match_results.c.request.is_(None))).scalar() == 3
+    assert repository.list_match_records(engine, with_request=True) == []
+
+
+def test_match_records_round_trip_with_their_request(engine: Engine) -> None:
+    from activities.matching import match_invoice
+    from tests.test_simulation import CLEAN, HELD, PO, request_for
+
+    held_request, clean_request = request_for(HELD, PO), request_for(CLEAN, PO)
+    first = MatchRecord(request=held_request, result=match_invoice(held_request, matched_at=T0))
+    second = MatchRecord(request=clean_request,
+                         result=match_invoice(clean_request, matched_at=T0 + timedelta(days=3)))
+    untimed = MatchRecord(result=first.result.model_copy(update={"matched_at": None, "invoice_id": "x"}))
+    for record in (second, first, untimed):
+        assert repository.insert_match_result(engine, record) is True
+        assert repository.insert_match_result(engine, record) is False  # same invoice + matched_at: once
+    assert repository.list_match_records(engine) == [untimed, first, second]
+    assert repository.list_match_records(engine, with_request=True) == [first, second]
+    assert repository.list_match_records(engine, since=T0 + timedelta(days=1)) == [second]
+    assert repository.list_match_records(engine, invoice_id=HELD.document_id) == [first]
+    # The request comes back whole: Decimals, dates and the tolerance candidates.
+    [stored] = repository.list_match_records(engine, invoice_id=HELD.document_id)
+    assert stored.request is not None
+    assert stored.request.tolerance_profiles == held_request.tolerance_profiles
+    assert stored.request.invoice.total == HELD.total
 
 
 # --- column types ------------------------------------------------------------------------------

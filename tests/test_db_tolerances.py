@@ -21,7 +21,15 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from temporalio.testing import ActivityEnvironment
 
 from activities.db import schema as t
-from activities.db.engine import alembic_config, current_revision, make_engine, migrate, normalize_url
+from activities.db.engine import (
+    alembic_config,
+    current_revision,
+    head_revision,
+    make_engine,
+    migrate,
+    normalize_url,
+)
+from activities.db.repository import list_match_records
 from activities.db.master_data import (
     get_policy,
     list_tolerance_profiles,
@@ -412,7 +420,7 @@ def test_upgrade_keeps_existing_profiles_as_defaults_with_their_meaning(blank_en
 
     migrate(blank_engine)
 
-    assert current_revision(blank_engine) == "0002"
+    assert current_revision(blank_engine) == head_revision()
     [legacy] = list_tolerance_profiles(blank_engine)
     assert legacy.scope_key is None and legacy.version == 2
     # 4-way INSPECTION used the received limit before 0002: the accepted limit inherits it.
@@ -431,4 +439,23 @@ def test_downgrade_to_0001_removes_the_scope_and_scoped_profiles(blank_engine: E
         remaining = set(connection.execute(text("SELECT name FROM tolerance_profiles")).scalars())
     assert remaining == {"standard"}
     migrate(blank_engine)  # and back up again
-    assert current_revision(blank_engine) == "0002"
+    assert current_revision(blank_engine) == head_revision()
+
+
+# --- migration 0002 → 0003: match results keep their request -------------------------------------------
+
+
+def test_0003_adds_a_nullable_request_to_existing_match_results(blank_engine: Engine) -> None:
+    alembic(blank_engine, command.upgrade, "0002")
+    old = {"invoice_id": "invoice:ACME:INV1", "po_number": "PO-1", "po_revision": 0, "decision": "hold"}
+    with blank_engine.begin() as connection:  # only the columns 0002 has
+        connection.execute(t.match_results.insert().values(match_id="invoice:ACME:INV1#old", open_holds=0,
+                                                           result=old, **old))
+    migrate(blank_engine)
+    assert current_revision(blank_engine) == "0003"
+    [record] = list_match_records(blank_engine)
+    assert record.request is None and record.result.invoice_id == "invoice:ACME:INV1"
+    assert list_match_records(blank_engine, with_request=True) == []
+    alembic(blank_engine, command.downgrade, "0002")
+    columns = {column["name"] for column in inspect(blank_engine).get_columns("match_results")}
+    assert "request" not in columns and "result" in columns

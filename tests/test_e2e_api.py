@@ -37,6 +37,16 @@ def body(model: Any) -> dict[str, Any]:
     return model.model_dump(mode="json")
 
 
+async def listed_eventually(http: httpx.AsyncClient, po_number: str, status: str, seconds: float = 10) -> bool:
+    deadline = asyncio.get_running_loop().time() + seconds
+    while asyncio.get_running_loop().time() < deadline:
+        listed = (await http.get("/api/v1/purchase-orders", params={"status": status})).json()
+        if po_number in [row["po_number"] for row in listed]:
+            return True
+        await asyncio.sleep(0.1)
+    return False
+
+
 async def wait_for(http: httpx.AsyncClient, po_number: str, predicate, seconds: float = 20) -> dict[str, Any]:
     deadline = asyncio.get_running_loop().time() + seconds
     while True:
@@ -81,8 +91,9 @@ async def test_a_po_travels_from_approval_to_close_through_the_api(api: httpx.As
 
     final = await wait_for(api, order.po_number, lambda v: v["status"] == "closed")
     assert [r["status"] for r in final["state"]["invoices"]] == ["approved"]
-    listed = (await api.get("/api/v1/purchase-orders", params={"status": "closed"})).json()
-    assert order.po_number in [row["po_number"] for row in listed]
+    # The list reads the database projection, which the workflow writes in an
+    # activity just after its state turns closed: poll, don't race it.
+    assert await listed_eventually(api, order.po_number, "closed")
     unknown = await api.post("/api/v1/purchase-orders/PO-NOPE/receipts",
                              json=body(full_receipt(order).model_copy(update={"po_number": "PO-NOPE"})))
     assert unknown.status_code == 404

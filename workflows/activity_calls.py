@@ -18,6 +18,7 @@ with workflow.unsafe.imports_passed_through():
         Invoice,
         IssueRequest,
         IssueResult,
+        MatchRecord,
         MatchRequest,
         MatchResult,
         Notification,
@@ -68,8 +69,8 @@ async def find_duplicate_candidates(invoice: Invoice) -> list[Invoice]:
     return await _call("find_duplicate_candidates", invoice, list[Invoice], summary)
 
 
-async def save_match_result(result: MatchResult) -> None:
-    await _call("save_match_result", result, None, f"store match of {result.invoice_id}")
+async def save_match_result(record: MatchRecord) -> None:
+    await _call("save_match_result", record, None, f"store match of {record.result.invoice_id}")
 
 
 async def hand_off_for_payment(handoff: PaymentHandoff) -> HandoffResult:

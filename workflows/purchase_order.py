@@ -32,6 +32,7 @@ with workflow.unsafe.imports_passed_through():
         InvoiceStatus,
         IssueRequest,
         MatchDecision,
+        MatchRecord,
         MatchRequest,
         Notification,
         NotificationChannel,
@@ -494,8 +495,9 @@ class PurchaseOrderWorkflow:
         """Match (or re-match) one invoice and act on the result."""
         candidates = [] if record.invoice.kind == InvoiceKind.CREDIT_MEMO else (
             await act.find_duplicate_candidates(record.invoice))
-        result = await act.match_invoice(self._match_request(record, candidates))
-        await act.save_match_result(result)
+        request = self._match_request(record, candidates)
+        result = await act.match_invoice(request)
+        await act.save_match_result(MatchRecord(request=request, result=result))
         record.match = result
         if result.decision == MatchDecision.APPROVE:
             await self._approve(record, "matched" if record.held_since is None else "released by re-match")

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 from activities.db import schema as t
 from activities.db.master_data import connect, policy_for_vendor
 from activities.db.upsert import insert, wrote_row
-from models import AuditEvent, HumanTask, Invoice, InvoiceKind, MatchResult, Policy, PoProjection
+from models import AuditEvent, HumanTask, Invoice, InvoiceKind, MatchRecord, MatchResult, Policy, PoProjection
 
 
 @dataclass(frozen=True)
@@ -303,8 +303,13 @@ def match_id(result: MatchResult) -> str:
     return f"{result.invoice_id}#{hashlib.sha256(result.model_dump_json().encode()).hexdigest()[:32]}"
 
 
-def insert_match_result(engine: Engine, result: MatchResult) -> bool:
-    """False if this match run was already stored."""
+def insert_match_result(engine: Engine, record: MatchRecord) -> bool:
+    """Store a match result with the request it was computed from; False if
+    this match run (invoice + matched_at) was already stored."""
+    result = record.result
+    # Left out rather than None when there is no request: JSON columns would
+    # store None as JSON 'null', we want SQL NULL.
+    request = {"request": record.request.model_dump(mode="json")} if record.request is not None else {}
     with engine.begin() as connection:
         stmt = insert(connection, t.match_results).values(
             match_id=match_id(result),
@@ -315,6 +320,7 @@ def insert_match_result(engine: Engine, result: MatchResult) -> bool:
             open_holds=len(result.open_holds),
             matched_at=result.matched_at,
             result=result.model_dump(mode="json"),
+            **request,
         )
         return wrote_row(connection, stmt.on_conflict_do_nothing())
 
@@ -331,6 +337,33 @@ def list_match_results(
         query = query.where(m.c.po_number == po_number)
     with engine.connect() as connection:
         return [MatchResult.model_validate(doc) for doc in connection.execute(query).scalars()]
+
+
+def list_match_records(
+    engine: Engine,
+    *,
+    invoice_id: str | None = None,
+    since: datetime | None = None,
+    with_request: bool = False,
+) -> list[MatchRecord]:
+    """Results with their requests, oldest first. `since`: matched at or
+    after that moment (rows without a timestamp are left out);
+    `with_request`: only rows stored with their request (migration 0003 on)."""
+    m = t.match_results
+    query = select(m.c.request, m.c.result).order_by(m.c.matched_at.nulls_first(), m.c.match_id)
+    if invoice_id is not None:
+        query = query.where(m.c.invoice_id == invoice_id)
+    if since is not None:
+        query = query.where(m.c.matched_at >= since)
+    if with_request:
+        # SQL NULL here; a JSON 'null' (written by hand) is dropped below.
+        query = query.where(m.c.request.is_not(None))
+    with engine.connect() as connection:
+        return [
+            MatchRecord(request=request, result=result)
+            for request, result in connection.execute(query).all()
+            if not with_request or request is not None
+        ]
 
 
 # --- policies ---------------------------------------------------------------------

@@ -192,6 +192,9 @@ match_results = Table(
     Column("open_holds", Integer, nullable=False),
     Column("matched_at", UtcDateTime, nullable=True),
     Column("result", JsonDoc, nullable=False),  # models.MatchResult, JSON form
+    # models.MatchRequest the result was computed from (migration 0003), so a
+    # match can be re-run (`poflow tolerances simulate`); NULL for older rows.
+    Column("request", JsonDoc, nullable=True),
 )
 
 # --- outboxes: what poflow sends out, each exactly once ------------------------
