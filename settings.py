@@ -19,6 +19,11 @@ class Settings:
     api_port: int
     ui_url: str
     webhook_url: str | None
+    # Document intake (README "Document intake"): the largest file accepted, the
+    # field confidence below which a person reviews a reading, and that review's SLA.
+    max_document_bytes: int = 20 * 1024 * 1024
+    review_confidence: float = 0.8
+    review_sla_hours: float = 24.0
 
     @property
     def api_url(self) -> str:
@@ -40,4 +45,7 @@ def load_settings() -> Settings:
         api_port=int(os.environ.get("POFLOW_API_PORT", "8000")),
         ui_url=os.environ.get("TEMPORAL_UI_URL", "http://127.0.0.1:8233"),
         webhook_url=os.environ.get("POFLOW_WEBHOOK_URL") or None,
+        max_document_bytes=int(os.environ.get("POFLOW_MAX_DOCUMENT_BYTES", str(20 * 1024 * 1024))),
+        review_confidence=float(os.environ.get("POFLOW_REVIEW_CONFIDENCE", "0.8")),
+        review_sla_hours=float(os.environ.get("POFLOW_REVIEW_SLA_HOURS", "24")),
     )

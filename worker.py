@@ -20,23 +20,26 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
 from activities.db import make_engine, migrate
+from activities.intake_activities import IntakeActivities
 from activities.match_activity import match_invoice_activity
 from activities.notifications import NotificationActivities
 from activities.persistence import PersistenceActivities
 from settings import Settings, load_settings
+from workflows.document_intake import DocumentIntakeWorkflow
 from workflows.purchase_order import PurchaseOrderWorkflow
 
 log = logging.getLogger("poflow.worker")
 
-WORKFLOWS = [PurchaseOrderWorkflow]
+WORKFLOWS = [PurchaseOrderWorkflow, DocumentIntakeWorkflow]
 
 
-def build_activities(engine: Engine, webhook_url: str | None, http: httpx.AsyncClient | None) -> list:
+def build_activities(client: Client, engine: Engine, settings: Settings, http: httpx.AsyncClient | None) -> list:
     """Every activity the workflows call, bound to their resources."""
     return [
         *PersistenceActivities(engine).all(),
-        NotificationActivities(engine, webhook_url, http).notify,
+        NotificationActivities(engine, settings.webhook_url, http).notify,
         match_invoice_activity,
+        *IntakeActivities(engine, client, settings).all(),
     ]
 
 
@@ -48,7 +51,7 @@ def create_worker(client: Client, engine: Engine, settings: Settings, http: http
         client,
         task_queue=settings.task_queue,
         workflows=WORKFLOWS,
-        activities=build_activities(engine, settings.webhook_url, http),
+        activities=build_activities(client, engine, settings, http),
         activity_executor=executor or ThreadPoolExecutor(max_workers=16, thread_name_prefix="poflow-activity"),
         graceful_shutdown_timeout=timedelta(seconds=10),
     )

@@ -273,6 +273,14 @@ def _hold(
     )
 
 
+def _level_text(facts: _LineFacts) -> str:
+    """` · 3-way match (item MRO-GLOVE-NITRILE-L)` when validate/enrich
+    recorded where the line's level came from (the quantity checks depend on
+    it), else nothing: a PO given whole, as to `poflow match`, says no more."""
+    source = facts.po_line.match_level_source
+    return f" · {facts.po_line.level.value} match ({source})" if source else ""
+
+
 def _billed_text(facts: _LineFacts) -> str:
     """`billed 60 EA`, or with earlier invoices `billed 60 EA to date (40 EA
     before this invoice)` so the reader sees why a small invoice is held."""
@@ -520,20 +528,22 @@ def check_tax(ctx: _Context) -> list[Hold]:
 def check_random_audit(ctx: _Context) -> list[Hold]:
     """The caller drew this invoice for the audit sample: it waits for a
     reviewer, and no re-match releases it."""
-    if not ctx.request.audit_selected:
+    request = ctx.request
+    if not request.audit_selected:
         return []
-    return [
-        _hold(
-            ctx,
-            HoldCode.RANDOM_AUDIT,
-            tolerance="random audit sample",
-            formula="audit_selected",
-            message=(
-                "Invoice drawn for the random audit sample; an AP reviewer checks it against its "
-                "documents and releases it"
-            ),
-        )
-    ]
+    hold = _hold(
+        ctx,
+        HoldCode.RANDOM_AUDIT,
+        tolerance=request.audit_basis or "random audit sample",
+        formula="audit_selected",
+        message=(
+            "Invoice drawn for the random audit sample; an AP reviewer checks it against its "
+            "documents and releases it"
+        ),
+    )
+    if request.audit_source is not None:
+        hold = hold.model_copy(update={"source": request.audit_source})
+    return [hold]
 
 
 # --- line checks ----------------------------------------------------------------
@@ -694,7 +704,7 @@ def check_qty_ordered(ctx: _Context, facts: _LineFacts) -> list[Hold]:
             expected=ordered,
             actual=facts.billed_cum,
             variance=facts.billed_cum - ordered,
-            tolerance=f"qty over ordered +{_fmt_number(pct)}%",
+            tolerance=f"qty over ordered +{_fmt_number(pct)}%{_level_text(facts)}",
             formula="billed_cum − ordered",
             message=(
                 f"Line {facts.line_no}: {_billed_text(facts)} but only {_fmt_qty(ordered, facts.uom)} "
@@ -708,7 +718,7 @@ def check_receipt(ctx: _Context, facts: _LineFacts) -> list[Hold]:
     """3-/4-way lines must be received before they are paid. Nothing received
     at all is its own hold (SAP DW): it clears itself when the receipt comes,
     and says what is missing rather than quoting a quantity variance."""
-    if facts.po_line.match_level not in _RECEIPT_LEVELS:
+    if facts.po_line.level not in _RECEIPT_LEVELS:
         return []
     if facts.received == 0:
         return [_no_receipt_hold(ctx, facts)]
@@ -723,7 +733,8 @@ def _no_receipt_hold(ctx: _Context, facts: _LineFacts) -> Hold:
         expected=facts.received,
         actual=facts.billed_cum,
         variance=facts.billed_cum - facts.received,
-        tolerance=f"goods receipt required ({facts.po_line.match_level.value} match)",
+        tolerance=(f"goods receipt required ({facts.po_line.level.value} match)"
+                   + (f" · {facts.po_line.match_level_source}" if facts.po_line.match_level_source else "")),
         formula="received_cum = 0",
         message=(
             f"Line {facts.line_no}: {_billed_text(facts)} but nothing has been received yet; "
@@ -745,7 +756,7 @@ def _qty_received(ctx: _Context, facts: _LineFacts) -> list[Hold]:
             expected=facts.received,
             actual=facts.billed_cum,
             variance=facts.billed_cum - facts.received,
-            tolerance=f"qty over received +{_fmt_number(pct)}%",
+            tolerance=f"qty over received +{_fmt_number(pct)}%{_level_text(facts)}",
             formula="billed_cum − received_cum",
             message=(
                 f"Line {facts.line_no}: {_billed_text(facts)} but only "
@@ -760,7 +771,7 @@ def check_inspection(ctx: _Context, facts: _LineFacts) -> list[Hold]:
     Skipped when nothing was received: NO_RECEIPT already says what is
     missing, and nothing can have been inspected."""
     pct = ctx.profile.qty_over_accepted_pct
-    if facts.po_line.match_level != MatchLevel.FOUR_WAY or facts.received == 0 or pct is None:
+    if facts.po_line.level != MatchLevel.FOUR_WAY or facts.received == 0 or pct is None:
         return []
     if not _over_allowance(facts.billed_cum, facts.accepted, pct):
         return []
@@ -773,7 +784,7 @@ def check_inspection(ctx: _Context, facts: _LineFacts) -> list[Hold]:
             expected=facts.accepted,
             actual=facts.billed_cum,
             variance=facts.billed_cum - facts.accepted,
-            tolerance=f"qty over accepted +{_fmt_number(pct)}%",
+            tolerance=f"qty over accepted +{_fmt_number(pct)}%{_level_text(facts)}",
             formula="billed_cum − accepted_cum",
             message=(
                 f"Line {facts.line_no}: {_billed_text(facts)} but only {_fmt_qty(facts.accepted, facts.uom)} "
@@ -984,7 +995,7 @@ def _apply_releases(holds: list[Hold], released: list[Hold]) -> list[Hold]:
 def _line_match(facts: _LineFacts, profile: ToleranceProfile, held: bool) -> LineMatch:
     return LineMatch(
         line_no=facts.line_no,
-        match_level=facts.po_line.match_level,
+        match_level=facts.po_line.level,
         ordered=facts.po_line.quantity,
         received=facts.received,
         accepted=facts.accepted,

@@ -11,8 +11,11 @@ from models.documents import (
     InvoiceKind,
     InvoiceLine,
     ReceiptLine,
+    ShipNotice,
+    ShipNoticeLine,
     normalize_invoice_number,
 )
+from models.extraction import Extracted, ExtractedKind, FieldLocation, SourceFormat
 from models.matching import (
     Hold,
     HoldCode,
@@ -53,7 +56,8 @@ from models.workflow_state import (
 __all__ = [
     "CURRENCY_MINOR_UNITS", "format_money", "round_money",
     "AckLineStatus", "Acknowledgment", "AcknowledgmentLine", "AckStatus", "GoodsReceipt", "Invoice",
-    "InvoiceKind", "InvoiceLine", "ReceiptLine", "normalize_invoice_number",
+    "InvoiceKind", "InvoiceLine", "ReceiptLine", "ShipNotice", "ShipNoticeLine", "normalize_invoice_number",
+    "Extracted", "ExtractedKind", "FieldLocation", "SourceFormat",
     "Hold", "HoldCode", "HoldStatus", "LineMatch", "MatchDecision", "MatchRecord", "MatchRequest",
     "MatchResult",
     "ToleranceProfile", "Policy", "MatchLevel", "PaymentTerms", "PurchaseOrder", "PurchaseOrderLine",

@@ -113,6 +113,37 @@ class GoodsReceipt(Document):
         return f"receipt:{self.po_number}:{self.receipt_id}"
 
 
+# --- advance ship notice ------------------------------------------------------
+
+
+class ShipNoticeLine(Document):
+    line_no: int = Field(ge=1, description="The PO line shipped")
+    quantity_shipped: PositiveQuantity
+    uom: str | None = Field(default=None, max_length=8)
+    item_id: str | None = Field(default=None, max_length=64)
+
+
+class ShipNotice(Document):
+    """The supplier's advance ship notice (X12 856 / EDIFACT DESADV), one per PO."""
+
+    asn_id: Identifier = Field(description="Supplier's shipment id (BSN02); idempotency key")
+    po_number: Identifier
+    vendor_id: Identifier
+    shipped_at: UtcDatetime
+    expected_delivery: date | None = None
+    carrier: str | None = Field(default=None, max_length=128)
+    tracking_number: str | None = Field(default=None, max_length=128)
+    lines: list[ShipNoticeLine] = Field(min_length=1)
+
+    _unique = field_validator("lines")(lambda cls, v: _unique_lines(v, "ship notice"))
+
+    @property
+    def document_id(self) -> str:
+        # One shipment may carry several POs, each with its own notice under
+        # the same shipment number (EDIFACT DESADV): the PO keeps them apart.
+        return f"asn:{self.vendor_id}:{self.asn_id}:{self.po_number}"
+
+
 # --- invoice ----------------------------------------------------------------
 
 
@@ -128,6 +159,7 @@ class InvoiceLine(Document):
     amount: Amount | None = Field(default=None, description="Defaults to quantity × unit_price, rounded")
     uom: str | None = Field(default=None, max_length=8)
     description: str | None = Field(default=None, max_length=500)
+    item_id: str | None = Field(default=None, max_length=64, description="Item or supplier part as billed")
 
 
 _NON_ALNUM = re.compile(r"[^0-9A-Z]")

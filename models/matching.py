@@ -232,6 +232,12 @@ class MatchRequest(Document):
         description="The caller drew this invoice for the random audit sample (RANDOM_AUDIT hold); "
         "drawn deterministically outside the engine so the engine stays pure",
     )
+    audit_basis: str | None = Field(
+        default=None, max_length=500, description="How the caller drew it, shown as the hold's tolerance"
+    )
+    audit_source: str | None = Field(
+        default=None, max_length=200, description="Where the sample rate came from (policy and version)"
+    )
     duplicate_candidates: list["Invoice"] = Field(
         default_factory=list, description="The vendor's other invoices a suspected duplicate is looked for among"
     )

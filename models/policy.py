@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Annotated
 
 from pydantic import Field, field_validator, model_validator
 
 from models.common import Document
 from models.matching import ToleranceProfile, check_candidates
+from models.purchase_order import DEFAULT_MATCH_LEVEL, MatchLevel
+
+Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=9, decimal_places=6)]
 
 
 class Policy(Document):
@@ -38,7 +42,51 @@ class Policy(Document):
         "one per line); recorded in history with the policy. Empty: just `tolerances`",
     )
 
+    # --- matching (fields added later keep their defaults in older histories) ---
+    duplicate_window_days: int = Field(
+        default=30, ge=0, le=366,
+        description="Suspected duplicate: same vendor and amount with invoice dates at most this many days apart",
+    )
+    audit_sample_pct: Percent = Field(
+        default=Decimal(0),
+        description="Share of invoices drawn for the random audit (RANDOM_AUDIT hold); 0 = no audit",
+    )
+    audit_min_amount: Decimal = Field(
+        default=Decimal(0), ge=0, description="Invoices with a total below this (invoice currency) are not drawn"
+    )
+    audit_proportional_below_min: bool = Field(
+        default=False,
+        description="SAP's stochastic block: below the minimum the chance falls in proportion to the total "
+        "instead of to zero",
+    )
+    audit_salt: str = Field(
+        default="", max_length=64,
+        description="Mixed into the draw so that suppliers cannot pick invoice numbers that avoid the audit",
+    )
+    default_match_level: MatchLevel = Field(
+        default=DEFAULT_MATCH_LEVEL, description="Match level of items that have none and whose category has none"
+    )
+    category_match_levels: dict[str, MatchLevel] = Field(
+        default_factory=dict, description="Match level per item category (case-blind), for items without one"
+    )
+
     _unambiguous = field_validator("tolerance_profiles")(lambda cls, v: check_candidates(v))
+
+    @field_validator("category_match_levels")
+    @classmethod
+    def _one_level_per_category(cls, levels: dict[str, MatchLevel]) -> dict[str, MatchLevel]:
+        folded = [category.casefold() for category in levels]
+        twice = sorted({c for c in folded if folded.count(c) > 1})
+        if twice:
+            raise ValueError(f"category {', '.join(twice)} is listed twice (categories compare case-blind)")
+        return levels
+
+    def category_match_level(self, category: str | None) -> MatchLevel | None:
+        if category is None:
+            return None
+        wanted = category.casefold()
+        return next((level for name, level in self.category_match_levels.items() if name.casefold() == wanted),
+                    None)
 
     @model_validator(mode="after")
     def _at_least_the_vendor_profile(self) -> "Policy":

@@ -27,6 +27,15 @@ class MatchLevel(StrEnum):
     THREE_WAY = "3-way"  # + received quantity
     FOUR_WAY = "4-way"  # + accepted quantity after inspection
 
+    @property
+    def strictness(self) -> int:
+        """2, 3 or 4: each level checks everything the one below does, and more."""
+        return int(self.value[0])
+
+
+# A line whose level nobody set (not the PO, not the item master) is matched 3-way.
+DEFAULT_MATCH_LEVEL = MatchLevel.THREE_WAY
+
 
 class PaymentTerms(Document):
     """Net days and an optional early-payment discount, e.g. 2/10 net 30."""
@@ -51,7 +60,20 @@ class PurchaseOrderLine(Document):
     unit_price: NonNegativeAmount
     need_by: date | None = None
     category: str | None = Field(default=None, max_length=64)
-    match_level: MatchLevel = MatchLevel.THREE_WAY
+    match_level: MatchLevel | None = Field(
+        default=None,
+        description="None: the item master's level, filled in by validate/enrich (item, else its category "
+        "in the vendor's policy, else the policy's default). A buyer may set a stricter level than the "
+        "item master's, never a looser one",
+    )
+    match_level_source: str | None = Field(
+        default=None, max_length=200, description="Where the level came from, set by validate/enrich"
+    )
+
+    @property
+    def level(self) -> MatchLevel:
+        """The level the line is matched at (3-way when none was set)."""
+        return self.match_level or DEFAULT_MATCH_LEVEL
 
     def amount(self, currency: str) -> Decimal:
         return round_money(self.quantity * self.unit_price, currency)

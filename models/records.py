@@ -10,6 +10,16 @@ from enum import StrEnum
 from pydantic import Field
 
 from models.common import Document, UtcDatetime
+from models.purchase_order import MatchLevel
+
+
+class LineMatchLevel(Document):
+    """The match level validate/enrich settled for one PO line, and why."""
+
+    line_no: int
+    match_level: MatchLevel
+    source: str = Field(description="e.g. 'item MRO-GLOVE-NITRILE-L', 'category lab equipment (policy standard v1)'")
+    note: str | None = Field(default=None, description="Set when the PO asked for a level that was not kept")
 
 
 class PoValidation(Document):
@@ -18,6 +28,9 @@ class PoValidation(Document):
     vendor_name: str | None = None
     errors: list[str] = Field(default_factory=list, description="Blocking: the PO is rejected")
     flags: list[str] = Field(default_factory=list, description="Non-blocking findings (off-contract price…)")
+    match_levels: list[LineMatchLevel] = Field(
+        default_factory=list, description="Enrichment: the level each line is matched at (empty from older workers)"
+    )
 
 
 class PoProjection(Document):

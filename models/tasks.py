@@ -16,6 +16,7 @@ class TaskKind(StrEnum):
     CHASE_SUPPLIER = "chase_supplier"
     EXPEDITE_RECEIPT = "expedite_receipt"
     RESOLVE_INVOICE_HOLD = "resolve_invoice_hold"
+    REVIEW_DOCUMENT = "review_document"  # owned by a DocumentIntakeWorkflow, not a PO
 
 
 # The decisions each kind of task offers, first one = the "happy" answer.
@@ -26,6 +27,7 @@ TASK_OPTIONS: dict[TaskKind, tuple[str, ...]] = {
     TaskKind.CHASE_SUPPLIER: ("keep_waiting", "proceed_without_ack", "cancel_po"),
     TaskKind.EXPEDITE_RECEIPT: ("keep_waiting", "close_short"),
     TaskKind.RESOLVE_INVOICE_HOLD: ("accept_variance", "request_credit_memo", "reject_invoice", "wait"),
+    TaskKind.REVIEW_DOCUMENT: ("send_on", "discard"),
 }
 
 # Who a task goes to, and where it escalates when its SLA lapses.
@@ -36,11 +38,13 @@ TASK_ROLES: dict[TaskKind, str] = {
     TaskKind.CHASE_SUPPLIER: "buyer",
     TaskKind.EXPEDITE_RECEIPT: "buyer",
     TaskKind.RESOLVE_INVOICE_HOLD: "ap_clerk",
+    TaskKind.REVIEW_DOCUMENT: "ap_clerk",
 }
 ESCALATION_CHAIN: tuple[str, ...] = ("assignee", "deputy", "manager")
 
 # Decisions that must say why (an auditor will ask).
-DECISIONS_NEEDING_COMMENT = frozenset({"accept_variance", "reject_invoice", "reject", "reject_change", "close_short"})
+DECISIONS_NEEDING_COMMENT = frozenset({"accept_variance", "reject_invoice", "reject", "reject_change", "close_short",
+                                       "discard"})
 
 
 class TaskStatus(StrEnum):
@@ -51,7 +55,8 @@ class TaskStatus(StrEnum):
 
 class HumanTask(Document):
     task_id: str
-    po_number: str
+    po_number: str = Field(description="The PO it is about; '' when a document names no PO poflow knows")
+    workflow_id: str | None = Field(default=None, description="Workflow that owns it; None = po-{po_number}")
     kind: TaskKind
     title: str
     options: list[str]

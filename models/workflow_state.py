@@ -6,10 +6,10 @@ from __future__ import annotations
 from decimal import Decimal
 from enum import StrEnum
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from models.common import Document, UtcDatetime
-from models.documents import Acknowledgment, GoodsReceipt, Invoice
+from models.documents import Acknowledgment, GoodsReceipt, Invoice, ShipNotice
 from models.matching import Hold, MatchResult
 from models.policy import Policy
 from models.purchase_order import PurchaseOrder, Revision
@@ -52,6 +52,18 @@ class AckRecord(Document):
     received_at: UtcDatetime
 
 
+class AuditDraw(Document):
+    """The random-audit draw of one invoice (workflows.po_rules.audit_draw):
+    reproducible from the invoice's document id and the policy, recorded in
+    the state so the sample can be explained and re-checked."""
+
+    selected: bool
+    draw_pct: Decimal = Field(description="The invoice's number in [0, 100) from its document id")
+    chance_pct: Decimal = Field(description="The chance that applied to this invoice, in percent")
+    basis: str = Field(description="How the draw was made, in words (shown on the hold)")
+    source: str = Field(description="The policy and version the sample rate came from")
+
+
 class InvoiceRecord(Document):
     invoice: Invoice
     status: InvoiceStatus
@@ -61,6 +73,10 @@ class InvoiceRecord(Document):
     escalate_at: UtcDatetime | None = Field(default=None, description="When a hold still open turns into a task")
     handed_off_at: UtcDatetime | None = None
     released_holds: list[Hold] = Field(default_factory=list)
+    audit: AuditDraw | None = Field(default=None, description="The random-audit draw (None: no audit in force)")
+    manual_holds: list[Hold] = Field(
+        default_factory=list, description="MANUAL holds people placed (update hold_invoice); only a person releases them"
+    )
 
     @property
     def document_id(self) -> str:
@@ -87,6 +103,7 @@ class PurchaseOrderState(Document):
     pending_change: Acknowledgment | None = Field(default=None, description="Supplier change awaiting the buyer")
     acknowledgments: list[AckRecord] = Field(default_factory=list)
     receipts: list[GoodsReceipt] = Field(default_factory=list)
+    ship_notices: list[ShipNotice] = Field(default_factory=list, description="The supplier's ASNs, as received")
     invoices: list[InvoiceRecord] = Field(default_factory=list)
     tasks: list[HumanTask] = Field(default_factory=list)
     processed_document_ids: list[str] = Field(default_factory=list)
@@ -161,7 +178,7 @@ class PurchaseOrderInput(Document):
     carried_state: PurchaseOrderState | None = Field(
         default=None, description="Set on continue-as-new: the state to resume from"
     )
-    pending_documents: list[Acknowledgment | GoodsReceipt | Invoice] = Field(
+    pending_documents: list[Acknowledgment | GoodsReceipt | Invoice | ShipNotice] = Field(
         default_factory=list, description="Set on continue-as-new: documents received but not yet processed"
     )
     history_event_limit: int | None = Field(
@@ -173,4 +190,21 @@ class PurchaseOrderInput(Document):
 class CancelRequest(Document):
     actor: str = Field(min_length=1, max_length=128)
     reason: str = Field(min_length=1, max_length=2000)
+
+
+class HoldRequest(Document):
+    """The payload of the `hold_invoice` update: a person stops an invoice
+    that is not yet approved (a MANUAL hold, released only by a person)."""
+
+    invoice_number: str = Field(min_length=1, max_length=64, description="Compared after normalising")
+    actor: str = Field(min_length=1, max_length=128)
+    reason: str = Field(min_length=1, max_length=2000)
+    line_no: int | None = Field(default=None, ge=1, description="Hold one PO line; None: the whole invoice")
+
+    @field_validator("actor", "reason", "invoice_number")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value.strip()
 

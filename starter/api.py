@@ -28,7 +28,8 @@ from models import (
 )
 from models.tasks import DECISIONS_NEEDING_COMMENT
 from settings import load_settings
-from starter.errors import Invalid, PoflowError, field_errors
+from starter import tolerances_api
+from starter.errors import FieldError, Invalid, PoflowError, TooLarge, field_errors
 from starter.operations import (
     DocumentAccepted,
     PoflowOperations,
@@ -49,6 +50,9 @@ class DecisionRequest(BaseModel):
     decision: str = Field(min_length=1)
     actor: str = Field(min_length=1, max_length=128)
     comment: str | None = Field(default=None, max_length=2000)
+    document: dict[str, Any] | None = Field(
+        default=None, description="Review of a document only: the corrected reading to send on"
+    )
 
 
 TaskStatusFilter = Literal["open", "done", "cancelled", "all"]
@@ -82,6 +86,8 @@ def create_app(service_factory: ServiceFactory = _default_service) -> FastAPI:
     _add_pages(app)
     _add_purchase_order_routes(app)
     _add_document_routes(app)
+    _add_file_routes(app)
+    app.include_router(tolerances_api.router)
     _add_task_routes(app)
     return app
 
@@ -112,9 +118,10 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
 
 def task_view(task: HumanTask, service: PoflowOperations) -> dict[str, Any]:
     """A task plus what the inbox needs to show it without a second call."""
+    workflow_id = task.workflow_id or workflow_id_for(task.po_number)
     return task.model_dump(mode="json") | {
-        "workflow_id": workflow_id_for(task.po_number),
-        "ui_url": service.workflow_url(task.po_number),
+        "workflow_id": workflow_id,
+        "ui_url": service.settings.workflow_url(workflow_id),
         "escalated_to": task.escalated_to,
         "comment_required_for": [option for option in task.options if option in DECISIONS_NEEDING_COMMENT],
     }
@@ -213,6 +220,48 @@ def _add_document_routes(app: FastAPI) -> None:
         return accepted_view(accepted)
 
 
+def _add_file_routes(app: FastAPI) -> None:
+    @app.post(f"{API_PREFIX}/documents", status_code=202, tags=["documents"])
+    async def post_document(request: Request, service: Service, vendor_id: str | None = None,
+                            filename: str | None = None) -> JSONResponse:
+        """Any file a supplier sends (X12, EDIFACT, UBL, Factur-X, PDF, e-mail,
+        zip, JSON) as the raw body with its content type, or as multipart
+        `file`. Answers with the intake workflow id and what was found; an
+        identical re-send answers 409 "duplicate" with the first id."""
+        limit = service.settings.max_document_bytes
+        declared = request.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > limit + 64 * 1024:
+            raise TooLarge(f"the request is {int(declared):,} bytes, over the {limit:,}-byte limit")
+        raw, name, ctype = await _uploaded_file(request)
+        received = await service.receive_file(
+            raw, filename=filename or name, content_type=ctype, source="api", vendor_id=vendor_id)
+        body = {"status": received.status, "workflow_id": received.workflow_id, "sha256": received.sha256,
+                "ui_url": service.settings.workflow_url(received.workflow_id), "found": received.found}
+        if received.error:
+            return JSONResponse(body | {"detail": received.error}, status_code=422)
+        return JSONResponse(body, status_code=202)
+
+    @app.get(f"{API_PREFIX}/documents/{{workflow_id}}", tags=["documents"])
+    async def get_document_intake(workflow_id: str, service: Service) -> dict[str, Any]:
+        """An intake's live state: every document found, where it went, open reviews."""
+        state = await service.get_intake(workflow_id)
+        return state.model_dump(mode="json") | {"ui_url": service.settings.workflow_url(workflow_id)}
+
+
+async def _uploaded_file(request: Request) -> tuple[bytes, str | None, str | None]:
+    """(bytes, file name, content type) from a multipart `file` field or the raw body."""
+    ctype = _content_type(request)
+    if ctype == "multipart/form-data":
+        form = await request.form()
+        upload = form.get("file")
+        if upload is None or isinstance(upload, str):
+            raise Invalid("multipart upload without a `file` field", [FieldError("file", "missing")])
+        return await upload.read(), upload.filename, upload.content_type
+    disposition = request.headers.get("content-disposition", "")
+    name = disposition.split("filename=", 1)[1].strip('" ') if "filename=" in disposition else None
+    return await request.body(), name, ctype
+
+
 def _add_task_routes(app: FastAPI) -> None:
     @app.get(f"{API_PREFIX}/tasks", tags=["tasks"])
     async def list_tasks(service: Service, status: TaskStatusFilter = "open") -> list[dict[str, Any]]:
@@ -225,7 +274,7 @@ def _add_task_routes(app: FastAPI) -> None:
     @app.post(f"{API_PREFIX}/tasks/{{task_id}}/decision", tags=["tasks"])
     async def decide(task_id: str, body: DecisionRequest, service: Service) -> dict[str, Any]:
         """Decide a task; the owning workflow's validator may still say no (409)."""
-        task = await service.decide(task_id, body.decision, body.actor, body.comment)
+        task = await service.decide(task_id, body.decision, body.actor, body.comment, body.document)
         return task_view(task, service)
 
 

@@ -34,6 +34,7 @@ from models import (
 )
 from settings import load_settings
 from starter.errors import EXIT_OK, EXIT_RUNTIME, Invalid, PoflowError, Unavailable, from_validation_error
+from starter.extract_cli import add_extract_command
 from starter.operations import PoflowOperations, ServiceFactory, connect_service, po_label, workflow_id_for
 
 M = TypeVar("M", bound=BaseModel)
@@ -192,6 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     match.set_defaults(local=_match)
 
+    add_extract_command(commands, _extract)
+
     tolerances = commands.add_parser("tolerances", help="tolerance profiles: what a change would do")
     tolerance_commands = tolerances.add_subparsers(
         dest="tolerances_command", required=True, metavar="COMMAND"
@@ -199,12 +202,25 @@ def build_parser() -> argparse.ArgumentParser:
     simulate = tolerance_commands.add_parser(
         "simulate", help="re-match stored invoices under a proposed tolerance file and report the effect"
     )
-    simulate.add_argument("--profile", required=True, metavar="NEW.json",
+    proposal = simulate.add_mutually_exclusive_group(required=True)
+    proposal.add_argument("--profile", metavar="NEW.json",
                           help='proposed profiles: {"profiles": [...]} or one profile')
+    proposal.add_argument("--change", metavar="CHANGE_ID", help="a proposed change (TC-7), see `propose`")
     simulate.add_argument("--since", metavar="DATE",
                           help="only matches made on or after DATE (YYYY-MM-DD, UTC)")
     simulate.add_argument("--json", action="store_true", help="print the report as JSON")
     simulate.set_defaults(local=_simulate)
+    from starter import tolerances_cli  # light: its commands import what they need when run
+
+    tolerances_cli.add_commands(tolerance_commands)
+
+    hold = commands.add_parser("hold", help="put a MANUAL hold on an invoice that is not approved yet")
+    hold.add_argument("po_number", metavar="PO")
+    hold.add_argument("invoice_number", metavar="INVOICE_NUMBER")
+    hold.add_argument("--by", required=True, metavar="NAME", help="who holds it (recorded)")
+    hold.add_argument("--reason", required=True, metavar="TEXT", help="why (shown on the hold task)")
+    hold.add_argument("--line", type=int, metavar="N", help="hold one PO line only")
+    hold.set_defaults(handler=_hold)
     return parser
 
 
@@ -294,6 +310,14 @@ async def _decide(args: argparse.Namespace, session: Session, io: Io) -> int:
     return EXIT_OK
 
 
+async def _hold(args: argparse.Namespace, session: Session, io: Io) -> int:
+    service = await session.service()
+    record = await service.hold_invoice(args.po_number, args.invoice_number, args.by, args.reason, args.line)
+    io.say(f"{record.invoice.invoice_number} on {po_label(args.po_number)}: {record.status.value}")
+    io.say("\n".join(f"  - {hold.code.value}: {hold.message}" for hold in record.open_holds))
+    return EXIT_OK
+
+
 async def _cancel(args: argparse.Namespace, session: Session, io: Io) -> int:
     service = await session.service()
     state = await service.cancel(args.po_number, args.actor, args.reason)
@@ -328,6 +352,12 @@ def _match(args: argparse.Namespace, io: Io) -> int:
     from starter.match_cli import run_match
 
     return run_match(args, io)
+
+
+def _extract(args: argparse.Namespace, io: Io) -> int:
+    from starter.extract_cli import run_extract
+
+    return run_extract(args, io)
 
 
 def _simulate(args: argparse.Namespace, io: Io) -> int:

@@ -111,6 +111,13 @@ class Invalid(PoflowError):
         return cls(prefix + summarize(errors), errors)
 
 
+class TooLarge(PoflowError):
+    """A file over the configured size limit (POFLOW_MAX_DOCUMENT_BYTES)."""
+
+    http_status = 413
+    exit_code = EXIT_BAD_INPUT
+
+
 class Unavailable(PoflowError):
     """Temporal, the worker or the database cannot be reached; retrying later is right."""
 

@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import sqlalchemy
 import sqlalchemy.exc
@@ -45,14 +45,18 @@ from models import (
     GoodsReceipt,
     HumanTask,
     Invoice,
+    InvoiceRecord,
     PoProjection,
     PurchaseOrder,
     PurchaseOrderInput,
     PurchaseOrderState,
     TaskDecision,
+    TaskKind,
     format_money,
 )
+from models.intake import IntakeState, ReviewDecision
 from models.tasks import DECISIONS_NEEDING_COMMENT
+from models.workflow_state import HoldRequest
 from settings import Settings
 from starter.errors import (
     Duplicate,
@@ -64,6 +68,9 @@ from starter.errors import (
     Unavailable,
     from_validation_error,
 )
+
+if TYPE_CHECKING:
+    from starter.intake_door import FileReceived
 
 log = logging.getLogger("poflow.starter")
 
@@ -85,6 +92,7 @@ def document_kind_and_signal(document: SupplierDocument) -> tuple[str, str]:
     return document.kind.value, SIGNAL_INVOICE
 UPDATE_DECIDE = "decide"
 UPDATE_CANCEL = "cancel"
+UPDATE_HOLD_INVOICE = "hold_invoice"
 QUERY_STATE = "state"
 
 # Queries and updates need a worker to answer; without one Temporal waits
@@ -180,10 +188,19 @@ class PoflowOperations(Protocol):
     async def get_task(self, task_id: str) -> HumanTask: ...
 
     async def decide(
-        self, task_id: str, decision: str, actor: str, comment: str | None = None
+        self, task_id: str, decision: str, actor: str, comment: str | None = None,
+        document: dict[str, Any] | None = None,
     ) -> HumanTask: ...
 
+    async def receive_file(self, raw: bytes, **how: Any) -> FileReceived: ...
+
+    async def get_intake(self, workflow_id: str) -> IntakeState: ...
+
     async def cancel(self, po_number: str, actor: str, reason: str) -> PurchaseOrderState: ...
+
+    async def hold_invoice(
+        self, po_number: str, invoice_number: str, actor: str, reason: str, line_no: int | None = None
+    ) -> InvoiceRecord: ...
 
     async def health(self) -> dict[str, str]: ...
 
@@ -283,6 +300,16 @@ class PoflowService:
         request = build(CancelRequest, actor=actor, reason=reason)
         return await self._update(po_number, UPDATE_CANCEL, request, PurchaseOrderState)
 
+    async def hold_invoice(
+        self, po_number: str, invoice_number: str, actor: str, reason: str, line_no: int | None = None
+    ) -> InvoiceRecord:
+        """A MANUAL hold on an invoice not yet approved (update `hold_invoice`;
+        its validator refuses unknown, approved and rejected invoices)."""
+        request = build(HoldRequest, invoice_number=invoice_number, actor=actor, reason=reason, line_no=line_no)
+        record = await self._update(po_number, UPDATE_HOLD_INVOICE, request, InvoiceRecord)
+        log.info("invoice %s on %s held by %s", invoice_number, po_number, actor)
+        return record
+
     # -- documents -----------------------------------------------------------
 
     async def submit_document(
@@ -361,17 +388,40 @@ class PoflowService:
             raise NotFound(f"no task {task_id}")
         return task
 
-    async def decide(self, task_id: str, decision: str, actor: str, comment: str | None = None) -> HumanTask:
+    async def decide(
+        self, task_id: str, decision: str, actor: str, comment: str | None = None,
+        document: dict[str, Any] | None = None,
+    ) -> HumanTask:
         """Send the decision to the workflow that owns the task; its validator
-        has the last word (role, limits, segregation of duties, task still open)."""
+        has the last word (role, limits, segregation of duties, task still open).
+        A document review may carry the corrected reading (`document`)."""
         task = await self.get_task(task_id)
         check_decision(task, decision, comment)
+        if task.kind == TaskKind.REVIEW_DOCUMENT:
+            from starter import intake_door
+
+            review = build(ReviewDecision, task_id=task_id, decision=decision, actor=actor,
+                           comment=comment or None, document=document)
+            return await intake_door.review(self, task, review)
         request = build(
             TaskDecision, task_id=task_id, decision=decision, actor=actor, comment=comment or None
         )
         result = await self._update(task.po_number, UPDATE_DECIDE, request, HumanTask)
         log.info("task %s decided %s by %s", task_id, decision, actor)
         return result
+
+    # -- files (document intake) ---------------------------------------------------
+
+    async def receive_file(self, raw: bytes, **how: Any) -> FileReceived:
+        """Store a supplier's file and start its DocumentIntakeWorkflow (starter.intake_door)."""
+        from starter import intake_door
+
+        return await intake_door.receive_file(self, raw, **how)
+
+    async def get_intake(self, workflow_id: str) -> IntakeState:
+        from starter import intake_door
+
+        return await intake_door.get_intake(self, workflow_id)
 
     # -- health and links ------------------------------------------------------
 
@@ -507,6 +557,8 @@ def update_failure_message(err: WorkflowUpdateFailedError) -> str:
 
 
 def translate_rpc_error(err: RPCError, po_number: str, address: str) -> PoflowError:
+    if err.status == RPCStatusCode.NOT_FOUND and po_number.startswith("doc-"):
+        return NotFound(f"no document intake {po_number}")
     if err.status == RPCStatusCode.NOT_FOUND:
         return NotFound(f"no purchase order {po_number} (workflow {workflow_id_for(po_number)} not found)")
     if err.status in (RPCStatusCode.UNAVAILABLE, RPCStatusCode.DEADLINE_EXCEEDED):

@@ -1,18 +1,21 @@
 """`poflow tolerances simulate` — what a proposed tolerance file would change.
 
     poflow tolerances simulate --profile NEW.json [--since DATE] [--json]
+    poflow tolerances simulate --change TC-7 [--since DATE] [--json]
 
 Re-matches the invoices stored in the database (DATABASE_URL, default the
 local SQLite file; migrated first) under the proposed profiles — the file
 format of `poflow match --tolerances`: `{"profiles": [...]}` or one profile —
 and reports the invoices whose holds would clear or appear, how many would be
 released or newly held, and the money at stake per currency
-(activities.simulation). `--since DATE` only looks at matches made on or after
+(activities.simulation). `--change` takes the profiles of a proposed change
+(`poflow tolerances propose`) instead of a file, numbered as they would go
+live. `--since DATE` only looks at matches made on or after
 that day (UTC). Nothing is written.
 
 Exit codes: 0 report printed (also when nothing would change or nothing is
-stored), 2 bad input (one line naming the file and field), 1 the database
-could not be read.
+stored), 2 bad input (one line naming the file and field), 4 no such change,
+1 the database could not be read.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from typing import IO, TYPE_CHECKING, Protocol
 
 from models import ToleranceProfile, format_money
 from models.matching import check_candidates
-from starter.errors import EXIT_BAD_INPUT, EXIT_OK, Invalid, Unavailable
+from starter.errors import EXIT_BAD_INPUT, EXIT_OK, Invalid, NotFound, Unavailable
 
 if TYPE_CHECKING:
     from activities.simulation import SimulationReport
@@ -101,19 +104,29 @@ def run_simulate(args: argparse.Namespace, io: _Io) -> int:
     """Files and options are checked before the database is opened."""
     from activities.db import make_engine, migrate
     from activities.db.repository import list_match_records
+    from activities.db.tolerance_changes import ChangeNotFound, get_change
     from activities.simulation import simulate
     from settings import load_settings
+    from starter.tolerances_cli import parse_change
 
+    change_text = getattr(args, "change", None)
     try:
         since = _since(args.since)
-        proposed = _profiles(args.profile, io.stdin)
+        proposed = _profiles(args.profile, io.stdin) if change_text is None else []
+        change_id = parse_change(change_text) if change_text is not None else None
     except Invalid as err:
         print(PREFIX + " ".join(err.message.split()), file=io.stderr)
         return EXIT_BAD_INPUT
     engine = make_engine(load_settings().database_url)
+    change = None
     try:
         migrate(engine)
+        if change_id is not None:
+            change = get_change(engine, change_id)
+            proposed = change.profiles
         records = list_match_records(engine, since=since)
+    except ChangeNotFound as err:
+        raise NotFound(str(err)) from None
     except Exception as err:  # noqa: BLE001 — one line, not a traceback
         where = engine.url.render_as_string(hide_password=True)
         raise Unavailable(f"cannot read match results from {where}: {' '.join(str(err).split())}") from None
@@ -130,5 +143,8 @@ def run_simulate(args: argparse.Namespace, io: _Io) -> int:
             print(message, file=io.stdout)
         return EXIT_OK
     report = simulate(records, proposed)
+    if change is not None and not args.json:
+        print(f"change {change.label} ({change.status.value}) proposed by {change.proposed_by}"
+              + (f": {change.reason}" if change.reason else ""), file=io.stdout)
     print(report.model_dump_json(indent=2) if args.json else format_report(report), file=io.stdout)
     return EXIT_OK

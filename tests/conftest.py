@@ -28,8 +28,8 @@ def _binary(name: str) -> str:
     return str(path)
 
 
-@pytest_asyncio.fixture(scope="session")
-async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+async def start_time_skipping_server() -> WorkflowEnvironment:
+    """The time-skipping test server with poflow's search attributes registered."""
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=_binary("temporal-test-server"), data_converter=pydantic_data_converter
     )
@@ -37,6 +37,12 @@ async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
         namespace=env.client.namespace,
         search_attributes={key.name: IndexedValueType.ValueType(int(key.indexed_value_type)) for key in ALL_KEYS},
     ))
+    return env
+
+
+@pytest_asyncio.fixture(scope="session")
+async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
+    env = await start_time_skipping_server()
     try:
         yield env
     finally:

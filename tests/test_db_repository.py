@@ -64,7 +64,8 @@ def count(engine: Engine, table) -> int:  # type: ignore[no-untyped-def]
 
 
 def test_migrated_schema_is_at_head_and_matches_the_tables(engine: Engine) -> None:
-    assert current_revision(engine) == head_revision() == "0003"
+    assert current_revision(engine) == head_revision()
+    assert int(head_revision() or 0) >= 4  # 0004: tolerance changes and versions
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         diff = compare_metadata(context, t.metadata)

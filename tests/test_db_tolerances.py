@@ -452,7 +452,7 @@ def test_0003_adds_a_nullable_request_to_existing_match_results(blank_engine: En
         connection.execute(t.match_results.insert().values(match_id="invoice:ACME:INV1#old", open_holds=0,
                                                            result=old, **old))
     migrate(blank_engine)
-    assert current_revision(blank_engine) == "0003"
+    assert current_revision(blank_engine) == head_revision()
     [record] = list_match_records(blank_engine)
     assert record.request is None and record.result.invoice_id == "invoice:ACME:INV1"
     assert list_match_records(blank_engine, with_request=True) == []

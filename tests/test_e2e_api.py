@@ -97,3 +97,35 @@ async def test_a_po_travels_from_approval_to_close_through_the_api(api: httpx.As
     unknown = await api.post("/api/v1/purchase-orders/PO-NOPE/receipts",
                              json=body(full_receipt(order).model_copy(update={"po_number": "PO-NOPE"})))
     assert unknown.status_code == 404
+
+
+async def test_files_go_in_through_the_documents_door(api: httpx.AsyncClient):
+    """POST /api/v1/documents: raw body or multipart; found documents reach their
+    PO; an identical re-send is 409 with the first id; an unreadable file is 422
+    with its reason (and stays stored); an oversized one is 413."""
+    order = po(f"PO-DOC-{uuid.uuid4().hex[:6]}")
+    assert (await api.post("/api/v1/purchase-orders", json=body(order))).status_code == 201
+    await wait_for(api, order.po_number, lambda v: v["status"] == "issued")
+    path = f"/api/v1/purchase-orders/{order.po_number}"
+    assert (await api.post(f"{path}/receipts", json=body(full_receipt(order)))).status_code == 202
+
+    raw = full_invoice(order, "INV-D1").model_dump_json().encode()
+    sent = await api.post("/api/v1/documents", content=raw, headers={"content-type": "application/json"})
+    assert sent.status_code == 202, sent.text
+    answer = sent.json()
+    assert answer["workflow_id"].startswith("doc-") and answer["status"] == "done"
+    assert [(f["kind"], f["status"], f["po_number"]) for f in answer["found"]] == [
+        ("invoice", "delivered", order.po_number)]
+    await wait_for(api, order.po_number, lambda v: v["status"] == "closed")
+
+    again = await api.post("/api/v1/documents", files={"file": ("same.json", raw, "application/json")})
+    assert again.status_code == 409 and again.json()["first_document_id"] == answer["workflow_id"]
+
+    broken = await api.post("/api/v1/documents", content=b"ISA*00*broken", headers={"content-type": "text/plain"})
+    assert broken.status_code == 422 and broken.json()["detail"]
+    intake = (await api.get(f"/api/v1/documents/{broken.json()['workflow_id']}")).json()
+    assert intake["status"] == "failed" and intake["error"] == broken.json()["detail"]
+
+    app_settings = api._transport.app.state.service.settings  # type: ignore[attr-defined]
+    big = b"{" + b" " * app_settings.max_document_bytes + b"}"
+    assert (await api.post("/api/v1/documents", content=big)).status_code == 413

@@ -734,9 +734,10 @@ def test_po_json_uses_readable_snake_case_names_and_values():
     assert {"po_number", "revision", "vendor_id", "buyer", "requested_by", "currency", "order_date",
             "payment_terms", "lines", "freight", "note", "created_at"} == set(body)
     assert {"line_no", "item_id", "description", "quantity", "uom", "unit_price", "need_by", "category",
-            "match_level"} == set(body["lines"][0])
+            "match_level", "match_level_source"} == set(body["lines"][0])
     assert body["payment_terms"] == {"net_days": 30, "discount_days": 10, "discount_percent": "2"}
-    assert body["lines"][0]["match_level"] == "3-way"
+    # No level given: validate/enrich takes it from the item master; matched 3-way until then.
+    assert body["lines"][0]["match_level"] is None and make_po().lines[0].level.value == "3-way"
     assert body["lines"][0]["need_by"] == "2026-12-07"
     assert body["currency"] == "USD"
 

@@ -358,7 +358,9 @@ async def test_held_invoice_escalates_after_the_hold_sla(env, engine):
         await handle.signal("acknowledgment", ack(order))
         await handle.signal("receipt", receipt(order, "GR-1", {1: "40", 2: "200"}))
         await handle.signal("invoice", full_invoice(order))
-        s = await eventually(handle, lambda s: bool(s.invoices) and s.invoices[0].status == InvoiceStatus.HELD)
+        # A recorded invoice is HELD until its match lands: wait for the match.
+        s = await eventually(handle, lambda s: bool(s.invoices) and s.invoices[0].match is not None)
+        assert s.invoices[0].status == InvoiceStatus.HELD
         assert {h.code for h in s.invoices[0].open_holds} == {HoldCode.QTY_RECEIVED} and not s.open_tasks
         await env.sleep(timedelta(days=5, hours=1))  # invoice hold SLA
         s = await eventually(handle, lambda s: bool(s.open_tasks))

@@ -7,15 +7,19 @@ workflow sandbox and tested as plain functions."""
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
-from models.documents import Acknowledgment, AckLineStatus, AckStatus, Invoice
+from models.common import format_money
+from models.documents import Acknowledgment, AckLineStatus, AckStatus, Invoice, InvoiceKind
 from models.matching import ToleranceProfile
+from models.policy import Policy
 from models.purchase_order import MatchLevel, PurchaseOrder
+from models.records import LineMatchLevel
 from models.tasks import TaskKind, TaskStatus
-from models.workflow_state import InvoiceStatus, PurchaseOrderState
+from models.workflow_state import AuditDraw, InvoiceStatus, PurchaseOrderState
 
 
 @dataclass(frozen=True)
@@ -121,9 +125,9 @@ def fully_received(state: PurchaseOrderState) -> bool:
         return state.received_quantity(line_no)
 
     return all(
-        counted(line.line_no, line.match_level) >= line.quantity
+        counted(line.line_no, line.level) >= line.quantity
         for line in state.po.lines
-        if needs_receipt(line.match_level)
+        if needs_receipt(line.level)
     )
 
 
@@ -136,9 +140,9 @@ def billable_quantity(state: PurchaseOrderState, line_no: int) -> Decimal:
     received for 3-way, accepted for 4-way (never more than ordered)."""
     line = state.po.line(line_no)
     assert line is not None
-    if line.match_level == MatchLevel.TWO_WAY:
+    if line.level == MatchLevel.TWO_WAY:
         return line.quantity
-    if line.match_level == MatchLevel.FOUR_WAY:
+    if line.level == MatchLevel.FOUR_WAY:
         return min(line.quantity, state.accepted_quantity(line_no))
     return min(line.quantity, state.received_quantity(line_no))
 
@@ -201,3 +205,76 @@ def next_deadline(state: PurchaseOrderState) -> datetime | None:
 
 def open_task_for(state: PurchaseOrderState, kind: TaskKind, subject_id: str | None = None) -> bool:
     return any(t.kind == kind and (subject_id is None or t.subject_id == subject_id) for t in state.open_tasks)
+
+
+# --- enrichment and the random audit ---------------------------------------------------
+
+
+def apply_match_levels(po: PurchaseOrder, levels: list[LineMatchLevel]) -> PurchaseOrder:
+    """The PO with each line's level (and where it came from) as validate/enrich
+    settled it; lines it did not mention keep theirs. Same revision: the
+    enrichment is not a change anybody agreed to, it is what the PO meant."""
+    by_line = {level.line_no: level for level in levels}
+    lines = [
+        line.model_copy(update={"match_level": by_line[line.line_no].match_level,
+                                "match_level_source": by_line[line.line_no].source})
+        if line.line_no in by_line else line
+        for line in po.lines
+    ]
+    return po.model_copy(update={"lines": lines})
+
+
+_DRAW_QUANTUM = Decimal("0.0001")
+_TWO_64 = Decimal(2) ** 64
+
+
+def audit_number(document_id: str, salt: str = "") -> Decimal:
+    """A number in [0, 100) that only depends on the document id (and the
+    policy's salt): sha256, first 8 bytes, scaled, 4 decimals. The same
+    invoice always draws the same number, on any worker, in any replay."""
+    digest = hashlib.sha256(f"{salt}|{document_id}".encode()).digest()
+    value = Decimal(int.from_bytes(digest[:8], "big")) * 100 / _TWO_64
+    return value.quantize(_DRAW_QUANTUM, rounding=ROUND_DOWN)
+
+
+def _fmt_pct(value: Decimal) -> str:
+    text = f"{value.normalize():f}"
+    return text
+
+
+def _amount(value: Decimal, currency: str) -> str:
+    try:
+        return format_money(value, currency)
+    except KeyError:
+        return f"{value} {currency}"
+
+
+def audit_draw(invoice: Invoice, policy: Policy) -> AuditDraw | None:
+    """Is this invoice in the random audit sample (RANDOM_AUDIT hold)?
+
+    The policy's `audit_sample_pct` of the invoices whose total is at least
+    `audit_min_amount` are drawn; below the minimum none are, or — with
+    `audit_proportional_below_min`, SAP's stochastic block — the chance falls
+    in proportion to the total. The draw is `audit_number(document_id)` <
+    chance, so it is reproducible and needs no clock or randomness. None: no
+    audit in force, or a credit memo (never audited)."""
+    pct = policy.audit_sample_pct
+    if pct <= 0 or invoice.kind == InvoiceKind.CREDIT_MEMO:
+        return None
+    total, minimum = invoice.total, policy.audit_min_amount
+    source = f"policy {policy.name} v{policy.version}"
+    sample = f"{_fmt_pct(pct)}% of invoices"
+    if minimum > 0:
+        sample += f" from {_amount(minimum, invoice.currency)}"
+    if total >= minimum:
+        chance = pct
+    elif policy.audit_proportional_below_min and minimum > 0 and total > 0:
+        chance = (pct * total / minimum).quantize(_DRAW_QUANTUM, rounding=ROUND_DOWN)
+        sample += f", {_fmt_pct(chance)}% for this {_amount(total, invoice.currency)}"
+    else:
+        chance = Decimal(0)
+    draw = audit_number(invoice.document_id, policy.audit_salt)
+    selected = draw < chance
+    verdict = "drawn" if selected else "not drawn"
+    basis = f"random audit {sample}: draw {_fmt_pct(draw)} {'<' if selected else '≥'} {_fmt_pct(chance)}, {verdict}"
+    return AuditDraw(selected=selected, draw_pct=draw, chance_pct=chance, basis=basis, source=source)

@@ -24,6 +24,8 @@ with workflow.unsafe.imports_passed_through():
         AuditEvent,
         CancelRequest,
         GoodsReceipt,
+        Hold,
+        HoldCode,
         HoldStatus,
         HumanTask,
         Invoice,
@@ -44,6 +46,7 @@ with workflow.unsafe.imports_passed_through():
         PurchaseOrderState,
         Revision,
         RevisionReason,
+        ShipNotice,
         TaskDecision,
         TaskKind,
         TaskStatus,
@@ -52,12 +55,13 @@ with workflow.unsafe.imports_passed_through():
         normalize_invoice_number,
     )
     from models.matching import AWAITING_DOCUMENT_HOLDS
+    from models.workflow_state import HoldRequest
     from models.tasks import DECISIONS_NEEDING_COMMENT, TASK_OPTIONS, TASK_ROLES
     from workflows import activity_calls as act
     from workflows import po_rules, search_attributes
     from workflows.summary import current_details
 
-Document = Acknowledgment | GoodsReceipt | Invoice
+Document = Acknowledgment | GoodsReceipt | Invoice | ShipNotice
 # Statuses in which supplier documents are processed (before issue they wait).
 OPEN_FOR_DOCUMENTS = frozenset(
     {PoStatus.ISSUED, PoStatus.ACKNOWLEDGED, PoStatus.PARTIALLY_RECEIVED, PoStatus.RECEIVED}
@@ -70,6 +74,16 @@ class _PendingDecision:
     done: bool = False
 
 
+@dataclass
+class _PendingHold:
+    request: HoldRequest
+    done: bool = False
+
+
+# Patch ids (workflow.patched): runs recorded before these changes replay as they ran.
+PATCH_RANDOM_AUDIT = "random-audit-draw"
+
+
 @workflow.defn(name="PurchaseOrderWorkflow")
 class PurchaseOrderWorkflow:
     @workflow.init
@@ -78,6 +92,7 @@ class PurchaseOrderWorkflow:
         self._history_limit = inp.history_event_limit
         self._documents: list[Document] = list(inp.pending_documents)
         self._decisions: list[_PendingDecision] = []
+        self._hold_requests: list[_PendingHold] = []
         self._cancel: CancelRequest | None = None
         self._cancel_done = False
         self._audited = len(self._s.timeline)  # timeline entries already written
@@ -97,6 +112,7 @@ class PurchaseOrderWorkflow:
         # Decisions accepted just before the PO became final are recorded (not
         # applied), so their update handlers return and the run can complete.
         await self._handle_decisions()
+        await self._handle_hold_requests()
         self._cancel_done = True
         await self._flush()
         await workflow.wait_condition(workflow.all_handlers_finished)
@@ -119,12 +135,14 @@ class PurchaseOrderWorkflow:
             history_event_limit=self._history_limit))
 
     def _decision_pending(self) -> bool:
-        return any(not p.done for p in self._decisions) or (self._cancel is not None and not self._cancel_done)
+        return (any(not p.done for p in self._decisions) or any(not h.done for h in self._hold_requests)
+                or (self._cancel is not None and not self._cancel_done))
 
     async def _step(self) -> None:
         """One pass over everything that is due, in a fixed order."""
         await self._handle_cancel()
         await self._handle_decisions()
+        await self._handle_hold_requests()
         await self._handle_documents()
         await self._handle_deadlines()
         await self._close_if_done()
@@ -165,6 +183,11 @@ class PurchaseOrderWorkflow:
         s.policy = await act.load_policy(po.vendor_id)
         validation = await act.validate_po(po)
         s.flags = validation.flags
+        if validation.match_levels:  # enrichment (empty from workers before it existed)
+            s.po = po = po_rules.apply_match_levels(po, validation.match_levels)
+            overruled = [level.note for level in validation.match_levels if level.note]
+            if overruled:
+                self._log("match_level_overruled", "; ".join(overruled))
         s.revisions.append(Revision(revision=po.revision, reason=RevisionReason.ORIGINAL,
                                     at=workflow.now(), total=po.total))
         if validation.errors:
@@ -209,6 +232,10 @@ class PurchaseOrderWorkflow:
     @workflow.signal(name="receipt")
     def receipt(self, receipt: GoodsReceipt) -> None:
         self._accept_document(receipt)
+
+    @workflow.signal(name="asn")
+    def asn(self, notice: ShipNotice) -> None:
+        self._accept_document(notice)
 
     @workflow.signal(name="invoice")
     def invoice(self, invoice: Invoice) -> None:
@@ -283,6 +310,45 @@ class PurchaseOrderWorkflow:
         if self._cancel is not None:
             raise ValueError("a cancellation is already in progress")
 
+    @workflow.update(name="hold_invoice")
+    async def hold_invoice(self, request: HoldRequest) -> InvoiceRecord:
+        """A person places a MANUAL hold on an invoice that is not approved
+        yet. Only a person's decision on the hold task releases it."""
+        pending = _PendingHold(request)
+        self._hold_requests.append(pending)
+        await workflow.wait_condition(lambda: pending.done)
+        record = self._invoice_by_number(request.invoice_number)
+        assert record is not None  # the validator checked it
+        return record
+
+    @hold_invoice.validator
+    def _validate_hold(self, request: HoldRequest) -> None:
+        s = self._s
+        if s.is_final:
+            raise ValueError(f"{s.po.po_number} is already {s.status.value}")
+        record = self._invoice_by_number(request.invoice_number)
+        if record is None:
+            wanted = normalize_invoice_number(request.invoice_number)
+            if any(isinstance(d, Invoice) and normalize_invoice_number(d.invoice_number) == wanted
+                   for d in self._documents):
+                raise ValueError(f"invoice {request.invoice_number} has arrived but is not matched yet; "
+                                 "try again in a moment")
+            known = ", ".join(r.invoice.invoice_number for r in s.invoices) or "none"
+            raise ValueError(f"no invoice {request.invoice_number} on {s.po.po_number} (invoices: {known})")
+        number = record.invoice.invoice_number
+        if record.status == InvoiceStatus.APPROVED:
+            raise ValueError(f"invoice {number} is already approved and handed to AP for payment")
+        if record.status == InvoiceStatus.REJECTED:
+            raise ValueError(f"invoice {number} is already rejected")
+        if request.line_no is not None and s.po.line(request.line_no) is None:
+            lines = ", ".join(str(line.line_no) for line in s.po.lines)
+            raise ValueError(f"line {request.line_no} is not on {s.po.po_number} (lines {lines})")
+
+    def _invoice_by_number(self, number: str) -> InvoiceRecord | None:
+        wanted = normalize_invoice_number(number)
+        return next((r for r in self._s.invoices
+                     if normalize_invoice_number(r.invoice.invoice_number) == wanted), None)
+
     @workflow.query(name="state")
     def state(self) -> PurchaseOrderState:
         return self._s
@@ -330,6 +396,39 @@ class PurchaseOrderWorkflow:
             pending.done = True
         self._decisions = [p for p in self._decisions if not p.done]
 
+    async def _handle_hold_requests(self) -> None:
+        for pending in [h for h in self._hold_requests if not h.done]:
+            if not self._s.is_final:
+                await self._place_manual_hold(pending.request)
+            pending.done = True
+        self._hold_requests = [h for h in self._hold_requests if not h.done]
+
+    async def _place_manual_hold(self, request: HoldRequest) -> None:
+        record = self._invoice_by_number(request.invoice_number)
+        number = request.invoice_number if record is None else record.invoice.invoice_number
+        if record is None or record.status not in (InvoiceStatus.HELD, InvoiceStatus.CREDIT_REQUESTED):
+            # Approved or rejected by the loop while the request was on its way.
+            state = record.status.value if record is not None else "unknown"
+            self._log("manual_hold_ignored", f"{number} is {state}; hold by {request.actor} not placed",
+                      actor=request.actor)
+            return
+        where = f"Line {request.line_no}: held" if request.line_no is not None else "Held"
+        record.manual_holds.append(Hold(
+            code=HoldCode.MANUAL, line_no=request.line_no, source=f"manual hold by {request.actor}",
+            tolerance="placed by a person; only a person releases it",
+            message=f"{where} by {request.actor}: {request.reason}"))
+        self._log("manual_hold", f"{number}" + (f" line {request.line_no}" if request.line_no else "")
+                  + f" held by {request.actor}: {request.reason}", actor=request.actor)
+        if record.status == InvoiceStatus.CREDIT_REQUESTED:
+            # A person's hold outranks the credit memo that would have settled it.
+            record.status = InvoiceStatus.HELD
+        await self._match(record)
+        task = next((t for t in self._s.open_tasks if t.kind == TaskKind.RESOLVE_INVOICE_HOLD
+                     and t.subject_id == record.document_id), None)
+        if task is not None and task.context != self._hold_task_context(record):
+            task.context = self._hold_task_context(record)  # the approver sees the new hold
+            await act.save_task(task)
+
     async def _apply_decision(self, task: HumanTask, d: TaskDecision) -> None:
         s = self._s
         choice = d.decision
@@ -371,6 +470,8 @@ class PurchaseOrderWorkflow:
                 await self._on_acknowledgment(doc)
             elif isinstance(doc, GoodsReceipt):
                 await self._on_receipt(doc)
+            elif isinstance(doc, ShipNotice):
+                self._on_ship_notice(doc)
             else:
                 await self._on_invoice(doc)
 
@@ -445,6 +546,15 @@ class PurchaseOrderWorkflow:
         # A price hold re-checks itself against the new agreed terms.
         await self._rematch_held()
 
+    def _on_ship_notice(self, notice: ShipNotice) -> None:
+        """Recorded and told: what is coming, and when. (ASN_MISMATCH — the
+        receipt or invoice against the ASN — is a later match leg.)"""
+        self._s.ship_notices.append(notice)
+        lines = ", ".join(f"line {line.line_no}: {line.quantity_shipped.normalize():f}" for line in notice.lines)
+        due = f", expected {notice.expected_delivery.isoformat()}" if notice.expected_delivery else ""
+        self._log("shipped", f"{notice.asn_id}: {lines}{due}"
+                             + (f" via {notice.carrier}" if notice.carrier else ""))
+
     async def _on_receipt(self, receipt: GoodsReceipt) -> None:
         s = self._s
         unknown = [line.line_no for line in receipt.lines if s.po.line(line.line_no) is None]
@@ -487,14 +597,26 @@ class PurchaseOrderWorkflow:
         prior = [r.invoice for i, r in enumerate(s.invoices) if r is not record and (
             r.status in (InvoiceStatus.APPROVED, InvoiceStatus.CREDIT_REQUESTED)
             or (r.status == InvoiceStatus.HELD and i < position))]
+        audit = record.audit
         return MatchRequest(po=s.po, po_open=not s.is_final, receipts=s.receipts, prior_invoices=prior,
                             invoice=record.invoice, tolerance_profiles=s.policy.tolerance_profiles,
-                            released_holds=record.released_holds, duplicate_candidates=duplicate_candidates)
+                            released_holds=record.released_holds, duplicate_candidates=duplicate_candidates,
+                            duplicate_window_days=s.policy.duplicate_window_days,
+                            manual_holds=record.manual_holds,
+                            audit_selected=audit is not None and audit.selected,
+                            audit_basis=audit.basis if audit is not None else None,
+                            audit_source=audit.source if audit is not None else None)
 
     async def _match(self, record: InvoiceRecord) -> None:
         """Match (or re-match) one invoice and act on the result."""
         candidates = [] if record.invoice.kind == InvoiceKind.CREDIT_MEMO else (
             await act.find_duplicate_candidates(record.invoice))
+        # A rejected invoice is no original to be a duplicate of (SAP, Odoo, ERPNext
+        # skip cancelled ones): the activity leaves those out, and this PO's own
+        # rejections are known here before any projection.
+        rejected = {r.document_id for r in self._s.invoices if r.status == InvoiceStatus.REJECTED}
+        candidates = [c for c in candidates if c.document_id not in rejected]
+        self._draw_for_audit(record)
         request = self._match_request(record, candidates)
         result = await act.match_invoice(request)
         await act.save_match_result(MatchRecord(request=request, result=result))
@@ -516,6 +638,18 @@ class PurchaseOrderWorkflow:
         needs_person = any(h.code not in AWAITING_DOCUMENT_HOLDS for h in result.open_holds)
         if needs_person and not po_rules.open_task_for(self._s, TaskKind.RESOLVE_INVOICE_HOLD, record.document_id):
             await self._open_hold_task(record)
+
+    def _draw_for_audit(self, record: InvoiceRecord) -> None:
+        """Once per invoice, before its first match: the random-audit draw
+        (deterministic from its document id, po_rules.audit_draw)."""
+        s = self._s
+        if record.audit is not None or record.invoice.kind == InvoiceKind.CREDIT_MEMO or s.policy is None:
+            return
+        if s.policy.audit_sample_pct <= 0 or not workflow.patched(PATCH_RANDOM_AUDIT):
+            return
+        record.audit = po_rules.audit_draw(record.invoice, s.policy)
+        if record.audit is not None and record.audit.selected:
+            self._log("audit_selected", f"{record.invoice.invoice_number}: {record.audit.basis}")
 
     async def _rematch_held(self) -> None:
         for record in [r for r in self._s.invoices if r.status == InvoiceStatus.HELD]:
@@ -542,15 +676,18 @@ class PurchaseOrderWorkflow:
                                           f"{result.payment_reference}")
 
     async def _open_hold_task(self, record: InvoiceRecord) -> None:
-        holds = record.open_holds
         await self._open_task(
             TaskKind.RESOLVE_INVOICE_HOLD, f"Invoice {record.invoice.invoice_number} on hold",
-            subject_id=record.document_id,
-            context={"invoice": record.invoice.invoice_number,
-                     "total": format_money(record.invoice.total, record.invoice.currency),
-                     **{f"hold {i + 1} ({h.code.value})": h.message for i, h in enumerate(holds)},
-                     "tolerances": holds[0].source or "" if holds else ""},
+            subject_id=record.document_id, context=self._hold_task_context(record),
         )
+
+    @staticmethod
+    def _hold_task_context(record: InvoiceRecord) -> dict[str, str]:
+        holds = record.open_holds
+        return {"invoice": record.invoice.invoice_number,
+                "total": format_money(record.invoice.total, record.invoice.currency),
+                **{f"hold {i + 1} ({h.code.value})": h.message for i, h in enumerate(holds)},
+                "tolerances": holds[0].source or "" if holds else ""}
 
     async def _decide_invoice_hold(self, task: HumanTask, d: TaskDecision) -> None:
         record = self._s.invoice_record(task.subject_id or "")
@@ -657,7 +794,7 @@ class PurchaseOrderWorkflow:
         lines = []
         for line in s.po.lines:
             received = s.received_quantity(line.line_no)
-            if not po_rules.needs_receipt(line.match_level):
+            if not po_rules.needs_receipt(line.level):
                 lines.append(line)
             elif received > 0:  # a line with nothing received drops off the PO
                 lines.append(line.model_copy(update={"quantity": min(received, line.quantity)}))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone
 from decimal import Decimal
 
 from sqlalchemy import Connection, and_, or_, select
@@ -40,7 +40,7 @@ class Item:
     description: str
     category: str
     uom: str
-    match_level: MatchLevel
+    match_level: MatchLevel | None = None  # None: the category's level in the policy, else its default
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,8 @@ def list_items(bind: Engine | Connection) -> list[Item]:
 
 
 def _item(row) -> Item:  # type: ignore[no-untyped-def]
-    return Item(**{**row, "match_level": MatchLevel(row["match_level"])})
+    level = row["match_level"]
+    return Item(**{**row, "match_level": MatchLevel(level) if level is not None else None})
 
 
 def contracts_on(
@@ -214,15 +215,12 @@ def policy_for_vendor(bind: Engine | Connection, vendor_id: str) -> Policy:
 
 def upsert_tolerance_profile(connection: Connection, profile: ToleranceProfile) -> None:
     """Keyed by name; a change of limits or scope is an update of the row
-    (bump `version`, which every hold quotes, when the limits change)."""
-    limits = profile.model_dump(mode="json", exclude={"name", "version", *_SCOPE_FIELDS})
-    values = {
-        "name": profile.name,
-        "version": profile.version,
-        "limits": limits,
-        **{field: getattr(profile, field) for field in _SCOPE_FIELDS},
-        "scope_key": profile.scope_key,
-    }
+    (bump `version`, which every hold quotes, when the limits change).
+
+    Low level, for tests and repairs: it bypasses the approval of
+    `activities.db.tolerance_changes` and writes no history. The seed loader
+    uses `ensure_tolerance_profile`."""
+    values = _profile_row(profile)
     stmt = insert(connection, t.tolerance_profiles).values(**values)
     connection.execute(
         stmt.on_conflict_do_update(
@@ -231,16 +229,50 @@ def upsert_tolerance_profile(connection: Connection, profile: ToleranceProfile) 
     )
 
 
+def _profile_row(profile: ToleranceProfile) -> dict:
+    return {
+        "name": profile.name,
+        "version": profile.version,
+        "limits": profile.model_dump(mode="json", exclude={"name", "version", *_SCOPE_FIELDS}),
+        **{field: getattr(profile, field) for field in _SCOPE_FIELDS},
+        "scope_key": profile.scope_key,
+    }
+
+
+def ensure_tolerance_profile(
+    connection: Connection, profile: ToleranceProfile, *, approved_by: str = "seed"
+) -> ToleranceProfile | None:
+    """Insert `profile` only if no profile of that name is live yet, and
+    record the live version in tolerance_profile_versions. Returns the live
+    profile when it differs from `profile` (an approved change, or an edited
+    seed file: live profiles change only through `poflow tolerances`), else
+    None. What the seed loader and `upsert_policy` use: never clobbers."""
+    row = _profile_row(profile)
+    stmt = insert(connection, t.tolerance_profiles).values(**row).on_conflict_do_nothing(index_elements=["name"])
+    connection.execute(stmt)
+    live_row = connection.execute(
+        select(t.tolerance_profiles).where(t.tolerance_profiles.c.name == profile.name)
+    ).mappings().one()
+    history = insert(connection, t.tolerance_profile_versions).values(
+        **{key: live_row[key] for key in row}, valid_from=datetime.now(timezone.utc), approved_by=approved_by
+    ).on_conflict_do_nothing(index_elements=["name", "version"])
+    connection.execute(history)
+    live = _profile(live_row)
+    return None if live == profile else live
+
+
 def upsert_policy(connection: Connection, policy: Policy) -> None:
-    """Stores the policy and its default tolerance profile (a profile may be
-    shared). The candidates a policy was loaded with are not stored with it:
-    they are read from the profiles table each time."""
+    """Stores the policy, and its default tolerance profile if that is not
+    live yet (a profile may be shared; a live one changes only through an
+    approved change, `poflow tolerances`). The candidates a policy was loaded
+    with are not stored with it: they are read from the profiles table each
+    time."""
     if policy.tolerances.scope_key is not None:
         raise ValueError(
             f"policy {policy.name!r}: its tolerance profile {policy.tolerances.name!r} is scoped "
             f"({policy.tolerances.scope_key}); a policy names a default profile"
         )
-    upsert_tolerance_profile(connection, policy.tolerances)
+    ensure_tolerance_profile(connection, policy.tolerances)
     settings = policy.model_dump(mode="json", exclude={"name", "version", "tolerances", "tolerance_profiles"})
     stmt = insert(connection, t.policies).values(
         name=policy.name, version=policy.version, tolerance_profile=policy.tolerances.name, settings=settings
@@ -264,7 +296,7 @@ def upsert_vendor(connection: Connection, vendor: Vendor) -> None:
 
 
 def upsert_item(connection: Connection, item: Item) -> None:
-    values = {**vars(item), "match_level": item.match_level.value}
+    values = {**vars(item), "match_level": item.match_level.value if item.match_level is not None else None}
     stmt = insert(connection, t.items).values(**values)
     connection.execute(
         stmt.on_conflict_do_update(
@@ -287,7 +319,8 @@ def upsert_contract(connection: Connection, contract: Contract) -> None:
 
 
 __all__ = [
-    "DEFAULT_POLICY", "Contract", "Item", "Vendor", "connect", "contracts_on", "get_items", "get_policy",
+    "DEFAULT_POLICY", "Contract", "Item", "Vendor", "connect", "contracts_on", "ensure_tolerance_profile",
+    "get_items", "get_policy",
     "get_vendor", "list_contracts", "list_items", "list_tolerance_profiles", "list_vendors",
     "policy_for_vendor", "tolerance_candidates",
     "upsert_contract", "upsert_item", "upsert_policy", "upsert_tolerance_profile", "upsert_vendor",

@@ -23,6 +23,10 @@ from activities.db import schema as t
 from activities.db.master_data import connect, policy_for_vendor
 from activities.db.upsert import insert, wrote_row
 from models import AuditEvent, HumanTask, Invoice, InvoiceKind, MatchRecord, MatchResult, Policy, PoProjection
+from models.tasks import TaskKind
+
+# The hold-task decision that rejects an invoice (models.tasks.TASK_OPTIONS).
+REJECT_INVOICE = "reject_invoice"
 
 
 @dataclass(frozen=True)
@@ -162,13 +166,26 @@ def find_invoice_candidates(
     primary-key index on PostgreSQL with C collation. Rows whose bytes are not
     JSON of an Invoice (a PDF or EDI original) are skipped, and so is anything
     whose parsed vendor or kind disagrees with the key (SQLite's LIKE ignores
-    case)."""
-    d = t.documents
+    case).
+
+    Invoices a person rejected on their hold task (`reject_invoice`, in the
+    inbox projection) are left out: a rejected invoice is no original that a
+    corrected re-send could duplicate — SAP's duplicate check skips cancelled
+    documents, Odoo's and ERPNext's only look at live ones. The indexes of
+    migration 0004 (invoice keys by prefix, tasks by subject) keep this cheap."""
+    d, h = t.documents, t.human_tasks
+    rejected = (
+        select(h.c.task_id)
+        .where(h.c.subject_id == d.c.document_id)
+        .where(h.c.kind == TaskKind.RESOLVE_INVOICE_HOLD.value)
+        .where(h.c.decision == REJECT_INVOICE)
+    )
     query = (
         select(d.c.raw)
         .where(d.c.kind == InvoiceKind.INVOICE.value)
         .where(d.c.document_id.startswith(f"invoice:{vendor_id}:", autoescape=True))
         .where(d.c.document_id != exclude_document_id)
+        .where(~rejected.exists())
         .order_by(d.c.document_id)
     )
     found = []

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -27,6 +28,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 from activities.db.types import JsonDoc, Money, UtcDateTime
@@ -64,6 +66,44 @@ tolerance_profiles = Table(
     Column("scope_key", String(255), nullable=True, unique=True, index=True),
 )
 
+# Tolerance profiles change only through an approved change (migration 0004):
+# a proposal with its diff against the live profiles, decided by a second
+# person. Every version a profile had stays in tolerance_profile_versions, so
+# a hold quoting "acme v3" can be explained after v4 went live.
+tolerance_changes = Table(
+    "tolerance_changes",
+    metadata,
+    Column("change_id", Integer, primary_key=True, autoincrement=True),
+    Column("status", String(16), nullable=False, index=True),
+    Column("proposed_by", String(128), nullable=False),
+    Column("proposed_at", UtcDateTime, nullable=False),
+    Column("reason", Text, nullable=True),
+    Column("profiles", JsonDoc, nullable=False),  # the proposed ToleranceProfiles, JSON form, new versions
+    Column("base_versions", JsonDoc, nullable=False),  # {name: live version when proposed, or null: new}
+    Column("diff", JsonDoc, nullable=False),  # models.tolerance_changes.ProfileDiff list
+    Column("decided_by", String(128), nullable=True),
+    Column("decided_at", UtcDateTime, nullable=True),
+    Column("decision_comment", Text, nullable=True),
+    CheckConstraint("status IN ('pending', 'approved', 'rejected')", name="status"),
+)
+
+tolerance_profile_versions = Table(
+    "tolerance_profile_versions",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("limits", JsonDoc, nullable=False),  # as tolerance_profiles.limits
+    Column("vendor_id", String(64), nullable=True),
+    Column("category", String(64), nullable=True),
+    Column("item_id", String(64), nullable=True),
+    Column("scope_key", String(255), nullable=True),
+    Column("valid_from", UtcDateTime, nullable=False),  # went live
+    Column("valid_to", UtcDateTime, nullable=True),  # replaced by the next version; NULL: live
+    # The approved change that made this version; NULL for seeded/migrated ones.
+    Column("change_id", Integer, ForeignKey("tolerance_changes.change_id"), nullable=True),
+    Column("approved_by", String(128), nullable=True),
+)
+
 policies = Table(
     "policies",
     metadata,
@@ -94,7 +134,9 @@ items = Table(
     Column("description", String(500), nullable=False),
     Column("category", String(64), nullable=False, index=True),
     Column("uom", String(8), nullable=False),
-    Column("match_level", String(8), nullable=False),
+    # NULL (migration 0004): the item has no level of its own; its category's
+    # level in the vendor's policy applies, else the policy's default.
+    Column("match_level", String(8), nullable=True),
     CheckConstraint("match_level IN ('2-way', '3-way', '4-way')", name="match_level"),
 )
 
@@ -126,6 +168,16 @@ documents = Table(
     Column("size", Integer, nullable=False),
     Column("raw", LargeBinary, nullable=False),
     Column("received_at", UtcDateTime, nullable=False),
+    # The suspected-duplicate candidates of a vendor are found by the prefix
+    # `invoice:{vendor_id}:` of their key; on PostgreSQL only a pattern-ops
+    # index serves a LIKE prefix under any collation (migration 0004).
+    Index(
+        "ix_documents_invoice_key",
+        "document_id",
+        postgresql_ops={"document_id": "varchar_pattern_ops"},
+        postgresql_where=text("kind = 'invoice'"),
+        sqlite_where=text("kind = 'invoice'"),
+    ),
 )
 
 # --- projections written by the workflows --------------------------------------
@@ -150,13 +202,16 @@ human_tasks = Table(
     "human_tasks",
     metadata,
     Column("task_id", String(255), primary_key=True),
-    Column("po_number", String(64), nullable=False, index=True),
+    Column("po_number", String(64), nullable=False, index=True),  # '' for a review of a document naming no PO
+    Column("workflow_id", String(255), nullable=True),  # owner when not po-{po_number} (migration 0005)
     Column("kind", String(64), nullable=False),
     Column("title", String(500), nullable=False),
     Column("options", JsonDoc, nullable=False),
     Column("assignee_role", String(64), nullable=False),
     Column("assignee", String(128), nullable=True),
-    Column("subject_id", String(255), nullable=True),
+    # Indexed (migration 0004): the duplicate-candidate query looks up
+    # invoices rejected by a hold decision by it.
+    Column("subject_id", String(255), nullable=True, index=True),
     Column("context", JsonDoc, nullable=False),
     Column("created_at", UtcDateTime, nullable=False),
     Column("due_at", UtcDateTime, nullable=False),

@@ -9,7 +9,12 @@ scoped ones (vendor, category, item, vendor+category, item+vendor).
 
 Idempotent: every row is upserted on its key, so running the seed at every
 start, or after editing a file, converges on the files' content (it never
-deletes rows a file no longer mentions). The files are validated strictly
+deletes rows a file no longer mentions). Tolerance profiles are the
+exception: they are inserted only when missing (first install, or a profile
+new in the file). A live profile changes only through an approved change
+(`poflow tolerances propose` / `approve`, activities/db/tolerance_changes.py),
+so a re-seed never undoes one; a file that disagrees with a live profile is
+logged and left alone. The files are validated strictly
 first: a typo in a field name, a profile for a vendor, item or category the
 master data does not know, or two profiles for one scope is an error, not a
 silently ignored value."""
@@ -30,10 +35,10 @@ from activities.db.master_data import (
     Contract,
     Item,
     Vendor,
+    ensure_tolerance_profile,
     upsert_contract,
     upsert_item,
     upsert_policy,
-    upsert_tolerance_profile,
     upsert_vendor,
 )
 from models import MatchLevel, Policy, ToleranceProfile
@@ -64,7 +69,7 @@ class ItemSeed(_Strict):
     description: str
     category: str
     uom: str = Field(min_length=1, max_length=8)
-    match_level: MatchLevel
+    match_level: MatchLevel | None = None  # None: the category's level in the vendor's policy, else its default
 
 
 class ContractSeed(_Strict):
@@ -184,7 +189,10 @@ def seed_master_data(
     _check_scopes_known(profiles, data)
     with engine.begin() as connection:
         for profile in profiles:
-            upsert_tolerance_profile(connection, profile)
+            live = ensure_tolerance_profile(connection, profile)
+            if live is not None:
+                log.info("tolerance profile %s: live %s kept, the seed file's v%d differs (change it with "
+                         "`poflow tolerances propose`)", profile.name, live.source, profile.version)
         for policy in policies:
             upsert_policy(connection, policy)
         for vendor in data.vendors:

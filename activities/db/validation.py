@@ -4,7 +4,14 @@
 tested without a database; `validate_purchase_order` loads what it needs.
 
 Errors block the PO (it is rejected); flags do not, they inform the approval
-chain and the approver ("why is this off-contract?")."""
+chain and the approver ("why is this off-contract?").
+
+Enrichment: the match level of every line (`resolve_match_levels`). The item
+master decides: the item's own level, else its category's level in the
+vendor's policy, else the policy's default. A PO line may ask for a stricter
+level than that (a buyer who wants the 4-way inspection step on a 3-way
+item), never a looser one: skipping the goods receipt is not the buyer's call
+alone, so a looser request is overruled and the note says so."""
 
 from __future__ import annotations
 
@@ -13,8 +20,18 @@ from decimal import Decimal
 
 from sqlalchemy.engine import Engine
 
-from activities.db.master_data import Contract, Item, Vendor, connect, contracts_on, get_items, get_vendor
-from models import PoValidation, PurchaseOrder
+from activities.db.master_data import (
+    Contract,
+    Item,
+    Vendor,
+    connect,
+    contracts_on,
+    get_items,
+    get_vendor,
+    policy_for_vendor,
+)
+from models import Policy, PoValidation, PurchaseOrder
+from models.records import LineMatchLevel
 
 
 def price_text(value: Decimal) -> str:
@@ -34,8 +51,53 @@ def pricing_date(po: PurchaseOrder, today: date) -> date:
     return today
 
 
+def _policy_label(policy: Policy) -> str:
+    return f"policy {policy.name} v{policy.version}"
+
+
+def master_match_level(item: Item, policy: Policy) -> LineMatchLevel:
+    """The item master's level for `item` (line_no 0: the caller sets it)."""
+    if item.match_level is not None:
+        return LineMatchLevel(line_no=0, match_level=item.match_level, source=f"item {item.id}")
+    by_category = policy.category_match_level(item.category)
+    if by_category is not None:
+        return LineMatchLevel(line_no=0, match_level=by_category,
+                              source=f"category {item.category} ({_policy_label(policy)})")
+    return LineMatchLevel(line_no=0, match_level=policy.default_match_level,
+                          source=f"{_policy_label(policy)} default")
+
+
+def resolve_match_levels(po: PurchaseOrder, items: dict[str, Item], policy: Policy) -> list[LineMatchLevel]:
+    """The level per PO line (lines with an unknown item are left out: the PO
+    is rejected for them). A line's own level is kept when it is stricter
+    than or equal to the item master's; a looser one is overruled."""
+    levels = []
+    for line in sorted(po.lines, key=lambda line: line.line_no):
+        item = items.get(line.item_id)
+        if item is None:
+            continue
+        master = master_match_level(item, policy).model_copy(update={"line_no": line.line_no})
+        asked = line.match_level
+        if asked is None or asked == master.match_level:
+            levels.append(master)
+        elif asked.strictness > master.match_level.strictness:
+            levels.append(LineMatchLevel(
+                line_no=line.line_no, match_level=asked,
+                source=f"PO line (stricter than {master.match_level.value} from {master.source})"))
+        else:
+            levels.append(master.model_copy(update={"note": (
+                f"line {line.line_no}: the PO asks for {asked.value}, looser than {master.match_level.value} "
+                f"from {master.source}; {master.match_level.value} applies (a PO may make a line stricter, "
+                "not looser)")}))
+    return levels
+
+
 def check_purchase_order(
-    po: PurchaseOrder, vendor: Vendor | None, items: dict[str, Item], contracts: dict[str, Contract]
+    po: PurchaseOrder,
+    vendor: Vendor | None,
+    items: dict[str, Item],
+    contracts: dict[str, Contract],
+    policy: Policy | None = None,
 ) -> PoValidation:
     errors: list[str] = []
     flags: list[str] = []
@@ -72,7 +134,8 @@ def check_purchase_order(
             direction = "above" if line.unit_price > contract.unit_price else "below"
             price, agreed = price_text(line.unit_price), price_text(contract.unit_price)
             flags.append(f"{where}: price {price} {direction} contract {agreed}")
-    return PoValidation(vendor_name=vendor.name if vendor else None, errors=errors, flags=flags)
+    return PoValidation(vendor_name=vendor.name if vendor else None, errors=errors, flags=flags,
+                        match_levels=resolve_match_levels(po, items, policy or Policy()))
 
 
 def validate_purchase_order(engine: Engine, po: PurchaseOrder, *, today: date | None = None) -> PoValidation:
@@ -84,4 +147,5 @@ def validate_purchase_order(engine: Engine, po: PurchaseOrder, *, today: date | 
         contracts: dict[str, Contract] = {}
         if vendor is not None:
             contracts = contracts_on(connection, po.vendor_id, item_ids, pricing_date(po, today))
-    return check_purchase_order(po, vendor, items, contracts)
+        policy = policy_for_vendor(connection, po.vendor_id)
+    return check_purchase_order(po, vendor, items, contracts, policy)

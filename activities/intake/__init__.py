@@ -1,0 +1,1 @@
+"""Document intake: raw bytes in every format a supplier sends → normalized documents."""

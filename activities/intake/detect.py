@@ -1,0 +1,75 @@
+"""Which format a file is in, from its first bytes (then its name and content
+type as tie-breakers): senders mislabel files far more often than they send
+bytes that lie about themselves."""
+
+from __future__ import annotations
+
+import re
+
+from activities.intake.errors import ExtractionError
+from models.extraction import SourceFormat
+
+__all__ = ["ZIP", "detect_format"]
+
+ZIP = "zip"  # a container, not a document format: its members are read one by one
+
+_UBL_ROOT = re.compile(rb"<(?:\w+:)?(Invoice|CreditNote)[\s>]")
+_CII_ROOT = re.compile(rb"<(?:\w+:)?CrossIndustryInvoice[\s>]")
+# Peppol wraps UBL in a Standard Business Document Header, whose header alone
+# may pass the first 4 KB: the envelope says it is (most likely) UBL.
+_SBDH_ROOT = re.compile(rb"<(?:\w+:)?StandardBusinessDocument[\s>]")
+# Header names that open an RFC 5322 message (any of them, at the very start).
+_MAIL_HEADER = re.compile(
+    rb"^(Return-Path|Received|From|To|Subject|Date|Message-ID|MIME-Version|Delivered-To|"
+    rb"Content-Type|X-[\w-]+|Reply-To|Sender|Cc|DKIM-Signature|Authentication-Results):",
+    re.IGNORECASE,
+)
+
+
+def detect_format(raw: bytes, *, filename: str | None = None, content_type: str | None = None) -> str:
+    """A `SourceFormat` value (or `ZIP`); ExtractionError for what poflow cannot read."""
+    if not raw.strip():
+        raise ExtractionError("the file is empty", "byte 0")
+    head = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:4096]
+    by_magic = _by_magic(head)
+    if by_magic is not None:
+        return by_magic
+    name = (filename or "").lower()
+    ctype = (content_type or "").split(";")[0].strip().lower()
+    if name.endswith(".eml") or ctype == "message/rfc822" or _MAIL_HEADER.match(head):
+        return SourceFormat.EMAIL.value
+    raise ExtractionError(
+        "unrecognised format: expected X12 (ISA…), EDIFACT (UNA/UNB…), PDF, UBL or CII XML, "
+        f"JSON, an e-mail (.eml) or a zip archive; the file starts with {head[:16]!r}",
+        "byte 0",
+    )
+
+
+def _by_magic(head: bytes) -> str | None:
+    if head.startswith(b"ISA"):
+        return SourceFormat.X12.value
+    if head.startswith((b"UNA", b"UNB")):
+        return SourceFormat.EDIFACT.value
+    if head.startswith(b"%PDF-"):
+        return SourceFormat.PDF.value
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return ZIP
+    if head.startswith((b"{", b"[")):
+        return SourceFormat.JSON.value
+    if head.startswith(b"<"):
+        return _xml_dialect(head)
+    return None
+
+
+def _xml_dialect(head: bytes) -> str:
+    if _CII_ROOT.search(head):
+        return SourceFormat.CII.value
+    if _UBL_ROOT.search(head) or _SBDH_ROOT.search(head):
+        return SourceFormat.UBL.value
+    root = re.search(rb"<([\w:.-]+)[\s>]", re.sub(rb"<[?!][^>]*>", b"", head))
+    name = root.group(1).decode("ascii", "replace") if root else "?"
+    raise ExtractionError(
+        f"XML with root element <{name}> is not an invoice poflow reads "
+        "(UBL 2.1 Invoice/CreditNote or UN/CEFACT CrossIndustryInvoice)",
+        "root element",
+    )

@@ -1,0 +1,125 @@
+"""E-mail (.eml, RFC 5322 with MIME): every attachment is read through
+`extract_file`; a document that does not name its PO takes the PO number the
+mail gives in its subject, its body or the attachment's file name.
+
+EDI or JSON pasted into the body (some small suppliers do that) is read too
+when there is no attachment."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+from email.message import EmailMessage
+from email.utils import parseaddr
+
+from activities.intake.errors import ExtractionError
+from activities.intake.limits import DEFAULT_LIMITS, IntakeLimits
+from models.extraction import Extracted, FieldLocation
+
+__all__ = ["extract_email", "find_po_number"]
+
+# A PO number written with its prefix: "PO-1042", "po_2001".
+_PO_TOKEN = re.compile(r"(?<![A-Za-z0-9])(?P<number>PO[-_/]?[0-9][A-Z0-9._/-]*[A-Z0-9]|PO[-_/]?[0-9])", re.IGNORECASE)
+# A number after a label: "PO 4711", "P.O. #4711", "purchase order no: 4500012345",
+# "Bestellung Nr. 77", "commande n° 12", "pedido 3", "ordine n. 5", "order 9".
+_PO_LABEL = re.compile(
+    r"(?<![A-Za-z])(?:P\.?\s?O\.?|purchase\s+order|order|Bestell(?:ung|nummer)|commande|pedido|ordine|inkooporder)"
+    r"\s*(?:no\.?|nr\.?|n[°º.]|number|nummer|num\.?)?\s*[:#]?\s*"
+    r"(?P<number>[A-Z0-9](?:[A-Z0-9._/-]*[A-Z0-9])?)",
+    re.IGNORECASE,
+)
+_CONFIDENCE_FROM_MAIL = 0.7  # read near a PO label, but outside the document itself
+
+
+def find_po_number(text: str) -> str | None:
+    """The first PO reference in a subject, body or file name."""
+    for pattern in (_PO_TOKEN, _PO_LABEL):
+        for match in pattern.finditer(text or ""):
+            number = match.group("number")
+            if any(char.isdigit() for char in number):
+                return number
+    return None
+
+
+def extract_email(raw: bytes, *, vendor_id: str | None = None, limits: IntakeLimits = DEFAULT_LIMITS,
+                  depth: int = 0) -> list[Extracted]:
+    from activities.intake.extract import extract_file
+
+    message = _parse(raw)
+    sender = parseaddr(str(message.get("From", "")))[1] or None
+    subject = str(message.get("Subject", ""))
+    body = _body_text(message)
+    attachments = _attachments(message, limits)
+    found: list[Extracted] = []
+    problems: list[str] = []
+    sources = attachments or ([("message body", body.encode("utf-8"))] if body.strip() else [])
+    for name, data in sources:
+        try:
+            documents = extract_file(data, filename=name, vendor_id=vendor_id, limits=limits, depth=depth + 1)
+        except ExtractionError as err:
+            problems.append(f"{name}: {err}")
+            continue
+        for document in documents:
+            _complete_from_mail(document, name=name, subject=subject, body=body, sender=sender)
+        found += documents
+    if not found:
+        why = "; ".join(problems) if problems else "it has no attachment and no document in its body"
+        raise ExtractionError(f"no readable document in the e-mail: {why}", f"message {subject!r}")
+    if problems:
+        found[0].warnings += [f"skipped attachment {problem}" for problem in problems]
+    return found
+
+
+def _parse(raw: bytes) -> EmailMessage:
+    try:
+        message = email.message_from_bytes(raw, policy=email.policy.default)
+    except Exception as err:  # the stdlib parser is lenient; anything it raises is a broken message
+        raise ExtractionError(f"broken e-mail: {err}", "headers") from None
+    if not isinstance(message, EmailMessage) or not message.keys():
+        raise ExtractionError("not an e-mail: no headers", "headers")
+    return message
+
+
+def _body_text(message: EmailMessage) -> str:
+    try:
+        part = message.get_body(preferencelist=("plain", "html"))
+        return part.get_content() if part is not None else ""
+    except (LookupError, ValueError, AttributeError):
+        return ""
+
+
+def _attachments(message: EmailMessage, limits: IntakeLimits) -> list[tuple[str, bytes]]:
+    attachments: list[tuple[str, bytes]] = []
+    unpacked = 0
+    for part in message.iter_attachments() if message.is_multipart() else []:
+        if len(attachments) >= limits.max_attachments:
+            raise ExtractionError(f"more than {limits.max_attachments} attachments", "MIME parts")
+        try:
+            data = part.get_payload(decode=True) or b""
+        except (ValueError, TypeError) as err:
+            raise ExtractionError(f"undecodable attachment: {err}", part.get_filename() or "attachment") from None
+        unpacked += len(data)
+        if unpacked > limits.max_unpacked_bytes:
+            raise ExtractionError(f"attachments over {limits.max_unpacked_bytes:,} bytes in all", "MIME parts")
+        name = part.get_filename() or f"attachment-{len(attachments) + 1}"
+        attachments.append((name, data))
+    return attachments
+
+
+def _complete_from_mail(document: Extracted, *, name: str, subject: str, body: str, sender: str | None) -> None:
+    document.format = f"eml/{document.format}"
+    document.warnings.insert(0, f"from {name} in the e-mail {subject!r}")
+    if not document.vendor_hint and sender:
+        document.vendor_hint = sender
+    if document.document.get("po_number"):
+        return
+    stem = name.rsplit(".", 1)[0] if "." in name else name  # "invoice_PO-2001.pdf" → "invoice_PO-2001"
+    for where, text in (("Subject", subject), (name, stem), ("body", body)):
+        number = find_po_number(text)
+        if number:
+            document.document["po_number"] = number
+            document.confidence["po_number"] = _CONFIDENCE_FROM_MAIL
+            document.locations["po_number"] = FieldLocation(segment=f"e-mail {where}")
+            document.warnings.append(f"PO number {number} taken from the e-mail's {where}")
+            return

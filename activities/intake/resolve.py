@@ -1,0 +1,205 @@
+"""Resolution: make an extracted reading ready for its PO workflow, or say why
+a person has to look at it first. Pure — the caller looks up the PO (its live
+workflow state) and the vendor master and passes them in.
+
+What it does, in order: the PO the document names (known? still open?), the
+vendor (as the document names it, else the PO's vendor), invoice lines mapped
+to PO lines where the reading was unsure of the line number, the model's own
+validation, and finally the confidence of every field against the threshold.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from models.extraction import Extracted, ExtractedKind, model_class
+from models.intake import Resolution
+from models.purchase_order import PurchaseOrder
+
+__all__ = ["PoFacts", "VendorRef", "resolve_reading", "SIGNAL_FOR_KIND"]
+
+SIGNAL_FOR_KIND: dict[ExtractedKind, str] = {
+    ExtractedKind.INVOICE: "invoice",
+    ExtractedKind.CREDIT_MEMO: "invoice",
+    ExtractedKind.ACKNOWLEDGMENT: "acknowledgment",
+    ExtractedKind.ASN: "asn",
+}
+_CERTAIN = 0.95  # a vendor id read at least this surely is taken as the document says
+
+
+@dataclass(frozen=True)
+class VendorRef:
+    id: str
+    name: str
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class PoFacts:
+    """What resolution needs to know of the PO: its live workflow state."""
+
+    po: PurchaseOrder
+    status: str
+    is_final: bool
+
+
+def resolve_reading(
+    extracted: Extracted,
+    *,
+    po: PoFacts | None,
+    vendors: Iterable[VendorRef],
+    min_confidence: float,
+    reviewed: bool = False,
+) -> Resolution:
+    document: dict[str, Any] = copy.deepcopy(extracted.document)
+    # Resolution settles some fields against master data: those count as sure.
+    confidence = dict(extracted.confidence)
+    problems: list[str] = []
+    notes: list[str] = []
+    signal = SIGNAL_FOR_KIND.get(extracted.kind)
+    if signal is None:
+        problems.append(f"a {extracted.kind.value.replace('_', ' ')} is not a supplier document poflow receives")
+    po_number = document.get("po_number")
+    if not po_number:
+        problems.append("no PO number found in the document")
+    elif po is None:
+        problems.append(f"PO {po_number} is unknown to poflow")
+    elif po.is_final:
+        problems.append(f"PO {po_number} is {po.status}: it takes no more documents")
+    if _resolve_vendor(document, extracted, po, list(vendors), problems, notes):
+        confidence["vendor_id"] = 1.0
+    if po is not None and extracted.kind in (ExtractedKind.INVOICE, ExtractedKind.CREDIT_MEMO):
+        _map_lines(document, confidence, po.po, min_confidence, notes)
+    if extracted.kind == ExtractedKind.CREDIT_MEMO:
+        document.setdefault("kind", "credit_memo")
+    document_id = _validate(extracted.kind, document, problems)
+    if not reviewed:
+        problems += _low_confidence(confidence, min_confidence)
+    return Resolution(
+        document=document, po_number=po_number or None, vendor_id=document.get("vendor_id"),
+        document_id=document_id, signal=signal, problems=problems, notes=notes,
+    )
+
+
+# --- vendor -----------------------------------------------------------------------
+
+
+def _resolve_vendor(document: dict[str, Any], extracted: Extracted, po: PoFacts | None,
+                    vendors: list[VendorRef], problems: list[str], notes: list[str]) -> bool:
+    """True when the vendor is settled against the vendor master (or the PO)."""
+    known = {v.id: v for v in vendors}
+    said = document.get("vendor_id")
+    sure = extracted.confidence.get("vendor_id", 0.0) >= _CERTAIN
+    if said in known and (sure or po is None or po.po.vendor_id == said):
+        return True
+    found = _vendor_by_hint(extracted.vendor_hint or said, vendors)
+    if found is not None:
+        _set_vendor(document, found.id, f"vendor {found.id} ({found.name}) from {extracted.vendor_hint or said!r}",
+                    notes)
+    elif po is not None:
+        _set_vendor(document, po.po.vendor_id, f"vendor {po.po.vendor_id} taken from PO {po.po.po_number}", notes)
+    else:
+        problems.append(f"unknown vendor {extracted.vendor_hint or said or '(none named)'}")
+        return False
+    if po is not None and document["vendor_id"] != po.po.vendor_id:
+        notes.append(f"the document is from {document['vendor_id']} but PO {po.po.po_number} is with "
+                     f"{po.po.vendor_id}: the match will hold it")
+    return True
+
+
+def _set_vendor(document: dict[str, Any], vendor_id: str, note: str, notes: list[str]) -> None:
+    if document.get("vendor_id") != vendor_id:
+        notes.append(note)
+    document["vendor_id"] = vendor_id
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.casefold())
+
+
+_LEGAL_FORMS = re.compile(r"\b(inc|ltd|llc|gmbh|ag|ab|sa|sas|sarl|bv|nv|spa|srl|oy|as|co|corp|plc)\b\.?", re.I)
+
+
+def _vendor_by_hint(hint: str | None, vendors: list[VendorRef]) -> VendorRef | None:
+    """By id, by e-mail domain, then by name without its legal form."""
+    if not hint:
+        return None
+    for vendor in vendors:
+        if _norm(vendor.id) == _norm(hint):
+            return vendor
+    domain = hint.rsplit("@", 1)[1].casefold() if "@" in hint else None
+    if domain:
+        for vendor in vendors:
+            if vendor.email and vendor.email.rsplit("@", 1)[-1].casefold() == domain:
+                return vendor
+    wanted = _norm(_LEGAL_FORMS.sub("", hint))
+    if len(wanted) < 3:
+        return None
+    for vendor in vendors:
+        name = _norm(_LEGAL_FORMS.sub("", vendor.name))
+        if name and (name == wanted or name in wanted or wanted in name):
+            return vendor
+    return None
+
+
+# --- lines ------------------------------------------------------------------------
+
+
+def _map_lines(document: dict[str, Any], confidence: dict[str, float], po: PurchaseOrder, min_confidence: float,
+               notes: list[str]) -> None:
+    """A line whose number the reading was unsure of (or that names no PO
+    line) is matched to the PO line with the same item or description."""
+    po_lines = {line.line_no: line for line in po.lines}
+    for index, line in enumerate(document.get("lines") or []):
+        if not isinstance(line, dict):
+            continue
+        sure = confidence.get(f"lines[{index}].line_no", 1.0) >= min_confidence
+        if sure and line.get("line_no") in po_lines:
+            continue
+        target = _po_line_for(line, po)
+        if target is not None and target != line.get("line_no"):
+            notes.append(f"invoice line {index + 1} mapped to PO line {target} by its item")
+            line["line_no"] = target
+            confidence[f"lines[{index}].line_no"] = max(min_confidence, 0.9)
+
+
+def _po_line_for(line: dict[str, Any], po: PurchaseOrder) -> int | None:
+    item = _norm(str(line.get("item_id") or ""))
+    text = _norm(str(line.get("description") or ""))
+    for po_line in po.lines:
+        if item and _norm(po_line.item_id) == item:
+            return po_line.line_no
+    for po_line in po.lines:
+        wanted = _norm(po_line.description)
+        if text and wanted and (wanted in text or text in wanted or _norm(po_line.item_id) in text):
+            return po_line.line_no
+    return None
+
+
+# --- validation and confidence ------------------------------------------------------
+
+
+def _validate(kind: ExtractedKind, document: dict[str, Any], problems: list[str]) -> str | None:
+    try:
+        model = model_class(kind).model_validate(document)
+    except ValidationError as err:
+        for error in err.errors()[:10]:
+            path = ".".join(str(part) for part in error["loc"]) or "document"
+            problems.append(f"{path}: {error['msg']}")
+        return None
+    return getattr(model, "document_id", None)
+
+
+def _low_confidence(confidence: dict[str, float], min_confidence: float) -> list[str]:
+    unsure = sorted((score, field) for field, score in confidence.items() if score < min_confidence)
+    if not unsure:
+        return []
+    listed = ", ".join(f"{field} ({score:.2f})" for score, field in unsure[:8])
+    more = f" and {len(unsure) - 8} more" if len(unsure) > 8 else ""
+    return [f"read with low confidence: {listed}{more}"]

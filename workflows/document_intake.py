@@ -1,0 +1,252 @@
+"""DocumentIntakeWorkflow — one per received file, id `doc-{sha256}` (DESIGN.md).
+
+The raw bytes are stored before this starts (the history never holds them).
+Extract (by format) → for each document found: resolve the PO and vendor,
+validate, check confidence → deliver it to its PO workflow as a signal. A
+reading that is not good enough opens a "review document" task with the best
+reading pre-filled; the reviewer's `review` update sends the corrected document
+on (or discards it). An interchange with several transactions fans out: one
+delivery per document, to as many POs as it names.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import timedelta
+
+from temporalio import workflow
+
+with workflow.unsafe.imports_passed_through():
+    from pydantic import ValidationError
+
+    from models import Extracted, HumanTask, TaskKind, TaskStatus, TimelineEntry
+    from models.extraction import model_class
+    from models.intake import (
+        REVIEW_OPTIONS,
+        DeliveryRequest,
+        ExtractRequest,
+        IntakeInput,
+        IntakeItem,
+        IntakeItemStatus,
+        IntakePolicy,
+        IntakeState,
+        IntakeStatus,
+        Resolution,
+        ResolveRequest,
+        ReviewDecision,
+    )
+    from models.tasks import DECISIONS_NEEDING_COMMENT, TASK_ROLES
+    from workflows import intake_calls as act
+    from workflows import search_attributes
+    from workflows.activity_calls import save_task
+
+
+@dataclass
+class _PendingReview:
+    decision: ReviewDecision
+    done: bool = False
+
+
+@workflow.defn(name="DocumentIntakeWorkflow")
+class DocumentIntakeWorkflow:
+    @workflow.init
+    def __init__(self, inp: IntakeInput) -> None:
+        self._s = IntakeState(input=inp)
+        self._reviews: list[_PendingReview] = []
+        self._policy = IntakePolicy()
+
+    @workflow.run
+    async def run(self, inp: IntakeInput) -> IntakeState:
+        s = self._s
+        self._log("received", f"{inp.filename or 'file'} from {inp.source}")
+        self._policy = await act.intake_policy()
+        outcome = await act.extract_document(ExtractRequest(
+            sha256=inp.sha256, filename=inp.filename, content_type=inp.content_type, vendor_id=inp.vendor_id))
+        if outcome.error is not None:
+            s.status, s.error = IntakeStatus.FAILED, outcome.error
+            self._log("unreadable", outcome.error)
+            self._publish()
+            return s
+        s.items = [IntakeItem(index=i, extracted=doc) for i, doc in enumerate(outcome.documents)]
+        s.status = IntakeStatus.RESOLVING
+        self._log("extracted", ", ".join(f"{d.kind.value} ({d.format})" for d in outcome.documents))
+        self._publish()
+        for item in s.items:
+            await self._resolve_and_deliver(item, item.extracted)
+        await self._wait_for_reviews()
+        s.status = IntakeStatus.DONE
+        self._publish()
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return s
+
+    # ------------------------------------------------------------ one document
+
+    async def _resolve_and_deliver(self, item: IntakeItem, reading: Extracted, reviewer: str | None = None) -> None:
+        resolution = await act.resolve_document(ResolveRequest(
+            extracted=reading, min_confidence=self._policy.min_confidence, reviewed_by=reviewer))
+        item.po_number = resolution.po_number
+        item.document_id = resolution.document_id
+        for note in resolution.notes:
+            self._log("resolved", f"#{item.index + 1}: {note}")
+        if resolution.ready:
+            await self._deliver(item, reading, resolution)
+        else:
+            await self._ask_for_review(item, reading, resolution.problems)
+
+    async def _deliver(self, item: IntakeItem, reading: Extracted, resolution: Resolution) -> None:
+        assert resolution.po_number and resolution.signal and resolution.document_id
+        result = await act.deliver_document(DeliveryRequest(
+            sha256=self._s.input.sha256, po_number=resolution.po_number, signal=resolution.signal,
+            kind=reading.kind, document_id=resolution.document_id, document=resolution.document))
+        if result.delivered:
+            item.status = IntakeItemStatus.DELIVERED
+            self._log("delivered", f"#{item.index + 1} {resolution.document_id} → po-{resolution.po_number}")
+        elif result.duplicate_of is not None:
+            item.status, item.duplicate_of = IntakeItemStatus.DUPLICATE, result.duplicate_of
+            self._log("duplicate", f"#{item.index + 1} {resolution.document_id}: {result.reason}")
+        else:
+            await self._ask_for_review(item, reading, [result.reason or "the PO did not take the document"])
+
+    # ------------------------------------------------------------------ review
+
+    async def _ask_for_review(self, item: IntakeItem, reading: Extracted, problems: list[str]) -> None:
+        s = self._s
+        now = workflow.now()
+        item.status, item.problems = IntakeItemStatus.NEEDS_REVIEW, problems
+        item.extracted = reading
+        task = HumanTask(
+            task_id=f"doc-{s.input.sha256[:12]}-T{len(s.tasks) + 1}", po_number=item.po_number or "",
+            workflow_id=workflow.info().workflow_id, kind=TaskKind.REVIEW_DOCUMENT,
+            title=f"Review {reading.kind.value.replace('_', ' ')} from {s.input.filename or s.input.source}",
+            options=list(REVIEW_OPTIONS), assignee_role=TASK_ROLES[TaskKind.REVIEW_DOCUMENT],
+            subject_id=f"{s.input.sha256}#{item.index}", created_at=now, due_at=now + self._policy.review_sla,
+            context={"problems": "; ".join(problems), "format": reading.format,
+                     "document": _short(reading), "warnings": "; ".join(reading.warnings[:5]) or "(none)"},
+        )
+        s.tasks.append(task)
+        item.task_id = task.task_id
+        self._log("review_requested", f"#{item.index + 1} → {task.task_id}: " + "; ".join(problems))
+        await save_task(task)
+        self._publish()
+
+    async def _wait_for_reviews(self) -> None:
+        while not all(item.settled for item in self._s.items):
+            self._s.status = IntakeStatus.NEEDS_REVIEW
+            self._publish()
+            try:
+                await workflow.wait_condition(lambda: any(not r.done for r in self._reviews),
+                                              timeout=self._time_to_next_due(), timeout_summary="review SLA")
+            except asyncio.TimeoutError:
+                await self._escalate_overdue()
+                continue
+            await self._apply_reviews()
+
+    def _time_to_next_due(self) -> timedelta:
+        due = min(t.due_at for t in self._s.tasks if t.status == TaskStatus.OPEN)
+        return max(due - workflow.now(), timedelta(seconds=1))
+
+    async def _escalate_overdue(self) -> None:
+        now = workflow.now()
+        for task in [t for t in self._s.tasks if t.status == TaskStatus.OPEN and t.due_at <= now]:
+            task.escalation_level += 1
+            task.due_at = now + self._policy.review_sla
+            self._log("task_escalated", f"{task.task_id} overdue → {task.escalated_to}")
+            await save_task(task)
+
+    async def _apply_reviews(self) -> None:
+        for pending in [r for r in self._reviews if not r.done]:
+            decision = pending.decision
+            task = self._s.task(decision.task_id)
+            assert task is not None
+            item = next(i for i in self._s.items if i.task_id == task.task_id)
+            task.status, task.decision, task.decided_by = TaskStatus.DONE, decision.decision, decision.actor
+            task.decided_at, task.comment = workflow.now(), decision.comment
+            await save_task(task)
+            self._log("reviewed", f"{task.task_id}: {decision.decision} by {decision.actor}"
+                                  + (f" — {decision.comment}" if decision.comment else ""), actor=decision.actor)
+            if decision.decision == "discard":
+                item.status = IntakeItemStatus.DISCARDED
+            else:
+                item.reviewed_by = decision.actor
+                await self._resolve_and_deliver(item, _corrected(item.extracted, decision), reviewer=decision.actor)
+            pending.done = True
+
+    @workflow.update(name="review")
+    async def review(self, decision: ReviewDecision) -> HumanTask:
+        pending = _PendingReview(decision)
+        self._reviews.append(pending)
+        await workflow.wait_condition(lambda: pending.done)
+        task = self._s.task(decision.task_id)
+        assert task is not None
+        return task
+
+    @review.validator
+    def _validate_review(self, decision: ReviewDecision) -> None:
+        task = self._s.task(decision.task_id)
+        if task is None:
+            raise ValueError(f"task {decision.task_id} does not belong to {workflow.info().workflow_id}")
+        if task.status != TaskStatus.OPEN:
+            raise ValueError(f"task {task.task_id} is already {task.status.value}")
+        if any(r.decision.task_id == task.task_id and not r.done for r in self._reviews):
+            raise ValueError(f"task {task.task_id} is already being decided")
+        if decision.decision not in task.options:
+            raise ValueError(f"{decision.decision!r} is not an option of task {task.task_id}; "
+                             f"choose one of {', '.join(task.options)}")
+        if decision.decision in DECISIONS_NEEDING_COMMENT and not (decision.comment or "").strip():
+            raise ValueError(f"{decision.decision!r} needs a comment saying why")
+        if decision.decision == "send_on" and decision.document is not None:
+            item = next(i for i in self._s.items if i.task_id == task.task_id)
+            try:
+                model_class(item.extracted.kind).model_validate(decision.document)
+            except ValidationError as err:
+                first = err.errors()[0]
+                path = ".".join(str(p) for p in first["loc"]) or "document"
+                raise ValueError(f"the corrected document is not valid: {path}: {first['msg']}") from None
+
+    @workflow.query(name="state")
+    def state(self) -> IntakeState:
+        return self._s
+
+    # ------------------------------------------------------------ story and views
+
+    def _log(self, event: str, detail: str, actor: str = "system") -> None:
+        self._s.timeline.append(TimelineEntry(at=workflow.now(), event=event, detail=detail, actor=actor))
+        workflow.logger.info("%s %s: %s", workflow.info().workflow_id, event, detail)
+
+    def _publish(self) -> None:
+        s = self._s
+        kinds = sorted({i.extracted.kind.value for i in s.items}) or ["unread"]
+        pos = sorted({i.po_number for i in s.items if i.po_number})
+        updates = [search_attributes.DOCUMENT_KIND.value_set(",".join(kinds))]
+        if pos:
+            updates.append(search_attributes.PO_NUMBER.value_set(pos[0]))
+        workflow.upsert_search_attributes(updates)
+        workflow.set_current_details(_details(s))
+
+
+def _corrected(reading: Extracted, decision: ReviewDecision) -> Extracted:
+    """A person's reading is certain: every field they sent counts as read at 1.0."""
+    document = decision.document if decision.document is not None else reading.document
+    return reading.model_copy(update={
+        "document": document,
+        "confidence": {field: 1.0 for field in reading.confidence} | {field: 1.0 for field in document},
+    })
+
+
+def _short(reading: Extracted) -> str:
+    doc = reading.document
+    number = doc.get("invoice_number") or doc.get("ack_id") or doc.get("asn_id") or "?"
+    return (f"{reading.kind.value} {number} for PO {doc.get('po_number') or '?'} "
+            f"from {doc.get('vendor_id') or reading.vendor_hint or '?'}")
+
+
+def _details(s: IntakeState) -> str:
+    rows = [f"| {i.index + 1} | {i.extracted.kind.value} | {i.extracted.format} | {i.po_number or '?'} | "
+            f"{i.status.value} |" for i in s.items]
+    header = f"**{s.input.filename or s.input.sha256[:12]}** · {s.status.value}"
+    if s.error:
+        header += f"\n\n{s.error}"
+    if not rows:
+        return header
+    return "\n".join([header, "", "| # | kind | format | PO | status |", "|---|---|---|---|---|", *rows])
