@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 
 from models import normalize_invoice_number
+from starter.demo_supplier import ack_as_x12, asn_as_desadv, invoice_as_facturx, invoice_as_pdf, invoice_as_ubl
 
 API = "/api/v1"
 POLL_SECONDS = 0.5
@@ -90,6 +91,18 @@ class Demo:
         _expect(answer, expect)
         return answer.json()
 
+    async def send_file(self, file: tuple[bytes, str, str]) -> str:
+        """Post a supplier's file to the documents door; every document in it
+        must reach its PO. Returns the file's format as intake read it."""
+        raw, filename, content_type = file
+        answer = await self.http.post(f"{API}/documents", content=raw, params={"filename": filename},
+                                      headers={"content-type": content_type})
+        _expect(answer, 202)
+        found = answer.json()["found"]
+        if not found or any(item["status"] != "delivered" for item in found):
+            raise DemoError(f"{filename}: intake did not deliver it: {found}")
+        return found[0]["format"]
+
     async def state(self, po_number: str) -> dict[str, Any]:
         answer = await self.http.get(f"{API}/purchase-orders/{po_number}")
         _expect(answer, 200)
@@ -133,6 +146,13 @@ def acknowledgment(po: dict[str, Any], ack_id: str, lines: list[dict[str, Any]] 
                    status: str = "accepted", message: str | None = None) -> dict[str, Any]:
     return {"ack_id": ack_id, "po_number": po["po_number"], "vendor_id": po["vendor_id"], "status": status,
             "lines": lines or [], "message": message, "acknowledged_at": _now()}
+
+
+def ship_notice(po: dict[str, Any], asn_id: str) -> dict[str, Any]:
+    """Everything on the PO, shipped today, due in two days."""
+    return {"asn_id": asn_id, "po_number": po["po_number"], "vendor_id": po["vendor_id"], "shipped_at": _now(),
+            "expected_delivery": (date.today() + timedelta(days=2)).isoformat(),
+            "lines": [{"line_no": line["line_no"], "quantity_shipped": line["quantity"]} for line in po["lines"]]}
 
 
 def receipt(po: dict[str, Any], receipt_id: str, quantities: dict[int, str], received_by: str = "wally.warehouse",
@@ -186,12 +206,12 @@ NORDIC_LINES = [
 async def clean_po(demo: Demo) -> tuple[str, str]:
     po = await demo.create_po("ACME", "USD", ACME_LINES)
     await demo.wait_status(po["po_number"], "issued")
-    await demo.post(po, "acknowledgments", acknowledgment(po, demo.number("ACME-OA-5521")))
+    ack_format = await demo.send_file(ack_as_x12(po, acknowledgment(po, demo.number("ACME-OA-5521"))))
     await demo.post(po, "receipts", receipt(po, "GR-88101", everything(po)))
-    await demo.post(po, "invoices", invoice(po, demo.number("ACME-INV-30211"), billed_at_po_price(po),
-                                            tax_rate="8.25"))
+    invoice_format = await demo.send_file(invoice_as_pdf(
+        invoice(po, demo.number("ACME-INV-30211"), billed_at_po_price(po), tax_rate="8.25")))
     view = await demo.wait_status(po["po_number"], "closed")
-    return po["po_number"], _status_with_tasks(view)
+    return po["po_number"], f"{_status_with_tasks(view)}; ack as {ack_format}, invoice as {invoice_format}"
 
 
 async def price_change_within_tolerance(demo: Demo) -> tuple[str, str]:
@@ -204,10 +224,11 @@ async def price_change_within_tolerance(demo: Demo) -> tuple[str, str]:
         message="Stainless surcharge from 1 Dec"))
     await demo.wait_for(po["po_number"], lambda v: v["state"]["po"]["revision"] == 1, "revision 1")
     await demo.post(po, "receipts", receipt(po, "GR-88102", everything(po)))
-    await demo.post(po, "invoices", invoice(po, demo.number("NF-90017"),
-                                            {1: (quantity(po, 1), "0.1870"), 2: ("5000", "0.0425")}, tax_rate="25"))
+    invoice_format = await demo.send_file(invoice_as_facturx(invoice(
+        po, demo.number("NF-90017"), {1: (quantity(po, 1), "0.1870"), 2: ("5000", "0.0425")}, tax_rate="25")))
     view = await demo.wait_status(po["po_number"], "closed")
-    return po["po_number"], f"{_status_with_tasks(view)}, invoiced at revision {view['state']['po']['revision']}"
+    return po["po_number"], (f"{_status_with_tasks(view)}, invoiced at revision {view['state']['po']['revision']} "
+                             f"as {invoice_format}")
 
 
 async def price_change_outside_tolerance(demo: Demo) -> tuple[str, str]:
@@ -233,14 +254,15 @@ async def partial_shipments(demo: Demo) -> tuple[str, str]:
     await demo.wait_status(po["po_number"], "issued")
     await demo.post(po, "acknowledgments", acknowledgment(po, demo.number("ACME-OA-5523")))
     await demo.post(po, "receipts", receipt(po, "GR-88104", {1: "70", 2: glasses}))
-    await demo.post(po, "invoices", invoice(po, demo.number("ACME-INV-30213"),
-                                            {1: ("70", "11.90"), 2: (glasses, "6.40")}))
+    first_format = await demo.send_file(invoice_as_ubl(invoice(po, demo.number("ACME-INV-30213"),
+                                                               {1: ("70", "11.90"), 2: (glasses, "6.40")})))
     await demo.wait_for(po["po_number"], lambda v: _approved(v) == 1, "the first invoice approved")
     rest = str(Decimal(quantity(po, 1)) - 70)
     await demo.post(po, "receipts", receipt(po, "GR-88131", {1: rest}))
     await demo.post(po, "invoices", invoice(po, demo.number("ACME-INV-30240"), {1: (rest, "11.90")}))
     view = await demo.wait_status(po["po_number"], "closed")
-    return po["po_number"], f"{_status_with_tasks(view)}, 2 receipts, {_approved(view)} invoices paid"
+    return po["po_number"], (f"{_status_with_tasks(view)}, 2 receipts, {_approved(view)} invoices paid "
+                             f"(the first as {first_format})")
 
 
 async def invoice_before_receipt(demo: Demo) -> tuple[str, str]:
@@ -249,9 +271,11 @@ async def invoice_before_receipt(demo: Demo) -> tuple[str, str]:
     await demo.post(po, "acknowledgments", acknowledgment(po, demo.number("NF-AB-2026-0918")))
     await demo.post(po, "invoices", invoice(po, demo.number("NF-90018"), billed_at_po_price(po), tax_rate="25"))
     await demo.wait_for(po["po_number"], lambda v: v["open_holds"] > 0, "the invoice on hold")
+    asn_format = await demo.send_file(asn_as_desadv(ship_notice(po, demo.number("NF-DN-4410"))))
     await demo.post(po, "receipts", receipt(po, "GR-88105", everything(po)))
     view = await demo.wait_status(po["po_number"], "closed")
-    return po["po_number"], f"{_status_with_tasks(view)}, NO_RECEIPT hold released by the receipt"
+    return po["po_number"], (f"{_status_with_tasks(view)}, NO_RECEIPT hold released by the receipt "
+                             f"(ASN as {asn_format})")
 
 
 async def duplicate_invoice(demo: Demo) -> tuple[str, str]:
@@ -339,13 +363,14 @@ def _status_with_tasks(view: dict[str, Any]) -> str:
 
 Scenario = Callable[[Demo], Awaitable[tuple[str, str]]]
 SCENARIOS: list[tuple[str, str, Scenario]] = [
-    ("clean PO", "closed with no human touch", clean_po),
-    ("ack price change within tolerance", "closed with no human touch, invoiced at revision 1",
+    ("clean PO", "closed with no human touch; ack as x12-855, invoice as pdf", clean_po),
+    ("ack price change within tolerance", "closed with no human touch, invoiced at revision 1 as factur-x",
      price_change_within_tolerance),
     ("ack change outside tolerance", "closed (change approved by bob.buyer)", price_change_outside_tolerance),
-    ("partial shipments", "closed with no human touch, 2 receipts, 2 invoices paid", partial_shipments),
-    ("invoice before receipt", "closed with no human touch, NO_RECEIPT hold released by the receipt",
-     invoice_before_receipt),
+    ("partial shipments", "closed with no human touch, 2 receipts, 2 invoices paid (the first as ubl-invoice)",
+     partial_shipments),
+    ("invoice before receipt", "closed with no human touch, NO_RECEIPT hold released by the receipt "
+     "(ASN as edifact-DESADV)", invoice_before_receipt),
     ("duplicate invoice", "closed with no human touch, re-sent invoice refused (duplicate)", duplicate_invoice),
     ("4-way match with a rejected item", "closed with no human touch, INSPECTION hold released by the replacement",
      four_way_inspection),

@@ -294,3 +294,13 @@ def test_an_invalid_reading_lists_the_fields_at_fault() -> None:
     assert any(p.startswith("currency:") for p in result.problems)
     assert any(p.startswith("lines:") for p in result.problems)
     assert result.document_id is None
+
+
+def test_images_in_a_mail_are_set_aside_and_a_scan_alone_is_named() -> None:
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+    with_logo = mail("Invoice", [("a.json", INVOICE_JSON, "application/json"), ("logo.png", png, "image/png")])
+    [found] = extract_file(with_logo, filename="m.eml")
+    assert "ignored logo.png (image/png: poflow does not OCR images)" in found.warnings
+    only_scan = mail("Invoice", [("scan.jpg", png, "image/jpeg")], body="see scan")
+    with pytest.raises(ExtractionError, match="ignored scan.jpg .image/jpeg: poflow does not OCR images"):
+        extract_file(only_scan, filename="m.eml")

@@ -50,7 +50,7 @@ def extract_email(raw: bytes, *, vendor_id: str | None = None, limits: IntakeLim
     sender = parseaddr(str(message.get("From", "")))[1] or None
     subject = str(message.get("Subject", ""))
     body = _body_text(message)
-    attachments = _attachments(message, limits)
+    attachments, ignored = _attachments(message, limits)
     found: list[Extracted] = []
     problems: list[str] = []
     sources = attachments or ([("message body", body.encode("utf-8"))] if body.strip() else [])
@@ -64,10 +64,12 @@ def extract_email(raw: bytes, *, vendor_id: str | None = None, limits: IntakeLim
             _complete_from_mail(document, name=name, subject=subject, body=body, sender=sender)
         found += documents
     if not found:
-        why = "; ".join(problems) if problems else "it has no attachment and no document in its body"
+        why = "; ".join(ignored + problems) if problems or ignored else \
+            "it has no attachment and no document in its body"
         raise ExtractionError(f"no readable document in the e-mail: {why}", f"message {subject!r}")
     if problems:
         found[0].warnings += [f"skipped attachment {problem}" for problem in problems]
+    found[0].warnings += ignored
     return found
 
 
@@ -89,10 +91,22 @@ def _body_text(message: EmailMessage) -> str:
         return ""
 
 
-def _attachments(message: EmailMessage, limits: IntakeLimits) -> list[tuple[str, bytes]]:
+# Parts that are never documents: logos, signatures, business cards.
+_NOT_DOCUMENTS = ("image/", "audio/", "video/", "text/vcard", "text/x-vcard", "application/pkcs7-signature",
+                  "application/x-pkcs7-signature", "application/pgp-signature")
+
+
+def _attachments(message: EmailMessage, limits: IntakeLimits) -> tuple[list[tuple[str, bytes]], list[str]]:
+    """The attachments to read, and a note for each one set aside unread."""
     attachments: list[tuple[str, bytes]] = []
+    ignored: list[str] = []
     unpacked = 0
     for part in message.iter_attachments() if message.is_multipart() else []:
+        content_type = part.get_content_type()
+        if content_type.startswith(_NOT_DOCUMENTS):
+            why = "poflow does not OCR images" if content_type.startswith("image/") else "not a document"
+            ignored.append(f"ignored {part.get_filename() or 'an attachment'} ({content_type}: {why})")
+            continue
         if len(attachments) >= limits.max_attachments:
             raise ExtractionError(f"more than {limits.max_attachments} attachments", "MIME parts")
         try:
@@ -104,7 +118,7 @@ def _attachments(message: EmailMessage, limits: IntakeLimits) -> list[tuple[str,
             raise ExtractionError(f"attachments over {limits.max_unpacked_bytes:,} bytes in all", "MIME parts")
         name = part.get_filename() or f"attachment-{len(attachments) + 1}"
         attachments.append((name, data))
-    return attachments
+    return attachments, ignored
 
 
 def _complete_from_mail(document: Extracted, *, name: str, subject: str, body: str, sender: str | None) -> None:

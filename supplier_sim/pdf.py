@@ -1,0 +1,1834 @@
+"""Invoices, credit notes and order acknowledgments as suppliers print them to PDF.
+
+Renders poflow's own `Invoice` / `Acknowledgment` models with fpdf2 in clearly
+different layouts and in seven languages with their own number and date
+styles, so that the PDF extractor (which has no vendor templates) is tested on
+the variety it meets in real mail:
+
+- `classic`: header labels left of their values in a block, a line table
+  ruled cell by cell, totals in a ruled label/value box;
+- `stacked`: small labels above values in a row, text columns without lines;
+- `grid`: addresses left and a ruled key/value table right, fpdf2's table
+  with a full grid whose headings repeat on every page;
+- `plain`: a line printer's monospace, inline "Label: value", columns by spaces;
+- `two-column`: label/value/label/value rows, horizontal rules only;
+- `footer`: "Pos" and "PO line" columns, wrapped descriptions, totals as
+  labels above values at the foot of the last page;
+- `modern`: a grid of labels over values, zebra-striped rows, the PO line in
+  the description, totals in a shaded box.
+
+`render_pdf(doc, layout=..., language=...)` renders one document (or several
+into one file); `sample_set()` is the ground truth for tests and the
+extraction benchmark: deterministic, seeded choices of vendors, items, prices,
+languages and layouts, plus adversarial-but-valid files (long multi-page
+tables, totals alone on the next page, an invoice whose arithmetic is wrong,
+two invoices in one file) and the hand-written files in `tests/samples/pdf/`.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from models.common import CURRENCY_MINOR_UNITS, round_money
+from models.documents import (
+    AckLineStatus,
+    Acknowledgment,
+    AcknowledgmentLine,
+    AckStatus,
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+)
+from models.purchase_order import PaymentTerms
+from supplier_sim.samples import Sample
+
+__all__ = ["LANGUAGES", "LAYOUTS", "render_pdf", "sample_set"]
+
+LAYOUTS = ("classic", "stacked", "grid", "plain", "two-column", "footer", "modern")
+LANGUAGES = ("en", "en-GB", "de", "de-CH", "fr", "es", "it", "nl", "sv")
+HAND_WRITTEN = Path(__file__).resolve().parent.parent / "tests" / "samples" / "pdf"
+_FIXED_TIME = datetime(2026, 1, 1, tzinfo=UTC)  # PDF metadata: same models, same bytes
+
+
+# --- suppliers -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VendorCard:
+    name: str
+    address: tuple[str, ...]
+    tax_id: str
+    bank: str
+
+
+VENDORS: dict[str, VendorCard] = {
+    "ACME": VendorCard(
+        "Acme Industrial Supply",
+        ("1200 Foundry Road", "Cleveland, OH 44114", "USA"),
+        "EIN 34-1234567",
+        "Bank: First Lake Bank, ABA 041000124, Acct 0099887766",
+    ),
+    "NORDIC": VendorCard(
+        "Nordic Fasteners AB",
+        ("Verkstadsgatan 14", "417 05 Göteborg", "Sweden"),
+        "SE556677889901",
+        "IBAN SE45 5000 0000 0583 9825 7466, BIC ESSESESS",
+    ),
+    "LABWORKS": VendorCard(
+        "LabWorks Scientific",
+        ("88 Research Park Drive", "Cambridge, MA 02139", "USA"),
+        "EIN 04-7654321",
+        "Bank: Harbor Trust, ABA 011000028, Acct 5566778899",
+    ),
+    "CLOUDOPS": VendorCard(
+        "CloudOps Services",
+        ("Keizersgracht 221", "1016 DV Amsterdam", "Netherlands"),
+        "NL859012345B01",
+        "IBAN NL91 ABNA 0417 1643 00, BIC ABNANL2A",
+    ),
+    "SLOWPOKE": VendorCard(
+        "Slowpoke Logistics",
+        ("45 Depot Lane", "Reno, NV 89502", "USA"),
+        "EIN 88-1122334",
+        "Bank: Sierra Bank, ABA 121000358, Acct 3344556677",
+    ),
+}
+BUYER = ("Poflow Demo Manufacturing Inc.", "Accounts Payable", "100 Harbor Way", "Boston, MA 02110")
+
+
+# --- languages: words, numbers, dates --------------------------------------------
+
+_MONTHS = {
+    "en": "January February March April May June July August September October November December",
+    "de": "Januar Februar März April Mai Juni Juli August September Oktober November Dezember",
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "es": "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+    "it": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
+    "nl": "januari februari maart april mei juni juli augustus september oktober november december",
+    "sv": "januari februari mars april maj juni juli augusti september oktober november december",
+}
+
+# Each entry: the variants a supplier might print (one is picked per document).
+_WORDS: dict[str, dict[str, Sequence[str]]] = {
+    "en": {
+        "invoice": ("INVOICE", "Invoice", "Tax Invoice"),
+        "credit": ("CREDIT NOTE", "Credit Memo"),
+        "ack": ("ORDER ACKNOWLEDGMENT", "Order Confirmation", "Purchase Order Acknowledgement"),
+        "invoice_no": ("Invoice No.", "Invoice #", "Invoice Number"),
+        "credit_no": ("Credit Note No.", "Credit Memo #"),
+        "ack_no": ("Acknowledgment No.", "Confirmation No.", "Sales Order No."),
+        "date": ("Invoice Date", "Date", "Issue Date"),
+        "credit_date": ("Date", "Credit Note Date"),
+        "ack_date": ("Date", "Confirmation Date"),
+        "po": ("PO Number", "Your PO #", "Purchase Order"),
+        "vendor_no": ("Vendor No.", "Supplier ID"),
+        "currency": ("Currency",),
+        "due": ("Due Date",),
+        "customer_no": ("Customer No.", "Account No."),
+        "terms": ("Payment Terms", "Terms"),
+        "original": ("Original Invoice", "Reference Invoice"),
+        "status": ("Status",),
+        "note": ("Note", "Remarks"),
+        "bill_to": ("Bill To", "Invoice To"),
+        "page": ("Page {n} of {m}",),
+        "continued": ("continued",),
+        "line": ("Line", "Ln"),
+        "pos": ("Pos",),
+        "po_line": ("PO Line",),
+        "item": ("Item", "Part No.", "SKU"),
+        "desc": ("Description",),
+        "qty": ("Qty", "Quantity"),
+        "uom": ("Unit", "UoM"),
+        "price": ("Unit Price", "Price"),
+        "amount": ("Amount", "Line Total", "Ext. Price"),
+        "line_status": ("Status",),
+        "promised": ("Delivery Date", "Ship Date"),
+        "ordered_desc": ("Description",),
+        "subtotal": ("Subtotal", "Net Total"),
+        "tax": ("Sales Tax {rate}%", "Tax ({rate}%)", "VAT {rate}%"),
+        "freight": ("Freight", "Shipping & Handling"),
+        "total": ("Total", "Total Due", "Amount Due"),
+        "thanks": ("Thank you for your business.",),
+        "net": ("Net {n} days",),
+        "discount": ("{p}% {d} days, net {n} days",),
+        "po_line_ref": ("PO line {n}",),
+        "accepted": ("Accepted",),
+        "accepted_with_changes": ("Accepted with changes",),
+        "rejected": ("Rejected",),
+        "l_accepted": ("Accepted",),
+        "l_changed": ("Changed",),
+        "l_backordered": ("Backordered",),
+        "l_rejected": ("Rejected",),
+    },
+    "de": {
+        "invoice": ("RECHNUNG", "Rechnung"),
+        "credit": ("GUTSCHRIFT", "Gutschrift"),
+        "ack": ("AUFTRAGSBESTÄTIGUNG", "Auftragsbestätigung"),
+        "invoice_no": ("Rechnungsnummer", "Rechnungs-Nr.", "Rechnung Nr."),
+        "credit_no": ("Gutschrift Nr.",),
+        "ack_no": ("AB-Nr.", "Auftragsbestätigung Nr."),
+        "date": ("Rechnungsdatum", "Datum"),
+        "credit_date": ("Datum",),
+        "ack_date": ("Datum",),
+        "po": ("Ihre Bestellung", "Bestellnummer", "Ihre Bestell-Nr."),
+        "vendor_no": ("Lieferantennummer", "Lieferanten-Nr."),
+        "currency": ("Währung",),
+        "due": ("Fällig am", "Fälligkeitsdatum"),
+        "customer_no": ("Kundennummer", "Kunden-Nr."),
+        "terms": ("Zahlungsbedingungen", "Zahlungsziel"),
+        "original": ("Bezug Rechnung", "Ursprungsrechnung"),
+        "status": ("Status",),
+        "note": ("Bemerkung", "Hinweis"),
+        "bill_to": ("Rechnungsadresse",),
+        "page": ("Seite {n} von {m}",),
+        "continued": ("Fortsetzung",),
+        "line": ("Pos.", "Pos"),
+        "pos": ("Pos.",),
+        "po_line": ("Bestellpos.",),
+        "item": ("Artikel-Nr.", "Artikel"),
+        "desc": ("Bezeichnung", "Beschreibung"),
+        "qty": ("Menge",),
+        "uom": ("Einheit", "ME"),
+        "price": ("Einzelpreis", "Preis"),
+        "amount": ("Betrag", "Gesamtpreis"),
+        "line_status": ("Status",),
+        "promised": ("Liefertermin",),
+        "ordered_desc": ("Bezeichnung",),
+        "subtotal": ("Zwischensumme", "Nettobetrag", "Summe netto"),
+        "tax": ("MwSt. {rate}%", "zzgl. {rate}% USt."),
+        "freight": ("Fracht", "Versandkosten"),
+        "total": ("Gesamtbetrag", "Rechnungsbetrag", "Summe"),
+        "thanks": ("Vielen Dank für Ihren Auftrag.",),
+        "net": ("{n} Tage netto",),
+        "discount": ("{d} Tage {p}% Skonto, {n} Tage netto",),
+        "po_line_ref": ("Bestellpos. {n}",),
+        "accepted": ("Akzeptiert",),
+        "accepted_with_changes": ("Akzeptiert mit Änderungen",),
+        "rejected": ("Abgelehnt",),
+        "l_accepted": ("bestätigt",),
+        "l_changed": ("geändert",),
+        "l_backordered": ("Rückstand",),
+        "l_rejected": ("abgelehnt",),
+    },
+    "fr": {
+        "invoice": ("FACTURE", "Facture"),
+        "credit": ("AVOIR", "Facture d'avoir"),
+        "ack": ("CONFIRMATION DE COMMANDE", "Confirmation de commande"),
+        "invoice_no": ("Facture n°", "N° de facture", "Numéro de facture"),
+        "credit_no": ("Avoir n°", "N° d'avoir"),
+        "ack_no": ("N° de confirmation", "Confirmation n°"),
+        "date": ("Date", "Date de facture"),
+        "credit_date": ("Date",),
+        "ack_date": ("Date",),
+        "po": ("Votre commande", "Bon de commande", "N° de commande"),
+        "vendor_no": ("N° fournisseur", "Code fournisseur"),
+        "currency": ("Devise",),
+        "due": ("Date d'échéance",),
+        "customer_no": ("N° client", "Code client"),
+        "terms": ("Conditions de paiement", "Conditions de règlement"),
+        "original": ("Facture d'origine",),
+        "status": ("Statut",),
+        "note": ("Remarque", "Observations"),
+        "bill_to": ("Adresse de facturation",),
+        "page": ("Page {n} / {m}",),
+        "continued": ("suite",),
+        "line": ("Ligne", "N°"),
+        "pos": ("Pos",),
+        "po_line": ("Ligne cde",),
+        "item": ("Référence", "Code article"),
+        "desc": ("Désignation",),
+        "qty": ("Qté", "Quantité"),
+        "uom": ("Unité",),
+        "price": ("Prix unitaire", "P.U. HT"),
+        "amount": ("Montant HT", "Total HT"),
+        "line_status": ("Statut",),
+        "promised": ("Date de livraison",),
+        "ordered_desc": ("Désignation",),
+        "subtotal": ("Total HT", "Montant HT"),
+        "tax": ("TVA {rate}%", "TVA ({rate}%)"),
+        "freight": ("Frais de port", "Frais de transport"),
+        "total": ("Total TTC", "Net à payer"),
+        "thanks": ("Merci de votre confiance.",),
+        "net": ("{n} jours net", "Paiement à {n} jours"),
+        "discount": ("Escompte {p}% à {d} jours, {n} jours net",),
+        "po_line_ref": ("ligne commande {n}",),
+        "accepted": ("Acceptée",),
+        "accepted_with_changes": ("Acceptée avec modifications",),
+        "rejected": ("Refusée",),
+        "l_accepted": ("Confirmé",),
+        "l_changed": ("Modifié",),
+        "l_backordered": ("En reliquat",),
+        "l_rejected": ("Refusé",),
+    },
+    "es": {
+        "invoice": ("FACTURA", "Factura"),
+        "credit": ("FACTURA RECTIFICATIVA", "Nota de crédito"),
+        "ack": ("CONFIRMACIÓN DE PEDIDO", "Confirmación de pedido"),
+        "invoice_no": ("Factura nº", "Nº de factura", "Número de factura"),
+        "credit_no": ("Nº factura rectificativa", "Nota de crédito nº"),
+        "ack_no": ("Nº de confirmación", "Confirmación nº"),
+        "date": ("Fecha", "Fecha de factura"),
+        "credit_date": ("Fecha",),
+        "ack_date": ("Fecha",),
+        "po": ("Su pedido", "Nº de pedido", "Pedido"),
+        "vendor_no": ("Nº proveedor", "Código proveedor"),
+        "currency": ("Moneda",),
+        "due": ("Vencimiento",),
+        "customer_no": ("Nº cliente",),
+        "terms": ("Condiciones de pago", "Forma de pago"),
+        "original": ("Factura rectificada", "Factura original"),
+        "status": ("Estado",),
+        "note": ("Observaciones", "Nota"),
+        "bill_to": ("Facturar a",),
+        "page": ("Página {n} de {m}",),
+        "continued": ("continuación",),
+        "line": ("Línea", "Pos"),
+        "pos": ("Pos",),
+        "po_line": ("Línea pedido",),
+        "item": ("Código", "Referencia"),
+        "desc": ("Descripción", "Concepto"),
+        "qty": ("Cantidad", "Cant."),
+        "uom": ("Unidad", "Ud."),
+        "price": ("Precio unitario", "Precio"),
+        "amount": ("Importe",),
+        "line_status": ("Estado",),
+        "promised": ("Fecha de entrega",),
+        "ordered_desc": ("Descripción",),
+        "subtotal": ("Base imponible", "Subtotal"),
+        "tax": ("IVA {rate}%", "IVA ({rate}%)"),
+        "freight": ("Portes", "Gastos de envío"),
+        "total": ("Total factura", "Total", "Total a pagar"),
+        "thanks": ("Gracias por su confianza.",),
+        "net": ("{n} días netos", "Pago a {n} días"),
+        "discount": ("{p}% dto. pronto pago {d} días, {n} días netos",),
+        "po_line_ref": ("línea pedido {n}",),
+        "accepted": ("Aceptado",),
+        "accepted_with_changes": ("Aceptado con cambios",),
+        "rejected": ("Rechazado",),
+        "l_accepted": ("Confirmado",),
+        "l_changed": ("Modificado",),
+        "l_backordered": ("Pendiente",),
+        "l_rejected": ("Rechazado",),
+    },
+    "it": {
+        "invoice": ("FATTURA", "Fattura"),
+        "credit": ("NOTA DI CREDITO", "Nota di credito"),
+        "ack": ("CONFERMA D'ORDINE", "Conferma ordine"),
+        "invoice_no": ("Fattura n.", "N. fattura", "Numero fattura"),
+        "credit_no": ("Nota di credito n.",),
+        "ack_no": ("Conferma n.", "N. conferma"),
+        "date": ("Data", "Data fattura"),
+        "credit_date": ("Data",),
+        "ack_date": ("Data",),
+        "po": ("Vs. ordine", "Ordine n.", "Rif. ordine"),
+        "vendor_no": ("Codice fornitore",),
+        "currency": ("Valuta",),
+        "due": ("Scadenza",),
+        "customer_no": ("Codice cliente",),
+        "terms": ("Condizioni di pagamento", "Pagamento"),
+        "original": ("Fattura di riferimento",),
+        "status": ("Stato",),
+        "note": ("Note",),
+        "bill_to": ("Intestatario",),
+        "page": ("Pagina {n} di {m}",),
+        "continued": ("segue",),
+        "line": ("Riga", "Pos"),
+        "pos": ("Pos",),
+        "po_line": ("Riga ordine",),
+        "item": ("Codice", "Cod. articolo"),
+        "desc": ("Descrizione",),
+        "qty": ("Quantità", "Q.tà"),
+        "uom": ("UdM", "U.M."),
+        "price": ("Prezzo unitario", "Prezzo"),
+        "amount": ("Importo",),
+        "line_status": ("Stato",),
+        "promised": ("Data consegna",),
+        "ordered_desc": ("Descrizione",),
+        "subtotal": ("Imponibile", "Totale imponibile"),
+        "tax": ("IVA {rate}%",),
+        "freight": ("Spese di trasporto",),
+        "total": ("Totale documento", "Totale fattura", "Totale"),
+        "thanks": ("Grazie per averci scelto.",),
+        "net": ("{n} giorni data fattura",),
+        "discount": ("Sconto {p}% a {d} giorni, netto {n} giorni",),
+        "po_line_ref": ("riga ordine {n}",),
+        "accepted": ("Accettato",),
+        "accepted_with_changes": ("Accettato con modifiche",),
+        "rejected": ("Rifiutato",),
+        "l_accepted": ("Confermato",),
+        "l_changed": ("Modificato",),
+        "l_backordered": ("In arretrato",),
+        "l_rejected": ("Rifiutato",),
+    },
+    "nl": {
+        "invoice": ("FACTUUR", "Factuur"),
+        "credit": ("CREDITNOTA", "Creditfactuur"),
+        "ack": ("ORDERBEVESTIGING", "Orderbevestiging"),
+        "invoice_no": ("Factuurnummer", "Factuur nr."),
+        "credit_no": ("Creditnotanummer", "Creditnota nr."),
+        "ack_no": ("Bevestigingsnummer", "Orderbevestiging nr."),
+        "date": ("Factuurdatum", "Datum"),
+        "credit_date": ("Datum",),
+        "ack_date": ("Datum",),
+        "po": ("Uw ordernummer", "Inkoopordernummer", "Uw referentie"),
+        "vendor_no": ("Leveranciersnummer",),
+        "currency": ("Valuta",),
+        "due": ("Vervaldatum",),
+        "customer_no": ("Klantnummer", "Debiteurnummer"),
+        "terms": ("Betalingsvoorwaarden", "Betalingstermijn"),
+        "original": ("Oorspronkelijke factuur",),
+        "status": ("Status",),
+        "note": ("Opmerking",),
+        "bill_to": ("Factuuradres",),
+        "page": ("Pagina {n} van {m}",),
+        "continued": ("vervolg",),
+        "line": ("Regel", "Nr"),
+        "pos": ("Pos",),
+        "po_line": ("Orderregel",),
+        "item": ("Artikelnr.", "Artikelcode"),
+        "desc": ("Omschrijving",),
+        "qty": ("Aantal",),
+        "uom": ("Eenheid",),
+        "price": ("Stukprijs", "Prijs"),
+        "amount": ("Bedrag", "Totaal"),
+        "line_status": ("Status",),
+        "promised": ("Leverdatum",),
+        "ordered_desc": ("Omschrijving",),
+        "subtotal": ("Subtotaal", "Totaal excl. BTW"),
+        "tax": ("BTW {rate}%",),
+        "freight": ("Verzendkosten",),
+        "total": ("Totaal incl. BTW", "Te betalen", "Totaal"),
+        "thanks": ("Bedankt voor uw bestelling.",),
+        "net": ("{n} dagen netto", "Betaling binnen {n} dagen"),
+        "discount": ("{p}% korting bij betaling binnen {d} dagen, {n} dagen netto",),
+        "po_line_ref": ("orderregel {n}",),
+        "accepted": ("Geaccepteerd",),
+        "accepted_with_changes": ("Geaccepteerd met wijzigingen",),
+        "rejected": ("Afgewezen",),
+        "l_accepted": ("Bevestigd",),
+        "l_changed": ("Gewijzigd",),
+        "l_backordered": ("In backorder",),
+        "l_rejected": ("Afgewezen",),
+    },
+    "sv": {
+        "invoice": ("FAKTURA", "Faktura"),
+        "credit": ("KREDITFAKTURA", "Kreditnota"),
+        "ack": ("ORDERBEKRÄFTELSE", "Orderbekräftelse"),
+        "invoice_no": ("Fakturanummer", "Fakturanr"),
+        "credit_no": ("Kreditfaktura nr",),
+        "ack_no": ("Orderbekräftelse nr", "Vår referens"),
+        "date": ("Fakturadatum", "Datum"),
+        "credit_date": ("Datum",),
+        "ack_date": ("Datum",),
+        "po": ("Er referens", "Ert ordernummer", "Inköpsorder"),
+        "vendor_no": ("Leverantörsnummer",),
+        "currency": ("Valuta",),
+        "due": ("Förfallodatum",),
+        "customer_no": ("Kundnummer",),
+        "terms": ("Betalningsvillkor",),
+        "original": ("Avser faktura",),
+        "status": ("Status",),
+        "note": ("Meddelande", "Anmärkning"),
+        "bill_to": ("Fakturaadress",),
+        "page": ("Sida {n} av {m}",),
+        "continued": ("forts.",),
+        "line": ("Rad", "Pos"),
+        "pos": ("Pos",),
+        "po_line": ("Orderrad",),
+        "item": ("Artikelnr", "Art.nr"),
+        "desc": ("Benämning", "Beskrivning"),
+        "qty": ("Antal",),
+        "uom": ("Enhet",),
+        "price": ("À-pris", "Pris"),
+        "amount": ("Belopp", "Summa"),
+        "line_status": ("Status",),
+        "promised": ("Leveransdatum",),
+        "ordered_desc": ("Benämning",),
+        "subtotal": ("Summa exkl. moms", "Delsumma", "Netto"),
+        "tax": ("Moms {rate}%",),
+        "freight": ("Frakt", "Fraktkostnad"),
+        "total": ("Att betala", "Summa att betala", "Totalt"),
+        "thanks": ("Tack för din beställning.",),
+        "net": ("{n} dagar netto",),
+        "discount": ("{p}% rabatt inom {d} dagar, {n} dagar netto",),
+        "po_line_ref": ("orderrad {n}",),
+        "accepted": ("Accepterad",),
+        "accepted_with_changes": ("Accepterad med ändringar",),
+        "rejected": ("Avvisad",),
+        "l_accepted": ("Bekräftad",),
+        "l_changed": ("Ändrad",),
+        "l_backordered": ("Restnoterad",),
+        "l_rejected": ("Avvisad",),
+    },
+}
+
+
+@dataclass(frozen=True)
+class Locale:
+    """How a language prints numbers and dates (and which words it uses)."""
+
+    code: str
+    words_of: str
+    decimal: str
+    group: str
+    numeric_date: Callable[[date], str]
+    long_date: Callable[[date], str]
+    symbol_first: bool  # "$1,234.56" / "€ 1.234,56" rather than "1.234,56 €"
+    page_format: str = "A4"
+
+
+def _month(language: str, d: date, short: bool = False) -> str:
+    name = _MONTHS[language].split()[d.month - 1]
+    return name[:3] if short else name
+
+
+_LOCALES: dict[str, Locale] = {
+    "en": Locale(
+        "en",
+        "en",
+        ".",
+        ",",
+        lambda d: d.strftime("%m/%d/%Y"),
+        lambda d: f"{_month('en', d, True)} {d.day}, {d.year}",
+        True,
+        "Letter",
+    ),
+    "en-GB": Locale(
+        "en-GB",
+        "en",
+        ".",
+        ",",
+        lambda d: d.strftime("%d/%m/%Y"),
+        lambda d: f"{d.day} {_month('en', d)} {d.year}",
+        True,
+    ),
+    "de": Locale(
+        "de",
+        "de",
+        ",",
+        ".",
+        lambda d: d.strftime("%d.%m.%Y"),
+        lambda d: f"{d.day}. {_month('de', d)} {d.year}",
+        False,
+    ),
+    "de-CH": Locale(
+        "de-CH",
+        "de",
+        ".",
+        "'",
+        lambda d: d.strftime("%d.%m.%Y"),
+        lambda d: f"{d.day}. {_month('de', d)} {d.year}",
+        True,
+    ),
+    "fr": Locale(
+        "fr",
+        "fr",
+        ",",
+        "\u00a0",
+        lambda d: d.strftime("%d/%m/%Y"),
+        lambda d: f"{d.day} {_month('fr', d)} {d.year}",
+        False,
+    ),
+    "es": Locale(
+        "es",
+        "es",
+        ",",
+        ".",
+        lambda d: d.strftime("%d/%m/%Y"),
+        lambda d: f"{d.day} de {_month('es', d)} de {d.year}",
+        False,
+    ),
+    "it": Locale(
+        "it",
+        "it",
+        ",",
+        ".",
+        lambda d: d.strftime("%d/%m/%Y"),
+        lambda d: f"{d.day} {_month('it', d)} {d.year}",
+        False,
+    ),
+    "nl": Locale(
+        "nl",
+        "nl",
+        ",",
+        ".",
+        lambda d: d.strftime("%d-%m-%Y"),
+        lambda d: f"{d.day} {_month('nl', d)} {d.year}",
+        True,
+    ),
+    "sv": Locale(
+        "sv", "sv", ",", " ", lambda d: d.isoformat(), lambda d: f"{d.day} {_month('sv', d)} {d.year}", False
+    ),
+}
+_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
+
+
+def format_number(value: Decimal, locale: Locale, places: int | None = None) -> str:
+    """`1234.5` → `1,234.50` / `1.234,50` / `1 234,50` / `1'234.50` (places
+    None: as many as the value has)."""
+    if places is not None:
+        value = value.quantize(Decimal(1).scaleb(-places))
+    sign = "-" if value < 0 else ""
+    text = f"{abs(value):f}"
+    whole, _, fraction = text.partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    body = locale.group.join(groups)
+    return sign + body + (locale.decimal + fraction if fraction else "")
+
+
+def format_money(value: Decimal, currency: str, locale: Locale, *, mark: bool = True) -> str:
+    text = format_number(value, locale, CURRENCY_MINOR_UNITS.get(currency, 2))
+    if not mark:
+        return text
+    if currency == "SEK" and locale.code == "sv":
+        return f"{text} kr"
+    symbol = _SYMBOLS.get(currency)
+    if symbol and locale.symbol_first:
+        return f"{symbol}{text}" if symbol == "$" else f"{symbol} {text}"
+    if symbol:
+        return f"{text} {symbol}"
+    return f"{currency} {text}" if locale.symbol_first else f"{text} {currency}"
+
+
+def format_quantity(value: Decimal, locale: Locale) -> str:
+    return format_number(value.normalize() if value == value.to_integral() else value, locale)
+
+
+# --- what goes on the page -------------------------------------------------------
+
+
+@dataclass
+class Column:
+    key: str
+    title: str
+    width: float  # points; 0 = take what is left
+    align: str  # "L" or "R"
+
+
+@dataclass
+class Sheet:
+    """A document reduced to printable strings, ready for any layout."""
+
+    locale: Locale
+    title: str
+    vendor: VendorCard
+    fields: list[tuple[str, str]]
+    columns: list[Column]
+    rows: list[dict[str, str]]
+    totals: list[tuple[str, str]]
+    notes: list[str]
+    page_label: str
+    continued: str
+    number: str
+    rng: random.Random
+    font: str = "Helvetica"
+    size: float = 9.0
+
+
+def _pick(rng: random.Random, words: dict[str, Sequence[str]], key: str) -> str:
+    return rng.choice(list(words[key]))
+
+
+def _status_text(words: dict[str, Sequence[str]], status: str, rng: random.Random) -> str:
+    return _pick(rng, words, status)
+
+
+def _terms_text(
+    terms: PaymentTerms, words: dict[str, Sequence[str]], rng: random.Random, locale: Locale
+) -> str:
+    if terms.discount_days is not None and terms.discount_percent is not None:
+        percent = format_number(terms.discount_percent.normalize(), locale)
+        return _pick(rng, words, "discount").format(p=percent, d=terms.discount_days, n=terms.net_days)
+    return _pick(rng, words, "net").format(n=terms.net_days)
+
+
+def _rate_text(rate: Decimal, locale: Locale) -> str:
+    return format_number(rate.normalize() if rate == rate.to_integral() else rate, locale)
+
+
+def _invoice_sheet(doc: Invoice, locale: Locale, rng: random.Random, opts: Options) -> Sheet:
+    words = _WORDS[locale.words_of]
+    credit = doc.kind == InvoiceKind.CREDIT_MEMO
+    date_text = (
+        locale.long_date(doc.invoice_date) if opts.long_dates else locale.numeric_date(doc.invoice_date)
+    )
+    fields = [
+        (_pick(rng, words, "credit_no" if credit else "invoice_no"), doc.invoice_number),
+        (_pick(rng, words, "credit_date" if credit else "date"), date_text),
+        (_pick(rng, words, "po"), doc.po_number),
+    ]
+    if opts.vendor_number:
+        fields.append((_pick(rng, words, "vendor_no"), doc.vendor_id))
+    fields.append((_pick(rng, words, "customer_no"), "C-20417"))
+    if credit and doc.original_invoice_number:
+        fields.append((_pick(rng, words, "original"), doc.original_invoice_number))
+    if doc.payment_terms is not None:
+        due = doc.invoice_date.toordinal() + doc.payment_terms.net_days
+        due_date = date.fromordinal(due)
+        fields.append(
+            (
+                _pick(rng, words, "due"),
+                locale.long_date(due_date) if opts.long_dates else locale.numeric_date(due_date),
+            )
+        )
+    if opts.currency_label:
+        fields.append((_pick(rng, words, "currency"), doc.currency))
+    columns, rows = _invoice_rows(doc, locale, words, rng, opts)
+    totals = _invoice_totals(doc, locale, words, rng, opts)
+    notes = []
+    if doc.payment_terms is not None:
+        notes.append(f"{_pick(rng, words, 'terms')}: {_terms_text(doc.payment_terms, words, rng, locale)}")
+    notes.append(_pick(rng, words, "thanks"))
+    return Sheet(
+        locale,
+        _pick(rng, words, "credit" if credit else "invoice"),
+        _vendor_card(doc.vendor_id),
+        fields,
+        columns,
+        rows,
+        totals,
+        notes,
+        words["page"][0],
+        words["continued"][0],
+        doc.invoice_number,
+        rng,
+    )
+
+
+def _vendor_card(vendor_id: str) -> VendorCard:
+    return VENDORS.get(vendor_id) or VendorCard(vendor_id.title(), ("1 Main Street", "Springfield"), "", "")
+
+
+def _invoice_rows(
+    doc: Invoice, locale: Locale, words: dict[str, Sequence[str]], rng: random.Random, opts: Options
+) -> tuple[list[Column], list[dict[str, str]]]:
+    columns: list[Column] = []
+    if opts.line_ref == "column":
+        columns.append(Column("line", _pick(rng, words, "line"), 32, "L"))
+    elif opts.line_ref == "pos+po":
+        columns += [
+            Column("pos", _pick(rng, words, "pos"), 28, "L"),
+            Column("po_line", words["po_line"][0], 48, "L"),
+        ]
+    has_item = any(line.item_id for line in doc.lines)
+    if has_item:
+        columns.append(Column("item", _pick(rng, words, "item"), 112, "L"))
+    columns.append(Column("desc", _pick(rng, words, "desc"), 0, "L"))
+    has_uom = any(line.uom for line in doc.lines)
+    columns.append(Column("qty", _pick(rng, words, "qty"), 48 if not opts.uom_in_qty else 62, "R"))
+    if has_uom and not opts.uom_in_qty:
+        columns.append(Column("uom", _pick(rng, words, "uom"), 38, "L"))
+    columns += [
+        Column("price", _pick(rng, words, "price"), 68, "R"),
+        Column("amount", _pick(rng, words, "amount"), 76, "R"),
+    ]
+    rows = []
+    for position, line in enumerate(doc.lines, start=1):
+        description = line.description or ""
+        if opts.line_ref == "description":
+            description = f"{description} ({_pick(rng, words, 'po_line_ref').format(n=line.line_no)})".strip()
+        qty = format_quantity(line.quantity, locale)
+        if opts.uom_in_qty and line.uom:
+            qty = f"{qty} {line.uom}"
+        rows.append(
+            {
+                "line": str(line.line_no),
+                "pos": str(position),
+                "po_line": str(line.line_no),
+                "item": line.item_id or "",
+                "desc": description,
+                "qty": qty,
+                "uom": line.uom or "",
+                "price": format_number(line.unit_price, locale, max(2, -line.unit_price.as_tuple().exponent)),
+                "amount": format_money(doc.line_amount(line), doc.currency, locale, mark=False),
+            }
+        )
+    return columns, rows
+
+
+def _invoice_totals(
+    doc: Invoice, locale: Locale, words: dict[str, Sequence[str]], rng: random.Random, opts: Options
+) -> list[tuple[str, str]]:
+    def money(value: Decimal) -> str:
+        return format_money(value, doc.currency, locale, mark=not opts.currency_label)
+
+    totals = [(_pick(rng, words, "subtotal"), money(doc.lines_total))]
+    if doc.tax:
+        rate = (doc.tax / doc.lines_total * 100).quantize(Decimal("0.1")) if doc.lines_total else Decimal(0)
+        totals.append((_pick(rng, words, "tax").format(rate=_rate_text(rate, locale)), money(doc.tax)))
+    if doc.freight:
+        totals.append((_pick(rng, words, "freight"), money(doc.freight)))
+    totals.append((_pick(rng, words, "total"), money(doc.total)))
+    return totals
+
+
+def _ack_sheet(doc: Acknowledgment, locale: Locale, rng: random.Random, opts: Options) -> Sheet:
+    words = _WORDS[locale.words_of]
+    when = doc.acknowledged_at.date()
+    fields = [
+        (_pick(rng, words, "ack_no"), doc.ack_id),
+        (
+            _pick(rng, words, "ack_date"),
+            locale.long_date(when) if opts.long_dates else locale.numeric_date(when),
+        ),
+        (_pick(rng, words, "po"), doc.po_number),
+    ]
+    if opts.vendor_number:
+        fields.append((_pick(rng, words, "vendor_no"), doc.vendor_id))
+    fields.append((words["status"][0], _status_text(words, doc.status.value, rng)))
+    columns = [
+        Column("line", _pick(rng, words, "line"), 34, "L"),
+        Column("desc", words["ordered_desc"][0], 0, "L"),
+        Column("status", words["line_status"][0], 92, "L"),
+        Column("qty", _pick(rng, words, "qty"), 50, "R"),
+        Column("price", _pick(rng, words, "price"), 66, "R"),
+        Column("date", words["promised"][0], 86, "R"),
+    ]
+    rows = []
+    for line in doc.lines:
+        rows.append(
+            {
+                "line": str(line.line_no),
+                "desc": opts.descriptions.get(line.line_no, ""),
+                "status": _status_text(words, "l_" + line.status.value, rng),
+                "qty": format_quantity(line.quantity, locale) if line.quantity is not None else "",
+                "price": format_number(line.unit_price, locale, max(2, -line.unit_price.as_tuple().exponent))
+                if line.unit_price is not None
+                else "",
+                "date": (
+                    locale.long_date(line.promised_date)
+                    if opts.long_dates
+                    else locale.numeric_date(line.promised_date)
+                )
+                if line.promised_date
+                else "",
+            }
+        )
+    notes = [f"{_pick(rng, words, 'note')}: {doc.message}"] if doc.message else []
+    notes.append(_pick(rng, words, "thanks"))
+    return Sheet(
+        locale,
+        _pick(rng, words, "ack"),
+        _vendor_card(doc.vendor_id),
+        fields,
+        columns,
+        rows,
+        [],
+        notes,
+        words["page"][0],
+        words["continued"][0],
+        doc.ack_id,
+        rng,
+    )
+
+
+# --- drawing helpers -----------------------------------------------------------------
+
+
+class _Pdf(FPDF):
+    """FPDF with cp1252 core fonts (€, accents) and fixed metadata."""
+
+    def __init__(self, page_format: str) -> None:
+        super().__init__(orientation="P", unit="pt", format=page_format)
+        self.core_fonts_encoding = "windows-1252"
+        self.set_creation_date(_FIXED_TIME)
+        self.set_creator("supplier ERP")
+        self.set_auto_page_break(False)
+        self.set_margins(40, 40, 40)
+        self.c_margin = 2
+        self.set_font("Helvetica", "", 9)
+
+    def text_at(
+        self,
+        x: float,
+        y: float,
+        text: str,
+        *,
+        size: float | None = None,
+        style: str = "",
+        w: float = 0,
+        align: str = "L",
+        font: str | None = None,
+    ) -> None:
+        self.set_font(font or self.font_family, style, size or self.font_size_pt)
+        self.set_xy(x, y)
+        self.cell(
+            w if w else self.get_string_width(text) + 2 * self.c_margin,
+            (size or self.font_size_pt) * 1.25,
+            text,
+            align=align,
+            new_x=XPos.RIGHT,
+            new_y=YPos.TOP,
+        )
+
+
+def _widths(
+    columns: list[Column], total: float, pdf: FPDF | None = None, rows: Sequence[dict[str, str]] = ()
+) -> list[float]:
+    """Fixed columns grow to fit their widest value (and bold header); the
+    flexible ones (descriptions) share what is left and wrap."""
+
+    def fitted(column: Column) -> float:
+        if pdf is None or not column.width:
+            return column.width
+        texts = [row.get(column.key, "") for row in rows]
+        widest = max([pdf.get_string_width(t) for t in texts] + [pdf.get_string_width(column.title) * 1.12])
+        return max(column.width, widest + 2 * pdf.c_margin + 3)
+
+    widths = [fitted(c) for c in columns]
+    fixed = sum(w for w in widths if w)
+    flexible = [c for c in columns if not c.width]
+    rest = max(60.0, total - fixed) / max(1, len(flexible))
+    return [w or rest for w in widths]
+
+
+def _letterhead(
+    pdf: _Pdf, sheet: Sheet, x: float, y: float, *, size: float = 14, align: str = "L", w: float = 0
+) -> float:
+    pdf.text_at(x, y, sheet.vendor.name, size=size, style="B", w=w, align=align)
+    y += size * 1.4
+    for line in sheet.vendor.address:
+        pdf.text_at(x, y, line, size=sheet.size - 0.5, w=w, align=align)
+        y += sheet.size * 1.25
+    if sheet.vendor.tax_id:
+        pdf.text_at(
+            x,
+            y,
+            sheet.vendor.tax_id if sheet.vendor.tax_id.startswith("EIN") else f"VAT {sheet.vendor.tax_id}",
+            size=sheet.size - 1,
+            w=w,
+            align=align,
+        )
+        y += sheet.size * 1.25
+    return y
+
+
+def _buyer(pdf: _Pdf, sheet: Sheet, x: float, y: float) -> float:
+    words = _WORDS[sheet.locale.words_of]
+    pdf.text_at(x, y, _pick(sheet.rng, words, "bill_to") + ":", size=sheet.size - 1, style="B")
+    y += sheet.size * 1.3
+    for line in BUYER:
+        pdf.text_at(x, y, line, size=sheet.size)
+        y += sheet.size * 1.25
+    return y
+
+
+def _footer(pdf: _Pdf, sheet: Sheet) -> None:
+    y = pdf.h - 30
+    pdf.set_draw_color(180, 180, 180)
+    pdf.line(40, y - 4, pdf.w - 40, y - 4)
+    pdf.text_at(40, y, f"{sheet.vendor.name} · {sheet.vendor.bank}", size=6.5)
+    pdf.text_at(
+        pdf.w - 140, y, sheet.page_label.format(n=pdf.page_no(), m="{nb}"), size=6.5, w=100, align="R"
+    )
+    pdf.set_draw_color(0, 0, 0)
+
+
+def _continuation(pdf: _Pdf, sheet: Sheet) -> float:
+    """Top of a follow-on page: who and what, as suppliers repeat it."""
+    _footer(pdf, sheet)
+    pdf.add_page()
+    pdf.text_at(
+        40,
+        40,
+        f"{sheet.vendor.name} · {sheet.title.title()} {sheet.number} ({sheet.continued})",
+        size=sheet.size,
+    )
+    return 70.0
+
+
+def _wrap(pdf: _Pdf, text: str, width: float) -> list[str]:
+    if not text:
+        return [""]
+    return pdf.multi_cell(width, 10, text, dry_run=True, output="LINES", padding=0) or [""]
+
+
+def _text_table(
+    pdf: _Pdf,
+    sheet: Sheet,
+    y: float,
+    *,
+    ruled: str,
+    repeat_header: bool,
+    line_h: float,
+    header_fill: tuple[int, int, int] | None = None,
+    zebra: bool = False,
+    bottom: float | None = None,
+    x0: float = 40.0,
+) -> float:
+    """Rows with manual page breaks. `ruled`: 'grid' (every cell boxed),
+    'rules' (horizontal rules only) or 'none'."""
+    pdf.set_font(sheet.font, "", sheet.size)
+    widths = _widths(sheet.columns, pdf.w - 2 * x0, pdf, sheet.rows)
+    limit = bottom if bottom is not None else pdf.h - 60
+
+    def header(y: float) -> float:
+        x = x0
+        pdf.set_font(sheet.font, "B", sheet.size)
+        if header_fill:
+            pdf.set_fill_color(*header_fill)
+        for column, width in zip(sheet.columns, widths):
+            pdf.set_xy(x, y)
+            pdf.cell(
+                width,
+                line_h + 4,
+                column.title,
+                border=1 if ruled == "grid" else 0,
+                align=column.align,
+                fill=header_fill is not None,
+                new_x=XPos.RIGHT,
+                new_y=YPos.TOP,
+            )
+            x += width
+        if ruled == "rules":
+            pdf.line(x0, y, x0 + sum(widths), y)
+            pdf.line(x0, y + line_h + 4, x0 + sum(widths), y + line_h + 4)
+        return y + line_h + 4 + (0 if ruled == "grid" else 3)
+
+    y = header(y)
+    pdf.set_font(sheet.font, "", sheet.size)
+    for index, row in enumerate(sheet.rows):
+        desc_width = next(w for c, w in zip(sheet.columns, widths) if c.key == "desc") - 2 * pdf.c_margin
+        pdf.set_font(sheet.font, "", sheet.size)
+        desc_lines = _wrap(pdf, row.get("desc", ""), desc_width)
+        height = line_h * len(desc_lines) + 2
+        if y + height > limit:
+            if ruled == "rules":
+                pdf.line(x0, y, x0 + sum(widths), y)
+            y = _continuation(pdf, sheet)
+            if repeat_header:
+                y = header(y)
+            pdf.set_font(sheet.font, "", sheet.size)
+        if zebra and index % 2 == 0:
+            pdf.set_fill_color(238, 242, 248)
+            pdf.rect(x0, y, sum(widths), height, style="F")
+        x = x0
+        for column, width in zip(sheet.columns, widths):
+            if ruled == "grid":
+                pdf.rect(x, y, width, height)
+            texts = desc_lines if column.key == "desc" else [row.get(column.key, "")]
+            for offset, text in enumerate(texts):
+                pdf.set_xy(x, y + 1 + offset * line_h)
+                pdf.cell(width, line_h, text, align=column.align, new_x=XPos.RIGHT, new_y=YPos.TOP)
+            x += width
+        y += height
+    if ruled == "rules":
+        pdf.line(x0, y + 1, x0 + sum(widths), y + 1)
+    return y + 8
+
+
+def _pairs(
+    pdf: _Pdf,
+    sheet: Sheet,
+    pairs: list[tuple[str, str]],
+    x: float,
+    y: float,
+    label_w: float,
+    value_w: float,
+    *,
+    bold_labels: bool = True,
+    colon: bool = False,
+    box: bool = False,
+    value_align: str = "L",
+    last_bold: bool = False,
+) -> float:
+    """Label left, value right, one pair per line."""
+    step = sheet.size * 1.55
+    for index, (label, value) in enumerate(pairs):
+        strong = last_bold and index == len(pairs) - 1
+        pdf.set_font(sheet.font, "B" if bold_labels or strong else "", sheet.size)
+        pdf.set_xy(x, y)
+        pdf.cell(
+            label_w,
+            step,
+            label + (":" if colon else ""),
+            border=1 if box else 0,
+            new_x=XPos.RIGHT,
+            new_y=YPos.TOP,
+        )
+        pdf.set_font(sheet.font, "B" if strong else "", sheet.size)
+        pdf.cell(
+            value_w, step, value, border=1 if box else 0, align=value_align, new_x=XPos.RIGHT, new_y=YPos.TOP
+        )
+        y += step
+    return y
+
+
+def _notes(pdf: _Pdf, sheet: Sheet, y: float) -> float:
+    pdf.set_font(sheet.font, "", sheet.size - 0.5)
+    for note in sheet.notes:
+        if y > pdf.h - 70:
+            y = _continuation(pdf, sheet)
+        pdf.set_xy(40, y)
+        pdf.multi_cell(pdf.w - 80, sheet.size * 1.3, note, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        y = pdf.get_y() + 2
+    return y
+
+
+def _ensure_room(pdf: _Pdf, sheet: Sheet, y: float, needed: float) -> float:
+    if y + needed > pdf.h - 60:
+        return _continuation(pdf, sheet)
+    return y
+
+
+# --- the layouts -----------------------------------------------------------------------
+
+
+def _classic(pdf: _Pdf, sheet: Sheet, opts: Options) -> None:
+    sheet.font, sheet.size = "Helvetica", 9
+    pdf.set_font(sheet.font, "", sheet.size)
+    _letterhead(pdf, sheet, 40, 40)
+    pdf.text_at(pdf.w - 300, 36, sheet.title, size=22, style="B", w=260, align="R")
+    y = _pairs(pdf, sheet, sheet.fields, pdf.w - 260, 80, 115, 105)
+    y = max(_buyer(pdf, sheet, 40, 150), y) + 18
+    y = _text_table(pdf, sheet, y, ruled="grid", repeat_header=True, line_h=11, header_fill=(225, 225, 225))
+    if opts.totals_on_new_page:
+        y = _continuation(pdf, sheet)
+    if sheet.totals:
+        y = _ensure_room(pdf, sheet, y, 20 * len(sheet.totals))
+        y = _pairs(
+            pdf, sheet, sheet.totals, pdf.w - 260, y + 4, 130, 90, box=True, value_align="R", last_bold=True
+        )
+    _notes(pdf, sheet, y + 14)
+    _footer(pdf, sheet)
+
+
+def _stacked(pdf: _Pdf, sheet: Sheet, opts: Options) -> None:
+    sheet.font, sheet.size = "Helvetica", 9.5
+    pdf.set_font(sheet.font, "", sheet.size)
+    pdf.text_at(40, 40, sheet.title, size=24, style="B")
+    _letterhead(pdf, sheet, pdf.w - 260, 40, size=12, align="R", w=220)
+    y = 120.0
+    per_row = 4
+    width = (pdf.w - 80) / per_row
+    for start in range(0, len(sheet.fields), per_row):
+        for i, (label, value) in enumerate(sheet.fields[start : start + per_row]):
+            pdf.set_text_color(110, 110, 110)
+            pdf.text_at(40 + i * width, y, label.upper(), size=7)
+            pdf.set_text_color(0, 0, 0)
+            pdf.text_at(40 + i * width, y + 10, value, size=10.5, style="B")
+        y += 34
+    y = _buyer(pdf, sheet, 40, y + 6) + 16
+    y = _text_table(pdf, sheet, y, ruled="none", repeat_header=opts.repeat_header, line_h=12)
+    if opts.totals_on_new_page:
+        y = _continuation(pdf, sheet)
+    y = _ensure_room(pdf, sheet, y, 16 * len(sheet.totals))
+    y = _pairs(
+        pdf,
+        sheet,
+        sheet.totals,
+        pdf.w - 250,
+        y + 6,
+        120,
+        90,
+        bold_labels=False,
+        value_align="R",
+        last_bold=True,
+    )
+    _notes(pdf, sheet, y + 14)
+    _footer(pdf, sheet)
+
+
+def _grid(pdf: _Pdf, sheet: Sheet, opts: Options) -> None:
+    sheet.font, sheet.size = "Times", 10
+    pdf.set_font(sheet.font, "", sheet.size)
+    y_left = _letterhead(pdf, sheet, 40, 40, size=15)
+    y_left = _buyer(pdf, sheet, 40, y_left + 16)
+    pdf.text_at(pdf.w / 2 + 20, 40, sheet.title, size=18, style="B")
+    pdf.set_font(sheet.font, "", sheet.size)
+    pdf.set_xy(pdf.w / 2 + 20, 70)
+    with pdf.table(
+        col_widths=(120, 110),
+        width=230,
+        align="LEFT",
+        text_align=("LEFT", "LEFT"),
+        first_row_as_headings=False,
+        line_height=14,
+    ) as table:
+        for label, value in sheet.fields:
+            row = table.row()
+            row.cell(label)
+            row.cell(value)
+    y = max(y_left, pdf.get_y()) + 20
+    pdf.set_y(y)
+    pdf.set_font(sheet.font, "", sheet.size - 0.5)
+    widths = _widths(sheet.columns, pdf.w - 80, pdf, sheet.rows)
+    pdf.set_auto_page_break(True, margin=60)  # fpdf2 breaks the table and repeats its headings
+    with pdf.table(
+        col_widths=widths,
+        width=sum(widths),
+        align="LEFT",
+        v_align="TOP",
+        line_height=12,
+        text_align=tuple("RIGHT" if c.align == "R" else "LEFT" for c in sheet.columns),
+        repeat_headings=1 if opts.repeat_header else 0,
+    ) as table:
+        heading = table.row()
+        for column in sheet.columns:
+            heading.cell(column.title)
+        for data in sheet.rows:
+            row = table.row()
+            for column in sheet.columns:
+                row.cell(data.get(column.key, ""))
+    pdf.set_auto_page_break(False)
+    y = pdf.get_y() + 16
+    if opts.totals_on_new_page or y + 18 * len(sheet.totals) > pdf.h - 60:
+        y = _continuation(pdf, sheet)
+    if sheet.totals:
+        pdf.set_xy(pdf.w - 260, y)
+        pdf.set_font(sheet.font, "", sheet.size)
+        with pdf.table(
+            col_widths=(130, 90),
+            width=220,
+            align="RIGHT",
+            text_align=("LEFT", "RIGHT"),
+            first_row_as_headings=False,
+            line_height=14,
+        ) as table:
+            for label, value in sheet.totals:
+                row = table.row()
+                row.cell(label)
+                row.cell(value)
+        y = pdf.get_y() + 12
+    _notes(pdf, sheet, y)
+    _footer(pdf, sheet)
+
+
+def _plain(pdf: _Pdf, sheet: Sheet, opts: Options) -> None:
+    """A line printer's invoice: Courier, inline labels, columns by spaces."""
+    sheet.font, sheet.size = "Courier", 8.5
+    pdf.set_font(sheet.font, "", sheet.size)
+    char = 8.5 * 0.6
+    pdf.set_font("Courier", "", sheet.size)
+    y = 40.0
+    pdf.text_at(40, y, sheet.vendor.name.upper(), size=11, style="B")
+    y += 16
+    for line in sheet.vendor.address:
+        pdf.text_at(40, y, line, size=sheet.size)
+        y += 11
+    y += 10
+    pdf.text_at(40, y, sheet.title.upper(), size=13, style="B")
+    y += 22
+    pairs = sheet.fields
+    for start in range(0, len(pairs), 2):
+        left = f"{pairs[start][0]}: {pairs[start][1]}"
+        pdf.text_at(40, y, left, size=sheet.size)
+        if start + 1 < len(pairs):
+            pdf.text_at(40 + 48 * char, y, f"{pairs[start + 1][0]}: {pairs[start + 1][1]}", size=sheet.size)
+        y += 11
+    y += 8
+    y = _buyer(pdf, sheet, 40, y) + 8
+    rule = "-" * int((pdf.w - 80) / char)
+    pdf.text_at(40, y, rule, size=sheet.size)
+    y = _text_table(pdf, sheet, y + 9, ruled="none", repeat_header=True, line_h=10.5)
+    pdf.text_at(40, y - 6, rule, size=sheet.size)
+    if opts.totals_on_new_page:
+        y = _continuation(pdf, sheet)
+    y = _ensure_room(pdf, sheet, y, 12 * len(sheet.totals))
+    for label, value in sheet.totals:
+        pdf.text_at(pdf.w - 40 - 42 * char, y + 4, f"{label + ':':<24}{value:>18}", size=sheet.size)
+        y += 11
+    _notes(pdf, sheet, y + 14)
+    _footer(pdf, sheet)
+
+
+def _two_column(pdf: _Pdf, sheet: Sheet, opts: Options) -> None:
+    sheet.font, sheet.size = "Helvetica", 8.5
+    pdf.set_font(sheet.font, "", sheet.size)
+    _letterhead(pdf, sheet, 40, 40, size=13)
+    pdf.text_at(pdf.w - 300, 40, sheet.title, size=17, style="B", w=260, align="R")
+    y = 130.0
+    half = (pdf.w - 80) / 2
+    for start in range(0, len(sheet.fields), 2):
+        for i, (label, value) in enumerate(sheet.fields[start : start + 2]):
+            pdf.text_at(40 + i * half, y, label, size=sheet.size, style="B")
+            pdf.text_at(40 + i * half + 110, y, value, size=sheet.size)
+        y += 13
+    y = _buyer(pdf, sheet, 40, y + 10) + 14
+    y = _text_table(pdf, sheet, y, ruled="rules", repeat_header=True, line_h=11)
+    if opts.totals_on_new_page:
+        y = _continuation(pdf, sheet)
+    y = _ensure_room(pdf, sheet, y, 15 * len(sheet.totals))
+    y = _pairs(pdf, sheet, sheet.totals, pdf.w - 240, y + 4, 120, 80, value_align="R", last_bold=True)
+    _notes(pdf, sheet, y + 12)
+    _footer(pdf, sheet)
+
+
+def _footer_totals(pdf: _Pdf, sheet: Sheet, opts: Options) -> None:
+    sheet.font, sheet.size = "Helvetica", 8.5
+    pdf.set_font(sheet.font, "", sheet.size)
+    _letterhead(pdf, sheet, 40, 40, size=13, align="C", w=pdf.w - 80)
+    pdf.text_at(40, 120, sheet.title, size=16, style="B")
+    y = _pairs(pdf, sheet, sheet.fields, 40, 146, 125, 150, bold_labels=False, colon=True)
+    _buyer(pdf, sheet, pdf.w - 220, 146)
+    band = pdf.h - 110
+    y = _text_table(pdf, sheet, y + 16, ruled="rules", repeat_header=True, line_h=10.5, bottom=band - 10)
+    y = _notes(pdf, sheet, y + 6)
+    if opts.totals_on_new_page or y > band - 6:
+        _continuation(pdf, sheet)
+    if sheet.totals:
+        width = (pdf.w - 80) / len(sheet.totals)
+        pdf.set_draw_color(120, 120, 120)
+        pdf.line(40, band - 4, pdf.w - 40, band - 4)
+        for i, (label, value) in enumerate(sheet.totals):
+            pdf.text_at(40 + i * width, band, label, size=7.5, w=width - 6, align="R")
+            pdf.text_at(
+                40 + i * width,
+                band + 11,
+                value,
+                size=10,
+                style="B" if i == len(sheet.totals) - 1 else "",
+                w=width - 6,
+                align="R",
+            )
+        pdf.set_draw_color(0, 0, 0)
+    _footer(pdf, sheet)
+
+
+def _modern(pdf: _Pdf, sheet: Sheet, opts: Options) -> None:
+    sheet.font, sheet.size = "Helvetica", 9
+    pdf.set_font(sheet.font, "", sheet.size)
+    pdf.set_text_color(20, 60, 120)
+    pdf.text_at(40, 40, sheet.title, size=26, style="B")
+    pdf.set_text_color(0, 0, 0)
+    _letterhead(pdf, sheet, pdf.w - 250, 40, size=11, align="R", w=210)
+    y = 118.0
+    per_row = 5  # as many fields across as fit their widest value
+    while (
+        per_row > 2
+        and max(pdf.get_string_width(v) for _, v in sheet.fields) * 11 / pdf.font_size_pt
+        > (pdf.w - 80) / per_row - 10
+    ):
+        per_row -= 1
+    width = (pdf.w - 80) / per_row
+    for start in range(0, len(sheet.fields), per_row):
+        chunk = sheet.fields[start : start + per_row]
+        pdf.set_fill_color(245, 245, 245)
+        pdf.rect(40, y - 2, pdf.w - 80, 30, style="F")
+        for i, (label, _) in enumerate(chunk):
+            pdf.set_text_color(100, 100, 100)
+            pdf.text_at(40 + i * width, y, label, size=7.5)
+        pdf.set_text_color(0, 0, 0)
+        for i, (_, value) in enumerate(chunk):
+            pdf.text_at(40 + i * width, y + 12, value, size=11)
+        y += 36
+    y = _buyer(pdf, sheet, 40, y + 6) + 14
+    y = _text_table(pdf, sheet, y, ruled="none", repeat_header=True, line_h=12, zebra=True)
+    if opts.totals_on_new_page:
+        y = _continuation(pdf, sheet)
+    y = _ensure_room(pdf, sheet, y, 16 * len(sheet.totals) + 8)
+    if sheet.totals:
+        pdf.set_fill_color(230, 236, 246)
+        pdf.rect(pdf.w - 250, y, 210, 15.5 * len(sheet.totals) + 6, style="F")
+        y = _pairs(
+            pdf,
+            sheet,
+            sheet.totals,
+            pdf.w - 246,
+            y + 3,
+            110,
+            92,
+            bold_labels=False,
+            value_align="R",
+            last_bold=True,
+        )
+    _notes(pdf, sheet, y + 14)
+    _footer(pdf, sheet)
+
+
+_LAYOUT_FUNCTIONS: dict[str, Callable[[_Pdf, Sheet, Options], None]] = {
+    "classic": _classic,
+    "stacked": _stacked,
+    "grid": _grid,
+    "plain": _plain,
+    "two-column": _two_column,
+    "footer": _footer_totals,
+    "modern": _modern,
+}
+# How each layout refers to PO lines (and whether it puts the unit into the quantity cell).
+_LINE_REF = {
+    "classic": "column",
+    "stacked": "column",
+    "grid": "column",
+    "plain": "column",
+    "two-column": "column",
+    "footer": "pos+po",
+    "modern": "description",
+}
+
+
+@dataclass
+class Options:
+    """Variations a caller may ask for; the defaults follow the layout."""
+
+    line_ref: str = "column"  # "column", "pos+po", "description" or "none"
+    uom_in_qty: bool = False
+    long_dates: bool = False
+    vendor_number: bool = True
+    currency_label: bool = False
+    repeat_header: bool = True
+    totals_on_new_page: bool = False
+    descriptions: dict[int, str] = field(default_factory=dict)  # acknowledgment: PO line → description
+
+
+def render_pdf(
+    doc: Invoice | Acknowledgment | Sequence[Invoice | Acknowledgment],
+    *,
+    layout: str,
+    language: str,
+    seed: int = 0,
+    **options: Any,
+) -> bytes:
+    """The document(s) as one PDF, the way a supplier's system would print them.
+
+    `seed` picks among each language's label variants; `options` are
+    `Options` fields (`line_ref`, `long_dates`, `vendor_number`,
+    `currency_label`, `repeat_header`, `totals_on_new_page`, `descriptions`,
+    `uom_in_qty`)."""
+    if layout not in _LAYOUT_FUNCTIONS:
+        raise ValueError(f"unknown layout {layout!r}; expected one of {', '.join(LAYOUTS)}")
+    if language not in _LOCALES:
+        raise ValueError(f"unknown language {language!r}; expected one of {', '.join(LANGUAGES)}")
+    locale = _LOCALES[language]
+    opts = Options(**{"line_ref": _LINE_REF[layout], "uom_in_qty": layout == "plain", **options})
+    pdf = _Pdf(locale.page_format)
+    docs = [doc] if isinstance(doc, (Invoice, Acknowledgment)) else list(doc)
+    for index, one in enumerate(docs):
+        rng = random.Random(f"{seed}:{index}:{layout}:{language}")
+        sheet = (
+            _ack_sheet(one, locale, rng, opts)
+            if isinstance(one, Acknowledgment)
+            else _invoice_sheet(one, locale, rng, opts)
+        )
+        pdf.add_page()
+        _LAYOUT_FUNCTIONS[layout](pdf, sheet, opts)
+    return bytes(pdf.output())
+
+
+# --- the ground-truth set -------------------------------------------------------------
+
+# (item id, description, uom, unit price) per vendor, from seed/master_data.json contracts.
+CATALOGUE: dict[str, list[tuple[str, str, str, Decimal]]] = {
+    "ACME": [
+        ("MRO-GLOVE-NITRILE-L", "Nitrile gloves, size L, box of 100", "EA", Decimal("11.90")),
+        ("MRO-BEARING-6204", "Deep groove ball bearing 6204-2RS", "EA", Decimal("4.75")),
+        ("MRO-SAFETY-GLASSES", "Safety glasses, clear, ANSI Z87.1", "EA", Decimal("6.40")),
+    ],
+    "NORDIC": [
+        ("FST-BOLT-M8X30-A2", "Hex bolt M8x30, stainless A2-70, DIN 933", "EA", Decimal("0.1840")),
+        ("FST-NUT-M8-A2", "Hex nut M8, stainless A2, DIN 934", "EA", Decimal("0.0425")),
+        ("FST-WASHER-M8-A2", "Flat washer M8, stainless A2, DIN 125", "EA", Decimal("0.0190")),
+    ],
+    "LABWORKS": [
+        ("LAB-PIPETTE-1000", "Single-channel pipette 100-1000 uL, adjustable", "EA", Decimal("289.00")),
+        ("LAB-CENTRIFUGE-MINI", "Mini centrifuge 6,000 rpm with 8-place rotor", "EA", Decimal("1450.00")),
+        ("LAB-TIPS-1000-RACK", "Filter pipette tips 1000 uL, rack of 96, sterile", "EA", Decimal("8.65")),
+    ],
+    "SLOWPOKE": [
+        ("PKG-STRETCH-FILM", "Stretch film roll 500 mm x 300 m, 23 um", "EA", Decimal("18.50")),
+        ("PKG-CARTON-600", "Double-wall shipping carton 600x400x400 mm", "EA", Decimal("2.35")),
+    ],
+    "CLOUDOPS": [
+        ("SVC-CLOUD-SUPPORT-HR", "Cloud operations support, per hour", "HR", Decimal("145.00")),
+        ("SVC-K8S-MANAGED-MO", "Managed Kubernetes cluster, per month", "MO", Decimal("2400.00")),
+    ],
+}
+_TAX_RATE = {
+    "en": Decimal(0),
+    "en-GB": Decimal(20),
+    "de": Decimal(19),
+    "de-CH": Decimal("8.1"),
+    "fr": Decimal(20),
+    "es": Decimal(21),
+    "it": Decimal(22),
+    "nl": Decimal(21),
+    "sv": Decimal(25),
+}
+_CURRENCY = {
+    "en": "USD",
+    "en-GB": "GBP",
+    "de": "EUR",
+    "de-CH": "CHF",
+    "fr": "EUR",
+    "es": "EUR",
+    "it": "EUR",
+    "nl": "EUR",
+    "sv": "SEK",
+}
+_VENDORS_BY_LANGUAGE = {
+    "en": ("ACME", "LABWORKS", "SLOWPOKE", "CLOUDOPS"),
+    "en-GB": ("LABWORKS", "ACME"),
+    "de": ("NORDIC", "LABWORKS"),
+    "de-CH": ("NORDIC",),
+    "fr": ("NORDIC", "LABWORKS"),
+    "es": ("NORDIC",),
+    "it": ("NORDIC",),
+    "nl": ("CLOUDOPS", "NORDIC"),
+    "sv": ("NORDIC",),
+}
+_NUMBER_STYLE = {
+    "ACME": "INV-2026-{n:05d}",
+    "NORDIC": "F2026-{n:04d}",
+    "LABWORKS": "LW-{n:06d}",
+    "SLOWPOKE": "SP/2026/{n:04d}",
+    "CLOUDOPS": "CO-2026-{n:04d}",
+}
+
+
+def _quantity(rng: random.Random, vendor: str, uom: str) -> Decimal:
+    if vendor == "NORDIC":
+        return Decimal(rng.choice([500, 1000, 2000, 2500, 5000]))
+    if uom == "HR":
+        return Decimal(rng.choice(["4", "7.5", "12", "16.25"]))
+    return Decimal(rng.choice([1, 2, 3, 5, 10, 12, 20, 24, 50]))
+
+
+def _invoice_lines(
+    rng: random.Random, vendor: str, count: int, line_numbers: list[int], currency: str
+) -> list[InvoiceLine]:
+    catalogue = CATALOGUE[vendor]
+    lines = []
+    for position, line_no in zip(range(count), line_numbers):
+        item_id, description, uom, price = (
+            catalogue[position % len(catalogue)] if count <= len(catalogue) else rng.choice(catalogue)
+        )
+        qty = _quantity(rng, vendor, uom)
+        lines.append(
+            InvoiceLine(
+                line_no=line_no,
+                quantity=qty,
+                unit_price=price,
+                uom=uom,
+                description=description,
+                item_id=item_id,
+                amount=round_money(qty * price, currency),
+            )
+        )
+    return lines
+
+
+def _make_invoice(
+    rng: random.Random,
+    index: int,
+    language: str,
+    *,
+    kind: InvoiceKind = InvoiceKind.INVOICE,
+    lines: int | None = None,
+    vendor: str | None = None,
+    gaps: bool = False,
+    off_by: Decimal = Decimal(0),
+    freight: bool | None = None,
+    terms: bool | None = None,
+    item_ids: bool = True,
+) -> Invoice:
+    vendor = vendor or rng.choice(_VENDORS_BY_LANGUAGE[language])
+    currency = _CURRENCY[language] if vendor == "NORDIC" or language not in ("en",) else "USD"
+    count = lines or rng.randint(1, 4)
+    numbers = sorted(rng.sample(range(1, count + 4), count)) if gaps else list(range(1, count + 1))
+    if gaps and rng.random() < 0.5:
+        numbers = [n * 10 for n in numbers]  # SAP-style PO lines 10, 20, 30
+    invoice_lines = _invoice_lines(rng, vendor, count, numbers, currency)
+    if not item_ids:
+        invoice_lines = [line.model_copy(update={"item_id": None}) for line in invoice_lines]
+    subtotal = sum((line.amount for line in invoice_lines), Decimal(0))
+    tax = round_money(subtotal * _TAX_RATE[language] / 100, currency)
+    freight_amount = (
+        Decimal(rng.choice(["25.00", "48.50", "120.00"]))
+        if (freight if freight is not None else rng.random() < 0.4)
+        else Decimal(0)
+    )
+    payment_terms = None
+    if terms if terms is not None else rng.random() < 0.7:
+        payment_terms = rng.choice(
+            [
+                PaymentTerms(net_days=30),
+                PaymentTerms(net_days=45),
+                PaymentTerms(net_days=30, discount_days=10, discount_percent=Decimal(2)),
+            ]
+        )
+    day = date(2026, rng.randint(1, 6), rng.randint(1, 28))
+    number = _NUMBER_STYLE[vendor].format(n=1000 + index * 37 % 9000)
+    credit = kind == InvoiceKind.CREDIT_MEMO
+    return Invoice(
+        invoice_number=("CN-" + number) if credit else number,
+        kind=kind,
+        vendor_id=vendor,
+        po_number=f"PO-{1001 + index * 13 % 900}" if rng.random() < 0.7 else f"45000{12000 + index * 7}",
+        invoice_date=day,
+        currency=currency,
+        lines=invoice_lines,
+        freight=freight_amount,
+        tax=tax,
+        total=subtotal + tax + freight_amount + off_by,
+        payment_terms=payment_terms,
+        original_invoice_number=number if credit else None,
+    )
+
+
+def _make_ack(rng: random.Random, index: int, language: str) -> tuple[Acknowledgment, dict[int, str]]:
+    vendor = rng.choice(_VENDORS_BY_LANGUAGE[language])
+    catalogue = CATALOGUE[vendor]
+    count = rng.randint(2, 4)
+    day = date(2026, rng.randint(1, 6), rng.randint(1, 28))
+    lines, descriptions = [], {}
+    statuses = [
+        AckLineStatus.ACCEPTED,
+        AckLineStatus.CHANGED,
+        AckLineStatus.BACKORDERED,
+        AckLineStatus.REJECTED,
+    ]
+    for line_no in range(1, count + 1):
+        _, description, uom, price = catalogue[(line_no - 1) % len(catalogue)]
+        descriptions[line_no] = description
+        status = statuses[(index + line_no) % 4] if rng.random() < 0.6 else AckLineStatus.ACCEPTED
+        promised = date.fromordinal(day.toordinal() + rng.randint(5, 40))
+        line = AcknowledgmentLine(line_no=line_no, status=status, promised_date=promised)
+        if status == AckLineStatus.CHANGED:
+            line = line.model_copy(
+                update={
+                    "quantity": _quantity(rng, vendor, uom),
+                    "unit_price": price + Decimal("0.50") if price > 1 else price,
+                }
+            )
+        if status == AckLineStatus.REJECTED:
+            line = line.model_copy(update={"promised_date": None})
+        lines.append(line)
+    kinds = {line.status for line in lines}
+    status = (
+        AckStatus.REJECTED
+        if kinds == {AckLineStatus.REJECTED}
+        else AckStatus.ACCEPTED
+        if kinds == {AckLineStatus.ACCEPTED}
+        else AckStatus.ACCEPTED_WITH_CHANGES
+    )
+    message = rng.choice(
+        [None, "Partial shipment possible on request.", "Prices valid until end of quarter."]
+    )
+    ack = Acknowledgment(
+        ack_id=f"AB-{26000 + index * 11}",
+        po_number=f"PO-{1001 + index * 13 % 900}",
+        vendor_id=vendor,
+        status=status,
+        lines=lines,
+        message=message,
+        acknowledged_at=datetime(day.year, day.month, day.day, tzinfo=UTC),
+    )
+    return ack, descriptions
+
+
+def _expected(doc: Invoice | Acknowledgment) -> dict[str, Any]:
+    if isinstance(doc, Acknowledgment):
+        kind = "acknowledgment"
+    else:
+        kind = "credit_memo" if doc.kind == InvoiceKind.CREDIT_MEMO else "invoice"
+    return {"kind": kind, "format": "pdf", "document": doc.model_dump(mode="json", exclude_none=True)}
+
+
+def _sample(name: str, raw: bytes, docs: list[Invoice | Acknowledgment], *, vendor_number: bool) -> Sample:
+    expected = [_expected(doc) for doc in docs]
+    return Sample(
+        name=name,
+        format="pdf",
+        filename=f"{name}.pdf",
+        raw=raw,
+        expected=expected,
+        vendor_id=None if vendor_number else docs[0].vendor_id,
+    )
+
+
+_PLAN = [  # (layout, language) for the regular samples: every layout in five or more languages
+    ("classic", "en"),
+    ("classic", "de"),
+    ("classic", "fr"),
+    ("classic", "sv"),
+    ("classic", "it"),
+    ("classic", "nl"),
+    ("classic", "en-GB"),
+    ("stacked", "en"),
+    ("stacked", "es"),
+    ("stacked", "de-CH"),
+    ("stacked", "nl"),
+    ("stacked", "fr"),
+    ("stacked", "sv"),
+    ("stacked", "it"),
+    ("grid", "de"),
+    ("grid", "en"),
+    ("grid", "it"),
+    ("grid", "es"),
+    ("grid", "sv"),
+    ("grid", "en-GB"),
+    ("plain", "en"),
+    ("plain", "de"),
+    ("plain", "nl"),
+    ("plain", "fr"),
+    ("plain", "es"),
+    ("plain", "de-CH"),
+    ("two-column", "fr"),
+    ("two-column", "en"),
+    ("two-column", "sv"),
+    ("two-column", "de"),
+    ("two-column", "it"),
+    ("two-column", "es"),
+    ("footer", "de"),
+    ("footer", "en"),
+    ("footer", "es"),
+    ("footer", "nl"),
+    ("footer", "it"),
+    ("footer", "fr"),
+    ("modern", "nl"),
+    ("modern", "en"),
+    ("modern", "sv"),
+    ("modern", "de"),
+    ("modern", "es"),
+    ("modern", "en-GB"),
+]
+
+
+def _regular_samples(rng: random.Random) -> list[Sample]:
+    samples = []
+    for index, (layout, language) in enumerate(_PLAN):
+        roll = rng.random()
+        vendor_number = rng.random() < 0.6
+        long_dates = rng.random() < 0.3
+        currency_label = rng.random() < 0.35
+        if roll < 0.2:
+            ack, descriptions = _make_ack(rng, index, language)
+            raw = render_pdf(
+                ack,
+                layout=layout,
+                language=language,
+                seed=index,
+                vendor_number=vendor_number,
+                long_dates=long_dates,
+                descriptions=descriptions,
+            )
+            samples.append(
+                _sample(f"{layout}-{language}-ack-{index:02d}", raw, [ack], vendor_number=vendor_number)
+            )
+            continue
+        kind = InvoiceKind.CREDIT_MEMO if roll > 0.88 else InvoiceKind.INVOICE
+        invoice = _make_invoice(rng, index, language, kind=kind, gaps=_LINE_REF[layout] != "none")
+        raw = render_pdf(
+            invoice,
+            layout=layout,
+            language=language,
+            seed=index,
+            vendor_number=vendor_number,
+            long_dates=long_dates,
+            currency_label=currency_label,
+        )
+        tag = "credit" if kind == InvoiceKind.CREDIT_MEMO else "invoice"
+        samples.append(
+            _sample(f"{layout}-{language}-{tag}-{index:02d}", raw, [invoice], vendor_number=vendor_number)
+        )
+    return samples
+
+
+def _adversarial_samples(rng: random.Random) -> list[Sample]:
+    samples = []
+    long_grid = _make_invoice(rng, 101, "de", lines=48, vendor="NORDIC", gaps=False, freight=True)
+    samples.append(
+        _sample(
+            "adv-multipage-grid-de",
+            render_pdf(long_grid, layout="grid", language="de", seed=101),
+            [long_grid],
+            vendor_number=True,
+        )
+    )
+    long_plain = _make_invoice(rng, 102, "en", lines=40, vendor="ACME")
+    samples.append(
+        _sample(
+            "adv-multipage-no-repeated-header-en",
+            render_pdf(long_plain, layout="stacked", language="en", seed=102, repeat_header=False),
+            [long_plain],
+            vendor_number=True,
+        )
+    )
+    next_page = _make_invoice(rng, 103, "fr", lines=3, vendor="NORDIC")
+    samples.append(
+        _sample(
+            "adv-total-on-next-page-fr",
+            render_pdf(next_page, layout="classic", language="fr", seed=103, totals_on_new_page=True),
+            [next_page],
+            vendor_number=True,
+        )
+    )
+    wrong = _make_invoice(rng, 104, "en", lines=3, vendor="LABWORKS", off_by=Decimal("100.00"))
+    samples.append(
+        _sample(
+            "adv-does-not-add-up-en",
+            render_pdf(wrong, layout="two-column", language="en", seed=104),
+            [wrong],
+            vendor_number=True,
+        )
+    )
+    first = _make_invoice(rng, 105, "en", lines=2, vendor="ACME")
+    second = _make_invoice(rng, 106, "en", lines=3, vendor="ACME")
+    samples.append(
+        _sample(
+            "adv-two-invoices-one-file-en",
+            render_pdf([first, second], layout="classic", language="en", seed=105),
+            [first, second],
+            vendor_number=True,
+        )
+    )
+    thousands = _make_invoice(rng, 107, "de", lines=2, vendor="NORDIC", freight=False)
+    samples.append(
+        _sample(
+            "adv-thousand-quantities-de",
+            render_pdf(thousands, layout="plain", language="de", seed=107, vendor_number=False),
+            [thousands],
+            vendor_number=False,
+        )
+    )
+    no_line_numbers = _make_invoice(rng, 108, "es", lines=3, vendor="NORDIC", item_ids=False)
+    samples.append(
+        _sample(
+            "adv-no-line-numbers-es",
+            render_pdf(no_line_numbers, layout="stacked", language="es", seed=108, line_ref="none"),
+            [no_line_numbers],
+            vendor_number=True,
+        )
+    )
+    return samples
+
+
+def _hand_written() -> list[Sample]:
+    samples = []
+    for path in sorted(HAND_WRITTEN.glob("*.pdf")):
+        expected_path = path.with_name(path.stem + ".expected.json")
+        if not expected_path.exists():
+            continue
+        spec = json.loads(expected_path.read_text())
+        samples.append(
+            Sample(
+                name=path.stem,
+                format="pdf",
+                filename=path.name,
+                raw=path.read_bytes(),
+                expected=spec["expected"],
+                vendor_id=spec.get("vendor_id"),
+            )
+        )
+    return samples
+
+
+def sample_set() -> list[Sample]:
+    """The PDF ground truth: 44 rendered documents over all layouts and
+    languages, 7 adversarial files and the hand-written ones. Deterministic."""
+    rng = random.Random(20260301)
+    return _regular_samples(rng) + _adversarial_samples(rng) + _hand_written()
