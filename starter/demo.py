@@ -94,14 +94,29 @@ class Demo:
     async def send_file(self, file: tuple[bytes, str, str]) -> str:
         """Post a supplier's file to the documents door; every document in it
         must reach its PO. Returns the file's format as intake read it."""
+        _, found = await self._post_file(file)
+        if not found or any(item["status"] != "delivered" for item in found):
+            raise DemoError(f"{file[1]}: intake did not deliver it: {found}")
+        return found[0]["format"]
+
+    async def review_file(self, file: tuple[bytes, str, str], actor: str, **corrections: Any) -> dict[str, Any]:
+        """Post a file intake cannot send on by itself; the reviewer corrects
+        the reading (as the inbox would) and sends it on."""
+        workflow_id, [item] = await self._post_file(file)
+        if item["status"] != "needs_review":
+            raise DemoError(f"{file[1]}: expected a review, intake said {item['status']}")
+        answer = await self.http.get(f"{API}/documents/{workflow_id}")
+        _expect(answer, 200)
+        reading = next(i["extracted"]["document"] for i in answer.json()["items"] if i["task_id"] == item["task_id"])
+        await self.decide(item["task_id"], "send_on", actor, document=reading | corrections)
+        return item
+
+    async def _post_file(self, file: tuple[bytes, str, str]) -> tuple[str, list[dict[str, Any]]]:
         raw, filename, content_type = file
         answer = await self.http.post(f"{API}/documents", content=raw, params={"filename": filename},
                                       headers={"content-type": content_type})
         _expect(answer, 202)
-        found = answer.json()["found"]
-        if not found or any(item["status"] != "delivered" for item in found):
-            raise DemoError(f"{filename}: intake did not deliver it: {found}")
-        return found[0]["format"]
+        return answer.json()["workflow_id"], answer.json()["found"]
 
     async def state(self, po_number: str) -> dict[str, Any]:
         answer = await self.http.get(f"{API}/purchase-orders/{po_number}")
@@ -127,9 +142,11 @@ class Demo:
             f"an open {kind} task")
         return next(t for t in view["state"]["tasks"] if t["kind"] == kind and t["status"] == "open")
 
-    async def decide(self, task_id: str, decision: str, actor: str, comment: str | None = None) -> None:
+    async def decide(self, task_id: str, decision: str, actor: str, comment: str | None = None,
+                     document: dict[str, Any] | None = None) -> None:
         answer = await self.http.post(f"{API}/tasks/{task_id}/decision",
-                                      json={"decision": decision, "actor": actor, "comment": comment})
+                                      json={"decision": decision, "actor": actor, "comment": comment,
+                                            "document": document})
         _expect(answer, 200)
 
 
@@ -291,6 +308,20 @@ async def duplicate_invoice(demo: Demo) -> tuple[str, str]:
     return po["po_number"], f"{_status_with_tasks(view)}, re-sent invoice refused ({refused['status']})"
 
 
+async def pdf_invoice_reviewed(demo: Demo) -> tuple[str, str]:
+    po = await demo.create_po("ACME", "USD", [ACME_LINES[1]])
+    await demo.wait_status(po["po_number"], "issued")
+    await demo.post(po, "receipts", receipt(po, "GR-88110", everything(po)))
+    billed = invoice(po, demo.number("ACME-INV-30302"), billed_at_po_price(po), tax_rate="8.25")
+    billed["invoice_date"] = _ambiguous_recent_date().isoformat()
+    # Printed 11/05/2026-style: day or month first? Intake asks a person, who confirms the date.
+    item = await demo.review_file(invoice_as_pdf(billed, layout="grid", long_dates=False), actor="carl.clerk",
+                                  invoice_date=billed["invoice_date"])
+    view = await demo.wait_status(po["po_number"], "closed")
+    why = "; ".join(item["problems"])
+    return po["po_number"], f"{view['status']}, PDF invoice reviewed by carl.clerk ({why.split(':')[0]})"
+
+
 LAB_LINES = [
     {"item_id": "LAB-TIPS-1000-RACK", "description": "Filter tips 1000 uL, rack of 96", "quantity": "20",
      "unit_price": "8.65", "category": "lab equipment", "match_level": "4-way"},
@@ -352,6 +383,12 @@ async def acknowledgment_never_sent(demo: Demo) -> tuple[str, str]:
                              f"the {('assignee', 'deputy', 'manager')[task['escalation_level']]}")
 
 
+def _ambiguous_recent_date() -> date:
+    """A day of last month that reads as a valid date either way round (day ≤ 12, day ≠ month)."""
+    last_month = date.today().replace(day=1) - timedelta(days=1)
+    return last_month.replace(day=6 if last_month.month == 5 else 5)
+
+
 def _approved(view: dict[str, Any]) -> int:
     return sum(1 for r in view["state"]["invoices"] if r["status"] == "approved")
 
@@ -377,6 +414,8 @@ SCENARIOS: list[tuple[str, str, Scenario]] = [
     ("suspected duplicate invoice", "closed, SUSPECTED_DUPLICATE hold linked to the first invoice, released by "
      "carl.clerk",
      suspected_duplicate),
+    ("PDF invoice with an unclear date", "closed, PDF invoice reviewed by carl.clerk (read with low confidence)",
+     pdf_invoice_reviewed),
     ("acknowledgment never sent", "issued: 1 reminder sent, chase task escalated to the deputy",
      acknowledgment_never_sent),
 ]

@@ -49,8 +49,11 @@ def invoice_as_ubl(invoice: dict[str, Any]) -> SupplierFile:
     return render_ubl(model), f"{model.invoice_number}.xml", "application/xml"
 
 
-def invoice_as_pdf(invoice: dict[str, Any], layout: str = "classic", language: str = "en") -> SupplierFile:
+def invoice_as_pdf(invoice: dict[str, Any], layout: str = "classic", language: str = "en",
+                   long_dates: bool = True) -> SupplierFile:
+    """`long_dates=False` prints 12/02/2026: day or month first? — a date a person must confirm."""
     from supplier_sim.pdf import render_pdf
 
     model = Invoice.model_validate(invoice)
-    return render_pdf(model, layout=layout, language=language), f"{model.invoice_number}.pdf", "application/pdf"
+    raw = render_pdf(model, layout=layout, language=language, long_dates=long_dates)
+    return raw, f"{model.invoice_number}.pdf", "application/pdf"

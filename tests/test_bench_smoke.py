@@ -75,3 +75,28 @@ def test_held_scenario_holds_every_line() -> None:
     assert [row[0] for row in table_rows(text)[2:]] == ["1", "3"]
     result = match_bench.match_invoice(match_bench.build_request(3, held=True))
     assert [hold.code for hold in result.holds] == ["PRICE"] * 3
+
+
+def test_extraction_report_scores_every_field_and_times_pdfs(tmp_path: Path, capsys) -> None:
+    """bench/extraction_bench.py on two formats, one speed round: the report has
+    a row per format, per-field tallies that add up, and the PDF speed ratio."""
+    from bench import extraction_bench
+
+    json_file = tmp_path / "extraction.json"
+    assert extraction_bench.main(["--quick", "--formats", "x12,pdf", "--json", str(json_file)]) == 0
+    data = json.loads(json_file.read_text())
+    assert {"x12", "pdf"} <= set(data["formats"]) <= {"x12", "pdf", "pdf-held-out"}
+    for score in data["formats"].values():
+        assert score["fields_total"] == sum(total for _, total in score["per_field"].values()) > 0
+        assert 0 <= score["accuracy"] <= 1 and score["documents_found"] <= score["documents_expected"]
+    speed = data["pdf_speed"]
+    assert speed["pages"] >= speed["files"] > 0 and speed["ratio_poflow_over_baseline"] > 0
+    assert "| x12 |" in capsys.readouterr().out
+
+
+def test_a_wrong_reading_is_scored_wrong() -> None:
+    from bench.extraction_bench import FormatScore, leaves, same
+
+    assert leaves({"lines": [{"quantity": "2"}], "total": "4.00"}) == {"lines[0].quantity": "2", "total": "4.00"}
+    assert same("12.5", "12.50") and not same("12.5", "12.51") and not same("INV-1", None)
+    assert FormatScore().accuracy == 0.0
