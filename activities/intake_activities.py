@@ -33,6 +33,7 @@ from activities.intake.errors import ExtractionError
 from activities.intake.extract import extract_file
 from activities.intake.limits import IntakeLimits
 from activities.intake.resolve import PoFacts, VendorRef, resolve_reading
+from activities.intake.x12_write import render_997
 from models import PurchaseOrderState
 from models.extraction import model_class
 from models.intake import (
@@ -79,8 +80,24 @@ class IntakeActivities:
             found = extract_file(raw, filename=request.filename, content_type=request.content_type,
                                  vendor_id=request.vendor_id, limits=self._limits, progress=_heartbeat)
         except ExtractionError as err:
-            return ExtractionOutcome(error=str(err))
-        return ExtractionOutcome(documents=found)
+            return ExtractionOutcome(error=str(err), functional_ack_id=self._acknowledge_x12(raw, request.sha256, err))
+        return ExtractionOutcome(documents=found, functional_ack_id=self._acknowledge_x12(raw, request.sha256, None))
+
+    def _acknowledge_x12(self, raw: bytes, sha256: str, error: ExtractionError | None) -> str | None:
+        """An X12 sender expects a 997 for every interchange: accepted, or
+        rejected at the segment at fault. Stored as an outbound document (once:
+        its id is the received file's hash); None for other formats, or when
+        the file has no readable ISA to address a reply to."""
+        if not raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"ISA"):
+            return None
+        try:
+            reply = render_997(raw, error=error, limits=self._limits)
+        except ExtractionError:
+            return None
+        document_id = f"997:{sha256}"
+        repository.store_document(self._engine, document_id=document_id, kind="x12-997", raw=reply,
+                                  content_type="application/edi-x12", source="outbound", po_number=None)
+        return document_id
 
     @activity.defn
     async def resolve_document(self, request: ResolveRequest) -> Resolution:

@@ -48,11 +48,15 @@ SAMPLE_MODULES = {
     "einvoice": "supplier_sim.einvoice",  # ubl, cii and factur-x samples
     "pdf": "supplier_sim.pdf",
     "pdf-held-out": "supplier_sim.pdf_unseen",
+    "pdf-blind": "supplier_sim.pdf_blind",
     "eml": "supplier_sim.email",
 }
-# Reported apart: PDFs in layouts written by someone who never saw the PDF
-# extractor (supplier_sim/pdf_unseen.py), so nothing was tuned on them.
-HELD_OUT = {"pdf-held-out"}
+# Reported apart: PDFs in layouts written by people who never saw the PDF
+# extractor. pdf-held-out (supplier_sim/pdf_unseen.py) was measured, then the
+# extractor was improved from its failure *categories* (not its files);
+# pdf-blind (supplier_sim/pdf_blind.py) was written afterwards and never used
+# for tuning, so it is the honest number for layouts poflow has not seen.
+HELD_OUT = {"pdf-held-out", "pdf-blind"}
 # Not read from documents (a flag poflow sets on its own credit memos): not scored.
 UNSCORED = frozenset({"price_only"})
 # What a field left out of a reading means once the model validates it.

@@ -57,6 +57,7 @@ class ExtractionOutcome(Document):
 
     documents: list[Extracted] = Field(default_factory=list)
     error: str | None = None
+    functional_ack_id: str | None = Field(default=None, description="The X12 997 stored to go back to the sender")
 
 
 class ResolveRequest(Document):

@@ -85,3 +85,20 @@ class TaskDecision(Document):
     decision: str = Field(min_length=1)
     actor: str = Field(min_length=1, max_length=128)
     comment: str | None = Field(default=None, max_length=2000)
+
+
+def check_decision(task: HumanTask, decision: str, comment: str | None, *, being_decided: str | None = None) -> None:
+    """The checks every owner of a task makes before accepting a decision
+    (update validators): still open, not already on its way, an offered
+    option, a reason where one is required. Raises ValueError with the words
+    the person will read."""
+    if task.status != TaskStatus.OPEN:
+        raise ValueError(f"task {task.task_id} is already {task.status.value}"
+                         + (f" ({task.decision} by {task.decided_by})" if task.decision else ""))
+    if being_decided is not None:
+        raise ValueError(f"task {task.task_id} is already being decided ({being_decided})")
+    if decision not in task.options:
+        raise ValueError(f"{decision!r} is not an option of task {task.task_id}; "
+                         f"choose one of {', '.join(task.options)}")
+    if decision in DECISIONS_NEEDING_COMMENT and not (comment or "").strip():
+        raise ValueError(f"{decision!r} needs a comment saying why")

@@ -699,3 +699,9 @@ def test_healthz_reports_each_dependency(api: TestClient, temporal: FakeTemporal
     assert response.status_code == 503
     assert response.json()["status"] == "degraded"
     assert response.json()["temporal"].startswith("unreachable at 127.0.0.1:7233")
+
+
+def test_inbox_lets_a_reviewer_edit_and_send_the_reading(api: TestClient) -> None:
+    page = api.get("/inbox").text
+    assert 'task.kind === "review_document"' in page and "documents/${encodeURIComponent(task.workflow_id)}" in page
+    assert "document: corrected" in page  # the edited reading travels with the decision

@@ -85,7 +85,7 @@ def test_extraction_report_scores_every_field_and_times_pdfs(tmp_path: Path, cap
     json_file = tmp_path / "extraction.json"
     assert extraction_bench.main(["--quick", "--formats", "x12,pdf", "--json", str(json_file)]) == 0
     data = json.loads(json_file.read_text())
-    assert {"x12", "pdf"} <= set(data["formats"]) <= {"x12", "pdf", "pdf-held-out"}
+    assert {"x12", "pdf"} <= set(data["formats"]) <= {"x12", "pdf", "pdf-held-out", "pdf-blind"}
     for score in data["formats"].values():
         assert score["fields_total"] == sum(total for _, total in score["per_field"].values()) > 0
         assert 0 <= score["accuracy"] <= 1 and score["documents_found"] <= score["documents_expected"]

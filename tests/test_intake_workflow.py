@@ -237,3 +237,24 @@ async def test_an_edifact_despatch_advice_is_recorded_on_its_po(env, engine):
     assert [(line.line_no, line.quantity_shipped) for line in s.ship_notices[0].lines] == [
         (1, Decimal("100")), (2, Decimal("150"))]
     assert any(e.event == "shipped" and "expected 2026-12-03" in e.detail for e in s.timeline)
+
+
+async def test_x12_senders_get_a_997_accepting_or_rejecting_at_the_segment(env, engine):
+    from supplier_sim import x12
+
+    sample = next(s for s in x12.sample_set() if s.expected and s.expected[0]["kind"] == "acknowledgment")
+    broken = sample.raw.replace(b"BAK", b"BAQ", 1)
+    async with running_worker(env.client, engine) as queue:
+        service = door(env, engine, queue)
+        good = await service.receive_file(sample.raw, filename="ok.edi")
+        bad = await service.receive_file(broken, filename="bad.edi")
+        # The sample names a PO this server does not know: its review must not be
+        # left waiting on a timer (it would stall time skipping for later tests).
+        for item in good.found:
+            if item["task_id"]:
+                await service.decide(item["task_id"], "discard", "carl.clerk", comment="test: PO not here")
+        await intake_when(service, good.workflow_id, lambda s: s.status == IntakeStatus.DONE)
+    accepted = repository.get_document_bytes(engine, f"997:{good.sha256}")
+    rejected = repository.get_document_bytes(engine, f"997:{bad.sha256}")
+    assert b"ST*997" in accepted.replace(b"|", b"*") and b"AK5*A" in accepted.replace(b"|", b"*")
+    assert bad.status == "failed" and b"AK5*R" in rejected.replace(b"|", b"*")

@@ -36,7 +36,7 @@ with workflow.unsafe.imports_passed_through():
         ResolveRequest,
         ReviewDecision,
     )
-    from models.tasks import DECISIONS_NEEDING_COMMENT, TASK_ROLES
+    from models.tasks import TASK_ROLES, check_decision
     from workflows import intake_calls as act
     from workflows import search_attributes
     from workflows.activity_calls import save_task
@@ -63,6 +63,8 @@ class DocumentIntakeWorkflow:
         self._policy = await act.intake_policy()
         outcome = await act.extract_document(ExtractRequest(
             sha256=inp.sha256, filename=inp.filename, content_type=inp.content_type, vendor_id=inp.vendor_id))
+        if outcome.functional_ack_id:
+            self._log("acknowledged", f"997 functional acknowledgment stored as {outcome.functional_ack_id}")
         if outcome.error is not None:
             s.status, s.error = IntakeStatus.FAILED, outcome.error
             self._log("unreadable", outcome.error)
@@ -186,15 +188,10 @@ class DocumentIntakeWorkflow:
         task = self._s.task(decision.task_id)
         if task is None:
             raise ValueError(f"task {decision.task_id} does not belong to {workflow.info().workflow_id}")
-        if task.status != TaskStatus.OPEN:
-            raise ValueError(f"task {task.task_id} is already {task.status.value}")
-        if any(r.decision.task_id == task.task_id and not r.done for r in self._reviews):
-            raise ValueError(f"task {task.task_id} is already being decided")
-        if decision.decision not in task.options:
-            raise ValueError(f"{decision.decision!r} is not an option of task {task.task_id}; "
-                             f"choose one of {', '.join(task.options)}")
-        if decision.decision in DECISIONS_NEEDING_COMMENT and not (decision.comment or "").strip():
-            raise ValueError(f"{decision.decision!r} needs a comment saying why")
+        earlier = next((r.decision for r in self._reviews if r.decision.task_id == task.task_id and not r.done),
+                       None)
+        check_decision(task, decision.decision, decision.comment,
+                       being_decided=f"{earlier.decision} by {earlier.actor}" if earlier else None)
         if decision.decision == "send_on" and decision.document is not None:
             item = next(i for i in self._s.items if i.task_id == task.task_id)
             try:

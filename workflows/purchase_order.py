@@ -56,7 +56,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from models.matching import AWAITING_DOCUMENT_HOLDS
     from models.workflow_state import HoldRequest
-    from models.tasks import DECISIONS_NEEDING_COMMENT, TASK_OPTIONS, TASK_ROLES
+    from models.tasks import TASK_OPTIONS, TASK_ROLES, check_decision
     from workflows import activity_calls as act
     from workflows import po_rules, search_attributes
     from workflows.summary import current_details
@@ -273,17 +273,9 @@ class PurchaseOrderWorkflow:
             raise ValueError(f"task {decision.task_id} does not belong to {self._s.po.po_number}")
         if self._s.is_final:
             raise ValueError(f"{self._s.po.po_number} is already {self._s.status.value}")
-        if task.status != TaskStatus.OPEN:
-            raise ValueError(f"task {task.task_id} is already {task.status.value}"
-                             + (f" ({task.decision} by {task.decided_by})" if task.decision else ""))
         earlier = next((p.decision for p in self._decisions if p.decision.task_id == task.task_id), None)
-        if earlier is not None:
-            raise ValueError(f"task {task.task_id} is already being decided ({earlier.decision} by {earlier.actor})")
-        if decision.decision not in task.options:
-            raise ValueError(f"{decision.decision!r} is not an option of task {task.task_id}; "
-                             f"choose one of {', '.join(task.options)}")
-        if decision.decision in DECISIONS_NEEDING_COMMENT and not (decision.comment or "").strip():
-            raise ValueError(f"{decision.decision!r} needs a comment saying why")
+        check_decision(task, decision.decision, decision.comment,
+                       being_decided=f"{earlier.decision} by {earlier.actor}" if earlier else None)
         self._check_segregation_of_duties(task, decision.actor)
 
     def _check_segregation_of_duties(self, task: HumanTask, actor: str) -> None:

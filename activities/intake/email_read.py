@@ -44,25 +44,18 @@ def find_po_number(text: str) -> str | None:
 
 def extract_email(raw: bytes, *, vendor_id: str | None = None, limits: IntakeLimits = DEFAULT_LIMITS,
                   depth: int = 0) -> list[Extracted]:
-    from activities.intake.extract import extract_file
+    from activities.intake.extract import extract_parts
 
     message = _parse(raw)
     sender = parseaddr(str(message.get("From", "")))[1] or None
     subject = str(message.get("Subject", ""))
     body = _body_text(message)
     attachments, ignored = _attachments(message, limits)
-    found: list[Extracted] = []
-    problems: list[str] = []
     sources = attachments or ([("message body", body.encode("utf-8"))] if body.strip() else [])
-    for name, data in sources:
-        try:
-            documents = extract_file(data, filename=name, vendor_id=vendor_id, limits=limits, depth=depth + 1)
-        except ExtractionError as err:
-            problems.append(f"{name}: {err}")
-            continue
-        for document in documents:
-            _complete_from_mail(document, name=name, subject=subject, body=body, sender=sender)
-        found += documents
+    parts, problems = extract_parts(sources, vendor_id=vendor_id, limits=limits, depth=depth)
+    for name, document in parts:
+        _complete_from_mail(document, name=name, subject=subject, body=body, sender=sender)
+    found = [document for _, document in parts]
     if not found:
         why = "; ".join(ignored + problems) if problems or ignored else \
             "it has no attachment and no document in its body"

@@ -18,7 +18,7 @@ from activities.intake.errors import ExtractionError
 from activities.intake.limits import DEFAULT_LIMITS, IntakeLimits
 from models.extraction import Extracted, SourceFormat
 
-__all__ = ["Progress", "extract_file"]
+__all__ = ["Progress", "extract_file", "extract_parts"]
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,24 @@ def extract_file(
     if not found:
         raise ExtractionError(f"no document found in this {fmt} file")
     return found
+
+
+def extract_parts(
+    parts: list[tuple[str, bytes]], *, vendor_id: str | None, limits: IntakeLimits, depth: int
+) -> tuple[list[tuple[str, Extracted]], list[str]]:
+    """Read each part of a container (e-mail attachments, zip members) as a file
+    of its own: ((part name, document) for each document found, "name: why"
+    for each part that could not be read). One bad part loses nothing else."""
+    found: list[tuple[str, Extracted]] = []
+    problems: list[str] = []
+    for name, data in parts:
+        try:
+            documents = extract_file(data, filename=name, vendor_id=vendor_id, limits=limits, depth=depth + 1)
+        except ExtractionError as err:
+            problems.append(f"{name}: {err}")
+            continue
+        found += [(name, document) for document in documents]
+    return found, problems
 
 
 def _dispatch(fmt: str, raw: bytes, *, filename: str | None, vendor_id: str | None,

@@ -44,19 +44,12 @@ def read_members(raw: bytes, limits: IntakeLimits = DEFAULT_LIMITS) -> list[tupl
 
 def extract_zip(raw: bytes, *, vendor_id: str | None = None, limits: IntakeLimits = DEFAULT_LIMITS,
                 depth: int = 0) -> list[Extracted]:
-    from activities.intake.extract import extract_file
+    from activities.intake.extract import extract_parts
 
-    found: list[Extracted] = []
-    problems: list[str] = []
-    for name, data in read_members(raw, limits):
-        try:
-            documents = extract_file(data, filename=name, vendor_id=vendor_id, limits=limits, depth=depth + 1)
-        except ExtractionError as err:
-            problems.append(f"{name}: {err}")
-            continue
-        for document in documents:
-            document.warnings.insert(0, f"from {name} in the zip archive")
-        found += documents
+    parts, problems = extract_parts(read_members(raw, limits), vendor_id=vendor_id, limits=limits, depth=depth)
+    for name, document in parts:
+        document.warnings.insert(0, f"from {name} in the zip archive")
+    found = [document for _, document in parts]
     if not found:
         raise ExtractionError("no readable document in the archive: " + "; ".join(problems or ["it is empty"]),
                               "zip")
