@@ -40,6 +40,8 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 from activities.intake.errors import ExtractionError  # noqa: E402
 from activities.intake.extract import extract_file  # noqa: E402
 from supplier_sim.samples import Sample  # noqa: E402
+from activities.intake.resolve import reading_problems  # noqa: E402
+from models.extraction import Extracted  # noqa: E402
 
 # Format → module of supplier_sim with sample_set().
 SAMPLE_MODULES = {
@@ -61,6 +63,7 @@ HELD_OUT = {"pdf-held-out", "pdf-blind"}
 UNSCORED = frozenset({"price_only"})
 # What a field left out of a reading means once the model validates it.
 MODEL_DEFAULTS = {"freight": "0", "tax": "0", "kind": "invoice"}
+REVIEW_THRESHOLD = 0.8  # POFLOW_REVIEW_CONFIDENCE's default
 
 
 @dataclass
@@ -72,6 +75,12 @@ class FormatScore:
     fields_right: int = 0
     fields_total: int = 0
     per_field: dict[str, list[int]] = field(default_factory=dict)  # field → [right, total]
+    # The safety number: documents whose every field was read at or above the
+    # review threshold (so intake would send them on without a person), and how
+    # many of those carry a wrong field anyway.
+    sent_on_unreviewed: int = 0
+    sent_on_with_wrong_value: int = 0  # a field read, and read wrong: the silent error that matters
+    sent_on_with_missing_field: int = 0  # a field not read at all (e.g. a promised date, a description)
 
     @property
     def accuracy(self) -> float:
@@ -131,20 +140,36 @@ def score_sample(sample: Sample, score: FormatScore) -> None:
     except ExtractionError as err:
         score.errors.append(f"{sample.name}: {err}")
         found = []
-    readings = [item.document for item in found]
     for position, truth in enumerate(sample.expected):
-        got = readings[position] if position < len(readings) else None
+        reading = found[position] if position < len(found) else None
+        got = reading.document if reading is not None else None
         if got is not None:
             score.documents_found += 1
+        wrong_values = missing = 0
+        read = leaves(got) if got is not None else {}
         for path, expected in leaves(truth["document"]).items():
             if path.split(".")[0].split("[")[0] in UNSCORED:
                 continue
-            right = got is not None and same(expected, leaves(got).get(path, MODEL_DEFAULTS.get(path)))
+            right = got is not None and same(expected, read.get(path, MODEL_DEFAULTS.get(path)))
             score.fields_total += 1
             score.fields_right += right
+            if not right:
+                wrong_values += path in read
+                missing += path not in read
             tally = score.per_field.setdefault(field_name(path), [0, 0])
             tally[0] += right
             tally[1] += 1
+        if reading is not None and would_send_on(reading):
+            score.sent_on_unreviewed += 1
+            score.sent_on_with_wrong_value += wrong_values > 0
+            score.sent_on_with_missing_field += missing > 0
+
+
+def would_send_on(reading: Extracted) -> bool:
+    """Intake's own gate (activities.intake.resolve.reading_problems), short of
+    the PO and vendor lookups: valid, consistent, every field sure enough."""
+    problems, _ = reading_problems(reading.kind, reading.document, reading.confidence, REVIEW_THRESHOLD)
+    return not problems
 
 
 def pdf_speed(samples: list[Sample], rounds: int) -> dict[str, Any]:
@@ -184,10 +209,14 @@ def pdf_speed(samples: list[Sample], rounds: int) -> dict[str, Any]:
 
 
 def report(scores: dict[str, FormatScore], speed: dict[str, Any]) -> str:
-    lines = ["| format | samples | documents found | field accuracy |", "|---|---:|---:|---:|"]
+    lines = ["| format | samples | documents found | field accuracy | sent on without review "
+             "| … with a wrong value | … with a field missing |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
     for name, score in sorted(scores.items()):
         lines.append(f"| {name} | {score.samples} | {score.documents_found}/{score.documents_expected} | "
-                     f"{score.accuracy:.1%} ({score.fields_right}/{score.fields_total}) |")
+                     f"{score.accuracy:.1%} ({score.fields_right}/{score.fields_total}) | "
+                     f"{score.sent_on_unreviewed}/{score.documents_found} | {score.sent_on_with_wrong_value} | "
+                     f"{score.sent_on_with_missing_field} |")
     for name, score in sorted(scores.items()):
         lines += ["", f"**{name}** per field:", "", "| field | right |", "|---|---:|"]
         for path, (right, total) in sorted(score.per_field.items()):

@@ -304,3 +304,15 @@ def test_images_in_a_mail_are_set_aside_and_a_scan_alone_is_named() -> None:
     only_scan = mail("Invoice", [("scan.jpg", png, "image/jpeg")], body="see scan")
     with pytest.raises(ExtractionError, match="ignored scan.jpg .image/jpeg: poflow does not OCR images"):
         extract_file(only_scan, filename="m.eml")
+
+
+def test_an_acknowledgment_with_changes_but_no_changed_line_needs_a_person() -> None:
+    ack = {"ack_id": "OA-1", "po_number": "PO-4711", "vendor_id": "ACME", "status": "accepted_with_changes",
+           "acknowledged_at": "2026-11-30T00:00:00Z", "lines": [{"line_no": 1, "status": "accepted"}]}
+    extracted = Extracted(kind=ExtractedKind.ACKNOWLEDGMENT, format="pdf", document=ack,
+                          confidence={field: 1.0 for field in ack})
+    result = resolve_reading(extracted, po=facts(), vendors=VENDORS, min_confidence=0.8)
+    assert result.problems == ["the acknowledgment accepts with changes, but no changed line was read"]
+    changed = ack | {"lines": [{"line_no": 1, "status": "changed", "unit_price": "12.10"}]}
+    assert resolve_reading(extracted.model_copy(update={"document": changed}), po=facts(), vendors=VENDORS,
+                           min_confidence=0.8).ready

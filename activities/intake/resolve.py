@@ -22,7 +22,7 @@ from models.extraction import Extracted, ExtractedKind, model_class
 from models.intake import Resolution
 from models.purchase_order import PurchaseOrder
 
-__all__ = ["PoFacts", "VendorRef", "resolve_reading", "SIGNAL_FOR_KIND"]
+__all__ = ["PoFacts", "VendorRef", "reading_problems", "resolve_reading", "SIGNAL_FOR_KIND"]
 
 SIGNAL_FOR_KIND: dict[ExtractedKind, str] = {
     ExtractedKind.INVOICE: "invoice",
@@ -78,9 +78,8 @@ def resolve_reading(
         _map_lines(document, confidence, po.po, min_confidence, notes)
     if extracted.kind == ExtractedKind.CREDIT_MEMO:
         document.setdefault("kind", "credit_memo")
-    document_id = _validate(extracted.kind, document, problems)
-    if not reviewed:
-        problems += _low_confidence(confidence, min_confidence)
+    found, document_id = reading_problems(extracted.kind, document, confidence, min_confidence, reviewed=reviewed)
+    problems += found
     return Resolution(
         document=document, po_number=po_number or None, vendor_id=document.get("vendor_id"),
         document_id=document_id, signal=signal, problems=problems, notes=notes,
@@ -183,6 +182,31 @@ def _po_line_for(line: dict[str, Any], po: PurchaseOrder) -> int | None:
 
 
 # --- validation and confidence ------------------------------------------------------
+
+
+def reading_problems(kind: ExtractedKind, document: dict[str, Any], confidence: dict[str, float],
+                     min_confidence: float, *, reviewed: bool = False) -> tuple[list[str], str | None]:
+    """What stops a reading on its own, whatever the PO: the model's
+    validation, a document that contradicts itself, fields read unsurely (not
+    when a person read them). Returns (problems, the document id if valid).
+    The extraction benchmark uses the same gate."""
+    problems: list[str] = []
+    document_id = _validate(kind, document, problems)
+    problems += _contradictions(kind, document)
+    if not reviewed:
+        problems += _low_confidence(confidence, min_confidence)
+    return problems, document_id
+
+
+def _contradictions(kind: ExtractedKind, document: dict[str, Any]) -> list[str]:
+    """An acknowledgment that says it changes the order but shows no changed
+    line would be taken as "accepted as ordered": the change would be lost."""
+    if kind != ExtractedKind.ACKNOWLEDGMENT or document.get("status") != "accepted_with_changes":
+        return []
+    lines = [line for line in document.get("lines") or [] if isinstance(line, dict)]
+    changed = [line for line in lines if line.get("status", "accepted") != "accepted"
+               or line.get("quantity") is not None or line.get("unit_price") is not None]
+    return [] if changed else ["the acknowledgment accepts with changes, but no changed line was read"]
 
 
 def _validate(kind: ExtractedKind, document: dict[str, Any], problems: list[str]) -> str | None:
