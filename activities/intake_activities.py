@@ -47,7 +47,7 @@ from models.intake import (
 )
 from settings import Settings
 
-__all__ = ["IntakeActivities", "raw_document_id"]
+__all__ = ["IntakeActivities", "fit_in_history", "raw_document_id"]
 
 
 def raw_document_id(sha256: str) -> str:
@@ -81,7 +81,9 @@ class IntakeActivities:
                                  vendor_id=request.vendor_id, limits=self._limits, progress=_heartbeat)
         except ExtractionError as err:
             return ExtractionOutcome(error=str(err), functional_ack_id=self._acknowledge_x12(raw, request.sha256, err))
-        return ExtractionOutcome(documents=found, functional_ack_id=self._acknowledge_x12(raw, request.sha256, None))
+        outcome = ExtractionOutcome(documents=found,
+                                    functional_ack_id=self._acknowledge_x12(raw, request.sha256, None))
+        return fit_in_history(outcome)
 
     def _acknowledge_x12(self, raw: bytes, sha256: str, error: ExtractionError | None) -> str | None:
         """An X12 sender expects a 997 for every interchange: accepted, or
@@ -146,6 +148,29 @@ class IntakeActivities:
             # de-duplicates by id), noted so that nobody wonders about the row.
             activity.logger.info("%s has the content of %s", request.document_id, stored.first_document_id)
         return DeliveryResult(delivered=True)
+
+
+# Temporal refuses payloads over 2 MB; stay well below, since the outcome is
+# recorded in the workflow's history and carried in its state.
+MAX_OUTCOME_BYTES = 1_000_000
+
+
+def fit_in_history(outcome: ExtractionOutcome, limit: int = MAX_OUTCOME_BYTES) -> ExtractionOutcome:
+    """Drop where-read locations (the bulk of a long document's reading) when
+    the outcome would be too large for the history; refuse a document that is
+    too large even then, with a clear error instead of a failing workflow."""
+    if len(outcome.model_dump_json()) <= limit:
+        return outcome
+    for document in outcome.documents:
+        document.locations = {}
+        document.warnings.append("field locations left out: the reading is too large to keep them")
+    size = len(outcome.model_dump_json())
+    if size <= limit:
+        return outcome
+    lines = sum(len(d.document.get("lines") or []) for d in outcome.documents)
+    return ExtractionOutcome(error=f"the file holds {len(outcome.documents)} document(s) with {lines} lines in all, "
+                                   f"a {size:,}-byte reading over the {limit:,}-byte limit of one intake: split it",
+                             functional_ack_id=outcome.functional_ack_id)
 
 
 def _heartbeat(done: int, of: int) -> None:

@@ -316,3 +316,19 @@ def test_an_acknowledgment_with_changes_but_no_changed_line_needs_a_person() -> 
     changed = ack | {"lines": [{"line_no": 1, "status": "changed", "unit_price": "12.10"}]}
     assert resolve_reading(extracted.model_copy(update={"document": changed}), po=facts(), vendors=VENDORS,
                            min_confidence=0.8).ready
+
+
+def test_a_reading_too_large_for_history_loses_locations_then_is_refused() -> None:
+    from activities.intake_activities import fit_in_history
+    from models.extraction import FieldLocation
+    from models.intake import ExtractionOutcome
+
+    lines = [{"line_no": i, "quantity": "1", "unit_price": "1.00"} for i in range(1, 201)]
+    reading = reading_with_locations = Extracted(
+        kind=ExtractedKind.INVOICE, format="x12-810", document={"lines": lines},
+        locations={f"lines[{i}].quantity": FieldLocation(segment=f"IT102 (segment {i})") for i in range(200)})
+    slim = fit_in_history(ExtractionOutcome(documents=[reading_with_locations]), limit=20_000)
+    assert slim.error is None and slim.documents[0].locations == {}
+    assert "field locations left out" in slim.documents[0].warnings[-1]
+    refused = fit_in_history(ExtractionOutcome(documents=[reading]), limit=2_000)
+    assert refused.documents == [] and "200 lines in all" in refused.error and "split it" in refused.error

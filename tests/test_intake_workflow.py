@@ -258,3 +258,22 @@ async def test_x12_senders_get_a_997_accepting_or_rejecting_at_the_segment(env, 
     rejected = repository.get_document_bytes(engine, f"997:{bad.sha256}")
     assert b"ST*997" in accepted.replace(b"|", b"*") and b"AK5*A" in accepted.replace(b"|", b"*")
     assert bad.status == "failed" and b"AK5*R" in rejected.replace(b"|", b"*")
+
+
+async def test_an_intake_with_a_review_replays_deterministically(env, engine):
+    from temporalio.contrib.pydantic import pydantic_data_converter
+    from temporalio.worker import Replayer
+
+    from workflows.document_intake import DocumentIntakeWorkflow
+
+    order = make_po(unique("PO"))
+    async with running_worker(env.client, engine) as queue:
+        await issued(env.client, queue, order)
+        service = door(env, engine, queue)
+        wrong = full_invoice(order, "INV-R1").model_dump(mode="json") | {"po_number": "PO-TYPO"}
+        received = await service.receive_file(json.dumps(wrong).encode(), filename="typo.json")
+        await service.decide(received.found[0]["task_id"], "send_on", "carl.clerk",
+                             document=wrong | {"po_number": order.po_number})
+        await intake_when(service, received.workflow_id, lambda s: s.status == IntakeStatus.DONE)
+        history = await env.client.get_workflow_handle(received.workflow_id).fetch_history()
+    await Replayer(workflows=[DocumentIntakeWorkflow], data_converter=pydantic_data_converter).replay_workflow(history)
