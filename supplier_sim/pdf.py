@@ -17,6 +17,19 @@ the variety it meets in real mail:
 - `modern`: a grid of labels over values, zebra-striped rows, the PO line in
   the description, totals in a shaded box.
 
+and, in `EXTRA_LAYOUTS`, real-world patterns the seven do not carry:
+
+- `us-distributor-2row`: "Qty" over Ordered/Shipped/B/O, "Unit" over "Price",
+  the line number under "Item" and the part under "Catalog No.", a ruled grid
+  of order facts ("Cust. P.O. No.", "2% 10 NET 30"), "Credit Date";
+- `thermal`: an 80 mm till slip, "2 x MRO-GLOVE  11.90  23.80", "TICKET",
+  "CUST PO:", no currency printed;
+- `din-subject-line`: a business letter in de/fr/nl/sv/es/it/en-GB — place
+  and date, "Betreff: Ihre Bestellung …", the tax on its printed base, "Zu
+  zahlender Betrag", totals in side-by-side boxes, "Zahlbar sofort";
+- `remarks-ack`: an acknowledgment with ordered and confirmed quantities,
+  remark lines under changed items and a remarks block.
+
 `render_pdf(doc, layout=..., language=...)` renders one document (or several
 into one file); `sample_set()` is the ground truth for tests and the
 extraction benchmark: deterministic, seeded choices of vendors, items, prices,
@@ -52,7 +65,7 @@ from models.documents import (
 from models.purchase_order import PaymentTerms
 from supplier_sim.samples import Sample
 
-__all__ = ["LANGUAGES", "LAYOUTS", "render_pdf", "sample_set"]
+__all__ = ["EXTRA_LAYOUTS", "LANGUAGES", "LAYOUTS", "render_pdf", "sample_set"]
 
 LAYOUTS = ("classic", "stacked", "grid", "plain", "two-column", "footer", "modern")
 LANGUAGES = ("en", "en-GB", "de", "de-CH", "fr", "es", "it", "nl", "sv")
@@ -1383,6 +1396,13 @@ class Options:
     repeat_header: bool = True
     totals_on_new_page: bool = False
     descriptions: dict[int, str] = field(default_factory=dict)  # acknowledgment: PO line → description
+    # The real-world layouts (EXTRA_LAYOUTS):
+    backorders: dict[int, Decimal] = field(default_factory=dict)  # us-distributor: PO line → quantity on B/O
+    tax_rate: str = "8.25"  # thermal: the sales tax rate printed
+    boxed_totals: bool = False  # din-subject-line: totals in side-by-side boxes, value under label
+    po_in_subject: bool | None = None  # din-subject-line: the PO in the subject line (None: either)
+    # remarks-ack: PO line → (item, description, ordered quantity, PO price, uom)
+    po_lines: dict[int, tuple[str, str, Decimal, Decimal, str]] = field(default_factory=dict)
 
 
 def render_pdf(
@@ -1398,15 +1418,22 @@ def render_pdf(
     `seed` picks among each language's label variants; `options` are
     `Options` fields (`line_ref`, `long_dates`, `vendor_number`,
     `currency_label`, `repeat_header`, `totals_on_new_page`, `descriptions`,
-    `uom_in_qty`)."""
-    if layout not in _LAYOUT_FUNCTIONS:
-        raise ValueError(f"unknown layout {layout!r}; expected one of {', '.join(LAYOUTS)}")
+    `uom_in_qty`; for EXTRA_LAYOUTS `backorders`, `tax_rate`, `boxed_totals`,
+    `po_in_subject`, `po_lines`)."""
+    if layout not in _LAYOUT_FUNCTIONS and layout not in EXTRA_LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}; expected one of {', '.join(LAYOUTS + EXTRA_LAYOUTS)}")
     if language not in _LOCALES:
         raise ValueError(f"unknown language {language!r}; expected one of {', '.join(LANGUAGES)}")
+    docs = [doc] if isinstance(doc, (Invoice, Acknowledgment)) else list(doc)
+    if layout in EXTRA_LAYOUTS:
+        if layout == "din-subject-line" and language not in _LETTER:
+            raise ValueError(f"the din-subject-line layout speaks {', '.join(_LETTER)}")
+        if layout == "remarks-ack" and _LOCALES[language].words_of not in _REMARKS_ACK:
+            raise ValueError("the remarks-ack layout speaks English and German")
+        return _render_real_world(docs, layout, language, seed, Options(**options))
     locale = _LOCALES[language]
     opts = Options(**{"line_ref": _LINE_REF[layout], "uom_in_qty": layout == "plain", **options})
     pdf = _Pdf(locale.page_format)
-    docs = [doc] if isinstance(doc, (Invoice, Acknowledgment)) else list(doc)
     for index, one in enumerate(docs):
         rng = random.Random(f"{seed}:{index}:{layout}:{language}")
         sheet = (
@@ -1416,6 +1443,723 @@ def render_pdf(
         )
         pdf.add_page()
         _LAYOUT_FUNCTIONS[layout](pdf, sheet, opts)
+    return bytes(pdf.output())
+
+
+# --- real-world layouts ------------------------------------------------------------------
+#
+# Layouts that real suppliers print and the seven above do not: a US
+# distributor's invoice with two-row column headings, an 80 mm thermal receipt,
+# a DIN 5008-style business letter with a subject line (in six languages), and
+# an acknowledgment whose line changes are remark lines under the items. Each
+# draws the document itself (they do not fit the `Sheet` mould).
+
+EXTRA_LAYOUTS = ("us-distributor-2row", "thermal", "din-subject-line", "remarks-ack")
+
+
+def _box_cell(pdf: _Pdf, x: float, y: float, w: float, h: float, text: str, **kwargs: Any) -> None:
+    pdf.set_xy(x, y)
+    pdf.cell(w, h, text, new_x=XPos.RIGHT, new_y=YPos.TOP, **kwargs)
+
+
+def _us_date(d: date) -> str:
+    return d.strftime("%m/%d/%Y")
+
+
+def _us_terms(terms: PaymentTerms | None, rng: random.Random) -> str:
+    if terms is None:
+        return "PREPAID"
+    if terms.discount_days is not None and terms.discount_percent is not None:
+        p = format_number(terms.discount_percent.normalize(), _LOCALES["en"])
+        return rng.choice(["{p}% {d} NET {n}", "{p}% {d}, Net {n}", "{p}/{d} net {n}"]).format(
+            p=p, d=terms.discount_days, n=terms.net_days
+        )
+    if terms.net_days == 0:
+        return rng.choice(["DUE ON RECEIPT", "Due upon receipt"])
+    return rng.choice(["NET {n}", "Net {n} Days"]).format(n=terms.net_days)
+
+
+def _us_distributor(pdf: _Pdf, doc: Invoice, rng: random.Random, opts: Options) -> None:
+    """A US distributor's invoice: number box, a ruled grid of order facts
+    (labels over values), an 'Item' column holding the line number, the part
+    number under 'Catalog No.', two-row headings ('Qty' over
+    Ordered/Shipped/B/O, 'Unit' over 'Price') and descriptions that wrap."""
+    locale = _LOCALES["en"]
+    credit = doc.kind == InvoiceKind.CREDIT_MEMO
+    vendor = _vendor_card(doc.vendor_id)
+    pdf.text_at(40, 34, vendor.name.upper(), size=14, style="B")
+    y = 54.0
+    for line in vendor.address:
+        pdf.text_at(40, y, line, size=8)
+        y += 10
+    pdf.text_at(40, y, "Phone (216) 555-0142   Fax (216) 555-0143", size=7)
+    title = "CREDIT MEMO" if credit else rng.choice(["INVOICE", "Invoice"])
+    pdf.text_at(pdf.w - 240, 30, title, size=20, style="B", w=200, align="R")
+    if credit:
+        pairs = [
+            (rng.choice(["Credit Memo No.", "Credit No."]), doc.invoice_number),
+            (rng.choice(["Credit Date", "Credit Date:"]), _us_date(doc.invoice_date)),
+        ]
+        if doc.original_invoice_number:
+            pairs.append((rng.choice(["Orig. Invoice", "Orig. Invoice #"]), doc.original_invoice_number))
+    else:
+        pairs = [
+            (rng.choice(["Invoice No.", "Invoice #", "Invoice Number"]), doc.invoice_number),
+            (rng.choice(["Invoice Date:", "Invoice Date", "Inv. Date"]), _us_date(doc.invoice_date)),
+        ]
+    pairs.append(("Page", "1 of 1"))
+    pdf.set_font("Helvetica", "", 8)
+    by = 62.0
+    for label, value in pairs:
+        pdf.set_font("Helvetica", "B", 8)
+        _box_cell(pdf, pdf.w - 240, by, 90, 14, label, border=1)
+        pdf.set_font("Helvetica", "", 8)
+        _box_cell(pdf, pdf.w - 150, by, 110, 14, value, border=1)
+        by += 14
+    y = 140.0
+    for x, heading in ((40, "SOLD TO:"), (300, "SHIP TO:")):
+        pdf.text_at(x, y, heading, size=7.5, style="B")
+        for offset, line in enumerate(BUYER if x == 40 else BUYER[:1] + ("Receiving Dock 4",) + BUYER[2:]):
+            pdf.text_at(x, y + 11 + offset * 10, line, size=8)
+    # The order facts: a ruled row of labels over a row of values.
+    facts = [(rng.choice(["Cust. P.O. No.", "Customer PO #", "Cust PO No."]), doc.po_number)]
+    if opts.vendor_number:
+        facts.append((rng.choice(["Vendor No.", "Vendor #"]), doc.vendor_id))
+    facts += [
+        ("Order Date", _us_date(date.fromordinal(doc.invoice_date.toordinal() - 9))),
+        ("Ship Via", "UPS GROUND"),
+        ("Terms", _us_terms(doc.payment_terms, rng)),
+        ("Salesperson", "J. SMITH"),
+    ]
+    y = 205.0
+    width = (pdf.w - 80) / len(facts)
+    for i, (label, value) in enumerate(facts):
+        pdf.set_font("Helvetica", "B", 7)
+        pdf.set_fill_color(230, 230, 230)
+        _box_cell(pdf, 40 + i * width, y, width, 12, label, border=1, align="C", fill=True)
+        pdf.set_font("Helvetica", "", 8)
+        _box_cell(pdf, 40 + i * width, y + 12, width, 14, value, border=1, align="C")
+    y += 40
+    # Two-row column headings.
+    unit_price = rng.choice([("Unit", "Price"), ("", "Unit Price")])
+    extended = rng.choice([("", "Extended"), ("Extended", "Price"), ("Extended", "Amount")])
+    group = rng.choice(["Qty", "Quantity"])
+    columns = [
+        ("", rng.choice(["Item", "Item"]), 26, "L", "line"),
+        ("", rng.choice(["Catalog No.", "Cat. No.", "Part #"]), 100, "L", "item"),
+        ("", "Description", 0, "L", "desc"),
+        (group, "Ordered", 40, "R", "ordered"),
+        (group, "Shipped", 40, "R", "shipped"),
+        (group, "B/O", 28, "R", "bo"),
+        ("", "U/M", 26, "C", "uom"),
+        (unit_price[0], unit_price[1], 52, "R", "price"),
+        (extended[0], extended[1], 62, "R", "amount"),
+    ]
+    fixed = sum(c[2] for c in columns)
+    widths = [c[2] or (pdf.w - 80 - fixed) for c in columns]
+    xs = [40 + sum(widths[:i]) for i in range(len(columns))]
+    pdf.set_draw_color(0, 0, 0)
+    pdf.line(40, y - 2, pdf.w - 40, y - 2)
+    pdf.set_font("Helvetica", "B", 7.5)
+    group_x = [x for x, c in zip(xs, columns) if c[0] == group]
+    group_w = sum(w for w, c in zip(widths, columns) if c[0] == group)
+    _box_cell(pdf, group_x[0], y, group_w, 10, group, align="C")
+    pdf.line(group_x[0] + 4, y + 10, group_x[0] + group_w - 4, y + 10)
+    for x, w, (top, bottom, _, align, _key) in zip(xs, widths, columns):
+        if top and top != group:
+            _box_cell(pdf, x, y, w, 10, top, align=align)
+        _box_cell(pdf, x, y + 11, w, 10, bottom, align=align)
+    y += 23
+    pdf.line(40, y, pdf.w - 40, y)
+    y += 4
+    desc_w = widths[2] - 4
+    for line in doc.lines:
+        bo = opts.backorders.get(line.line_no, Decimal(0))
+        values = {
+            "line": str(line.line_no),
+            "item": line.item_id or "",
+            "ordered": format_quantity(line.quantity + bo, locale),
+            "shipped": format_quantity(line.quantity, locale),
+            "bo": format_quantity(bo, locale),
+            "uom": line.uom or "",
+            "price": format_number(line.unit_price, locale, max(2, -line.unit_price.as_tuple().exponent)),
+            "amount": format_money(doc.line_amount(line), doc.currency, locale, mark=False),
+        }
+        pdf.set_font("Helvetica", "", 8)
+        wrapped = _wrap(pdf, line.description or "", desc_w)
+        for x, w, (_, _, _, align, key) in zip(xs, widths, columns):
+            if key != "desc":
+                _box_cell(pdf, x, y, w, 10, values[key], align=align)
+        for offset, text in enumerate(wrapped):
+            _box_cell(pdf, xs[2], y + offset * 10, widths[2], 10, text)
+        y += 10 * len(wrapped) + 5
+    pdf.line(40, y, pdf.w - 40, y)
+    y += 8
+    money = lambda v: format_money(v, doc.currency, locale, mark=False)
+    totals = [(rng.choice(["Subtotal", "Merchandise Total"]), money(doc.lines_total))]
+    if doc.freight:
+        totals.append((rng.choice(["Freight", "Shipping & Handling"]), money(doc.freight)))
+    totals.append(("Sales Tax", money(doc.tax)))
+    totals.append(
+        (
+            rng.choice(["Credit Total", "Total Credit"])
+            if credit
+            else rng.choice(["Balance Due", "Amount Due", "Invoice Total"]),
+            "$" + money(doc.total),
+        )
+    )
+    for index, (label, value) in enumerate(totals):
+        strong = index == len(totals) - 1
+        pdf.text_at(pdf.w - 230, y, label, size=8.5, style="B" if strong else "", w=110)
+        pdf.text_at(pdf.w - 120, y, value, size=8.5, style="B" if strong else "", w=80, align="R")
+        y += 13
+    pdf.text_at(40, y + 12, "Please remit to: " + vendor.name + ", " + ", ".join(vendor.address[:2]), size=7)
+    pdf.text_at(40, y + 22, "Past due balances are subject to a service charge of 1.5% per month.", size=7)
+
+
+def _thermal(pdf: _Pdf, doc: Invoice, rng: random.Random, opts: Options) -> None:
+    """An 80 mm till slip: one monospace column, item lines as
+    "2 x ITEM  11.90  23.80", the description (if any) under them."""
+    vendor = _vendor_card(doc.vendor_id)
+    size = 7.0
+    char = size * 0.6
+    left = 10.0
+    cols = int((pdf.w - 2 * left) / char)
+    y = 12.0
+
+    def centred(text: str, *, bold: bool = False, bigger: float = 0) -> None:
+        nonlocal y
+        pdf.text_at(
+            left,
+            y,
+            text,
+            size=size + bigger,
+            style="B" if bold else "",
+            font="Courier",
+            w=pdf.w - 2 * left,
+            align="C",
+        )
+        y += (size + bigger) * 1.35
+
+    def row(text: str) -> None:
+        nonlocal y
+        pdf.text_at(left, y, text, size=size, font="Courier")
+        y += size * 1.35
+
+    def priced(text: str, price: str, amount: str) -> None:
+        nonlocal y
+        pdf.text_at(left, y, text, size=size, font="Courier")
+        pdf.text_at(left + (cols - 18) * char, y, price, size=size, font="Courier", w=8 * char + 4, align="R")
+        pdf.text_at(left + (cols - 9) * char, y, amount, size=size, font="Courier", w=9 * char + 4, align="R")
+        y += size * 1.35
+
+    def pair(label: str, value: str) -> None:
+        nonlocal y
+        pdf.text_at(left, y, label, size=size, font="Courier")
+        pdf.text_at(
+            left + (cols - 14) * char, y, value, size=size, font="Courier", w=14 * char + 4, align="R"
+        )
+        y += size * 1.35
+
+    centred(vendor.name.upper(), bold=True, bigger=1.5)
+    for line in vendor.address[:2]:
+        centred(line)
+    centred("TEL (216) 555-0142")
+    rule = "-" * cols
+    row(rule)
+    centred("INVOICE", bold=True, bigger=3)
+    row(rng.choice(["TICKET: {n}", "TICKET # {n}", "TICKET NO: {n}"]).format(n=doc.invoice_number))
+    row(f"DATE: {_us_date(doc.invoice_date)}  {rng.randint(8, 17):02d}:{rng.randint(0, 59):02d}")
+    row(rng.choice(["CUST PO: {po}", "CUST PO# {po}", "PO: {po}"]).format(po=doc.po_number))
+    if opts.vendor_number:
+        row(f"VENDOR #: {doc.vendor_id}")
+    row(f"CASHIER: {rng.randint(1, 9):02d}   TERM: {rng.randint(1, 4)}")
+    row(rule)
+    times = rng.choice([" x ", " X ", "x "])
+    for line in doc.lines:
+        qty = format_quantity(line.quantity, _LOCALES["en"])
+        priced(f"{qty}{times}{line.item_id}", f"{line.unit_price:.2f}", f"{doc.line_amount(line):.2f}")
+        if line.description:
+            for text in _wrap_chars(line.description, cols - 3):
+                row("   " + text)
+    row(rule)
+    pair("SUBTOTAL", f"{doc.lines_total:.2f}")
+    if doc.tax:
+        pair(f"TAX {opts.tax_rate}%", f"{doc.tax:.2f}")
+    pair("TOTAL", f"{doc.total:.2f}")
+    pair(rng.choice(["BALANCE DUE", "AMOUNT DUE"]), f"{doc.total:.2f}")
+    row(f"ITEMS: {len(doc.lines)}")
+    if doc.payment_terms is not None:
+        row(f"TERMS: NET {doc.payment_terms.net_days}")
+    row(rule)
+    centred("THANK YOU!")
+
+
+def _wrap_chars(text: str, width: int) -> list[str]:
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+# Words of the business letter, per language. "{...}" are filled in per document.
+_LETTER: dict[str, dict[str, Sequence[str]]] = {
+    "de": {
+        "place": ("Hamburg",),
+        "place_date": ("{place}, {date}", "{place}, den {date}"),
+        "title": ("Rechnung Nr. {n}", "RECHNUNG {n}"),
+        "number_below": ("Rechnungsnummer",),
+        "subject": ("Betreff: Ihre Bestellung {po} vom {po_date}", "Ihre Bestellung {po} vom {po_date}"),
+        "po_label": ("Ihre Bestellung",),
+        "vendor_no": ("Ihre Lieferanten-Nr.", "Unsere Lieferanten-Nr."),
+        "customer_no": ("Kunden-Nr.",),
+        "salutation": ("Sehr geehrte Damen und Herren,",),
+        "intro": ("für Ihren Auftrag bedanken wir uns und berechnen Ihnen wie folgt:",),
+        "columns": ("Pos.|Art.-Nr.|Bezeichnung|Menge|Einheit|Einzelpreis|Gesamtpreis",),
+        "uom": ("Stk",),
+        "subtotal": ("Warenwert netto", "Summe netto"),
+        "tax": ("zzgl. {rate} % MwSt. auf {base}",),
+        "freight": ("Versandkosten",),
+        "total": ("Zu zahlender Betrag", "Rechnungsbetrag"),
+        "due_now": ("Zahlbar sofort ohne Abzug.",),
+        "net": ("Zahlbar innerhalb von {n} Tagen netto.",),
+        "discount": ("Zahlungsbedingungen: {d} Tage {p} % Skonto, {n} Tage netto",),
+        "closing": ("Mit freundlichen Grüßen",),
+    },
+    "fr": {
+        "place": ("Lyon",),
+        "place_date": ("{place}, le {date}",),
+        "title": ("FACTURE",),
+        "number_below": ("N°", "Facture N°"),
+        "subject": ("Objet : Votre commande n° {po} du {po_date}",),
+        "po_label": ("V/Réf.", "Réf. commande client"),
+        "vendor_no": ("N° fournisseur",),
+        "customer_no": ("Code client",),
+        "salutation": ("Madame, Monsieur,",),
+        "intro": ("Veuillez trouver ci-dessous le détail de notre facturation :",),
+        "columns": ("Réf.|Désignation|Qté|Unité|P.U. HT|Montant HT",),
+        "uom": ("pce", "u"),
+        "subtotal": ("Total HT",),
+        "tax": ("TVA {rate} % sur {base}",),
+        "freight": ("Frais de port",),
+        "total": ("Net à payer",),
+        "due_now": ("Paiement à réception de facture.", "Règlement à réception."),
+        "net": ("Conditions de paiement : {n} jours net",),
+        "discount": ("Escompte {p} % à {d} jours, {n} jours net",),
+        "closing": ("Nous vous prions d'agréer nos salutations distinguées.",),
+    },
+    "nl": {
+        "place": ("Amsterdam",),
+        "place_date": ("{place}, {date}",),
+        "title": ("FACTUUR",),
+        "number_below": ("Factuurnummer",),
+        "subject": ("Betreft: uw bestelling {po}",),
+        "po_label": ("Uw ordernummer",),
+        "vendor_no": ("Ons leveranciersnummer",),
+        "customer_no": ("Klantnummer",),
+        "salutation": ("Geachte heer, mevrouw,",),
+        "intro": ("Hierbij factureren wij u het volgende:",),
+        "columns": ("Artikelnr.|Omschrijving|Aantal|Eenheid|Prijs|Bedrag",),
+        "uom": ("st",),
+        "subtotal": ("Subtotaal",),
+        "tax": ("Btw {rate}% over {base}",),
+        "freight": ("Verzendkosten",),
+        "total": ("Te betalen",),
+        "due_now": ("Betaling per omgaande.",),
+        "net": ("Betalingstermijn: {n} dagen netto", "{n} dagen netto"),
+        "discount": ("{p}% korting bij betaling binnen {d} dagen, {n} dagen netto",),
+        "closing": ("Met vriendelijke groet,",),
+    },
+    "sv": {
+        "place": ("Göteborg",),
+        "place_date": ("{place} {date}",),
+        "title": ("FAKTURA",),
+        "number_below": ("Fakturanummer",),
+        "subject": ("Avser: Er beställning {po}",),
+        "po_label": ("Ert ordernr", "Er beställning"),
+        "vendor_no": ("Leverantörsnr",),
+        "customer_no": ("Kundnr",),
+        "salutation": ("Hej,",),
+        "intro": ("Vi fakturerar härmed enligt nedan:",),
+        "columns": ("Artikelnr|Benämning|Antal|Enhet|À-pris|Belopp",),
+        "uom": ("st",),
+        "subtotal": ("Netto",),
+        "tax": ("Moms {rate}%",),
+        "freight": ("Frakt",),
+        "total": ("Att betala SEK",),
+        "due_now": ("Betalas omgående.",),
+        "net": ("Betalningsvillkor: {n} dagar netto", "{n} dagar netto"),
+        "discount": ("{p}% rabatt inom {d} dagar, {n} dagar netto",),
+        "closing": ("Med vänliga hälsningar",),
+    },
+    "es": {
+        "place": ("Madrid",),
+        "place_date": ("{place}, {date}",),
+        "title": ("FACTURA",),
+        "number_below": ("Factura nº", "Nº de factura"),
+        "subject": ("Asunto: Su pedido nº {po}",),
+        "po_label": ("Su pedido",),
+        "vendor_no": ("Nº proveedor",),
+        "customer_no": ("Nº cliente",),
+        "salutation": ("Estimados señores:",),
+        "intro": ("Les facturamos lo siguiente:",),
+        "columns": ("Código|Descripción|Cantidad|Unidad|Precio|Importe",),
+        "uom": ("ud",),
+        "subtotal": ("Base imponible",),
+        "tax": ("IVA {rate} % sobre {base}",),
+        "freight": ("Portes",),
+        "total": ("Importe total",),
+        "due_now": ("Pago al contado.",),
+        "net": ("Pago a {n} días",),
+        "discount": ("{p}% dto. pronto pago {d} días, {n} días netos",),
+        "closing": ("Atentamente,",),
+    },
+    "it": {
+        "place": ("Milano",),
+        "place_date": ("{place}, {date}",),
+        "title": ("FATTURA",),
+        "number_below": ("Fattura n.", "Numero fattura"),
+        "subject": ("Oggetto: Vs. ordine n. {po} del {po_date}",),
+        "po_label": ("Vs. ordine",),
+        "vendor_no": ("Codice fornitore",),
+        "customer_no": ("Codice cliente",),
+        "salutation": ("Spettabile ditta,",),
+        "intro": ("con la presente Vi addebitiamo quanto segue:",),
+        "columns": ("Codice|Descrizione|Quantità|UdM|Prezzo|Importo",),
+        "uom": ("pz",),
+        "subtotal": ("Imponibile",),
+        "tax": ("IVA {rate}% su {base}",),
+        "freight": ("Spese di trasporto",),
+        "total": ("Totale documento",),
+        "due_now": ("Pagamento: rimessa diretta a vista.",),
+        "net": ("Pagamento a {n} giorni data fattura",),
+        "discount": ("Sconto {p}% a {d} giorni, netto {n} giorni",),
+        "closing": ("Distinti saluti",),
+    },
+    "en-GB": {
+        "place": ("London",),
+        "place_date": ("{place}, {date}",),
+        "title": ("INVOICE",),
+        "number_below": ("Invoice No.",),
+        "subject": ("Re: Your Purchase Order No. {po}", "Re: Your Purchase Order No. {po} dated {po_date}"),
+        "po_label": ("Your Order No.",),
+        "vendor_no": ("Your Vendor No.", "Vendor No."),
+        "customer_no": ("Account No.",),
+        "salutation": ("Dear Sir or Madam,",),
+        "intro": ("We have pleasure in invoicing you as follows:",),
+        "columns": ("Item|Description|Qty|Unit|Price|Amount",),
+        "uom": ("pcs",),
+        "subtotal": ("Net amount",),
+        "tax": ("VAT {rate}% on {base}",),
+        "freight": ("Carriage",),
+        "total": ("Balance due", "Amount due"),
+        "due_now": ("Payment due on receipt.",),
+        "net": ("Payment terms: net {n} days",),
+        "discount": ("{p}% {d} days, net {n} days",),
+        "closing": ("Yours faithfully,",),
+    },
+}
+
+
+def _letter_terms(
+    terms: PaymentTerms | None, words: dict[str, Sequence[str]], rng: random.Random, locale: Locale
+) -> str | None:
+    if terms is None:
+        return None
+    if terms.discount_days is not None and terms.discount_percent is not None:
+        p = format_number(terms.discount_percent.normalize(), locale)
+        return _pick(rng, words, "discount").format(p=p, d=terms.discount_days, n=terms.net_days)
+    if terms.net_days == 0:
+        return _pick(rng, words, "due_now")
+    return _pick(rng, words, "net").format(n=terms.net_days)
+
+
+def _din_letter(pdf: _Pdf, doc: Invoice, rng: random.Random, opts: Options, language: str) -> None:
+    """A business letter (DIN 5008 and its European cousins): sender line
+    over the address window, an info block, place and date, the number under
+    the title, the PO in a subject line or a reference label, a text table,
+    the tax on its own base ("zzgl. 19 % MwSt. auf 458,75 €  87,16 €"), and
+    the amount due — in side-by-side boxes with the value under its label
+    on some."""
+    locale = _LOCALES[language]
+    words = _LETTER[language]
+    vendor = _vendor_card(doc.vendor_id)
+    long_date = locale.long_date if language != "sv" else (lambda d: d.isoformat())
+    money = lambda v: format_money(v, doc.currency, locale)
+    plain = lambda v: format_money(v, doc.currency, locale, mark=False)
+    pdf.text_at(40, 36, vendor.name, size=16, style="B")
+    pdf.text_at(40, 56, " · ".join(vendor.address), size=8)
+    pdf.text_at(40, 118, f"{vendor.name} · {vendor.address[0]} · {vendor.address[1]}", size=6)
+    for offset, line in enumerate(BUYER):
+        pdf.text_at(40, 132 + offset * 11, line, size=9.5)
+    # Info block on the right.
+    info: list[tuple[str, str]] = []
+    roll = rng.random()
+    po_in_subject = roll < 0.5 if opts.po_in_subject is None else opts.po_in_subject
+    if not po_in_subject:
+        info.append((_pick(rng, words, "po_label"), doc.po_number))
+    if opts.vendor_number:
+        info.append((_pick(rng, words, "vendor_no"), doc.vendor_id))
+    info.append((_pick(rng, words, "customer_no"), "C-20417"))
+    iy = 120.0
+    for label, value in info:
+        pdf.text_at(330, iy, label + ":", size=8.5)
+        pdf.text_at(450, iy, value, size=8.5)
+        iy += 12
+    place_date = _pick(rng, words, "place_date").format(
+        place=words["place"][0], date=long_date(doc.invoice_date)
+    )
+    pdf.text_at(330, max(iy + 10, 190), place_date, size=9)
+    # Title, number and subject.
+    y = 232.0
+    title = _pick(rng, words, "title")
+    if "{n}" in title:
+        pdf.text_at(40, y, title.format(n=doc.invoice_number), size=13, style="B")
+        y += 20
+    else:
+        pdf.text_at(40, y, title, size=15, style="B")
+        y += 20
+        label = _pick(rng, words, "number_below")
+        pdf.text_at(40, y, f"{label} {doc.invoice_number}", size=10, style="B")
+        y += 16
+    if po_in_subject:
+        po_date = locale.numeric_date(date.fromordinal(doc.invoice_date.toordinal() - 11))
+        pdf.text_at(
+            40, y, _pick(rng, words, "subject").format(po=doc.po_number, po_date=po_date), size=9.5, style="B"
+        )
+        y += 16
+    y += 6
+    pdf.text_at(40, y, _pick(rng, words, "salutation"), size=9)
+    pdf.text_at(40, y + 12, _pick(rng, words, "intro"), size=9)
+    y += 32
+    # The line table, no rules but one under the headings.
+    titles = _pick(rng, words, "columns").split("|")
+    has_pos = len(titles) == 7
+    keys = (["line"] if has_pos else []) + ["item", "desc", "qty", "uom", "price", "amount"]
+    widths = dict(zip(keys, ([30] if has_pos else []) + [118, 0, 48, 42, 62, 72]))
+    widths["desc"] = pdf.w - 80 - sum(widths.values())
+    aligns = {"line": "L", "item": "L", "desc": "L", "qty": "R", "uom": "L", "price": "R", "amount": "R"}
+    x = 40.0
+    for key, text in zip(keys, titles):
+        pdf.text_at(x, y, text, size=8.5, style="B", w=widths[key], align=aligns[key])
+        x += widths[key]
+    y += 13
+    pdf.line(40, y, pdf.w - 40, y)
+    y += 4
+    for line in doc.lines:
+        values = {
+            "line": str(line.line_no),
+            "item": line.item_id or "",
+            "qty": format_quantity(line.quantity, locale),
+            "uom": line.uom or "",
+            "price": format_number(line.unit_price, locale, max(2, -line.unit_price.as_tuple().exponent)),
+            "amount": plain(doc.line_amount(line)),
+        }
+        pdf.set_font("Helvetica", "", 9)
+        wrapped = _wrap(pdf, line.description or "", widths["desc"] - 4)
+        x = 40.0
+        for key in keys:
+            if key == "desc":
+                for offset, text in enumerate(wrapped):
+                    pdf.text_at(x, y + offset * 11, text, size=9, w=widths[key])
+            else:
+                pdf.text_at(x, y, values[key], size=9, w=widths[key], align=aligns[key])
+            x += widths[key]
+        y += 11 * len(wrapped) + 4
+    pdf.line(40, y, pdf.w - 40, y)
+    y += 10
+    rate = _rate_text((doc.tax / doc.lines_total * 100).quantize(Decimal("0.1")), locale) if doc.tax else ""
+    totals = [(_pick(rng, words, "subtotal"), money(doc.lines_total))]
+    if doc.freight:
+        totals.append((_pick(rng, words, "freight"), money(doc.freight)))
+    if doc.tax:
+        base = doc.lines_total  # what the generator taxes (not the freight)
+        totals.append((_pick(rng, words, "tax").format(rate=rate, base=money(base)), money(doc.tax)))
+    totals.append((_pick(rng, words, "total"), plain(doc.total) if language == "sv" else money(doc.total)))
+    if language == "sv" or opts.boxed_totals:
+        width = (pdf.w - 80) / len(totals)
+        for i, (label, value) in enumerate(totals):
+            pdf.rect(40 + i * width, y, width - 4, 30)
+            pdf.text_at(42 + i * width, y + 2, label, size=7.5)
+            pdf.text_at(
+                40 + i * width,
+                y + 14,
+                value,
+                size=10,
+                style="B" if i == len(totals) - 1 else "",
+                w=width - 8,
+                align="R",
+            )
+        y += 42
+    else:
+        for i, (label, value) in enumerate(totals):
+            strong = i == len(totals) - 1
+            pdf.text_at(pdf.w - 330, y, label, size=9, style="B" if strong else "", w=200)
+            pdf.text_at(pdf.w - 130, y, value, size=9, style="B" if strong else "", w=90, align="R")
+            y += 13
+        y += 8
+    terms = _letter_terms(doc.payment_terms, words, rng, locale)
+    if terms:
+        pdf.text_at(40, y, terms, size=9)
+        y += 14
+    pdf.text_at(40, y + 10, _pick(rng, words, "closing"), size=9)
+    pdf.text_at(40, y + 40, vendor.name, size=9)
+    pdf.text_at(40, pdf.h - 40, f"{vendor.name} · {vendor.tax_id} · {vendor.bank}", size=6.5)
+
+
+_REMARKS_ACK: dict[str, dict[str, Sequence[str]]] = {
+    "en": {
+        "title": ("SALES ORDER ACKNOWLEDGMENT", "Order Acknowledgement", "SALES ORDER ACKNOWLEDGEMENT"),
+        "ack_no": ("Sales Order No.", "Acknowledgment No."),
+        "date": ("Date", "Order Ack. Date"),
+        "po": ("Customer PO #", "Your Order No.", "Cust. P.O. No."),
+        "vendor_no": ("Vendor No.",),
+        "columns": (
+            "Line|Part #|Description|Qty Ord|Qty Conf|UOM|Unit Price|Promise Date",
+            "Ln|Cat. No.|Description|Ordered|Confirmed|U/M|Price|Delivery Date",
+        ),
+        "changed_price": ("Price change", "PRICE CHANGE - new list price"),
+        "changed_qty": ("Quantity change: pack size", "Qty changed to full cartons"),
+        "backordered": ("Backordered", "backordered - supplier delay"),
+        "rejected": ("Cancelled - item discontinued", "cancelled"),
+        "remarks": ("Remarks", "Notes"),
+        "thanks": ("Thank you for your order.",),
+    },
+    "de": {
+        "title": ("AUFTRAGSBESTÄTIGUNG", "Auftragsbestätigung"),
+        "ack_no": ("AB-Nr.", "Auftragsbestätigung Nr."),
+        "date": ("Datum",),
+        "po": ("Ihre Bestellung", "Ihre Bestellnummer"),
+        "vendor_no": ("Ihre Lieferanten-Nr.",),
+        "columns": ("Pos.|Art.-Nr.|Bezeichnung|Bestellt|Bestätigt|ME|Preis|Liefertermin",),
+        "changed_price": ("Preisänderung", "Preisänderung lt. aktueller Preisliste"),
+        "changed_qty": ("Mengenänderung (Verpackungseinheit)",),
+        "backordered": ("Rückstand", "Rückstand, Lieferung folgt"),
+        "rejected": ("storniert", "Position storniert"),
+        "remarks": ("Bemerkung", "Bemerkungen"),
+        "thanks": ("Vielen Dank für Ihren Auftrag.",),
+    },
+}
+
+
+def _remarks_ack(pdf: _Pdf, doc: Acknowledgment, rng: random.Random, opts: Options, language: str) -> None:
+    """An acknowledgment as ERPs print it: ordered and confirmed quantity and
+    a promise date per line, what changed said in a remark line under the
+    item, and a remarks block for the message."""
+    locale = _LOCALES[language]
+    words = _REMARKS_ACK[_LOCALES[language].words_of]
+    vendor = _vendor_card(doc.vendor_id)
+    _letterhead(pdf, Sheet(locale, "", vendor, [], [], [], [], [], "", "", "", rng), 40, 40, size=13)
+    pdf.text_at(pdf.w - 330, 40, _pick(rng, words, "title"), size=16, style="B", w=290, align="R")
+    fields = [
+        (_pick(rng, words, "ack_no"), doc.ack_id),
+        (_pick(rng, words, "date"), locale.numeric_date(doc.acknowledged_at.date())),
+        (_pick(rng, words, "po"), doc.po_number),
+    ]
+    if opts.vendor_number:
+        fields.append((_pick(rng, words, "vendor_no"), doc.vendor_id))
+    y = 76.0
+    for label, value in fields:
+        pdf.text_at(pdf.w - 250, y, label + ":", size=8.5, style="B")
+        pdf.text_at(pdf.w - 140, y, value, size=8.5)
+        y += 12
+    y = max(_buyer(pdf, Sheet(locale, "", vendor, [], [], [], [], [], "", "", "", rng, size=9), 40, 140), y)
+    y += 20
+    titles = _pick(rng, words, "columns").split("|")
+    keys = ["line", "item", "desc", "ordered", "confirmed", "uom", "price", "date"]
+    widths = dict(zip(keys, [28, 112, 0, 44, 50, 32, 56, 70]))
+    widths["desc"] = pdf.w - 80 - sum(widths.values())
+    aligns = {"line": "L", "item": "L", "desc": "L", "uom": "L"}
+    x = 40.0
+    for key, text in zip(keys, titles):
+        pdf.text_at(x, y, text, size=8, style="B", w=widths[key], align=aligns.get(key, "R"))
+        x += widths[key]
+    y += 12
+    pdf.line(40, y, pdf.w - 40, y)
+    y += 4
+    for line in doc.lines:
+        item, description, ordered, price, uom = opts.po_lines[line.line_no]
+        confirmed = ordered
+        if line.status == AckLineStatus.REJECTED:
+            confirmed = Decimal(0)
+        elif line.quantity is not None:
+            confirmed = line.quantity
+        shown_price = line.unit_price if line.unit_price is not None else price
+        values = {
+            "line": str(line.line_no),
+            "item": item,
+            "desc": description,
+            "ordered": format_quantity(ordered, locale),
+            "confirmed": format_quantity(confirmed, locale),
+            "uom": uom,
+            "price": format_number(shown_price, locale, max(2, -shown_price.as_tuple().exponent)),
+            "date": locale.numeric_date(line.promised_date) if line.promised_date else "",
+        }
+        pdf.set_font("Helvetica", "", 8.5)
+        wrapped = _wrap(pdf, description, widths["desc"] - 4)
+        x = 40.0
+        for key in keys:
+            if key == "desc":
+                for offset, text in enumerate(wrapped):
+                    pdf.text_at(x, y + offset * 10.5, text, size=8.5, w=widths[key])
+            else:
+                pdf.text_at(x, y, values[key], size=8.5, w=widths[key], align=aligns.get(key, "R"))
+            x += widths[key]
+        y += 10.5 * len(wrapped)
+        remark = {
+            AckLineStatus.CHANGED: "changed_qty" if line.quantity is not None else "changed_price",
+            AckLineStatus.BACKORDERED: "backordered",
+            AckLineStatus.REJECTED: "rejected",
+        }.get(line.status)
+        if remark:
+            pdf.set_text_color(150, 0, 0)
+            pdf.text_at(
+                40 + widths["line"] + widths["item"], y, _pick(rng, words, remark), size=7.5, style="I"
+            )
+            pdf.set_text_color(0, 0, 0)
+            y += 10
+        y += 4
+    pdf.line(40, y, pdf.w - 40, y)
+    y += 16
+    if doc.message:
+        pdf.text_at(40, y, _pick(rng, words, "remarks") + ":", size=8.5, style="B")
+        y += 12
+        pdf.set_font("Helvetica", "", 8.5)
+        for text in _wrap(pdf, doc.message, 220):
+            pdf.text_at(40, y, text, size=8.5)
+            y += 11
+        y += 8
+    pdf.text_at(40, y + 8, _pick(rng, words, "thanks"), size=8.5)
+    _footer(pdf, Sheet(locale, "", vendor, [], [], [], [], [], "", "", "", rng))
+
+
+def _render_real_world(
+    pdf_docs: list[Invoice | Acknowledgment], layout: str, language: str, seed: int, opts: Options
+) -> bytes:
+    if layout == "thermal":
+        longest = max(len(d.lines) for d in pdf_docs)
+        pdf = _Pdf((226.77, 330 + 26 * longest))
+    else:
+        pdf = _Pdf(_LOCALES[language].page_format)
+    for index, one in enumerate(pdf_docs):
+        rng = random.Random(f"{seed}:{index}:{layout}:{language}")
+        pdf.add_page()
+        if layout == "remarks-ack":
+            if not isinstance(one, Acknowledgment):
+                raise TypeError("the remarks-ack layout prints acknowledgments")
+            _remarks_ack(pdf, one, rng, opts, language)
+            continue
+        if not isinstance(one, Invoice):
+            raise TypeError(f"the {layout} layout prints invoices")
+        if layout == "us-distributor-2row":
+            _us_distributor(pdf, one, rng, opts)
+        elif layout == "thermal":
+            _thermal(pdf, one, rng, opts)
+        else:
+            _din_letter(pdf, one, rng, opts, language)
     return bytes(pdf.output())
 
 
@@ -1807,6 +2551,210 @@ def _adversarial_samples(rng: random.Random) -> list[Sample]:
     return samples
 
 
+_REAL_WORLD_PLAN = [  # (layout, language, kind)
+    ("us-distributor-2row", "en", "invoice"),
+    ("us-distributor-2row", "en", "invoice"),
+    ("us-distributor-2row", "en", "invoice"),
+    ("us-distributor-2row", "en", "credit"),
+    ("us-distributor-2row", "en", "invoice"),
+    ("thermal", "en", "invoice"),
+    ("thermal", "en", "invoice"),
+    ("thermal", "en", "invoice"),
+    ("din-subject-line", "de", "invoice"),
+    ("din-subject-line", "de", "invoice"),
+    ("din-subject-line", "fr", "invoice"),
+    ("din-subject-line", "fr", "invoice"),
+    ("din-subject-line", "nl", "invoice"),
+    ("din-subject-line", "sv", "invoice"),
+    ("din-subject-line", "es", "invoice"),
+    ("din-subject-line", "it", "invoice"),
+    ("din-subject-line", "en-GB", "invoice"),
+    ("din-subject-line", "de", "invoice"),
+    ("remarks-ack", "en", "ack"),
+    ("remarks-ack", "en", "ack"),
+    ("remarks-ack", "de", "ack"),
+    ("remarks-ack", "de", "ack"),
+    ("remarks-ack", "en", "ack"),
+]
+_LETTER_NUMBERS = {
+    "de": "RE-2026-{n:04d}",
+    "fr": "FA-2026-{n:04d}",
+    "nl": "2026{n:05d}",
+    "sv": "{n:06d}",
+    "es": "A-2026/{n:04d}",
+    "it": "{n}/2026",
+    "en-GB": "INV{n:06d}",
+}
+
+
+def _terms_choice(rng: random.Random, *, due_now: bool) -> PaymentTerms | None:
+    choices = [
+        PaymentTerms(net_days=30),
+        PaymentTerms(net_days=14),
+        PaymentTerms(net_days=30, discount_days=10, discount_percent=Decimal(2)),
+        PaymentTerms(net_days=30, discount_days=10, discount_percent=Decimal(1)),
+        PaymentTerms(net_days=30, discount_days=14, discount_percent=Decimal(2)),
+    ]
+    if due_now:
+        choices.append(PaymentTerms(net_days=0))
+    return rng.choice(choices)
+
+
+def _real_world_invoice(rng: random.Random, index: int, layout: str, language: str, credit: bool) -> Invoice:
+    if layout == "din-subject-line":
+        vendor = rng.choice(_VENDORS_BY_LANGUAGE[language])
+        currency = _CURRENCY[language]
+        rate = _TAX_RATE[language]
+    else:
+        vendor = rng.choice(("ACME", "LABWORKS", "SLOWPOKE")) if layout != "thermal" else "ACME"
+        currency = "USD"
+        rate = Decimal("8.25") if layout == "thermal" else rng.choice([Decimal(0), Decimal("6.25")])
+    count = rng.randint(2, 4)
+    numbered = layout in ("us-distributor-2row",) or language == "de"
+    numbers = list(range(1, count + 1))
+    if numbered and rng.random() < 0.4:
+        numbers = [n * 10 for n in numbers]
+    lines = _invoice_lines(rng, vendor, count, numbers, currency)
+    if layout == "thermal":
+        lines = [
+            line.model_copy(
+                update={"uom": None, "description": None if rng.random() < 0.3 else line.description}
+            )
+            for line in lines
+        ]
+    if layout == "din-subject-line":
+        uom = _LETTER[language]["uom"][0]
+        lines = [line.model_copy(update={"uom": uom}) for line in lines]
+    subtotal = sum((line.amount for line in lines), Decimal(0))
+    tax = round_money(subtotal * rate / 100, currency)
+    freight = (
+        Decimal(rng.choice(["25.00", "48.50"])) if layout != "thermal" and rng.random() < 0.35 else Decimal(0)
+    )
+    if layout == "thermal":
+        number = f"{4000 + index * 7:07d}"
+        terms = PaymentTerms(net_days=30) if rng.random() < 0.5 else None
+    elif layout == "din-subject-line":
+        number = _LETTER_NUMBERS[language].format(n=40 + index)
+        terms = _terms_choice(rng, due_now=True)
+    else:
+        number = _NUMBER_STYLE[vendor].format(n=2000 + index * 17)
+        terms = _terms_choice(rng, due_now=True)
+    po = f"45000{12300 + index * 11}" if rng.random() < 0.6 else f"PO-{1100 + index * 7}"
+    if layout == "din-subject-line" and language == "de" and rng.random() < 0.5:
+        po = str(4700 + index)
+    return Invoice(
+        invoice_number=("CM-" + number) if credit else number,
+        kind=InvoiceKind.CREDIT_MEMO if credit else InvoiceKind.INVOICE,
+        vendor_id=vendor,
+        po_number=po,
+        invoice_date=date(2026, rng.randint(1, 11), rng.randint(13, 28)),
+        currency=currency,
+        lines=lines,
+        freight=freight,
+        tax=tax,
+        total=subtotal + tax + freight,
+        payment_terms=None if credit else terms,
+        original_invoice_number=number if credit else None,
+    )
+
+
+def _real_world_ack(
+    rng: random.Random, index: int, language: str
+) -> tuple[Acknowledgment, dict[int, tuple[str, str, Decimal, Decimal, str]]]:
+    vendor = rng.choice(("NORDIC", "LABWORKS") if language == "de" else ("ACME", "LABWORKS", "SLOWPOKE"))
+    catalogue = CATALOGUE[vendor]
+    day = date(2026, rng.randint(1, 11), rng.randint(13, 28))
+    count = rng.randint(3, 4)
+    statuses = [
+        AckLineStatus.ACCEPTED,
+        AckLineStatus.CHANGED,
+        AckLineStatus.BACKORDERED,
+        AckLineStatus.REJECTED,
+    ]
+    lines, po_lines = [], {}
+    for position in range(1, count + 1):
+        line_no = position * 10 if index % 2 else position
+        item, description, uom, price = catalogue[(position - 1) % len(catalogue)]
+        ordered = _quantity(rng, vendor, uom)
+        po_lines[line_no] = (item, description, ordered, price, uom)
+        status = statuses[(index + position) % 4] if rng.random() < 0.7 else AckLineStatus.ACCEPTED
+        promised = date.fromordinal(day.toordinal() + rng.randint(5, 40))
+        line = AcknowledgmentLine(line_no=line_no, status=status, promised_date=promised)
+        if status == AckLineStatus.CHANGED:
+            if rng.random() < 0.5:  # a new price
+                line = line.model_copy(update={"unit_price": price + Decimal("0.50")})
+            else:  # a new quantity, at the PO price
+                line = line.model_copy(update={"quantity": ordered * 2, "unit_price": price})
+        if status == AckLineStatus.BACKORDERED:
+            line = line.model_copy(update={"promised_date": date.fromordinal(promised.toordinal() + 30)})
+        if status == AckLineStatus.REJECTED:
+            line = line.model_copy(update={"promised_date": None})
+        lines.append(line)
+    kinds = {line.status for line in lines}
+    status = (
+        AckStatus.REJECTED
+        if kinds == {AckLineStatus.REJECTED}
+        else AckStatus.ACCEPTED
+        if kinds == {AckLineStatus.ACCEPTED}
+        else AckStatus.ACCEPTED_WITH_CHANGES
+    )
+    message = rng.choice(
+        [
+            None,
+            "Partial shipments are allowed. Backordered items ship as soon as they arrive from the mill.",
+            "Prices valid until end of quarter.",
+        ]
+    )
+    ack = Acknowledgment(
+        ack_id=f"SO-{77000 + index * 13}",
+        po_number=f"45000{12300 + index * 11}" if rng.random() < 0.5 else f"PO-{1100 + index * 7}",
+        vendor_id=vendor,
+        status=status,
+        lines=lines,
+        message=message,
+        acknowledged_at=datetime(day.year, day.month, day.day, tzinfo=UTC),
+    )
+    return ack, po_lines
+
+
+def _real_world_samples() -> list[Sample]:
+    """Documents in EXTRA_LAYOUTS: seeded apart, so the other samples stay as they were."""
+    rng = random.Random(20261127)
+    samples = []
+    for index, (layout, language, kind) in enumerate(_REAL_WORLD_PLAN):
+        vendor_number = rng.random() < 0.7
+        if kind == "ack":
+            ack, po_lines = _real_world_ack(rng, index, language)
+            raw = render_pdf(
+                ack,
+                layout=layout,
+                language=language,
+                seed=index,
+                vendor_number=vendor_number,
+                po_lines=po_lines,
+            )
+            samples.append(
+                _sample(f"{layout}-{language}-ack-{index:02d}", raw, [ack], vendor_number=vendor_number)
+            )
+            continue
+        invoice = _real_world_invoice(rng, index, layout, language, kind == "credit")
+        backorders = {line.line_no: Decimal(rng.choice([0, 0, 1, 2, 5])) for line in invoice.lines}
+        raw = render_pdf(
+            invoice,
+            layout=layout,
+            language=language,
+            seed=index,
+            vendor_number=vendor_number,
+            backorders=backorders,
+            boxed_totals=rng.random() < 0.3,
+            tax_rate="8.25",
+        )
+        samples.append(
+            _sample(f"{layout}-{language}-{kind}-{index:02d}", raw, [invoice], vendor_number=vendor_number)
+        )
+    return samples
+
+
 def _hand_written() -> list[Sample]:
     samples = []
     for path in sorted(HAND_WRITTEN.glob("*.pdf")):
@@ -1829,6 +2777,7 @@ def _hand_written() -> list[Sample]:
 
 def sample_set() -> list[Sample]:
     """The PDF ground truth: 44 rendered documents over all layouts and
-    languages, 7 adversarial files and the hand-written ones. Deterministic."""
+    languages, 7 adversarial files, the hand-written ones and 23 documents in
+    the real-world layouts (EXTRA_LAYOUTS). Deterministic."""
     rng = random.Random(20260301)
-    return _regular_samples(rng) + _adversarial_samples(rng) + _hand_written()
+    return _regular_samples(rng) + _adversarial_samples(rng) + _hand_written() + _real_world_samples()

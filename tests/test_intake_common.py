@@ -332,3 +332,24 @@ def test_a_reading_too_large_for_history_loses_locations_then_is_refused() -> No
     assert "field locations left out" in slim.documents[0].warnings[-1]
     refused = fit_in_history(ExtractionOutcome(documents=[reading]), limit=2_000)
     assert refused.documents == [] and "200 lines in all" in refused.error and "split it" in refused.error
+
+
+def test_an_invoice_line_numbered_by_the_invoice_is_mapped_by_the_item_it_bills() -> None:
+    doc = INVOICE.model_dump(mode="json")
+    doc["lines"] = [dict(doc["lines"][1], line_no=1, item_id="MRO-BEARING-6204")]  # PO line 2's item
+    result = resolve_reading(reading(doc), po=facts(), vendors=VENDORS, min_confidence=0.8)
+    assert result.document["lines"][0]["line_no"] == 2
+    assert "bills MRO-BEARING-6204, which is PO line 2, not 1" in result.notes[0]
+
+
+def test_an_ack_line_marked_changed_with_the_ordered_values_needs_a_person() -> None:
+    ack = {"ack_id": "OA-2", "po_number": "PO-4711", "vendor_id": "ACME", "status": "accepted_with_changes",
+           "acknowledged_at": "2026-11-30T00:00:00Z",
+           "lines": [{"line_no": 1, "status": "changed", "unit_price": "11.90"}]}  # 11.90 is the PO price
+    extracted = Extracted(kind=ExtractedKind.ACKNOWLEDGMENT, format="pdf", document=ack,
+                          confidence={field: 1.0 for field in ack})
+    result = resolve_reading(extracted, po=facts(), vendors=VENDORS, min_confidence=0.8)
+    assert result.problems == ["line 1 is marked changed but everything read equals the order"]
+    really = ack | {"lines": [{"line_no": 1, "status": "changed", "unit_price": "12.40"}]}
+    assert resolve_reading(extracted.model_copy(update={"document": really}), po=facts(), vendors=VENDORS,
+                           min_confidence=0.8).ready

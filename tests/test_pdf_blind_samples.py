@@ -206,11 +206,13 @@ def test_ground_truth_validates_as_its_model(name: str) -> None:
         assert entry["kind"] == "acknowledgment"
 
 
-@pytest.mark.parametrize("name", sorted(BY_NAME))
+INVOICE_NAMES = sorted(name for name, sample in BY_NAME.items() if sample.expected[0]["kind"] != "acknowledgment")
+
+
+@pytest.mark.parametrize("name", INVOICE_NAMES)
 def test_totals_add_up(name: str) -> None:
     doc = model(BY_NAME[name])
-    if not isinstance(doc, Invoice):
-        pytest.skip("an acknowledgment has no totals")
+    assert isinstance(doc, Invoice)
     assert all(line.amount is not None for line in doc.lines), "every layout prints line amounts"
     assert doc.lines_total + doc.freight + doc.tax == doc.total
     assert doc.total > 0

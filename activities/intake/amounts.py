@@ -31,7 +31,9 @@ __all__ = [
     "detect_date_order",
     "detect_decimal_separator",
     "find_amounts",
+    "find_amounts_at",
     "find_currency",
+    "is_date_only",
     "parse_amount",
     "parse_date",
 ]
@@ -259,7 +261,13 @@ _AMOUNT_IN_TEXT = re.compile(
 def find_amounts(text: str, decimal: str | None = None) -> list[tuple[Decimal, str]]:
     """Every amount in a run of text, with the text it was read from; numbers
     followed by `%` (rates) are skipped."""
-    found: list[tuple[Decimal, str]] = []
+    return [(value, piece) for value, piece, _ in find_amounts_at(text, decimal)]
+
+
+def find_amounts_at(text: str, decimal: str | None = None) -> list[tuple[Decimal, str, int]]:
+    """As `find_amounts`, with where each amount starts in the text (so that
+    a caller can read the words before it: "19 % MwSt. auf 458,75")."""
+    found: list[tuple[Decimal, str, int]] = []
     for match in _AMOUNT_IN_TEXT.finditer(text.translate(_SPACES)):
         piece = match.group(0).strip()
         rest = text[match.end() :].lstrip()
@@ -267,13 +275,16 @@ def find_amounts(text: str, decimal: str | None = None) -> list[tuple[Decimal, s
             continue
         value = parse_amount(piece, decimal)
         if value is None and " " in piece:  # two numbers in adjacent columns, not one grouped number
+            offset = match.start()
             for part in piece.split():
                 part_value = parse_amount(part, decimal)
+                start = text.find(part, offset)
+                offset = max(offset, start + len(part))
                 if part_value is not None:
-                    found.append((part_value, part))
+                    found.append((part_value, part, max(start, match.start())))
             continue
         if value is not None:
-            found.append((value, piece))
+            found.append((value, piece, match.start()))
     return found
 
 
@@ -405,6 +416,16 @@ def parse_date(text: str, order: str = DMY) -> date | None:
     if not candidates:
         return None
     return min(candidates, key=lambda c: c[0])[1]
+
+
+def is_date_only(text: str) -> bool:
+    """True when the text is one date and nothing else (bar punctuation):
+    "27 novembre 2026", "16. September 2026", "2026-03-19"."""
+    folded = _fold(text.translate(_SPACES)).strip(" .,;:")
+    return any(
+        pattern.fullmatch(folded) is not None and parse_date(folded) is not None
+        for pattern in (_NUMERIC, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR)
+    )
 
 
 def date_order_evidence(text: str) -> str | None:

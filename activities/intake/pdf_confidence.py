@@ -116,6 +116,12 @@ def cross_check(document: dict, confidence: dict[str, float], *, credit: bool = 
             )
     base = abs(subtotal) if subtotal is not None else abs(lines_sum)
     tax = Decimal(document.get("tax") or 0)
+    if tax and abs(tax - base) <= tolerance:
+        # "zzgl. 19 % MwSt. auf 458,75 €  87,16 €": the base read for the tax.
+        checks.adjust(["tax"], False)
+        checks.warnings.append(
+            f"the tax reads {_money(tax, currency)}, the same as the net amount: the taxable base, not the tax?"
+        )
     freight = Decimal(document.get("freight") or 0)
     total = document.get("total")
     if total is None:

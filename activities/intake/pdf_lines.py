@@ -6,16 +6,22 @@ Two sources, same result:
 - text columns without lines: a text line whose words are column names
   ("Pos  Description  Qty  Unit price  Amount", in any of seven languages)
   fixes the column bands; each following line is cut into those bands.
+  Headings may take two rows ("Qty" over "Ordered  Shipped  B/O", "Unit"
+  over "Price"), ruled or not;
+- no header at all (80 mm till slips): lines like "2 x MRO-GLOVE  11.90
+  23.80" whose quantity times price is their amount.
 
 Rows are item rows when their numbers parse (quantity and a price or amount on
 an invoice; a line number and a status, quantity, price or date on an
-acknowledgment); a text-only line under a row continues its description. The
-table ends at a totals label; when a page ends first, it continues on the
+acknowledgment); a text-only line under a row continues its description,
+and on an acknowledgment a remark line under it ("Preisänderung",
+"backordered", "cancelled") gives its status. The table ends at a totals label; when a page ends first, it continues on the
 next page (under a repeated header, or under the same bands without one).
 
 `line_no` is the PO line billed: from a PO-line column, else a line/position
-column, else a PO line reference in the description ("PO line 20"), else the
-row's position — each with less confidence.
+column (or an "Item" column holding 1, 2, 3 beside a part-number column), else
+a PO line reference in the description ("PO line 20"), else the row's
+position — each with less confidence.
 """
 
 from __future__ import annotations
@@ -26,9 +32,9 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
-from activities.intake.amounts import find_amounts, parse_date
+from activities.intake.amounts import find_amounts, parse_amount, parse_date
 from activities.intake.pdf_fields import Reading, amount_quality, date_quality, label_at, parse_status
-from activities.intake.pdf_text import Box, Line, Page, Table, Word, first_token, match_prefix, tokens
+from activities.intake.pdf_text import Box, Cell, Line, Page, Table, Word, first_token, match_prefix, tokens
 
 __all__ = ["COLUMNS", "LineItem", "LineTable", "find_line_items"]
 
@@ -53,8 +59,10 @@ COLUMNS: dict[str, dict[str, str]] = {
     },
     "item": {
         "en": "Item|Item Code|Item ID|Part|Part No|Part Number|SKU|Product|Product Code|Article|Art. No|"
-        "Material",
-        "de": "Artikel|Artikelnr|Artikel-Nr|Artikelnummer|Art.-Nr|Materialnummer|Material|Sachnummer",
+        "Material|Catalog No|Catalog Number|Catalog|Cat. No|Cat #|Mfr Part No|Mfg Part No|Vendor Part No|"
+        "Manufacturer Part No|Model No|Stock No",
+        "de": "Artikel|Artikelnr|Artikel-Nr|Artikelnummer|Art.-Nr|Materialnummer|Material|Sachnummer|Art. Nr|"
+        "Bestellnummer Lieferant|Teilenummer",
         "fr": "Article|Référence|Réf.|Code article|Code",
         "es": "Artículo|Código|Referencia|Ref.|Código artículo",
         "it": "Articolo|Codice|Cod. articolo|Codice articolo|Rif.",
@@ -71,24 +79,39 @@ COLUMNS: dict[str, dict[str, str]] = {
         "sv": "Beskrivning|Benämning|Text",
     },
     "qty_ordered": {
-        "en": "Ordered|Qty Ordered|Ordered Qty|Order Qty",
-        "de": "Bestellt|Bestellmenge|Menge bestellt",
-        "fr": "Commandé|Qté commandée|Quantité commandée",
+        "en": "Ordered|Qty Ordered|Ordered Qty|Order Qty|Qty Ord|Ord Qty|Ord|Quantity Ordered|Ordered Quantity|"
+        "Qty Ordrd|Orig Qty",
+        "de": "Bestellt|Bestellmenge|Menge bestellt|Best.-Menge|Menge Best|Bestellte Menge",
+        "fr": "Commandé|Qté commandée|Quantité commandée|Qté cdée|Qté cde",
         "es": "Pedido|Cantidad pedida|Cant. pedida",
         "it": "Ordinato|Qtà ordinata|Quantità ordinata",
         "nl": "Besteld|Besteld aantal",
         "sv": "Beställt|Beställt antal",
     },
+    "qty_backordered": {
+        "en": "B/O|BO|Back Order|Back Ord|Backorder|Backordered|Back Ordered|Qty B/O|Qty BO|Quantity B/O|"
+        "Qty Backordered|Qty Back Ord|"
+        "Open|Qty Open|Remaining|Bal|Balance",
+        "de": "Rückstand|Offen|Restmenge|Menge offen",
+        "fr": "Reliquat|Qté reliquat",
+        "es": "Pendiente|Cant. pendiente",
+        "it": "Residuo|Qtà residua",
+        "nl": "Nalevering|Openstaand",
+        "sv": "Restnoterat|Rest",
+    },
     "qty": {
         "en": "Qty|Quantity|Qty Invoiced|Qty Shipped|Confirmed Qty|Qty Confirmed|Hours|Units|Confirmed|"
         "Conf. Qty|"
-        "Qty Conf.|Qty Billed",
-        "de": "Menge|Anzahl|Stück|Bestätigte Menge|Menge bestätigt|Liefermenge",
-        "fr": "Qté|Quantité|Qté confirmée|Quantité confirmée",
-        "es": "Cantidad|Cant.|Cantidad confirmada|Uds.",
-        "it": "Quantità|Qtà|Q.tà|Quantità confermata|Qtà confermata",
-        "nl": "Aantal|Bevestigd aantal|Hoeveelheid",
-        "sv": "Antal|Bekräftat antal|Kvantitet",
+        "Qty Conf.|Qty Billed|Shipped|Qty Ship|Ship Qty|Shipped Qty|Quantity Shipped|Qty Shp|Shp|Ship|"
+        "Invoiced|Qty Inv|Billed|Delivered|Qty Delivered|Conf Qty|Qty Cnf|Quantity Confirmed|Qty Ack|"
+        "Ack Qty|Quantity Invoiced",
+        "de": "Menge|Anzahl|Stück|Bestätigte Menge|Menge bestätigt|Liefermenge|Bestätigt|Geliefert|"
+        "Berechnet|Menge geliefert|Best. Menge|AB-Menge",
+        "fr": "Qté|Quantité|Qté confirmée|Quantité confirmée|Confirmé|Qté livrée|Livré|Qté facturée",
+        "es": "Cantidad|Cant.|Cantidad confirmada|Uds.|Confirmado|Servido|Cant. servida",
+        "it": "Quantità|Qtà|Q.tà|Quantità confermata|Qtà confermata|Confermato|Consegnato",
+        "nl": "Aantal|Bevestigd aantal|Hoeveelheid|Bevestigd|Geleverd",
+        "sv": "Antal|Bekräftat antal|Kvantitet|Bekräftat|Levererat",
     },
     "uom": {
         "en": "Unit|UoM|U/M|UM",
@@ -100,7 +123,8 @@ COLUMNS: dict[str, dict[str, str]] = {
         "sv": "Enhet|Enh.",
     },
     "unit_price": {
-        "en": "Unit Price|Price|Unit Cost|Price Each|Rate|Each|Net Price|Confirmed Price|Price/Unit",
+        "en": "Unit Price|Price|Unit Cost|Price Each|Rate|Each|Net Price|Confirmed Price|Price/Unit|"
+        "Unit Net|Net Unit Price|Sell Price|Your Price",
         "de": "Einzelpreis|Preis|Stückpreis|E-Preis|Preis/Einheit|Bestätigter Preis|Einzelpreis netto|"
         "Preis/ME|"
         "Preis je ME|Preis/St|Preis pro Einheit|Nettopreis",
@@ -111,7 +135,8 @@ COLUMNS: dict[str, dict[str, str]] = {
         "sv": "À-pris|A-pris|Á-pris|Pris|Styckpris|Bekräftat pris",
     },
     "amount": {
-        "en": "Amount|Line Total|Total|Ext. Price|Extended|Extended Price|Net Amount|Line Amount|Value",
+        "en": "Amount|Line Total|Total|Ext. Price|Extended|Extended Price|Net Amount|Line Amount|Value|"
+        "Extended Amount|Extension|Ext. Amount|Ext Amt|Ext. Total|Extended Total|Total Price",
         "de": "Betrag|Gesamt|Gesamtpreis|Summe|Netto|Gesamtbetrag|Positionsbetrag|Wert|Nettowert|"
         "Positionswert|"
         "Gesamtwert",
@@ -130,13 +155,26 @@ COLUMNS: dict[str, dict[str, str]] = {
         "nl": "Status",
         "sv": "Status",
     },
+    "remark": {
+        "en": "Remarks|Remark|Comments|Comment|Notes|Note|Line Note",
+        "de": "Bemerkung|Bemerkungen|Hinweis|Anmerkung|Info",
+        "fr": "Remarque|Remarques|Observations|Commentaire",
+        "es": "Observaciones|Comentario|Comentarios",
+        "it": "Note|Osservazioni",
+        "nl": "Opmerking|Opmerkingen",
+        "sv": "Anmärkning|Kommentar",
+    },
     "promised_date": {
-        "en": "Delivery Date|Promised Date|Ship Date|Confirmed Date|Delivery|Promised|Est. Delivery",
-        "de": "Liefertermin|Lieferdatum|Liefertermin bestätigt|Termin|Lieferung",
-        "fr": "Date de livraison|Livraison|Date livraison|Date prévue",
+        "en": "Delivery Date|Promised Date|Ship Date|Confirmed Date|Delivery|Promised|Est. Delivery|"
+        "Promise Date|Promise|Prom. Date|Promised Ship Date|Sched. Date|Scheduled Date|Sched. Ship|"
+        "Est. Ship Date|Est. Ship|Confirmed Delivery|Conf. Date|Exp. Ship Date|Expected Date|Ship By|"
+        "Avail. Date|Due Date",
+        "de": "Liefertermin|Lieferdatum|Liefertermin bestätigt|Termin|Lieferung|Liefertermin bestätigt|"
+        "Bestätigter Liefertermin|Versanddatum|Lieferwoche",
+        "fr": "Date de livraison|Livraison|Date livraison|Date prévue|Date de livraison prévue|Délai",
         "es": "Fecha de entrega|Fecha entrega|Entrega",
         "it": "Data consegna|Consegna|Data di consegna",
-        "nl": "Leverdatum|Leveringsdatum|Levering",
+        "nl": "Leverdatum|Leveringsdatum|Levering|Verwachte leverdatum",
         "sv": "Leveransdatum|Leverans|Leveransdag",
     },
 }
@@ -216,46 +254,98 @@ class LineTable:
 # --- header -------------------------------------------------------------------
 
 
-def _match_columns(line: Line) -> tuple[list[Column], int]:
-    """Greedy longest-first column names in each phrase of a header line (a
-    name never spans a column gap: "Qty Unit | Price" is not "Unit Price");
-    returns the columns and how many words were not column names."""
-    columns: list[Column] = []
-    unmatched = 0
+def _words_box(words: list[Word]) -> Box:
+    return (
+        min(w.x0 for w in words),
+        min(w.top for w in words),
+        max(w.x1 for w in words),
+        max(w.bottom for w in words),
+    )
+
+
+def _segments(line: Line) -> list[tuple[str | None, list[Word]]]:
+    """A header line cut into column names (greedy, longest first, never
+    across a column gap: "Qty Unit | Price" is not "Unit Price") and the
+    words that name no column (kind None)."""
+    segments: list[tuple[str | None, list[Word]]] = []
     for phrase in line.phrases:
-        found, missed = _match_phrase_columns(phrase.words)
-        columns += found
-        unmatched += missed
-    return columns, unmatched
+        words = phrase.words
+        index = 0
+        while index < len(words):
+            rest = words[index : index + 6]
+            for kind, label in _COLUMNS_BY_FIRST_TOKEN.get(first_token(rest) or "", ()):
+                covered = match_prefix(rest, label)
+                if covered:
+                    segments.append((kind, words[index : index + covered]))
+                    index += covered
+                    break
+            else:
+                segments.append((None, [words[index]]))
+                index += 1
+    return segments
 
 
-def _match_phrase_columns(words: list[Word]) -> tuple[list[Column], int]:
+def _match_columns(line: Line) -> tuple[list[Column], int]:
+    """The columns a header line names, and how many words named none."""
+    segments = _segments(line)
+    columns = [Column(kind, _words_box(words)) for kind, words in segments if kind is not None]
+    return columns, sum(1 for kind, _ in segments if kind is None)
+
+
+def _kind_of(words: list[Word]) -> str | None:
+    """The column that all of `words` name together ("Unit" over "Price")."""
+    for kind, label in _COLUMNS_BY_FIRST_TOKEN.get(first_token(words) or "", ()):
+        if match_prefix(words, label) == len(words):
+            return kind
+    return None
+
+
+def _stacked_header(upper: Line, lower: Line) -> tuple[list[Column], int] | None:
+    """Column headings printed on two rows: a group name over several columns
+    ("Qty" over "Ordered  Shipped  B/O") or a name broken over two lines
+    ("Unit" over "Price", "Extended" over "Amount"). Each lower name is read
+    with the upper words above it when together they name a column, else
+    alone; upper names with nothing under them stand as they are."""
+    if lower.top - upper.bottom > 0.9 * upper.size or any(c.isdigit() for c in lower.text):
+        return None
+    low = _segments(lower)
+    if sum(1 for kind, _ in low if kind is not None) < max(1, sum(1 for kind, _ in low if kind is None)):
+        return None
+    up = _segments(upper)
+    up_boxes = [_words_box(words) for _, words in up]
+    used: set[int] = set()
     columns: list[Column] = []
     unmatched = 0
-    index = 0
-    while index < len(words):
-        rest = words[index : index + 6]
-        for kind, label in _COLUMNS_BY_FIRST_TOKEN.get(first_token(rest) or "", ()):
-            covered = match_prefix(rest, label)
-            if covered:
-                span = words[index : index + covered]
-                columns.append(
-                    Column(
-                        kind,
-                        (
-                            min(w.x0 for w in span),
-                            min(w.top for w in span),
-                            max(w.x1 for w in span),
-                            max(w.bottom for w in span),
-                        ),
-                    )
+    for kind, words in low:
+        box = _words_box(words)
+        overlaps = [(min(b[2], box[2]) - max(b[0], box[0]), i) for i, b in enumerate(up_boxes)]
+        width, above = max(overlaps, default=(0.0, -1))
+        if width > 0:
+            used.add(above)
+            upper_kind, upper_words = up[above]
+            group = (
+                sum(
+                    1
+                    for _, w in low
+                    if min(up_boxes[above][2], _words_box(w)[2]) > max(up_boxes[above][0], _words_box(w)[0])
                 )
-                index += covered
-                break
-        else:
+                > 1
+            )
+            kind = _kind_of(upper_words + words) or kind or (None if group else upper_kind)
+            if not group:
+                box = _words_box(upper_words + words)
+        if kind is None:
             unmatched += 1
-            index += 1
-    return columns, unmatched
+        else:
+            columns.append(Column(kind, box))
+    for index, (kind, words) in enumerate(up):
+        if index in used:
+            continue
+        if kind is None:
+            unmatched += 1
+        else:
+            columns.append(Column(kind, up_boxes[index]))
+    return sorted(columns, key=lambda c: c.box[0]), unmatched
 
 
 def _is_header(kinds: list[str], unmatched: int, acknowledgment: bool) -> bool:
@@ -271,28 +361,56 @@ def _is_header(kinds: list[str], unmatched: int, acknowledgment: bool) -> bool:
     return len(distinct) >= 3 and "qty" in distinct and bool(distinct & {"unit_price", "amount"})
 
 
+def _resolve_items(kinds: list[str]) -> list[str]:
+    """Two item columns and no line column ("Item | Catalog No.", "Item |
+    Part #"): US distributors number their lines under "Item" and print the
+    part under the second. The first is read as "item_or_line" and settled
+    by what its cells hold (`_settle_item_or_line`)."""
+    if kinds.count("item") >= 2 and "line" not in kinds and "po_line" not in kinds:
+        first = kinds.index("item")
+        return kinds[:first] + ["item_or_line"] + kinds[first + 1 :]
+    return kinds
+
+
 def _dedupe(columns: list[Column]) -> list[Column]:
+    columns = sorted(columns, key=lambda c: c.box[0])
+    kinds = _resolve_items([c.kind for c in columns])
     seen: set[str] = set()
     kept = []
-    for column in sorted(columns, key=lambda c: c.box[0]):
-        if column.kind not in seen:
-            seen.add(column.kind)
-            kept.append(column)
+    for column, kind in zip(columns, kinds):
+        if kind not in seen:
+            seen.add(kind)
+            kept.append(Column(kind, column.box))
     return kept
 
 
-def _header_in_line(line: Line, acknowledgment: bool) -> list[Column] | None:
+def _header_at(lines: list[Line], index: int, acknowledgment: bool) -> tuple[list[Column], int] | None:
+    """The columns of a table header at line `index`, on that line or on it
+    and the next (two-row headings); returns them and the header's last line."""
+    line = lines[index]
     columns, unmatched = _match_columns(line)
-    if not _is_header([c.kind for c in columns], unmatched, acknowledgment):
-        return None
-    return _dedupe(columns)
+    single = _is_header([c.kind for c in columns], unmatched, acknowledgment)
+    if (
+        index + 1 < len(lines)
+        and (columns or len(line.words) <= 8)
+        and not any(c.isdigit() for c in line.text)
+    ):
+        stacked = _stacked_header(line, lines[index + 1])
+        if stacked is not None:
+            merged, merged_unmatched = stacked
+            kinds = [c.kind for c in merged]
+            if _is_header(kinds, merged_unmatched, acknowledgment) and (
+                not single or len(set(kinds)) > len({c.kind for c in columns})
+            ):
+                return _dedupe(merged), index + 1
+    return (_dedupe(columns), index) if single else None
 
 
 # --- rows from text columns --------------------------------------------------------
 
 
 # Columns whose content is left-aligned text: a cell starts where its header starts.
-_TEXT_KINDS = frozenset({"line", "po_line", "item", "description", "uom", "status"})
+_TEXT_KINDS = frozenset({"line", "po_line", "item", "item_or_line", "description", "uom", "status", "remark"})
 _UNIT_WORD = re.compile(r"^(?:[A-Z]{1,4}\.?|[€$£]|kr\.?|%|pcs|pc|st|stk|h|hrs|kg|m|ud|uds|ea)$")
 
 
@@ -380,9 +498,10 @@ def _is_item(row: RawRow, reading: Reading, acknowledgment: bool) -> bool:
         return text is not None and bool(find_amounts(text, reading.decimal))
 
     if acknowledgment:
-        has_line = any(_int(row.text(k)) is not None for k in ("po_line", "line"))
+        has_line = any(_int(row.text(k)) is not None for k in ("po_line", "line", "item_or_line"))
         has_data = (
             parse_status(row.text("status") or "", line=True) is not None
+            or parse_status(row.text("remark") or "", line=True) is not None
             or number("qty")
             or number("unit_price")
             or parse_date(row.text("promised_date") or "") is not None
@@ -408,6 +527,10 @@ def _text_rows(
             return rows, True
         if not rows:
             continue
+        if acknowledgment and _is_remark(line, row, rows[-1], reading):
+            rows[-1].cells["remark"] = (line.text, line.box)
+            rows[-1].box = _union_box(rows[-1].box, line.box)
+            continue
         if set(row.cells) <= {"description", "item"} and line.top - rows[-1].box[3] < 2.2 * line.size:
             _continue_description(rows[-1], row)
             continue
@@ -418,9 +541,34 @@ def _text_rows(
     return rows, False
 
 
+def _union_box(a: Box, b: Box) -> Box:
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+
+
+def _is_remark(line: Line, cut: RawRow, row: RawRow, reading: Reading) -> bool:
+    """A line right under an acknowledgment row that says what became of it
+    ("Preisänderung", "backordered - ships 12/15", "cancelled"): no numbers
+    in the number columns, a line status in its words."""
+    if "remark" in row.cells or line.top - row.box[3] > 1.6 * line.size:
+        return False
+    if any(
+        find_amounts(cut.text(kind) or "", reading.decimal) for kind in ("qty", "unit_price", "qty_ordered")
+    ):
+        return False
+    return parse_status(line.text, line=True) is not None
+
+
 def _continue_description(row: RawRow, more: RawRow) -> None:
+    row.box = _union_box(row.box, more.box)
     for kind, (text, box) in more.cells.items():
-        target = "description" if "description" in row.cells or kind == "description" else kind
+        # The wrapped text goes to the description, also when it starts under
+        # the part number of a row that has one ("1  MRO-GLOVE  2  11.90" over
+        # "   Nitrile gloves, size L").
+        target = (
+            "description"
+            if "description" in row.cells or kind == "description" or kind in row.cells
+            else kind
+        )
         old_text, old_box = row.cells.get(target, ("", box))
         row.cells[target] = (
             (old_text + " " + text).strip(),
@@ -450,19 +598,53 @@ def _cell_kind(text: str) -> str | None:
 
 
 def _ruled_header(table: Table, acknowledgment: bool) -> tuple[int, dict[int, str]] | None:
+    """The header row of a ruled table (one of its first three rows, or two
+    rows together: "Qty" spanning "Ordered | Shipped | B/O") → (its last row,
+    cell index → kind)."""
     for index, row in enumerate(table.rows[:3]):
         kinds = {i: _cell_kind(cell.text) for i, cell in enumerate(row) if cell is not None and cell.text}
-        named = {i: k for i, k in kinds.items() if k is not None}
-        unmatched = len(kinds) - len(named)
-        if _is_header(list(named.values()), unmatched, acknowledgment):
-            seen: set[str] = set()
-            unique = {}
-            for i in sorted(named):
-                if named[i] not in seen:
-                    seen.add(named[i])
-                    unique[i] = named[i]
-            return index, unique
+        found = _ruled_kinds(kinds, acknowledgment)
+        if index + 1 < len(table.rows) and not any(c.isdigit() for cell in row if cell for c in cell.text):
+            stacked = _ruled_kinds(_stacked_cells(row, table.rows[index + 1]), acknowledgment)
+            if stacked is not None and (found is None or len(stacked) > len(found)):
+                return index + 1, stacked
+        if found is not None:
+            return index, found
     return None
+
+
+def _ruled_kinds(kinds: dict[int, str | None], acknowledgment: bool) -> dict[int, str] | None:
+    named = {i: k for i, k in kinds.items() if k is not None}
+    unmatched = len(kinds) - len(named)
+    if not _is_header(list(named.values()), unmatched, acknowledgment):
+        return None
+    order = sorted(named)
+    resolved = dict(zip(order, _resolve_items([named[i] for i in order])))
+    seen: set[str] = set()
+    unique = {}
+    for i in order:
+        if resolved[i] not in seen:
+            seen.add(resolved[i])
+            unique[i] = resolved[i]
+    return unique
+
+
+def _stacked_cells(upper: list[Cell | None], lower: list[Cell | None]) -> dict[int, str | None]:
+    """Cell kinds of a two-row ruled header: a lower cell under a spanning
+    upper cell reads with it ("Qty" + "Shipped"), else alone."""
+    if any(c.isdigit() for cell in lower if cell for c in cell.text):
+        return {}
+    kinds: dict[int, str | None] = {}
+    above = ""
+    for i, cell in enumerate(lower):
+        if i < len(upper) and upper[i] is not None:
+            above = upper[i].text  # type: ignore[union-attr]
+        if cell is None or not cell.text:
+            if above and i < len(upper) and upper[i] is not None:
+                kinds[i] = _cell_kind(above)
+            continue
+        kinds[i] = _cell_kind(f"{above} {cell.text}".strip()) or _cell_kind(cell.text)
+    return kinds
 
 
 def _packed(row: RawRow, reading: Reading) -> bool:
@@ -552,11 +734,12 @@ def _page_rows(
                     ended = len(rows) < len(table.rows) or table.box[3] < page.height * 0.8
                     return rows, [(page.number, table.box[1], rows[-1].box[3])], ended, "ruled"
     for index, line in enumerate(page.lines):
-        columns = _header_in_line(line, acknowledgment)
-        if columns is None:
+        header = _header_at(page.lines, index, acknowledgment)
+        if header is None:
             continue
+        columns, last = header
         bands = _bands(columns)
-        rows, ended = _text_rows(page, index + 1, bands, reading, acknowledgment)
+        rows, ended = _text_rows(page, last + 1, bands, reading, acknowledgment)
         if rows:  # a "header" with no rows under it was a row of header fields that looked like one
             layout.bands = bands
             return rows, [(page.number, line.top, rows[-1].box[3])], ended, "columns"
@@ -582,8 +765,185 @@ def find_line_items(pages: list[Page], reading: Reading, *, acknowledgment: bool
             sources.append(source)
         if rows or source:
             continuing = not ended
-    items = _number_lines([_parse_row(row, reading, acknowledgment) for row in raw_rows])
+    notes: list[str] = []
+    if not raw_rows and not acknowledgment:
+        raw_rows, regions = _receipt_rows(pages, reading)
+        if raw_rows:
+            sources.append("receipt")
+            notes.append(
+                "no table header: the lines were read from receipt-style item lines "
+                "('2 x ITEM  price  amount')"
+            )
+    _settle_item_or_line(raw_rows)
+    _item_column_numbers_lines(raw_rows)
+    remarks = any("remark" in r.cells for r in raw_rows) and not any("status" in r.cells for r in raw_rows)
+    items = _number_lines([_parse_row(row, reading, acknowledgment, remarks) for row in raw_rows])
+    if items and notes:
+        items[0].warnings.extend(notes)
     return LineTable(items, regions, sources[0] if sources else "none")
+
+
+def _settle_item_or_line(rows: list[RawRow]) -> None:
+    """The first of two item columns holds line numbers when every row has
+    one there; else it is the part (and the second column is not read)."""
+    if not any("item_or_line" in r.cells for r in rows):
+        return
+    numbered = all(_int(r.text("item_or_line")) is not None for r in rows)
+    for row in rows:
+        cell = row.cells.pop("item_or_line", None)
+        if cell is None:
+            continue
+        if numbered:
+            row.cells["line"] = cell
+        else:
+            row.cells["item"] = cell
+
+
+def _item_column_numbers_lines(rows: list[RawRow]) -> None:
+    """An "Item" column holding 1, 2, 3 (or 10, 20, 30) and no line column:
+    those are line numbers, not parts."""
+    if not rows or any("line" in r.cells or "po_line" in r.cells for r in rows):
+        return
+    numbers = [
+        _int(r.text("item")) if re.fullmatch(r"\s*\d{1,4}\s*", r.text("item") or "") else None for r in rows
+    ]
+    if any(n is None for n in numbers):
+        return
+    ints = [n for n in numbers if n is not None]
+    steps_of_ten = all(n % 10 == 0 for n in ints)
+    if all(b > a for a, b in pairwise(ints)) and (max(ints) <= 999 or steps_of_ten):
+        for row in rows:
+            row.cells["line"] = row.cells.pop("item")
+
+
+# --- receipts: item lines without a table header ------------------------------------------
+
+_RECEIPT_NUMBER = r"[-(]?[$€£]?\s?\d[\d.,'\u2019]*\)?-?"
+_TAX_FLAG = r"(?:\s+[A-Z*]{1,2})?"  # "23.80 T", "23.80 A": the tax code a till prints after the amount
+_RECEIPT_LINE = re.compile(
+    r"^(?P<qty>\d{1,5}(?:[.,]\d{1,3})?)\s*[xX×*]\s+(?P<what>\S.*?)\s+"
+    rf"(?P<price>{_RECEIPT_NUMBER})\s+(?P<amount>{_RECEIPT_NUMBER}){_TAX_FLAG}$"
+)
+# "  2 x 11.90        23.80" under the item's own line ("MRO-GLOVE-NITRILE-L").
+_QTY_PRICE_LINE = re.compile(
+    r"^(?P<qty>\d{1,5}(?:[.,]\d{1,3})?)\s*(?:[xX×*@]|[A-Za-z]{1,4}\s*[xX×@])\s*"
+    rf"(?P<price>{_RECEIPT_NUMBER})\s+(?P<amount>{_RECEIPT_NUMBER}){_TAX_FLAG}$"
+)
+_RECEIPT_WIDTH = 120  # a till slip's line is short: longer lines are not tried (and cannot backtrack long)
+_RULE = re.compile(r"^[-=_*.\s]+$")
+_CODE = re.compile(r"^(?=.*[\d/-])[A-Z0-9][A-Z0-9./_-]{2,63}$")
+
+
+def _receipt_rows(pages: list[Page], reading: Reading) -> tuple[list[RawRow], list[tuple[int, float, float]]]:
+    """Till slips and 80 mm thermal invoices print one column: "2 x
+    MRO-GLOVE  11.90  23.80" with the description (if any) on the lines under
+    it, or the item on a line of its own over "2 x 11.90  23.80". A line
+    counts only when its quantity times its price is its amount."""
+    rows: list[RawRow] = []
+    regions: list[tuple[int, float, float]] = []
+    for page in pages:
+        lines = page.lines
+        kinds = [_receipt_kind(line, reading) for line in lines]
+        current: RawRow | None = None
+        first: float | None = None
+        for index, line in enumerate(lines):
+            kind = kinds[index]
+            if kind is not None and kind[0] == "item":
+                current = _receipt_row(page.number, line, kind[1])
+            elif kind is not None and current is not None and _item_text_above(lines, index, current, kinds):
+                # the item's own line was read as the previous row's description: take it back
+                _take_item_line(current, lines[index - 1])
+                current = _receipt_row(page.number, line, kind[1], lines[index - 1])
+            elif kind is not None and index > 0 and _is_item_text(lines[index - 1], line, reading):
+                current = _receipt_row(page.number, line, kind[1], lines[index - 1])
+            elif current is not None and _continues(current, line, reading):
+                old = current.text("description")
+                current.cells["description"] = ((f"{old} {line.text}" if old else line.text), line.box)
+                current.box = _union_box(current.box, line.box)
+                continue
+            else:
+                if current is not None:
+                    regions.append(
+                        (page.number, first if first is not None else current.box[1], current.box[3])
+                    )
+                    current, first = None, None
+                if _is_totals_line(line) and rows:
+                    break
+                continue
+            rows.append(current)
+            first = current.box[1] if first is None else first
+        if current is not None:
+            regions.append((page.number, first if first is not None else current.box[1], current.box[3]))
+    return rows, regions
+
+
+def _receipt_kind(line: Line, reading: Reading) -> tuple[str, re.Match[str]] | None:
+    text = line.text
+    if len(text) > _RECEIPT_WIDTH or not text[:1].isdigit():
+        return None
+    for kind, pattern in (("item", _RECEIPT_LINE), ("qty", _QTY_PRICE_LINE)):
+        match = pattern.match(text)
+        if match is None:
+            continue
+        values = [parse_amount(match.group(k), reading.decimal) for k in ("qty", "price", "amount")]
+        if any(v is None for v in values):
+            continue
+        qty, price, amount = values
+        if abs(qty * price - amount) <= Decimal("0.011") + abs(amount) * Decimal("0.0005"):  # type: ignore[operator]
+            return kind, match
+    return None
+
+
+def _is_item_text(above: Line, line: Line, reading: Reading) -> bool:
+    """The item's own line over its "2 x 11.90  23.80": text, right above."""
+    return (
+        line.top - above.bottom < 1.2 * line.size
+        and not _RULE.match(above.text)
+        and not any(parse_amount(p.text, reading.decimal) is not None for p in above.phrases)
+        and label_at(above.phrases[0]) is None
+    )
+
+
+def _item_text_above(lines: list[Line], index: int, current: RawRow, kinds: list[Any]) -> bool:
+    return (
+        index > 0
+        and kinds[index - 1] is None
+        and current.cells.get("description", ("", None))[1] == lines[index - 1].box
+    )
+
+
+def _take_item_line(row: RawRow, line: Line) -> None:
+    text = row.text("description") or ""
+    rest = text[: -len(line.text)].rstrip() if text.endswith(line.text) else text
+    if rest:
+        row.cells["description"] = (rest, row.cells["description"][1])
+    else:
+        row.cells.pop("description", None)
+
+
+def _continues(row: RawRow, line: Line, reading: Reading) -> bool:
+    return (
+        line.top - row.box[3] < 1.2 * line.size
+        and not _RULE.match(line.text)
+        and not any(parse_amount(p.text, reading.decimal) is not None for p in line.phrases)
+        and label_at(line.phrases[0]) is None
+    )
+
+
+def _receipt_row(page: int, line: Line, match: re.Match[str], item_line: Line | None = None) -> RawRow:
+    box = line.box if item_line is None else _union_box(item_line.box, line.box)
+    what = (match.group("what") if item_line is None else item_line.text).split()
+    cells: dict[str, tuple[str, Box]] = {
+        "qty": (match.group("qty"), box),
+        "unit_price": (match.group("price"), box),
+        "amount": (match.group("amount"), box),
+    }
+    if what and _CODE.match(what[0]):
+        cells["item"] = (what[0], box)
+        what = what[1:]
+    if what:
+        cells["description"] = (" ".join(what), box)
+    return RawRow(page, cells, box)
 
 
 # --- parsing a row -------------------------------------------------------------------------
@@ -609,10 +969,11 @@ def _amount(text: str | None, reading: Reading, last: bool = False) -> tuple[Dec
 _BASE = 0.9
 
 
-def _parse_row(row: RawRow, reading: Reading, acknowledgment: bool) -> LineItem:
+def _parse_row(row: RawRow, reading: Reading, acknowledgment: bool, remarks: bool = False) -> LineItem:
     values: dict[str, Any] = {}
     confidence: dict[str, float] = {}
     boxes: dict[str, tuple[int, Box]] = {}
+    warnings: list[str] = []
 
     def put(name: str, value: Any, quality: float, kind: str) -> None:
         values[name] = value
@@ -624,7 +985,8 @@ def _parse_row(row: RawRow, reading: Reading, acknowledgment: bool) -> LineItem:
     qty = _amount(row.text("qty"), reading)
     price = _amount(row.text("unit_price"), reading)
     if acknowledgment:
-        _ack_quantity_and_price(row, reading, qty, price, put)
+        status = _ack_status(row, reading, qty, remarks, put, warnings)
+        _ack_quantity_and_price(row, reading, qty, price, status, put)
     else:
         if qty is not None:
             put("quantity", str(qty[0]), qty[1], "qty")
@@ -634,7 +996,7 @@ def _parse_row(row: RawRow, reading: Reading, acknowledgment: bool) -> LineItem:
         _parse_ack_cells(row, reading, put)
     else:
         _parse_invoice_cells(row, reading, qty, put)
-    return LineItem(values, confidence, boxes)
+    return LineItem(values, confidence, boxes, warnings)
 
 
 def _line_number(row: RawRow, put: Any) -> None:
@@ -675,18 +1037,52 @@ def _parse_invoice_cells(
         put("description", cleaned[:500], 0.95, "description")
 
 
+def _ack_status(
+    row: RawRow,
+    reading: Reading,
+    qty: tuple[Decimal, float, str] | None,
+    remarks: bool,
+    put: Any,
+    warnings: list[str],
+) -> str | None:
+    """A line's status: its status cell, else the remark line under it, else
+    (in a table whose changes are remark lines) accepted as ordered. With no
+    status printed at all, a confirmed quantity that is not the ordered one
+    is read as a change — a guess, flagged."""
+    status = parse_status(row.text("status") or "", line=True)
+    if status is not None:
+        put("status", status, 1.0, "status")
+        return status
+    status = parse_status(row.text("remark") or "", line=True)
+    if status is not None:
+        put("status", status, 0.97, "remark")
+        return status
+    if remarks:
+        put("status", "accepted", 0.94, "qty" if "qty" in row.cells else "line")
+        return "accepted"
+    ordered = _amount(row.text("qty_ordered"), reading)
+    if qty is not None and ordered is not None and qty[0] != ordered[0]:
+        put("status", "changed", 0.8, "qty")
+        warnings.append(
+            f"line {row.text('po_line') or row.text('line') or '?'}: no status printed; read as changed "
+            f"because {qty[2]} were confirmed of {ordered[2]} ordered"
+        )
+        return "changed"
+    return None
+
+
 def _ack_quantity_and_price(
     row: RawRow,
     reading: Reading,
     qty: tuple[Decimal, float, str] | None,
     price: tuple[Decimal, float, str] | None,
+    status: str | None,
     put: Any,
 ) -> None:
     """An acknowledgment line carries a quantity or price only where it
     confirms something other than the order: a confirmed quantity equal to
     the ordered one (or zero, on a rejected line) is no change, and a price on
     a line accepted as ordered is the PO price."""
-    status = parse_status(row.text("status") or "", line=True)
     ordered = _amount(row.text("qty_ordered"), reading)
     if qty is not None and qty[0] > 0 and (ordered is None or ordered[0] != qty[0]) and status != "rejected":
         put("quantity", str(qty[0]), qty[1], "qty")
@@ -695,9 +1091,6 @@ def _ack_quantity_and_price(
 
 
 def _parse_ack_cells(row: RawRow, reading: Reading, put: Any) -> None:
-    status = parse_status(row.text("status") or "", line=True)
-    if status is not None:
-        put("status", status, 1.0, "status")
     promised = row.text("promised_date")
     if promised:
         when = parse_date(promised, reading.date_order)

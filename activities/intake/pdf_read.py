@@ -32,12 +32,13 @@ from activities.intake.pdf_fields import (
     FieldHit,
     Reading,
     find_fields,
+    find_place_date,
     find_terms_sentence,
     label_at,
     language_votes,
 )
 from activities.intake.pdf_lines import LineTable, find_line_items
-from activities.intake.pdf_text import Box, Page, Phrase, match_prefix, read_pdf, tokens
+from activities.intake.pdf_text import Box, Page, Phrase, first_token, match_prefix, read_pdf, tokens
 from models.extraction import Extracted, ExtractedKind, FieldLocation, SourceFormat
 
 __all__ = ["classify_page", "extract_pdf"]
@@ -69,7 +70,8 @@ TITLES: dict[ExtractedKind, dict[str, str]] = {
     ExtractedKind.ACKNOWLEDGMENT: {
         "en": "Order Confirmation|Order Acknowledgment|Order Acknowledgement|Purchase Order Acknowledgment|"
         "Purchase Order Acknowledgement|Sales Order Confirmation|PO Acknowledgment|PO Acknowledgement|"
-        "Acknowledgment of Order|Acknowledgement of Order",
+        "Acknowledgment of Order|Acknowledgement of Order|Sales Order Acknowledgment|"
+        "Sales Order Acknowledgement|Order Ack|Acknowledgment|Acknowledgement",
         "de": "Auftragsbestätigung|Bestellbestätigung|Auftragsbestaetigung",
         "fr": "Confirmation de commande|Accusé de réception de commande|Accusé de réception",
         "es": "Confirmación de pedido|Acuse de recibo del pedido|Confirmación del pedido",
@@ -87,6 +89,9 @@ _TITLE_LABELS = sorted(
     ),
     key=lambda entry: -len(entry[2]),
 )
+_TITLES_BY_FIRST_TOKEN: dict[str, list[tuple[ExtractedKind, str, tuple[str, ...]]]] = {}
+for _entry in _TITLE_LABELS:  # longest first, as above
+    _TITLES_BY_FIRST_TOKEN.setdefault(_entry[2][0], []).append(_entry)
 _NUMBER_FIELDS = {
     ExtractedKind.INVOICE: ("invoice_number", "credit_number"),
     ExtractedKind.CREDIT_MEMO: ("credit_number", "invoice_number"),
@@ -111,13 +116,16 @@ class Title:
 def classify_page(page: Page) -> Title | None:
     """The document title on a page, if it prints one: the largest phrase in
     the top half that starts with a title word and is not a field label
-    ("Invoice Date", "Invoice to")."""
+    ("Invoice Date", "Invoice to") — or a heading that ends with one
+    ("SALES ORDER ACKNOWLEDGMENT", "FINAL INVOICE")."""
     candidates: list[tuple[float, int, Title]] = []
     largest = max((line.size for line in page.lines), default=0.0)
+    sizes = sorted(line.size for line in page.lines)
+    body = sizes[len(sizes) // 2] if sizes else 0.0
     for phrase in page.phrases:
         if phrase.box[1] > page.height * 0.5:
             continue
-        for kind, language, title_tokens in _TITLE_LABELS:
+        for kind, language, title_tokens in _TITLES_BY_FIRST_TOKEN.get(first_token(phrase.words) or "", ()):
             covered = match_prefix(phrase.words, title_tokens)
             if not covered:
                 continue
@@ -129,14 +137,49 @@ def classify_page(page: Page) -> Title | None:
             )
             if label is not None and len(label.label.tokens) > len(title_tokens) and not is_number_label:
                 break  # "Invoice Date", "Invoice To": a label, not a title
-            standalone = covered == len(phrase.words)
+            standalone = covered == len(phrase.words) or _numbered(phrase, covered)
             confidence = 0.97 if phrase.size >= largest else 0.85 if standalone else 0.7
             specificity = 0 if kind == ExtractedKind.INVOICE else 1  # a credit note names "invoice" too
             candidates.append((phrase.size, specificity, Title(kind, language, phrase, confidence)))
             break
+        else:
+            heading = _heading_title(phrase, body, largest)
+            if heading is not None:
+                candidates.append((phrase.size, 0 if heading.kind == ExtractedKind.INVOICE else 1, heading))
     if not candidates:
         return None
     return max(candidates, key=lambda c: (c[0], c[1], -c[2].phrase.box[1]))[2]
+
+
+def _numbered(phrase: Phrase, covered: int) -> bool:
+    """A title followed only by its number ("RECHNUNG RE-2026-0048",
+    "Rechnung Nr. 4711"): a title all the same, not a sentence."""
+    rest = phrase.slice(covered)
+    label = label_at(phrase)  # "Rechnung Nr." is a number label that starts with the title
+    if label is not None and label.label.field in ("invoice_number", "credit_number", "ack_number"):
+        rest = phrase.slice(max(covered, label.words))
+    return (
+        len(rest.words) == 1
+        and bool(_IDENTIFIER.match(rest.words[0].text))
+        and any(c.isdigit() for c in rest.words[0].text)
+    )
+
+
+def _heading_title(phrase: Phrase, body: float, largest: float) -> Title | None:
+    """A title that ends a short heading ("SALES ORDER ACKNOWLEDGMENT",
+    "CUSTOMER ORDER ACKNOWLEDGEMENT", "FINAL INVOICE"): printed larger than
+    the body text, two to five words, the title words last."""
+    words = phrase.words
+    if not 2 <= len(words) <= 5 or phrase.size < body * 1.25:
+        return None
+    for start in range(1, len(words)):
+        rest = words[start:]
+        for kind, language, title_tokens in _TITLES_BY_FIRST_TOKEN.get(first_token(rest) or "", ()):
+            if match_prefix(rest, title_tokens) == len(rest):
+                if label_at(phrase) is not None:
+                    return None
+                return Title(kind, language, phrase, 0.85 if phrase.size >= largest else 0.75)
+    return None
 
 
 # --- splitting a file into documents -----------------------------------------------
@@ -268,7 +311,10 @@ def _vendor_hint(pages: list[Page], title: Title | None) -> str | None:
 
 
 def _is_title_phrase(phrase: Phrase) -> bool:
-    return any(match_prefix(phrase.words, title_tokens) for _, _, title_tokens in _TITLE_LABELS)
+    return any(
+        match_prefix(phrase.words, title_tokens)
+        for _, _, title_tokens in _TITLES_BY_FIRST_TOKEN.get(first_token(phrase.words) or "", ())
+    )
 
 
 def _vendor(builder: _Builder, hits: dict[str, FieldHit], vendor_id: str | None) -> None:
@@ -289,6 +335,8 @@ def _currency(builder: _Builder, hits: dict[str, FieldHit], pages: list[Page], r
     for name in ("total", "subtotal", "tax"):  # "Total EUR 1.234,56", "1 234,56 kr", "$1,234.56"
         hit = hits.get(name)
         found = find_currency(hit.text, reading.language) if hit else None
+        if hit and found is None and hit.label_text:  # "Att betala SEK", "Amount due (USD)"
+            found = find_currency(hit.label_text, reading.language)
         if hit and found:
             builder.put(
                 "currency", found[0], _currency_confidence(found, reading), hit.page, _round_box(hit.box)
@@ -303,6 +351,9 @@ def _currency(builder: _Builder, hits: dict[str, FieldHit], pages: list[Page], r
     if codes:
         builder.put("currency", codes.most_common(1)[0][0], 0.6)
         builder.warnings.append("the currency is not labelled; read from the amounts printed")
+    elif reading.language == "en" and reading.date_order == MDY and reading.date_order_decided:
+        builder.put("currency", "USD", 0.5)
+        builder.warnings.append("no currency printed; USD assumed from the US month/day dates — check it")
     else:
         builder.warnings.append("no currency found")
 
@@ -363,7 +414,11 @@ def _invoice(
         builder.put_hit("invoice_number", number_hit)
     elif title is not None and _title_number(title) is not None:
         builder.put(
-            "invoice_number", _title_number(title), 0.7, title.phrase.page, _round_box(title.phrase.box)
+            "invoice_number",
+            _title_number(title),
+            _title_number_confidence(title),
+            title.phrase.page,
+            _round_box(title.phrase.box),
         )
     else:
         builder.warnings.append("no invoice number found")
@@ -398,6 +453,13 @@ def _invoice(
         builder.put("price_only", False, 0.9)  # only credits (and debits) adjust price alone
 
 
+def _title_number_confidence(title: Title) -> float:
+    """A title followed by nothing but its number ("RECHNUNG RE-2026-0048")
+    names it; a number somewhere after the title word is less sure."""
+    words = title.phrase.words
+    return 0.85 if len(words) == 2 or _numbered(title.phrase, 1) else 0.7
+
+
 def _title_number(title: Title) -> str | None:
     """ "INVOICE INV-2026-0042": a number printed in the title itself."""
     for word in title.phrase.words[1:]:
@@ -420,7 +482,13 @@ def _acknowledgment(
     if "ack_number" in hits:
         builder.put_hit("ack_id", hits["ack_number"])
     elif title is not None and _title_number(title) is not None:
-        builder.put("ack_id", _title_number(title), 0.7, title.phrase.page, _round_box(title.phrase.box))
+        builder.put(
+            "ack_id",
+            _title_number(title),
+            _title_number_confidence(title),
+            title.phrase.page,
+            _round_box(title.phrase.box),
+        )
     else:
         builder.warnings.append("no acknowledgment number found")
     _header_ids(builder, hits)
@@ -441,7 +509,9 @@ def _acknowledgment(
             else "accepted_with_changes"
         )
         # Derived, not read: as sure as the line statuses it comes from.
-        line_confidence = min((builder.confidence[f"lines[{i}].status"] for i in range(len(lines))), default=0.4)
+        line_confidence = min(
+            (builder.confidence[f"lines[{i}].status"] for i in range(len(lines))), default=0.4
+        )
         builder.put("status", status, min(0.85, line_confidence))
     if "message" in hits:
         builder.put_hit("message", hits["message"])
@@ -478,6 +548,13 @@ def _extract_part(part: _Part, vendor_id: str | None, read_warnings: list[str]) 
             hits["payment_terms"] = sentence
     builder = _Builder()
     builder.warnings.extend(read_warnings + warnings)
+    if "date" not in hits:
+        letter_date = find_place_date(part.pages, reading, table.covers)
+        if letter_date is not None:
+            hits["date"] = letter_date
+            builder.warnings.append(
+                f"no date label: the date was read from the letter's place and date ({letter_date.text!r})"
+            )
     if part.title is None:
         builder.warnings.append("no document title found; read as an invoice")
     if acknowledgment:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import re
+from decimal import Decimal
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -76,6 +77,8 @@ def resolve_reading(
         confidence["vendor_id"] = 1.0
     if po is not None and extracted.kind in (ExtractedKind.INVOICE, ExtractedKind.CREDIT_MEMO):
         _map_lines(document, confidence, po.po, min_confidence, notes)
+    if po is not None and extracted.kind == ExtractedKind.ACKNOWLEDGMENT:
+        problems += _changes_that_change_nothing(document, po.po)
     if extracted.kind == ExtractedKind.CREDIT_MEMO:
         document.setdefault("kind", "credit_memo")
     found, document_id = reading_problems(extracted.kind, document, confidence, min_confidence, reviewed=reviewed)
@@ -160,6 +163,13 @@ def _map_lines(document: dict[str, Any], confidence: dict[str, float], po: Purch
             continue
         sure = confidence.get(f"lines[{index}].line_no", 1.0) >= min_confidence
         if sure and line.get("line_no") in po_lines:
+            # Sure of a number, but billing another PO line's item: an
+            # invoice's own line numbering, not the PO's. The item decides.
+            other = _po_line_with_item(line, po)
+            if other is not None and other != line["line_no"]:
+                notes.append(f"invoice line {index + 1} bills {line.get('item_id')}, which is PO line {other}, "
+                             f"not {line['line_no']}: mapped by its item")
+                line["line_no"] = other
             continue
         target = _po_line_for(line, po)
         if target is not None and target != line.get("line_no"):
@@ -168,17 +178,47 @@ def _map_lines(document: dict[str, Any], confidence: dict[str, float], po: Purch
             confidence[f"lines[{index}].line_no"] = max(min_confidence, 0.9)
 
 
-def _po_line_for(line: dict[str, Any], po: PurchaseOrder) -> int | None:
+def _po_line_with_item(line: dict[str, Any], po: PurchaseOrder) -> int | None:
     item = _norm(str(line.get("item_id") or ""))
+    return next((po_line.line_no for po_line in po.lines if item and _norm(po_line.item_id) == item), None)
+
+
+def _po_line_for(line: dict[str, Any], po: PurchaseOrder) -> int | None:
+    by_item = _po_line_with_item(line, po)
+    if by_item is not None:
+        return by_item
     text = _norm(str(line.get("description") or ""))
-    for po_line in po.lines:
-        if item and _norm(po_line.item_id) == item:
-            return po_line.line_no
     for po_line in po.lines:
         wanted = _norm(po_line.description)
         if text and wanted and (wanted in text or text in wanted or _norm(po_line.item_id) in text):
             return po_line.line_no
     return None
+
+
+def _changes_that_change_nothing(document: dict[str, Any], po: PurchaseOrder) -> list[str]:
+    """A line marked changed whose values all equal the order's: the changed
+    value was most likely read from the "ordered" column, and sending it on
+    would accept the order as it was — the supplier's change would be lost."""
+    problems = []
+    for line in document.get("lines") or []:
+        ordered = po.line(line.get("line_no")) if isinstance(line, dict) else None
+        if ordered is None or line.get("status") != "changed":
+            continue
+        differs = any((
+            line.get("quantity") is not None and _decimal(line["quantity"]) != ordered.quantity,
+            line.get("unit_price") is not None and _decimal(line["unit_price"]) != ordered.unit_price,
+            line.get("promised_date") is not None and str(line["promised_date"]) != str(ordered.need_by),
+        ))
+        if not differs:
+            problems.append(f"line {line['line_no']} is marked changed but everything read equals the order")
+    return problems
+
+
+def _decimal(value: Any) -> Decimal | None:
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:
+        return None
 
 
 # --- validation and confidence ------------------------------------------------------
