@@ -9,6 +9,7 @@ Master data comes from seed/master_data.json (contract prices, the
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -54,15 +55,16 @@ def _need_by(days: int = 14) -> str:
 class Demo:
     """Thin client over the API with the few waits the scenarios need."""
 
-    def __init__(self, http: httpx.AsyncClient, run_id: str) -> None:
+    def __init__(self, http: httpx.AsyncClient, run_id: str, earlier_runs: int = 0) -> None:
         self.http = http
         self.run_id = run_id
         self._counter = 0
-        # Each run orders a slightly different quantity on line 1 and numbers
-        # its documents with the run id, so a second demo against the same
-        # database is neither refused as a duplicate nor held as a suspected
-        # one (same vendor, same amount, within 30 days) — as it would rightly be.
-        self.bump = int(run_id) % 200
+        # Each run orders a different quantity on line 1 (one more per earlier
+        # run found on the stack) and numbers its documents with the run id, so
+        # a later demo against the same database is neither refused as a
+        # duplicate nor held as a suspected one (same vendor, same amount,
+        # within 30 days) — as it would rightly be.
+        self.bump = earlier_runs % 200
 
     def number(self, base: str) -> str:
         """A supplier document number unique to this run."""
@@ -315,7 +317,7 @@ async def pdf_invoice_reviewed(demo: Demo) -> tuple[str, str]:
     billed = invoice(po, demo.number("ACME-INV-30302"), billed_at_po_price(po), tax_rate="8.25")
     billed["invoice_date"] = _ambiguous_recent_date().isoformat()
     # Printed 11/05/2026-style: day or month first? Intake asks a person, who confirms the date.
-    item = await demo.review_file(invoice_as_pdf(billed, layout="grid", long_dates=False), actor="carl.clerk",
+    item = await demo.review_file(invoice_as_pdf(billed, layout="classic", long_dates=False), actor="carl.clerk",
                                   invoice_date=billed["invoice_date"])
     view = await demo.wait_status(po["po_number"], "closed")
     why = "; ".join(item["problems"])
@@ -389,6 +391,14 @@ def _ambiguous_recent_date() -> date:
     return last_month.replace(day=6 if last_month.month == 5 else 5)
 
 
+async def _earlier_runs(http: httpx.AsyncClient) -> int:
+    """Demo runs already on this stack, told by their PO numbers (PO-<run id>-NN)."""
+    answer = await http.get(f"{API}/purchase-orders")
+    _expect(answer, 200)
+    return len({row["po_number"].split("-")[1] for row in answer.json()
+                if re.fullmatch(r"PO-\d{12}-\d{2}", row["po_number"])})
+
+
 def _approved(view: dict[str, Any]) -> int:
     return sum(1 for r in view["state"]["invoices"] if r["status"] == "approved")
 
@@ -432,7 +442,7 @@ async def _run_one(demo: Demo, name: str, expected: str, scenario: Scenario, ui:
 async def run_scenarios(api_url: str, ui_workflows_url: str) -> list[Outcome]:
     run_id = datetime.now(timezone.utc).strftime("%y%m%d%H%M%S")
     async with httpx.AsyncClient(base_url=api_url, timeout=30) as http:
-        demo = Demo(http, run_id)
+        demo = Demo(http, run_id, await _earlier_runs(http))
         print(f"poflow demo: {len(SCENARIOS)} scenarios against {api_url} (they run concurrently; "
               "the last one waits for SLA timers, about 30 s)", flush=True)
         tasks = [asyncio.create_task(_run_one(demo, name, expected, scenario, ui_workflows_url))
