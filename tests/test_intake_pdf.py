@@ -1559,3 +1559,18 @@ def test_fuzz_mutated_pdfs_end_only_in_extraction_errors(raw: bytes) -> None:
 @given(st.binary(max_size=2048), st.booleans())
 def test_fuzz_random_bytes_end_only_in_extraction_errors(raw: bytes, as_pdf: bool) -> None:
     _only_extraction_errors(b"%PDF-1.7\n" + raw if as_pdf else raw)
+
+
+def test_an_invoice_number_wrapped_in_its_box_is_joined_and_sent_to_a_person() -> None:
+    """A number too long for its cell continues on the next line, flush left:
+    reading only the first line would be wrong at full confidence."""
+    from models.documents import Invoice
+    from supplier_sim.pdf import render_pdf
+
+    invoice = Invoice.model_validate({
+        "invoice_number": "ACME-INV-30302-261202015344", "vendor_id": "ACME", "po_number": "PO-261202015344-09",
+        "invoice_date": "2026-11-05", "currency": "USD", "total": "1551.87", "tax": "118.27",
+        "lines": [{"line_no": 1, "quantity": "224", "unit_price": "6.40"}]})
+    [found] = extract_pdf(render_pdf(invoice, layout="grid", language="en", long_dates=True))
+    assert found.document["invoice_number"] == "ACME-INV-30302-261202015344"
+    assert found.confidence["invoice_number"] < 0.8

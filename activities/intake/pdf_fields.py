@@ -917,6 +917,10 @@ def _read_value(
         parsed = parser(text, reading)
         if parsed is not None:
             value, parse_quality = parsed
+            if parser is _identifier:
+                wrapped = _wrapped_rest(lines, candidate)
+                if wrapped is not None:  # joined, but a guess: a person confirms it
+                    value, parse_quality, text = value + wrapped, WRAPPED, f"{text} {wrapped}"
             return FieldHit(
                 label.field,
                 value,
@@ -932,6 +936,35 @@ def _read_value(
 
 
 _AMOUNTS = frozenset({"subtotal", "tax", "freight", "total"})
+
+# An identifier too long for its box wraps onto the next line, flush with its
+# first part ("ACME-INV-30302-2612" over "02015344"). Reading only the first
+# line would be a silent error at full confidence; joining is a guess.
+WRAPPED = 0.8
+_WRAPS_FROM = 12  # characters: a box too narrow for a shorter number is not a layout anyone prints
+_WRAP_PIECE = re.compile(r"^[A-Za-z0-9._\-/]{1,40}$")
+
+
+def _wrapped_rest(lines: list[Line], value: Phrase) -> str | None:
+    """The rest of a wrapped identifier: one token on the next text line, left
+    edge flush with the value's, close below it, not a date, and with no label
+    of its own on its line (then it is another field's value)."""
+    if len(value.words[0].text) < _WRAPS_FROM:
+        return None
+    x0, _, _, bottom = value.box
+    height = value.box[3] - value.box[1]
+    for line in lines:
+        if line.page != value.page:
+            continue
+        for index, phrase in enumerate(line.phrases):
+            px0, ptop = phrase.box[0], phrase.box[1]
+            if abs(px0 - x0) > 2 or not 0 <= ptop - bottom <= 0.8 * height or phrase is value:
+                continue
+            if len(phrase.words) != 1 or not _WRAP_PIECE.match(phrase.text) or parse_date(phrase.text) is not None:
+                return None  # a value of its own (a date under a number), not the rest of one
+            labelled = any(label_at(other) is not None for other in line.phrases[:index])
+            return None if labelled else phrase.text
+    return None
 
 
 def _amount_run(line: Line, start: int, reading: Reading) -> Phrase | None:
