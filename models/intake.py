@@ -75,12 +75,11 @@ class Resolution(Document):
     document_id: str | None = None
     signal: str | None = Field(default=None, description="PO workflow signal that takes this kind")
     problems: list[str] = Field(default_factory=list, description="Each one is a reason for a person to look")
-    duplicate_of: str | None = Field(default=None, description="The first copy's intake or document id")
     notes: list[str] = Field(default_factory=list, description="What resolution changed, e.g. vendor from the PO")
 
     @property
     def ready(self) -> bool:
-        return not self.problems and self.duplicate_of is None and self.signal is not None
+        return not self.problems and self.signal is not None
 
 
 class DeliveryRequest(Document):

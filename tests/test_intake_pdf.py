@@ -41,6 +41,7 @@ from activities.intake.limits import DEFAULT_LIMITS, IntakeLimits
 from activities.intake.pdf_confidence import cross_check
 from activities.intake.pdf_fields import Reading, parse_payment_terms, parse_status, tax_amount
 from activities.intake.pdf_read import extract_pdf
+from bench.extraction_bench import leaves
 from models.documents import (
     AckLineStatus,
     Acknowledgment,
@@ -1311,19 +1312,8 @@ def test_sample_set_is_varied_deterministic_and_valid(samples: list) -> None:
             model.model_validate(expected["document"])
 
 
-def _flat(value: object, prefix: str = "") -> dict[str, object]:
-    if isinstance(value, dict):
-        return {
-            k: v
-            for key, item in value.items()
-            for k, v in _flat(item, f"{prefix}.{key}" if prefix else key).items()
-        }
-    if isinstance(value, list):
-        return {k: v for i, item in enumerate(value) for k, v in _flat(item, f"{prefix}[{i}]").items()}
-    return {prefix: value}
-
-
 def _same(read: object, truth: object) -> bool:
+    """Stricter than the benchmark's `same`: text must match exactly, case included."""
     if read == truth:
         return True
     try:
@@ -1339,8 +1329,8 @@ def test_field_accuracy_on_the_sample_set_stays_high(samples: list) -> None:
         found = extract_pdf(sample.raw, vendor_id=sample.vendor_id)
         assert len(found) == len(sample.expected), sample.name
         for extracted, expected in zip(found, sample.expected):
-            read = _flat(extracted.document)
-            for path, truth in _flat(expected["document"]).items():
+            read = leaves(extracted.document)
+            for path, truth in leaves(expected["document"]).items():
                 total += 1
                 if path in read and _same(read[path], truth):
                     right += 1
@@ -1355,7 +1345,7 @@ def test_hand_written_samples_are_read_field_for_field(path: Path) -> None:
     found = extract_pdf(path.read_bytes(), vendor_id=truth["vendor_id"])
     assert [f.kind.value for f in found] == [e["kind"] for e in truth["expected"]]
     for extracted, expected in zip(found, truth["expected"]):
-        read, wanted = _flat(extracted.document), _flat(expected["document"])
+        read, wanted = leaves(extracted.document), leaves(expected["document"])
         wrong = {p: (read.get(p), v) for p, v in wanted.items() if not _same(read.get(p), v)}
         assert not wrong
         extracted.model()
