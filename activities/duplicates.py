@@ -143,7 +143,8 @@ def _short_affix(a: str, b: str) -> bool:
 
 def near_identical_numbers(a: str, b: str) -> bool:
     """Invoice numbers that differ by one edit or a short prefix/suffix, after
-    normalizing case, spaces, punctuation and leading zeros. Numbers shorter
+    `normalize_invoice_number` (the door's rule: case, spaces, punctuation and
+    the leading zeros of every run of digits). Numbers shorter
     than MIN_NUMBER_LENGTH are never "near": one character is too much of them."""
     a, b = normalize_invoice_number(a), normalize_invoice_number(b)
     if min(len(a), len(b)) < MIN_NUMBER_LENGTH:

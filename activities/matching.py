@@ -74,6 +74,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from activities.duplicates import find_suspected_duplicates
 from activities.tolerances import resolve_profile
+from p2p.tax import ExpectedTax, TaxedLine, expected_tax
+from p2p.tolerance import Limits, percent_of
 from models.common import format_money, round_money
 from models.documents import Invoice, InvoiceKind, InvoiceLine
 from models.matching import (
@@ -91,7 +93,6 @@ from models.purchase_order import MatchLevel, PurchaseOrderLine
 __all__ = ["match_invoice", "tolerance_source"]
 
 _ZERO = Decimal(0)
-_HUNDRED = Decimal(100)
 # Matching levels whose lines must be covered by a goods receipt.
 _RECEIPT_LEVELS = frozenset({MatchLevel.THREE_WAY, MatchLevel.FOUR_WAY})
 # Stable order of codes within one line: the vocabulary's declaration order.
@@ -134,7 +135,7 @@ class _LineFacts:
 
     invoice_line: InvoiceLine
     po_line: PurchaseOrderLine
-    received: Decimal  # Σ quantity_received over all receipts for the line
+    received: Decimal  # Σ quantity_received over all receipts for the line (gross: what arrived)
     accepted: Decimal  # Σ quantity_accepted (received − rejected)
     previously_invoiced: Decimal  # earlier invoices net of credit memos
     invoiced: Decimal  # this document's effect: + for an invoice, − for a credit memo
@@ -150,6 +151,18 @@ class _LineFacts:
     @property
     def billed_cum(self) -> Decimal:
         return self.previously_invoiced + self.invoiced
+
+    @property
+    def received_for_match(self) -> Decimal:
+        """What counts as received for the 3-way leg. On a 3-way line a
+        rejection happens at the dock, so received means kept: net of what
+        was rejected (p2p-semantics b.5: "received is net of returns"). On a
+        4-way line rejections are the inspection's outcome: the receipt leg
+        compares with what arrived and the INSPECTION leg with what passed,
+        so each hold says which step is short."""
+        if self.po_line.level == MatchLevel.FOUR_WAY:
+            return self.received
+        return self.accepted
 
     @property
     def reference_price(self) -> Decimal:
@@ -202,45 +215,21 @@ def _fmt_pct(value: Decimal) -> str:
     return _fmt_number(value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
-def _percent_of(part: Decimal, whole: Decimal) -> Decimal | None:
-    """`part` as a percentage of `whole`; None when `whole` is zero."""
-    if whole == 0:
-        return None
-    return part * _HUNDRED / whole
+def _limits_text(limits: Limits, currency: str, *, sign: str, unit: str = "") -> str:
+    """`+2% or +0.50/unit, holds beyond any limit`: the money limits that are
+    set, as a person reads them, with the operator where two are set."""
+    texts = [f"{sign}{_fmt_number(limits.pct)}%"] if limits.pct is not None else []
+    if limits.amount is not None:
+        texts.append(f"{sign}{_fmt_unit_amount(limits.amount, currency)}{unit}")
+    return limits.describe(texts)
 
 
-def _exceeds_pct(variance: Decimal, reference: Decimal, limit_pct: Decimal) -> bool:
-    """variance / reference > limit%, compared by multiplication so that a
-    variance exactly at the limit passes (no rounding from a division). With a
-    zero reference any positive variance is infinitely over."""
-    return variance * _HUNDRED > limit_pct * reference
-
-
-def _over_allowance(billed: Decimal, base: Decimal, pct: Decimal) -> bool:
-    """billed > base × (1 + pct/100), exactly."""
-    return billed * _HUNDRED > base * (_HUNDRED + pct)
-
-
-def _beyond_every_limit(
-    variance: Decimal, reference: Decimal, pct: Decimal | None, amount: Decimal | None
-) -> bool:
-    """A (positive) variance exceeds every limit that is set: the percentage
-    of `reference` and the amount. No limit set: not checked, never beyond."""
-    if pct is None and amount is None:
-        return False
-    if pct is not None and not _exceeds_pct(variance, reference, pct):
-        return False
-    return amount is None or variance > amount
-
-
-def _limits_text(
-    pct: Decimal | None, amount: Decimal | None, currency: str, *, sign: str, unit: str = ""
-) -> str:
-    """`+2% or +0.50/unit`: the limits that are set, as a person reads them."""
-    limits = [f"{sign}{_fmt_number(pct)}%"] if pct is not None else []
-    if amount is not None:
-        limits.append(f"{sign}{_fmt_unit_amount(amount, currency)}{unit}")
-    return " or ".join(limits)
+def _qty_limits_text(limits: Limits, uom: str, *, sign: str = "+") -> str:
+    """`+2% or +5 EA, holds beyond any limit`: quantity limits as read."""
+    texts = [f"{sign}{_fmt_number(limits.pct)}%"] if limits.pct is not None else []
+    if limits.amount is not None:
+        texts.append(f"{sign}{_fmt_qty(limits.amount, uom)}")
+    return limits.describe(texts)
 
 
 def tolerance_source(profile: ToleranceProfile) -> str:
@@ -259,6 +248,7 @@ def _hold(
     variance: Decimal | None = None,
     tolerance: str | None = None,
     formula: str | None = None,
+    related_document_id: str | None = None,
 ) -> Hold:
     return Hold(
         code=code,
@@ -270,6 +260,7 @@ def _hold(
         source=ctx.source,
         formula=formula,
         message=message,
+        related_document_id=related_document_id,
     )
 
 
@@ -407,12 +398,10 @@ def _signed_amount(invoice: Invoice, amount: Decimal) -> Decimal:
 def _documents_to_date(ctx: _Context) -> list[Invoice]:
     """Earlier invoices and credit memos plus this one, in the PO currency
     (amounts in another currency cannot be added to the PO's; such a document
-    has its own CURRENCY hold). This document is not counted twice if the
-    caller also listed it as prior."""
-    this = ctx.invoice.document_id
+    has its own CURRENCY hold). Every earlier document counts, one with this
+    document's number too: it was billed (check_duplicate_number holds it)."""
     po_currency = ctx.request.po.currency
-    earlier = [doc for doc in ctx.request.prior_invoices if doc.document_id != this]
-    return [doc for doc in [*earlier, ctx.invoice] if doc.currency == po_currency]
+    return [doc for doc in [*ctx.request.prior_invoices, ctx.invoice] if doc.currency == po_currency]
 
 
 def _goods_amount(invoice: Invoice, on_po: set[int]) -> Decimal:
@@ -424,9 +413,8 @@ def check_amount_over_po(ctx: _Context) -> list[Hold]:
     """Σ line amounts invoiced to date vs the PO's value (Oracle Max Total
     Amount; "total amount over PO remaining"): cumulative, so a small last
     invoice is held when earlier ones used up the PO."""
-    profile, po = ctx.profile, ctx.request.po
-    pct, amount = profile.amount_over_po_pct, profile.amount_over_po_abs
-    if (pct is None and amount is None) or not ctx.same_currency:
+    limits, po = ctx.profile.limits("amount_over_po"), ctx.request.po
+    if not limits.active or not ctx.same_currency:
         return []
     on_po = {line.line_no for line in po.lines}
     documents = _documents_to_date(ctx)
@@ -434,10 +422,10 @@ def check_amount_over_po(ctx: _Context) -> list[Hold]:
     before = billed - _goods_amount(ctx.invoice, on_po)
     expected = po.total
     variance = billed - expected
-    if not _beyond_every_limit(variance, expected, pct, amount):
+    if not limits.exceeded_by(variance, expected):
         return []
     money = ctx.currency
-    allowed = _limits_text(pct, amount, money, sign="+")
+    allowed = _limits_text(limits, money, sign="+")
     earlier = f" ({format_money(before, money)} before this invoice)" if before != 0 else ""
     return [
         _hold(
@@ -493,34 +481,80 @@ def check_freight(ctx: _Context) -> list[Hold]:
 
 
 def check_tax(ctx: _Context) -> list[Hold]:
-    """Tax vs rate × (lines + freight) of this invoice, when the request
-    carries a rate; over-billing beyond the limits holds (Oracle Tax
-    Difference). No rate, no check: the engine does not guess tax."""
-    rate, profile, invoice = ctx.request.tax_rate_pct, ctx.profile, ctx.invoice
-    if rate is None:
+    """Billed tax vs the expected tax of this invoice (p2p.tax: each line at
+    its PO line's rate, freight where the policy taxes it); over-billing
+    beyond the limits holds (Oracle Tax Difference). A line without a rate,
+    or a line not on the PO (UNKNOWN_LINE says so), leaves the tax unjudged:
+    the engine does not guess."""
+    invoice = ctx.invoice
+    expected = _expected_tax(ctx)
+    if expected is None:
         return []
-    pct, amount = profile.tax_over_pct, profile.tax_over_abs
-    base = invoice.lines_total + invoice.freight
-    expected = round_money(base * rate / _HUNDRED, invoice.currency)
-    variance = invoice.tax - expected
-    if not _beyond_every_limit(variance, expected, pct, amount):
+    limits = ctx.profile.limits("tax_over")
+    variance = invoice.tax - expected.amount
+    if not limits.exceeded_by(variance, expected.amount):
         return []
     money = invoice.currency
-    allowed = _limits_text(pct, amount, money, sign="+")
+    allowed = _limits_text(limits, money, sign="+")
     return [
         _hold(
             ctx,
             HoldCode.TAX,
-            expected=expected,
+            expected=expected.amount,
             actual=invoice.tax,
             variance=variance,
             tolerance=f"tax over expected {allowed}",
-            formula="tax − round(rate × (Σ line amounts + freight))",
+            formula="tax − round(Σ line amount × line rate + taxable freight × lines' rate)",
             message=(
                 f"Tax {format_money(invoice.tax, money)} is {format_money(variance, money)} more than the "
-                f"expected {format_money(expected, money)} ({_fmt_number(rate)}% of "
-                f"{format_money(base, money)}) (tolerance {allowed})"
+                f"expected {format_money(expected.amount, money)} ({expected.explanation}) (tolerance {allowed})"
             ),
+        )
+    ]
+
+
+def _expected_tax(ctx: _Context) -> ExpectedTax | None:
+    request, invoice = ctx.request, ctx.invoice
+    po_lines = {line.line_no: line for line in request.po.lines}
+    if any(line.line_no not in po_lines for line in invoice.lines):
+        return None
+    taxed = [
+        TaxedLine(
+            amount=invoice.line_amount(line),
+            rate_pct=_first_set(po_lines[line.line_no].tax_rate_pct, request.tax_rate_pct),
+        )
+        for line in invoice.lines
+    ]
+    return expected_tax(taxed, invoice.freight, freight_taxable=request.freight_taxable, currency=invoice.currency)
+
+
+def _first_set(*rates: Decimal | None) -> Decimal | None:
+    return next((rate for rate in rates if rate is not None), None)
+
+
+def check_duplicate_number(ctx: _Context) -> list[Hold]:
+    """An earlier document of the same vendor, kind and invoice number
+    (normalised: `Invoice.document_id`) is the same document billed again
+    (DUPLICATE; SAP/ERPNext: reference number + vendor)."""
+    this = ctx.invoice
+    earlier = next((doc for doc in ctx.request.prior_invoices if doc.document_id == this.document_id), None)
+    if earlier is None:
+        return []
+    money = this.currency
+    return [
+        _hold(
+            ctx,
+            HoldCode.DUPLICATE,
+            expected=None,
+            actual=this.total,
+            tolerance="one document per vendor, kind and invoice number",
+            formula="document_id ∉ prior documents",
+            message=(
+                f"{this.kind.value.replace('_', ' ').capitalize()} {this.invoice_number} "
+                f"({format_money(this.total, money)}) was already billed as {earlier.invoice_number} "
+                f"({format_money(earlier.total, earlier.currency)}); reject this copy"
+            ),
+            related_document_id=earlier.document_id,
         )
     ]
 
@@ -635,12 +669,12 @@ def check_price(ctx: _Context, facts: _LineFacts) -> list[Hold]:
 
 
 def _price_over(ctx: _Context, facts: _LineFacts) -> list[Hold]:
-    """Hold only when the variance is beyond every over-limit that is set: a
-    variance must be material both relatively and per unit (Ariba "OR")."""
-    pct, amount = ctx.profile.price_over_pct, ctx.profile.price_over_abs
-    if not _beyond_every_limit(facts.price_variance, facts.reference_price, pct, amount):
+    """Per unit against the agreed price (Oracle Price, SAP PP), by the
+    profile's operator (p2p.tolerance)."""
+    limits = ctx.profile.limits("price_over")
+    if not limits.exceeded_by(facts.price_variance, facts.reference_price):
         return []
-    allowed = _limits_text(pct, amount, ctx.currency, sign="+", unit="/unit")
+    allowed = _limits_text(limits, ctx.currency, sign="+", unit="/unit")
     return [
         _price_hold(
             ctx,
@@ -655,10 +689,10 @@ def _price_over(ctx: _Context, facts: _LineFacts) -> list[Hold]:
 def _price_under(ctx: _Context, facts: _LineFacts) -> list[Hold]:
     """A price below the agreed one is usually welcome (limits None); a set
     lower limit catches suspicious drops such as a wrong item or unit."""
-    pct, amount = ctx.profile.price_under_pct, ctx.profile.price_under_abs
-    if not _beyond_every_limit(-facts.price_variance, facts.reference_price, pct, amount):
+    limits = ctx.profile.limits("price_under")
+    if not limits.exceeded_by(-facts.price_variance, facts.reference_price):
         return []
-    allowed = _limits_text(pct, amount, ctx.currency, sign="-", unit="/unit")
+    allowed = _limits_text(limits, ctx.currency, sign="-", unit="/unit")
     return [
         _price_hold(
             ctx,
@@ -672,7 +706,7 @@ def _price_under(ctx: _Context, facts: _LineFacts) -> list[Hold]:
 
 def _price_hold(ctx: _Context, facts: _LineFacts, *, direction: str, limit_text: str, tolerance: str) -> Hold:
     currency = ctx.currency
-    pct = _percent_of(abs(facts.price_variance), facts.reference_price)
+    pct = percent_of(abs(facts.price_variance), facts.reference_price)
     how_far = f"{_fmt_pct(pct)}% {direction}" if pct is not None else direction
     return _hold(
         ctx,
@@ -691,11 +725,14 @@ def _price_hold(ctx: _Context, facts: _LineFacts, *, direction: str, limit_text:
 
 
 def check_qty_ordered(ctx: _Context, facts: _LineFacts) -> list[Hold]:
-    """Cumulative billed vs ordered, at every match level (Oracle Qty Ord)."""
-    pct = ctx.profile.qty_over_ordered_pct
+    """Cumulative billed vs ordered, at every match level (Oracle Qty Ord /
+    Max Qty Ord)."""
+    limits = ctx.profile.limits("qty_over_ordered")
     ordered = facts.po_line.quantity
-    if pct is None or not _over_allowance(facts.billed_cum, ordered, pct):
+    if not limits.exceeded_by(facts.billed_cum - ordered, ordered):
         return []
+    allowed = _qty_limits_text(limits, facts.uom)
+    within = _qty_limits_text(limits, facts.uom, sign="")
     return [
         _hold(
             ctx,
@@ -704,11 +741,11 @@ def check_qty_ordered(ctx: _Context, facts: _LineFacts) -> list[Hold]:
             expected=ordered,
             actual=facts.billed_cum,
             variance=facts.billed_cum - ordered,
-            tolerance=f"qty over ordered +{_fmt_number(pct)}%{_level_text(facts)}",
+            tolerance=f"qty over ordered {allowed}{_level_text(facts)}",
             formula="billed_cum − ordered",
             message=(
                 f"Line {facts.line_no}: {_billed_text(facts)} but only {_fmt_qty(ordered, facts.uom)} "
-                f"ordered (tolerance {_fmt_number(pct)}%)"
+                f"ordered (tolerance {within})"
             ),
         )
     ]
@@ -717,10 +754,12 @@ def check_qty_ordered(ctx: _Context, facts: _LineFacts) -> list[Hold]:
 def check_receipt(ctx: _Context, facts: _LineFacts) -> list[Hold]:
     """3-/4-way lines must be received before they are paid. Nothing received
     at all is its own hold (SAP DW): it clears itself when the receipt comes,
-    and says what is missing rather than quoting a quantity variance."""
+    and says what is missing rather than quoting a quantity variance.
+    "Received" is `_LineFacts.received_for_match`: on a 3-way line net of
+    what was rejected at the dock."""
     if facts.po_line.level not in _RECEIPT_LEVELS:
         return []
-    if facts.received == 0:
+    if facts.received_for_match == 0:
         return [_no_receipt_hold(ctx, facts)]
     return _qty_received(ctx, facts)
 
@@ -730,37 +769,46 @@ def _no_receipt_hold(ctx: _Context, facts: _LineFacts) -> Hold:
         ctx,
         HoldCode.NO_RECEIPT,
         line_no=facts.line_no,
-        expected=facts.received,
+        expected=facts.received_for_match,
         actual=facts.billed_cum,
-        variance=facts.billed_cum - facts.received,
+        variance=facts.billed_cum - facts.received_for_match,
         tolerance=(f"goods receipt required ({facts.po_line.level.value} match)"
                    + (f" · {facts.po_line.match_level_source}" if facts.po_line.match_level_source else "")),
         formula="received_cum = 0",
         message=(
-            f"Line {facts.line_no}: {_billed_text(facts)} but nothing has been received yet; "
-            "waiting for the goods receipt"
+            f"Line {facts.line_no}: {_billed_text(facts)} but nothing has been received yet"
+            f"{_rejected_text(facts)}; waiting for the goods receipt"
         ),
     )
 
 
+def _rejected_text(facts: _LineFacts) -> str:
+    """` (10 EA rejected at the dock)` where rejections reduced what counts."""
+    rejected = facts.received - facts.received_for_match
+    return f" ({_fmt_qty(rejected, facts.uom)} rejected at the dock)" if rejected else ""
+
+
 def _qty_received(ctx: _Context, facts: _LineFacts) -> list[Hold]:
-    """Cumulative billed vs received (Oracle Qty Rec, SAP DQ)."""
-    pct = ctx.profile.qty_over_received_pct
-    if pct is None or not _over_allowance(facts.billed_cum, facts.received, pct):
+    """Cumulative billed vs received (Oracle Qty Rec / Max Qty Rec, SAP DQ)."""
+    limits = ctx.profile.limits("qty_over_received")
+    received = facts.received_for_match
+    if not limits.exceeded_by(facts.billed_cum - received, received):
         return []
+    allowed = _qty_limits_text(limits, facts.uom)
+    within = _qty_limits_text(limits, facts.uom, sign="")
     return [
         _hold(
             ctx,
             HoldCode.QTY_RECEIVED,
             line_no=facts.line_no,
-            expected=facts.received,
+            expected=received,
             actual=facts.billed_cum,
-            variance=facts.billed_cum - facts.received,
-            tolerance=f"qty over received +{_fmt_number(pct)}%{_level_text(facts)}",
-            formula="billed_cum − received_cum",
+            variance=facts.billed_cum - received,
+            tolerance=f"qty over received {allowed}{_level_text(facts)}",
+            formula="billed_cum − received_cum (net of rejections)",
             message=(
                 f"Line {facts.line_no}: {_billed_text(facts)} but only "
-                f"{_fmt_qty(facts.received, facts.uom)} received (tolerance {_fmt_number(pct)}%)"
+                f"{_fmt_qty(received, facts.uom)} received{_rejected_text(facts)} (tolerance {within})"
             ),
         )
     ]
@@ -770,11 +818,13 @@ def check_inspection(ctx: _Context, facts: _LineFacts) -> list[Hold]:
     """4-way lines: billed vs accepted after inspection (Oracle Quality hold).
     Skipped when nothing was received: NO_RECEIPT already says what is
     missing, and nothing can have been inspected."""
-    pct = ctx.profile.qty_over_accepted_pct
-    if facts.po_line.level != MatchLevel.FOUR_WAY or facts.received == 0 or pct is None:
+    limits = ctx.profile.limits("qty_over_accepted")
+    if facts.po_line.level != MatchLevel.FOUR_WAY or facts.received == 0:
         return []
-    if not _over_allowance(facts.billed_cum, facts.accepted, pct):
+    if not limits.exceeded_by(facts.billed_cum - facts.accepted, facts.accepted):
         return []
+    allowed = _qty_limits_text(limits, facts.uom)
+    within = _qty_limits_text(limits, facts.uom, sign="")
     rejected = facts.received - facts.accepted
     return [
         _hold(
@@ -784,12 +834,12 @@ def check_inspection(ctx: _Context, facts: _LineFacts) -> list[Hold]:
             expected=facts.accepted,
             actual=facts.billed_cum,
             variance=facts.billed_cum - facts.accepted,
-            tolerance=f"qty over accepted +{_fmt_number(pct)}%{_level_text(facts)}",
+            tolerance=f"qty over accepted {allowed}{_level_text(facts)}",
             formula="billed_cum − accepted_cum",
             message=(
                 f"Line {facts.line_no}: {_billed_text(facts)} but only {_fmt_qty(facts.accepted, facts.uom)} "
                 f"accepted after inspection ({_fmt_qty(rejected, facts.uom)} rejected) "
-                f"(tolerance {_fmt_number(pct)}%)"
+                f"(tolerance {within})"
             ),
         )
     ]
@@ -839,6 +889,7 @@ HEADER_CHECKS: tuple[HeaderCheck, ...] = (
     check_vendor,
     check_po_reference,
     check_po_open,
+    check_duplicate_number,
     check_total,
     check_amount_over_po,
     check_freight,
@@ -851,6 +902,7 @@ CREDIT_MEMO_HEADER_CHECKS: tuple[HeaderCheck, ...] = (
     check_currency,
     check_vendor,
     check_po_reference,
+    check_duplicate_number,
     check_total,
     check_unknown_lines,
 )
@@ -887,14 +939,12 @@ def _accepted_by_line(request: MatchRequest) -> dict[int, Decimal]:
 
 
 def _previously_invoiced_by_line(request: MatchRequest) -> dict[int, Decimal]:
-    """Earlier invoices net of credit memos. The document being matched is
-    skipped if the caller also listed it, so a re-match (after a receipt or a
-    release) never counts the same invoice twice."""
-    this_document = request.invoice.document_id
+    """Earlier invoices net of credit memos — every one the caller lists
+    (the workflow never lists the invoice being matched; an earlier document
+    with the same number was billed, and check_duplicate_number holds it)."""
     return _sum_by_line(
         (line.line_no, invoice.billed_quantity(line))
         for invoice in request.prior_invoices
-        if invoice.document_id != this_document
         for line in invoice.lines
     )
 

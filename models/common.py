@@ -7,11 +7,12 @@ UTC at the door, so nothing downstream ever has to guess an offset.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import re
+from datetime import date, datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Annotated
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 # ISO 4217 codes poflow accepts, with their minor units (digits after the
 # decimal point). Rounding a line amount "to the currency" uses this table.
@@ -53,16 +54,135 @@ Currency = Annotated[
 UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
 """A timestamp that must carry an offset; stored and shown in UTC."""
 
-Amount = Annotated[Decimal, Field(max_digits=18, decimal_places=6), AfterValidator(_finite)]
-"""A money amount (may be negative, e.g. a discount line)."""
+
+# --- input bounds ---------------------------------------------------------------
+# What a door accepts must be something every later step can carry: the money
+# columns (NUMERIC(18,6), so |x| < 10^12), Decimal's 28 significant digits,
+# date arithmetic and Temporal timers, PostgreSQL text, workflow ids in URLs and
+# Temporal's payload limit. Bounds live here, on the shared types, so the API,
+# the CLI and document intake refuse the same things with the same words.
+
+QUANTITY_WHOLE_DIGITS = 9  # quantities < 10^9 (a billion units of anything)
+QUANTITY_DECIMALS = 6
+PRICE_WHOLE_DIGITS = 9  # unit prices < 10^9
+PRICE_DECIMALS = 6  # fractional cents are normal in unit prices (0.0425 EUR a nut)
+AMOUNT_WHOLE_DIGITS = 11  # money amounts < 10^11: ten times below what the columns hold
+AMOUNT_DECIMALS = 6  # the column's scale; the currency's minor units are checked where it is known
+MAX_DOCUMENT_AMOUNT = Decimal(10) ** AMOUNT_WHOLE_DIGITS
+"""A PO's order value (lines + freight) and an invoice's lines stay below this, so
+every derived sum fits the money columns (which hold < 10^12) and Decimal arithmetic."""
+MAX_LINES = 1000  # lines per document; the payload limit (starter) bounds the bytes
+MAX_LINE_NO = 999_999  # EDIFACT LIN 1082 is an..6; X12 PO101 holds it too
+MAX_REVISION = 999_999  # far beyond any real PO, far inside a 32-bit column
+EARLIEST_DATE = date(1970, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
+"""Dates and door timestamps stay in 1970–2199: a deadline computed from them
+(need-by + grace, invoice date + net days) can neither overflow Python's date
+(year 9999) nor exceed what a Temporal timer can wait (Go durations: ~292 years)."""
+
+
+def _date_in_window(value: date) -> date:
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValueError(f"{value.isoformat()} is outside {EARLIEST_DATE.isoformat()} … {LATEST_DATE.isoformat()}")
+    return value
+
+
+def _timestamp_in_window(value: datetime) -> datetime:
+    _date_in_window(value.date())
+    return value
+
+
+BusinessDate = Annotated[date, AfterValidator(_date_in_window)]
+"""A date on a document (order, need-by, promised, invoice): 1970-01-01 … 2199-12-31."""
+
+BusinessTimestamp = Annotated[UtcDatetime, AfterValidator(_timestamp_in_window)]
+"""A timestamp a sender states (received, acknowledged, shipped): UTC, in the date window."""
+
+
+def _decimal(whole: int, decimals: int) -> Any:
+    return Field(max_digits=whole + decimals, decimal_places=decimals)
+
+
+Amount = Annotated[Decimal, _decimal(AMOUNT_WHOLE_DIGITS, AMOUNT_DECIMALS), AfterValidator(_finite)]
+"""A money amount (may be negative, e.g. a discount line): < 10^11, 6 decimals at most."""
 
 NonNegativeAmount = Annotated[Amount, Field(ge=0)]
-PositiveQuantity = Annotated[Decimal, Field(gt=0, max_digits=18, decimal_places=6)]
-Quantity = Annotated[Decimal, Field(max_digits=18, decimal_places=6), AfterValidator(_finite)]
+UnitPrice = Annotated[Decimal, _decimal(PRICE_WHOLE_DIGITS, PRICE_DECIMALS), Field(ge=0), AfterValidator(_finite)]
+"""A price per unit: ≥ 0, < 10^9, 6 decimals at most (more than any currency's minor unit)."""
+Quantity = Annotated[Decimal, _decimal(QUANTITY_WHOLE_DIGITS, QUANTITY_DECIMALS), AfterValidator(_finite)]
+PositiveQuantity = Annotated[Quantity, Field(gt=0)]
 NonNegativeQuantity = Annotated[Quantity, Field(ge=0)]
+LineNo = Annotated[int, Field(ge=1, le=MAX_LINE_NO)]
+"""A document line number: 1 … 999999."""
 
-Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$")]
+# No '/': a PO number becomes the workflow id po-{number}, which must stay one
+# URL path segment (GET /api/v1/purchase-orders/{number}); other ids end up in
+# document ids, task ids and URLs the same way.
+IDENTIFIER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-]*$"
+_IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
+
+
+def _check_identifier(value: str) -> str:
+    if not _IDENTIFIER.match(value):
+        raise ValueError("must start with a letter or digit and contain only letters, digits, '.', '_' and '-' "
+                         "(no '/' or spaces: ids become workflow ids and URL paths)")
+    return value
+
+
+Identifier = Annotated[
+    str, Field(min_length=1, max_length=64, json_schema_extra={"pattern": IDENTIFIER_PATTERN}),
+    AfterValidator(_check_identifier),
+]
 """Business identifiers (PO numbers, document ids): readable, URL- and id-safe."""
+
+
+def check_minor_units(amount: Decimal, currency: str | None) -> Decimal:
+    """An amount of money has no more decimals than its currency (JPY 100.50 is
+    no amount); unit prices are exempt. Unknown currency: its own error."""
+    if currency in CURRENCY_MINOR_UNITS and round_money(amount, currency) != amount:
+        units = CURRENCY_MINOR_UNITS[currency]
+        raise ValueError(f"{amount} has more decimals than {currency} has ({units})")
+    return amount
+
+
+# --- text -------------------------------------------------------------------------
+# Control characters are never business data: PostgreSQL refuses NUL in every
+# text and JSONB column, and the others break EDI writers and terminals. Tab,
+# line feed and carriage return are text. Lone surrogates cannot be encoded.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+
+
+def _control_message(text: str) -> str | None:
+    found = _CONTROL.search(text)
+    if found is None:
+        return None
+    return (f"contains the control character U+{ord(found.group()):04X} at position {found.start()}; "
+            "text may hold tabs and line breaks, no other control characters")
+
+
+def screen_text(value: Any, *, replace: bool = False) -> Any:
+    """`value` with every string in it (also inside lists and dicts) checked for
+    control characters: ValueError, or with `replace` each one becomes U+FFFD.
+    Models inside are left alone: they screen themselves."""
+    if isinstance(value, str):
+        if replace:
+            return _CONTROL.sub(REPLACEMENT, value)
+        message = _control_message(value)
+        if message:
+            raise ValueError(message)
+        return value
+    if isinstance(value, list | tuple):
+        screened = [screen_text(item, replace=replace) for item in value]
+        return type(value)(screened) if replace else value
+    if isinstance(value, dict):
+        if not replace:
+            for key, item in value.items():
+                screen_text(key)
+                screen_text(item)
+            return value
+        return {screen_text(k, replace=True): screen_text(v, replace=True) for k, v in value.items()}
+    return value
 
 
 def round_money(amount: Decimal, currency: str) -> Decimal:
@@ -79,6 +199,17 @@ def format_money(amount: Decimal, currency: str) -> str:
 
 class Document(BaseModel):
     """Base for everything that crosses a door: strict about unknown fields so a
-    typo in a field name is an error, not silently dropped data."""
+    typo in a field name is an error, not silently dropped data, and no control
+    characters in any string (checked here once, for every model)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False)
+
+    # "refuse": a control character is an error naming the field (every door).
+    # "replace": U+FFFD instead, for models that record what a file said
+    # (extraction): a broken PDF must reach a person, not fail an activity.
+    control_characters: ClassVar[Literal["refuse", "replace"]] = "refuse"
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        return screen_text(value, replace=cls.control_characters == "replace")

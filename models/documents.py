@@ -5,22 +5,27 @@ acknowledgment, goods receipts and invoices (credit memos are invoices of kind
 from __future__ import annotations
 
 import re
-from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from models.common import (
+    CURRENCY_MINOR_UNITS,
+    MAX_DOCUMENT_AMOUNT,
+    MAX_LINES,
     Amount,
+    BusinessDate,
+    BusinessTimestamp,
     Currency,
     Document,
     Identifier,
-    NonNegativeAmount,
+    LineNo,
     NonNegativeQuantity,
     PositiveQuantity,
     Quantity,
-    UtcDatetime,
+    UnitPrice,
+    check_minor_units,
     round_money,
 )
 from models.purchase_order import PaymentTerms
@@ -56,11 +61,11 @@ class AckLineStatus(StrEnum):
 
 
 class AcknowledgmentLine(Document):
-    line_no: int = Field(ge=1)
+    line_no: LineNo
     status: AckLineStatus = AckLineStatus.ACCEPTED
     quantity: PositiveQuantity | None = Field(default=None, description="Confirmed quantity if it differs")
-    unit_price: NonNegativeAmount | None = Field(default=None, description="Confirmed price if it differs")
-    promised_date: date | None = None
+    unit_price: UnitPrice | None = Field(default=None, description="Confirmed price if it differs")
+    promised_date: BusinessDate | None = None
 
 
 class Acknowledgment(Document):
@@ -68,9 +73,9 @@ class Acknowledgment(Document):
     po_number: Identifier
     vendor_id: Identifier
     status: AckStatus
-    lines: list[AcknowledgmentLine] = Field(default_factory=list)
+    lines: list[AcknowledgmentLine] = Field(default_factory=list, max_length=MAX_LINES)
     message: str | None = Field(default=None, max_length=2000, description="Supplier's note")
-    acknowledged_at: UtcDatetime
+    acknowledged_at: BusinessTimestamp
 
     _unique = field_validator("lines")(lambda cls, v: _unique_lines(v, "acknowledgment"))
 
@@ -83,7 +88,7 @@ class Acknowledgment(Document):
 
 
 class ReceiptLine(Document):
-    line_no: int = Field(ge=1)
+    line_no: LineNo
     quantity_received: NonNegativeQuantity
     quantity_rejected: NonNegativeQuantity = Decimal(0)
     reject_reason: str | None = Field(default=None, max_length=500)
@@ -102,9 +107,9 @@ class ReceiptLine(Document):
 class GoodsReceipt(Document):
     receipt_id: Identifier = Field(description="Warehouse receipt number; idempotency key")
     po_number: Identifier
-    received_at: UtcDatetime
+    received_at: BusinessTimestamp
     received_by: str | None = Field(default=None, max_length=128)
-    lines: list[ReceiptLine] = Field(min_length=1)
+    lines: list[ReceiptLine] = Field(min_length=1, max_length=MAX_LINES)
 
     _unique = field_validator("lines")(lambda cls, v: _unique_lines(v, "receipt"))
 
@@ -117,7 +122,7 @@ class GoodsReceipt(Document):
 
 
 class ShipNoticeLine(Document):
-    line_no: int = Field(ge=1, description="The PO line shipped")
+    line_no: LineNo = Field(description="The PO line shipped")
     quantity_shipped: PositiveQuantity
     uom: str | None = Field(default=None, max_length=8)
     item_id: str | None = Field(default=None, max_length=64)
@@ -129,11 +134,11 @@ class ShipNotice(Document):
     asn_id: Identifier = Field(description="Supplier's shipment id (BSN02); idempotency key")
     po_number: Identifier
     vendor_id: Identifier
-    shipped_at: UtcDatetime
-    expected_delivery: date | None = None
+    shipped_at: BusinessTimestamp
+    expected_delivery: BusinessDate | None = None
     carrier: str | None = Field(default=None, max_length=128)
     tracking_number: str | None = Field(default=None, max_length=128)
-    lines: list[ShipNoticeLine] = Field(min_length=1)
+    lines: list[ShipNoticeLine] = Field(min_length=1, max_length=MAX_LINES)
 
     _unique = field_validator("lines")(lambda cls, v: _unique_lines(v, "ship notice"))
 
@@ -153,9 +158,9 @@ class InvoiceKind(StrEnum):
 
 
 class InvoiceLine(Document):
-    line_no: int = Field(ge=1, description="The PO line this bills")
+    line_no: LineNo = Field(description="The PO line this bills")
     quantity: Quantity
-    unit_price: NonNegativeAmount
+    unit_price: UnitPrice
     amount: Amount | None = Field(default=None, description="Defaults to quantity × unit_price, rounded")
     uom: str | None = Field(default=None, max_length=8)
     description: str | None = Field(default=None, max_length=500)
@@ -163,11 +168,51 @@ class InvoiceLine(Document):
 
 
 _NON_ALNUM = re.compile(r"[^0-9A-Z]")
+_DIGIT_RUN = re.compile(r"[0-9]+")
+
+
+def _without_leading_zeros(run: re.Match[str]) -> str:
+    return run.group().lstrip("0") or "0"
 
 
 def normalize_invoice_number(number: str) -> str:
-    """Case, spaces, punctuation and leading zeros do not make a new invoice:
-    `inv-000123`, `INV 123` and `INV123` are the same document."""
+    """The one invoice-number normalisation: the door's duplicate key
+    (`Invoice.document_id`), the suspected-duplicate rule and `poflow match`
+    all compare numbers through it.
+
+    1. Upper-case.
+    2. Strip the leading zeros of *every* run of digits, as the supplier
+       wrote the runs (a run ends at a letter, a space or punctuation); a run
+       of zeros only becomes `0`.
+    3. Drop everything that is not A–Z or 0–9 (spaces, punctuation).
+
+    Step 2 comes before step 3, so separators mark where a number part starts:
+
+        written          normalised   the same document as
+        inv-000123       INV123       INV 123, INV123
+        INV-0042-A       INV42A       INV-42-A, inv 42a, INV0042A
+        INV-0042-0007    INV427       INV-42-7
+        2024/0001        20241        2024-1 (but not 20240001: one run)
+        INV-000          INV0         INV-0
+        A0B              A0B          a-00-b
+        1200             1200         (trailing zeros count)
+
+    Case, spaces and punctuation never matter, except between two digits,
+    where a separator starts a new run: `2024-0001` ≠ `20240001`. (The same
+    bill under both spellings is still a suspected duplicate when amounts
+    and dates agree, activities.duplicates.) The result is a key, not a
+    number to normalise again: `0-5` → `05`, while `05` → `5`."""
+    stripped = _DIGIT_RUN.sub(_without_leading_zeros, number.upper())
+    return _NON_ALNUM.sub("", stripped)
+
+
+def legacy_normalize_invoice_number(number: str) -> str:
+    """The rule before every digit run lost its leading zeros: only the
+    trailing run of the separator-free number did (`INV-0042-A` → `INV0042A`).
+    Only to recognise ids recorded under it — match results in workflow
+    histories, the audit draw and document de-duplication of runs that
+    started before (workflows.purchase_order.PATCH_INVOICE_NUMBER_RUNS).
+    Never for a new decision: `normalize_invoice_number` is the rule."""
     cleaned = _NON_ALNUM.sub("", number.upper())
     head = cleaned.rstrip("0123456789")
     digits = cleaned[len(head):]
@@ -179,20 +224,83 @@ class Invoice(Document):
     kind: InvoiceKind = InvoiceKind.INVOICE
     vendor_id: Identifier
     po_number: Identifier
-    invoice_date: date
+    invoice_date: BusinessDate
     currency: Currency
-    lines: list[InvoiceLine] = Field(min_length=1)
-    freight: NonNegativeAmount = Decimal(0)
-    tax: NonNegativeAmount = Decimal(0)
+    lines: list[InvoiceLine] = Field(min_length=1, max_length=MAX_LINES)
+    freight: Amount = Field(default=Decimal(0), description="≥ 0; a credit memo may write it negative")
+    tax: Amount = Field(default=Decimal(0), description="≥ 0; a credit memo may write it negative")
     total: Amount = Field(description="Header total as stated by the supplier")
     payment_terms: PaymentTerms | None = None
-    original_invoice_number: str | None = Field(default=None, description="For a credit memo: what it corrects")
+    original_invoice_number: str | None = Field(
+        default=None, max_length=64, description="For a credit memo: what it corrects"
+    )
     price_only: bool = Field(
         default=False,
         description="A subsequent credit (or debit) for price: it changes amounts, not billed quantities",
     )
 
     _unique = field_validator("lines")(lambda cls, v: _unique_lines(v, "invoice"))
+
+    @field_validator("lines")
+    @classmethod
+    def _line_amounts_fit(cls, lines: list[InvoiceLine], info: ValidationInfo) -> list[InvoiceLine]:
+        """Line amounts in the currency's minor units, and all of them together
+        below MAX_DOCUMENT_AMOUNT (the stated total is an Amount already)."""
+        currency = info.data.get("currency")
+        for index, line in enumerate(lines):
+            if line.amount is not None:
+                try:
+                    check_minor_units(line.amount, currency)
+                except ValueError as err:
+                    raise ValueError(f"lines[{index}].amount: {err}") from None
+        if currency in CURRENCY_MINOR_UNITS:
+            billed = sum((abs(line.amount) if line.amount is not None
+                          else abs(round_money(line.quantity * line.unit_price, currency)) for line in lines),
+                         Decimal(0))
+            if billed >= MAX_DOCUMENT_AMOUNT:
+                raise ValueError(f"the lines bill {billed:,} in all, not below {MAX_DOCUMENT_AMOUNT:,}, "
+                                 "the largest invoice poflow takes")
+        return lines
+
+    @field_validator("freight", "tax", "total")
+    @classmethod
+    def _in_minor_units(cls, amount: Decimal, info: ValidationInfo) -> Decimal:
+        return check_minor_units(amount, info.data.get("currency"))
+
+    @model_validator(mode="after")
+    def _one_sign_convention(self) -> "Invoice":
+        """Figures are magnitudes; `kind` carries the direction. Suppliers
+        write credit memos either way — positive figures under a "credit
+        note" title, or negative ones (X12 810 with BIG07 CR, UBL
+        CreditNote vs Invoice with negative amounts) — so a credit memo
+        written negative is turned into magnitudes here, once, at the door,
+        and everything downstream (total check, billed-to-date, the payment
+        hand-off: `payable_amount`) reads one convention."""
+        if self.kind == InvoiceKind.CREDIT_MEMO:
+            self._as_magnitudes()
+        # An invoice's total is left as written: a negative one contradicts its
+        # lines and the match holds it (AMOUNT / TOTAL_MISMATCH), with the why.
+        for name in ("freight", "tax"):
+            value = getattr(self, name)
+            if value < 0:
+                raise ValueError(f"{name} {value} is negative on an invoice: its figures are charges; "
+                                 "a credit belongs on a credit memo (kind credit_memo)")
+        return self
+
+    def _as_magnitudes(self) -> None:
+        """A credit memo's figures as magnitudes. Header figures are taken
+        unsigned whatever each was written with (feeds mix: negative lines
+        under a positive tax); line amounts flip with a negative total. If
+        the figures still disagree, the total check holds the memo
+        (TOTAL_MISMATCH) with the arithmetic, rather than the door guessing."""
+        # Assigning to a validated model re-runs no validator (validate_assignment is off).
+        if self.total < 0:
+            for line in self.lines:
+                if line.amount is not None:
+                    line.amount = -line.amount
+        self.total, self.tax, self.freight = abs(self.total), abs(self.tax), abs(self.freight)
+        for line in self.lines:
+            line.quantity = abs(line.quantity)
 
     @field_validator("invoice_number")
     @classmethod
@@ -205,12 +313,27 @@ class Invoice(Document):
     def document_id(self) -> str:
         """Idempotency key: vendor + normalized number (+ kind, since a credit
         memo may reuse the number of the invoice it corrects)."""
+        return self._key(normalize_invoice_number(self.invoice_number))
+
+    @property
+    def legacy_document_id(self) -> str:
+        """The id under `legacy_normalize_invoice_number`, which runs and
+        results recorded before the every-run rule carry; equal to
+        `document_id` for most numbers."""
+        return self._key(legacy_normalize_invoice_number(self.invoice_number))
+
+    def _key(self, number: str) -> str:
         prefix = "credit" if self.kind == InvoiceKind.CREDIT_MEMO else "invoice"
-        return f"{prefix}:{self.vendor_id}:{normalize_invoice_number(self.invoice_number)}"
+        return f"{prefix}:{self.vendor_id}:{number}"
 
     @property
     def sign(self) -> int:
         return -1 if self.kind == InvoiceKind.CREDIT_MEMO else 1
+
+    @property
+    def payable_amount(self) -> Decimal:
+        """What AP owes on this document: the total, negative for a credit."""
+        return self.sign * self.total
 
     def billed_quantity(self, line: InvoiceLine) -> Decimal:
         """What this document adds to the line's billed-to-date quantity:

@@ -47,6 +47,8 @@ class FieldLocation(Document):
     """Where a field was read: a page box for PDFs, a segment/element for EDI,
     an element path for XML."""
 
+    control_characters = "replace"  # what the file said, as it said it (models.common.Document)
+
     page: int | None = Field(default=None, ge=1)
     box: tuple[float, float, float, float] | None = Field(
         default=None, description="x0, top, x1, bottom in PDF points from the page's top-left"
@@ -55,6 +57,11 @@ class FieldLocation(Document):
 
 
 class Extracted(Document):
+    # A reading records what the file said; a control character in it becomes
+    # U+FFFD (and the target model still refuses it), so a broken file reaches
+    # a person instead of failing the extraction.
+    control_characters = "replace"
+
     kind: ExtractedKind
     format: str = Field(description="Source format and message, e.g. 'x12-810', 'edifact-INVOIC', 'pdf'")
     document: dict[str, Any] = Field(description="Best reading, as the target model's JSON fields")

@@ -55,6 +55,9 @@ class ExtractionOutcome(Document):
     """What the extract activity found; `error` instead when the file can't be read
     (a result, not an exception: bad input is not worth a retry)."""
 
+    # The error may quote the file; what a file says is recorded, never refused.
+    control_characters = "replace"
+
     documents: list[Extracted] = Field(default_factory=list)
     error: str | None = None
     functional_ack_id: str | None = Field(default=None, description="The X12 997 stored to go back to the sender")
@@ -149,8 +152,8 @@ class ReviewDecision(Document):
     """Payload of the intake workflow's `review` update: send the (corrected)
     reading on, or discard the document (with a reason)."""
 
-    task_id: str = Field(min_length=1)
-    decision: str = Field(min_length=1)
+    task_id: str = Field(min_length=1, max_length=255)
+    decision: str = Field(min_length=1, max_length=64)
     actor: str = Field(min_length=1, max_length=128)
     comment: str | None = Field(default=None, max_length=2000)
     document: dict[str, Any] | None = Field(default=None, description="The corrected reading; None keeps it")

@@ -10,6 +10,7 @@ from pydantic import Field, field_validator, model_validator
 
 from models.common import Document, UtcDatetime
 from models.purchase_order import MatchLevel
+from p2p.tolerance import LimitOperator, Limits
 
 
 class HoldCode(StrEnum):
@@ -38,8 +39,25 @@ class HoldCode(StrEnum):
 
 
 # Holds caused by a document that has not arrived yet: they re-check themselves
-# when it does, and nobody is asked about them until the hold SLA lapses.
-AWAITING_DOCUMENT_HOLDS = frozenset({HoldCode.NO_RECEIPT, HoldCode.QTY_RECEIVED, HoldCode.INSPECTION})
+# when it does, and nobody is asked about them until the hold SLA lapses. Nor
+# does a person release them (accept_variance): paying for goods before they
+# arrive is no variance to accept. Each with the reason a person is told.
+_AWAITING_REASONS: dict[HoldCode, str] = {
+    HoldCode.NO_RECEIPT: "waits for the goods receipt; it clears itself when the receipt arrives",
+    HoldCode.QTY_RECEIVED: "waits for the goods receipt; it clears itself when the receipt arrives",
+    HoldCode.INSPECTION: (
+        "waits for goods that pass inspection; it clears itself when a receipt with them arrives"
+    ),
+}
+AWAITING_DOCUMENT_HOLDS = frozenset(_AWAITING_REASONS)
+
+
+def awaiting_reason(code: HoldCode) -> str | None:
+    """Why a person cannot release a hold of this code (it waits for a
+    document); None when a person's decision may release it."""
+    return _AWAITING_REASONS.get(code)
+
+
 # Never released by a re-match, only by a person (SAP: stochastic blocks).
 MANUAL_RELEASE_ONLY_HOLDS = frozenset({HoldCode.RANDOM_AUDIT, HoldCode.MANUAL})
 
@@ -63,10 +81,11 @@ class ToleranceProfile(Document):
 
     Percentages are of the reference value (agreed price, ordered, received or
     accepted quantity, PO total, expected tax); absolute amounts are in the
-    document currency. Where a check has both a percentage and an amount, a
-    variance holds only when it exceeds every limit that is set (the
-    percentage *and* the amount), so small-value lines are not held for cents
-    and large ones are not held for a fraction of a percent."""
+    document currency, absolute quantities in the PO line's unit. Where a
+    check has both a percentage and an absolute limit, `limit_operator` says
+    how they combine (`p2p.tolerance`): `any` — a variance beyond any active
+    limit holds (SAP, Oracle; the default) — or `all` — only a variance
+    beyond every active limit holds (Ariba's "OR", opt-in)."""
 
     name: str = Field(default="default", min_length=1, max_length=64)
     version: int = Field(default=1, ge=1)
@@ -81,8 +100,11 @@ class ToleranceProfile(Document):
     price_under_pct: Limit = None
     price_under_abs: Limit = Field(default=None, description="Per unit, document currency")
     qty_over_ordered_pct: Limit = Decimal("0")
+    qty_over_ordered_abs: Limit = Field(default=None, description="PO line unit (Oracle Max Quantity Ordered)")
     qty_over_received_pct: Limit = Decimal("0")
+    qty_over_received_abs: Limit = Field(default=None, description="PO line unit (Oracle Max Quantity Received)")
     qty_over_accepted_pct: Limit = Decimal("0")
+    qty_over_accepted_abs: Limit = Field(default=None, description="PO line unit")
     # --- per invoice (header; vendor-level profile) ---
     amount_over_po_pct: Limit = Field(default=None, description="Σ invoiced line amounts to date vs PO total")
     amount_over_po_abs: Limit = None
@@ -96,6 +118,11 @@ class ToleranceProfile(Document):
     # Supplier acknowledgment changes accepted without asking the buyer.
     ack_price_pct: Limit = Decimal("2")
     ack_qty_pct: Limit = Decimal("0")
+    limit_operator: LimitOperator = Field(
+        default=LimitOperator.ANY,
+        description="How a check's percentage and absolute limits combine: 'any' — a variance beyond any "
+        "active limit holds (SAP, Oracle) — or 'all' — only beyond every active limit (Ariba's OR)",
+    )
 
     @model_validator(mode="after")
     def _item_or_category(self) -> "ToleranceProfile":
@@ -122,6 +149,16 @@ class ToleranceProfile(Document):
     def source(self) -> str:
         """Where a limit came from, as shown on holds: `default v1`."""
         return f"{self.name} v{self.version}"
+
+    def limits(self, check: str) -> Limits:
+        """The limits of one check (`price_over`, `qty_over_received`, …):
+        its `_pct` and `_abs` fields, combined by this profile's operator."""
+        pct, amount = f"{check}_pct", f"{check}_abs"
+        fields = type(self).model_fields
+        if pct not in fields and amount not in fields:
+            raise KeyError(f"no tolerance check {check!r}")  # a typo must not read as "not checked"
+        return Limits(pct=getattr(self, pct, None), amount=getattr(self, amount, None),
+                      operator=self.limit_operator)
 
 
 def check_candidates(profiles: list[ToleranceProfile]) -> list[ToleranceProfile]:
@@ -170,6 +207,46 @@ class Hold(Document):
     @property
     def key(self) -> tuple[str, int | None]:
         return (self.code.value, self.line_no)
+
+    @property
+    def ref(self) -> str:
+        """How a person, the API and a task name this hold (`hold_ref`)."""
+        return hold_ref(self.code, self.line_no)
+
+
+# --- hold refs: the one way a decision names a hold -------------------------------
+# `PRICE:1` is the PRICE hold on PO line 1, `AMOUNT` the header AMOUNT hold. A
+# ref names a blocking reason on a line (SAP's per-item blocking reasons,
+# Oracle's hold per code and match), so it answers every hold with that code
+# there (e.g. two SUSPECTED_DUPLICATE holds against two earlier invoices).
+HOLD_REF_SEPARATOR = ":"
+
+
+def hold_ref(code: HoldCode, line_no: int | None) -> str:
+    return code.value if line_no is None else f"{code.value}{HOLD_REF_SEPARATOR}{line_no}"
+
+
+def parse_hold_ref(text: str) -> tuple[HoldCode, int | None]:
+    """`price:1 ` → (PRICE, 1), `AMOUNT` → (AMOUNT, None). ValueError, in words
+    a person can act on, for anything else."""
+    code_text, separator, line_text = text.strip().partition(HOLD_REF_SEPARATOR)
+    try:
+        code = HoldCode(code_text.strip().upper())
+    except ValueError:
+        raise ValueError(f"{text.strip()!r} names no hold: use CODE:LINE for a line hold (PRICE:1) "
+                         f"or CODE for a header hold (AMOUNT); codes: {', '.join(HoldCode)}") from None
+    if not separator:
+        return code, None
+    line = line_text.strip()
+    if not line.isdigit() or int(line) < 1:
+        raise ValueError(f"{text.strip()!r}: the line after {code.value}{HOLD_REF_SEPARATOR} "
+                         "must be a PO line number (1, 2, ...)")
+    return code, int(line)
+
+
+def canonical_hold_ref(text: str) -> str:
+    """What a person typed, as `Hold.ref` spells it (`price:01` → `PRICE:1`)."""
+    return hold_ref(*parse_hold_ref(text))
 
 
 class LineMatch(Document):
@@ -243,7 +320,12 @@ class MatchRequest(Document):
     )
     duplicate_window_days: int = Field(default=30, ge=0, le=366)
     tax_rate_pct: Annotated[Decimal, Field(ge=0, le=100)] | None = Field(
-        default=None, description="Expected tax rate on lines + freight; None: tax is not checked"
+        default=None,
+        description="Tax rate for PO lines that carry none of their own (older callers set only this); "
+        "a line with neither leaves the tax of its invoice unchecked",
+    )
+    freight_taxable: bool = Field(
+        default=False, description="The policy taxes freight (at the invoice lines' rate, pro rata)"
     )
 
     @model_validator(mode="before")
@@ -298,7 +380,10 @@ class MatchRecord(Document):
 
     @model_validator(mode="after")
     def _same_invoice(self) -> "MatchRecord":
-        if self.request is not None and self.request.invoice.document_id != self.result.invoice_id:
+        # A result computed before the every-digit-run rule carries the legacy
+        # id (workflow histories replay it; rows before migration 0007 too).
+        ids = {self.request.invoice.document_id, self.request.invoice.legacy_document_id} if self.request else ()
+        if self.request is not None and self.result.invoice_id not in ids:
             raise ValueError(
                 f"request is for {self.request.invoice.document_id}, result for {self.result.invoice_id}"
             )

@@ -69,6 +69,11 @@ class Policy(Document):
     category_match_levels: dict[str, MatchLevel] = Field(
         default_factory=dict, description="Match level per item category (case-blind), for items without one"
     )
+    freight_taxable: bool = Field(
+        default=False,
+        description="Freight is part of the taxable base (EU VAT: yes; many US states: no); taxed at the "
+        "invoice lines' rate, pro rata (p2p.tax)",
+    )
 
     _unambiguous = field_validator("tolerance_profiles")(lambda cls, v: check_candidates(v))
 

@@ -5,17 +5,26 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from models.common import (
-    Amount,
+    CURRENCY_MINOR_UNITS,
+    MAX_DOCUMENT_AMOUNT,
+    MAX_LINES,
+    MAX_REVISION,
+    BusinessDate,
+    BusinessTimestamp,
     Currency,
     Document,
     Identifier,
+    LineNo,
     NonNegativeAmount,
     PositiveQuantity,
+    UnitPrice,
     UtcDatetime,
+    check_minor_units,
     round_money,
 )
 
@@ -33,6 +42,9 @@ class MatchLevel(StrEnum):
         return int(self.value[0])
 
 
+TaxRate = Annotated[Decimal, Field(ge=0, le=100, max_digits=9, decimal_places=6)]
+"""A tax rate in percent: 0 (exempt, zero-rated) to 100."""
+
 # A line whose level nobody set (not the PO, not the item master) is matched 3-way.
 DEFAULT_MATCH_LEVEL = MatchLevel.THREE_WAY
 
@@ -42,7 +54,7 @@ class PaymentTerms(Document):
 
     net_days: int = Field(default=30, ge=0, le=365)
     discount_days: int | None = Field(default=None, ge=0, le=365)
-    discount_percent: Decimal | None = Field(default=None, ge=0, le=100)
+    discount_percent: Decimal | None = Field(default=None, ge=0, le=100, max_digits=9, decimal_places=6)
 
     @model_validator(mode="after")
     def _discount_needs_both(self) -> "PaymentTerms":
@@ -52,13 +64,13 @@ class PaymentTerms(Document):
 
 
 class PurchaseOrderLine(Document):
-    line_no: int = Field(ge=1, description="Line number, unique within the PO")
+    line_no: LineNo = Field(description="Line number, unique within the PO")
     item_id: Identifier
     description: str = Field(default="", max_length=500)
     quantity: PositiveQuantity
     uom: str = Field(default="EA", min_length=1, max_length=8)
-    unit_price: NonNegativeAmount
-    need_by: date | None = None
+    unit_price: UnitPrice
+    need_by: BusinessDate | None = None
     category: str | None = Field(default=None, max_length=64)
     match_level: MatchLevel | None = Field(
         default=None,
@@ -68,6 +80,14 @@ class PurchaseOrderLine(Document):
     )
     match_level_source: str | None = Field(
         default=None, max_length=200, description="Where the level came from, set by validate/enrich"
+    )
+    tax_rate_pct: TaxRate | None = Field(
+        default=None,
+        description="Expected tax rate on this line, in percent (e.g. 19 for 19 % VAT). None: the item "
+        "master's rate, filled in by validate/enrich; a line with no rate leaves its invoices' tax unchecked",
+    )
+    tax_rate_source: str | None = Field(
+        default=None, max_length=200, description="Where the rate came from when validate/enrich set it"
     )
 
     @property
@@ -81,21 +101,21 @@ class PurchaseOrderLine(Document):
 
 class PurchaseOrder(Document):
     po_number: Identifier
-    revision: int = Field(default=0, ge=0, description="0 = as approved; +1 per agreed change")
+    revision: int = Field(default=0, ge=0, le=MAX_REVISION, description="0 = as approved; +1 per agreed change")
     vendor_id: Identifier
     buyer: str = Field(min_length=1, max_length=128)
     requested_by: str | None = Field(default=None, max_length=128)
     currency: Currency
-    order_date: date | None = None
+    order_date: BusinessDate | None = None
     payment_terms: PaymentTerms = Field(default_factory=PaymentTerms)
-    lines: list[PurchaseOrderLine] = Field(min_length=1)
+    lines: list[PurchaseOrderLine] = Field(min_length=1, max_length=MAX_LINES)
     freight: NonNegativeAmount = Field(
         default=Decimal(0),
         description="Agreed delivery charge for the whole order; invoices may bill up to this in total "
         "(0: none agreed, so any freight billed is a variance)",
     )
     note: str | None = Field(default=None, max_length=2000)
-    created_at: UtcDatetime | None = None
+    created_at: BusinessTimestamp | None = None
 
     @field_validator("lines")
     @classmethod
@@ -106,6 +126,22 @@ class PurchaseOrder(Document):
                 raise ValueError(f"line_no {line.line_no} appears twice")
             seen.add(line.line_no)
         return lines
+
+    @field_validator("lines")
+    @classmethod
+    def _lines_fit(cls, lines: list[PurchaseOrderLine], info: ValidationInfo) -> list[PurchaseOrderLine]:
+        check_order_value(lines_total(lines, info.data.get("currency")), Decimal(0))
+        return lines
+
+    @field_validator("freight")
+    @classmethod
+    def _freight_fits(cls, freight: Decimal, info: ValidationInfo) -> Decimal:
+        currency = info.data.get("currency")
+        check_minor_units(freight, currency)
+        lines = info.data.get("lines")
+        if lines is not None:  # None: the lines were refused, with their own error
+            check_order_value(lines_total(lines, currency), freight)
+        return freight
 
     @property
     def total(self) -> Decimal:
@@ -118,6 +154,21 @@ class PurchaseOrder(Document):
     def latest_need_by(self) -> date | None:
         dates = [line.need_by for line in self.lines if line.need_by]
         return max(dates) if dates else None
+
+
+def lines_total(lines: list[PurchaseOrderLine], currency: str | None) -> Decimal:
+    """Σ line amounts, rounded to the currency (unrounded while it is unknown)."""
+    if currency in CURRENCY_MINOR_UNITS:
+        return sum((line.amount(currency) for line in lines), Decimal(0))
+    return sum((line.quantity * line.unit_price for line in lines), Decimal(0))
+
+
+def check_order_value(lines: Decimal, freight: Decimal) -> None:
+    """A PO's order value (lines + freight) stays below MAX_DOCUMENT_AMOUNT, so
+    its total, revisions and projections fit the money columns. ValueError."""
+    if lines + freight >= MAX_DOCUMENT_AMOUNT:
+        raise ValueError(f"the order value {lines + freight:,} (lines {lines:,} + freight {freight:,}) "
+                         f"is not below {MAX_DOCUMENT_AMOUNT:,}, the largest PO poflow takes")
 
 
 class RevisionReason(StrEnum):
@@ -134,4 +185,4 @@ class Revision(Document):
     reason: RevisionReason
     source_document_id: str | None = None
     at: UtcDatetime
-    total: Amount
+    total: Decimal = Field(description="Computed by the workflow (the door bounds the order value)")

@@ -10,7 +10,7 @@ from enum import StrEnum
 from pydantic import Field
 
 from models.common import Document, UtcDatetime
-from models.purchase_order import MatchLevel
+from models.purchase_order import MatchLevel, TaxRate
 
 
 class LineMatchLevel(Document):
@@ -22,6 +22,14 @@ class LineMatchLevel(Document):
     note: str | None = Field(default=None, description="Set when the PO asked for a level that was not kept")
 
 
+class LineTaxRate(Document):
+    """The expected tax rate validate/enrich found for a PO line without one."""
+
+    line_no: int
+    tax_rate_pct: TaxRate
+    source: str = Field(description="e.g. 'item FST-BOLT-M8X30-A2', 'vendor NORDIC'")
+
+
 class PoValidation(Document):
     """Outcome of "validate and enrich" (DESIGN.md step 1)."""
 
@@ -30,6 +38,10 @@ class PoValidation(Document):
     flags: list[str] = Field(default_factory=list, description="Non-blocking findings (off-contract price…)")
     match_levels: list[LineMatchLevel] = Field(
         default_factory=list, description="Enrichment: the level each line is matched at (empty from older workers)"
+    )
+    tax_rates: list[LineTaxRate] = Field(
+        default_factory=list,
+        description="Enrichment: the master data's tax rate for lines the PO gave none (empty from older workers)",
     )
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from models.common import Document, UtcDatetime
+from models.matching import canonical_hold_ref
 
 
 class TaskKind(StrEnum):
@@ -42,6 +45,10 @@ TASK_ROLES: dict[TaskKind, str] = {
 }
 ESCALATION_CHAIN: tuple[str, ...] = ("assignee", "deputy", "manager")
 
+# Decisions that answer only the holds they name (a RESOLVE_INVOICE_HOLD
+# task); the others answer the whole invoice.
+DECISIONS_NAMING_HOLDS = frozenset({"accept_variance"})
+
 # Decisions that must say why (an auditor will ask).
 DECISIONS_NEEDING_COMMENT = frozenset({"accept_variance", "reject_invoice", "reject", "reject_change", "close_short",
                                        "discard"})
@@ -51,6 +58,18 @@ class TaskStatus(StrEnum):
     OPEN = "open"
     DONE = "done"
     CANCELLED = "cancelled"
+
+
+class TaskHold(Document):
+    """One hold as a RESOLVE_INVOICE_HOLD task lists it, so that a person can
+    answer it on its own (holds with the same ref are listed once)."""
+
+    ref: str = Field(description="How a decision names it (models.matching.hold_ref): PRICE:1, AMOUNT")
+    message: str = Field(description="What is wrong, in one or more sentences")
+    waits_for: str | None = Field(
+        default=None,
+        description="Set when it clears itself when a document arrives: why no person releases it",
+    )
 
 
 class HumanTask(Document):
@@ -64,6 +83,10 @@ class HumanTask(Document):
     assignee: str | None = None
     subject_id: str | None = Field(default=None, description="Document the task is about (invoice, ack)")
     context: dict[str, str] = Field(default_factory=dict, description="Evidence shown to the approver")
+    holds: list[TaskHold] = Field(
+        default_factory=list,
+        description="RESOLVE_INVOICE_HOLD: the invoice's open holds, which a decision may name",
+    )
     created_at: UtcDatetime
     due_at: UtcDatetime
     escalation_level: int = Field(default=0, ge=0, description="0 assignee, 1 deputy, 2 manager")
@@ -81,10 +104,34 @@ class HumanTask(Document):
 class TaskDecision(Document):
     """The payload of the `decide` update."""
 
-    task_id: str = Field(min_length=1)
-    decision: str = Field(min_length=1)
+    task_id: str = Field(min_length=1, max_length=255)
+    decision: str = Field(min_length=1, max_length=64)
     actor: str = Field(min_length=1, max_length=128)
     comment: str | None = Field(default=None, max_length=2000)
+    holds: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
+        default_factory=list, max_length=100,
+        description="accept_variance on a RESOLVE_INVOICE_HOLD task: the holds it releases, by ref (PRICE:1, "
+        "AMOUNT); none named: every open hold a person may release",
+    )
+
+    @field_validator("holds")
+    @classmethod
+    def _canonical_refs(cls, names: list[str]) -> list[str]:
+        # As Hold.ref spells them, each once, so the workflow compares like with like.
+        return list(dict.fromkeys(canonical_hold_ref(name) for name in names))
+
+
+def check_named_holds(task: HumanTask, decision: str, holds: Sequence[str]) -> None:
+    """Naming holds is for accept_variance on an invoice-hold task only: every
+    other decision answers its whole task. Raises ValueError."""
+    if not holds:
+        return
+    if task.kind != TaskKind.RESOLVE_INVOICE_HOLD:
+        raise ValueError(f"task {task.task_id} is {task.kind.value}, not an invoice hold: a decision on it "
+                         "names no holds")
+    if decision not in DECISIONS_NAMING_HOLDS:
+        raise ValueError(f"{decision!r} answers the whole invoice; only "
+                         f"{' or '.join(sorted(DECISIONS_NAMING_HOLDS))} names holds")
 
 
 def check_decision(task: HumanTask, decision: str, comment: str | None, *, being_decided: str | None = None) -> None:

@@ -8,7 +8,7 @@ from enum import StrEnum
 
 from pydantic import Field, field_validator
 
-from models.common import Document, UtcDatetime
+from models.common import MAX_LINE_NO, Document, UtcDatetime
 from models.documents import Acknowledgment, GoodsReceipt, Invoice, ShipNotice
 from models.matching import Hold, MatchResult
 from models.policy import Policy
@@ -77,10 +77,15 @@ class InvoiceRecord(Document):
     manual_holds: list[Hold] = Field(
         default_factory=list, description="MANUAL holds people placed (update hold_invoice); only a person releases them"
     )
+    legacy_document_id: str | None = Field(
+        default=None,
+        description="Only in a run that started under the earlier invoice-number rule: the id that run knows "
+        "the invoice by (tasks, re-sends), so its history replays as it ran",
+    )
 
     @property
     def document_id(self) -> str:
-        return self.invoice.document_id
+        return self.legacy_document_id or self.invoice.document_id
 
     @property
     def open_holds(self) -> list[Hold]:
@@ -168,7 +173,7 @@ class PurchaseOrderState(Document):
     @property
     def invoiced_amount(self) -> Decimal:
         return sum(
-            (r.invoice.sign * r.invoice.total for r in self.invoices if r.status != InvoiceStatus.REJECTED),
+            (r.invoice.payable_amount for r in self.invoices if r.status != InvoiceStatus.REJECTED),
             Decimal(0),
         )
 
@@ -199,7 +204,8 @@ class HoldRequest(Document):
     invoice_number: str = Field(min_length=1, max_length=64, description="Compared after normalising")
     actor: str = Field(min_length=1, max_length=128)
     reason: str = Field(min_length=1, max_length=2000)
-    line_no: int | None = Field(default=None, ge=1, description="Hold one PO line; None: the whole invoice")
+    line_no: int | None = Field(default=None, ge=1, le=MAX_LINE_NO,
+                                description="Hold one PO line; None: the whole invoice")
 
     @field_validator("actor", "reason", "invoice_number")
     @classmethod

@@ -53,6 +53,11 @@ class DecisionRequest(BaseModel):
     document: dict[str, Any] | None = Field(
         default=None, description="Review of a document only: the corrected reading to send on"
     )
+    holds: list[str] = Field(
+        default_factory=list, max_length=100,
+        description="accept_variance on an invoice hold only: the holds it releases, by the refs the task "
+        "lists (PRICE:1, AMOUNT); none: every hold a person may release (never those waiting for a receipt)",
+    )
 
 
 TaskStatusFilter = Literal["open", "done", "cancelled", "all"]
@@ -274,7 +279,9 @@ def _add_task_routes(app: FastAPI) -> None:
     @app.post(f"{API_PREFIX}/tasks/{{task_id}}/decision", tags=["tasks"])
     async def decide(task_id: str, body: DecisionRequest, service: Service) -> dict[str, Any]:
         """Decide a task; the owning workflow's validator may still say no (409)."""
-        task = await service.decide(task_id, body.decision, body.actor, body.comment, body.document)
+        task = await service.decide(
+            task_id, body.decision, body.actor, body.comment, body.document, body.holds
+        )
         return task_view(task, service)
 
 

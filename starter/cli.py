@@ -175,6 +175,11 @@ def build_parser() -> argparse.ArgumentParser:
     decide.add_argument("decision", metavar="DECISION", help="one of the task's options, e.g. approve")
     decide.add_argument("--actor", required=True, metavar="NAME", help="who decides (recorded)")
     decide.add_argument("--comment", metavar="TEXT", help="why (required for rejections and variances)")
+    decide.add_argument(
+        "--hold", dest="holds", action="append", default=[], metavar="REF",
+        help="accept_variance on an invoice hold: release only this hold, as the task lists it (PRICE:1 for "
+             "line 1, AMOUNT for the header); repeat for more. None: every hold a person may release",
+    )
     decide.set_defaults(handler=_decide)
 
     cancel = commands.add_parser("cancel", help="cancel a purchase order (before receipt)")
@@ -183,23 +188,9 @@ def build_parser() -> argparse.ArgumentParser:
     cancel.add_argument("--reason", required=True, metavar="TEXT")
     cancel.set_defaults(handler=_cancel)
 
-    match = commands.add_parser(
-        "match", help="match an invoice offline from JSON files (exit 0 approve, 3 hold, 2 bad input)"
-    )
-    match.add_argument("--po", required=True, metavar="PO.json", help="the PurchaseOrder (agreed revision)")
-    match.add_argument(
-        "--receipt", action="append", default=[], metavar="R.json", help="a GoodsReceipt (repeatable)"
-    )
-    match.add_argument(
-        "--invoice-history", action="append", default=[], metavar="I.json",
-        help="an earlier invoice or credit memo on the PO (repeatable)",
-    )
-    match.add_argument("--invoice", required=True, metavar="INV.json", help="the invoice to match")
-    match.add_argument(
-        "--tolerances", metavar="T.json",
-        help='{"profiles": [ToleranceProfile, ...]} or one profile (default: the engine default)',
-    )
-    match.set_defaults(local=_match)
+    from starter.match_cli import add_match_command  # light: the engine is imported when it runs
+
+    add_match_command(commands, _match)
 
     add_extract_command(commands, _extract)
 
@@ -310,7 +301,7 @@ async def _tasks(args: argparse.Namespace, session: Session, io: Io) -> int:
 
 async def _decide(args: argparse.Namespace, session: Session, io: Io) -> int:
     service = await session.service()
-    task = await service.decide(args.task_id, args.decision, args.actor, args.comment)
+    task = await service.decide(args.task_id, args.decision, args.actor, args.comment, holds=args.holds)
     io.say(
         f"{task.status.value}: task {task.task_id} ({task.kind.value}, {po_label(task.po_number)}) "
         f"→ {task.decision or args.decision} by {task.decided_by or args.actor}"
@@ -475,13 +466,22 @@ def format_status(state: PurchaseOrderState, ui_url: str) -> str:
         lines += [f"    - {hold.code.value}: {hold.message}" for hold in record.open_holds]
     open_tasks = state.open_tasks
     lines += ["", "open tasks:" if open_tasks else "open tasks: none"]
-    lines += [
-        f"  {task.task_id}  {task.kind.value}  {task.title}  (for {task.escalated_to} "
-        f"of {task.assignee_role}, due {when(task.due_at)})"
-        for task in open_tasks
-    ]
+    for task in open_tasks:
+        lines.append(
+            f"  {task.task_id}  {task.kind.value}  {task.title}  (for {task.escalated_to} "
+            f"of {task.assignee_role}, due {when(task.due_at)})"
+        )
+        if task.holds:
+            lines.append("    holds (decide --hold REF): " + task_holds_text(task))
     lines += ["", f"workflow: {workflow_id_for(po.po_number)}", f"ui: {ui_url}"]
     return "\n".join(lines)
+
+
+def task_holds_text(task: HumanTask) -> str:
+    """`PRICE:1, NO_RECEIPT:2 (waits for its document)`: what `--hold` can
+    name, and what it cannot because the hold clears itself when it arrives."""
+    waiting = " (waits for its document)"
+    return ", ".join(hold.ref + (waiting if hold.waits_for else "") for hold in task.holds)
 
 
 def format_tasks(tasks: Sequence[HumanTask], *, show_status: bool = False) -> str:

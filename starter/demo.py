@@ -142,7 +142,22 @@ class Demo:
         view = await self.wait_for(
             po_number, lambda v: any(t["kind"] == kind and t["status"] == "open" for t in v["state"]["tasks"]),
             f"an open {kind} task")
-        return next(t for t in view["state"]["tasks"] if t["kind"] == kind and t["status"] == "open")
+        task = next(t for t in view["state"]["tasks"] if t["kind"] == kind and t["status"] == "open")
+        await self._in_inbox(task["task_id"])
+        return task
+
+    async def _in_inbox(self, task_id: str) -> None:
+        """The workflow's state shows a task a moment before its activity
+        writes the inbox row that a decision is checked against."""
+        deadline = time.monotonic() + SCENARIO_TIMEOUT
+        while True:
+            answer = await self.http.get(f"{API}/tasks")
+            _expect(answer, 200)
+            if any(t["task_id"] == task_id for t in answer.json()):
+                return
+            if time.monotonic() > deadline:
+                raise DemoError(f"task {task_id} never reached the inbox")
+            await asyncio.sleep(POLL_SECONDS / 5)
 
     async def decide(self, task_id: str, decision: str, actor: str, comment: str | None = None,
                      document: dict[str, Any] | None = None) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -55,7 +55,7 @@ from models import (
     format_money,
 )
 from models.intake import IntakeState, ReviewDecision
-from models.tasks import DECISIONS_NEEDING_COMMENT
+from models.tasks import DECISIONS_NEEDING_COMMENT, check_named_holds
 from models.workflow_state import HoldRequest
 from settings import Settings
 from starter.errors import (
@@ -189,7 +189,7 @@ class PoflowOperations(Protocol):
 
     async def decide(
         self, task_id: str, decision: str, actor: str, comment: str | None = None,
-        document: dict[str, Any] | None = None,
+        document: dict[str, Any] | None = None, holds: list[str] | None = None,
     ) -> HumanTask: ...
 
     async def receive_file(self, raw: bytes, **how: Any) -> FileReceived: ...
@@ -390,13 +390,15 @@ class PoflowService:
 
     async def decide(
         self, task_id: str, decision: str, actor: str, comment: str | None = None,
-        document: dict[str, Any] | None = None,
+        document: dict[str, Any] | None = None, holds: list[str] | None = None,
     ) -> HumanTask:
         """Send the decision to the workflow that owns the task; its validator
-        has the last word (role, limits, segregation of duties, task still open).
-        A document review may carry the corrected reading (`document`)."""
+        has the last word (role, limits, segregation of duties, task still open,
+        the named holds open on the invoice). A document review may carry the
+        corrected reading (`document`); accept_variance on an invoice hold may
+        name the holds it releases (`holds`, refs such as PRICE:1)."""
         task = await self.get_task(task_id)
-        check_decision(task, decision, comment)
+        check_decision(task, decision, comment, holds or [])
         if task.kind == TaskKind.REVIEW_DOCUMENT:
             from starter import intake_door
 
@@ -404,7 +406,8 @@ class PoflowService:
                            comment=comment or None, document=document)
             return await intake_door.review(self, task, review)
         request = build(
-            TaskDecision, task_id=task_id, decision=decision, actor=actor, comment=comment or None
+            TaskDecision, task_id=task_id, decision=decision, actor=actor, comment=comment or None,
+            holds=holds or [],
         )
         result = await self._update(task.po_number, UPDATE_DECIDE, request, HumanTask)
         log.info("task %s decided %s by %s", task_id, decision, actor)
@@ -538,14 +541,19 @@ def check_po_number(actual: str, expected: str | None) -> None:
         raise Invalid(message, [FieldError("po_number", message)])
 
 
-def check_decision(task: HumanTask, decision: str, comment: str | None) -> None:
-    """Answer obvious input mistakes at the door; the workflow re-checks everything."""
+def check_decision(task: HumanTask, decision: str, comment: str | None, holds: Sequence[str] = ()) -> None:
+    """Answer obvious input mistakes at the door; the workflow re-checks everything
+    (whether a named hold is open is for the workflow: this projection may lag)."""
     if decision not in task.options:
         message = f"decision {decision!r} is not one of {', '.join(task.options)} for task {task.task_id}"
         raise Invalid(message, [FieldError("decision", message)])
     if decision in DECISIONS_NEEDING_COMMENT and not (comment or "").strip():
         message = f"decision {decision!r} needs a comment saying why"
         raise Invalid(message, [FieldError("comment", message)])
+    try:
+        check_named_holds(task, decision, holds)
+    except ValueError as err:
+        raise Invalid(str(err), [FieldError("holds", str(err))]) from None
 
 
 def update_failure_message(err: WorkflowUpdateFailedError) -> str:

@@ -139,11 +139,12 @@ async def state(handle: WorkflowHandle) -> PurchaseOrderState:
 
 
 async def decide(handle: WorkflowHandle, task_id: str, decision: str, actor: str = "alice.approver",
-                 comment: str | None = None):
+                 comment: str | None = None, holds: list[str] | None = None):
     from models import HumanTask
 
     return await handle.execute_update("decide", TaskDecision(task_id=task_id, decision=decision, actor=actor,
-                                                              comment=comment), result_type=HumanTask)
+                                                              comment=comment, holds=holds or []),
+                                       result_type=HumanTask)
 
 
 def unique(prefix: str) -> str:

@@ -28,6 +28,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from activities.db import master_data, repository
 from activities.db.master_data import Vendor
 from models import HumanTask, PoProjection, PurchaseOrderInput, PurchaseOrderState, TaskKind, TaskStatus
+from models.tasks import TaskHold
 from models.workflow_state import PoStatus
 from settings import load_settings
 from starter.api import create_app
@@ -622,6 +623,62 @@ def test_decision_goes_to_the_owning_workflow(
     assert (sent.task_id, sent.decision, sent.actor, sent.comment) == ("T-1", "approve", "carol", None)
 
 
+def hold_task(task_id: str = "T-2", po_number: str = "1001") -> HumanTask:
+    return HumanTask(
+        task_id=task_id,
+        po_number=po_number,
+        kind=TaskKind.RESOLVE_INVOICE_HOLD,
+        title="Invoice INV-1001 on hold",
+        options=["accept_variance", "request_credit_memo", "reject_invoice", "wait"],
+        assignee_role="ap_clerk",
+        subject_id="invoice:ACME:INV1001",
+        context={"invoice": "INV-1001", "hold 1 (PRICE)": "Line 1: price over +2%"},
+        holds=[
+            TaskHold(ref="PRICE:1", message="Line 1: price over +2%"),
+            TaskHold(ref="NO_RECEIPT:1", message="Line 1: nothing received yet",
+                     waits_for="waits for the goods receipt; it clears itself when the receipt arrives"),
+        ],
+        created_at=NOW,
+        due_at=NOW + timedelta(days=2),
+    )
+
+
+def test_decision_names_the_holds_it_releases(
+    api: TestClient, repo: FakeRepository, temporal: FakeTemporal
+) -> None:
+    with_po(api)
+    repo.tasks["T-2"] = hold_task()
+    assert [h["ref"] for h in api.get("/api/v1/tasks/T-2").json()["holds"]] == ["PRICE:1", "NO_RECEIPT:1"]
+
+    response = api.post("/api/v1/tasks/T-2/decision", json={
+        "decision": "accept_variance", "actor": "carol", "comment": "agreed", "holds": [" price:1 "]})
+
+    assert response.status_code == 200, response.text
+    name, sent = temporal.workflows["po-1001"].updates[0]
+    assert (name, sent.decision, sent.holds) == ("decide", "accept_variance", ["PRICE:1"])
+
+
+@pytest.mark.parametrize(
+    ("task", "body", "words"),
+    [
+        ("T-1", {"decision": "approve", "actor": "carol", "holds": ["PRICE:1"]}, "names no holds"),
+        ("T-2", {"decision": "wait", "actor": "carol", "holds": ["PRICE:1"]}, "answers the whole invoice"),
+        ("T-2", {"decision": "accept_variance", "actor": "carol", "comment": "ok", "holds": ["PRCE:1"]},
+         "names no hold"),
+    ],
+)
+def test_holds_named_where_they_cannot_be_are_422_and_never_reach_the_workflow(
+    api: TestClient, repo: FakeRepository, temporal: FakeTemporal, task: str, body: dict, words: str
+) -> None:
+    with_po(api)
+    repo.tasks["T-1"], repo.tasks["T-2"] = approval_task(), hold_task()
+    response = api.post(f"/api/v1/tasks/{task}/decision", json=body)
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["field"].startswith("holds")
+    assert words in response.json()["errors"][0]["reason"]
+    assert temporal.workflows["po-1001"].updates == []
+
+
 @pytest.mark.parametrize(
     ("body", "field", "words"),
     [
@@ -699,6 +756,15 @@ def test_healthz_reports_each_dependency(api: TestClient, temporal: FakeTemporal
     assert response.status_code == 503
     assert response.json()["status"] == "degraded"
     assert response.json()["temporal"].startswith("unreachable at 127.0.0.1:7233")
+
+
+def test_inbox_offers_a_checkbox_per_hold_and_sends_the_ticked_ones(api: TestClient) -> None:
+    page = api.get("/inbox").text
+    assert "addHoldChoices(card, task.holds)" in page
+    assert 'tick.type = "checkbox"' in page and "tick.value = hold.ref" in page
+    assert "tick.disabled = Boolean(hold.waits_for)" in page  # a receipt hold is shown, not chosen…
+    assert "why.textContent = ` — ${hold.waits_for}`" in page  # …with why
+    assert "document: corrected, holds }" in page
 
 
 def test_inbox_lets_a_reviewer_edit_and_send_the_reading(api: TestClient) -> None:

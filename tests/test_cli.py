@@ -32,6 +32,7 @@ from models import (
     TaskKind,
     TaskStatus,
 )
+from models.tasks import TaskHold
 from settings import load_settings
 from starter import cli
 from starter.errors import Duplicate, Invalid, NotFound, Rejected
@@ -71,6 +72,11 @@ def a_task(task_id: str = "TASK-7", status: TaskStatus = TaskStatus.OPEN) -> Hum
         due_at=NOW + timedelta(days=2),
         escalation_level=1,
         status=status,
+        holds=[
+            TaskHold(ref="PRICE:1", message="Line 1: 130.00 invoiced vs 123.45 agreed exceeds +2%"),
+            TaskHold(ref="NO_RECEIPT:2", message="Line 2: nothing received yet",
+                     waits_for="waits for the goods receipt; it clears itself when the receipt arrives"),
+        ],
     )
 
 
@@ -140,9 +146,10 @@ class FakeService:
         self._call("list_tasks", status)
         return [a_task()] if status == "open" else [a_task(), a_task("TASK-1", TaskStatus.DONE)]
 
-    async def decide(self, task_id: str, decision: str, actor: str, comment: str | None = None) -> HumanTask:
-        self._call("decide", task_id, decision=decision, actor=actor, comment=comment)
-        check_decision(a_task(task_id), decision, comment)
+    async def decide(self, task_id: str, decision: str, actor: str, comment: str | None = None,
+                     holds: list[str] | None = None) -> HumanTask:
+        self._call("decide", task_id, decision=decision, actor=actor, comment=comment, holds=holds)
+        check_decision(a_task(task_id), decision, comment, holds or [])
         return a_task(task_id).model_copy(
             update={"status": TaskStatus.DONE, "decision": decision, "decided_by": actor}
         )
@@ -362,7 +369,24 @@ def test_decide(fake: FakeService) -> None:
     )
     assert result.code == 0
     assert result.out == "done: task TASK-7 (resolve_invoice_hold, PO-1001) → accept_variance by dana\n"
-    assert fake.calls[0][2] == {"decision": "accept_variance", "actor": "dana", "comment": "agreed by phone"}
+    assert fake.calls[0][2] == {"decision": "accept_variance", "actor": "dana", "comment": "agreed by phone",
+                                "holds": []}
+
+
+def test_decide_names_the_holds_it_releases(fake: FakeService) -> None:
+    result = poflow("decide", "TASK-7", "accept_variance", "--actor", "dana", "--comment", "agreed by phone",
+                    "--hold", "PRICE:1", "--hold", "AMOUNT", service=fake)
+    assert result.code == 0
+    assert fake.calls[0][2]["holds"] == ["PRICE:1", "AMOUNT"]
+
+    result = poflow("decide", "TASK-7", "wait", "--actor", "dana", "--hold", "PRICE:1", service=fake)
+    assert result.code == 2
+    assert result.err == "poflow: 'wait' answers the whole invoice; only accept_variance names holds\n"
+
+
+def test_status_lists_the_holds_a_decision_can_name(fake: FakeService) -> None:
+    text = poflow("status", "1001", service=fake).out
+    assert "    holds (decide --hold REF): PRICE:1, NO_RECEIPT:2 (waits for its document)" in text
 
 
 def test_decide_bad_input_and_rejection(fake: FakeService) -> None:

@@ -9,7 +9,7 @@ import json
 import os
 import secrets
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -45,7 +45,9 @@ from activities.db.seed import (
 )
 from activities.matching import match_invoice
 from activities.persistence import PersistenceActivities
+from activities.db.validation import validate_purchase_order
 from activities.tolerances import resolve_profile
+from p2p.tolerance import LimitOperator
 from models import (
     HoldCode,
     Invoice,
@@ -459,3 +461,42 @@ def test_0003_adds_a_nullable_request_to_existing_match_results(blank_engine: En
     alembic(blank_engine, command.downgrade, "0002")
     columns = {column["name"] for column in inspect(blank_engine).get_columns("match_results")}
     assert "request" not in columns and "result" in columns
+
+
+def test_upgrade_to_0006_writes_the_limit_operator_down(blank_engine: Engine) -> None:
+    """Profiles whose meaning the operator changes (a check with a percentage
+    and an amount) keep their old versions as `all` — what they were computed
+    with — and go live as a new version with `any`; the others just get `any`
+    written down in place."""
+    alembic(blank_engine, command.upgrade, "0005")
+    both = {"price_over_pct": "2", "tax_over_pct": "1", "tax_over_abs": "1.00"}
+    single = {"price_over_pct": "3"}
+    columns = {"vendor_id": None, "category": None, "item_id": None, "scope_key": None}
+    with blank_engine.begin() as connection:
+        for name, limits in (("both", both), ("single", single)):
+            connection.execute(t.tolerance_profiles.insert().values(name=name, version=4, limits=limits, **columns))
+            connection.execute(t.tolerance_profile_versions.insert().values(
+                name=name, version=4, limits=limits, valid_from=datetime.now(timezone.utc), approved_by="seed",
+                **columns))
+
+    migrate(blank_engine)
+
+    profiles = {p.name: p for p in list_tolerance_profiles(blank_engine)}
+    assert (profiles["both"].version, profiles["both"].limit_operator) == (5, LimitOperator.ANY)
+    assert (profiles["single"].version, profiles["single"].limit_operator) == (4, LimitOperator.ANY)
+    with blank_engine.connect() as connection:
+        rows = connection.execute(select(t.tolerance_profile_versions)).mappings().all()
+    history = {(r["name"], r["version"]): (r["limits"]["limit_operator"], r["valid_to"] is None) for r in rows}
+    assert history == {("both", 4): ("all", False), ("both", 5): ("any", True), ("single", 4): ("any", True)}
+
+
+def test_validate_and_enrich_fills_tax_rates_from_the_master_data(seeded_engine: Engine) -> None:
+    """ACME's rate is on the vendor (seed/master_data.json: 8.25 %); a line
+    that brings its own rate keeps it."""
+    order = PurchaseOrder.model_validate({
+        "po_number": "PO-TAX-1", "vendor_id": "ACME", "buyer": "bob", "currency": "USD",
+        "lines": [{"line_no": 1, "item_id": "MRO-GLOVE-NITRILE-L", "quantity": "10", "unit_price": "11.90"},
+                  {"line_no": 2, "item_id": "MRO-BEARING-6204", "quantity": "10", "unit_price": "4.75",
+                   "tax_rate_pct": "0"}]})
+    validation = validate_purchase_order(seeded_engine, order)
+    assert [(r.line_no, r.tax_rate_pct, r.source) for r in validation.tax_rates] == [(1, D("8.25"), "vendor ACME")]

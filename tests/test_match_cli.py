@@ -10,13 +10,23 @@ import io
 import json
 import subprocess
 import sys
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from models import GoodsReceipt, Invoice, MatchRequest, MatchResult, PurchaseOrder, ToleranceProfile
+from models import (
+    GoodsReceipt,
+    HoldStatus,
+    Invoice,
+    MatchRecord,
+    MatchRequest,
+    MatchResult,
+    PurchaseOrder,
+    ToleranceProfile,
+)
 from starter import cli
 from starter.match_cli import build_match_request
 
@@ -328,9 +338,12 @@ def test_tolerance_file_invalid_json_names_the_file(files: Files) -> None:
 
 
 def test_missing_required_argument_is_a_usage_error(files: Files) -> None:
-    with pytest.raises(SystemExit) as exit_info:
-        files.match("--po", files.write("po.json", example("purchase_order")))
-    assert exit_info.value.code == 2
+    code, out, err = files.match("--po", files.write("po.json", example("purchase_order")))
+
+    assert_one_line_error(
+        code, out, err,
+        "poflow match: --invoice required (or --request REQUEST.json, or --stored INVOICE_ID)",
+    )
 
 
 # --- several receipts, invoice history --------------------------------------------------------
@@ -511,3 +524,220 @@ def test_seed_tolerance_file_is_a_valid_tolerance_file(files: Files) -> None:
 
     assert code in (0, 3) and err == ""
     assert result_of(out).tolerance_source is not None
+
+
+# --- what the workflow's request carries: --request, the options, --stored -----------------------------
+
+
+def the_docs_request(**update: Any) -> MatchRequest:
+    """The docs' PO, receipt and invoice as one request, as the workflow would send it."""
+    request = build_match_request(
+        po=PurchaseOrder.model_validate(example("purchase_order")),
+        invoice=Invoice.model_validate(example("invoice")),
+        receipts=[GoodsReceipt.model_validate(example("receipt"))],
+    )
+    return request.model_copy(update=update)
+
+
+def test_a_request_file_gives_what_the_same_documents_give_as_files(files: Files) -> None:
+    by_files = files.match_examples()
+    by_request = files.match("--request", files.write("request.json", the_docs_request().model_dump(mode="json")))
+
+    assert by_request == by_files and by_request[0] == 0
+
+
+def test_a_stored_record_is_replayed_with_its_stamp_and_said_equal(files: Files) -> None:
+    from activities.matching import match_invoice
+
+    request = the_docs_request()
+    stored = match_invoice(request, matched_at=datetime(2026, 12, 6, 9, 30, tzinfo=UTC))
+    record = files.write("record.json", MatchRecord(request=request, result=stored).model_dump(mode="json"))
+
+    code, out, err = files.match("--request", record)
+
+    assert code == 0
+    assert result_of(out) == stored  # the stored matched_at is reused: equal as a whole
+    assert err == "poflow match: replay equals the stored result: approve\n"
+
+
+def test_a_replay_that_differs_from_the_stored_result_says_so(files: Files) -> None:
+    from activities.matching import match_invoice
+
+    request = the_docs_request()
+    held = match_invoice(request.model_copy(update={"receipts": []}))  # what an older engine might have said
+    record = files.write("record.json", MatchRecord(request=request, result=held).model_dump(mode="json"))
+
+    code, _, err = files.match("--request", record)
+
+    assert code == 0  # the exit code is the replay's decision
+    assert err == ("poflow match: replay DIFFERS from the stored result: stored hold (NO_RECEIPT line 1, "
+                   "NO_RECEIPT line 2), replay approve\n")
+
+
+def test_same_answer_with_other_wording_names_the_fields_that_differ(files: Files) -> None:
+    from activities.matching import match_invoice
+
+    request = the_docs_request(receipts=[])
+    stored = match_invoice(request)
+    reworded = stored.model_copy(update={"holds": [h.model_copy(update={"message": "older wording"})
+                                                   for h in stored.holds]})
+    record = files.write("record.json", MatchRecord(request=request, result=reworded).model_dump(mode="json"))
+
+    code, _, err = files.match("--request", record)
+
+    assert code == 3
+    assert err == ("poflow match: replay has the stored decision, hold (NO_RECEIPT line 1, NO_RECEIPT line 2); "
+                   "other fields differ: holds\n")
+
+
+def test_what_only_a_request_carries_is_replayed(files: Files) -> None:
+    """Manual and released holds and the audit draw have no file option."""
+    from activities.matching import match_invoice
+
+    held = match_invoice(the_docs_request(receipts=[]))
+    released = [h.model_copy(update={"status": HoldStatus.RELEASED, "released_by": "anna.apmanager"}) for h in held.holds]
+    manual = [{"code": "MANUAL", "line_no": None, "message": "Held by carl.clerk: bank details changed"}]
+    request = the_docs_request(receipts=[], released_holds=released)
+    data = request.model_dump(mode="json") | {
+        "manual_holds": manual, "audit_selected": True, "audit_basis": "random audit 2% of invoices: drawn"}
+
+    code, out, _ = files.match("--request", files.write("request.json", data))
+
+    assert code == 3
+    assert sorted((h.code, h.status) for h in result_of(out).holds) == [
+        ("MANUAL", "open"), ("NO_RECEIPT", "released"), ("NO_RECEIPT", "released"), ("RANDOM_AUDIT", "open")]
+
+
+def test_an_earlier_invoice_with_the_same_number_counts_and_holds_as_a_duplicate(files: Files) -> None:
+    """It no longer drops out of billed-to-date: the engine holds the copy."""
+    earlier = files.write("earlier.json", example("invoice") | {"invoice_number": "acme inv 030211"})
+
+    code, out, _ = files.match_examples("--invoice-history", earlier)
+
+    assert code == 3
+    result = result_of(out)
+    assert "DUPLICATE" in [h.code for h in result.holds]
+    assert result.lines[0].previously_invoiced == 120
+
+
+@pytest.mark.parametrize(("name", "content", "expected"), [
+    ("bad field", lambda: {"po": example("purchase_order"),
+                           "invoice": example("invoice") | {"lines": [{"line_no": 1, "quantity": "x",
+                                                                        "unit_price": "1"}]}},
+     "invoice.lines[0].quantity: Input should be a valid decimal"),
+    ("not json", lambda: "{", "not valid JSON: EOF while parsing an object at line 1 column 1"),
+    ("record without request", lambda: {"request": None, "result": {
+        "invoice_id": "invoice:ACME:X1", "po_number": "PO-1001", "po_revision": 0, "decision": "approve"}},
+     "request: the record was stored without its request (before migration 0003): nothing to replay"),
+    ("record for another invoice", lambda: {"request": the_docs_request().model_dump(mode="json"), "result": {
+        "invoice_id": "invoice:ACME:X1", "po_number": "PO-1001", "po_revision": 0, "decision": "approve"}},
+     "request is for invoice:ACME:ACMEINV30211, result for invoice:ACME:X1"),
+])
+def test_a_bad_request_file_names_the_file_and_field(files: Files, name: str, content: Any, expected: str) -> None:
+    path = files.write("request.json", content())
+
+    code, out, err = files.match("--request", path)
+
+    assert_one_line_error(code, out, err, f"poflow match: {path}: {expected}")
+
+
+def test_request_and_document_files_do_not_mix(files: Files) -> None:
+    request = files.write("request.json", the_docs_request().model_dump(mode="json"))
+
+    code, out, err = files.match("--request", request, "--po", files.write("po.json", example("purchase_order")))
+
+    assert_one_line_error(code, out, err, "poflow match: --request and --po cannot be combined: --request and "
+                                          "--stored replay a whole request")
+
+
+def test_po_closed_holds_po_not_open(files: Files) -> None:
+    code, out, _ = files.match_examples("--po-closed")
+
+    assert code == 3 and "PO_NOT_OPEN" in [h.code for h in result_of(out).holds]
+
+
+def test_a_candidate_invoice_on_another_po_is_a_suspected_duplicate(files: Files) -> None:
+    other = example("invoice") | {"invoice_number": "ACME-INV-29001", "po_number": "PO-0999",
+                                  "invoice_date": "2026-11-20"}
+    candidate = files.write("other.json", other)
+
+    inside = files.match_examples("--candidate", candidate)
+    outside = files.match_examples("--candidate", candidate, "--duplicate-window-days", "10")
+
+    assert inside[0] == 3
+    [hold] = [h for h in result_of(inside[1]).holds if h.code == "SUSPECTED_DUPLICATE"]
+    assert hold.related_document_id == "invoice:ACME:ACMEINV29001"
+    assert outside[0] == 0  # 15 days apart, and the numbers are not alike
+
+
+def test_tax_rate_checks_the_invoice_tax(files: Files) -> None:
+    """The docs' invoice bills 160.99 tax on 1,951.20: 8.25%, over a 5% rate."""
+    taxed = files.write("t.json", {"name": "taxed", "tax_over_pct": "1"})
+
+    unchecked, _, _ = files.match_examples("--tolerances", taxed)
+    code, out, _ = files.match_examples("--tolerances", taxed, "--tax-rate", "5")
+
+    assert unchecked == 0  # no rate, no expected tax
+    assert code == 3 and [h.code for h in result_of(out).holds] == ["TAX"]
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["--duplicate-window-days", "400"], "--duplicate-window-days: Input should be less than or equal to 366"),
+    (["--duplicate-window-days", "a week"], "--duplicate-window-days: 'a week' is not a whole number of days"),
+    (["--tax-rate", "abc"], "--tax-rate: 'abc' is not a number (percent, e.g. 8.25)"),
+    (["--tax-rate", "120"], "--tax-rate: Input should be less than or equal to 100"),
+])
+def test_bad_options_name_the_option(files: Files, argv: list[str], expected: str) -> None:
+    code, out, err = files.match_examples(*argv)
+
+    assert_one_line_error(code, out, err, f"poflow match: {expected}")
+
+
+@pytest.fixture
+def stored_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> MatchRecord:
+    """A database (DATABASE_URL) holding two matches of the docs' invoice:
+    held before the receipt, approved after."""
+    from activities.db import make_engine, migrate, repository
+    from activities.matching import match_invoice
+
+    url = f"sqlite:///{tmp_path / 'poflow.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    engine = make_engine(url)
+    migrate(engine)
+    latest = None
+    for day, request in ((5, the_docs_request(receipts=[])), (6, the_docs_request())):
+        latest = MatchRecord(request=request, result=match_invoice(
+            request, matched_at=datetime(2026, 12, day, tzinfo=UTC)))
+        repository.insert_match_result(engine, latest)
+    engine.dispose()
+    assert latest is not None
+    return latest
+
+
+def test_stored_replays_the_latest_match_of_an_invoice(files: Files, stored_db: MatchRecord) -> None:
+    code, out, err = files.match("--stored", "invoice:ACME:acme-inv-030211")  # spelled as people do
+
+    assert code == 0 and result_of(out) == stored_db.result
+    assert err == "poflow match: replay equals the stored result: approve\n"
+
+
+def test_stored_export_writes_the_record_that_request_replays(files: Files, stored_db: MatchRecord) -> None:
+    code, out, err = files.match("--stored", "invoice:ACME:ACME-INV-30211", "--export")
+
+    assert (code, err) == (0, "")
+    assert MatchRecord.model_validate_json(out) == stored_db
+    again = files.match("--request", files.write("record.json", out))
+    assert again[0] == 0 and "replay equals the stored result" in again[2]
+
+
+@pytest.mark.parametrize(("argv", "code", "expected"), [
+    (["--stored", "invoice:ACME:NOPE-1"], 4, "no stored match of invoice:ACME:NOPE1 to replay (none)"),
+    (["--stored", "ACME-INV-30211"], 2, "--stored: 'ACME-INV-30211' is not an invoice id: expected "
+                                        "invoice:VENDOR:NUMBER (credit:VENDOR:NUMBER for a credit memo)"),
+    (["--export"], 2, "--export needs --stored INVOICE_ID"),
+])
+def test_stored_errors(files: Files, stored_db: MatchRecord, argv: list[str], code: int, expected: str) -> None:
+    got, out, err = files.match(*argv)
+
+    assert (got, out) == (code, "")
+    assert err == f"poflow match: {expected}\n"

@@ -44,6 +44,7 @@ from activities.matching import match_invoice
 from activities.tolerances import applies_to, candidates_for_vendor, resolve_profile, scope_label, specificity
 from models.common import round_money
 from models.documents import GoodsReceipt, Invoice, InvoiceKind, InvoiceLine, ReceiptLine
+from p2p.tolerance import LimitOperator
 from models.matching import (
     Hold,
     HoldCode,
@@ -179,6 +180,7 @@ def make_request(  # receipts default to FULL: everything on the standard PO rec
     manual: list[Hold] = (),
     audit: bool = False,
     tax_rate: Decimal | None = None,
+    freight_taxable: bool = False,
 ) -> MatchRequest:
     """`tolerances`: one profile (the only candidate); `profiles`: candidates."""
     candidates = profiles if profiles is not None else [tolerances or ToleranceProfile()]
@@ -193,6 +195,7 @@ def make_request(  # receipts default to FULL: everything on the standard PO rec
         manual_holds=list(manual),
         audit_selected=audit,
         tax_rate_pct=tax_rate,
+        freight_taxable=freight_taxable,
     )
 
 
@@ -210,6 +213,8 @@ def only_hold(result: MatchResult, code: HoldCode) -> Hold:
 # 0% over ordered and received, total ±0.05).
 DEFAULT = ToleranceProfile()
 PCT2_ABS050 = ToleranceProfile(name="acme-metals", version=3, price_over_pct=D(2), price_over_abs=D("0.50"))
+# The same limits under Ariba's OR: only a variance beyond both holds.
+PCT2_ABS050_ALL = PCT2_ABS050.model_copy(update={"limit_operator": LimitOperator.ALL})
 ABS050_ONLY = ToleranceProfile(price_over_pct=None, price_over_abs=D("0.50"))
 PRICE_UNCHECKED = ToleranceProfile(price_over_pct=None, price_over_abs=None)
 PRICE_ZERO = ToleranceProfile(price_over_pct=D(0))
@@ -223,6 +228,7 @@ ACCEPTED10 = ToleranceProfile(qty_over_accepted_pct=D(10))
 ACCEPTED_UNCHECKED = ToleranceProfile(qty_over_accepted_pct=None)
 UNDER_ABS050 = ToleranceProfile(price_under_abs=D("0.50"))
 UNDER5_ABS050 = ToleranceProfile(price_under_pct=D(5), price_under_abs=D("0.50"))
+UNDER5_ABS050_ALL = UNDER5_ABS050.model_copy(update={"limit_operator": LimitOperator.ALL})
 AMOUNT_PO_ZERO = ToleranceProfile(amount_over_po_pct=D(0))
 AMOUNT_PO_2 = ToleranceProfile(amount_over_po_pct=D(2))
 AMOUNT_PO_ABS50 = ToleranceProfile(amount_over_po_abs=D(50))
@@ -268,6 +274,7 @@ class Case:
     manual: list[Hold] = field(default_factory=list)
     audit: bool = False
     tax_rate: Decimal | None = None
+    freight_taxable: bool = False
 
 
 def inv(lines: dict[int, tuple], **kwargs) -> Invoice:
@@ -321,10 +328,18 @@ CASES = [
     Case("price_within_pct_tolerance_approves", inv({1: (100, "12.20")}), []),
     Case("price_exactly_at_pct_tolerance_approves", inv({1: (100, "12.24")}), []),
     Case("price_just_above_pct_tolerance_holds", inv({1: (100, "12.25")}), [(C.PRICE, 1)]),
-    # PRICE, percent and amount: hold only when both are exceeded
+    # PRICE, percent and amount: operator any (SAP/Oracle, the default) holds
+    # beyond either limit; operator all (Ariba OR) only beyond both
     Case("price_over_pct_and_abs_holds", inv({1: (100, "12.60")}), [(C.PRICE, 1)], tolerances=PCT2_ABS050),
-    Case("price_over_pct_within_abs_approves", inv({1: (100, "12.40")}), [], tolerances=PCT2_ABS050),
-    Case("price_over_abs_within_pct_approves", inv({3: (10, "151.50")}), [], tolerances=PCT2_ABS050),
+    Case("price_over_pct_and_abs_all_holds", inv({1: (100, "12.60")}), [(C.PRICE, 1)],
+         tolerances=PCT2_ABS050_ALL),
+    Case("price_over_pct_within_abs_any_holds", inv({1: (100, "12.40")}), [(C.PRICE, 1)],
+         tolerances=PCT2_ABS050),
+    Case("price_over_pct_within_abs_all_approves", inv({1: (100, "12.40")}), [], tolerances=PCT2_ABS050_ALL),
+    Case("price_over_abs_within_pct_any_holds", inv({3: (10, "151.50")}), [(C.PRICE, 3)],
+         tolerances=PCT2_ABS050),
+    Case("price_over_abs_within_pct_all_approves", inv({3: (10, "151.50")}), [], tolerances=PCT2_ABS050_ALL),
+    Case("price_within_both_limits_any_approves", inv({1: (100, "12.24")}), [], tolerances=PCT2_ABS050),
     Case("price_abs_only_at_limit_approves", inv({1: (100, "12.50")}), [], tolerances=ABS050_ONLY),
     Case(
         "price_abs_only_above_limit_holds", inv({1: (100, "12.51")}), [(C.PRICE, 1)], tolerances=ABS050_ONLY
@@ -479,11 +494,24 @@ CASES = [
         [(C.INSPECTION, 4)],
         receipts=[make_receipt("GR-1", {4: (D(20), D(20))})],
     ),
+    # received means kept: net of what was rejected at the dock (b.5)
     Case(
-        "three_way_ignores_rejected_quantity",
+        "three_way_rejected_at_the_dock_is_not_received_holds",
         inv({1: (20, "12.00")}),
+        [(C.QTY_RECEIVED, 1)],
+        receipts=[make_receipt("GR-1", {1: (D(20), D(5))})],
+    ),
+    Case(
+        "three_way_billing_what_was_kept_approves",
+        inv({1: (15, "12.00")}),
         [],
         receipts=[make_receipt("GR-1", {1: (D(20), D(5))})],
+    ),
+    Case(
+        "three_way_everything_rejected_is_no_receipt",
+        inv({1: (20, "12.00")}),
+        [(C.NO_RECEIPT, 1)],
+        receipts=[make_receipt("GR-1", {1: (D(20), D(20))})],
     ),
     # structural
     Case("unknown_line_holds", inv({1: (100, "12.00"), 9: (1, "5.00")}), [(C.UNKNOWN_LINE, 9)]),
@@ -595,16 +623,28 @@ CASES = [
         tolerances=UNDER5_ABS050,
     ),
     Case(
-        "price_under_pct_exceeded_within_abs_approves",  # 4.00 → 3.70: -7.5% but only -0.30/unit
+        "price_under_pct_exceeded_within_abs_any_holds",  # 4.00 → 3.70: -7.5% but only -0.30/unit
         inv({2: (100, "3.70")}),
-        [],
+        [(C.PRICE, 2)],
         tolerances=UNDER5_ABS050,
     ),
     Case(
-        "price_under_abs_exceeded_within_pct_approves",  # 150 → 143: -7.00/unit but only -4.67%
+        "price_under_pct_exceeded_within_abs_all_approves",
+        inv({2: (100, "3.70")}),
+        [],
+        tolerances=UNDER5_ABS050_ALL,
+    ),
+    Case(
+        "price_under_abs_exceeded_within_pct_any_holds",  # 150 → 143: -7.00/unit but only -4.67%
+        inv({3: (10, "143.00")}),
+        [(C.PRICE, 3)],
+        tolerances=UNDER5_ABS050,
+    ),
+    Case(
+        "price_under_abs_exceeded_within_pct_all_approves",
         inv({3: (10, "143.00")}),
         [],
-        tolerances=UNDER5_ABS050,
+        tolerances=UNDER5_ABS050_ALL,
     ),
     # AMOUNT over PO: Σ line amounts invoiced to date vs the PO total 3,600
     Case("amount_over_po_unchecked_by_default", inv(ALL_PLUS_2PCT), []),
@@ -741,9 +781,17 @@ CASES = [
         tax_rate=D("8.25"),
     ),
     Case(
-        "tax_base_includes_freight_approves",  # 10% of (1,200 + 50)
+        "tax_base_includes_freight_where_taxable_approves",  # 10% of (1,200 + 50)
         inv({1: (100, "12.00")}, freight=D("50.00"), tax=D("125.00")),
         [],
+        tolerances=TAX_ZERO,
+        tax_rate=D(10),
+        freight_taxable=True,
+    ),
+    Case(
+        "tax_on_untaxed_freight_holds",  # 10% of 1,200 only: 5.00 billed on freight
+        inv({1: (100, "12.00")}, freight=D("50.00"), tax=D("125.00")),
+        [(C.TAX, None)],
         tolerances=TAX_ZERO,
         tax_rate=D(10),
     ),
@@ -987,6 +1035,7 @@ def test_rule(case: Case) -> None:
         manual=case.manual,
         audit=case.audit,
         tax_rate=case.tax_rate,
+        freight_taxable=case.freight_taxable,
     )
     result = match_invoice(request)
     assert open_keys(result) == Counter(case.expected), [h.message for h in result.holds]
@@ -1006,7 +1055,7 @@ def test_qty_received_message_and_evidence() -> None:
     hold = only_hold(match_invoice(request), C.QTY_RECEIVED)
     assert hold.message == "Line 2: billed 60 EA but only 40 EA received (tolerance 0%)"
     assert (hold.line_no, hold.expected, hold.actual, hold.variance) == (2, D(40), D(60), D(20))
-    assert hold.formula == "billed_cum − received_cum"
+    assert hold.formula == "billed_cum − received_cum (net of rejections)"
     assert hold.tolerance == "qty over received +0%"
     assert hold.source == "default v1"
 
@@ -1022,13 +1071,16 @@ def test_price_message_and_evidence() -> None:
 def test_price_tolerance_names_both_limits_and_the_profile() -> None:
     result = match_invoice(make_request(inv({1: (100, "12.60")}), tolerances=PCT2_ABS050))
     hold = only_hold(result, C.PRICE)
-    assert hold.tolerance == "price over +2% or +0.50/unit"
+    assert hold.tolerance == "price over +2% or +0.50/unit, holds beyond any limit"
     assert hold.source == "acme-metals v3"
     assert result.tolerance_source == "acme-metals v3"
-    assert (
-        hold.message
-        == "Line 1: price 12.60 USD is 5% above the agreed 12.00 USD (tolerance +2% or +0.50/unit)"
+    assert hold.message == (
+        "Line 1: price 12.60 USD is 5% above the agreed 12.00 USD "
+        "(tolerance +2% or +0.50/unit, holds beyond any limit)"
     )
+    lenient = only_hold(match_invoice(make_request(inv({1: (100, "12.60")}), tolerances=PCT2_ABS050_ALL)),
+                        C.PRICE)
+    assert lenient.tolerance == "price over +2% and +0.50/unit, holds only beyond every limit"
 
 
 def test_price_under_message() -> None:
@@ -1147,9 +1199,10 @@ def test_holds_are_ordered_header_then_line_then_code() -> None:
 
 def test_price_under_names_both_lower_limits() -> None:
     hold = only_hold(match_invoice(make_request(inv({3: (10, "142.00")}), tolerances=UNDER5_ABS050)), C.PRICE)
-    assert hold.tolerance == "price under -5% or -0.50/unit"
+    assert hold.tolerance == "price under -5% or -0.50/unit, holds beyond any limit"
     assert hold.message == (
-        "Line 3: price 142.00 USD is 5.33% below the agreed 150.00 USD (lower limit -5% or -0.50/unit)"
+        "Line 3: price 142.00 USD is 5.33% below the agreed 150.00 USD "
+        "(lower limit -5% or -0.50/unit, holds beyond any limit)"
     )
 
 
@@ -1184,7 +1237,7 @@ def test_amount_over_po_message_and_evidence() -> None:
 def test_amount_over_po_names_both_limits() -> None:
     profile = ToleranceProfile(amount_over_po_pct=D(1), amount_over_po_abs=D(50))
     hold = only_hold(match_invoice(make_request(inv(ALL_PLUS_2PCT), tolerances=profile)), C.AMOUNT)
-    assert hold.tolerance == "amount over PO +1% or +50.00"
+    assert hold.tolerance == "amount over PO +1% or +50.00, holds beyond any limit"
     assert hold.message.startswith(
         "Invoiced 3,672.00 USD to date exceeds PO-1001's total 3,600.00 USD by 72.00 USD"
     )
@@ -1215,13 +1268,15 @@ def test_freight_messages_say_whether_freight_was_agreed() -> None:
 
 def test_tax_message_shows_rate_base_and_expected() -> None:
     request = make_request(
-        inv({1: (100, "12.00")}, freight=D("50.00"), tax=D("130.00")), tolerances=TAX_1PCT, tax_rate=D(10)
+        inv({1: (100, "12.00")}, freight=D("50.00"), tax=D("130.00")), tolerances=TAX_1PCT, tax_rate=D(10),
+        freight_taxable=True,
     )
     hold = only_hold(match_invoice(request), C.TAX)
     assert (hold.expected, hold.actual, hold.variance) == (D("125.00"), D("130.00"), D("5.00"))
     assert hold.tolerance == "tax over expected +1%"
     assert hold.message == (
-        "Tax 130.00 USD is 5.00 USD more than the expected 125.00 USD (10% of 1,250.00 USD) (tolerance +1%)"
+        "Tax 130.00 USD is 5.00 USD more than the expected 125.00 USD (10% of 1,250.00 USD incl. freight) "
+        "(tolerance +1%)"
     )
 
 
@@ -1421,9 +1476,13 @@ def test_result_header_fields() -> None:
     assert match_invoice(make_request(invoice)).matched_at is None  # the engine has no clock
 
 
-def test_rematch_does_not_count_the_invoice_itself_as_prior() -> None:
-    invoice = inv({1: (100, "12.00")})
-    assert match_invoice(make_request(invoice, prior=[invoice])).decision == MatchDecision.APPROVE
+def test_an_earlier_document_with_the_same_number_counts_and_is_a_duplicate() -> None:
+    # It was billed: it stays in billed-to-date (100 + 100 > 100 ordered), and
+    # the copy is a DUPLICATE (same vendor, kind and normalised number).
+    earlier = prior_inv("INV-0001", {1: (100, "12.00")})
+    result = match_invoice(make_request(inv({1: (100, "12.00")}), prior=[earlier]))
+    assert open_keys(result) == Counter({(C.DUPLICATE, None): 1, (C.QTY_ORDERED, 1): 1, (C.QTY_RECEIVED, 1): 1})
+    assert only_hold(result, C.DUPLICATE).related_document_id == earlier.document_id
 
 
 def test_reference_price_is_the_agreed_revision() -> None:
@@ -1536,15 +1595,19 @@ SCOPE_POOL: list[dict[str, str]] = [
 
 
 @st.composite
-def limits(draw) -> dict[str, Decimal | None]:
+def limits(draw) -> dict[str, object]:
     return {
+        "limit_operator": draw(st.sampled_from(list(LimitOperator))),
         "price_over_pct": draw(PCT_LIMIT),
         "price_over_abs": draw(ABS_LIMIT),
         "price_under_pct": draw(PCT_LIMIT),
         "price_under_abs": draw(ABS_LIMIT),
         "qty_over_received_pct": draw(PCT_LIMIT),
+        "qty_over_received_abs": draw(ABS_LIMIT),
         "qty_over_ordered_pct": draw(PCT_LIMIT),
+        "qty_over_ordered_abs": draw(ABS_LIMIT),
         "qty_over_accepted_pct": draw(PCT_LIMIT),
+        "qty_over_accepted_abs": draw(ABS_LIMIT),
         "amount_over_po_pct": draw(PCT_LIMIT),
         "amount_over_po_abs": draw(ABS_LIMIT),
         "freight_over_abs": draw(ABS_LIMIT),
@@ -1784,13 +1847,43 @@ def documents_to_date(request: MatchRequest) -> list[Invoice]:
     return same
 
 
-def beyond(variance: Decimal, reference: Decimal, pct: Decimal | None, amount: Decimal | None) -> bool:
-    """The rule: at least one limit set, and the variance above each set one."""
-    return (
-        (pct is not None or amount is not None)
-        and (pct is None or variance > reference * pct / 100)
-        and (amount is None or variance > amount)
-    )
+def beyond(
+    variance: Decimal, reference: Decimal, pct: Decimal | None, amount: Decimal | None,
+    operator: LimitOperator = LimitOperator.ANY,
+) -> bool:
+    """The rule: at least one limit set; operator any — the variance above
+    some set limit (SAP/Oracle); all — above every set one (Ariba OR)."""
+    outcomes = [variance > reference * pct / 100] if pct is not None else []
+    outcomes += [variance > amount] if amount is not None else []
+    if not outcomes:
+        return False
+    return any(outcomes) if operator == LimitOperator.ANY else all(outcomes)
+
+
+def beyond_check(variance: Decimal, reference: Decimal, profile: ToleranceProfile, check: str) -> bool:
+    return beyond(variance, reference, getattr(profile, f"{check}_pct", None), getattr(profile, f"{check}_abs", None),
+                  profile.limit_operator)
+
+
+def oracle_expected_tax(request: MatchRequest) -> Decimal | None:
+    """Each line at its PO line's rate (else the request's), taxable freight
+    pro rata to the lines; None when a rate is missing."""
+    invoice = request.invoice
+    rates = []
+    for line in invoice.lines:
+        po_line = request.po.line(line.line_no)
+        if po_line is None:
+            return None
+        rates.append(po_line.tax_rate_pct if po_line.tax_rate_pct is not None else request.tax_rate_pct)
+    if any(rate is None for rate in rates):
+        return None
+    amounts = [invoice.line_amount(line) for line in invoice.lines]
+    tax = sum((amount * rate / 100 for amount, rate in zip(amounts, rates)), D(0))
+    if request.freight_taxable and invoice.freight:
+        if sum(amounts) == 0:
+            return None
+        tax += invoice.freight * tax / sum(amounts)
+    return round_money(tax, invoice.currency)
 
 
 def assert_header_exceeded(hold: Hold, request: MatchRequest) -> None:
@@ -1809,21 +1902,21 @@ def assert_header_exceeded(hold: Hold, request: MatchRequest) -> None:
             D(0),
         )
         assert invoice.currency == po.currency
-        assert beyond(billed - po.total, po.total, profile.amount_over_po_pct, profile.amount_over_po_abs)
+        assert beyond_check(billed - po.total, po.total, profile, "amount_over_po")
     elif hold.code == C.FREIGHT:
         billed = sum((signed(doc, doc.freight) for doc in documents_to_date(request)), D(0))
         assert invoice.freight > 0 and profile.freight_over_abs is not None
         assert billed - po.freight > profile.freight_over_abs
     elif hold.code == C.TAX:
-        assert request.tax_rate_pct is not None
-        expected = round_money(
-            (invoice.lines_total + invoice.freight) * request.tax_rate_pct / 100, invoice.currency
-        )
-        assert beyond(invoice.tax - expected, expected, profile.tax_over_pct, profile.tax_over_abs)
+        expected = oracle_expected_tax(request)
+        assert expected is not None
+        assert beyond_check(invoice.tax - expected, expected, profile, "tax_over")
     elif hold.code == C.VENDOR_MISMATCH:
         assert invoice.vendor_id != po.vendor_id or invoice.po_number.lower() != po.po_number.lower()
     elif hold.code == C.RANDOM_AUDIT:
         assert request.audit_selected and invoice.kind == InvoiceKind.INVOICE
+    elif hold.code == C.DUPLICATE:
+        assert invoice.document_id in {doc.document_id for doc in request.prior_invoices}
     else:
         pytest.fail(f"unexpected header hold {hold.code}")
 
@@ -1860,17 +1953,21 @@ def assert_line_exceeded(hold: Hold, request: MatchRequest) -> None:
     elif hold.code == C.PRICE:
         variance = invoice_line.unit_price - po_line.unit_price
         if variance > 0:
-            assert beyond(variance, po_line.unit_price, profile.price_over_pct, profile.price_over_abs)
+            assert beyond_check(variance, po_line.unit_price, profile, "price_over")
         else:
-            assert beyond(-variance, po_line.unit_price, profile.price_under_pct, profile.price_under_abs)
+            assert beyond_check(-variance, po_line.unit_price, profile, "price_under")
     elif hold.code == C.QTY_ORDERED:
-        assert billed > po_line.quantity * (1 + profile.qty_over_ordered_pct / 100)
+        assert beyond_check(billed - po_line.quantity, po_line.quantity, profile, "qty_over_ordered")
     elif hold.code == C.QTY_RECEIVED:
         assert po_line.match_level != MatchLevel.TWO_WAY
-        assert billed > sum(r.quantity_received for r in receipts) * (1 + profile.qty_over_received_pct / 100)
+        # 3-way: received is what was kept (net of rejections); 4-way: what arrived
+        kept = po_line.match_level == MatchLevel.THREE_WAY
+        received = sum((r.quantity_accepted if kept else r.quantity_received for r in receipts), D(0))
+        assert beyond_check(billed - received, received, profile, "qty_over_received")
     elif hold.code == C.INSPECTION:
         assert po_line.match_level == MatchLevel.FOUR_WAY
-        assert billed > sum(r.quantity_accepted for r in receipts) * (1 + profile.qty_over_accepted_pct / 100)
+        accepted = sum((r.quantity_accepted for r in receipts), D(0))
+        assert beyond_check(billed - accepted, accepted, profile, "qty_over_accepted")
     else:
         pytest.fail(f"unexpected line hold {hold.code}")
 

@@ -389,6 +389,16 @@ def test_a_four_way_line_is_fully_received_only_when_accepted():
     assert fully_received(state_of(po, receipts=replaced))
 
 
+def test_a_three_way_line_is_fully_received_only_when_kept():
+    # b.5: received is net of what was rejected; 10 of line 1's 100 go back at the dock
+    po = mixed_po()
+    dock_rejection = [receipt("GR-1", {1: "100", 3: "20"}, rejected={1: "10"})]
+    assert not fully_received(state_of(po, receipts=dock_rejection))
+    assert fully_received(state_of(po, receipts=[*dock_rejection, receipt("GR-2", {1: "10"})]))
+    # histories recorded before the rule (PATCH_NET_RECEIPTS) replay with gross receipts
+    assert fully_received(state_of(po, receipts=dock_rejection), net_of_rejections=False)
+
+
 def test_fully_received_ignores_two_way_lines():
     po = mixed_po()
     assert fully_received(state_of(po, receipts=[receipt("GR-1", {1: "100", 3: "20"})]))
@@ -416,7 +426,7 @@ def test_billable_quantity_of_a_two_way_line_is_the_ordered_quantity():
 @pytest.mark.parametrize("received, rejected, billable", [
     ("0", "0", "0"),
     ("60", "0", "60"),
-    ("60", "10", "60"),  # 3-way bills what was received; inspection is the 4-way leg
+    ("60", "10", "50"),  # received means kept: net of rejections at the dock (b.5)
     ("120", "0", "100"),  # never more than ordered
 ])
 def test_billable_quantity_of_a_three_way_line_is_received(received, rejected, billable):

@@ -366,10 +366,13 @@ async def test_held_invoice_escalates_after_the_hold_sla(env, engine):
         s = await eventually(handle, lambda s: bool(s.open_tasks))
         task = open_task(s, TaskKind.RESOLVE_INVOICE_HOLD)
         assert "only 40 EA received" in " ".join(task.context.values())
-        await decide(handle, task.task_id, "accept_variance", actor="carl.clerk", comment="rest confirmed by phone")
-        s = await state(handle)
-        assert s.invoices[0].status == InvoiceStatus.APPROVED
-        assert s.invoices[0].released_holds[0].released_by == "carl.clerk"
+        # Billed beyond what arrived waits for the receipt: no person pays for goods not received.
+        await refused(decide(handle, task.task_id, "accept_variance", actor="carl.clerk",
+                             comment="rest confirmed by phone"),
+                      "QTY_RECEIVED:1 waits for the goods receipt; it clears itself when the receipt arrives")
+        await handle.signal("receipt", receipt(order, "GR-2", {1: "60"}))
+        s = await eventually(handle, lambda s: s.invoices[0].status == InvoiceStatus.APPROVED)
+        assert s.invoices[0].released_holds == [] and s.tasks[0].status == TaskStatus.CANCELLED
 
 
 async def test_rejected_invoice_is_not_paid(env, engine):

@@ -17,9 +17,10 @@ from models.documents import Acknowledgment, AckLineStatus, AckStatus, Invoice, 
 from models.matching import ToleranceProfile
 from models.policy import Policy
 from models.purchase_order import MatchLevel, PurchaseOrder
-from models.records import LineMatchLevel
+from models.records import LineMatchLevel, LineTaxRate
 from models.tasks import TaskKind, TaskStatus
 from models.workflow_state import AuditDraw, InvoiceStatus, PurchaseOrderState
+from p2p.tolerance import Limits
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,11 @@ def _fmt(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def _exceeds(pct: Decimal, limit: Decimal | None) -> bool:
-    # A limit of None is "not checked"; 0 means any change needs the buyer.
-    return limit is not None and abs(pct) > limit
+def _outside(old: Decimal, new: Decimal, limit_pct: Decimal | None) -> bool:
+    """A change either way beyond the acknowledgment limit: the one
+    tolerance rule (p2p.tolerance) the invoice match uses too. None is not
+    checked; 0 sends every change to the buyer."""
+    return Limits(pct=limit_pct).exceeded_by(abs(new - old), old)
 
 
 def compare_acknowledgment(
@@ -85,14 +88,14 @@ def compare_acknowledgment(
                 f"{po.currency} ({pct:+.2f}%)"
             )
             changes.append(text)
-            if _exceeds(pct, tolerances.ack_price_pct):
+            if _outside(po_line.unit_price, ack_line.unit_price, tolerances.ack_price_pct):
                 outside.append(f"{text}, tolerance ±{_fmt(tolerances.ack_price_pct)}%")
             updates["unit_price"] = ack_line.unit_price
         if ack_line.quantity is not None and ack_line.quantity != po_line.quantity:
             pct = _pct_change(po_line.quantity, ack_line.quantity)
             text = f"line {n}: quantity {_fmt(po_line.quantity)} → {_fmt(ack_line.quantity)} {po_line.uom}"
             changes.append(text)
-            if _exceeds(pct, tolerances.ack_qty_pct):
+            if _outside(po_line.quantity, ack_line.quantity, tolerances.ack_qty_pct):
                 outside.append(f"{text} ({pct:+.2f}%), tolerance ±{_fmt(tolerances.ack_qty_pct)}%")
             updates["quantity"] = ack_line.quantity
         if ack_line.promised_date is not None and ack_line.promised_date != po_line.need_by:
@@ -116,16 +119,24 @@ def needs_receipt(level: MatchLevel) -> bool:
     return level != MatchLevel.TWO_WAY
 
 
-def fully_received(state: PurchaseOrderState) -> bool:
-    """Every line that needs a receipt has it; on a 4-way line only goods that
-    passed inspection count (rejected ones go back and are replaced)."""
-    def counted(line_no: int, level: MatchLevel) -> Decimal:
-        if level == MatchLevel.FOUR_WAY:
-            return state.accepted_quantity(line_no)
-        return state.received_quantity(line_no)
+def received_for_match(state: PurchaseOrderState, line_no: int, *, net_of_rejections: bool = True) -> Decimal:
+    """What counts as received on a line: accepted at receipt, net of what
+    was rejected (p2p-semantics b.5: "received is net of returns; accepted =
+    received − rejected"). Rejected goods go back; they are neither kept nor
+    payable. `net_of_rejections=False` is the rule before PATCH_NET_RECEIPTS
+    (gross on 3-way lines), kept so older histories replay as they ran."""
+    line = state.po.line(line_no)
+    assert line is not None
+    if net_of_rejections or line.level == MatchLevel.FOUR_WAY:
+        return state.accepted_quantity(line_no)
+    return state.received_quantity(line_no)
 
+
+def fully_received(state: PurchaseOrderState, *, net_of_rejections: bool = True) -> bool:
+    """Every line that needs a receipt has it, counting what was kept (on a
+    4-way line: what passed inspection); rejected goods are to be replaced."""
     return all(
-        counted(line.line_no, line.level) >= line.quantity
+        received_for_match(state, line.line_no, net_of_rejections=net_of_rejections) >= line.quantity
         for line in state.po.lines
         if needs_receipt(line.level)
     )
@@ -135,21 +146,20 @@ def anything_received(state: PurchaseOrderState) -> bool:
     return any(line.quantity_received > 0 for receipt in state.receipts for line in receipt.lines)
 
 
-def billable_quantity(state: PurchaseOrderState, line_no: int) -> Decimal:
-    """What the supplier may bill in the end: ordered for 2-way lines,
-    received for 3-way, accepted for 4-way (never more than ordered)."""
+def billable_quantity(state: PurchaseOrderState, line_no: int, *, net_of_rejections: bool = True) -> Decimal:
+    """What the supplier may bill in the end: ordered for 2-way lines, what
+    counts as received for 3-/4-way (never more than ordered)."""
     line = state.po.line(line_no)
     assert line is not None
     if line.level == MatchLevel.TWO_WAY:
         return line.quantity
-    if line.level == MatchLevel.FOUR_WAY:
-        return min(line.quantity, state.accepted_quantity(line_no))
-    return min(line.quantity, state.received_quantity(line_no))
+    return min(line.quantity, received_for_match(state, line_no, net_of_rejections=net_of_rejections))
 
 
-def fully_invoiced(state: PurchaseOrderState) -> bool:
+def fully_invoiced(state: PurchaseOrderState, *, net_of_rejections: bool = True) -> bool:
     return all(
-        state.invoiced_quantity(line.line_no) >= billable_quantity(state, line.line_no)
+        state.invoiced_quantity(line.line_no)
+        >= billable_quantity(state, line.line_no, net_of_rejections=net_of_rejections)
         for line in state.po.lines
     )
 
@@ -158,15 +168,15 @@ def invoices_settled(state: PurchaseOrderState) -> bool:
     return all(r.status in (InvoiceStatus.APPROVED, InvoiceStatus.REJECTED) for r in state.invoices)
 
 
-def can_close(state: PurchaseOrderState) -> bool:
+def can_close(state: PurchaseOrderState, *, net_of_rejections: bool = True) -> bool:
     """DESIGN.md step 7: fully received and fully invoiced within tolerance,
     every invoice approved (or rejected), nothing waiting on a person."""
     return (
         state.issued_at is not None
         and not state.is_final
-        and fully_received(state)
+        and fully_received(state, net_of_rejections=net_of_rejections)
         and any(r.status == InvoiceStatus.APPROVED for r in state.invoices)
-        and fully_invoiced(state)
+        and fully_invoiced(state, net_of_rejections=net_of_rejections)
         and invoices_settled(state)
         and not state.open_tasks
     )
@@ -203,6 +213,21 @@ def next_deadline(state: PurchaseOrderState) -> datetime | None:
     return min(present) if present else None
 
 
+def adopt_invoice_number_rule(state: PurchaseOrderState) -> None:
+    """A state carried over (continue-as-new) from a run under the earlier
+    invoice-number rule names its invoices by that rule's ids — processed
+    documents, task subjects, the records themselves: rename them to
+    Invoice.document_id, which this run uses."""
+    renames = {r.document_id: r.invoice.document_id for r in state.invoices}
+    renames |= {r.invoice.legacy_document_id: r.invoice.document_id for r in state.invoices}
+    for record in state.invoices:
+        record.legacy_document_id = None
+    state.processed_document_ids = [renames.get(i, i) for i in state.processed_document_ids]
+    for task in state.tasks:
+        if task.subject_id in renames:
+            task.subject_id = renames[task.subject_id]
+
+
 def open_task_for(state: PurchaseOrderState, kind: TaskKind, subject_id: str | None = None) -> bool:
     return any(t.kind == kind and (subject_id is None or t.subject_id == subject_id) for t in state.open_tasks)
 
@@ -219,6 +244,19 @@ def apply_match_levels(po: PurchaseOrder, levels: list[LineMatchLevel]) -> Purch
         line.model_copy(update={"match_level": by_line[line.line_no].match_level,
                                 "match_level_source": by_line[line.line_no].source})
         if line.line_no in by_line else line
+        for line in po.lines
+    ]
+    return po.model_copy(update={"lines": lines})
+
+
+def apply_tax_rates(po: PurchaseOrder, rates: list[LineTaxRate]) -> PurchaseOrder:
+    """The PO with the master data's tax rate on each line that had none
+    (validate/enrich). Same revision, as for match levels: what the PO meant."""
+    by_line = {rate.line_no: rate for rate in rates}
+    lines = [
+        line.model_copy(update={"tax_rate_pct": by_line[line.line_no].tax_rate_pct,
+                                "tax_rate_source": by_line[line.line_no].source})
+        if line.line_no in by_line and line.tax_rate_pct is None else line
         for line in po.lines
     ]
     return po.model_copy(update={"lines": lines})
@@ -249,7 +287,7 @@ def _amount(value: Decimal, currency: str) -> str:
         return f"{value} {currency}"
 
 
-def audit_draw(invoice: Invoice, policy: Policy) -> AuditDraw | None:
+def audit_draw(invoice: Invoice, policy: Policy, *, draw_key: str | None = None) -> AuditDraw | None:
     """Is this invoice in the random audit sample (RANDOM_AUDIT hold)?
 
     The policy's `audit_sample_pct` of the invoices whose total is at least
@@ -257,7 +295,9 @@ def audit_draw(invoice: Invoice, policy: Policy) -> AuditDraw | None:
     `audit_proportional_below_min`, SAP's stochastic block — the chance falls
     in proportion to the total. The draw is `audit_number(document_id)` <
     chance, so it is reproducible and needs no clock or randomness. None: no
-    audit in force, or a credit memo (never audited)."""
+    audit in force, or a credit memo (never audited). `draw_key` replaces the
+    document id (a run under the earlier invoice-number rule draws by the id
+    it had then)."""
     pct = policy.audit_sample_pct
     if pct <= 0 or invoice.kind == InvoiceKind.CREDIT_MEMO:
         return None
@@ -273,7 +313,7 @@ def audit_draw(invoice: Invoice, policy: Policy) -> AuditDraw | None:
         sample += f", {_fmt_pct(chance)}% for this {_amount(total, invoice.currency)}"
     else:
         chance = Decimal(0)
-    draw = audit_number(invoice.document_id, policy.audit_salt)
+    draw = audit_number(draw_key or invoice.document_id, policy.audit_salt)
     selected = draw < chance
     verdict = "drawn" if selected else "not drawn"
     basis = f"random audit {sample}: draw {_fmt_pct(draw)} {'<' if selected else '≥'} {_fmt_pct(chance)}, {verdict}"

@@ -54,9 +54,10 @@ with workflow.unsafe.imports_passed_through():
         format_money,
         normalize_invoice_number,
     )
-    from models.matching import AWAITING_DOCUMENT_HOLDS
+    from models.documents import legacy_normalize_invoice_number
+    from models.matching import AWAITING_DOCUMENT_HOLDS, awaiting_reason
     from models.workflow_state import HoldRequest
-    from models.tasks import TASK_OPTIONS, TASK_ROLES, check_decision
+    from models.tasks import TASK_OPTIONS, TASK_ROLES, TaskHold, check_decision, check_named_holds
     from workflows import activity_calls as act
     from workflows import po_rules, search_attributes
     from workflows.summary import current_details
@@ -80,8 +81,26 @@ class _PendingHold:
     done: bool = False
 
 
+def _releasable(holds: list[Hold]) -> list[Hold]:
+    """The holds a person's accept_variance may release: not those waiting for
+    a receipt or inspection (paying for goods before they arrive is no variance)."""
+    return [h for h in holds if awaiting_reason(h.code) is None]
+
+
+def _holds_to_release(open_holds: list[Hold], names: list[str]) -> list[Hold]:
+    """The named holds (all with a named ref), or with none named every hold a
+    person may release."""
+    candidates = _releasable(open_holds)
+    return [h for h in candidates if h.ref in names] if names else candidates
+
+
 # Patch ids (workflow.patched): runs recorded before these changes replay as they ran.
 PATCH_RANDOM_AUDIT = "random-audit-draw"
+# Invoice numbers lose the leading zeros of every digit run, not only the last
+# (models.normalize_invoice_number): runs started before keep the earlier rule.
+PATCH_INVOICE_NUMBER_RUNS = "invoice-number-every-digit-run"
+PATCH_NET_RECEIPTS = "net-receipts"  # received = kept, net of rejections (po_rules.received_for_match)
+PATCH_PER_HOLD_DECISIONS = "per-hold-decisions"
 
 
 @workflow.defn(name="PurchaseOrderWorkflow")
@@ -97,11 +116,14 @@ class PurchaseOrderWorkflow:
         self._cancel_done = False
         self._audited = len(self._s.timeline)  # timeline entries already written
         self._published: tuple | None = None
+        self._every_digit_run: bool | None = None  # see _invoice_number_rule
 
     # ------------------------------------------------------------------ run
 
     @workflow.run
     async def run(self, inp: PurchaseOrderInput) -> PurchaseOrderState:
+        if self._invoice_number_rule() and inp.carried_state is not None:
+            po_rules.adopt_invoice_number_rule(self._s)  # carried from a run under the earlier rule
         if inp.carried_state is None:
             await self._validate_and_approve()
         while not self._s.is_final:
@@ -133,6 +155,12 @@ class PurchaseOrderWorkflow:
         workflow.continue_as_new(PurchaseOrderInput(
             po=self._s.po, carried_state=self._s, pending_documents=self._documents,
             history_event_limit=self._history_limit))
+
+    @staticmethod
+    def _net_receipts() -> bool:
+        """Received means kept, net of rejections (po_rules.received_for_match);
+        runs recorded before that rule replay with gross receipts."""
+        return workflow.patched(PATCH_NET_RECEIPTS)
 
     def _decision_pending(self) -> bool:
         return (any(not p.done for p in self._decisions) or any(not h.done for h in self._hold_requests)
@@ -188,6 +216,8 @@ class PurchaseOrderWorkflow:
             overruled = [level.note for level in validation.match_levels if level.note]
             if overruled:
                 self._log("match_level_overruled", "; ".join(overruled))
+        if validation.tax_rates:  # enrichment (empty from workers before it existed)
+            s.po = po = po_rules.apply_tax_rates(po, validation.tax_rates)
         s.revisions.append(Revision(revision=po.revision, reason=RevisionReason.ORIGINAL,
                                     at=workflow.now(), total=po.total))
         if validation.errors:
@@ -243,8 +273,9 @@ class PurchaseOrderWorkflow:
 
     def _accept_document(self, doc: Document) -> None:
         """Idempotent by document id: a re-sent document has no second effect."""
-        pending_ids = {d.document_id for d in self._documents}
-        if doc.document_id in self._s.processed_document_ids or doc.document_id in pending_ids:
+        key = self._document_key(doc)
+        pending_ids = {self._document_key(d) for d in self._documents}
+        if key in self._s.processed_document_ids or key in pending_ids:
             workflow.logger.info("ignoring duplicate document %s", doc.document_id)
             return
         if doc.po_number != self._s.po.po_number:
@@ -276,7 +307,31 @@ class PurchaseOrderWorkflow:
         earlier = next((p.decision for p in self._decisions if p.decision.task_id == task.task_id), None)
         check_decision(task, decision.decision, decision.comment,
                        being_decided=f"{earlier.decision} by {earlier.actor}" if earlier else None)
+        check_named_holds(task, decision.decision, decision.holds)
+        if task.kind == TaskKind.RESOLVE_INVOICE_HOLD and decision.decision == "accept_variance":
+            self._check_release(task, decision.holds)
         self._check_segregation_of_duties(task, decision.actor)
+
+    def _check_release(self, task: HumanTask, names: list[str]) -> None:
+        """accept_variance releases holds a person may release: each one named
+        must be open on the invoice and not wait for a document; naming none
+        needs at least one such hold."""
+        record = self._s.invoice_record(task.subject_id or "")
+        if record is None or record.status != InvoiceStatus.HELD:
+            return  # resolved meanwhile: the loop records the decision, there is nothing to release
+        number = record.invoice.invoice_number
+        open_by_ref = {h.ref: h for h in record.open_holds}
+        for name in names:
+            hold = open_by_ref.get(name)
+            if hold is None:
+                raise ValueError(f"hold {name} is not open on invoice {number} "
+                                 f"(open: {', '.join(open_by_ref) or 'none'})")
+            if awaiting_reason(hold.code) is not None:
+                raise ValueError(f"hold {name} on invoice {number} {awaiting_reason(hold.code)}")
+        if not names and not _releasable(record.open_holds):
+            waiting = "; ".join(f"{ref} {awaiting_reason(h.code)}" for ref, h in open_by_ref.items())
+            raise ValueError(f"invoice {number} has no hold a person releases ({waiting}); "
+                             "choose wait, request_credit_memo or reject_invoice")
 
     def _check_segregation_of_duties(self, task: HumanTask, actor: str) -> None:
         who = actor.strip().lower()
@@ -320,8 +375,8 @@ class PurchaseOrderWorkflow:
             raise ValueError(f"{s.po.po_number} is already {s.status.value}")
         record = self._invoice_by_number(request.invoice_number)
         if record is None:
-            wanted = normalize_invoice_number(request.invoice_number)
-            if any(isinstance(d, Invoice) and normalize_invoice_number(d.invoice_number) == wanted
+            wanted = self._number_key(request.invoice_number)
+            if any(isinstance(d, Invoice) and self._number_key(d.invoice_number) == wanted
                    for d in self._documents):
                 raise ValueError(f"invoice {request.invoice_number} has arrived but is not matched yet; "
                                  "try again in a moment")
@@ -337,9 +392,31 @@ class PurchaseOrderWorkflow:
             raise ValueError(f"line {request.line_no} is not on {s.po.po_number} (lines {lines})")
 
     def _invoice_by_number(self, number: str) -> InvoiceRecord | None:
-        wanted = normalize_invoice_number(number)
+        wanted = self._number_key(number)
         return next((r for r in self._s.invoices
-                     if normalize_invoice_number(r.invoice.invoice_number) == wanted), None)
+                     if self._number_key(r.invoice.invoice_number) == wanted), None)
+
+    def _invoice_number_rule(self) -> bool:
+        """True: models.normalize_invoice_number (every digit run). A run that
+        started under the earlier rule keeps it to its end, so its history
+        replays as it ran: numbers decide which documents are re-sends, which
+        invoice a credit memo settles and what the random audit draws.
+        Decided first thing in run: validators may not call patched()."""
+        if self._every_digit_run is None:
+            if workflow.unsafe.is_read_only():
+                return True  # a validator before run started: only a new run can be there
+            self._every_digit_run = workflow.patched(PATCH_INVOICE_NUMBER_RUNS)
+        return self._every_digit_run
+
+    def _number_key(self, number: str) -> str:
+        if self._invoice_number_rule():
+            return normalize_invoice_number(number)
+        return legacy_normalize_invoice_number(number)
+
+    def _document_key(self, doc: Document) -> str:
+        if isinstance(doc, Invoice) and not self._invoice_number_rule():
+            return doc.legacy_document_id
+        return doc.document_id
 
     @workflow.query(name="state")
     def state(self) -> PurchaseOrderState:
@@ -380,7 +457,9 @@ class PurchaseOrderWorkflow:
             task.decided_by = decision.actor
             task.decided_at = workflow.now()
             task.comment = decision.comment
-            self._log("decided", f"{task.task_id} {task.kind.value}: {decision.decision} by {decision.actor}"
+            self._log("decided", f"{task.task_id} {task.kind.value}: {decision.decision}"
+                                 + (f" ({', '.join(decision.holds)})" if decision.holds else "")
+                                 + f" by {decision.actor}"
                                  + (f" — {decision.comment}" if decision.comment else ""), actor=decision.actor)
             await act.save_task(task)
             if not self._s.is_final:
@@ -419,6 +498,7 @@ class PurchaseOrderWorkflow:
                      and t.subject_id == record.document_id), None)
         if task is not None and task.context != self._hold_task_context(record):
             task.context = self._hold_task_context(record)  # the approver sees the new hold
+            task.holds = self._task_holds(record)
             await act.save_task(task)
 
     async def _apply_decision(self, task: HumanTask, d: TaskDecision) -> None:
@@ -457,7 +537,7 @@ class PurchaseOrderWorkflow:
             return  # not issued yet: documents wait; final: the loop is ending
         while self._documents and not self._s.is_final:
             doc = self._documents.pop(0)
-            self._s.processed_document_ids.append(doc.document_id)
+            self._s.processed_document_ids.append(self._document_key(doc))
             if isinstance(doc, Acknowledgment):
                 await self._on_acknowledgment(doc)
             elif isinstance(doc, GoodsReceipt):
@@ -559,7 +639,7 @@ class PurchaseOrderWorkflow:
         # Goods arriving is the strongest acknowledgment there is.
         s.ack_reminder_at = s.ack_due_at = None
         await self._cancel_open_tasks(TaskKind.CHASE_SUPPLIER)
-        if po_rules.fully_received(s):
+        if po_rules.fully_received(s, net_of_rejections=self._net_receipts()):
             s.status = PoStatus.RECEIVED
             s.receipt_due_at = None
             await self._cancel_open_tasks(TaskKind.EXPEDITE_RECEIPT)
@@ -569,7 +649,8 @@ class PurchaseOrderWorkflow:
 
     async def _on_invoice(self, invoice: Invoice) -> None:
         s = self._s
-        record = InvoiceRecord(invoice=invoice, status=InvoiceStatus.HELD, received_at=workflow.now())
+        record = InvoiceRecord(invoice=invoice, status=InvoiceStatus.HELD, received_at=workflow.now(),
+                               legacy_document_id=None if self._invoice_number_rule() else invoice.legacy_document_id)
         s.invoices.append(record)
         self._log("invoice_received", f"{invoice.kind.value} {invoice.invoice_number}: "
                                       f"{format_money(invoice.total, invoice.currency)}")
@@ -594,6 +675,7 @@ class PurchaseOrderWorkflow:
                             invoice=record.invoice, tolerance_profiles=s.policy.tolerance_profiles,
                             released_holds=record.released_holds, duplicate_candidates=duplicate_candidates,
                             duplicate_window_days=s.policy.duplicate_window_days,
+                            freight_taxable=s.policy.freight_taxable,
                             manual_holds=record.manual_holds,
                             audit_selected=audit is not None and audit.selected,
                             audit_basis=audit.basis if audit is not None else None,
@@ -639,7 +721,7 @@ class PurchaseOrderWorkflow:
             return
         if s.policy.audit_sample_pct <= 0 or not workflow.patched(PATCH_RANDOM_AUDIT):
             return
-        record.audit = po_rules.audit_draw(record.invoice, s.policy)
+        record.audit = po_rules.audit_draw(record.invoice, s.policy, draw_key=self._document_key(record.invoice))
         if record.audit is not None and record.audit.selected:
             self._log("audit_selected", f"{record.invoice.invoice_number}: {record.audit.basis}")
 
@@ -657,7 +739,7 @@ class PurchaseOrderWorkflow:
         result = await act.hand_off_for_payment(PaymentHandoff(
             invoice_id=invoice.document_id, po_number=s.po.po_number, vendor_id=invoice.vendor_id,
             invoice_number=invoice.invoice_number, currency=invoice.currency,
-            amount=invoice.sign * invoice.total,
+            amount=invoice.payable_amount,
             due_date=(invoice.invoice_date + timedelta(days=terms.net_days)).isoformat(),
             discount_date=(invoice.invoice_date + timedelta(days=terms.discount_days)).isoformat()
             if terms.discount_days is not None else None,
@@ -671,6 +753,7 @@ class PurchaseOrderWorkflow:
         await self._open_task(
             TaskKind.RESOLVE_INVOICE_HOLD, f"Invoice {record.invoice.invoice_number} on hold",
             subject_id=record.document_id, context=self._hold_task_context(record),
+            holds=self._task_holds(record),
         )
 
     @staticmethod
@@ -681,20 +764,31 @@ class PurchaseOrderWorkflow:
                 **{f"hold {i + 1} ({h.code.value})": h.message for i, h in enumerate(holds)},
                 "tolerances": holds[0].source or "" if holds else ""}
 
+    @staticmethod
+    def _task_holds(record: InvoiceRecord) -> list[TaskHold]:
+        """The open holds one by one, by the ref a decision names them with;
+        holds sharing a ref are one answer, so they are listed once."""
+        by_ref: dict[str, list[Hold]] = {}
+        for hold in record.open_holds:
+            by_ref.setdefault(hold.ref, []).append(hold)
+        return [TaskHold(ref=ref, message="; ".join(h.message for h in holds),
+                         waits_for=awaiting_reason(holds[0].code))
+                for ref, holds in by_ref.items()]
+
     async def _decide_invoice_hold(self, task: HumanTask, d: TaskDecision) -> None:
+        """accept_variance answers the holds it names (none named: every hold a
+        person may release); holds waiting for a receipt or inspection stay
+        until it arrives. request_credit_memo, reject_invoice and wait answer
+        the whole invoice."""
         record = self._s.invoice_record(task.subject_id or "")
         if record is None or record.status != InvoiceStatus.HELD:
             return  # already resolved by a re-match while the person was deciding
         choice = d.decision
         if choice == "accept_variance":
-            released = [h.model_copy(update={"status": HoldStatus.RELEASED, "released_by": d.actor,
-                                             "release_reason": d.comment}) for h in record.open_holds]
-            record.released_holds += released
-            assert record.match is not None
-            record.match = record.match.model_copy(update={
-                "holds": [h for h in record.match.holds if h.status != HoldStatus.OPEN] + released,
-                "decision": MatchDecision.APPROVE})
-            await self._approve(record, f"released by {d.actor} ({d.comment})")
+            if workflow.patched(PATCH_PER_HOLD_DECISIONS):
+                await self._accept_named_holds(record, d)
+            else:
+                await self._accept_every_hold(record, d)
         elif choice == "request_credit_memo":
             record.status = InvoiceStatus.CREDIT_REQUESTED
             record.escalate_at = None
@@ -714,14 +808,65 @@ class PurchaseOrderWorkflow:
             assert self._s.policy is not None
             record.escalate_at = workflow.now() + self._s.policy.invoice_hold_sla
 
+    async def _accept_every_hold(self, record: InvoiceRecord, d: TaskDecision) -> None:
+        """accept_variance as recorded before per-hold decisions: every open
+        hold released, the invoice paid. Kept so those histories replay."""
+        released = [h.model_copy(update={"status": HoldStatus.RELEASED, "released_by": d.actor,
+                                         "release_reason": d.comment}) for h in record.open_holds]
+        record.released_holds += released
+        assert record.match is not None
+        record.match = record.match.model_copy(update={
+            "holds": [h for h in record.match.holds if h.status != HoldStatus.OPEN] + released,
+            "decision": MatchDecision.APPROVE})
+        await self._approve(record, f"released by {d.actor} ({d.comment})")
+
+    async def _accept_named_holds(self, record: InvoiceRecord, d: TaskDecision) -> None:
+        """Release what the decision answers; what stays open keeps the invoice
+        held (SAP MRBR: released only when no blocking reason remains)."""
+        number = record.invoice.invoice_number
+        released = self._release(record, _holds_to_release(record.open_holds, d.holds), d)
+        if released:
+            self._log("holds_released", f"{number}: {', '.join(dict.fromkeys(h.ref for h in released))} "
+                                        f"released by {d.actor}", actor=d.actor)
+        remaining = record.open_holds
+        if not remaining:
+            await self._approve(record, f"released by {d.actor} ({d.comment})")
+        elif _releasable(remaining):
+            # A person still has to answer these: a new task lists only what is open.
+            if not po_rules.open_task_for(self._s, TaskKind.RESOLVE_INVOICE_HOLD, record.document_id):
+                await self._open_hold_task(record)
+        else:
+            # Only the receipt (or inspection) can answer the rest: its re-match
+            # pays the invoice, keeping these releases (record.released_holds).
+            self._log("awaiting_documents", f"{number} waits for "
+                      + ", ".join(dict.fromkeys(h.ref for h in remaining)))
+            if record.escalate_at is None:  # escalated already: re-arm so it is not forgotten
+                assert self._s.policy is not None
+                record.escalate_at = workflow.now() + self._s.policy.invoice_hold_sla
+
+    @staticmethod
+    def _release(record: InvoiceRecord, holds: list[Hold], d: TaskDecision) -> list[Hold]:
+        """Mark these open holds released by the person, in the match and in
+        record.released_holds (which the engine keeps released on re-match
+        while their inputs are unchanged)."""
+        assert record.match is not None
+        released = {id(h): h.model_copy(update={"status": HoldStatus.RELEASED, "released_by": d.actor,
+                                                "release_reason": d.comment}) for h in holds}
+        record.released_holds += list(released.values())
+        new_holds = [released.get(id(h), h) for h in record.match.holds]
+        still_open = any(h.status == HoldStatus.OPEN for h in new_holds)
+        record.match = record.match.model_copy(update={
+            "holds": new_holds, "decision": MatchDecision.HOLD if still_open else MatchDecision.APPROVE})
+        return list(released.values())
+
     async def _settle_credit_requested(self, credit: Invoice) -> None:
         """The supplier's credit memo answers a credit request: the invoice and
         its credit net to what was agreed, so the invoice goes to payment."""
-        wanted = normalize_invoice_number(credit.original_invoice_number or "")
+        wanted = self._number_key(credit.original_invoice_number or "")
         for record in self._s.invoices:
             if record.status != InvoiceStatus.CREDIT_REQUESTED:
                 continue
-            if not wanted or wanted == normalize_invoice_number(record.invoice.invoice_number):
+            if not wanted or wanted == self._number_key(record.invoice.invoice_number):
                 await self._approve(record, f"settled by credit memo {credit.invoice_number}")
                 return
 
@@ -775,20 +920,23 @@ class PurchaseOrderWorkflow:
     # ------------------------------------------------------------ closing
 
     async def _close_if_done(self) -> None:
-        if po_rules.can_close(self._s):
+        if po_rules.can_close(self._s, net_of_rejections=self._net_receipts()):
             self._s.status = PoStatus.CLOSED
             self._s.closed_at = workflow.now()
             self._log("closed", "fully received, invoiced and approved")
 
     async def _close_short(self, actor: str) -> None:
-        """Buyer accepts what was received: ordered quantities drop to received."""
+        """Buyer accepts what was received: ordered quantities drop to what was
+        kept (net of rejections: rejected goods are not coming back)."""
         s = self._s
+        net = self._net_receipts()
         lines = []
         for line in s.po.lines:
-            received = s.received_quantity(line.line_no)
             if not po_rules.needs_receipt(line.level):
                 lines.append(line)
-            elif received > 0:  # a line with nothing received drops off the PO
+                continue
+            received = po_rules.received_for_match(s, line.line_no, net_of_rejections=net)
+            if received > 0:  # a line with nothing received drops off the PO
                 lines.append(line.model_copy(update={"quantity": min(received, line.quantity)}))
         if not lines:
             await self._finish_cancelled(f"closed short by {actor} with nothing received")
@@ -796,13 +944,14 @@ class PurchaseOrderWorkflow:
         revised = s.po.model_copy(update={"lines": lines, "revision": s.po.revision + 1})
         s.receipt_due_at = None
         await self._new_revision(revised, RevisionReason.BUYER_AMENDMENT, None, f"closed short by {actor}")
-        if po_rules.fully_received(s):
+        if po_rules.fully_received(s, net_of_rejections=net):
             s.status = PoStatus.RECEIVED
 
     # ------------------------------------------------------------- tasks
 
     async def _open_task(self, kind: TaskKind, title: str, *, subject_id: str | None = None,
-                         context: dict[str, str] | None = None) -> HumanTask:
+                         context: dict[str, str] | None = None,
+                         holds: list[TaskHold] | None = None) -> HumanTask:
         s = self._s
         assert s.policy is not None
         now = workflow.now()
@@ -810,7 +959,7 @@ class PurchaseOrderWorkflow:
             task_id=f"{s.po.po_number}-T{len(s.tasks) + 1}", po_number=s.po.po_number, kind=kind, title=title,
             options=list(TASK_OPTIONS[kind]), assignee_role=TASK_ROLES[kind],
             assignee=s.po.buyer if TASK_ROLES[kind] == "buyer" else None, subject_id=subject_id,
-            context=context or {}, created_at=now, due_at=now + s.policy.task_sla,
+            context=context or {}, holds=holds or [], created_at=now, due_at=now + s.policy.task_sla,
         )
         s.tasks.append(task)
         self._log("task_opened", f"{task.task_id} {kind.value}: {title} → {task.assignee_role}")

@@ -32,6 +32,7 @@ class Vendor:
     policy_name: str | None = None
     email: str | None = None
     channel: str = "email"
+    tax_rate_pct: Decimal | None = None  # expected tax on lines whose item has no rate; None: unchecked
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Item:
     category: str
     uom: str
     match_level: MatchLevel | None = None  # None: the category's level in the policy, else its default
+    tax_rate_pct: Decimal | None = None  # over the vendor's rate; None: the vendor's applies
 
 
 @dataclass(frozen=True)

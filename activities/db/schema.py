@@ -125,6 +125,9 @@ vendors = Table(
     Column("policy_name", String(64), ForeignKey("policies.name"), nullable=True),
     Column("email", String(254), nullable=True),
     Column("channel", String(16), nullable=False, default="email"),  # how POs are sent
+    # Expected tax rate (percent) on this vendor's lines whose item has none
+    # (migration 0006); NULL: tax on its invoices is not checked.
+    Column("tax_rate_pct", Money, nullable=True),
 )
 
 items = Table(
@@ -137,6 +140,9 @@ items = Table(
     # NULL (migration 0004): the item has no level of its own; its category's
     # level in the vendor's policy applies, else the policy's default.
     Column("match_level", String(8), nullable=True),
+    # The item's own tax rate (reduced rates, exemptions) over the vendor's
+    # (migration 0006); NULL: the vendor's rate applies.
+    Column("tax_rate_pct", Money, nullable=True),
     CheckConstraint("match_level IN ('2-way', '3-way', '4-way')", name="match_level"),
 )
 
@@ -213,6 +219,9 @@ human_tasks = Table(
     # invoices rejected by a hold decision by it.
     Column("subject_id", String(255), nullable=True, index=True),
     Column("context", JsonDoc, nullable=False),
+    # An invoice-hold task's open holds, one by one, for per-hold decisions
+    # (migration 0007); '[]' for every other task and for rows written before.
+    Column("holds", JsonDoc, nullable=False, server_default=text("'[]'")),
     Column("created_at", UtcDateTime, nullable=False),
     Column("due_at", UtcDateTime, nullable=False),
     Column("escalation_level", Integer, nullable=False, default=0),

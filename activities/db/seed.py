@@ -62,6 +62,7 @@ class VendorSeed(_Strict):
     policy_name: str | None = None
     email: str | None = None
     channel: str = "email"
+    tax_rate_pct: Decimal | None = Field(default=None, ge=0, le=100)
 
 
 class ItemSeed(_Strict):
@@ -70,6 +71,7 @@ class ItemSeed(_Strict):
     category: str
     uom: str = Field(min_length=1, max_length=8)
     match_level: MatchLevel | None = None  # None: the category's level in the vendor's policy, else its default
+    tax_rate_pct: Decimal | None = Field(default=None, ge=0, le=100)  # None: the vendor's rate
 
 
 class ContractSeed(_Strict):

@@ -31,7 +31,7 @@ from activities.db.master_data import (
     policy_for_vendor,
 )
 from models import Policy, PoValidation, PurchaseOrder
-from models.records import LineMatchLevel
+from models.records import LineMatchLevel, LineTaxRate
 
 
 def price_text(value: Decimal) -> str:
@@ -135,7 +135,26 @@ def check_purchase_order(
             price, agreed = price_text(line.unit_price), price_text(contract.unit_price)
             flags.append(f"{where}: price {price} {direction} contract {agreed}")
     return PoValidation(vendor_name=vendor.name if vendor else None, errors=errors, flags=flags,
-                        match_levels=resolve_match_levels(po, items, policy or Policy()))
+                        match_levels=resolve_match_levels(po, items, policy or Policy()),
+                        tax_rates=resolve_tax_rates(po, items, vendor))
+
+
+def resolve_tax_rates(po: PurchaseOrder, items: dict[str, Item], vendor: Vendor | None) -> list[LineTaxRate]:
+    """The master data's rate for each line that carries none: the item's
+    own (a reduced rate or an exemption), else the vendor's. A rate the PO
+    line brought (the ERP computed it) is kept; a line with neither stays
+    without one, and its invoices' tax is not checked."""
+    rates = []
+    for line in sorted(po.lines, key=lambda line: line.line_no):
+        if line.tax_rate_pct is not None:
+            continue
+        item = items.get(line.item_id)
+        if item is not None and item.tax_rate_pct is not None:
+            rates.append(LineTaxRate(line_no=line.line_no, tax_rate_pct=item.tax_rate_pct, source=f"item {item.id}"))
+        elif vendor is not None and vendor.tax_rate_pct is not None:
+            rates.append(LineTaxRate(line_no=line.line_no, tax_rate_pct=vendor.tax_rate_pct,
+                                     source=f"vendor {vendor.id}"))
+    return rates
 
 
 def validate_purchase_order(engine: Engine, po: PurchaseOrder, *, today: date | None = None) -> PoValidation:

@@ -1,0 +1,91 @@
+"""Issue #14's rules in the live PurchaseOrderWorkflow, on the time-skipping
+test server with the real activities against a seeded SQLite database
+(seed/master_data.json: ACME's tax rate is 8.25 %, on the vendor).
+
+* tax is checked in a live PO: validate/enrich puts the master data's rate
+  on the PO lines, and the match applies the profile's tax limits;
+* received means kept: units rejected at the dock neither count as received
+  nor make the PO fully received;
+* a credit memo written with negative figures is handed to AP as a negative
+  payable."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from temporalio.testing import WorkflowEnvironment
+
+from models import HoldCode, InvoiceStatus, PoStatus
+from tests.po_builders import (
+    ack, full_invoice, full_receipt, invoice, po, receipt, running_worker, seeded_sqlite, unique,
+)
+from tests.test_workflow import eventually, finished, handoffs, issued
+
+D = Decimal
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory):
+    engine = seeded_sqlite(tmp_path_factory.mktemp("wf-money") / "poflow.db")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+async def env(time_skipping_env: WorkflowEnvironment) -> WorkflowEnvironment:
+    return time_skipping_env
+
+
+def open_codes(state, number: str) -> set[HoldCode]:
+    record = next(r for r in state.invoices if r.invoice.invoice_number == number)
+    return {h.code for h in record.open_holds}
+
+
+async def test_tax_is_checked_at_the_vendors_rate_in_a_live_po(env, engine):
+    order = po(unique("PO"))  # gloves 100 × 11.90 + bearings 200 × 4.75 = 2,140.00
+    async with running_worker(env.client, engine) as queue:
+        handle = await issued(env.client, queue, order)
+        await handle.signal("receipt", full_receipt(order))
+        # 20 % instead of 8.25 %: 428.00 billed, 176.55 expected (standard: 1 % or 1.00, any)
+        await handle.signal("invoice", invoice(order, "INV-TAX", {1: ("100", "11.90"), 2: ("200", "4.75")},
+                                               tax="428.00", total=D("2568.00")))
+        held = await eventually(handle, lambda s: bool(s.invoices) and s.invoices[0].match is not None)
+    assert [line.tax_rate_pct for line in held.po.lines] == [D("8.25"), D("8.25")]
+    assert held.po.lines[0].tax_rate_source == "vendor ACME"
+    assert open_codes(held, "INV-TAX") == {HoldCode.TAX}
+    (tax_hold,) = held.invoices[0].open_holds
+    assert (tax_hold.expected, tax_hold.actual) == (D("176.55"), D("428.00"))
+
+
+async def test_rejected_units_are_not_received_until_replaced(env, engine):
+    order = po(unique("PO"))
+    async with running_worker(env.client, engine) as queue:
+        handle = await issued(env.client, queue, order)
+        await handle.signal("acknowledgment", ack(order))
+        await handle.signal("receipt", receipt(order, "GR-1", {1: "100", 2: "200"}, rejected={1: "10"}))
+        await handle.signal("invoice", full_invoice(order))
+        held = await eventually(handle, lambda s: bool(s.invoices) and s.invoices[0].match is not None)
+        assert held.status == PoStatus.PARTIALLY_RECEIVED  # 90 of 100 gloves kept
+        assert open_codes(held, "INV-1") == {HoldCode.QTY_RECEIVED}
+        assert handoffs(engine, order.po_number) == []  # not paid for the 10 that went back
+        await handle.signal("receipt", receipt(order, "GR-2", {1: "10"}))  # the replacements
+        final = await finished(handle)
+    assert final.status == PoStatus.CLOSED
+    assert [r.status for r in final.invoices] == [InvoiceStatus.APPROVED]
+
+
+async def test_a_negative_credit_memo_is_a_negative_payable(env, engine):
+    order = po(unique("PO"))
+    async with running_worker(env.client, engine) as queue:
+        handle = await issued(env.client, queue, order)
+        await handle.signal("receipt", full_receipt(order))
+        # the gloves only: the PO stays open for the bearings' invoice
+        await handle.signal("invoice", invoice(order, "INV-1", {1: ("100", "11.90")}))
+        await eventually(handle, lambda s: [r.status for r in s.invoices] == [InvoiceStatus.APPROVED])
+        memo = invoice(order, "CM-1", {1: ("-10", "11.90")}, kind="credit_memo", tax="-9.82", total=D("-128.82"))
+        await handle.signal("invoice", memo)
+        final = await eventually(handle, lambda s: len(s.invoices) == 2 and s.invoices[1].match is not None)
+    assert final.invoices[1].status == InvoiceStatus.APPROVED, final.invoices[1].open_holds
+    paid = dict(handoffs(engine, order.po_number))
+    assert D(paid[final.invoices[1].document_id]) == D("-128.82")
