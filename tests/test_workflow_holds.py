@@ -33,7 +33,6 @@ from tests.po_builders import (
     receipt,
     running_worker,
     seeded_sqlite,
-    start,
     unique,
 )
 from tests.test_workflow import eventually, finished, issued, open_task, refused

@@ -11,16 +11,24 @@ test server with the real activities against a seeded SQLite database
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from temporalio import workflow
+from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Replayer, Worker
+from temporalio.workflow import NondeterminismError
 
-from models import HoldCode, InvoiceStatus, PoStatus
+from models import HoldCode, InvoiceStatus, PoStatus, PurchaseOrderInput, PurchaseOrderState
 from tests.po_builders import (
-    ack, full_invoice, full_receipt, invoice, po, receipt, running_worker, seeded_sqlite, unique,
+    ack, full_invoice, full_receipt, invoice, po, receipt, running_worker, seeded_sqlite, settings_for, unique,
 )
 from tests.test_workflow import eventually, finished, handoffs, issued
+from worker import build_activities
+from workflows.purchase_order import PurchaseOrderWorkflow
 
 D = Decimal
 
@@ -89,3 +97,63 @@ async def test_a_negative_credit_memo_is_a_negative_payable(env, engine):
     assert final.invoices[1].status == InvoiceStatus.APPROVED, final.invoices[1].open_holds
     paid = dict(handoffs(engine, order.po_number))
     assert D(paid[final.invoices[1].document_id]) == D("-128.82")
+
+
+# --- a history recorded before net receipts replays as it ran ---------------------------------
+
+
+@workflow.defn(name="PurchaseOrderWorkflow", sandboxed=False)
+class WorkflowBeforeNetReceipts(PurchaseOrderWorkflow):
+    """Gross receipts, as before PATCH_NET_RECEIPTS: no marker in its history."""
+
+    @workflow.init
+    def __init__(self, inp: PurchaseOrderInput) -> None:
+        super().__init__(inp)
+
+    @workflow.run
+    async def run(self, inp: PurchaseOrderInput) -> PurchaseOrderState:
+        return await super().run(inp)
+
+    @staticmethod
+    def _net_receipts() -> bool:
+        return False
+
+
+@workflow.defn(name="PurchaseOrderWorkflow", sandboxed=False)
+class WorkflowWithoutTheNetReceiptsPatch(PurchaseOrderWorkflow):
+    """Net receipts with no `workflow.patched` guard: what the patch protects
+    old histories from."""
+
+    @workflow.init
+    def __init__(self, inp: PurchaseOrderInput) -> None:
+        super().__init__(inp)
+
+    @workflow.run
+    async def run(self, inp: PurchaseOrderInput) -> PurchaseOrderState:
+        return await super().run(inp)
+
+    @staticmethod
+    def _net_receipts() -> bool:
+        return True
+
+
+async def test_history_with_gross_receipts_replays_as_it_ran(env, engine):
+    # A need-by makes "fully received" visible in the commands: a PO that is
+    # not fully received keeps a receipt deadline, i.e. a timer.
+    order = po(unique("PO"), need_by=date.today() + timedelta(days=60))
+    queue = f"poflow-gross-{unique('Q')}"
+    activities = build_activities(env.client, engine, settings_for(str(engine.url), queue), None)
+    with ThreadPoolExecutor(max_workers=4) as executor:
+        async with Worker(env.client, task_queue=queue, workflows=[WorkflowBeforeNetReceipts],
+                          activities=activities, activity_executor=executor):
+            handle = await issued(env.client, queue, order)
+            await handle.signal("receipt", receipt(order, "GR-1", {1: "100", 2: "200"}, rejected={1: "10"}))
+            s = await eventually(handle, lambda s: bool(s.receipts))
+            assert s.status == PoStatus.RECEIVED  # the old rule: gross 100 of 100
+            history = await handle.fetch_history()
+            await handle.cancel()
+    replayer = Replayer(workflows=[PurchaseOrderWorkflow], data_converter=pydantic_data_converter)
+    await replayer.replay_workflow(history)  # today's code: no marker, so the old rule
+    with pytest.raises(NondeterminismError):
+        unguarded = Replayer(workflows=[WorkflowWithoutTheNetReceiptsPatch], data_converter=pydantic_data_converter)
+        await unguarded.replay_workflow(history)
