@@ -24,6 +24,12 @@ class Settings:
     max_document_bytes: int = 20 * 1024 * 1024
     review_confidence: float = 0.8
     review_sla_hours: float = 24.0
+    # Input bounds (README "Input bounds"): the largest JSON request body any
+    # API route reads (files have max_document_bytes), and the largest PO or
+    # document a workflow is started or signalled with — a safe share of
+    # Temporal's 2 MB payload limit, since the PO's state carries it and grows.
+    max_request_bytes: int = 1024 * 1024
+    max_workflow_input_bytes: int = 512 * 1024
 
     @property
     def api_url(self) -> str:
@@ -48,4 +54,6 @@ def load_settings() -> Settings:
         max_document_bytes=int(os.environ.get("POFLOW_MAX_DOCUMENT_BYTES", str(20 * 1024 * 1024))),
         review_confidence=float(os.environ.get("POFLOW_REVIEW_CONFIDENCE", "0.8")),
         review_sla_hours=float(os.environ.get("POFLOW_REVIEW_SLA_HOURS", "24")),
+        max_request_bytes=int(os.environ.get("POFLOW_MAX_REQUEST_BYTES", str(1024 * 1024))),
+        max_workflow_input_bytes=int(os.environ.get("POFLOW_MAX_WORKFLOW_INPUT_BYTES", str(512 * 1024))),
     )

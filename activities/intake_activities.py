@@ -45,6 +45,7 @@ from models.intake import (
     Resolution,
     ResolveRequest,
 )
+from workflows.contract import PoQuery, po_workflow_id
 from settings import Settings
 
 __all__ = ["IntakeActivities", "fit_in_history", "raw_document_id"]
@@ -114,9 +115,9 @@ class IntakeActivities:
 
     async def _po_facts(self, po_number: str) -> PoFacts | None:
         """From the PO workflow itself (the truth), not the projection."""
-        handle = self._client.get_workflow_handle(f"po-{po_number}")
+        handle = self._client.get_workflow_handle(po_workflow_id(po_number))
         try:
-            state = await handle.query("state", result_type=PurchaseOrderState)
+            state = await handle.query(PoQuery.STATE, result_type=PurchaseOrderState)
         except RPCError as err:
             if err.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.INVALID_ARGUMENT):
                 return None
@@ -132,7 +133,7 @@ class IntakeActivities:
             return DeliveryResult(delivered=False, duplicate_of=first.document_id,
                                   reason=f"{request.document_id} was received before ({first.received_at:%Y-%m-%d})")
         try:
-            await self._client.get_workflow_handle(f"po-{request.po_number}").signal(request.signal, model)
+            await self._client.get_workflow_handle(po_workflow_id(request.po_number)).signal(request.signal, model)
         except RPCError as err:
             if err.status == RPCStatusCode.NOT_FOUND:
                 return DeliveryResult(delivered=False, reason=f"PO {request.po_number} takes no documents "

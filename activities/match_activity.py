@@ -1,5 +1,5 @@
 """The Temporal activity around the match engine: it adds the clock and
-nothing else, so every decision lives in the pure `activities.matching`.
+nothing else, so every decision lives in the pure `p2p.matching`.
 
 A sync activity: the worker needs an `activity_executor` (a thread pool) to
 run it. The engine is CPU-only and fast, so no heartbeat is needed.
@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from temporalio import activity
 
-from activities.matching import match_invoice
+from p2p.matching import match_invoice
 from models.matching import MatchRequest, MatchResult
 
 

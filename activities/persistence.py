@@ -27,7 +27,7 @@ from temporalio.exceptions import ApplicationError
 from activities.db import outbox, repository
 from activities.db.master_data import get_vendor
 from activities.db.validation import validate_purchase_order
-from activities.duplicates import MAX_CANDIDATES_LOADED, amount_close_enough_to_load
+from p2p.duplicates import MAX_CANDIDATES_LOADED, amount_close_enough_to_load
 from models import (
     AuditEvent,
     HandoffResult,
@@ -200,7 +200,7 @@ class PersistenceActivities:
     @activity.defn
     def find_duplicate_candidates(self, invoice: Invoice) -> list[Invoice]:
         """Earlier invoices to compare `invoice` with in
-        `activities.duplicates.find_suspected_duplicates`: the vendor's stored
+        `p2p.duplicates.find_suspected_duplicates`: the vendor's stored
         invoices (not credit memos, not this one) in the same currency whose
         total is within CANDIDATE_AMOUNT_SLACK_PCT of this total, at most
         MAX_CANDIDATES_LOADED of them, closest in date first. No date limit:

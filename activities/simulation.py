@@ -29,7 +29,7 @@ from decimal import Decimal
 
 from pydantic import Field
 
-from activities.matching import match_invoice
+from p2p.matching import match_invoice
 from models.common import Document
 from models.matching import (
     Hold,

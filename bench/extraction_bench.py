@@ -3,7 +3,7 @@ sample set, and PDF pages per second against a baseline in the same run.
 
     python bench/extraction_bench.py [--formats x12,edifact,ubl,cii,factur-x,pdf,eml] [--quick] [--json [FILE]]
 
-The samples come from `supplier_sim` (each format module's `sample_set()`):
+The samples come from `tools.supplier_sim` (each format module's `sample_set()`):
 documents rendered from poflow's models the way suppliers send them, plus
 hand-written real-world-style files under tests/samples/, each with its ground
 truth. Every sample is read by `extract_file` — the same call the intake
@@ -39,24 +39,24 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 
 from activities.intake.errors import ExtractionError  # noqa: E402
 from activities.intake.extract import extract_file  # noqa: E402
-from supplier_sim.samples import Sample  # noqa: E402
+from tools.supplier_sim.samples import Sample  # noqa: E402
 from activities.intake.resolve import reading_problems  # noqa: E402
 from models.extraction import Extracted  # noqa: E402
 
-# Format → module of supplier_sim with sample_set().
+# Format → module of tools.supplier_sim with sample_set().
 SAMPLE_MODULES = {
-    "x12": "supplier_sim.x12",
-    "edifact": "supplier_sim.edifact",
-    "einvoice": "supplier_sim.einvoice",  # ubl, cii and factur-x samples
-    "pdf": "supplier_sim.pdf",
-    "pdf-held-out": "supplier_sim.pdf_unseen",
-    "pdf-blind": "supplier_sim.pdf_blind",
-    "eml": "supplier_sim.email",
+    "x12": "tools.supplier_sim.x12",
+    "edifact": "tools.supplier_sim.edifact",
+    "einvoice": "tools.supplier_sim.einvoice",  # ubl, cii and factur-x samples
+    "pdf": "tools.supplier_sim.pdf",
+    "pdf-held-out": "tools.supplier_sim.pdf_unseen",
+    "pdf-blind": "tools.supplier_sim.pdf_blind",
+    "eml": "tools.supplier_sim.email",
 }
 # Reported apart: PDFs in layouts written by people who never saw the PDF
-# extractor. pdf-held-out (supplier_sim/pdf_unseen.py) was measured, then the
+# extractor. pdf-held-out (tools/supplier_sim/pdf_unseen.py) was measured, then the
 # extractor was improved from its failure *categories* (not its files);
-# pdf-blind (supplier_sim/pdf_blind.py) was written afterwards and never used
+# pdf-blind (tools/supplier_sim/pdf_blind.py) was written afterwards and never used
 # for tuning, so it is the honest number for layouts poflow has not seen.
 HELD_OUT = {"pdf-held-out", "pdf-blind"}
 # Not read from documents (a flag poflow sets on its own credit memos): not scored.

@@ -45,7 +45,7 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 
 import pydantic  # noqa: E402
 
-from activities.matching import match_invoice  # noqa: E402
+from p2p.matching import match_invoice  # noqa: E402
 from models import GoodsReceipt, Invoice, MatchDecision, MatchRequest, PurchaseOrder  # noqa: E402
 from starter.match_cli import build_match_request  # noqa: E402
 

@@ -77,8 +77,10 @@ MAX_REVISION = 999_999  # far beyond any real PO, far inside a 32-bit column
 EARLIEST_DATE = date(1970, 1, 1)
 LATEST_DATE = date(2199, 12, 31)
 """Dates and door timestamps stay in 1970–2199: a deadline computed from them
-(need-by + grace, invoice date + net days) can neither overflow Python's date
-(year 9999) nor exceed what a Temporal timer can wait (Go durations: ~292 years)."""
+(need-by + grace, invoice date + net days) cannot overflow Python's dates (year
+9999), and the longest timer it makes (about 175 years) is one Temporal takes
+(checked on the dev and time-skipping servers); 9999-12-31 used to fail every
+workflow task. Before 1970 is a typo, not a date on a purchase order."""
 
 
 def _date_in_window(value: date) -> date:
@@ -99,41 +101,52 @@ BusinessTimestamp = Annotated[UtcDatetime, AfterValidator(_timestamp_in_window)]
 """A timestamp a sender states (received, acknowledged, shipped): UTC, in the date window."""
 
 
-def _decimal(whole: int, decimals: int) -> Any:
-    return Field(max_digits=whole + decimals, decimal_places=decimals)
+def _decimal(whole: int, decimals: int, *, sign: Literal["any", "non-negative", "positive"] = "any") -> Any:
+    # lt/gt rather than max_digits: the error then says the bound ("less than
+    # 1000000000"), and the OpenAPI schema shows it.
+    bound = 10**whole
+    low = {"any": {"gt": -bound}, "non-negative": {"ge": 0}, "positive": {"gt": 0}}[sign]
+    return Field(lt=bound, decimal_places=decimals, **low)
 
 
-Amount = Annotated[Decimal, _decimal(AMOUNT_WHOLE_DIGITS, AMOUNT_DECIMALS), AfterValidator(_finite)]
-"""A money amount (may be negative, e.g. a discount line): < 10^11, 6 decimals at most."""
+_A, _P, _Q = (AMOUNT_WHOLE_DIGITS, AMOUNT_DECIMALS), (PRICE_WHOLE_DIGITS, PRICE_DECIMALS), \
+    (QUANTITY_WHOLE_DIGITS, QUANTITY_DECIMALS)
 
-NonNegativeAmount = Annotated[Amount, Field(ge=0)]
-UnitPrice = Annotated[Decimal, _decimal(PRICE_WHOLE_DIGITS, PRICE_DECIMALS), Field(ge=0), AfterValidator(_finite)]
-"""A price per unit: ≥ 0, < 10^9, 6 decimals at most (more than any currency's minor unit)."""
-Quantity = Annotated[Decimal, _decimal(QUANTITY_WHOLE_DIGITS, QUANTITY_DECIMALS), AfterValidator(_finite)]
-PositiveQuantity = Annotated[Quantity, Field(gt=0)]
-NonNegativeQuantity = Annotated[Quantity, Field(ge=0)]
+Amount = Annotated[Decimal, _decimal(*_A), AfterValidator(_finite)]
+"""A money amount (may be negative, e.g. a discount line): |x| < 10^11, 6 decimals at most."""
+NonNegativeAmount = Annotated[Decimal, _decimal(*_A, sign="non-negative"), AfterValidator(_finite)]
+UnitPrice = Annotated[Decimal, _decimal(*_P, sign="non-negative"), AfterValidator(_finite)]
+"""A price per unit: 0 ≤ x < 10^9, 6 decimals at most (more than any currency's minor unit)."""
+Quantity = Annotated[Decimal, _decimal(*_Q), AfterValidator(_finite)]
+"""|x| < 10^9, 6 decimals at most (negative only where a credit memo writes it so)."""
+PositiveQuantity = Annotated[Decimal, _decimal(*_Q, sign="positive"), AfterValidator(_finite)]
+NonNegativeQuantity = Annotated[Decimal, _decimal(*_Q, sign="non-negative"), AfterValidator(_finite)]
 LineNo = Annotated[int, Field(ge=1, le=MAX_LINE_NO)]
 """A document line number: 1 … 999999."""
 
-# No '/': a PO number becomes the workflow id po-{number}, which must stay one
-# URL path segment (GET /api/v1/purchase-orders/{number}); other ids end up in
-# document ids, task ids and URLs the same way.
-IDENTIFIER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-]*$"
-_IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
+Identifier = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$")]
+"""Business identifiers (document ids, items, vendors): readable and id-safe.
+Suppliers' own numbers may hold '/' (shipment SHP-77812/PO-2026-1002)."""
+
+# No '/' in a PO number: it becomes the workflow id po-{number} and task ids
+# {number}-T1, which must stay one URL path segment (/api/v1/purchase-orders/{number},
+# /api/v1/tasks/{task_id}); a '/' there makes the PO unreachable over HTTP.
+PO_NUMBER_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._\-]*$"
+_PO_NUMBER = re.compile(PO_NUMBER_PATTERN)
 
 
-def _check_identifier(value: str) -> str:
-    if not _IDENTIFIER.match(value):
-        raise ValueError("must start with a letter or digit and contain only letters, digits, '.', '_' and '-' "
-                         "(no '/' or spaces: ids become workflow ids and URL paths)")
+def _check_po_number(value: str) -> str:
+    if not _PO_NUMBER.match(value):
+        raise ValueError("must start with a letter or digit and hold only letters, digits, '.', '_' and '-' "
+                         "(no '/' or spaces: the PO number is part of its workflow id and of URLs)")
     return value
 
 
-Identifier = Annotated[
-    str, Field(min_length=1, max_length=64, json_schema_extra={"pattern": IDENTIFIER_PATTERN}),
-    AfterValidator(_check_identifier),
+PoNumber = Annotated[
+    str, Field(min_length=1, max_length=64, json_schema_extra={"pattern": PO_NUMBER_PATTERN}),
+    AfterValidator(_check_po_number),
 ]
-"""Business identifiers (PO numbers, document ids): readable, URL- and id-safe."""
+"""A purchase order number: an Identifier without '/'."""
 
 
 def check_minor_units(amount: Decimal, currency: str | None) -> Decimal:
@@ -153,10 +166,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 REPLACEMENT = "\ufffd"
 
 
-def _control_message(text: str) -> str | None:
+def _control_message(text: str) -> str:
     found = _CONTROL.search(text)
-    if found is None:
-        return None
+    assert found is not None
     return (f"contains the control character U+{ord(found.group()):04X} at position {found.start()}; "
             "text may hold tabs and line breaks, no other control characters")
 
@@ -164,24 +176,22 @@ def _control_message(text: str) -> str | None:
 def screen_text(value: Any, *, replace: bool = False) -> Any:
     """`value` with every string in it (also inside lists and dicts) checked for
     control characters: ValueError, or with `replace` each one becomes U+FFFD.
-    Models inside are left alone: they screen themselves."""
+    What needs no change is returned as it is (enum members stay members);
+    models inside are left alone: they screen themselves."""
     if isinstance(value, str):
+        if not _CONTROL.search(value):
+            return value
         if replace:
             return _CONTROL.sub(REPLACEMENT, value)
-        message = _control_message(value)
-        if message:
-            raise ValueError(message)
-        return value
+        raise ValueError(_control_message(value))
     if isinstance(value, list | tuple):
         screened = [screen_text(item, replace=replace) for item in value]
-        return type(value)(screened) if replace else value
+        changed = any(new is not old for new, old in zip(screened, value))
+        return type(value)(screened) if changed else value
     if isinstance(value, dict):
-        if not replace:
-            for key, item in value.items():
-                screen_text(key)
-                screen_text(item)
-            return value
-        return {screen_text(k, replace=True): screen_text(v, replace=True) for k, v in value.items()}
+        pairs = [(screen_text(k, replace=replace), screen_text(v, replace=replace)) for k, v in value.items()]
+        changed = any(k is not ok or v is not ov for (k, v), (ok, ov) in zip(pairs, value.items()))
+        return dict(pairs) if changed else value
     return value
 
 

@@ -22,6 +22,7 @@ from models.common import (
     Identifier,
     LineNo,
     NonNegativeQuantity,
+    PoNumber,
     PositiveQuantity,
     Quantity,
     UnitPrice,
@@ -70,7 +71,7 @@ class AcknowledgmentLine(Document):
 
 class Acknowledgment(Document):
     ack_id: Identifier = Field(description="Supplier's acknowledgment number; idempotency key")
-    po_number: Identifier
+    po_number: PoNumber
     vendor_id: Identifier
     status: AckStatus
     lines: list[AcknowledgmentLine] = Field(default_factory=list, max_length=MAX_LINES)
@@ -106,7 +107,7 @@ class ReceiptLine(Document):
 
 class GoodsReceipt(Document):
     receipt_id: Identifier = Field(description="Warehouse receipt number; idempotency key")
-    po_number: Identifier
+    po_number: PoNumber
     received_at: BusinessTimestamp
     received_by: str | None = Field(default=None, max_length=128)
     lines: list[ReceiptLine] = Field(min_length=1, max_length=MAX_LINES)
@@ -132,7 +133,7 @@ class ShipNotice(Document):
     """The supplier's advance ship notice (X12 856 / EDIFACT DESADV), one per PO."""
 
     asn_id: Identifier = Field(description="Supplier's shipment id (BSN02); idempotency key")
-    po_number: Identifier
+    po_number: PoNumber
     vendor_id: Identifier
     shipped_at: BusinessTimestamp
     expected_delivery: BusinessDate | None = None
@@ -200,7 +201,7 @@ def normalize_invoice_number(number: str) -> str:
     Case, spaces and punctuation never matter, except between two digits,
     where a separator starts a new run: `2024-0001` ≠ `20240001`. (The same
     bill under both spellings is still a suspected duplicate when amounts
-    and dates agree, activities.duplicates.) The result is a key, not a
+    and dates agree, p2p.duplicates.) The result is a key, not a
     number to normalise again: `0-5` → `05`, while `05` → `5`."""
     stripped = _DIGIT_RUN.sub(_without_leading_zeros, number.upper())
     return _NON_ALNUM.sub("", stripped)
@@ -223,7 +224,7 @@ class Invoice(Document):
     invoice_number: str = Field(min_length=1, max_length=64)
     kind: InvoiceKind = InvoiceKind.INVOICE
     vendor_id: Identifier
-    po_number: Identifier
+    po_number: PoNumber
     invoice_date: BusinessDate
     currency: Currency
     lines: list[InvoiceLine] = Field(min_length=1, max_length=MAX_LINES)

@@ -58,8 +58,8 @@ class FieldLocation(Document):
 
 class Extracted(Document):
     # A reading records what the file said; a control character in it becomes
-    # U+FFFD (and the target model still refuses it), so a broken file reaches
-    # a person instead of failing the extraction.
+    # U+FFFD, which sends the reading to a person (intake.resolve) instead of
+    # failing the extraction.
     control_characters = "replace"
 
     kind: ExtractedKind

@@ -14,18 +14,15 @@ from models.common import Document, UtcDatetime
 from models.extraction import Extracted, ExtractedKind
 from models.tasks import TASK_OPTIONS, HumanTask, TaskKind
 from models.workflow_state import TimelineEntry
+from workflows.contract import intake_workflow_id
 
 __all__ = [
     "DeliveryRequest", "DeliveryResult", "ExtractRequest", "ExtractionOutcome", "IntakeInput", "IntakeItem",
     "IntakeItemStatus", "IntakePolicy", "IntakeState", "IntakeStatus", "Resolution", "ResolveRequest", "ReviewDecision",
-    "REVIEW_OPTIONS", "intake_workflow_id",
+    "REVIEW_OPTIONS",
 ]
 
 REVIEW_OPTIONS = TASK_OPTIONS[TaskKind.REVIEW_DOCUMENT]
-
-
-def intake_workflow_id(sha256: str) -> str:
-    return f"doc-{sha256}"
 
 
 class IntakeInput(Document):

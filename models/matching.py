@@ -74,7 +74,7 @@ class ToleranceProfile(Document):
     Scope: `item_id`, `vendor_id`, `category`, all optional; none set is a
     default profile. Per PO line the most specific applicable profile wins,
     item > vendor+category > vendor > category > default
-    (`activities.tolerances.resolve_profile`); header checks use the
+    (`p2p.tolerance_profiles.resolve_profile`); header checks use the
     vendor-level profile. A profile is used whole: limits it leaves at `None`
     are not checked, they are *not* inherited from a less specific profile,
     so a hold is explained by exactly one profile.

@@ -21,6 +21,7 @@ from models.common import (
     Identifier,
     LineNo,
     NonNegativeAmount,
+    PoNumber,
     PositiveQuantity,
     UnitPrice,
     UtcDatetime,
@@ -100,7 +101,7 @@ class PurchaseOrderLine(Document):
 
 
 class PurchaseOrder(Document):
-    po_number: Identifier
+    po_number: PoNumber
     revision: int = Field(default=0, ge=0, le=MAX_REVISION, description="0 = as approved; +1 per agreed change")
     vendor_id: Identifier
     buyer: str = Field(min_length=1, max_length=128)

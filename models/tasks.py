@@ -10,6 +10,7 @@ from pydantic import Field, field_validator
 
 from models.common import Document, UtcDatetime
 from models.matching import canonical_hold_ref
+from workflows.contract import Decision
 
 
 class TaskKind(StrEnum):
@@ -23,14 +24,15 @@ class TaskKind(StrEnum):
 
 
 # The decisions each kind of task offers, first one = the "happy" answer.
-TASK_OPTIONS: dict[TaskKind, tuple[str, ...]] = {
-    TaskKind.APPROVE_PO: ("approve", "reject"),
-    TaskKind.APPROVE_SUPPLIER_CHANGE: ("accept_change", "reject_change"),
-    TaskKind.SUPPLIER_REJECTED: ("cancel_po", "keep_open"),
-    TaskKind.CHASE_SUPPLIER: ("keep_waiting", "proceed_without_ack", "cancel_po"),
-    TaskKind.EXPEDITE_RECEIPT: ("keep_waiting", "close_short"),
-    TaskKind.RESOLVE_INVOICE_HOLD: ("accept_variance", "request_credit_memo", "reject_invoice", "wait"),
-    TaskKind.REVIEW_DOCUMENT: ("send_on", "discard"),
+TASK_OPTIONS: dict[TaskKind, tuple[Decision, ...]] = {
+    TaskKind.APPROVE_PO: (Decision.APPROVE, Decision.REJECT),
+    TaskKind.APPROVE_SUPPLIER_CHANGE: (Decision.ACCEPT_CHANGE, Decision.REJECT_CHANGE),
+    TaskKind.SUPPLIER_REJECTED: (Decision.CANCEL_PO, Decision.KEEP_OPEN),
+    TaskKind.CHASE_SUPPLIER: (Decision.KEEP_WAITING, Decision.PROCEED_WITHOUT_ACK, Decision.CANCEL_PO),
+    TaskKind.EXPEDITE_RECEIPT: (Decision.KEEP_WAITING, Decision.CLOSE_SHORT),
+    TaskKind.RESOLVE_INVOICE_HOLD: (Decision.ACCEPT_VARIANCE, Decision.REQUEST_CREDIT_MEMO, Decision.REJECT_INVOICE,
+                                    Decision.WAIT),
+    TaskKind.REVIEW_DOCUMENT: (Decision.SEND_ON, Decision.DISCARD),
 }
 
 # Who a task goes to, and where it escalates when its SLA lapses.
@@ -47,11 +49,11 @@ ESCALATION_CHAIN: tuple[str, ...] = ("assignee", "deputy", "manager")
 
 # Decisions that answer only the holds they name (a RESOLVE_INVOICE_HOLD
 # task); the others answer the whole invoice.
-DECISIONS_NAMING_HOLDS = frozenset({"accept_variance"})
+DECISIONS_NAMING_HOLDS = frozenset({Decision.ACCEPT_VARIANCE})
 
 # Decisions that must say why (an auditor will ask).
-DECISIONS_NEEDING_COMMENT = frozenset({"accept_variance", "reject_invoice", "reject", "reject_change", "close_short",
-                                       "discard"})
+DECISIONS_NEEDING_COMMENT = frozenset({Decision.ACCEPT_VARIANCE, Decision.REJECT_INVOICE, Decision.REJECT,
+                                       Decision.REJECT_CHANGE, Decision.CLOSE_SHORT, Decision.DISCARD})
 
 
 class TaskStatus(StrEnum):

@@ -16,6 +16,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.types import Scope
 
 from models import (
     Acknowledgment,
@@ -29,6 +30,7 @@ from models import (
 from models.tasks import DECISIONS_NEEDING_COMMENT
 from settings import load_settings
 from starter import tolerances_api
+from starter.body_limit import BodySizeLimit
 from starter.errors import FieldError, Invalid, PoflowError, TooLarge, field_errors
 from starter.operations import (
     DocumentAccepted,
@@ -88,6 +90,7 @@ def create_app(service_factory: ServiceFactory = _default_service) -> FastAPI:
     )
     app.add_exception_handler(PoflowError, _poflow_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_middleware(BodySizeLimit, limit_for=_body_limit)
     _add_pages(app)
     _add_purchase_order_routes(app)
     _add_document_routes(app)
@@ -95,6 +98,19 @@ def create_app(service_factory: ServiceFactory = _default_service) -> FastAPI:
     app.include_router(tolerances_api.router)
     _add_task_routes(app)
     return app
+
+
+# Routes that take a raw file: they keep their own limit (max_document_bytes).
+FILE_ROUTES = frozenset({f"{API_PREFIX}/documents"})
+
+
+def _body_limit(scope: Scope) -> int | None:
+    """The JSON body limit of the service's settings; None for the file door."""
+    if scope["path"] in FILE_ROUTES:
+        return None
+    service = getattr(scope["app"].state, "service", None)
+    settings = service.settings if service is not None else load_settings()
+    return settings.max_request_bytes
 
 
 def get_service(request: Request) -> PoflowOperations:

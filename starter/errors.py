@@ -112,7 +112,9 @@ class Invalid(PoflowError):
 
 
 class TooLarge(PoflowError):
-    """A file over the configured size limit (POFLOW_MAX_DOCUMENT_BYTES)."""
+    """Over a configured size limit: a file (POFLOW_MAX_DOCUMENT_BYTES), a JSON
+    request body (POFLOW_MAX_REQUEST_BYTES) or a workflow input
+    (POFLOW_MAX_WORKFLOW_INPUT_BYTES)."""
 
     http_status = 413
     exit_code = EXIT_BAD_INPUT

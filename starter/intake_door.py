@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
@@ -23,7 +24,7 @@ from activities.db import repository
 from activities.intake_activities import raw_document_id
 from models import HumanTask
 from models.intake import IntakeInput, IntakeState, IntakeStatus, ReviewDecision, intake_workflow_id
-from starter.errors import Duplicate, Invalid, NotFound, Rejected, TooLarge
+from starter.errors import Duplicate, Invalid, NotFound, Rejected, TooLarge, from_validation_error
 
 if TYPE_CHECKING:
     from starter.operations import PoflowService
@@ -60,15 +61,20 @@ async def receive_file(
         raise TooLarge(f"the file is {len(raw):,} bytes, over the {limit:,}-byte limit")
     sha = repository.sha256_hex(raw)
     workflow_id = intake_workflow_id(sha)
+    # Checked before anything is stored: a file name or vendor id the intake
+    # workflow could not carry is the sender's mistake, answered 422.
+    try:
+        inp = IntakeInput(sha256=sha, filename=filename, content_type=content_type, source=source,
+                          vendor_id=vendor_id, received_at=datetime.now(UTC))
+    except ValidationError as err:
+        raise from_validation_error(err, prefix="invalid request: ") from None
     stored = await service._store(document_id=raw_document_id(sha), kind="file", raw=raw,
                                   content_type=content_type or "application/octet-stream",
                                   source=source, po_number=None)
     if stored.duplicate and stored.first_document_id != raw_document_id(sha):
         raise Duplicate(f"these bytes were received before as {stored.first_document_id}",
                         document_id=raw_document_id(sha), first_document_id=stored.first_document_id)
-    started = await _start(service, IntakeInput(
-        sha256=sha, filename=filename, content_type=content_type, source=source, vendor_id=vendor_id,
-        received_at=datetime.now(UTC)))
+    started = await _start(service, inp)
     if not started:
         raise Duplicate(f"this file was received before ({stored.received_at:%Y-%m-%d %H:%M} UTC); "
                         f"its intake is {workflow_id}",

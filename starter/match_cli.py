@@ -342,7 +342,7 @@ def request_from_files(
 
 def match_files(*, stdin: IO[bytes], **files: Any) -> MatchResult:
     """`request_from_files`, then the engine."""
-    from activities.matching import match_invoice
+    from p2p.matching import match_invoice
 
     return match_invoice(request_from_files(stdin=stdin, **files))
 
@@ -457,7 +457,7 @@ def _request_and_stored(args: argparse.Namespace, io: _Io) -> tuple[MatchRequest
 
 def run_match(args: argparse.Namespace, io: _Io) -> int:
     """`poflow match`: exit 0 approve, 3 hold, 2 bad input, 4 nothing stored, 1 failure."""
-    from activities.matching import match_invoice
+    from p2p.matching import match_invoice
 
     try:
         what = _request_and_stored(args, io)

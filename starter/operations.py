@@ -65,6 +65,7 @@ from starter.errors import (
     NotFound,
     PoflowError,
     Rejected,
+    TooLarge,
     Unavailable,
     from_validation_error,
 )
@@ -237,6 +238,8 @@ class PoflowService:
     ) -> PoStarted:
         """Store the PO, then start its workflow. An existing PO (running or
         finished: PO numbers are never reused) answers Duplicate."""
+        check_payload_size(PurchaseOrderInput(po=po), self.settings.max_workflow_input_bytes,
+                           po_label(po.po_number))
         document_id = po_document_id(po.po_number)
         stored = await self._store(
             document_id=document_id,
@@ -326,6 +329,7 @@ class PoflowService:
         kind, signal = document_kind_and_signal(document)
         po_number = document.po_number
         check_po_number(po_number, expected_po_number)
+        check_payload_size(document, self.settings.max_workflow_input_bytes, f"{kind} {document.document_id}")
         await self._ensure_open(po_number)
         document_id = document.document_id
         raw_bytes = raw or raw_json(document)
@@ -530,6 +534,23 @@ def build(model: type[M], **fields: Any) -> M:
         return model(**fields)
     except ValidationError as err:
         raise from_validation_error(err) from None
+
+
+def payload_bytes(value: BaseModel) -> int:
+    """The size Temporal sees: the value as the pydantic data converter encodes it."""
+    from temporalio.contrib.pydantic import pydantic_data_converter
+
+    return pydantic_data_converter.payload_converter.to_payloads([value])[0].ByteSize()
+
+
+def check_payload_size(value: BaseModel, limit: int, what: str) -> None:
+    """Refuse, before anything is stored or started, what Temporal could not
+    carry: over its 2 MB payload limit the start or signal fails, and a PO whose
+    input is near it cannot continue-as-new with its state once documents arrive."""
+    size = payload_bytes(value)
+    if size > limit:
+        raise TooLarge(f"{what} is {size:,} bytes as workflow input, over the {limit:,}-byte limit "
+                       "(POFLOW_MAX_WORKFLOW_INPUT_BYTES): split it into smaller documents")
 
 
 def check_po_number(actual: str, expected: str | None) -> None:

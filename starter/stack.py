@@ -8,9 +8,11 @@
 2. the database migration and master-data seed (in this process);
 3. the worker (`worker.main()`) and the API (uvicorn `starter.api:app`);
 
-then prints where everything is, optionally runs the demo, and stays in the
-foreground. Ctrl-C or SIGTERM (what `down()` sends) stops the worker and the API
-first, then the server: SIGTERM, a grace period, then SIGKILL.
+then prints where everything is, optionally starts the demo (a guest child
+process, see starter/demo.py, whose output goes to this terminal and whose exit
+never stops the stack), and stays in the foreground. Ctrl-C or SIGTERM (what
+`down()` sends) stops the demo, then the worker and the API, then the server:
+SIGTERM, a grace period, then SIGKILL.
 
 Each child gets its own process group, so a Ctrl-C in the terminal reaches only
 `up`, which then stops the children in order. Their output goes to
@@ -21,7 +23,6 @@ from __future__ import annotations
 
 import asyncio
 import errno
-import inspect
 import json
 import os
 import shutil
@@ -29,7 +30,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import traceback
 import urllib.error
@@ -627,31 +627,30 @@ def banner(cfg: StackConfig, database_url: str) -> str:
     )
 
 
-def run_demo_safely(api_url: str) -> None:
-    """The demo is a guest: when it fails, say so and keep the stack up."""
-    try:
-        from starter.demo import run_demo
-
-        result = run_demo(api_url)
-        if inspect.isawaitable(result):
-            result = asyncio.run(_await(result))
-        if isinstance(result, int) and not isinstance(result, bool) and result != 0:
-            _err(f"poflow up: the demo finished with exit code {result} (the stack stays up)")
-    except Exception:  # noqa: BLE001 — report and keep the stack up
-        _err("poflow up: the demo failed (the stack stays up):")
-        traceback.print_exc()
-
-
 STOP_HINT = "Stop with Ctrl-C or `poflow down`."
 
 
-def run_demo_then_hint(api_url: str) -> None:
-    run_demo_safely(api_url)
+def start_demo(cfg: StackConfig) -> subprocess.Popen | None:
+    """The demo as a guest: a child process in its own process group (Ctrl-C
+    reaches only `up`, which stops it first), its output on this terminal.
+    None, having said why, when it cannot start; the stack stays up either way."""
+    from starter.demo import DemoUnavailable
+    from starter.demo import start_demo as launch
+
+    try:
+        return launch(cfg.api_url, env=child_env(cfg), new_session=True)
+    except DemoUnavailable as err:
+        _err(f"poflow up: {err} (the stack stays up)")
+    except OSError as err:
+        _err(f"poflow up: cannot start the demo: {err} (the stack stays up)")
     print(STOP_HINT, flush=True)
+    return None
 
 
-async def _await(awaitable):  # asyncio.run wants a coroutine, not any awaitable
-    return await awaitable
+def demo_finished(code: int) -> None:
+    if code != 0:
+        _err(f"poflow up: the demo finished with exit code {code} (the stack stays up)")
+    print(STOP_HINT, flush=True)
 
 
 # The worker and the API keep no state of their own (Temporal and the database
@@ -661,11 +660,17 @@ RESTARTABLE = frozenset({"worker", "api"})
 MAX_RESTARTS = 5
 
 
-def watch(children: dict[str, subprocess.Popen], cfg: StackConfig) -> int:
+def watch(
+    children: dict[str, subprocess.Popen], cfg: StackConfig, demo: subprocess.Popen | None = None
+) -> int:
     """Block until Ctrl-C/SIGTERM (which interrupt this) or the server dies
-    (then 1). A worker or API that exits is restarted, up to MAX_RESTARTS."""
+    (then 1). A worker or API that exits is restarted, up to MAX_RESTARTS;
+    the demo's end is reported, and changes nothing else."""
     restarts: dict[str, int] = {}
     while True:
+        if demo is not None and demo.poll() is not None:
+            demo_finished(demo.returncode)
+            demo = None
         for name, proc in list(children.items()):
             if proc.poll() is None:
                 continue
@@ -720,6 +725,7 @@ def up(demo: bool = True) -> int:
     cfg.log_dir.mkdir(parents=True, exist_ok=True)
     previous = {sig: signal.signal(sig, _raise_stop) for sig in (signal.SIGTERM,)}
     children: dict[str, subprocess.Popen] = {}
+    demo_proc: subprocess.Popen | None = None  # a guest: stopped first, never restarted
     code = 0
     timeout = _startup_timeout()
     env = child_env(cfg)
@@ -752,13 +758,13 @@ def up(demo: bool = True) -> int:
         )
         print(banner(cfg, settings.database_url))
         if demo:
-            # In a thread, so the supervisor below keeps watching (and
+            # A child process, so the supervisor below keeps watching (and
             # restarting) the worker while the demo runs.
-            print("running the demo…")
-            threading.Thread(target=run_demo_then_hint, args=(cfg.api_url,), daemon=True).start()
+            print("running the demo…", flush=True)
+            demo_proc = start_demo(cfg)
         else:
             print(STOP_HINT, flush=True)
-        code = watch(children, cfg)
+        code = watch(children, cfg, demo_proc)
     except KeyboardInterrupt:  # Ctrl-C, or SIGTERM via StopRequested
         print("\nstopping poflow…", flush=True)
     except StackError as err:
@@ -769,14 +775,16 @@ def up(demo: bool = True) -> int:
         traceback.print_exc()
         code = 1
     finally:
-        _shutdown(children, cfg)
+        _shutdown(children, cfg, demo_proc)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     return code
 
 
-def _shutdown(children: Mapping[str, subprocess.Popen], cfg: StackConfig) -> None:
-    """Staged stop; a second Ctrl-C/SIGTERM skips the grace periods."""
+def _shutdown(
+    children: Mapping[str, subprocess.Popen], cfg: StackConfig, demo: subprocess.Popen | None = None
+) -> None:
+    """Staged stop (the demo first, when it still runs); a second Ctrl-C/SIGTERM skips the grace periods."""
     hurried = []
 
     def hurry(signum, frame) -> None:
@@ -784,6 +792,8 @@ def _shutdown(children: Mapping[str, subprocess.Popen], cfg: StackConfig) -> Non
 
     saved = {sig: signal.signal(sig, hurry) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
+        if demo is not None:
+            stop_processes({"demo": demo}, hurry=lambda: bool(hurried))
         stop_in_order(children, hurry=lambda: bool(hurried))
         cfg.pid_file.unlink(missing_ok=True)
         if children:

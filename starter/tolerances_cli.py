@@ -261,7 +261,7 @@ def _when(moment: Any) -> str:
 
 
 def _scope(version: ProfileVersion) -> str:
-    from activities.tolerances import scope_label
+    from p2p.tolerance_profiles import scope_label
 
     return scope_label(version.profile)
 

@@ -225,7 +225,7 @@ def test_record_audit_event_and_match_result_are_idempotent(
 def test_save_match_result_stores_the_request_with_the_result(
     acts: PersistenceActivities, seeded_engine: Engine
 ) -> None:
-    from activities.matching import match_invoice
+    from p2p.matching import match_invoice
     from tests.test_simulation import HELD, PO, request_for
 
     request = request_for(HELD, PO)

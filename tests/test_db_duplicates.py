@@ -13,7 +13,7 @@ from temporalio.testing import ActivityEnvironment
 
 import activities.persistence
 from activities.db import repository
-from activities.duplicates import find_suspected_duplicates
+from p2p.duplicates import find_suspected_duplicates
 from activities.persistence import PersistenceActivities
 from models import HoldCode, Invoice, InvoiceKind
 from tests.db_fixtures import (  # noqa: F401  (fixtures, registered by import)

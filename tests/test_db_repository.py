@@ -456,7 +456,7 @@ def test_match_results_are_stored_once_per_run(engine: Engine) -> None:
 
 
 def test_match_records_round_trip_with_their_request(engine: Engine) -> None:
-    from activities.matching import match_invoice
+    from p2p.matching import match_invoice
     from tests.test_simulation import CLEAN, HELD, PO, request_for
 
     held_request, clean_request = request_for(HELD, PO), request_for(CLEAN, PO)

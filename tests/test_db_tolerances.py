@@ -43,10 +43,10 @@ from activities.db.seed import (
     load_tolerance_profiles,
     seed_master_data,
 )
-from activities.matching import match_invoice
+from p2p.matching import match_invoice
 from activities.persistence import PersistenceActivities
 from activities.db.validation import validate_purchase_order
-from activities.tolerances import resolve_profile
+from p2p.tolerance_profiles import resolve_profile
 from p2p.tolerance import LimitOperator
 from models import (
     HoldCode,

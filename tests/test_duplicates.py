@@ -1,4 +1,4 @@
-"""Suspected duplicates (activities/duplicates.py), pure rules.
+"""Suspected duplicates (p2p/duplicates.py), pure rules.
 
 Each table row is named after the rule it checks; the expected outcome is
 written from the rules in the module docstring (issue 3 item 6, SAP's
@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from activities.duplicates import (
+from p2p.duplicates import (
     DuplicateRule,
     amount_close_enough_to_load,
     find_suspected_duplicates,

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from starter.cli import Io, run
-from supplier_sim import einvoice, pdf, x12
+from tools.supplier_sim import einvoice, pdf, x12
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from activities.db.master_data import Item
 from activities.db.validation import master_match_level, resolve_match_levels
-from activities.matching import match_invoice
+from p2p.matching import match_invoice
 from models import Invoice, MatchRequest, Policy, PurchaseOrder
 from models.matching import Hold, HoldCode, HoldStatus, MatchDecision
 from models.purchase_order import MatchLevel

@@ -19,7 +19,7 @@ from activities.intake.errors import ExtractionError
 from activities.intake.limits import IntakeLimits
 from models.extraction import Extracted, ExtractedKind, model_class
 from models.purchase_order import PurchaseOrder
-from supplier_sim.edifact import handwritten_samples, sample_set
+from tools.supplier_sim.edifact import handwritten_samples, sample_set
 
 SAMPLES = sample_set()
 

@@ -1,7 +1,7 @@
 """E-invoice intake: UBL 2.1 / Peppol BIS 3 (`extract_ubl`), UN/CEFACT CII as
 Factur-X / ZUGFeRD uses it (`extract_cii`) and Factur-X PDFs (`extract_facturx`),
 read against hand-written real-world samples and against what
-`supplier_sim.einvoice` renders from poflow's own models."""
+`tools.supplier_sim.einvoice` renders from poflow's own models."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from activities.intake.limits import IntakeLimits
 from activities.intake.ubl import extract_ubl
 from models.documents import Invoice, InvoiceKind
 from models.extraction import Extracted
-from supplier_sim.einvoice import SAMPLES_DIR, render_cii, render_facturx, render_ubl, sample_set
+from tools.supplier_sim.einvoice import SAMPLES_DIR, render_cii, render_facturx, render_ubl, sample_set
 
 D = Decimal
 SAMPLES = sample_set()

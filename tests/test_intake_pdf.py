@@ -53,7 +53,7 @@ from models.documents import (
 )
 from models.extraction import ExtractedKind
 from models.purchase_order import PaymentTerms
-from supplier_sim.pdf import LANGUAGES, LAYOUTS, render_pdf, sample_set
+from tools.supplier_sim.pdf import LANGUAGES, LAYOUTS, render_pdf, sample_set
 
 SAMPLES_DIR = Path(__file__).parent / "samples" / "pdf"
 
@@ -622,7 +622,7 @@ def test_two_invoices_in_one_file_are_two_documents() -> None:
 
 # --- real-world layouts: what an independent held-out set found missing ------------------------
 #
-# Rendered documents in the layouts of supplier_sim.pdf.EXTRA_LAYOUTS, and
+# Rendered documents in the layouts of tools.supplier_sim.pdf.EXTRA_LAYOUTS, and
 # hand-placed words (`_page`) for the wordings one layout cannot carry.
 
 
@@ -1399,7 +1399,7 @@ def test_pdf_encrypted_for_permissions_only_is_still_read() -> None:
     invoice = _invoice()
     raw = render_pdf(invoice, layout="classic", language="de")
     # fpdf2 encrypts while writing: render the same invoice again with only an owner password
-    from supplier_sim import pdf as sim
+    from tools.supplier_sim import pdf as sim
 
     original = sim._Pdf.__init__
 
@@ -1555,7 +1555,7 @@ def test_an_invoice_number_wrapped_in_its_box_is_joined_and_sent_to_a_person() -
     """A number too long for its cell continues on the next line, flush left:
     reading only the first line would be wrong at full confidence."""
     from models.documents import Invoice
-    from supplier_sim.pdf import render_pdf
+    from tools.supplier_sim.pdf import render_pdf
 
     invoice = Invoice.model_validate({
         "invoice_number": "ACME-INV-30302-261202015344", "vendor_id": "ACME", "po_number": "PO-261202015344-09",

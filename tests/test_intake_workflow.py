@@ -205,7 +205,7 @@ async def test_an_unreviewed_document_escalates_after_the_review_sla(own_env, en
 
 async def test_an_x12_interchange_fans_out_one_signal_per_po(env, engine):
     from models import Acknowledgment, AckStatus
-    from supplier_sim.x12 import SUPPLIERS, render_855
+    from tools.supplier_sim.x12 import SUPPLIERS, render_855
 
     first, second = make_po(unique("PO")), make_po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
@@ -228,7 +228,7 @@ async def test_an_x12_interchange_fans_out_one_signal_per_po(env, engine):
 
 async def test_an_edifact_despatch_advice_is_recorded_on_its_po(env, engine):
     from models import ShipNotice
-    from supplier_sim.edifact import render_desadv
+    from tools.supplier_sim.edifact import render_desadv
 
     order = make_po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
@@ -250,7 +250,7 @@ async def test_an_edifact_despatch_advice_is_recorded_on_its_po(env, engine):
 
 
 async def test_x12_senders_get_a_997_accepting_or_rejecting_at_the_segment(env, engine):
-    from supplier_sim import x12
+    from tools.supplier_sim import x12
 
     sample = next(s for s in x12.sample_set() if s.expected and s.expected[0]["kind"] == "acknowledgment")
     broken = sample.raw.replace(b"BAK", b"BAQ", 1)

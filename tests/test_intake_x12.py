@@ -22,7 +22,7 @@ from activities.intake.x12_syntax import X12Error, read_interchanges
 from activities.intake.x12_write import render_850, render_997
 from models.documents import ShipNotice
 from models.extraction import ExtractedKind, model_class
-from supplier_sim.x12 import ORDERS, SUPPLIERS, handwritten_samples, render_856, sample_set
+from tools.supplier_sim.x12 import ORDERS, SUPPLIERS, handwritten_samples, render_856, sample_set
 
 NOW = datetime(2026, 11, 20, 16, 0, tzinfo=timezone.utc)
 SAMPLES = {sample.name: sample for sample in sample_set()}

@@ -35,7 +35,7 @@ import models.documents
 from activities.db import make_engine, migrate, repository
 from activities.db import schema as t
 from activities.db.master_data import get_policy, upsert_policy
-from activities.duplicates import find_suspected_duplicates, near_identical_numbers
+from p2p.duplicates import find_suspected_duplicates, near_identical_numbers
 from models import (
     HoldCode,
     HumanTask,

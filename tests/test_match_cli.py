@@ -547,7 +547,7 @@ def test_a_request_file_gives_what_the_same_documents_give_as_files(files: Files
 
 
 def test_a_stored_record_is_replayed_with_its_stamp_and_said_equal(files: Files) -> None:
-    from activities.matching import match_invoice
+    from p2p.matching import match_invoice
 
     request = the_docs_request()
     stored = match_invoice(request, matched_at=datetime(2026, 12, 6, 9, 30, tzinfo=UTC))
@@ -561,7 +561,7 @@ def test_a_stored_record_is_replayed_with_its_stamp_and_said_equal(files: Files)
 
 
 def test_a_replay_that_differs_from_the_stored_result_says_so(files: Files) -> None:
-    from activities.matching import match_invoice
+    from p2p.matching import match_invoice
 
     request = the_docs_request()
     held = match_invoice(request.model_copy(update={"receipts": []}))  # what an older engine might have said
@@ -575,7 +575,7 @@ def test_a_replay_that_differs_from_the_stored_result_says_so(files: Files) -> N
 
 
 def test_same_answer_with_other_wording_names_the_fields_that_differ(files: Files) -> None:
-    from activities.matching import match_invoice
+    from p2p.matching import match_invoice
 
     request = the_docs_request(receipts=[])
     stored = match_invoice(request)
@@ -592,7 +592,7 @@ def test_same_answer_with_other_wording_names_the_fields_that_differ(files: File
 
 def test_what_only_a_request_carries_is_replayed(files: Files) -> None:
     """Manual and released holds and the audit draw have no file option."""
-    from activities.matching import match_invoice
+    from p2p.matching import match_invoice
 
     held = match_invoice(the_docs_request(receipts=[]))
     released = [h.model_copy(update={"status": HoldStatus.RELEASED, "released_by": "anna.apmanager"}) for h in held.holds]
@@ -698,7 +698,7 @@ def stored_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> MatchRecord:
     """A database (DATABASE_URL) holding two matches of the docs' invoice:
     held before the receipt, approved after."""
     from activities.db import make_engine, migrate, repository
-    from activities.matching import match_invoice
+    from p2p.matching import match_invoice
 
     url = f"sqlite:///{tmp_path / 'poflow.db'}"
     monkeypatch.setenv("DATABASE_URL", url)

@@ -1,5 +1,5 @@
 """`poflow match --request` replays every live match of the demo: the demo's
-scenarios (starter/demo.py, unchanged) run through the HTTP API against the
+scenarios (tools/demo.py, unchanged) run through the HTTP API against the
 real Temporal dev server, the real worker and a seeded SQLite database, as
 `poflow up` runs them; then every match the workflows stored (request and
 result, table match_results) is replayed offline, and must give the result
@@ -22,10 +22,11 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.db.repository import list_match_records
 from models import MatchRecord, MatchResult
-from starter import cli, demo
+from starter import cli
 from starter.api import create_app
 from starter.operations import PoflowService
 from tests.po_builders import seeded_sqlite, settings_for
+from tools import demo
 from worker import create_worker
 
 pytestmark = pytest.mark.devserver

@@ -1,4 +1,4 @@
-"""The three-way match engine (activities/matching.py) and its activity.
+"""The three-way match engine (p2p/matching/) and its activity.
 
 Expected outcomes are written from the matching rules (DESIGN.md "Matching
 vocabulary", p2p-semantics.md b.1/b.2/b.5), never copied from the engine:
@@ -40,8 +40,8 @@ from hypothesis import strategies as st
 from temporalio.testing import ActivityEnvironment
 
 from activities.match_activity import match_invoice_activity
-from activities.matching import match_invoice
-from activities.tolerances import applies_to, candidates_for_vendor, resolve_profile, scope_label, specificity
+from p2p.matching import match_invoice
+from p2p.tolerance_profiles import applies_to, candidates_for_vendor, resolve_profile, scope_label, specificity
 from models.common import round_money
 from models.documents import GoodsReceipt, Invoice, InvoiceKind, InvoiceLine, ReceiptLine
 from p2p.tolerance import LimitOperator
@@ -1629,7 +1629,7 @@ def candidate_profiles(draw) -> list[ToleranceProfile]:
     ]
 
 
-# The resolution rule, restated independently of activities.tolerances: the
+# The resolution rule, restated independently of p2p.tolerance_profiles: the
 # scope shapes from most to least specific, first applicable one wins.
 def _has(profile: ToleranceProfile, *fields: str) -> bool:
     return all(getattr(profile, name) is not None for name in fields) and all(

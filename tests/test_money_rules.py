@@ -22,7 +22,7 @@ import pytest
 
 from activities.db.master_data import Item, Vendor
 from activities.db.validation import resolve_tax_rates
-from activities.matching import match_invoice
+from p2p.matching import match_invoice
 from models.documents import Acknowledgment, GoodsReceipt, Invoice, InvoiceKind, ReceiptLine
 from models.matching import HoldCode, MatchDecision, MatchRequest, ToleranceProfile
 from models.purchase_order import MatchLevel, PurchaseOrder, PurchaseOrderLine

@@ -1,4 +1,4 @@
-"""The blind held-out PDF set (supplier_sim/pdf_blind.py) is well-formed: its
+"""The blind held-out PDF set (tools/supplier_sim/pdf_blind.py) is well-formed: its
 ground truth validates and adds up, every file is a PDF with a text layer, and
 what the ground truth says is printed on the page. The extractor is not run
 here: the set measures it, it is not tuned on it."""
@@ -17,8 +17,8 @@ import pytest
 
 from models.documents import Acknowledgment, Invoice, InvoiceKind
 from models.extraction import ExtractedKind, model_class
-from supplier_sim.pdf_blind import LAYOUTS, layout_of, sample_set
-from supplier_sim.samples import Sample
+from tools.supplier_sim.pdf_blind import LAYOUTS, layout_of, sample_set
+from tools.supplier_sim.samples import Sample
 
 SAMPLES = sample_set()
 BY_NAME = {sample.name: sample for sample in SAMPLES}

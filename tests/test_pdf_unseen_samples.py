@@ -1,4 +1,4 @@
-"""The held-out PDF set (supplier_sim.pdf_unseen) is well formed: enough
+"""The held-out PDF set (tools.supplier_sim.pdf_unseen) is well formed: enough
 samples and layouts, every expected document valid, totals that add up (but
 for the one deliberately inconsistent sample), and every file a readable PDF
 whose text layer shows the numbers its ground truth claims.
@@ -18,7 +18,7 @@ import pytest
 
 from models.documents import Acknowledgment, Invoice
 from models.extraction import ExtractedKind, model_class
-from supplier_sim.pdf_unseen import LAYOUTS, VENDOR_NAMES, sample_set
+from tools.supplier_sim.pdf_unseen import LAYOUTS, VENDOR_NAMES, sample_set
 
 SAMPLES = sample_set()
 BY_NAME = {sample.name: sample for sample in SAMPLES}

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from activities.db import make_engine, migrate, repository
-from activities.matching import match_invoice
+from p2p.matching import match_invoice
 from models import MatchRecord
 from starter import cli
 from tests.test_simulation import CLEAN, HELD, PO, T0, request_for

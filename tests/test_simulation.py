@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from activities.matching import match_invoice
+from p2p.matching import match_invoice
 from activities.simulation import apply_profiles, simulate
 from models.documents import Invoice, InvoiceLine
 from models.matching import HoldCode, HoldStatus, MatchDecision, MatchRecord, MatchRequest, ToleranceProfile

@@ -9,15 +9,18 @@ import asyncio
 import importlib.util
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import pytest
 
+from starter import demo as demo_launcher
 from starter import stack
 from workflows.search_attributes import ALL_KEYS, dev_server_flags
 
@@ -297,6 +300,67 @@ def test_log_tail_shows_only_the_current_run(tmp_path: Path) -> None:
         proc.wait(10)
     tail = stack.log_tail(log)
     assert "new run" in tail and "old run" not in tail
+
+
+# --------------------------------------------------------------------------- the demo (tools/, not installed)
+
+
+def test_the_demo_runs_from_the_checkout_with_this_python() -> None:
+    assert demo_launcher.source_root() == ROOT
+    assert demo_launcher.source_root(ROOT / "starter") is None  # no tools/ beside it: a wheel install
+    assert demo_launcher.demo_command("http://127.0.0.1:9000") == [
+        sys.executable, "-m", "tools.demo", "--api", "http://127.0.0.1:9000",
+    ]  # fmt: skip
+
+
+def test_the_demo_module_imports_from_the_checkout_root_alone() -> None:
+    """What `poflow up` starts: the working directory is the only thing that makes `tools` importable."""
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONPATH"}
+    argv = [*demo_launcher.demo_command("http://127.0.0.1:9")[:3], "--help"]
+    result = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "--api" in result.stdout
+
+
+def test_without_a_checkout_the_demo_says_why_and_the_stack_stays_up(
+    home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(demo_launcher, "source_root", lambda root=None: None)
+    assert stack.start_demo(stack.stack_config()) is None
+    captured = capsys.readouterr()
+    assert "poflow up: the demo needs a source checkout" in captured.err
+    assert "python3 dev.py demo" in captured.err and "(the stack stays up)" in captured.err
+    assert stack.STOP_HINT in captured.out
+
+    assert demo_launcher.run_demo("http://127.0.0.1:9") == 1
+    assert capsys.readouterr().err.startswith("poflow demo: the demo needs a source checkout")
+
+
+def test_a_failed_demo_is_reported_and_a_running_one_stops_first(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stack.demo_finished(1)
+    captured = capsys.readouterr()
+    assert "the demo finished with exit code 1 (the stack stays up)" in captured.err
+    assert stack.STOP_HINT in captured.out
+
+    demo = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], start_new_session=True)
+    stack._shutdown({}, stack.stack_config(), demo)
+    assert demo.returncode == -signal.SIGTERM
+
+
+def test_the_product_neither_installs_nor_imports_tools() -> None:
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    packages = setuptools["packages"]
+    assert not [name for name in packages if name.split(".")[0] == "tools"]
+    sources = [ROOT / f"{module}.py" for module in setuptools["py-modules"]]
+    sources += [path for name in packages for path in (ROOT / name.replace(".", "/")).glob("*.py")]
+    importing = [
+        str(path.relative_to(ROOT))
+        for path in sources
+        if re.search(r"^\s*(from|import)\s+tools\b", path.read_text(), re.MULTILINE)
+    ]
+    assert importing == []
 
 
 # --------------------------------------------------------------------------- dev.py & CI

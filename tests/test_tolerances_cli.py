@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from activities.db import make_engine, migrate, repository
-from activities.matching import match_invoice
+from p2p.matching import match_invoice
 from models import Hold, HoldCode, InvoiceRecord, InvoiceStatus, MatchDecision, MatchRecord, MatchResult
 from settings import load_settings
 from starter import cli

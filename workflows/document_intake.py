@@ -21,6 +21,7 @@ with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
 
     from models import Extracted, HumanTask, TaskKind, TaskStatus, TimelineEntry
+    from workflows.contract import Decision, IntakeQuery, IntakeUpdate, WorkflowType, review_task_id
     from models.extraction import model_class
     from models.intake import (
         REVIEW_OPTIONS,
@@ -48,7 +49,7 @@ class _PendingReview:
     done: bool = False
 
 
-@workflow.defn(name="DocumentIntakeWorkflow")
+@workflow.defn(name=WorkflowType.DOCUMENT_INTAKE)
 class DocumentIntakeWorkflow:
     @workflow.init
     def __init__(self, inp: IntakeInput) -> None:
@@ -118,7 +119,7 @@ class DocumentIntakeWorkflow:
         item.status, item.problems = IntakeItemStatus.NEEDS_REVIEW, problems
         item.extracted = reading
         task = HumanTask(
-            task_id=f"doc-{s.input.sha256[:12]}-T{len(s.tasks) + 1}", po_number=item.po_number or "",
+            task_id=review_task_id(s.input.sha256, len(s.tasks) + 1), po_number=item.po_number or "",
             workflow_id=workflow.info().workflow_id, kind=TaskKind.REVIEW_DOCUMENT,
             title=f"Review {reading.kind.value.replace('_', ' ')} from {s.input.filename or s.input.source}",
             options=list(REVIEW_OPTIONS), assignee_role=TASK_ROLES[TaskKind.REVIEW_DOCUMENT],
@@ -167,14 +168,14 @@ class DocumentIntakeWorkflow:
             await save_task(task)
             self._log("reviewed", f"{task.task_id}: {decision.decision} by {decision.actor}"
                                   + (f" — {decision.comment}" if decision.comment else ""), actor=decision.actor)
-            if decision.decision == "discard":
+            if decision.decision == Decision.DISCARD:
                 item.status = IntakeItemStatus.DISCARDED
             else:
                 item.reviewed_by = decision.actor
                 await self._resolve_and_deliver(item, _corrected(item.extracted, decision), reviewer=decision.actor)
             pending.done = True
 
-    @workflow.update(name="review")
+    @workflow.update(name=IntakeUpdate.REVIEW)
     async def review(self, decision: ReviewDecision) -> HumanTask:
         pending = _PendingReview(decision)
         self._reviews.append(pending)
@@ -192,7 +193,7 @@ class DocumentIntakeWorkflow:
                        None)
         check_decision(task, decision.decision, decision.comment,
                        being_decided=f"{earlier.decision} by {earlier.actor}" if earlier else None)
-        if decision.decision == "send_on" and decision.document is not None:
+        if decision.decision == Decision.SEND_ON and decision.document is not None:
             item = next(i for i in self._s.items if i.task_id == task.task_id)
             try:
                 model_class(item.extracted.kind).model_validate(decision.document)
@@ -201,7 +202,7 @@ class DocumentIntakeWorkflow:
                 path = ".".join(str(p) for p in first["loc"]) or "document"
                 raise ValueError(f"the corrected document is not valid: {path}: {first['msg']}") from None
 
-    @workflow.query(name="state")
+    @workflow.query(name=IntakeQuery.STATE)
     def state(self) -> IntakeState:
         return self._s
 

@@ -16,7 +16,7 @@ from models.common import format_money
 from models.documents import Acknowledgment, AckLineStatus, AckStatus, Invoice, InvoiceKind
 from models.matching import ToleranceProfile
 from models.policy import Policy
-from models.purchase_order import MatchLevel, PurchaseOrder
+from models.purchase_order import MatchLevel, PurchaseOrder, check_order_value
 from models.records import LineMatchLevel, LineTaxRate
 from models.tasks import TaskKind, TaskStatus
 from models.workflow_state import AuditDraw, InvoiceStatus, PurchaseOrderState
@@ -112,7 +112,22 @@ def compare_acknowledgment(
     revised = None
     if changes and new_lines:  # every line rejected is a rejection, not a revision
         revised = po.model_copy(update={"lines": new_lines, "revision": po.revision + 1})
+        refusal = _beyond_bounds(revised)
+        if refusal:  # each change is within bounds, all of them together are not
+            changes.append(refusal)
+            outside.append(refusal)
+            revised = None
     return AckComparison(changes=changes, outside_tolerance=outside, revised_po=revised)
+
+
+def _beyond_bounds(po: PurchaseOrder) -> str | None:
+    """Why a revision cannot be taken even if the buyer agreed: an order value
+    the door would refuse (its projection and history could not carry it)."""
+    try:
+        check_order_value(po.total, po.freight)
+    except ValueError as err:
+        return f"not taken as a revision: {err}"
+    return None
 
 
 def needs_receipt(level: MatchLevel) -> bool:

@@ -59,6 +59,7 @@ with workflow.unsafe.imports_passed_through():
     from models.workflow_state import HoldRequest
     from models.tasks import TASK_OPTIONS, TASK_ROLES, TaskHold, check_decision, check_named_holds
     from workflows import activity_calls as act
+    from workflows.contract import Decision, PoQuery, PoSignal, PoUpdate, WorkflowType, po_task_id
     from workflows import po_rules, search_attributes
     from workflows.summary import current_details
 
@@ -103,7 +104,7 @@ PATCH_NET_RECEIPTS = "net-receipts"  # received = kept, net of rejections (po_ru
 PATCH_PER_HOLD_DECISIONS = "per-hold-decisions"
 
 
-@workflow.defn(name="PurchaseOrderWorkflow")
+@workflow.defn(name=WorkflowType.PURCHASE_ORDER)
 class PurchaseOrderWorkflow:
     @workflow.init
     def __init__(self, inp: PurchaseOrderInput) -> None:
@@ -255,19 +256,19 @@ class PurchaseOrderWorkflow:
 
     # -------------------------------------------------------------- signals
 
-    @workflow.signal(name="acknowledgment")
+    @workflow.signal(name=PoSignal.ACKNOWLEDGMENT)
     def acknowledgment(self, ack: Acknowledgment) -> None:
         self._accept_document(ack)
 
-    @workflow.signal(name="receipt")
+    @workflow.signal(name=PoSignal.RECEIPT)
     def receipt(self, receipt: GoodsReceipt) -> None:
         self._accept_document(receipt)
 
-    @workflow.signal(name="asn")
+    @workflow.signal(name=PoSignal.ASN)
     def asn(self, notice: ShipNotice) -> None:
         self._accept_document(notice)
 
-    @workflow.signal(name="invoice")
+    @workflow.signal(name=PoSignal.INVOICE)
     def invoice(self, invoice: Invoice) -> None:
         self._accept_document(invoice)
 
@@ -285,7 +286,7 @@ class PurchaseOrderWorkflow:
 
     # -------------------------------------------------------------- updates
 
-    @workflow.update(name="decide")
+    @workflow.update(name=PoUpdate.DECIDE)
     async def decide(self, decision: TaskDecision) -> HumanTask:
         # The loop applies the decision and closes the task, in order with the
         # documents: closing it here, mid-step, would let a re-match that is
@@ -308,7 +309,7 @@ class PurchaseOrderWorkflow:
         check_decision(task, decision.decision, decision.comment,
                        being_decided=f"{earlier.decision} by {earlier.actor}" if earlier else None)
         check_named_holds(task, decision.decision, decision.holds)
-        if task.kind == TaskKind.RESOLVE_INVOICE_HOLD and decision.decision == "accept_variance":
+        if task.kind == TaskKind.RESOLVE_INVOICE_HOLD and decision.decision == Decision.ACCEPT_VARIANCE:
             self._check_release(task, decision.holds)
         self._check_segregation_of_duties(task, decision.actor)
 
@@ -342,7 +343,7 @@ class PurchaseOrderWorkflow:
             if who in receivers:
                 raise ValueError(f"{actor} received the goods and cannot release the invoice for them")
 
-    @workflow.update(name="cancel")
+    @workflow.update(name=PoUpdate.CANCEL)
     async def cancel(self, request: CancelRequest) -> PurchaseOrderState:
         self._cancel = request
         await workflow.wait_condition(lambda: self._cancel_done)
@@ -357,7 +358,7 @@ class PurchaseOrderWorkflow:
         if self._cancel is not None:
             raise ValueError("a cancellation is already in progress")
 
-    @workflow.update(name="hold_invoice")
+    @workflow.update(name=PoUpdate.HOLD_INVOICE)
     async def hold_invoice(self, request: HoldRequest) -> InvoiceRecord:
         """A person places a MANUAL hold on an invoice that is not approved
         yet. Only a person's decision on the hold task releases it."""
@@ -418,7 +419,7 @@ class PurchaseOrderWorkflow:
             return doc.legacy_document_id
         return doc.document_id
 
-    @workflow.query(name="state")
+    @workflow.query(name=PoQuery.STATE)
     def state(self) -> PurchaseOrderState:
         return self._s
 
@@ -505,24 +506,24 @@ class PurchaseOrderWorkflow:
         s = self._s
         choice = d.decision
         if task.kind == TaskKind.APPROVE_PO:
-            if choice == "approve":
+            if choice == Decision.APPROVE:
                 await self._issue()
             else:
                 s.status = PoStatus.REJECTED
                 self._log("rejected", f"approval refused by {d.actor}: {d.comment}")
         elif task.kind == TaskKind.APPROVE_SUPPLIER_CHANGE:
-            await self._decide_supplier_change(accept=(choice == "accept_change"), actor=d.actor)
-        elif task.kind in (TaskKind.SUPPLIER_REJECTED, TaskKind.CHASE_SUPPLIER) and choice == "cancel_po":
+            await self._decide_supplier_change(accept=(choice == Decision.ACCEPT_CHANGE), actor=d.actor)
+        elif task.kind in (TaskKind.SUPPLIER_REJECTED, TaskKind.CHASE_SUPPLIER) and choice == Decision.CANCEL_PO:
             await self._finish_cancelled(f"cancelled by {d.actor} after {task.kind.value}: {d.comment or ''}")
         elif task.kind == TaskKind.CHASE_SUPPLIER:
-            if choice == "proceed_without_ack":
+            if choice == Decision.PROCEED_WITHOUT_ACK:
                 s.ack_waived = True
                 s.ack_reminder_at = s.ack_due_at = None
             else:  # keep_waiting
                 assert s.policy is not None
                 s.ack_due_at = workflow.now() + s.policy.ack_due_after
         elif task.kind == TaskKind.EXPEDITE_RECEIPT:
-            if choice == "close_short":
+            if choice == Decision.CLOSE_SHORT:
                 await self._close_short(d.actor)
             else:
                 assert s.policy is not None
@@ -784,19 +785,19 @@ class PurchaseOrderWorkflow:
         if record is None or record.status != InvoiceStatus.HELD:
             return  # already resolved by a re-match while the person was deciding
         choice = d.decision
-        if choice == "accept_variance":
+        if choice == Decision.ACCEPT_VARIANCE:
             if workflow.patched(PATCH_PER_HOLD_DECISIONS):
                 await self._accept_named_holds(record, d)
             else:
                 await self._accept_every_hold(record, d)
-        elif choice == "request_credit_memo":
+        elif choice == Decision.REQUEST_CREDIT_MEMO:
             record.status = InvoiceStatus.CREDIT_REQUESTED
             record.escalate_at = None
             await self._notify(NotificationChannel.SUPPLIER, record.invoice.vendor_id,
                                f"credit-request:{record.document_id}",
                                f"Credit memo requested for invoice {record.invoice.invoice_number}",
                                "; ".join(h.message for h in record.open_holds))
-        elif choice == "reject_invoice":
+        elif choice == Decision.REJECT_INVOICE:
             record.status = InvoiceStatus.REJECTED
             record.escalate_at = None
             self._log("invoice_rejected", f"{record.invoice.invoice_number} by {d.actor}: {d.comment}")
@@ -956,7 +957,7 @@ class PurchaseOrderWorkflow:
         assert s.policy is not None
         now = workflow.now()
         task = HumanTask(
-            task_id=f"{s.po.po_number}-T{len(s.tasks) + 1}", po_number=s.po.po_number, kind=kind, title=title,
+            task_id=po_task_id(s.po.po_number, len(s.tasks) + 1), po_number=s.po.po_number, kind=kind, title=title,
             options=list(TASK_OPTIONS[kind]), assignee_role=TASK_ROLES[kind],
             assignee=s.po.buyer if TASK_ROLES[kind] == "buyer" else None, subject_id=subject_id,
             context=context or {}, holds=holds or [], created_at=now, due_at=now + s.policy.task_sla,

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 
 from activities.db import schema as t
 from activities.db.upsert import insert
-from activities.tolerances import resolve_profile, specificity
+from p2p.tolerance_profiles import resolve_profile, specificity
 from models import MatchLevel, Policy, ToleranceProfile
 
 DEFAULT_POLICY = "standard"

@@ -19,17 +19,19 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from models.common import REPLACEMENT
 from models.extraction import Extracted, ExtractedKind, model_class
 from models.intake import Resolution
 from models.purchase_order import PurchaseOrder
+from workflows.contract import PoSignal
 
 __all__ = ["PoFacts", "VendorRef", "reading_problems", "resolve_reading", "SIGNAL_FOR_KIND"]
 
 SIGNAL_FOR_KIND: dict[ExtractedKind, str] = {
-    ExtractedKind.INVOICE: "invoice",
-    ExtractedKind.CREDIT_MEMO: "invoice",
-    ExtractedKind.ACKNOWLEDGMENT: "acknowledgment",
-    ExtractedKind.ASN: "asn",
+    ExtractedKind.INVOICE: PoSignal.INVOICE,
+    ExtractedKind.CREDIT_MEMO: PoSignal.INVOICE,
+    ExtractedKind.ACKNOWLEDGMENT: PoSignal.ACKNOWLEDGMENT,
+    ExtractedKind.ASN: PoSignal.ASN,
 }
 _CERTAIN = 0.95  # a vendor id read at least this surely is taken as the document says
 
@@ -235,7 +237,22 @@ def reading_problems(kind: ExtractedKind, document: dict[str, Any], confidence: 
     problems += _contradictions(kind, document)
     if not reviewed:
         problems += _low_confidence(confidence, min_confidence)
+        problems += _unreadable(document)
     return problems, document_id
+
+
+def _unreadable(value: Any, path: str = "") -> list[str]:
+    """Fields with U+FFFD: characters the file could not give (or control
+    characters extraction replaced, models.common.screen_text). A person reads
+    them; a reviewed document may keep them."""
+    if isinstance(value, str):
+        return [f"{path or 'document'}: has characters that could not be read (shown as {REPLACEMENT})"] \
+            if REPLACEMENT in value else []
+    if isinstance(value, dict):
+        return [p for key, item in value.items() for p in _unreadable(item, f"{path}.{key}" if path else str(key))]
+    if isinstance(value, list):
+        return [p for index, item in enumerate(value) for p in _unreadable(item, f"{path}[{index}]")]
+    return []
 
 
 def _contradictions(kind: ExtractedKind, document: dict[str, Any]) -> list[str]:

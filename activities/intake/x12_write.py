@@ -8,7 +8,7 @@ records; faults of the interchange envelope itself are answered with a TA1 in
 the same interchange. Business refusals (unknown PO, duplicate invoice) are
 not a 997's business.
 
-`InterchangeWriter` is also what supplier_sim uses to write 855/856/810 the
+`InterchangeWriter` is also what tools/supplier_sim uses to write 855/856/810 the
 way a supplier's EDI system does, with its own delimiters and version.
 """
 

@@ -24,7 +24,7 @@ from lxml import etree
 
 from models.documents import Invoice, InvoiceKind, InvoiceLine
 from models.extraction import kind_of_invoice
-from supplier_sim.samples import Sample
+from tools.supplier_sim.samples import Sample
 
 __all__ = ["BUYER", "SUPPLIERS", "Party", "render_cii", "render_facturx", "render_ubl", "sample_set"]
 
@@ -500,7 +500,7 @@ def render_facturx(invoice: Invoice, *, supplier: Party | None = None,
 
 # --- samples ------------------------------------------------------------------------
 
-SAMPLES_DIR = Path(__file__).resolve().parent.parent / "tests" / "samples"
+SAMPLES_DIR = Path(__file__).resolve().parents[2] / "tests" / "samples"
 
 # Hand-written files whose seller ids are not poflow's vendor id: the id the
 # sender is known by (from the Peppol participant or the mailbox it came from).

@@ -49,7 +49,8 @@ from models.documents import (
 )
 from models.extraction import ExtractedKind
 from models.purchase_order import PaymentTerms
-from supplier_sim.samples import Sample
+from tools.supplier_sim import labels
+from tools.supplier_sim.samples import Sample
 
 __all__ = ["LAYOUTS", "layout_of", "sample_set"]
 
@@ -86,18 +87,7 @@ def num(value: Decimal, style: str = "en", places: int | None = None) -> str:
     return ("-" if value < 0 else "") + thousands.join(groups) + (decimal + fraction if fraction else "")
 
 
-_MONTHS = {
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"],
-    "it": ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre",
-           "ottobre", "novembre", "dicembre"],
-    "es": ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
-           "noviembre", "diciembre"],
-    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-           "novembre", "décembre"],
-    "de": ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
-           "November", "Dezember"],
-}
+_MONTHS: dict[str, list[str]] = labels.load("months")
 
 
 def fdate(day: date, style: str) -> str:
@@ -351,28 +341,8 @@ def _amt(inv: Invoice, line: InvoiceLine) -> Decimal:
 
 # --- layout 1: SAP-style billing document --------------------------------------------------------
 
-_SAP_LABELS = {
-    "en": {
-        "invoice": "Invoice", "credit": "Credit Memo", "number": "Number/Date", "customer": "Customer number",
-        "vendor": "Our vendor no. with you", "po": "Purchase order no./date", "delivery": "Delivery/Date",
-        "contact": "Contact person", "reference": "Reference billing doc.", "currency": "Currency",
-        "page": "Page", "of": "of", "intro_invoice": "We hereby invoice you for the following deliveries:",
-        "intro_credit": "We credit your account as follows:",
-        "heads": ["Item", "Material", "Description", "ItCa", "Billed\nqty", "UoM", "Price", "per", "Net value"],
-        "po_item": "Your purchase order item:", "net": "Total net value", "freight": "Freight",
-        "tax": "Output tax", "final": "Final amount", "terms": "Terms of payment", "incoterms": "Incoterms",
-    },
-    "de": {
-        "invoice": "Rechnung", "credit": "Gutschrift", "number": "Nummer/Datum", "customer": "Kundennummer",
-        "vendor": "Unsere Lieferantennr. bei Ihnen", "po": "Bestellnummer/-datum", "delivery": "Lieferung/Datum",
-        "contact": "Ansprechpartner", "reference": "Bezugsbeleg", "currency": "Währung", "page": "Seite",
-        "of": "von", "intro_invoice": "Für unsere Lieferungen berechnen wir Ihnen:",
-        "intro_credit": "Wir schreiben Ihnen gut:",
-        "heads": ["Pos.", "Material", "Bezeichnung", "PTyp", "Fakt.\nMenge", "ME", "Preis", "pro", "Nettowert"],
-        "po_item": "Ihre Bestellposition:", "net": "Summe Nettowert", "freight": "Frachtkosten",
-        "tax": "Ausgangssteuer", "final": "Endbetrag", "terms": "Zahlungsbedingungen", "incoterms": "Incoterms",
-    },
-}
+_LABELS = labels.load("pdf_blind")  # this set's tables; the rest of its wording is in each layout
+_SAP_LABELS: dict[str, dict[str, Any]] = _LABELS["sap"]
 
 
 def render_sap(inv: Invoice, ctx: dict[str, Any], rng: random.Random) -> bytes:
@@ -1062,10 +1032,8 @@ def render_plain(inv: Invoice, ctx: dict[str, Any], rng: random.Random) -> bytes
 
 # --- layout 8: order acknowledgment, English ---------------------------------------------------------
 
-_EN_STATUS = {AckLineStatus.ACCEPTED: "Accepted", AckLineStatus.CHANGED: "Price change",
-              AckLineStatus.BACKORDERED: "Backordered", AckLineStatus.REJECTED: "Rejected"}
-_EN_HEADER_STATUS = {AckStatus.ACCEPTED: "ACCEPTED", AckStatus.ACCEPTED_WITH_CHANGES: "ACCEPTED WITH CHANGES",
-                     AckStatus.REJECTED: "REJECTED"}
+_EN_STATUS = {AckLineStatus(key): text for key, text in _LABELS["ack_en"]["line_status"].items()}
+_EN_HEADER_STATUS = {AckStatus(key): text for key, text in _LABELS["ack_en"]["status"].items()}
 
 
 def render_ack_en(doc: Acknowledgment, ctx: dict[str, Any], rng: random.Random) -> bytes:
@@ -1146,10 +1114,8 @@ def render_ack_en(doc: Acknowledgment, ctx: dict[str, Any], rng: random.Random) 
 
 # --- layout 9: Auftragsbestätigung --------------------------------------------------------------------
 
-_DE_STATUS = {AckLineStatus.ACCEPTED: "bestätigt", AckLineStatus.BACKORDERED: "Rückstand",
-              AckLineStatus.REJECTED: "abgelehnt"}
-_DE_HEADER = {AckStatus.ACCEPTED: "vollständig angenommen",
-              AckStatus.ACCEPTED_WITH_CHANGES: "mit Änderungen angenommen", AckStatus.REJECTED: "abgelehnt"}
+_DE_STATUS = {AckLineStatus(key): text for key, text in _LABELS["ack_de"]["line_status"].items()}
+_DE_HEADER = {AckStatus(key): text for key, text in _LABELS["ack_de"]["status"].items()}
 
 
 def render_ack_de(doc: Acknowledgment, ctx: dict[str, Any], rng: random.Random) -> bytes:

@@ -9,7 +9,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from datetime import datetime, timezone
 
-from supplier_sim.samples import Sample
+from tools.supplier_sim.samples import Sample
 
 __all__ = ["render_email", "sample_set"]
 
@@ -38,7 +38,7 @@ def _wrapped(sample: Sample, name: str, raw: bytes, *, drop_po: bool = False) ->
 
 
 def sample_set() -> list[Sample]:
-    from supplier_sim import einvoice, x12
+    from tools.supplier_sim import einvoice, x12
 
     samples: list[Sample] = []
     for source in einvoice.sample_set()[:4]:
@@ -55,7 +55,7 @@ def sample_set() -> list[Sample]:
                             subject="Order confirmation", body=source.raw.decode("latin-1"))
         samples.append(_wrapped(source, f"mail-body-{source.name}", mail))
     try:
-        from supplier_sim import pdf
+        from tools.supplier_sim import pdf
     except ImportError:
         return samples
     for source in pdf.sample_set()[:4]:

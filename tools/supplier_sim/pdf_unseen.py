@@ -56,7 +56,8 @@ from models.documents import (
     InvoiceKind,
     InvoiceLine,
 )
-from supplier_sim.samples import Sample
+from tools.supplier_sim import labels
+from tools.supplier_sim.samples import Sample
 
 __all__ = ["LAYOUTS", "VENDOR_NAMES", "sample_set"]
 
@@ -186,12 +187,8 @@ LABWORKS_CATALOG = [
 
 # --- formatting ------------------------------------------------------------------
 
-_EN_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-              "October", "November", "December"]
-_DE_MONTHS = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
-              "November", "Dezember"]
-_FR_MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-              "novembre", "décembre"]
+_MONTHS: dict[str, list[str]] = labels.load("months")
+_EN_MONTHS, _DE_MONTHS, _FR_MONTHS = _MONTHS["en"], _MONTHS["de"], _MONTHS["fr"]
 
 
 def _date(day: date, style: str) -> str:
@@ -545,7 +542,8 @@ def _us_distributor_samples(rng: random.Random) -> list[Sample]:
 
 # --- layout: German Rechnung / Gutschrift ----------------------------------------------
 
-_DE_UNITS = {"EA": "Stk", "M": "m"}
+_LABELS = labels.load("pdf_unseen")  # this set's tables; the rest of its wording is in each layout
+_DE_UNITS: dict[str, str] = _LABELS["units"]["de"]
 
 
 def _render_de_rechnung(inv: Invoice, ctx: dict) -> bytes:
@@ -694,7 +692,7 @@ def _de_rechnung_samples(rng: random.Random) -> list[Sample]:
 
 # --- layout: French Facture ----------------------------------------------------------
 
-_FR_UNITS = {"EA": "U", "M": "m"}
+_FR_UNITS: dict[str, str] = _LABELS["units"]["fr"]
 
 
 def _render_fr_facture(inv: Invoice, ctx: dict) -> bytes:
@@ -773,7 +771,7 @@ def _fr_facture_samples(rng: random.Random) -> list[Sample]:
          "seq", "21.00", "fr", lambda po: [f"Votre commande n° {po} du 02/11/2026",
                                              "Bon de livraison n° BL-26-11872 du 12/11/2026"],
          ("Conditions de paiement : 30 jours date de facture", {"net_days": 30}), 30),
-        ("fr-facture-nordic-vref", "facture.pdf", "F2611-0087", "2026/00187", date(2026, 11, 27), 4, "gaps",
+        ("fr-facture-nordic-vref", "facture.pdf", "F2611-0087", "2026-00187", date(2026, 11, 27), 4, "gaps",
          "0", "fr-long", lambda po: [f"V/Réf. : {po}   -   N/Réf. : CDE-26-3391",
                                      "Livraison du 25/11/2026, BL 26-12014"],
          ("Conditions de règlement : 45 jours fin de mois", None), 64),
@@ -797,7 +795,7 @@ def _fr_facture_samples(rng: random.Random) -> list[Sample]:
 
 # --- layout: Dutch Factuur ---------------------------------------------------------
 
-_NL_UNITS = {"EA": "st", "M": "m"}
+_NL_UNITS: dict[str, str] = _LABELS["units"]["nl"]
 
 
 def _render_nl_factuur(inv: Invoice, ctx: dict) -> bytes:
@@ -885,7 +883,7 @@ def _nl_factuur_samples(rng: random.Random) -> list[Sample]:
 
 # --- layout: Swedish Faktura ---------------------------------------------------------
 
-_SE_UNITS = {"EA": "st", "M": "m"}
+_SE_UNITS: dict[str, str] = _LABELS["units"]["sv"]
 
 
 def _render_se_faktura(inv: Invoice, ctx: dict) -> bytes:
@@ -1279,8 +1277,7 @@ def _render_ack_en(plan: AckPlan, ctx: dict) -> bytes:
     return _out(pdf)
 
 
-_EN_STATUS = {AckLineStatus.ACCEPTED: "Accepted", AckLineStatus.CHANGED: "Changed",
-              AckLineStatus.BACKORDERED: "Backordered", AckLineStatus.REJECTED: "Cancelled"}
+_EN_STATUS = {AckLineStatus(key): text for key, text in _LABELS["ack_en"]["line_status"].items()}
 
 
 def _ack_en_samples(rng: random.Random) -> list[Sample]:

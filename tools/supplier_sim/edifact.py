@@ -37,13 +37,13 @@ from models.documents import (
     ShipNotice,
 )
 from models.extraction import kind_of_invoice
-from supplier_sim.samples import Sample
+from tools.supplier_sim.samples import Sample
 
 __all__ = ["STYLES", "EdifactStyle", "render_desadv", "render_invoic", "render_ordrsp", "sample_set"]
 
 BUYER_ID = "POFLOW"
 BUYER_GLN = "4012345000009"
-HAND_WRITTEN = Path(__file__).resolve().parent.parent / "tests" / "samples" / "edifact"
+HAND_WRITTEN = Path(__file__).resolve().parents[2] / "tests" / "samples" / "edifact"
 
 
 @dataclass(frozen=True)

@@ -32,12 +32,12 @@ from models.documents import (
     ShipNotice,
 )
 from models.purchase_order import PurchaseOrder, PurchaseOrderLine
-from supplier_sim.samples import Sample
+from tools.supplier_sim.samples import Sample
 
 __all__ = ["SUPPLIERS", "SupplierEdi", "render_810", "render_855", "render_856", "render_interchange",
            "sample_set"]
 
-SAMPLES_DIR = Path(__file__).resolve().parent.parent / "tests" / "samples" / "x12"
+SAMPLES_DIR = Path(__file__).resolve().parents[2] / "tests" / "samples" / "x12"
 _SCAC = re.compile(r"[A-Z]{2,4}")
 
 
