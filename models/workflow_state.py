@@ -13,7 +13,7 @@ from models.documents import Acknowledgment, GoodsReceipt, Invoice, ShipNotice
 from models.matching import Hold, MatchResult
 from models.policy import Policy
 from models.purchase_order import PurchaseOrder, Revision
-from models.tasks import HumanTask, TaskStatus
+from models.tasks import HumanTask, TaskKind, TaskStatus
 
 
 class PoStatus(StrEnum):
@@ -53,7 +53,7 @@ class AckRecord(Document):
 
 
 class AuditDraw(Document):
-    """The random-audit draw of one invoice (workflows.po_rules.audit_draw):
+    """The random-audit draw of one invoice (p2p.audit_sample.audit_draw):
     reproducible from the invoice's document id and the policy, recorded in
     the state so the sample can be explained and re-checked."""
 
@@ -135,6 +135,10 @@ class PurchaseOrderState(Document):
     @property
     def open_tasks(self) -> list[HumanTask]:
         return [task for task in self.tasks if task.status == TaskStatus.OPEN]
+
+    def has_open_task(self, kind: TaskKind, subject_id: str | None = None) -> bool:
+        """An open task of this kind (about this document, if named) exists."""
+        return any(t.kind == kind and (subject_id is None or t.subject_id == subject_id) for t in self.open_tasks)
 
     def task(self, task_id: str) -> HumanTask | None:
         return next((task for task in self.tasks if task.task_id == task_id), None)

@@ -24,7 +24,7 @@ from models.matching import Hold, HoldCode, HoldStatus, MatchDecision
 from models.purchase_order import MatchLevel
 from models.workflow_state import HoldRequest
 from tests.test_matching import FULL, inv, make_request
-from workflows import po_rules
+from p2p import audit_sample, enrichment
 
 D = Decimal
 AUDIT = Policy(audit_sample_pct=D("5"), audit_min_amount=D("1000"))
@@ -42,35 +42,35 @@ def invoice(number: str, total: str = "2140.00", kind: str = "invoice") -> Invoi
 
 
 def test_audit_draw_is_reproducible_from_the_document_id() -> None:
-    first = po_rules.audit_draw(invoice("INV-1"), AUDIT)
-    again = po_rules.audit_draw(invoice("inv 0001"), AUDIT)  # same document id after normalising
+    first = audit_sample.audit_draw(invoice("INV-1"), AUDIT)
+    again = audit_sample.audit_draw(invoice("inv 0001"), AUDIT)  # same document id after normalising
     assert first is not None and first == again
     assert D(0) <= first.draw_pct < D(100)
-    assert first.draw_pct == po_rules.audit_number("invoice:ACME:INV1")
+    assert first.draw_pct == audit_sample.audit_number("invoice:ACME:INV1")
     assert first.source == "policy standard v1"
 
 
 def test_audit_draw_depends_on_the_salt() -> None:
-    plain = po_rules.audit_number("invoice:ACME:INV1")
-    salted = po_rules.audit_number("invoice:ACME:INV1", "s3cret")
+    plain = audit_sample.audit_number("invoice:ACME:INV1")
+    salted = audit_sample.audit_number("invoice:ACME:INV1", "s3cret")
     assert plain != salted  # a supplier who knows the algorithm cannot pick numbers that avoid the audit
 
 
 def test_audit_sample_rate_is_the_policy_percent() -> None:
-    drawn = sum(po_rules.audit_draw(invoice(f"INV-{n}"), AUDIT).selected for n in range(4000))  # type: ignore[union-attr]
+    drawn = sum(audit_sample.audit_draw(invoice(f"INV-{n}"), AUDIT).selected for n in range(4000))  # type: ignore[union-attr]
     assert 0.04 * 4000 < drawn < 0.06 * 4000  # 5 % of invoices, within sampling noise
 
 
 def test_audit_selects_exactly_when_the_draw_is_below_the_chance() -> None:
     for n in range(200):
-        draw = po_rules.audit_draw(invoice(f"INV-{n}"), AUDIT)
+        draw = audit_sample.audit_draw(invoice(f"INV-{n}"), AUDIT)
         assert draw is not None and draw.selected == (draw.draw_pct < D(5)) and draw.chance_pct == D(5)
 
 
 def test_invoice_below_the_audit_minimum_is_never_drawn() -> None:
     everything = Policy(audit_sample_pct=D(100), audit_min_amount=D("1000"))
-    below = po_rules.audit_draw(invoice("INV-1", total="999.99"), everything)
-    at = po_rules.audit_draw(invoice("INV-1", total="1000.00"), everything)
+    below = audit_sample.audit_draw(invoice("INV-1", total="999.99"), everything)
+    at = audit_sample.audit_draw(invoice("INV-1", total="1000.00"), everything)
     assert below is not None and (below.selected, below.chance_pct) == (False, D(0))
     assert at is not None and (at.selected, at.chance_pct) == (True, D(100))
     assert "not drawn" in below.basis and "100% of invoices from 1,000.00 USD" in at.basis
@@ -78,15 +78,15 @@ def test_invoice_below_the_audit_minimum_is_never_drawn() -> None:
 
 def test_audit_chance_below_the_minimum_is_proportional_when_the_policy_says_so() -> None:
     sap = Policy(audit_sample_pct=D(50), audit_min_amount=D(1000), audit_proportional_below_min=True)
-    draw = po_rules.audit_draw(invoice("INV-1", total="500.00"), sap)
+    draw = audit_sample.audit_draw(invoice("INV-1", total="500.00"), sap)
     # SAP's example: threshold 1,000 at 50 % → a 500 invoice has a 25 % chance.
     assert draw is not None and draw.chance_pct == D(25)
     assert draw.selected == (draw.draw_pct < D(25))
 
 
 def test_no_audit_without_a_rate_and_never_for_credit_memos() -> None:
-    assert po_rules.audit_draw(invoice("INV-1"), Policy()) is None
-    assert po_rules.audit_draw(invoice("CM-1", kind="credit_memo"), Policy(audit_sample_pct=D(100))) is None
+    assert audit_sample.audit_draw(invoice("INV-1"), Policy()) is None
+    assert audit_sample.audit_draw(invoice("CM-1", kind="credit_memo"), Policy(audit_sample_pct=D(100))) is None
 
 
 # --- MANUAL and RANDOM_AUDIT in the engine ------------------------------------------------------
@@ -199,7 +199,7 @@ def test_master_level_of_an_item_without_category_policy_is_the_policy_default()
 
 def test_enriched_levels_are_applied_to_the_po_without_a_new_revision() -> None:
     po = po_with(("PIPETTE", None), ("GLOVE", None))
-    enriched = po_rules.apply_match_levels(po, resolve_match_levels(po, ITEMS, LEVELS))
+    enriched = enrichment.apply_match_levels(po, resolve_match_levels(po, ITEMS, LEVELS))
     assert enriched.revision == po.revision
     assert [(line.level, line.match_level_source) for line in enriched.lines] == [
         (MatchLevel.FOUR_WAY, "category lab equipment (policy standard v3)"),

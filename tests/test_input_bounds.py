@@ -89,7 +89,7 @@ from tests.test_api import (  # noqa: F401  (fixtures, registered by import)
     service,
     temporal,
 )
-from workflows import po_rules
+from p2p import acknowledgment
 
 T = TypeVar("T")
 POS = "/api/v1/purchase-orders"
@@ -341,7 +341,7 @@ def test_an_acknowledgment_cannot_push_the_order_value_past_the_bound() -> None:
                                              lines=[{"line_no": 1, "status": "changed",
                                                      "unit_price": "999999999.999999"}]))
 
-    comparison = po_rules.compare_acknowledgment(po, ack, ToleranceProfile(ack_price_pct=None))
+    comparison = acknowledgment.compare_acknowledgment(po, ack, ToleranceProfile(ack_price_pct=None))
 
     assert comparison.revised_po is None  # even if the buyer accepts, no revision the door would refuse
     assert any("not taken as a revision" in text for text in comparison.outside_tolerance)

@@ -56,7 +56,8 @@ from tests.po_builders import full_receipt, invoice, po, running_worker, seeded_
 from tests.test_db_tolerances import alembic, fixture_blank_engine  # noqa: F401  (fixture)
 from tests.test_workflow import eventually
 from worker import build_activities
-from workflows import po_rules
+from p2p import audit_sample
+from workflows import legacy
 from workflows.purchase_order import PATCH_INVOICE_NUMBER_RUNS, PurchaseOrderWorkflow
 
 D = Decimal
@@ -265,11 +266,11 @@ def test_a_match_record_accepts_a_result_stored_under_the_earlier_id_and_no_othe
 def test_the_audit_draws_by_the_key_it_is_given() -> None:
     bill = an_invoice("INV-0042-A")
     policy = Policy(audit_sample_pct=D(50))
-    by_id = po_rules.audit_draw(bill, policy)
-    by_legacy = po_rules.audit_draw(bill, policy, draw_key=bill.legacy_document_id)
+    by_id = audit_sample.audit_draw(bill, policy)
+    by_legacy = audit_sample.audit_draw(bill, policy, draw_key=bill.legacy_document_id)
     assert by_id is not None and by_legacy is not None
-    assert by_id.draw_pct == po_rules.audit_number(bill.document_id, policy.audit_salt)
-    assert by_legacy.draw_pct == po_rules.audit_number(bill.legacy_document_id, policy.audit_salt)
+    assert by_id.draw_pct == audit_sample.audit_number(bill.document_id, policy.audit_salt)
+    assert by_legacy.draw_pct == audit_sample.audit_number(bill.legacy_document_id, policy.audit_salt)
 
 
 def test_a_state_carried_from_a_run_under_the_earlier_rule_is_renamed_to_todays_ids() -> None:
@@ -286,7 +287,7 @@ def test_a_state_carried_from_a_run_under_the_earlier_rule_is_renamed_to_todays_
                          subject_id=bill.legacy_document_id, created_at=NOW, due_at=NOW)],
     )
 
-    po_rules.adopt_invoice_number_rule(state)
+    legacy.adopt_invoice_number_rule(state)
 
     assert state.processed_document_ids == ["ack:ACME:OA-1", "invoice:ACME:INV42A"]
     assert state.invoices[0].document_id == "invoice:ACME:INV42A"
@@ -382,7 +383,7 @@ def number_drawn_differently(salt: str) -> str:
     for k in range(1, 500):
         number = f"INV-{k:04d}-A"
         bill = an_invoice(number)
-        drawn = [po_rules.audit_number(key, salt) < 50 for key in (bill.document_id, bill.legacy_document_id)]
+        drawn = [audit_sample.audit_number(key, salt) < 50 for key in (bill.document_id, bill.legacy_document_id)]
         if drawn[0] != drawn[1]:
             return number
     raise AssertionError("no such number")

@@ -29,7 +29,8 @@ from models.purchase_order import MatchLevel, PurchaseOrder, PurchaseOrderLine
 from models.records import LineTaxRate
 from p2p.tax import TaxedLine, expected_tax
 from p2p.tolerance import LimitOperator, Limits
-from workflows.po_rules import apply_tax_rates, compare_acknowledgment
+from p2p.acknowledgment import compare_acknowledgment
+from p2p.enrichment import apply_tax_rates
 
 D = Decimal
 C = HoldCode

@@ -1,4 +1,4 @@
-"""The pure rules of the PO workflow (workflows/po_rules.py).
+"""The pure rules of the PO workflow (p2p: acknowledgment, receiving, closing, deadlines).
 
 Expected values are written by hand from the docstrings, DESIGN.md and the
 domain, not copied from the code:
@@ -41,16 +41,10 @@ from models import (
     TaskStatus,
     ToleranceProfile,
 )
-from workflows.po_rules import (
-    billable_quantity,
-    can_close,
-    compare_acknowledgment,
-    fully_invoiced,
-    fully_received,
-    hold_escalation_at,
-    next_deadline,
-    receipt_due_at,
-)
+from p2p.acknowledgment import compare_acknowledgment
+from p2p.closing import billable_quantity, can_close, fully_invoiced
+from p2p.deadlines import hold_escalation_at, next_deadline, receipt_due_at
+from p2p.receiving import fully_received
 
 D = Decimal
 UTC = timezone.utc

@@ -90,7 +90,7 @@ async def test_random_audit_hold_is_not_released_by_a_rematch_only_by_a_person(e
                              and bool(s.open_tasks))
         record = s.invoices[0]
         assert record.audit is not None and record.audit.selected and record.audit.chance_pct == D(100)
-        assert record.audit.draw_pct == D(record.audit.draw_pct)  # recorded, reproducible (po_rules tests)
+        assert record.audit.draw_pct == D(record.audit.draw_pct)  # recorded, reproducible (p2p.audit_sample tests)
         assert open_codes(record) == {HoldCode.NO_RECEIPT, HoldCode.RANDOM_AUDIT}
         audit = next(h for h in record.open_holds if h.code == HoldCode.RANDOM_AUDIT)
         assert audit.source == "policy standard v1"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 from datetime import timedelta
 
 from temporalio import workflow
@@ -35,10 +36,8 @@ with workflow.unsafe.imports_passed_through():
         IssueRequest,
         MatchDecision,
         MatchRecord,
-        MatchRequest,
         Notification,
         NotificationChannel,
-        PaymentHandoff,
         PoProjection,
         PoStatus,
         PurchaseOrder,
@@ -55,15 +54,27 @@ with workflow.unsafe.imports_passed_through():
         normalize_invoice_number,
     )
     from models.documents import legacy_normalize_invoice_number
-    from models.matching import AWAITING_DOCUMENT_HOLDS, awaiting_reason
+    from models.matching import AWAITING_DOCUMENT_HOLDS
     from models.workflow_state import HoldRequest
     from models.tasks import TASK_OPTIONS, TASK_ROLES, TaskHold, check_decision, check_named_holds
     from workflows import activity_calls as act
     from workflows.contract import Decision, PoQuery, PoSignal, PoUpdate, WorkflowType, po_task_id
-    from workflows import po_rules, search_attributes
+    from p2p import (
+        acknowledgment,
+        audit_sample,
+        closing,
+        deadlines,
+        decisions,
+        enrichment,
+        invoice_holds,
+        invoicing,
+        receiving,
+    )
+    from workflows import legacy, search_attributes
     from workflows.summary import current_details
 
 Document = Acknowledgment | GoodsReceipt | Invoice | ShipNotice
+R = TypeVar("R")
 # Statuses in which supplier documents are processed (before issue they wait).
 OPEN_FOR_DOCUMENTS = frozenset(
     {PoStatus.ISSUED, PoStatus.ACKNOWLEDGED, PoStatus.PARTIALLY_RECEIVED, PoStatus.RECEIVED}
@@ -71,28 +82,11 @@ OPEN_FOR_DOCUMENTS = frozenset(
 
 
 @dataclass
-class _PendingDecision:
-    decision: TaskDecision
+class _Pending(Generic[R]):
+    """An update the loop has yet to apply; its handler waits for `done`."""
+
+    request: R
     done: bool = False
-
-
-@dataclass
-class _PendingHold:
-    request: HoldRequest
-    done: bool = False
-
-
-def _releasable(holds: list[Hold]) -> list[Hold]:
-    """The holds a person's accept_variance may release: not those waiting for
-    a receipt or inspection (paying for goods before they arrive is no variance)."""
-    return [h for h in holds if awaiting_reason(h.code) is None]
-
-
-def _holds_to_release(open_holds: list[Hold], names: list[str]) -> list[Hold]:
-    """The named holds (all with a named ref), or with none named every hold a
-    person may release."""
-    candidates = _releasable(open_holds)
-    return [h for h in candidates if h.ref in names] if names else candidates
 
 
 # Patch ids (workflow.patched): runs recorded before these changes replay as they ran.
@@ -100,7 +94,7 @@ PATCH_RANDOM_AUDIT = "random-audit-draw"
 # Invoice numbers lose the leading zeros of every digit run, not only the last
 # (models.normalize_invoice_number): runs started before keep the earlier rule.
 PATCH_INVOICE_NUMBER_RUNS = "invoice-number-every-digit-run"
-PATCH_NET_RECEIPTS = "net-receipts"  # received = kept, net of rejections (po_rules.received_for_match)
+PATCH_NET_RECEIPTS = "net-receipts"  # received = kept, net of rejections (receiving.received_for_match)
 PATCH_PER_HOLD_DECISIONS = "per-hold-decisions"
 
 
@@ -111,8 +105,8 @@ class PurchaseOrderWorkflow:
         self._s = inp.carried_state or PurchaseOrderState(po=inp.po)
         self._history_limit = inp.history_event_limit
         self._documents: list[Document] = list(inp.pending_documents)
-        self._decisions: list[_PendingDecision] = []
-        self._hold_requests: list[_PendingHold] = []
+        self._decisions: list[_Pending[TaskDecision]] = []
+        self._hold_requests: list[_Pending[HoldRequest]] = []
         self._cancel: CancelRequest | None = None
         self._cancel_done = False
         self._audited = len(self._s.timeline)  # timeline entries already written
@@ -124,7 +118,7 @@ class PurchaseOrderWorkflow:
     @workflow.run
     async def run(self, inp: PurchaseOrderInput) -> PurchaseOrderState:
         if self._invoice_number_rule() and inp.carried_state is not None:
-            po_rules.adopt_invoice_number_rule(self._s)  # carried from a run under the earlier rule
+            legacy.adopt_invoice_number_rule(self._s)  # carried from a run under the earlier rule
         if inp.carried_state is None:
             await self._validate_and_approve()
         while not self._s.is_final:
@@ -159,7 +153,7 @@ class PurchaseOrderWorkflow:
 
     @staticmethod
     def _net_receipts() -> bool:
-        """Received means kept, net of rejections (po_rules.received_for_match);
+        """Received means kept, net of rejections (receiving.received_for_match);
         runs recorded before that rule replay with gross receipts."""
         return workflow.patched(PATCH_NET_RECEIPTS)
 
@@ -182,7 +176,7 @@ class PurchaseOrderWorkflow:
         return documents_ready or self._decision_pending()
 
     async def _wait_for_work(self) -> None:
-        deadline = po_rules.next_deadline(self._s)
+        deadline = deadlines.next_deadline(self._s)
         timeout = None
         if deadline is not None:
             timeout = max(deadline - workflow.now(), timedelta(seconds=0))
@@ -213,12 +207,12 @@ class PurchaseOrderWorkflow:
         validation = await act.validate_po(po)
         s.flags = validation.flags
         if validation.match_levels:  # enrichment (empty from workers before it existed)
-            s.po = po = po_rules.apply_match_levels(po, validation.match_levels)
+            s.po = po = enrichment.apply_match_levels(po, validation.match_levels)
             overruled = [level.note for level in validation.match_levels if level.note]
             if overruled:
                 self._log("match_level_overruled", "; ".join(overruled))
         if validation.tax_rates:  # enrichment (empty from workers before it existed)
-            s.po = po = po_rules.apply_tax_rates(po, validation.tax_rates)
+            s.po = po = enrichment.apply_tax_rates(po, validation.tax_rates)
         s.revisions.append(Revision(revision=po.revision, reason=RevisionReason.ORIGINAL,
                                     at=workflow.now(), total=po.total))
         if validation.errors:
@@ -251,7 +245,7 @@ class PurchaseOrderWorkflow:
         assert s.policy is not None
         s.ack_reminder_at = now + s.policy.ack_reminder_after
         s.ack_due_at = now + s.policy.ack_due_after
-        s.receipt_due_at = po_rules.receipt_due_at(s.po, s.policy.receipt_grace)
+        s.receipt_due_at = deadlines.receipt_due_at(s.po, s.policy.receipt_grace)
         self._log("issued", f"r{s.po.revision} sent by {result.channel} ({result.message_id})")
 
     # -------------------------------------------------------------- signals
@@ -291,7 +285,7 @@ class PurchaseOrderWorkflow:
         # The loop applies the decision and closes the task, in order with the
         # documents: closing it here, mid-step, would let a re-match that is
         # already running open a second task for the same hold.
-        pending = _PendingDecision(decision)
+        pending = _Pending(decision)
         self._decisions.append(pending)
         await workflow.wait_condition(lambda: pending.done)
         task = self._s.task(decision.task_id)
@@ -305,43 +299,13 @@ class PurchaseOrderWorkflow:
             raise ValueError(f"task {decision.task_id} does not belong to {self._s.po.po_number}")
         if self._s.is_final:
             raise ValueError(f"{self._s.po.po_number} is already {self._s.status.value}")
-        earlier = next((p.decision for p in self._decisions if p.decision.task_id == task.task_id), None)
+        earlier = next((p.request for p in self._decisions if p.request.task_id == task.task_id), None)
         check_decision(task, decision.decision, decision.comment,
                        being_decided=f"{earlier.decision} by {earlier.actor}" if earlier else None)
         check_named_holds(task, decision.decision, decision.holds)
         if task.kind == TaskKind.RESOLVE_INVOICE_HOLD and decision.decision == Decision.ACCEPT_VARIANCE:
-            self._check_release(task, decision.holds)
-        self._check_segregation_of_duties(task, decision.actor)
-
-    def _check_release(self, task: HumanTask, names: list[str]) -> None:
-        """accept_variance releases holds a person may release: each one named
-        must be open on the invoice and not wait for a document; naming none
-        needs at least one such hold."""
-        record = self._s.invoice_record(task.subject_id or "")
-        if record is None or record.status != InvoiceStatus.HELD:
-            return  # resolved meanwhile: the loop records the decision, there is nothing to release
-        number = record.invoice.invoice_number
-        open_by_ref = {h.ref: h for h in record.open_holds}
-        for name in names:
-            hold = open_by_ref.get(name)
-            if hold is None:
-                raise ValueError(f"hold {name} is not open on invoice {number} "
-                                 f"(open: {', '.join(open_by_ref) or 'none'})")
-            if awaiting_reason(hold.code) is not None:
-                raise ValueError(f"hold {name} on invoice {number} {awaiting_reason(hold.code)}")
-        if not names and not _releasable(record.open_holds):
-            waiting = "; ".join(f"{ref} {awaiting_reason(h.code)}" for ref, h in open_by_ref.items())
-            raise ValueError(f"invoice {number} has no hold a person releases ({waiting}); "
-                             "choose wait, request_credit_memo or reject_invoice")
-
-    def _check_segregation_of_duties(self, task: HumanTask, actor: str) -> None:
-        who = actor.strip().lower()
-        if task.kind == TaskKind.APPROVE_PO and who in {(self._s.po.requested_by or "").lower()}:
-            raise ValueError(f"{actor} requested {self._s.po.po_number} and cannot approve it")
-        if task.kind == TaskKind.RESOLVE_INVOICE_HOLD:
-            receivers = {(r.received_by or "").lower() for r in self._s.receipts}
-            if who in receivers:
-                raise ValueError(f"{actor} received the goods and cannot release the invoice for them")
+            invoice_holds.check_release(self._s.invoice_record(task.subject_id or ""), decision.holds)
+        decisions.check_segregation_of_duties(self._s, task, decision.actor)
 
     @workflow.update(name=PoUpdate.CANCEL)
     async def cancel(self, request: CancelRequest) -> PurchaseOrderState:
@@ -353,7 +317,7 @@ class PurchaseOrderWorkflow:
     def _validate_cancel(self, request: CancelRequest) -> None:
         if self._s.is_final:
             raise ValueError(f"{self._s.po.po_number} is already {self._s.status.value}")
-        if po_rules.anything_received(self._s):
+        if receiving.anything_received(self._s):
             raise ValueError(f"{self._s.po.po_number} has receipts; it can be final-closed, not cancelled")
         if self._cancel is not None:
             raise ValueError("a cancellation is already in progress")
@@ -362,7 +326,7 @@ class PurchaseOrderWorkflow:
     async def hold_invoice(self, request: HoldRequest) -> InvoiceRecord:
         """A person places a MANUAL hold on an invoice that is not approved
         yet. Only a person's decision on the hold task releases it."""
-        pending = _PendingHold(request)
+        pending = _Pending(request)
         self._hold_requests.append(pending)
         await workflow.wait_condition(lambda: pending.done)
         record = self._invoice_by_number(request.invoice_number)
@@ -445,7 +409,7 @@ class PurchaseOrderWorkflow:
 
     async def _handle_decisions(self) -> None:
         for pending in [p for p in self._decisions if not p.done]:
-            decision = pending.decision
+            decision = pending.request
             task = self._s.task(decision.task_id)
             assert task is not None
             if task.status != TaskStatus.OPEN:  # closed by an event while the decision was on its way
@@ -497,9 +461,9 @@ class PurchaseOrderWorkflow:
         await self._match(record)
         task = next((t for t in self._s.open_tasks if t.kind == TaskKind.RESOLVE_INVOICE_HOLD
                      and t.subject_id == record.document_id), None)
-        if task is not None and task.context != self._hold_task_context(record):
-            task.context = self._hold_task_context(record)  # the approver sees the new hold
-            task.holds = self._task_holds(record)
+        if task is not None and task.context != invoice_holds.hold_task_context(record):
+            task.context = invoice_holds.hold_task_context(record)  # the approver sees the new hold
+            task.holds = invoice_holds.task_holds(record)
             await act.save_task(task)
 
     async def _apply_decision(self, task: HumanTask, d: TaskDecision) -> None:
@@ -561,7 +525,7 @@ class PurchaseOrderWorkflow:
                                   subject_id=ack.document_id,
                                   context={"supplier_message": ack.message or "(none)"})
             return
-        comparison = po_rules.compare_acknowledgment(s.po, ack, s.policy.tolerances)
+        comparison = acknowledgment.compare_acknowledgment(s.po, ack, s.policy.tolerances)
         if s.status == PoStatus.ISSUED:
             s.status = PoStatus.ACKNOWLEDGED
         if not comparison.has_changes:
@@ -600,7 +564,7 @@ class PurchaseOrderWorkflow:
                                f"{actor} kept revision {s.po.revision}; please confirm the order as issued.")
             return
         assert s.policy is not None
-        comparison = po_rules.compare_acknowledgment(s.po, ack, s.policy.tolerances)
+        comparison = acknowledgment.compare_acknowledgment(s.po, ack, s.policy.tolerances)
         if comparison.revised_po is not None:
             await self._new_revision(comparison.revised_po, RevisionReason.SUPPLIER_CHANGE_APPROVED,
                                      ack.document_id, f"approved by {actor}: " + "; ".join(comparison.changes))
@@ -614,7 +578,7 @@ class PurchaseOrderWorkflow:
                                     at=workflow.now(), total=po.total))
         assert s.policy is not None
         if s.receipt_due_at is not None:
-            s.receipt_due_at = po_rules.receipt_due_at(po, s.policy.receipt_grace)
+            s.receipt_due_at = deadlines.receipt_due_at(po, s.policy.receipt_grace)
         self._log("revised", f"r{po.revision} ({reason.value}): {detail}")
         # A price hold re-checks itself against the new agreed terms.
         await self._rematch_held()
@@ -640,11 +604,11 @@ class PurchaseOrderWorkflow:
         # Goods arriving is the strongest acknowledgment there is.
         s.ack_reminder_at = s.ack_due_at = None
         await self._cancel_open_tasks(TaskKind.CHASE_SUPPLIER)
-        if po_rules.fully_received(s, net_of_rejections=self._net_receipts()):
+        if receiving.fully_received(s, net_of_rejections=self._net_receipts()):
             s.status = PoStatus.RECEIVED
             s.receipt_due_at = None
             await self._cancel_open_tasks(TaskKind.EXPEDITE_RECEIPT)
-        elif po_rules.anything_received(s):
+        elif receiving.anything_received(s):
             s.status = PoStatus.PARTIALLY_RECEIVED
         await self._rematch_held()
 
@@ -662,26 +626,6 @@ class PurchaseOrderWorkflow:
 
     # ------------------------------------------------------------- matching
 
-    def _match_request(self, record: InvoiceRecord, duplicate_candidates: list[Invoice]) -> MatchRequest:
-        s = self._s
-        assert s.policy is not None
-        # What counts as invoiced before: everything already approved (or
-        # awaiting its credit), plus held invoices that arrived earlier.
-        position = s.invoices.index(record)
-        prior = [r.invoice for i, r in enumerate(s.invoices) if r is not record and (
-            r.status in (InvoiceStatus.APPROVED, InvoiceStatus.CREDIT_REQUESTED)
-            or (r.status == InvoiceStatus.HELD and i < position))]
-        audit = record.audit
-        return MatchRequest(po=s.po, po_open=not s.is_final, receipts=s.receipts, prior_invoices=prior,
-                            invoice=record.invoice, tolerance_profiles=s.policy.tolerance_profiles,
-                            released_holds=record.released_holds, duplicate_candidates=duplicate_candidates,
-                            duplicate_window_days=s.policy.duplicate_window_days,
-                            freight_taxable=s.policy.freight_taxable,
-                            manual_holds=record.manual_holds,
-                            audit_selected=audit is not None and audit.selected,
-                            audit_basis=audit.basis if audit is not None else None,
-                            audit_source=audit.source if audit is not None else None)
-
     async def _match(self, record: InvoiceRecord) -> None:
         """Match (or re-match) one invoice and act on the result."""
         candidates = [] if record.invoice.kind == InvoiceKind.CREDIT_MEMO else (
@@ -692,7 +636,7 @@ class PurchaseOrderWorkflow:
         rejected = {r.document_id for r in self._s.invoices if r.status == InvoiceStatus.REJECTED}
         candidates = [c for c in candidates if c.document_id not in rejected]
         self._draw_for_audit(record)
-        request = self._match_request(record, candidates)
+        request = invoicing.match_request(self._s, record, candidates)
         result = await act.match_invoice(request)
         await act.save_match_result(MatchRecord(request=request, result=result))
         record.match = result
@@ -705,24 +649,24 @@ class PurchaseOrderWorkflow:
             record.held_since = now
             assert self._s.policy is not None
             p = self._s.policy
-            record.escalate_at = po_rules.hold_escalation_at(record.invoice, now, p.invoice_hold_sla,
+            record.escalate_at = deadlines.hold_escalation_at(record.invoice, now, p.invoice_hold_sla,
                                                              p.discount_escalation_lead)
             self._log("held", f"{record.invoice.invoice_number}: "
                               + "; ".join(h.message for h in result.open_holds))
         # Missing documents resolve themselves; anything else needs a person now.
         needs_person = any(h.code not in AWAITING_DOCUMENT_HOLDS for h in result.open_holds)
-        if needs_person and not po_rules.open_task_for(self._s, TaskKind.RESOLVE_INVOICE_HOLD, record.document_id):
+        if needs_person and not self._s.has_open_task(TaskKind.RESOLVE_INVOICE_HOLD, record.document_id):
             await self._open_hold_task(record)
 
     def _draw_for_audit(self, record: InvoiceRecord) -> None:
         """Once per invoice, before its first match: the random-audit draw
-        (deterministic from its document id, po_rules.audit_draw)."""
+        (deterministic from its document id, audit_sample.audit_draw)."""
         s = self._s
         if record.audit is not None or record.invoice.kind == InvoiceKind.CREDIT_MEMO or s.policy is None:
             return
         if s.policy.audit_sample_pct <= 0 or not workflow.patched(PATCH_RANDOM_AUDIT):
             return
-        record.audit = po_rules.audit_draw(record.invoice, s.policy, draw_key=self._document_key(record.invoice))
+        record.audit = audit_sample.audit_draw(record.invoice, s.policy, draw_key=self._document_key(record.invoice))
         if record.audit is not None and record.audit.selected:
             self._log("audit_selected", f"{record.invoice.invoice_number}: {record.audit.basis}")
 
@@ -736,16 +680,7 @@ class PurchaseOrderWorkflow:
         record.status = InvoiceStatus.APPROVED
         record.escalate_at = None
         await self._cancel_open_tasks(TaskKind.RESOLVE_INVOICE_HOLD, record.document_id)
-        terms = invoice.payment_terms or s.po.payment_terms
-        result = await act.hand_off_for_payment(PaymentHandoff(
-            invoice_id=invoice.document_id, po_number=s.po.po_number, vendor_id=invoice.vendor_id,
-            invoice_number=invoice.invoice_number, currency=invoice.currency,
-            amount=invoice.payable_amount,
-            due_date=(invoice.invoice_date + timedelta(days=terms.net_days)).isoformat(),
-            discount_date=(invoice.invoice_date + timedelta(days=terms.discount_days)).isoformat()
-            if terms.discount_days is not None else None,
-            at=workflow.now(),
-        ))
+        result = await act.hand_off_for_payment(invoicing.payment_handoff(s, invoice, workflow.now()))
         record.handed_off_at = workflow.now()
         self._log("approved_for_payment", f"{invoice.invoice_number} {how}; handed to AP as "
                                           f"{result.payment_reference}")
@@ -753,28 +688,9 @@ class PurchaseOrderWorkflow:
     async def _open_hold_task(self, record: InvoiceRecord) -> None:
         await self._open_task(
             TaskKind.RESOLVE_INVOICE_HOLD, f"Invoice {record.invoice.invoice_number} on hold",
-            subject_id=record.document_id, context=self._hold_task_context(record),
-            holds=self._task_holds(record),
+            subject_id=record.document_id, context=invoice_holds.hold_task_context(record),
+            holds=invoice_holds.task_holds(record),
         )
-
-    @staticmethod
-    def _hold_task_context(record: InvoiceRecord) -> dict[str, str]:
-        holds = record.open_holds
-        return {"invoice": record.invoice.invoice_number,
-                "total": format_money(record.invoice.total, record.invoice.currency),
-                **{f"hold {i + 1} ({h.code.value})": h.message for i, h in enumerate(holds)},
-                "tolerances": holds[0].source or "" if holds else ""}
-
-    @staticmethod
-    def _task_holds(record: InvoiceRecord) -> list[TaskHold]:
-        """The open holds one by one, by the ref a decision names them with;
-        holds sharing a ref are one answer, so they are listed once."""
-        by_ref: dict[str, list[Hold]] = {}
-        for hold in record.open_holds:
-            by_ref.setdefault(hold.ref, []).append(hold)
-        return [TaskHold(ref=ref, message="; ".join(h.message for h in holds),
-                         waits_for=awaiting_reason(holds[0].code))
-                for ref, holds in by_ref.items()]
 
     async def _decide_invoice_hold(self, task: HumanTask, d: TaskDecision) -> None:
         """accept_variance answers the holds it names (none named: every hold a
@@ -825,16 +741,17 @@ class PurchaseOrderWorkflow:
         """Release what the decision answers; what stays open keeps the invoice
         held (SAP MRBR: released only when no blocking reason remains)."""
         number = record.invoice.invoice_number
-        released = self._release(record, _holds_to_release(record.open_holds, d.holds), d)
+        released = invoice_holds.release(record, invoice_holds.holds_to_release(record.open_holds, d.holds),
+                                         d.actor, d.comment)
         if released:
             self._log("holds_released", f"{number}: {', '.join(dict.fromkeys(h.ref for h in released))} "
                                         f"released by {d.actor}", actor=d.actor)
         remaining = record.open_holds
         if not remaining:
             await self._approve(record, f"released by {d.actor} ({d.comment})")
-        elif _releasable(remaining):
+        elif invoice_holds.releasable(remaining):
             # A person still has to answer these: a new task lists only what is open.
-            if not po_rules.open_task_for(self._s, TaskKind.RESOLVE_INVOICE_HOLD, record.document_id):
+            if not self._s.has_open_task(TaskKind.RESOLVE_INVOICE_HOLD, record.document_id):
                 await self._open_hold_task(record)
         else:
             # Only the receipt (or inspection) can answer the rest: its re-match
@@ -844,21 +761,6 @@ class PurchaseOrderWorkflow:
             if record.escalate_at is None:  # escalated already: re-arm so it is not forgotten
                 assert self._s.policy is not None
                 record.escalate_at = workflow.now() + self._s.policy.invoice_hold_sla
-
-    @staticmethod
-    def _release(record: InvoiceRecord, holds: list[Hold], d: TaskDecision) -> list[Hold]:
-        """Mark these open holds released by the person, in the match and in
-        record.released_holds (which the engine keeps released on re-match
-        while their inputs are unchanged)."""
-        assert record.match is not None
-        released = {id(h): h.model_copy(update={"status": HoldStatus.RELEASED, "released_by": d.actor,
-                                                "release_reason": d.comment}) for h in holds}
-        record.released_holds += list(released.values())
-        new_holds = [released.get(id(h), h) for h in record.match.holds]
-        still_open = any(h.status == HoldStatus.OPEN for h in new_holds)
-        record.match = record.match.model_copy(update={
-            "holds": new_holds, "decision": MatchDecision.HOLD if still_open else MatchDecision.APPROVE})
-        return list(released.values())
 
     async def _settle_credit_requested(self, credit: Invoice) -> None:
         """The supplier's credit memo answers a credit request: the invoice and
@@ -888,21 +790,21 @@ class PurchaseOrderWorkflow:
         if s.ack_due_at is not None and now >= s.ack_due_at:
             s.ack_due_at = None
             self._log("ack_overdue", "acknowledgment SLA lapsed; buyer asked to chase the supplier")
-            if not po_rules.open_task_for(s, TaskKind.CHASE_SUPPLIER):
+            if not s.has_open_task(TaskKind.CHASE_SUPPLIER):
                 await self._open_task(TaskKind.CHASE_SUPPLIER, f"Chase {s.po.vendor_id} for {s.po.po_number}",
                                       context={"issued_at": f"{s.issued_at:%Y-%m-%d %H:%M} UTC",
                                                "reminders_sent": str(s.ack_reminders_sent)})
         if s.receipt_due_at is not None and now >= s.receipt_due_at:
             s.receipt_due_at = None
             self._log("receipt_overdue", "goods not received by need-by + grace")
-            if not po_rules.open_task_for(s, TaskKind.EXPEDITE_RECEIPT):
+            if not s.has_open_task(TaskKind.EXPEDITE_RECEIPT):
                 await self._open_task(TaskKind.EXPEDITE_RECEIPT, f"Expedite {s.po.po_number}",
                                       context={"need_by": str(s.po.latest_need_by)})
         for record in s.invoices:
             if record.status == InvoiceStatus.HELD and record.escalate_at and now >= record.escalate_at:
                 record.escalate_at = None
                 self._log("hold_escalated", f"{record.invoice.invoice_number} still on hold")
-                if not po_rules.open_task_for(s, TaskKind.RESOLVE_INVOICE_HOLD, record.document_id):
+                if not s.has_open_task(TaskKind.RESOLVE_INVOICE_HOLD, record.document_id):
                     await self._open_hold_task(record)
         for task in s.open_tasks:
             if task.escalation_level < 2 and now >= task.due_at:
@@ -921,7 +823,7 @@ class PurchaseOrderWorkflow:
     # ------------------------------------------------------------ closing
 
     async def _close_if_done(self) -> None:
-        if po_rules.can_close(self._s, net_of_rejections=self._net_receipts()):
+        if closing.can_close(self._s, net_of_rejections=self._net_receipts()):
             self._s.status = PoStatus.CLOSED
             self._s.closed_at = workflow.now()
             self._log("closed", "fully received, invoiced and approved")
@@ -931,21 +833,14 @@ class PurchaseOrderWorkflow:
         kept (net of rejections: rejected goods are not coming back)."""
         s = self._s
         net = self._net_receipts()
-        lines = []
-        for line in s.po.lines:
-            if not po_rules.needs_receipt(line.level):
-                lines.append(line)
-                continue
-            received = po_rules.received_for_match(s, line.line_no, net_of_rejections=net)
-            if received > 0:  # a line with nothing received drops off the PO
-                lines.append(line.model_copy(update={"quantity": min(received, line.quantity)}))
+        lines = closing.close_short_lines(s, net_of_rejections=net)
         if not lines:
             await self._finish_cancelled(f"closed short by {actor} with nothing received")
             return
         revised = s.po.model_copy(update={"lines": lines, "revision": s.po.revision + 1})
         s.receipt_due_at = None
         await self._new_revision(revised, RevisionReason.BUYER_AMENDMENT, None, f"closed short by {actor}")
-        if po_rules.fully_received(s, net_of_rejections=net):
+        if receiving.fully_received(s, net_of_rejections=net):
             s.status = PoStatus.RECEIVED
 
     # ------------------------------------------------------------- tasks

@@ -1,0 +1,120 @@
+"""An acknowledgment against the agreed revision: what the supplier changed,
+which changes the acknowledgment tolerance accepts (the one limit rule,
+`p2p.tolerance`) and the revision they make."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from models.documents import Acknowledgment, AckLineStatus, AckStatus
+from models.matching import ToleranceProfile
+from models.purchase_order import PurchaseOrder, check_order_value
+from p2p.tolerance import Limits
+
+
+@dataclass(frozen=True)
+class AckComparison:
+    """What the supplier's acknowledgment changes against the agreed revision."""
+
+    changes: list[str] = field(default_factory=list)  # one readable line per change
+    outside_tolerance: list[str] = field(default_factory=list)  # the changes that need the buyer
+    revised_po: PurchaseOrder | None = None  # the PO with the changes applied, if any
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.changes)
+
+    @property
+    def within_tolerance(self) -> bool:
+        return not self.outside_tolerance
+
+
+def _pct_change(old: Decimal, new: Decimal) -> Decimal:
+    if old == 0:
+        return Decimal(0) if new == 0 else Decimal(100)
+    return (new - old) / old * 100
+
+
+def _fmt(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def _outside(old: Decimal, new: Decimal, limit_pct: Decimal | None) -> bool:
+    """A change either way beyond the acknowledgment limit: the one
+    tolerance rule (p2p.tolerance) the invoice match uses too. None is not
+    checked; 0 sends every change to the buyer."""
+    return Limits(pct=limit_pct).exceeded_by(abs(new - old), old)
+
+
+def compare_acknowledgment(
+    po: PurchaseOrder, ack: Acknowledgment, tolerances: ToleranceProfile
+) -> AckComparison:
+    """Line-by-line comparison of an acknowledgment with the current revision.
+
+    Price and quantity changes within the acknowledgment tolerance are
+    accepted as a new revision; rejected or back-ordered lines and larger
+    changes go to the buyer. Promised dates become the lines' need-by dates."""
+    if ack.status == AckStatus.REJECTED:
+        return AckComparison()
+    changes: list[str] = []
+    outside: list[str] = []
+    new_lines = []
+    for po_line in po.lines:
+        ack_line = next((line for line in ack.lines if line.line_no == po_line.line_no), None)
+        if ack_line is None:
+            new_lines.append(po_line)
+            continue
+        updates: dict[str, object] = {}
+        n = po_line.line_no
+        if ack_line.status in (AckLineStatus.REJECTED, AckLineStatus.BACKORDERED):
+            text = f"line {n}: {ack_line.status.value} by the supplier"
+            changes.append(text)
+            outside.append(text)
+        if ack_line.unit_price is not None and ack_line.unit_price != po_line.unit_price:
+            pct = _pct_change(po_line.unit_price, ack_line.unit_price)
+            text = (
+                f"line {n}: price {_fmt(po_line.unit_price)} → {_fmt(ack_line.unit_price)} "
+                f"{po.currency} ({pct:+.2f}%)"
+            )
+            changes.append(text)
+            if _outside(po_line.unit_price, ack_line.unit_price, tolerances.ack_price_pct):
+                outside.append(f"{text}, tolerance ±{_fmt(tolerances.ack_price_pct)}%")
+            updates["unit_price"] = ack_line.unit_price
+        if ack_line.quantity is not None and ack_line.quantity != po_line.quantity:
+            pct = _pct_change(po_line.quantity, ack_line.quantity)
+            text = f"line {n}: quantity {_fmt(po_line.quantity)} → {_fmt(ack_line.quantity)} {po_line.uom}"
+            changes.append(text)
+            if _outside(po_line.quantity, ack_line.quantity, tolerances.ack_qty_pct):
+                outside.append(f"{text} ({pct:+.2f}%), tolerance ±{_fmt(tolerances.ack_qty_pct)}%")
+            updates["quantity"] = ack_line.quantity
+        if ack_line.promised_date is not None and ack_line.promised_date != po_line.need_by:
+            changes.append(f"line {n}: promised {ack_line.promised_date.isoformat()} (need-by {po_line.need_by})")
+            updates["need_by"] = ack_line.promised_date
+        if ack_line.status == AckLineStatus.REJECTED:
+            continue  # if the buyer accepts, the supplier will not deliver this line
+        new_lines.append(po_line.model_copy(update=updates) if updates else po_line)
+    for ack_line in ack.lines:
+        if po.line(ack_line.line_no) is None:
+            text = f"line {ack_line.line_no}: not on the PO"
+            changes.append(text)
+            outside.append(text)
+    revised = None
+    if changes and new_lines:  # every line rejected is a rejection, not a revision
+        revised = po.model_copy(update={"lines": new_lines, "revision": po.revision + 1})
+        refusal = _beyond_bounds(revised)
+        if refusal:  # each change is within bounds, all of them together are not
+            changes.append(refusal)
+            outside.append(refusal)
+            revised = None
+    return AckComparison(changes=changes, outside_tolerance=outside, revised_po=revised)
+
+
+def _beyond_bounds(po: PurchaseOrder) -> str | None:
+    """Why a revision cannot be taken even if the buyer agreed: an order value
+    the door would refuse (its projection and history could not carry it)."""
+    try:
+        check_order_value(po.total, po.freight)
+    except ValueError as err:
+        return f"not taken as a revision: {err}"
+    return None

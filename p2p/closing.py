@@ -1,0 +1,61 @@
+"""When a PO may close (DESIGN.md step 7): fully received, fully invoiced
+within what may be billed, every invoice settled, nobody asked anything."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from models.purchase_order import MatchLevel, PurchaseOrderLine
+from models.workflow_state import InvoiceStatus, PurchaseOrderState
+from p2p.receiving import fully_received, needs_receipt, received_for_match
+
+
+def billable_quantity(state: PurchaseOrderState, line_no: int, *, net_of_rejections: bool = True) -> Decimal:
+    """What the supplier may bill in the end: ordered for 2-way lines, what
+    counts as received for 3-/4-way (never more than ordered)."""
+    line = state.po.line(line_no)
+    assert line is not None
+    if line.level == MatchLevel.TWO_WAY:
+        return line.quantity
+    return min(line.quantity, received_for_match(state, line_no, net_of_rejections=net_of_rejections))
+
+
+def fully_invoiced(state: PurchaseOrderState, *, net_of_rejections: bool = True) -> bool:
+    return all(
+        state.invoiced_quantity(line.line_no)
+        >= billable_quantity(state, line.line_no, net_of_rejections=net_of_rejections)
+        for line in state.po.lines
+    )
+
+
+def invoices_settled(state: PurchaseOrderState) -> bool:
+    return all(r.status in (InvoiceStatus.APPROVED, InvoiceStatus.REJECTED) for r in state.invoices)
+
+
+def can_close(state: PurchaseOrderState, *, net_of_rejections: bool = True) -> bool:
+    """DESIGN.md step 7: fully received and fully invoiced within tolerance,
+    every invoice approved (or rejected), nothing waiting on a person."""
+    return (
+        state.issued_at is not None
+        and not state.is_final
+        and fully_received(state, net_of_rejections=net_of_rejections)
+        and any(r.status == InvoiceStatus.APPROVED for r in state.invoices)
+        and fully_invoiced(state, net_of_rejections=net_of_rejections)
+        and invoices_settled(state)
+        and not state.open_tasks
+    )
+
+
+def close_short_lines(state: PurchaseOrderState, *, net_of_rejections: bool = True) -> list[PurchaseOrderLine]:
+    """The lines of a PO the buyer closes short: ordered quantities drop to
+    what was received (kept); a line with nothing received drops off; lines
+    that need no receipt stay as they are. Empty: nothing to keep."""
+    lines = []
+    for line in state.po.lines:
+        if not needs_receipt(line.level):
+            lines.append(line)
+            continue
+        received = received_for_match(state, line.line_no, net_of_rejections=net_of_rejections)
+        if received > 0:
+            lines.append(line.model_copy(update={"quantity": min(received, line.quantity)}))
+    return lines
