@@ -23,16 +23,15 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from activities.db import repository
 from activities.intake_activities import raw_document_id
 from models import HumanTask
-from models.intake import IntakeInput, IntakeState, IntakeStatus, ReviewDecision, intake_workflow_id
+from models.intake import IntakeInput, IntakeState, IntakeStatus, ReviewDecision
+from workflows.contract import IntakeQuery, IntakeUpdate, WorkflowType, intake_workflow_id
 from starter.errors import Duplicate, Invalid, NotFound, Rejected, TooLarge, from_validation_error
 
 if TYPE_CHECKING:
     from starter.operations import PoflowService
 
-__all__ = ["FileReceived", "get_intake", "receive_file", "review", "INTAKE_WORKFLOW_TYPE"]
+__all__ = ["FileReceived", "get_intake", "receive_file", "review"]
 
-INTAKE_WORKFLOW_TYPE = "DocumentIntakeWorkflow"
-UPDATE_REVIEW = "review"
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,7 @@ async def _start(service: PoflowService, inp: IntakeInput) -> bool:
     try:
         with service._temporal_errors(workflow_id):
             await service.client.start_workflow(
-                INTAKE_WORKFLOW_TYPE, inp, id=workflow_id, task_queue=service.settings.task_queue,
+                WorkflowType.DOCUMENT_INTAKE, inp, id=workflow_id, task_queue=service.settings.task_queue,
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
                 id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
                 static_summary=f"{inp.filename or 'file'} · {inp.source} · {inp.sha256[:12]}",
@@ -106,7 +105,7 @@ async def _wait_for_extraction(handle: WorkflowHandle[Any, Any], seconds: float)
     state: IntakeState | None = None
     while loop.time() < deadline:
         try:
-            state = await handle.query("state", result_type=IntakeState)
+            state = await handle.query(IntakeQuery.STATE, result_type=IntakeState)
         except Exception:  # noqa: BLE001 — not yet picked up by a worker: keep waiting until the deadline
             state = None
         if state is not None and state.status not in (IntakeStatus.EXTRACTING, IntakeStatus.RESOLVING):
@@ -135,7 +134,7 @@ def received_view(workflow_id: str, sha: str, state: IntakeState | None) -> File
 async def get_intake(service: PoflowService, workflow_id: str) -> IntakeState:
     handle = service.client.get_workflow_handle(workflow_id)
     with service._temporal_errors(workflow_id):
-        return await service._bounded(handle.query("state", result_type=IntakeState), workflow_id)
+        return await service._bounded(handle.query(IntakeQuery.STATE, result_type=IntakeState), workflow_id)
 
 
 async def review(service: PoflowService, task: HumanTask, decision: ReviewDecision) -> HumanTask:
@@ -145,7 +144,7 @@ async def review(service: PoflowService, task: HumanTask, decision: ReviewDecisi
     try:
         with service._temporal_errors(task.workflow_id):
             return await service._bounded(
-                handle.execute_update(UPDATE_REVIEW, decision, result_type=HumanTask), task.workflow_id)
+                handle.execute_update(IntakeUpdate.REVIEW, decision, result_type=HumanTask), task.workflow_id)
     except WorkflowUpdateFailedError as err:
         from starter.operations import update_failure_message
 

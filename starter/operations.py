@@ -6,7 +6,7 @@ even if Temporal is unreachable a moment later; a re-send then finds the stored
 copy, signals again (the workflow ignores a document id it has seen) and answers
 "duplicate" — so a lost delivery heals and there is never a second effect.
 
-Temporal is addressed by names only ("PurchaseOrderWorkflow", "decide", ...), so
+Temporal is addressed by names only (workflows.contract: workflow types, updates, ...), so
 the doors never import workflow code. Repository calls are synchronous
 SQLAlchemy, so they run in a worker thread to keep the event loop free.
 """
@@ -58,6 +58,7 @@ from models.intake import IntakeState, ReviewDecision
 from models.tasks import DECISIONS_NEEDING_COMMENT, check_named_holds
 from models.workflow_state import HoldRequest
 from settings import Settings
+from workflows.contract import PoQuery, PoSignal, PoUpdate, WorkflowType, is_intake_workflow_id, po_workflow_id
 from starter.errors import (
     Duplicate,
     FieldError,
@@ -75,10 +76,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("poflow.starter")
 
-WORKFLOW_TYPE = "PurchaseOrderWorkflow"
-SIGNAL_ACKNOWLEDGMENT = "acknowledgment"
-SIGNAL_RECEIPT = "receipt"
-SIGNAL_INVOICE = "invoice"
 
 SupplierDocument = Acknowledgment | GoodsReceipt | Invoice
 
@@ -87,14 +84,10 @@ def document_kind_and_signal(document: SupplierDocument) -> tuple[str, str]:
     """The stored kind and the workflow signal of a document; credit memos
     travel the invoice signal and are stored as `credit_memo`."""
     if isinstance(document, Acknowledgment):
-        return "acknowledgment", SIGNAL_ACKNOWLEDGMENT
+        return "acknowledgment", PoSignal.ACKNOWLEDGMENT
     if isinstance(document, GoodsReceipt):
-        return "receipt", SIGNAL_RECEIPT
-    return document.kind.value, SIGNAL_INVOICE
-UPDATE_DECIDE = "decide"
-UPDATE_CANCEL = "cancel"
-UPDATE_HOLD_INVOICE = "hold_invoice"
-QUERY_STATE = "state"
+        return "receipt", PoSignal.RECEIPT
+    return document.kind.value, PoSignal.INVOICE
 
 # Queries and updates need a worker to answer; without one Temporal waits
 # forever. Past this, tell the caller instead of hanging.
@@ -106,7 +99,7 @@ D = TypeVar("D", Acknowledgment, GoodsReceipt, Invoice)
 
 
 def workflow_id_for(po_number: str) -> str:
-    return f"po-{po_number}"
+    return po_workflow_id(po_number)
 
 
 def po_label(po_number: str) -> str:
@@ -254,7 +247,7 @@ class PoflowService:
         try:
             with self._temporal_errors(po.po_number):
                 await self.client.start_workflow(
-                    WORKFLOW_TYPE,
+                    WorkflowType.PURCHASE_ORDER,
                     PurchaseOrderInput(po=po),
                     id=workflow_id,
                     task_queue=self.settings.task_queue,
@@ -289,7 +282,7 @@ class PoflowService:
         with self._temporal_errors(po_number):
             try:
                 return await self._bounded(
-                    handle.query(QUERY_STATE, result_type=PurchaseOrderState), po_number
+                    handle.query(PoQuery.STATE, result_type=PurchaseOrderState), po_number
                 )
             except WorkflowQueryFailedError as err:
                 raise Unavailable(
@@ -301,7 +294,7 @@ class PoflowService:
 
     async def cancel(self, po_number: str, actor: str, reason: str) -> PurchaseOrderState:
         request = build(CancelRequest, actor=actor, reason=reason)
-        return await self._update(po_number, UPDATE_CANCEL, request, PurchaseOrderState)
+        return await self._update(po_number, PoUpdate.CANCEL, request, PurchaseOrderState)
 
     async def hold_invoice(
         self, po_number: str, invoice_number: str, actor: str, reason: str, line_no: int | None = None
@@ -309,7 +302,7 @@ class PoflowService:
         """A MANUAL hold on an invoice not yet approved (update `hold_invoice`;
         its validator refuses unknown, approved and rejected invoices)."""
         request = build(HoldRequest, invoice_number=invoice_number, actor=actor, reason=reason, line_no=line_no)
-        record = await self._update(po_number, UPDATE_HOLD_INVOICE, request, InvoiceRecord)
+        record = await self._update(po_number, PoUpdate.HOLD_INVOICE, request, InvoiceRecord)
         log.info("invoice %s on %s held by %s", invoice_number, po_number, actor)
         return record
 
@@ -413,7 +406,7 @@ class PoflowService:
             TaskDecision, task_id=task_id, decision=decision, actor=actor, comment=comment or None,
             holds=holds or [],
         )
-        result = await self._update(task.po_number, UPDATE_DECIDE, request, HumanTask)
+        result = await self._update(task.po_number, PoUpdate.DECIDE, request, HumanTask)
         log.info("task %s decided %s by %s", task_id, decision, actor)
         return result
 
@@ -586,7 +579,7 @@ def update_failure_message(err: WorkflowUpdateFailedError) -> str:
 
 
 def translate_rpc_error(err: RPCError, po_number: str, address: str) -> PoflowError:
-    if err.status == RPCStatusCode.NOT_FOUND and po_number.startswith("doc-"):
+    if err.status == RPCStatusCode.NOT_FOUND and is_intake_workflow_id(po_number):
         return NotFound(f"no document intake {po_number}")
     if err.status == RPCStatusCode.NOT_FOUND:
         return NotFound(f"no purchase order {po_number} (workflow {workflow_id_for(po_number)} not found)")

@@ -27,6 +27,7 @@ from models import (
 )
 from settings import Settings
 from worker import create_worker
+from workflows.contract import PoQuery, PoUpdate, WorkflowType, po_workflow_id
 
 D = Decimal
 ORDER_DATE = date(2026, 11, 2)
@@ -127,7 +128,7 @@ async def running_worker(client: Client, engine: Engine) -> AsyncIterator[str]:
 
 async def start(client: Client, queue: str, order: PurchaseOrder, **kwargs: object) -> WorkflowHandle:
     handle = await client.start_workflow(
-        "PurchaseOrderWorkflow", PurchaseOrderInput(po=order, **kwargs), id=f"po-{order.po_number}",
+        WorkflowType.PURCHASE_ORDER, PurchaseOrderInput(po=order, **kwargs), id=po_workflow_id(order.po_number),
         task_queue=queue, result_type=PurchaseOrderState,
     )
     _started.append(handle)
@@ -135,14 +136,14 @@ async def start(client: Client, queue: str, order: PurchaseOrder, **kwargs: obje
 
 
 async def state(handle: WorkflowHandle) -> PurchaseOrderState:
-    return await handle.query("state", result_type=PurchaseOrderState)
+    return await handle.query(PoQuery.STATE, result_type=PurchaseOrderState)
 
 
 async def decide(handle: WorkflowHandle, task_id: str, decision: str, actor: str = "alice.approver",
                  comment: str | None = None, holds: list[str] | None = None):
     from models import HumanTask
 
-    return await handle.execute_update("decide", TaskDecision(task_id=task_id, decision=decision, actor=actor,
+    return await handle.execute_update(PoUpdate.DECIDE, TaskDecision(task_id=task_id, decision=decision, actor=actor,
                                                               comment=comment, holds=holds or []),
                                        result_type=HumanTask)
 

@@ -33,6 +33,7 @@ from models.workflow_state import PoStatus
 from settings import load_settings
 from starter.api import create_app
 from starter.operations import PoflowService
+from workflows.contract import WorkflowType
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette's note about httpx2; not ours to fix
@@ -323,7 +324,7 @@ def test_create_po_stores_raw_bytes_then_starts_the_workflow(
     assert repo.documents["po:1001"]["raw"] == raw
     assert repo.events == [("store", "po:1001"), ("start", "po-1001")]
     start = temporal.starts[0]
-    assert start["workflow"] == "PurchaseOrderWorkflow"
+    assert start["workflow"] == WorkflowType.PURCHASE_ORDER
     assert start["task_queue"] == "poflow"
     assert start["static_summary"] == "PO-1001 · Acme Industrial Supply · 1,234.50 USD"
     assert start["id_conflict_policy"].name == "FAIL"

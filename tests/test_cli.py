@@ -37,6 +37,7 @@ from settings import load_settings
 from starter import cli
 from starter.errors import Duplicate, Invalid, NotFound, Rejected
 from starter.operations import DocumentAccepted, PoStarted, check_decision
+from workflows.contract import po_workflow_id
 
 NOW = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 PO = {
@@ -132,11 +133,11 @@ class FakeService:
 
     async def create_po(self, po: PurchaseOrder, **kwargs: Any) -> PoStarted:
         self._call("create_po", po, **kwargs)
-        return PoStarted(po.po_number, f"po-{po.po_number}", self.workflow_url(po.po_number))
+        return PoStarted(po.po_number, po_workflow_id(po.po_number), self.workflow_url(po.po_number))
 
     async def submit_document(self, document: Any, **kwargs: Any) -> DocumentAccepted:
         self._call(f"submit_{type(document).__name__}", document, **kwargs)
-        return DocumentAccepted(document.document_id, document.po_number, f"po-{document.po_number}")
+        return DocumentAccepted(document.document_id, document.po_number, po_workflow_id(document.po_number))
 
     async def get_state(self, po_number: str) -> PurchaseOrderState:
         self._call("get_state", po_number)

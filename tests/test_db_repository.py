@@ -50,6 +50,7 @@ from tests.db_fixtures import (  # noqa: F401  (fixtures, registered by import)
     fixture_sqlite_template,
     run_concurrently,
 )
+from workflows.contract import po_workflow_id
 
 T0 = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
 CET = timezone(timedelta(hours=1))
@@ -398,7 +399,7 @@ def projection(po_number: str = "PO-1001", **kw) -> PoProjection:  # type: ignor
     fields = {
         "po_number": po_number, "revision": 0, "vendor_id": "ACME", "buyer": "jane.buyer",
         "status": "pending_approval", "currency": "USD", "total": Decimal("12340.00"),
-        "workflow_id": f"po-{po_number}", "updated_at": T0,
+        "workflow_id": po_workflow_id(po_number), "updated_at": T0,
     }
     return PoProjection(**{**fields, **kw})
 

@@ -16,6 +16,7 @@ from starter.api import create_app
 from starter.operations import PoflowService
 from tests.po_builders import full_invoice, full_receipt, po, seeded_sqlite, settings_for
 from worker import create_worker
+from workflows.contract import po_workflow_id
 
 pytestmark = pytest.mark.devserver
 
@@ -62,7 +63,7 @@ async def test_a_po_travels_from_approval_to_close_through_the_api(api: httpx.As
     order = po(f"PO-E2E-{uuid.uuid4().hex[:6]}", gloves="1000")  # above the approval threshold
     created = await api.post("/api/v1/purchase-orders", json=body(order))
     assert created.status_code == 201, created.text
-    assert created.json()["workflow_id"] == f"po-{order.po_number}"
+    assert created.json()["workflow_id"] == po_workflow_id(order.po_number)
     again = await api.post("/api/v1/purchase-orders", json=body(order))
     assert again.status_code == 409 and again.json()["status"] == "duplicate"
 

@@ -90,6 +90,7 @@ from tests.test_api import (  # noqa: F401  (fixtures, registered by import)
     temporal,
 )
 from p2p import acknowledgment
+from workflows.contract import PoSignal, po_workflow_id
 
 T = TypeVar("T")
 POS = "/api/v1/purchase-orders"
@@ -487,8 +488,8 @@ async def _drive(handle: WorkflowHandle, engine: Engine, po: PurchaseOrder, ack:
         task = next(t for t in s.open_tasks if t.kind == TaskKind.APPROVE_PO)
         await bounded(handle, decide(handle, task.task_id, "approve"))
     if ack is not None:
-        await handle.signal("acknowledgment", ack)
-    await handle.signal("invoice", invoice)
+        await handle.signal(PoSignal.ACKNOWLEDGMENT, ack)
+    await handle.signal(PoSignal.INVOICE, invoice)
     s = await until(handle, lambda s: len(s.invoices) == 1 and s.invoices[0].match is not None
                     and (s.is_final or bool(s.open_tasks)) and (ack is None or len(s.acknowledgments) == 1))
     assert await wedges(handle) == []
@@ -548,7 +549,7 @@ def test_boundary_values_are_stored_on_every_backend(engine: Engine) -> None:
     po = largest_po("PO-DB", vendor="ACME")
     repository.upsert_po_projection(engine, PoProjection(
         po_number=po.po_number, revision=999_999, vendor_id="ACME", buyer=TEXT, status="issued",
-        currency="USD", total=BIG, workflow_id=f"po-{po.po_number}", updated_at=now))
+        currency="USD", total=BIG, workflow_id=po_workflow_id(po.po_number), updated_at=now))
     task = HumanTask(task_id=f"{po.po_number}-T1", po_number=po.po_number, kind=TaskKind.APPROVE_PO, title=TEXT,
                      options=["approve", "reject"], assignee_role="budget_owner", context={"why": TEXT * 10},
                      created_at=now, due_at=now)

@@ -24,6 +24,7 @@ from starter.operations import PoflowService
 from tests.po_builders import full_invoice, full_receipt, running_worker, seeded_sqlite, settings_for, start, state
 from tests.po_builders import po as make_po
 from tests.po_builders import unique
+from workflows.contract import IntakeUpdate, PoSignal
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +81,7 @@ async def test_a_file_with_a_clean_invoice_reaches_its_po(env, engine):
     order = make_po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
-        await handle.signal("receipt", full_receipt(order))
+        await handle.signal(PoSignal.RECEIPT, full_receipt(order))
         service = door(env, engine, queue)
         received = await service.receive_file(as_json(full_invoice(order, "INV-77")), filename="inv.json")
         assert received.status == "done", received
@@ -166,7 +167,7 @@ async def test_a_discarded_document_needs_a_reason_and_ends_the_intake(env, engi
         task_id = received.found[0]["task_id"]
         handle = env.client.get_workflow_handle(received.workflow_id)
         with pytest.raises(WorkflowUpdateFailedError):
-            await handle.execute_update("review", ReviewDecision(task_id=task_id, decision="discard",
+            await handle.execute_update(IntakeUpdate.REVIEW, ReviewDecision(task_id=task_id, decision="discard",
                                                                  actor="carl.clerk"), result_type=HumanTask)
         await service.decide(task_id, "discard", "carl.clerk", comment="not ours: sent to the wrong buyer")
         final = await intake_when(service, received.workflow_id, lambda s: s.status == IntakeStatus.DONE)

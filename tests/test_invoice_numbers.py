@@ -59,6 +59,7 @@ from worker import build_activities
 from p2p import audit_sample
 from workflows import legacy
 from workflows.purchase_order import PATCH_INVOICE_NUMBER_RUNS, PurchaseOrderWorkflow
+from workflows.contract import PoSignal
 
 D = Decimal
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
@@ -412,9 +413,9 @@ async def test_a_run_under_the_earlier_rule_replays_with_todays_code(
         ):
             handle = await start(client, queue, order)
             await eventually(handle, lambda s: s.status == PoStatus.ISSUED)
-            await handle.signal("receipt", full_receipt(order))
-            await handle.signal("invoice", invoice(order, number, {1: ("50", "11.90")}))
-            await handle.signal("invoice", invoice(order, number.replace("-0", "-"), {1: ("50", "11.90")}))
+            await handle.signal(PoSignal.RECEIPT, full_receipt(order))
+            await handle.signal(PoSignal.INVOICE, invoice(order, number, {1: ("50", "11.90")}))
+            await handle.signal(PoSignal.INVOICE, invoice(order, number.replace("-0", "-"), {1: ("50", "11.90")}))
             s = await eventually(handle, lambda s: len(s.invoices) == 2 and all(r.match for r in s.invoices))
             history = await handle.fetch_history()
             await handle.cancel()  # with the worker running: the test server's clock must not stall
@@ -434,9 +435,9 @@ async def test_a_new_run_takes_another_spelling_of_an_invoice_for_a_resend(
     async with running_worker(client, engine) as queue:
         handle = await start(client, queue, order)
         await eventually(handle, lambda s: s.status == PoStatus.ISSUED)
-        await handle.signal("invoice", invoice(order, "INV-0042-0007", {1: ("50", "11.90")}))
-        await handle.signal("invoice", invoice(order, "inv 42/7", {1: ("50", "11.90")}))
-        await handle.signal("receipt", full_receipt(order))
+        await handle.signal(PoSignal.INVOICE, invoice(order, "INV-0042-0007", {1: ("50", "11.90")}))
+        await handle.signal(PoSignal.INVOICE, invoice(order, "inv 42/7", {1: ("50", "11.90")}))
+        await handle.signal(PoSignal.RECEIPT, full_receipt(order))
         s = await eventually(handle, lambda s: len(s.receipts) == 1 and all(r.match for r in s.invoices))
         history = await handle.fetch_history()
     assert [r.document_id for r in s.invoices] == ["invoice:ACME:INV427"]

@@ -41,6 +41,7 @@ from tests.po_builders import (
     unique,
 )
 from workflows.purchase_order import PurchaseOrderWorkflow
+from workflows.contract import PoSignal, PoUpdate
 
 
 @pytest.fixture(scope="module")
@@ -109,9 +110,9 @@ async def test_clean_po_closes_without_a_human(env, engine):
     order = po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
-        await handle.signal("acknowledgment", ack(order))
-        await handle.signal("receipt", full_receipt(order))
-        await handle.signal("invoice", full_invoice(order))
+        await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order))
+        await handle.signal(PoSignal.RECEIPT, full_receipt(order))
+        await handle.signal(PoSignal.INVOICE, full_invoice(order))
         final = await finished(handle)
     assert final.status == PoStatus.CLOSED
     assert [r.status for r in final.invoices] == [InvoiceStatus.APPROVED]
@@ -133,10 +134,10 @@ async def test_duplicate_documents_have_no_second_effect(env, engine):
         handle = await issued(env.client, queue, order)
         first = full_invoice(order, "INV-000777")
         resend = first.model_copy(update={"invoice_number": "inv 777"})  # same after normalising
-        await handle.signal("invoice", first)
-        await handle.signal("invoice", resend)
-        await handle.signal("receipt", full_receipt(order))
-        await handle.signal("receipt", full_receipt(order))
+        await handle.signal(PoSignal.INVOICE, first)
+        await handle.signal(PoSignal.INVOICE, resend)
+        await handle.signal(PoSignal.RECEIPT, full_receipt(order))
+        await handle.signal(PoSignal.RECEIPT, full_receipt(order))
         final = await finished(handle)
     assert len(final.invoices) == 1 and len(final.receipts) == 1
     assert final.status == PoStatus.CLOSED
@@ -202,13 +203,13 @@ async def test_price_change_within_tolerance_becomes_a_revision(env, engine):
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
         # 11.90 → 12.10 is +1.68%, inside the 2% acknowledgment tolerance
-        await handle.signal("acknowledgment", ack(order, status="accepted_with_changes",
+        await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order, status="accepted_with_changes",
                                                   lines=[{"line_no": 1, "status": "changed", "unit_price": "12.10"}]))
         s = await eventually(handle, lambda s: s.po.revision == 1)
         assert s.acknowledgments[0].outcome == AckOutcome.ACCEPTED_AS_REVISION
         assert s.po.line(1).unit_price == Decimal("12.10") and s.tasks == []
-        await handle.signal("receipt", full_receipt(order))
-        await handle.signal("invoice", invoice(order, "INV-R1", {1: ("100", "12.10"), 2: ("200", "4.75")}))
+        await handle.signal(PoSignal.RECEIPT, full_receipt(order))
+        await handle.signal(PoSignal.INVOICE, invoice(order, "INV-R1", {1: ("100", "12.10"), 2: ("200", "4.75")}))
         final = await finished(handle)
     assert final.status == PoStatus.CLOSED and final.invoices[0].match.open_holds == []
 
@@ -217,7 +218,7 @@ async def test_change_outside_tolerance_asks_the_buyer_then_matches(env, engine)
     order = po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
-        await handle.signal("acknowledgment", ack(order, status="accepted_with_changes",
+        await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order, status="accepted_with_changes",
                                                   lines=[{"line_no": 1, "status": "changed", "unit_price": "12.90"}]))
         s = await eventually(handle, lambda s: bool(s.open_tasks))
         task = open_task(s, TaskKind.APPROVE_SUPPLIER_CHANGE)
@@ -225,8 +226,8 @@ async def test_change_outside_tolerance_asks_the_buyer_then_matches(env, engine)
         await decide(handle, task.task_id, "accept_change", actor="bob.buyer")
         s = await state(handle)
         assert s.po.revision == 1 and s.acknowledgments[0].outcome == AckOutcome.ACCEPTED_AS_REVISION
-        await handle.signal("receipt", full_receipt(order))
-        await handle.signal("invoice", invoice(order, "INV-C1", {1: ("100", "12.90"), 2: ("200", "4.75")}))
+        await handle.signal(PoSignal.RECEIPT, full_receipt(order))
+        await handle.signal(PoSignal.INVOICE, invoice(order, "INV-C1", {1: ("100", "12.90"), 2: ("200", "4.75")}))
         final = await finished(handle)
     assert final.status == PoStatus.CLOSED
 
@@ -235,12 +236,12 @@ async def test_rejected_change_keeps_the_revision_and_price_holds(env, engine):
     order = po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
-        await handle.signal("acknowledgment", ack(order, status="accepted_with_changes",
+        await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order, status="accepted_with_changes",
                                                   lines=[{"line_no": 1, "status": "changed", "unit_price": "12.90"}]))
         s = await eventually(handle, lambda s: bool(s.open_tasks))
         await decide(handle, s.open_tasks[0].task_id, "reject_change", actor="bob.buyer", comment="contract price")
-        await handle.signal("receipt", full_receipt(order))
-        await handle.signal("invoice", invoice(order, "INV-P1", {1: ("100", "12.90"), 2: ("200", "4.75")}))
+        await handle.signal(PoSignal.RECEIPT, full_receipt(order))
+        await handle.signal(PoSignal.INVOICE, invoice(order, "INV-P1", {1: ("100", "12.90"), 2: ("200", "4.75")}))
         s = await eventually(handle, lambda s: bool(s.invoices) and s.invoices[0].status == InvoiceStatus.HELD
                              and bool(s.open_tasks))
         assert s.po.revision == 0 and s.acknowledgments[0].outcome == AckOutcome.CHANGE_REJECTED
@@ -250,7 +251,7 @@ async def test_rejected_change_keeps_the_revision_and_price_holds(env, engine):
         await refused(decide(handle, hold_task.task_id, "accept_variance", actor="wally.warehouse", comment="ok"), "received the goods")
         await decide(handle, hold_task.task_id, "request_credit_memo", actor="carl.clerk")
         s = await eventually(handle, lambda s: s.invoices[0].status == InvoiceStatus.CREDIT_REQUESTED)
-        await handle.signal("invoice", invoice(order, "CM-P1", {1: ("100", "1.00")}, kind="credit_memo",
+        await handle.signal(PoSignal.INVOICE, invoice(order, "CM-P1", {1: ("100", "1.00")}, kind="credit_memo",
                                                original_invoice_number="INV-P1", price_only=True))
         final = await finished(handle)
     assert [r.status for r in final.invoices] == [InvoiceStatus.APPROVED, InvoiceStatus.APPROVED]
@@ -262,7 +263,7 @@ async def test_supplier_rejection_opens_a_buyer_task(env, engine):
     order = po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
-        await handle.signal("acknowledgment", ack(order, status="rejected", message="discontinued"))
+        await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order, status="rejected", message="discontinued"))
         s = await eventually(handle, lambda s: bool(s.open_tasks))
         task = open_task(s, TaskKind.SUPPLIER_REJECTED)
         assert task.context["supplier_message"] == "discontinued"
@@ -290,7 +291,7 @@ async def test_missing_acknowledgment_reminds_then_escalates(env, engine):
         await env.sleep(timedelta(days=2, hours=1))
         s = await eventually(handle, lambda s: open_task(s, TaskKind.CHASE_SUPPLIER).escalation_level == 1)
         # the acknowledgment finally arrives: the chase task is no longer needed
-        await handle.signal("acknowledgment", ack(order))
+        await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order))
         s = await eventually(handle, lambda s: s.status == PoStatus.ACKNOWLEDGED)
         assert s.open_tasks == [] and s.tasks[0].status == TaskStatus.CANCELLED
 
@@ -301,8 +302,8 @@ async def test_overdue_receipt_opens_expedite_task_and_close_short(env, engine):
     order = po(unique("PO"), need_by=(await env.get_current_time()).date() + timedelta(days=10))
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
-        await handle.signal("acknowledgment", ack(order))
-        await handle.signal("receipt", receipt(order, "GR-1", {1: "100", 2: "150"}))
+        await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order))
+        await handle.signal(PoSignal.RECEIPT, receipt(order, "GR-1", {1: "100", 2: "150"}))
         await eventually(handle, lambda s: s.status == PoStatus.PARTIALLY_RECEIVED)
         # need-by + 3 days grace
         s = await state(handle)
@@ -313,7 +314,7 @@ async def test_overdue_receipt_opens_expedite_task_and_close_short(env, engine):
         await decide(handle, task.task_id, "close_short", actor="bob.buyer", comment="rest not needed")
         s = await state(handle)
         assert s.po.revision == 1 and s.po.line(2).quantity == 150 and s.status == PoStatus.RECEIVED
-        await handle.signal("invoice", invoice(order, "INV-S1", {1: ("100", "11.90"), 2: ("150", "4.75")}))
+        await handle.signal(PoSignal.INVOICE, invoice(order, "INV-S1", {1: ("100", "11.90"), 2: ("150", "4.75")}))
         final = await finished(handle)
     assert final.status == PoStatus.CLOSED
 
@@ -322,13 +323,13 @@ async def test_partial_shipments_two_receipts_two_invoices_close(env, engine):
     order = po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
-        await handle.signal("acknowledgment", ack(order))
-        await handle.signal("receipt", receipt(order, "GR-1", {1: "60", 2: "200"}))
-        await handle.signal("invoice", invoice(order, "INV-A", {1: ("60", "11.90"), 2: ("200", "4.75")}))
+        await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order))
+        await handle.signal(PoSignal.RECEIPT, receipt(order, "GR-1", {1: "60", 2: "200"}))
+        await handle.signal(PoSignal.INVOICE, invoice(order, "INV-A", {1: ("60", "11.90"), 2: ("200", "4.75")}))
         s = await eventually(handle, lambda s: bool(s.invoices) and s.invoices[0].status == InvoiceStatus.APPROVED)
         assert s.status == PoStatus.PARTIALLY_RECEIVED
-        await handle.signal("receipt", receipt(order, "GR-2", {1: "40"}))
-        await handle.signal("invoice", invoice(order, "INV-B", {1: ("40", "11.90")}))
+        await handle.signal(PoSignal.RECEIPT, receipt(order, "GR-2", {1: "40"}))
+        await handle.signal(PoSignal.INVOICE, invoice(order, "INV-B", {1: ("40", "11.90")}))
         final = await finished(handle)
     assert final.status == PoStatus.CLOSED and len(handoffs(engine, order.po_number)) == 2
 
@@ -339,13 +340,13 @@ async def test_invoice_before_receipt_is_held_then_released_by_the_receipt(env, 
     order = po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
-        await handle.signal("acknowledgment", ack(order))
-        await handle.signal("invoice", full_invoice(order))
+        await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order))
+        await handle.signal(PoSignal.INVOICE, full_invoice(order))
         s = await eventually(handle, lambda s: bool(s.invoices) and s.invoices[0].match is not None)
         assert s.invoices[0].status == InvoiceStatus.HELD
         assert {h.code for h in s.invoices[0].open_holds} == {HoldCode.NO_RECEIPT}
         assert s.open_tasks == []  # a missing document is not a question for a person
-        await handle.signal("receipt", full_receipt(order))
+        await handle.signal(PoSignal.RECEIPT, full_receipt(order))
         final = await finished(handle)
     assert final.status == PoStatus.CLOSED
     assert "released by re-match" in next(e.detail for e in final.timeline if e.event == "approved_for_payment")
@@ -355,9 +356,9 @@ async def test_held_invoice_escalates_after_the_hold_sla(env, engine):
     order = po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
-        await handle.signal("acknowledgment", ack(order))
-        await handle.signal("receipt", receipt(order, "GR-1", {1: "40", 2: "200"}))
-        await handle.signal("invoice", full_invoice(order))
+        await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order))
+        await handle.signal(PoSignal.RECEIPT, receipt(order, "GR-1", {1: "40", 2: "200"}))
+        await handle.signal(PoSignal.INVOICE, full_invoice(order))
         # A recorded invoice is HELD until its match lands: wait for the match.
         s = await eventually(handle, lambda s: bool(s.invoices) and s.invoices[0].match is not None)
         assert s.invoices[0].status == InvoiceStatus.HELD
@@ -370,7 +371,7 @@ async def test_held_invoice_escalates_after_the_hold_sla(env, engine):
         await refused(decide(handle, task.task_id, "accept_variance", actor="carl.clerk",
                              comment="rest confirmed by phone"),
                       "QTY_RECEIVED:1 waits for the goods receipt; it clears itself when the receipt arrives")
-        await handle.signal("receipt", receipt(order, "GR-2", {1: "60"}))
+        await handle.signal(PoSignal.RECEIPT, receipt(order, "GR-2", {1: "60"}))
         s = await eventually(handle, lambda s: s.invoices[0].status == InvoiceStatus.APPROVED)
         assert s.invoices[0].released_holds == [] and s.tasks[0].status == TaskStatus.CANCELLED
 
@@ -379,11 +380,11 @@ async def test_rejected_invoice_is_not_paid(env, engine):
     order = po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
-        await handle.signal("receipt", full_receipt(order))
-        await handle.signal("invoice", invoice(order, "INV-X", {1: ("100", "15.00"), 2: ("200", "4.75")}))
+        await handle.signal(PoSignal.RECEIPT, full_receipt(order))
+        await handle.signal(PoSignal.INVOICE, invoice(order, "INV-X", {1: ("100", "15.00"), 2: ("200", "4.75")}))
         s = await eventually(handle, lambda s: bool(s.open_tasks))
         await decide(handle, s.open_tasks[0].task_id, "reject_invoice", actor="carl.clerk", comment="wrong price")
-        await handle.signal("invoice", full_invoice(order, "INV-Y"))
+        await handle.signal(PoSignal.INVOICE, full_invoice(order, "INV-Y"))
         final = await finished(handle)
     assert [r.status for r in final.invoices] == [InvoiceStatus.REJECTED, InvoiceStatus.APPROVED]
     assert [i for i, _ in handoffs(engine, order.po_number)] == [final.invoices[1].document_id]
@@ -395,15 +396,15 @@ async def test_cancel_before_receipt_and_refused_after(env, engine):
     order, other = po(unique("PO")), po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
-        s = await handle.execute_update("cancel", CancelRequest(actor="bob.buyer", reason="project stopped"),
+        s = await handle.execute_update(PoUpdate.CANCEL, CancelRequest(actor="bob.buyer", reason="project stopped"),
                                         result_type=PurchaseOrderState)
         assert s.status == PoStatus.CANCELLED
         assert (await finished(handle)).cancel_reason.endswith("project stopped")
         handle2 = await start(env.client, queue, other)
         await eventually(handle2, lambda s: s.status == PoStatus.ISSUED)
-        await handle2.signal("receipt", receipt(other, "GR-1", {1: "10"}))
+        await handle2.signal(PoSignal.RECEIPT, receipt(other, "GR-1", {1: "10"}))
         await eventually(handle2, lambda s: bool(s.receipts))
-        await refused(handle2.execute_update("cancel", CancelRequest(actor="bob.buyer", reason="x")), "has receipts")
+        await refused(handle2.execute_update(PoUpdate.CANCEL, CancelRequest(actor="bob.buyer", reason="x")), "has receipts")
 
 
 async def test_continue_as_new_carries_the_state(dev_server_env, engine):
@@ -413,11 +414,11 @@ async def test_continue_as_new_carries_the_state(dev_server_env, engine):
     async with running_worker(env.client, engine) as queue:
         handle = await start(env.client, queue, order, history_event_limit=100)
         await eventually(handle, lambda s: s.status == PoStatus.ISSUED)
-        await handle.signal("acknowledgment", ack(order))
+        await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order))
         for i in range(1, 21):  # twenty partial receipts, one step each, push the history over the limit
-            await handle.signal("receipt", receipt(order, f"GR-{i}", {1: "5", 2: "10"}))
+            await handle.signal(PoSignal.RECEIPT, receipt(order, f"GR-{i}", {1: "5", 2: "10"}))
             await eventually(handle, lambda s: len(s.receipts) == i, seconds=30)
-        await handle.signal("invoice", full_invoice(order))
+        await handle.signal(PoSignal.INVOICE, full_invoice(order))
         final = await finished(env.client.get_workflow_handle(handle.id, result_type=PurchaseOrderState))
         latest_run = (await env.client.get_workflow_handle(handle.id).describe()).run_id
     assert final.status == PoStatus.CLOSED and len(final.receipts) == 20
@@ -428,10 +429,10 @@ async def test_completed_history_replays_deterministically(env, engine):
     order = po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
-        await handle.signal("acknowledgment", ack(order, status="accepted_with_changes",
+        await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order, status="accepted_with_changes",
                                                   lines=[{"line_no": 1, "status": "changed", "unit_price": "12.00"}]))
-        await handle.signal("invoice", invoice(order, "INV-1", {1: ("100", "12.00"), 2: ("200", "4.75")}))
-        await handle.signal("receipt", full_receipt(order))
+        await handle.signal(PoSignal.INVOICE, invoice(order, "INV-1", {1: ("100", "12.00"), 2: ("200", "4.75")}))
+        await handle.signal(PoSignal.RECEIPT, full_receipt(order))
         await finished(handle)
         history = await handle.fetch_history()
     await Replayer(workflows=[PurchaseOrderWorkflow], data_converter=pydantic_data_converter).replay_workflow(history)

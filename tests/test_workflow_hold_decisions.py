@@ -54,6 +54,7 @@ from tests.po_builders import (
 from tests.test_workflow import eventually, finished, handoffs, issued, open_task, refused
 from worker import build_activities
 from workflows.purchase_order import PATCH_PER_HOLD_DECISIONS, PurchaseOrderWorkflow
+from workflows.contract import PoSignal, WorkflowType
 
 
 @pytest.fixture(scope="module")
@@ -121,8 +122,8 @@ async def test_accepting_price_before_the_goods_arrive_keeps_it_held_and_the_rec
     order = po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
-        await handle.signal("acknowledgment", ack(order))
-        await handle.signal("invoice", price_variance_on_line_1(order, "INV-PN1"))
+        await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order))
+        await handle.signal(PoSignal.INVOICE, price_variance_on_line_1(order, "INV-PN1"))
         s, task = await held_with_task(handle)
         assert open_refs(s.invoices[0]) == {"PRICE:1", "NO_RECEIPT:1", "NO_RECEIPT:2"}
         # The task lists each hold by the name a decision uses; the receipt holds cannot be chosen.
@@ -145,7 +146,7 @@ async def test_accepting_price_before_the_goods_arrive_keeps_it_held_and_the_rec
         assert record.escalate_at is not None  # but the hold SLA still watches it
         assert any(e.event == "decided" and "(PRICE:1)" in e.detail for e in s.timeline)
 
-        await handle.signal("receipt", full_receipt(order))
+        await handle.signal(PoSignal.RECEIPT, full_receipt(order))
         final = await finished(handle)
         history = await handle.fetch_history()
     assert final.status == PoStatus.CLOSED
@@ -161,8 +162,8 @@ async def test_accepting_with_no_names_releases_every_person_hold_but_not_the_mi
     order = po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
-        await handle.signal("acknowledgment", ack(order))
-        await handle.signal("invoice", price_variances_on_both_lines(order, "INV-PN2"))
+        await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order))
+        await handle.signal(PoSignal.INVOICE, price_variances_on_both_lines(order, "INV-PN2"))
         s, task = await held_with_task(handle)
         assert open_refs(s.invoices[0]) == {"PRICE:1", "PRICE:2", "NO_RECEIPT:1", "NO_RECEIPT:2"}
 
@@ -174,7 +175,7 @@ async def test_accepting_with_no_names_releases_every_person_hold_but_not_the_mi
         assert sorted(h.ref for h in record.released_holds) == ["PRICE:1", "PRICE:2"]
         assert handoffs(engine, order.po_number) == [] and s.open_tasks == []
 
-        await handle.signal("receipt", full_receipt(order))
+        await handle.signal(PoSignal.RECEIPT, full_receipt(order))
         final = await finished(handle)
     assert final.invoices[0].status == InvoiceStatus.APPROVED and len(final.tasks) == 1
 
@@ -183,8 +184,8 @@ async def test_an_invoice_left_waiting_for_its_receipt_is_not_forgotten(env, eng
     order = po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
-        await handle.signal("acknowledgment", ack(order))
-        await handle.signal("invoice", price_variance_on_line_1(order, "INV-PN5"))
+        await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order))
+        await handle.signal(PoSignal.INVOICE, price_variance_on_line_1(order, "INV-PN5"))
         _, task = await held_with_task(handle)
         await env.sleep(timedelta(days=5, hours=1))  # past the hold SLA while the person thinks
         s = await eventually(handle, lambda s: any(e.event == "hold_escalated" for e in s.timeline))
@@ -202,7 +203,7 @@ async def test_an_invoice_left_waiting_for_its_receipt_is_not_forgotten(env, eng
             ("NO_RECEIPT:1", True), ("NO_RECEIPT:2", True)]
         await refused(decide(handle, chase.task_id, "accept_variance", actor="carl.clerk", comment="pay it"),
                       "invoice INV-PN5 has no hold a person releases")
-        await handle.signal("receipt", full_receipt(order))
+        await handle.signal(PoSignal.RECEIPT, full_receipt(order))
         final = await finished(handle)
     assert final.invoices[0].status == InvoiceStatus.APPROVED
     assert [(h.ref, h.released_by) for h in final.invoices[0].released_holds] == [("PRICE:1", "carl.clerk")]
@@ -212,9 +213,9 @@ async def test_releasing_one_of_two_price_holds_opens_a_task_for_the_other(env, 
     order = po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
-        await handle.signal("acknowledgment", ack(order))
-        await handle.signal("receipt", full_receipt(order))
-        await handle.signal("invoice", price_variances_on_both_lines(order, "INV-PN3"))
+        await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order))
+        await handle.signal(PoSignal.RECEIPT, full_receipt(order))
+        await handle.signal(PoSignal.INVOICE, price_variances_on_both_lines(order, "INV-PN3"))
         s, first = await held_with_task(handle)
         assert [h.ref for h in first.holds] == ["PRICE:1", "PRICE:2"]
 
@@ -249,14 +250,14 @@ async def test_decisions_naming_holds_they_cannot_answer_are_refused(env, engine
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
         dearer = {"line_no": 1, "status": "changed", "unit_price": "12.90"}  # outside the ack tolerance
-        await handle.signal("acknowledgment", ack(order, status="accepted_with_changes", lines=[dearer]))
+        await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order, status="accepted_with_changes", lines=[dearer]))
         s = await eventually(handle, lambda s: bool(s.open_tasks))
         change = open_task(s, TaskKind.APPROVE_SUPPLIER_CHANGE)
         await refused(decide(handle, change.task_id, "reject_change", actor="bob.buyer", comment="contract",
                              holds=["PRICE:1"]), "names no holds")
         await decide(handle, change.task_id, "reject_change", actor="bob.buyer", comment="contract price")
 
-        await handle.signal("invoice", price_variance_on_line_1(order, "INV-PN4"))
+        await handle.signal(PoSignal.INVOICE, price_variance_on_line_1(order, "INV-PN4"))
         s, task = await held_with_task(handle)
         assert open_refs(s.invoices[0]) == {"PRICE:1", "NO_RECEIPT:1", "NO_RECEIPT:2"}
         await refused(decide(handle, task.task_id, "accept_variance", actor="carl.clerk", comment="ok",
@@ -288,7 +289,7 @@ def test_a_decision_names_holds_as_hold_ref_spells_them() -> None:
 # --- a history recorded before per-hold decisions replays as it ran -----------------------------------
 
 
-@workflow.defn(name="PurchaseOrderWorkflow", sandboxed=False)
+@workflow.defn(name=WorkflowType.PURCHASE_ORDER, sandboxed=False)
 class WorkflowBeforePerHoldDecisions(PurchaseOrderWorkflow):
     """accept_variance as it ran before the change: every open hold released
     and the invoice paid at once, with no patch marker in the history."""
@@ -309,7 +310,7 @@ class WorkflowBeforePerHoldDecisions(PurchaseOrderWorkflow):
             await super()._decide_invoice_hold(task, d)
 
 
-@workflow.defn(name="PurchaseOrderWorkflow", sandboxed=False)
+@workflow.defn(name=WorkflowType.PURCHASE_ORDER, sandboxed=False)
 class WorkflowWithoutThePatch(PurchaseOrderWorkflow):
     """Per-hold decisions with no `workflow.patched` guard: what the patch
     protects old histories from."""
@@ -338,13 +339,13 @@ async def test_history_of_an_all_holds_release_replays_as_it_ran(env, engine):
         async with Worker(env.client, task_queue=queue, workflows=[WorkflowBeforePerHoldDecisions],
                           activities=activities, activity_executor=executor):
             handle = await issued(env.client, queue, order)
-            await handle.signal("acknowledgment", ack(order))
-            await handle.signal("invoice", price_variance_on_line_1(order, "INV-OLD"))
+            await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order))
+            await handle.signal(PoSignal.INVOICE, price_variance_on_line_1(order, "INV-OLD"))
             _, task = await held_with_task(handle)
             await decide(handle, task.task_id, "accept_variance", actor="carl.clerk", comment="agreed")
             s = await eventually(handle, lambda s: s.invoices[0].status == InvoiceStatus.APPROVED)
             assert open_refs(s.invoices[0]) == set()  # the old rule: NO_RECEIPT released with PRICE
-            await handle.signal("receipt", full_receipt(order))
+            await handle.signal(PoSignal.RECEIPT, full_receipt(order))
             final = await finished(handle)
             history = await handle.fetch_history()
     assert final.status == PoStatus.CLOSED

@@ -37,6 +37,7 @@ from tests.po_builders import (
 )
 from tests.test_workflow import eventually, finished, issued, open_task, refused
 from workflows.purchase_order import PurchaseOrderWorkflow
+from workflows.contract import PoSignal, PoUpdate
 
 D = Decimal
 
@@ -61,8 +62,7 @@ async def env(time_skipping_env: WorkflowEnvironment) -> WorkflowEnvironment:
 async def hold(handle: WorkflowHandle, number: str, *, actor: str = "carl.clerk",
                reason: str = "bank details changed by e-mail; verify with the supplier",
                line_no: int | None = None) -> InvoiceRecord:
-    return await handle.execute_update(
-        "hold_invoice", HoldRequest(invoice_number=number, actor=actor, reason=reason, line_no=line_no),
+    return await handle.execute_update(PoUpdate.HOLD_INVOICE, HoldRequest(invoice_number=number, actor=actor, reason=reason, line_no=line_no),
         result_type=InvoiceRecord)
 
 
@@ -84,8 +84,8 @@ async def test_random_audit_hold_is_not_released_by_a_rematch_only_by_a_person(e
     order = po(unique("PO"), gloves="400")  # 4,760.00 + 950.00 = 5,710.00 USD: in the sample
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
-        await handle.signal("acknowledgment", ack(order))
-        await handle.signal("invoice", full_invoice(order, "INV-AUD1"))
+        await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order))
+        await handle.signal(PoSignal.INVOICE, full_invoice(order, "INV-AUD1"))
         s = await eventually(handle, lambda s: bool(s.invoices) and s.invoices[0].match is not None
                              and bool(s.open_tasks))
         record = s.invoices[0]
@@ -98,7 +98,7 @@ async def test_random_audit_hold_is_not_released_by_a_rematch_only_by_a_person(e
         assert any(e.event == "audit_selected" for e in s.timeline)
         task = open_task(s, TaskKind.RESOLVE_INVOICE_HOLD)  # an audit is a question for a person at once
 
-        await handle.signal("receipt", full_receipt(order))  # the re-match clears what the receipt answers…
+        await handle.signal(PoSignal.RECEIPT, full_receipt(order))  # the re-match clears what the receipt answers…
         s = await eventually(handle, lambda s: len(s.receipts) == 1 and s.invoices[0].match is not None
                              and HoldCode.NO_RECEIPT not in open_codes(s.invoices[0]))
         assert s.invoices[0].status == InvoiceStatus.HELD  # …but not the audit
@@ -119,9 +119,9 @@ async def test_invoice_below_the_audit_minimum_is_recorded_as_not_drawn(env, eng
     order = po(unique("PO"))  # 2,140.00 USD: below the 5,000.00 minimum
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
-        await handle.signal("acknowledgment", ack(order))
-        await handle.signal("receipt", full_receipt(order))
-        await handle.signal("invoice", full_invoice(order, "INV-AUD2"))
+        await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order))
+        await handle.signal(PoSignal.RECEIPT, full_receipt(order))
+        await handle.signal(PoSignal.INVOICE, full_invoice(order, "INV-AUD2"))
         final = await finished(handle)
     record = final.invoices[0]
     assert record.status == InvoiceStatus.APPROVED
@@ -137,8 +137,8 @@ async def test_manual_hold_is_placed_by_a_person_and_not_released_by_a_rematch(e
     order = po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
-        await handle.signal("acknowledgment", ack(order))
-        await handle.signal("invoice", full_invoice(order, "INV-M1"))
+        await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order))
+        await handle.signal(PoSignal.INVOICE, full_invoice(order, "INV-M1"))
         s = await eventually(handle, lambda s: bool(s.invoices) and s.invoices[0].match is not None)
         assert open_codes(s.invoices[0]) == {HoldCode.NO_RECEIPT} and not s.open_tasks
 
@@ -156,7 +156,7 @@ async def test_manual_hold_is_placed_by_a_person_and_not_released_by_a_rematch(e
         assert manual.message in task.context.values()
         assert [(e.event, e.actor) for e in s.timeline if e.event == "manual_hold"] == [("manual_hold", "carl.clerk")]
 
-        await handle.signal("receipt", full_receipt(order))  # clears NO_RECEIPT, not the person's hold
+        await handle.signal(PoSignal.RECEIPT, full_receipt(order))  # clears NO_RECEIPT, not the person's hold
         s = await eventually(handle, lambda s: len(s.receipts) == 1
                              and HoldCode.NO_RECEIPT not in open_codes(s.invoices[0]))
         assert s.invoices[0].status == InvoiceStatus.HELD and open_codes(s.invoices[0]) == {HoldCode.MANUAL}
@@ -195,12 +195,12 @@ async def test_match_levels_come_from_the_item_master_and_a_looser_po_level_is_o
         assert overruled == ["line 1: the PO asks for 2-way, looser than 3-way from item MRO-GLOVE-NITRILE-L; "
                              "3-way applies (a PO may make a line stricter, not looser)"]
 
-        await handle.signal("receipt", receipt(order, "GR-1", {1: "100"}))
-        await handle.signal("invoice", invoice(order, "INV-L1", {1: ("100", "11.90")}))
+        await handle.signal(PoSignal.RECEIPT, receipt(order, "GR-1", {1: "100"}))
+        await handle.signal(PoSignal.INVOICE, invoice(order, "INV-L1", {1: ("100", "11.90")}))
         s = await eventually(handle, lambda s: bool(s.invoices) and s.invoices[0].status == InvoiceStatus.APPROVED)
         await refused(hold(handle, "INV-L1"), "already approved")  # a manual hold comes too late for it
 
-        await handle.signal("invoice", invoice(order, "INV-L2", {2: ("200", "4.75")}))
+        await handle.signal(PoSignal.INVOICE, invoice(order, "INV-L2", {2: ("200", "4.75")}))
         s = await eventually(handle, lambda s: len(s.invoices) == 2 and s.invoices[1].match is not None)
         [no_receipt] = s.invoices[1].open_holds
         assert (no_receipt.code, no_receipt.tolerance) == (
@@ -226,16 +226,16 @@ async def test_corrected_resend_of_a_rejected_invoice_is_not_a_suspected_duplica
     assert wrong.total == corrected.total
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
-        await handle.signal("acknowledgment", ack(order))
-        await handle.signal("receipt", full_receipt(order))
+        await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order))
+        await handle.signal(PoSignal.RECEIPT, full_receipt(order))
         store(engine, wrong)
-        await handle.signal("invoice", wrong)
+        await handle.signal(PoSignal.INVOICE, wrong)
         s = await eventually(handle, lambda s: bool(s.open_tasks))
         assert HoldCode.UNKNOWN_LINE in open_codes(s.invoices[0])
         await decide(handle, s.open_tasks[0].task_id, "reject_invoice", actor="carl.clerk",
                      comment="line 3 is not on the PO; please re-send")
         store(engine, corrected)
-        await handle.signal("invoice", corrected)
+        await handle.signal(PoSignal.INVOICE, corrected)
         final = await finished(handle)
     assert [r.status for r in final.invoices] == [InvoiceStatus.REJECTED, InvoiceStatus.APPROVED]
     assert all(h.code != HoldCode.SUSPECTED_DUPLICATE for h in final.invoices[1].match.holds)  # type: ignore[union-attr]

@@ -29,6 +29,7 @@ from tests.po_builders import (
 from tests.test_workflow import eventually, finished, handoffs, issued
 from worker import build_activities
 from workflows.purchase_order import PurchaseOrderWorkflow
+from workflows.contract import PoSignal, WorkflowType
 
 D = Decimal
 
@@ -54,9 +55,9 @@ async def test_tax_is_checked_at_the_vendors_rate_in_a_live_po(env, engine):
     order = po(unique("PO"))  # gloves 100 × 11.90 + bearings 200 × 4.75 = 2,140.00
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
-        await handle.signal("receipt", full_receipt(order))
+        await handle.signal(PoSignal.RECEIPT, full_receipt(order))
         # 20 % instead of 8.25 %: 428.00 billed, 176.55 expected (standard: 1 % or 1.00, any)
-        await handle.signal("invoice", invoice(order, "INV-TAX", {1: ("100", "11.90"), 2: ("200", "4.75")},
+        await handle.signal(PoSignal.INVOICE, invoice(order, "INV-TAX", {1: ("100", "11.90"), 2: ("200", "4.75")},
                                                tax="428.00", total=D("2568.00")))
         held = await eventually(handle, lambda s: bool(s.invoices) and s.invoices[0].match is not None)
     assert [line.tax_rate_pct for line in held.po.lines] == [D("8.25"), D("8.25")]
@@ -70,14 +71,14 @@ async def test_rejected_units_are_not_received_until_replaced(env, engine):
     order = po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
-        await handle.signal("acknowledgment", ack(order))
-        await handle.signal("receipt", receipt(order, "GR-1", {1: "100", 2: "200"}, rejected={1: "10"}))
-        await handle.signal("invoice", full_invoice(order))
+        await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order))
+        await handle.signal(PoSignal.RECEIPT, receipt(order, "GR-1", {1: "100", 2: "200"}, rejected={1: "10"}))
+        await handle.signal(PoSignal.INVOICE, full_invoice(order))
         held = await eventually(handle, lambda s: bool(s.invoices) and s.invoices[0].match is not None)
         assert held.status == PoStatus.PARTIALLY_RECEIVED  # 90 of 100 gloves kept
         assert open_codes(held, "INV-1") == {HoldCode.QTY_RECEIVED}
         assert handoffs(engine, order.po_number) == []  # not paid for the 10 that went back
-        await handle.signal("receipt", receipt(order, "GR-2", {1: "10"}))  # the replacements
+        await handle.signal(PoSignal.RECEIPT, receipt(order, "GR-2", {1: "10"}))  # the replacements
         final = await finished(handle)
     assert final.status == PoStatus.CLOSED
     assert [r.status for r in final.invoices] == [InvoiceStatus.APPROVED]
@@ -87,12 +88,12 @@ async def test_a_negative_credit_memo_is_a_negative_payable(env, engine):
     order = po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
-        await handle.signal("receipt", full_receipt(order))
+        await handle.signal(PoSignal.RECEIPT, full_receipt(order))
         # the gloves only: the PO stays open for the bearings' invoice
-        await handle.signal("invoice", invoice(order, "INV-1", {1: ("100", "11.90")}))
+        await handle.signal(PoSignal.INVOICE, invoice(order, "INV-1", {1: ("100", "11.90")}))
         await eventually(handle, lambda s: [r.status for r in s.invoices] == [InvoiceStatus.APPROVED])
         memo = invoice(order, "CM-1", {1: ("-10", "11.90")}, kind="credit_memo", tax="-9.82", total=D("-128.82"))
-        await handle.signal("invoice", memo)
+        await handle.signal(PoSignal.INVOICE, memo)
         final = await eventually(handle, lambda s: len(s.invoices) == 2 and s.invoices[1].match is not None)
     assert final.invoices[1].status == InvoiceStatus.APPROVED, final.invoices[1].open_holds
     paid = dict(handoffs(engine, order.po_number))
@@ -102,7 +103,7 @@ async def test_a_negative_credit_memo_is_a_negative_payable(env, engine):
 # --- a history recorded before net receipts replays as it ran ---------------------------------
 
 
-@workflow.defn(name="PurchaseOrderWorkflow", sandboxed=False)
+@workflow.defn(name=WorkflowType.PURCHASE_ORDER, sandboxed=False)
 class WorkflowBeforeNetReceipts(PurchaseOrderWorkflow):
     """Gross receipts, as before PATCH_NET_RECEIPTS: no marker in its history."""
 
@@ -119,7 +120,7 @@ class WorkflowBeforeNetReceipts(PurchaseOrderWorkflow):
         return False
 
 
-@workflow.defn(name="PurchaseOrderWorkflow", sandboxed=False)
+@workflow.defn(name=WorkflowType.PURCHASE_ORDER, sandboxed=False)
 class WorkflowWithoutTheNetReceiptsPatch(PurchaseOrderWorkflow):
     """Net receipts with no `workflow.patched` guard: what the patch protects
     old histories from."""
@@ -147,7 +148,7 @@ async def test_history_with_gross_receipts_replays_as_it_ran(env, engine):
         async with Worker(env.client, task_queue=queue, workflows=[WorkflowBeforeNetReceipts],
                           activities=activities, activity_executor=executor):
             handle = await issued(env.client, queue, order)
-            await handle.signal("receipt", receipt(order, "GR-1", {1: "100", 2: "200"}, rejected={1: "10"}))
+            await handle.signal(PoSignal.RECEIPT, receipt(order, "GR-1", {1: "100", 2: "200"}, rejected={1: "10"}))
             s = await eventually(handle, lambda s: bool(s.receipts))
             assert s.status == PoStatus.RECEIVED  # the old rule: gross 100 of 100
             history = await handle.fetch_history()

@@ -31,6 +31,7 @@ import httpx
 
 from models import normalize_invoice_number
 from tools.demo_supplier import ack_as_x12, asn_as_desadv, invoice_as_facturx, invoice_as_pdf, invoice_as_ubl
+from workflows.contract import Decision, po_workflow_id
 
 API = "/api/v1"
 POLL_SECONDS = 0.5
@@ -120,7 +121,7 @@ class Demo:
         answer = await self.http.get(f"{API}/documents/{workflow_id}")
         _expect(answer, 200)
         reading = next(i["extracted"]["document"] for i in answer.json()["items"] if i["task_id"] == item["task_id"])
-        await self.decide(item["task_id"], "send_on", actor, document=reading | corrections)
+        await self.decide(item["task_id"], Decision.SEND_ON, actor, document=reading | corrections)
         return item
 
     async def _post_file(self, file: tuple[bytes, str, str]) -> tuple[str, list[dict[str, Any]]]:
@@ -283,7 +284,7 @@ async def price_change_outside_tolerance(demo: Demo) -> tuple[str, str]:
         po, demo.number("ACME-OA-5522"), status="accepted_with_changes",
         lines=[{"line_no": 1, "status": "changed", "unit_price": "12.60"}], message="Latex shortage"))
     task = await demo.open_task(po["po_number"], "approve_supplier_change")
-    await demo.decide(task["task_id"], "accept_change", actor="bob.buyer")
+    await demo.decide(task["task_id"], Decision.ACCEPT_CHANGE, actor="bob.buyer")
     await demo.post(po, "receipts", receipt(po, "GR-88103", everything(po)))
     await demo.post(po, "invoices", invoice(po, demo.number("ACME-INV-30212"),
                                             {1: (quantity(po, 1), "12.60")}))
@@ -388,7 +389,7 @@ async def suspected_duplicate(demo: Demo) -> tuple[str, str]:
     holds = view["state"]["invoices"][0]["match"]["holds"]
     first_invoice = f"invoice:ACME:{normalize_invoice_number(demo.number('ACME-INV-30300'))}"
     linked = [h for h in holds if h["code"] == "SUSPECTED_DUPLICATE" and h["related_document_id"] == first_invoice]
-    await demo.decide(task["task_id"], "accept_variance", actor="carl.clerk",
+    await demo.decide(task["task_id"], Decision.ACCEPT_VARIANCE, actor="carl.clerk",
                       comment="separate delivery, confirmed with Acme")
     view = await demo.wait_status(second_po["po_number"], "closed")
     found = "SUSPECTED_DUPLICATE hold linked to the first invoice" if linked else f"holds {holds}"
@@ -461,7 +462,7 @@ async def _run_one(demo: Demo, name: str, expected: str, scenario: Scenario, ui:
         po_number, actual = await scenario(demo)
     except (DemoError, httpx.HTTPError) as error:
         return Outcome(name, "-", expected, f"FAILED: {error}", "")
-    return Outcome(name, po_number, expected, actual, f"{ui}/{po_number.join(('po-', ''))}")
+    return Outcome(name, po_number, expected, actual, f"{ui}/{po_workflow_id(po_number)}")
 
 
 async def run_scenarios(api_url: str, ui_workflows_url: str) -> list[Outcome]:
