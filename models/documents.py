@@ -5,6 +5,7 @@ acknowledgment, goods receipts and invoices (credit memos are invoices of kind
 from __future__ import annotations
 
 import re
+from typing import Protocol, TypeVar
 from decimal import Decimal
 from enum import StrEnum
 
@@ -32,7 +33,14 @@ from models.common import (
 from models.purchase_order import PaymentTerms
 
 
-def _unique_lines(lines: list, what: str) -> list:
+class _Numbered(Protocol):
+    line_no: int
+
+
+L = TypeVar("L", bound=_Numbered)
+
+
+def _unique_lines(lines: list[L], what: str) -> list[L]:
     seen: set[int] = set()
     for line in lines:
         if line.line_no in seen:

@@ -87,11 +87,12 @@ class Extracted(Document):
 def model_class(kind: ExtractedKind) -> type[BaseModel]:
     if kind in (ExtractedKind.INVOICE, ExtractedKind.CREDIT_MEMO):
         return Invoice
-    return {
+    classes: dict[ExtractedKind, type[BaseModel]] = {
         ExtractedKind.ACKNOWLEDGMENT: Acknowledgment,
         ExtractedKind.ASN: ShipNotice,
         ExtractedKind.PURCHASE_ORDER: PurchaseOrder,
-    }[kind]
+    }
+    return classes[kind]
 
 
 def kind_of_invoice(kind: InvoiceKind) -> ExtractedKind:

@@ -40,6 +40,12 @@ def _fmt(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
+def _limit_text(limit: Decimal | None) -> str:
+    # Only reached when a limit was exceeded, i.e. one is set.
+    assert limit is not None
+    return _fmt(limit)
+
+
 def _outside(old: Decimal, new: Decimal, limit_pct: Decimal | None) -> bool:
     """A change either way beyond the acknowledgment limit: the one
     tolerance rule (p2p.tolerance) the invoice match uses too. None is not
@@ -79,14 +85,14 @@ def compare_acknowledgment(
             )
             changes.append(text)
             if _outside(po_line.unit_price, ack_line.unit_price, tolerances.ack_price_pct):
-                outside.append(f"{text}, tolerance ±{_fmt(tolerances.ack_price_pct)}%")
+                outside.append(f"{text}, tolerance ±{_limit_text(tolerances.ack_price_pct)}%")
             updates["unit_price"] = ack_line.unit_price
         if ack_line.quantity is not None and ack_line.quantity != po_line.quantity:
             pct = _pct_change(po_line.quantity, ack_line.quantity)
             text = f"line {n}: quantity {_fmt(po_line.quantity)} → {_fmt(ack_line.quantity)} {po_line.uom}"
             changes.append(text)
             if _outside(po_line.quantity, ack_line.quantity, tolerances.ack_qty_pct):
-                outside.append(f"{text} ({pct:+.2f}%), tolerance ±{_fmt(tolerances.ack_qty_pct)}%")
+                outside.append(f"{text} ({pct:+.2f}%), tolerance ±{_limit_text(tolerances.ack_qty_pct)}%")
             updates["quantity"] = ack_line.quantity
         if ack_line.promised_date is not None and ack_line.promised_date != po_line.need_by:
             changes.append(f"line {n}: promised {ack_line.promised_date.isoformat()} (need-by {po_line.need_by})")

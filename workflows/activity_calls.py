@@ -41,10 +41,11 @@ TIMEOUT = timedelta(seconds=10)
 
 
 async def _call(name: str, arg: Any, result_type: type[T] | None, summary: str) -> T:
-    return await workflow.execute_activity(
+    result: T = await workflow.execute_activity(
         name, arg, result_type=result_type, start_to_close_timeout=TIMEOUT,
         retry_policy=RETRY, summary=summary,
     )
+    return result
 
 
 async def load_policy(vendor_id: str) -> Policy:

@@ -110,7 +110,7 @@ class PurchaseOrderWorkflow:
         self._cancel: CancelRequest | None = None
         self._cancel_done = False
         self._audited = len(self._s.timeline)  # timeline entries already written
-        self._published: tuple | None = None
+        self._published: tuple[object, ...] | None = None
         self._every_digit_run: bool | None = None  # see _invoice_number_rule
 
     # ------------------------------------------------------------------ run
