@@ -107,7 +107,7 @@ def run_simulate(args: argparse.Namespace, io: _Io) -> int:
     from activities.db.tolerance_changes import ChangeNotFound, get_change
     from activities.simulation import simulate
     from settings import load_settings
-    from starter.tolerances_cli import parse_change
+    from starter.tolerance_changes import parse_change
 
     change_text = getattr(args, "change", None)
     try:

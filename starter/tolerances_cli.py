@@ -23,20 +23,20 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import IO, TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
-from starter.errors import EXIT_OK, Invalid, NotFound, Rejected, Unavailable
+from starter.errors import EXIT_OK, Invalid, NotFound, Unavailable
+from starter.operations import redacted_url
+from starter.tolerance_changes import call, one_line, parse_change
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
     from models.tolerance_changes import ProfileVersion, ToleranceChange
 
-__all__ = ["add_commands", "format_change", "format_live", "parse_change", "run_tolerances"]
-
-T = TypeVar("T")
+__all__ = ["add_commands", "format_change", "format_live", "run_tolerances"]
 
 
 class _Io(Protocol):
@@ -90,15 +90,6 @@ def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[
     history.set_defaults(local=run_tolerances, tolerances_run=_history)
 
 
-def parse_change(text: str) -> int:
-    from models.tolerance_changes import parse_change_id
-
-    try:
-        return parse_change_id(text)
-    except ValueError as err:
-        raise Invalid(str(err)) from None
-
-
 # --- running -------------------------------------------------------------------------------------
 
 
@@ -117,36 +108,11 @@ def _database() -> Iterator[Engine]:
         try:
             migrate(engine)
         except Exception as err:  # noqa: BLE001 — one line, not a traceback
-            raise Unavailable(f"cannot open the database at {_where(engine)}: {_one_line(err)}") from None
+            where = redacted_url(engine)
+            raise Unavailable(f"cannot open the database at {where}: {one_line(err)}") from None
         yield engine
     finally:
         engine.dispose()
-
-
-def _where(engine: Engine) -> str:
-    return engine.url.render_as_string(hide_password=True)
-
-
-def _one_line(err: BaseException) -> str:
-    return " ".join(str(err).split()) or type(err).__name__
-
-
-def _call(engine: Engine, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """The domain errors as the CLI's (exit 2, 3, 4); database trouble as exit 1."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from activities.db.tolerance_changes import ChangeInvalid, ChangeNotFound, ChangeRefused
-
-    try:
-        return fn(engine, *args, **kwargs)
-    except ChangeInvalid as err:
-        raise Invalid(str(err)) from None
-    except ChangeNotFound as err:
-        raise NotFound(str(err)) from None
-    except ChangeRefused as err:
-        raise Rejected(str(err)) from None
-    except SQLAlchemyError as err:
-        raise Unavailable(f"database error at {_where(engine)}: {_one_line(err)}") from None
 
 
 def _say(io: _Io, text: str) -> None:
@@ -164,7 +130,7 @@ def _list(args: argparse.Namespace, io: _Io) -> int:
     from activities.db.tolerance_changes import live_profile_versions
 
     with _database() as engine:
-        live = _call(engine, live_profile_versions)
+        live = call(engine, live_profile_versions)
     if args.json:
         _dump(io, [version.model_dump(mode="json") for version in live])
     else:
@@ -180,7 +146,7 @@ def _propose(args: argparse.Namespace, io: _Io) -> int:
     if not args.by.strip():
         raise Invalid("--by: a person's name is required")
     with _database() as engine:
-        change = _call(engine, propose_change, proposed, by=args.by, reason=args.reason)
+        change = call(engine, propose_change, proposed, by=args.by, reason=args.reason)
     if args.json:
         _dump(io, change.model_dump(mode="json"))
         return EXIT_OK
@@ -196,7 +162,7 @@ def _changes(args: argparse.Namespace, io: _Io) -> int:
 
     status = ChangeStatus(args.status) if args.status else None
     with _database() as engine:
-        changes = _call(engine, list_changes, status)
+        changes = call(engine, list_changes, status)
     if args.json:
         _dump(io, [change.model_dump(mode="json") for change in changes])
     elif not changes:
@@ -211,7 +177,7 @@ def _approve(args: argparse.Namespace, io: _Io) -> int:
 
     change_id = parse_change(args.change)
     with _database() as engine:
-        change = _call(engine, approve_change, change_id, by=args.by, comment=args.comment)
+        change = call(engine, approve_change, change_id, by=args.by, comment=args.comment)
     if args.json:
         _dump(io, change.model_dump(mode="json"))
     else:
@@ -225,7 +191,7 @@ def _reject(args: argparse.Namespace, io: _Io) -> int:
 
     change_id = parse_change(args.change)
     with _database() as engine:
-        change = _call(engine, reject_change, change_id, by=args.by, reason=args.reason)
+        change = call(engine, reject_change, change_id, by=args.by, reason=args.reason)
     if args.json:
         _dump(io, change.model_dump(mode="json"))
     else:
@@ -237,7 +203,7 @@ def _history(args: argparse.Namespace, io: _Io) -> int:
     from activities.db.tolerance_changes import profile_history
 
     with _database() as engine:
-        versions = _call(engine, profile_history, args.name)
+        versions = call(engine, profile_history, args.name)
     if args.version is not None:
         versions = [v for v in versions if v.profile.version == args.version]
     if not versions:

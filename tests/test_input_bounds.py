@@ -64,7 +64,7 @@ from models.documents import Acknowledgment
 from models.extraction import Extracted, ExtractedKind
 from models.matching import ToleranceProfile
 from p2p.matching import match_invoice
-from starter.api import _body_limit
+from starter.api.application import json_body_limit as _body_limit
 from starter.errors import TooLarge
 from starter.operations import check_payload_size, payload_bytes
 from tests.conftest import start_time_skipping_server

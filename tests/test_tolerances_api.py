@@ -1,4 +1,4 @@
-"""starter/tolerances_api.py: the tolerance-change and manual-hold routes on
+"""starter/api/tolerances.py: the tolerance-change and manual-hold routes on
 a small app (the router plus the PoflowError handler starter.api uses),
 against a seeded SQLite database and a stub for the workflow call."""
 
@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from activities.db import make_engine, migrate
 from activities.db.seed import seed_master_data
 from models import Hold, HoldCode, Invoice, InvoiceRecord, InvoiceStatus
-from starter import tolerances_api
+from starter.api import tolerances as tolerances_api
 from starter.errors import PoflowError, Rejected
 from tests.test_cli import INVOICE, NOW
 

@@ -1,0 +1,129 @@
+"""The HTTP API app: the factory, its lifespan, the error handlers, the body
+limit and the pages (/, /inbox, /healthz); the routes are one router per
+resource beside this module.
+
+Handlers are thin: parse → PoflowOperations → shape the answer with a
+response model. Every expected error is a starter.errors.PoflowError and
+becomes the same JSON body ({"detail": ..., ...}) with the status it carries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from pathlib import Path
+from typing import Literal
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from pydantic import BaseModel, Field
+from starlette.types import Scope
+
+from settings import load_settings
+from starter.api import documents, purchase_orders, tasks, tolerances
+from starter.api.body_limit import BodySizeLimit
+from starter.api.shared import Service
+from starter.errors import Invalid, PoflowError, field_errors
+from starter.operations import PoflowOperations, ServiceFactory, connect_service
+
+__all__ = ["INBOX_PAGE", "Health", "create_app", "json_body_limit"]
+
+INBOX_PAGE = Path(__file__).with_name("inbox.html")
+
+# In the order the OpenAPI document lists them.
+ROUTERS = (purchase_orders.router, documents.router, tolerances.router, tasks.router)
+
+# Routes that take a raw file: they keep their own limit (max_document_bytes).
+FILE_ROUTES = frozenset({documents.FILE_DOOR})
+
+
+async def _default_service() -> PoflowOperations:
+    # Lazy client: the API comes up even if Temporal is still starting; until it
+    # is reachable, requests answer 503 instead of the process refusing to start.
+    return await connect_service(load_settings(), lazy=True)
+
+
+def create_app(service_factory: ServiceFactory = _default_service) -> FastAPI:
+    """The app; `service_factory` runs once at startup (tests pass a fake)."""
+    app = FastAPI(
+        title="poflow",
+        summary="Buyer-side procure-to-pay on Temporal",
+        version="0.1.0",
+        lifespan=_lifespan(service_factory),
+    )
+    app.add_exception_handler(PoflowError, _poflow_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_middleware(BodySizeLimit, limit_for=json_body_limit)
+    app.include_router(pages)
+    for router in ROUTERS:
+        app.include_router(router)
+    return app
+
+
+def _lifespan(service_factory: ServiceFactory) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.service = await service_factory()
+        try:
+            yield
+        finally:
+            await app.state.service.close()
+
+    return lifespan
+
+
+def json_body_limit(scope: Scope) -> int | None:
+    """The JSON body limit of the service's settings; None for the file door."""
+    if scope["path"] in FILE_ROUTES:
+        return None
+    service = getattr(scope["app"].state, "service", None)
+    settings = service.settings if service is not None else load_settings()
+    return settings.max_request_bytes
+
+
+# --- error handlers ---------------------------------------------------------------------------
+
+
+async def _poflow_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, PoflowError)
+    return JSONResponse(exc.body(), status_code=exc.http_status)
+
+
+async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    invalid = Invalid.from_fields(field_errors(exc.errors()), prefix="invalid request: ")
+    return JSONResponse(invalid.body(), status_code=422)
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+pages = APIRouter()
+
+
+class Health(BaseModel):
+    """200 when every dependency answers, 503 (same body) when one does not."""
+
+    status: Literal["ok", "degraded"]
+    temporal: str = Field(description='"ok", or why Temporal cannot be reached')
+    database: str = Field(description='"ok", or why the database cannot be reached')
+
+
+@pages.get("/", include_in_schema=False)
+async def root() -> RedirectResponse:
+    return RedirectResponse("/inbox", status_code=307)
+
+
+@pages.get("/inbox", response_class=HTMLResponse, tags=["inbox"])
+async def inbox() -> HTMLResponse:
+    """The approver inbox: open tasks, their evidence, one click per decision."""
+    return HTMLResponse(INBOX_PAGE.read_text(encoding="utf-8"), headers={"Cache-Control": "no-cache"})
+
+
+@pages.get("/healthz", tags=["ops"],
+           responses={503: {"model": Health, "description": "A dependency is down"}})
+async def healthz(service: Service, response: Response) -> Health:
+    checks = await service.health()
+    healthy = all(value == "ok" for value in checks.values())
+    response.status_code = 200 if healthy else 503
+    return Health.model_validate({"status": "ok" if healthy else "degraded", **checks})

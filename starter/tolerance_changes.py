@@ -1,0 +1,58 @@
+"""The tolerance-change calls behind both doors (`poflow tolerances` and
+/api/v1/tolerances): one reading of a change id, one mapping of the rules'
+errors to the doors' (starter.errors), so that the CLI and the API can never
+disagree about what a situation means.
+
+The rules themselves live in activities/db/tolerance_changes.py; both doors
+call them through `call` on an engine they own (the CLI opens one per
+command, the API uses its service's).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from starter.errors import Invalid, NotFound, Rejected, Unavailable
+from starter.operations import redacted_url
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+__all__ = ["call", "one_line", "parse_change"]
+
+T = TypeVar("T")
+
+
+def parse_change(text: str) -> int:
+    """`TC-7` or `7` → 7; anything else is bad input (422, exit 2)."""
+    from models.tolerance_changes import parse_change_id
+
+    try:
+        return parse_change_id(text)
+    except ValueError as err:
+        raise Invalid(str(err)) from None
+
+
+def call(engine: Engine, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """`fn(engine, ...)` with the rules' errors as the doors' (invalid, not
+    found, refused) and database trouble as Unavailable."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from activities.db.tolerance_changes import ChangeInvalid, ChangeNotFound, ChangeRefused
+
+    try:
+        return fn(engine, *args, **kwargs)
+    except ChangeInvalid as err:
+        raise Invalid(str(err)) from None
+    except ChangeNotFound as err:
+        raise NotFound(str(err)) from None
+    except ChangeRefused as err:
+        raise Rejected(str(err)) from None
+    except SQLAlchemyError as err:
+        raise Unavailable(f"database error at {redacted_url(engine)}: {one_line(err)}") from None
+
+
+def one_line(err: BaseException) -> str:
+    """An error's text on one line (a database error spans several)."""
+    return " ".join(str(err).split()) or type(err).__name__
