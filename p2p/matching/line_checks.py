@@ -4,6 +4,8 @@ profile: the gates (quantity sign, unit of measure) and the line checks
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from models.common import format_money, round_money
 from models.matching import Hold, HoldCode
 from models.purchase_order import MatchLevel
@@ -169,28 +171,8 @@ def _price_hold(ctx: MatchContext, facts: LineFacts, *, direction: str, limit_te
 def check_qty_ordered(ctx: MatchContext, facts: LineFacts) -> list[Hold]:
     """Cumulative billed vs ordered, at every match level (Oracle Qty Ord /
     Max Qty Ord)."""
-    limits = ctx.profile.limits("qty_over_ordered")
-    ordered = facts.po_line.quantity
-    if not limits.exceeded_by(facts.billed_cum - ordered, ordered):
-        return []
-    allowed = qty_limits_text(limits, facts.uom)
-    within = qty_limits_text(limits, facts.uom, sign="")
-    return [
-        make_hold(
-            ctx,
-            HoldCode.QTY_ORDERED,
-            line_no=facts.line_no,
-            expected=ordered,
-            actual=facts.billed_cum,
-            variance=facts.billed_cum - ordered,
-            tolerance=f"qty over ordered {allowed}{level_text(facts)}",
-            formula="billed_cum − ordered",
-            message=(
-                f"Line {facts.line_no}: {billed_text(facts)} but only {fmt_qty(ordered, facts.uom)} "
-                f"ordered (tolerance {within})"
-            ),
-        )
-    ]
+    return _billed_beyond(ctx, facts, HoldCode.QTY_ORDERED, "ordered", facts.po_line.quantity,
+                          formula="billed_cum − ordered", what="ordered")
 
 
 def check_receipt(ctx: MatchContext, facts: LineFacts) -> list[Hold]:
@@ -224,60 +206,47 @@ def _no_receipt_hold(ctx: MatchContext, facts: LineFacts) -> Hold:
     )
 
 
-
-
-
 def _qty_received(ctx: MatchContext, facts: LineFacts) -> list[Hold]:
     """Cumulative billed vs received (Oracle Qty Rec / Max Qty Rec, SAP DQ)."""
-    limits = ctx.profile.limits("qty_over_received")
-    received = facts.received_for_match
-    if not limits.exceeded_by(facts.billed_cum - received, received):
-        return []
-    allowed = qty_limits_text(limits, facts.uom)
-    within = qty_limits_text(limits, facts.uom, sign="")
-    return [
-        make_hold(
-            ctx,
-            HoldCode.QTY_RECEIVED,
-            line_no=facts.line_no,
-            expected=received,
-            actual=facts.billed_cum,
-            variance=facts.billed_cum - received,
-            tolerance=f"qty over received {allowed}{level_text(facts)}",
-            formula="billed_cum − received_cum (net of rejections)",
-            message=(
-                f"Line {facts.line_no}: {billed_text(facts)} but only "
-                f"{fmt_qty(received, facts.uom)} received{rejected_text(facts)} (tolerance {within})"
-            ),
-        )
-    ]
+    return _billed_beyond(ctx, facts, HoldCode.QTY_RECEIVED, "received", facts.received_for_match,
+                          formula="billed_cum − received_cum (net of rejections)",
+                          what=f"received{rejected_text(facts)}")
 
 
 def check_inspection(ctx: MatchContext, facts: LineFacts) -> list[Hold]:
     """4-way lines: billed vs accepted after inspection (Oracle Quality hold).
     Skipped when nothing was received: NO_RECEIPT already says what is
     missing, and nothing can have been inspected."""
-    limits = ctx.profile.limits("qty_over_accepted")
     if facts.po_line.level != MatchLevel.FOUR_WAY or facts.received == 0:
         return []
-    if not limits.exceeded_by(facts.billed_cum - facts.accepted, facts.accepted):
+    rejected = fmt_qty(facts.received - facts.accepted, facts.uom)
+    return _billed_beyond(ctx, facts, HoldCode.INSPECTION, "accepted", facts.accepted,
+                          formula="billed_cum − accepted_cum",
+                          what=f"accepted after inspection ({rejected} rejected)")
+
+
+def _billed_beyond(ctx: MatchContext, facts: LineFacts, code: HoldCode, leg: str, base: Decimal, *,
+                   formula: str, what: str) -> list[Hold]:
+    """The quantity legs: billed to date beyond `base` (ordered, received or
+    accepted) by more than the profile's `qty_over_{leg}` limits allow."""
+    limits = ctx.profile.limits(f"qty_over_{leg}")
+    variance = facts.billed_cum - base
+    if not limits.exceeded_by(variance, base):
         return []
     allowed = qty_limits_text(limits, facts.uom)
     within = qty_limits_text(limits, facts.uom, sign="")
-    rejected = facts.received - facts.accepted
     return [
         make_hold(
             ctx,
-            HoldCode.INSPECTION,
+            code,
             line_no=facts.line_no,
-            expected=facts.accepted,
+            expected=base,
             actual=facts.billed_cum,
-            variance=facts.billed_cum - facts.accepted,
-            tolerance=f"qty over accepted {allowed}{level_text(facts)}",
-            formula="billed_cum − accepted_cum",
+            variance=variance,
+            tolerance=f"qty over {leg} {allowed}{level_text(facts)}",
+            formula=formula,
             message=(
-                f"Line {facts.line_no}: {billed_text(facts)} but only {fmt_qty(facts.accepted, facts.uom)} "
-                f"accepted after inspection ({fmt_qty(rejected, facts.uom)} rejected) "
+                f"Line {facts.line_no}: {billed_text(facts)} but only {fmt_qty(base, facts.uom)} {what} "
                 f"(tolerance {within})"
             ),
         )
