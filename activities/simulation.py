@@ -112,20 +112,23 @@ def apply_profiles(
     return check_candidates(kept + proposed)
 
 
-def _latest(records: Iterable[MatchRecord]) -> tuple[dict[str, MatchRecord], set[str]]:
+def _latest(
+    records: Iterable[MatchRecord],
+) -> tuple[dict[str, tuple[MatchRecord, MatchRequest]], set[str]]:
     """The latest record with a request per invoice (ties: the later one in
-    the input), and the invoices that have none."""
-    latest: dict[str, tuple[datetime, int, MatchRecord]] = {}
+    the input), with that request, and the invoices that have none."""
+    latest: dict[str, tuple[datetime, int, MatchRecord, MatchRequest]] = {}
     seen: set[str] = set()
     for position, record in enumerate(records):
         invoice_id = record.result.invoice_id
         seen.add(invoice_id)
-        if record.request is None:
+        request = record.request
+        if request is None:
             continue
         key = (record.result.matched_at or _EARLIEST, position)
         if invoice_id not in latest or key >= latest[invoice_id][:2]:
-            latest[invoice_id] = (*key, record)
-    return {invoice_id: entry[2] for invoice_id, entry in latest.items()}, seen - latest.keys()
+            latest[invoice_id] = (*key, record, request)
+    return {invoice_id: entry[2:] for invoice_id, entry in latest.items()}, seen - latest.keys()
 
 
 def _open(result: MatchResult) -> dict[tuple[str, int | None], Hold]:
@@ -143,9 +146,8 @@ def simulate(records: list[MatchRecord], proposed: list[ToleranceProfile]) -> Si
     latest, without_request = _latest(records)
     report = SimulationReport(proposed=[profile.source for profile in proposed],
                               without_request=len(without_request))
-    for invoice_id in sorted(latest, key=lambda i: (latest[i].result.po_number, i)):
-        record = latest[invoice_id]
-        request: MatchRequest = record.request  # type: ignore[assignment]  # _latest keeps only these
+    for invoice_id in sorted(latest, key=lambda i: (latest[i][0].result.po_number, i)):
+        record, request = latest[invoice_id]
         candidates = apply_profiles(request.tolerance_profiles, proposed)
         after = match_invoice(request.model_copy(update={"tolerance_profiles": candidates}),
                               matched_at=record.result.matched_at)

@@ -38,7 +38,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -50,10 +50,18 @@ from models import GoodsReceipt, Invoice, MatchDecision, MatchRequest, PurchaseO
 from starter.match_cli import build_match_request  # noqa: E402
 
 DEFAULT_SIZES = (1, 100, 10_000)
-# Per size: max runs and a time budget in seconds (engine + baseline). A size
-# stops after max runs or once its budget is spent, but gets at least MIN_RUNS.
-FULL = {"runs": 25, "budget_s": 12.0}
-QUICK = {"runs": 3, "budget_s": 2.0}
+
+
+class RunBudget(TypedDict):
+    """Per size: max runs and a time budget in seconds (engine + baseline). A size
+    stops after max runs or once its budget is spent, but gets at least MIN_RUNS."""
+
+    runs: int
+    budget_s: float
+
+
+FULL: RunBudget = {"runs": 25, "budget_s": 12.0}
+QUICK: RunBudget = {"runs": 3, "budget_s": 2.0}
 MIN_RUNS = 1
 # µs/line at the largest size over µs/line at the reference size above which
 # the scaling is reported as super-linear (linear code stays well below 2).

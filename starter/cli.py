@@ -36,11 +36,18 @@ from models import (
 from settings import load_settings
 from starter.errors import EXIT_OK, EXIT_RUNTIME, Invalid, PoflowError, Unavailable, from_validation_error
 from starter.extract_cli import add_extract_command
-from starter.operations import PoflowOperations, ServiceFactory, connect_service, po_label, workflow_id_for
+from starter.operations import (
+    PoflowOperations,
+    ServiceFactory,
+    SupplierDocument,
+    connect_service,
+    po_label,
+    workflow_id_for,
+)
 
 M = TypeVar("M", bound=BaseModel)
 
-DOCUMENT_KINDS: dict[str, type[BaseModel]] = {
+DOCUMENT_KINDS: dict[str, type[SupplierDocument]] = {
     "acknowledgment": Acknowledgment,
     "receipt": GoodsReceipt,
     "invoice": Invoice,

@@ -7,7 +7,7 @@ about what a situation means.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -148,7 +148,7 @@ def format_location(loc: Iterable[str | int]) -> str:
     return text
 
 
-def _reason(error: dict[str, Any]) -> str:
+def _reason(error: Mapping[str, Any]) -> str:
     if error.get("type") == "json_invalid":
         cause = (error.get("ctx") or {}).get("error")
         return f"not valid JSON: {cause}" if cause else "not valid JSON"
@@ -159,7 +159,7 @@ def _reason(error: dict[str, Any]) -> str:
     return message
 
 
-def field_errors(errors: Iterable[dict[str, Any]]) -> list[FieldError]:
+def field_errors(errors: Iterable[Mapping[str, Any]]) -> list[FieldError]:
     """pydantic/FastAPI error dicts → FieldErrors with readable paths."""
     return [FieldError(format_location(error.get("loc", ())), _reason(error)) for error in errors]
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from typing import IO, Any, Protocol
 
 from activities.intake.errors import ExtractionError
@@ -75,7 +76,7 @@ def _is_tty(stream: IO[str]) -> bool:
     return bool(getattr(stream, "isatty", lambda: False)())
 
 
-def _progress(stream: IO[str]):  # type: ignore[no-untyped-def]
+def _progress(stream: IO[str]) -> Callable[[int, int], None]:
     def report(done: int, of: int) -> None:
         stream.write(f"\rreading page {done}/{of}…")
         if done >= of:

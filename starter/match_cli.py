@@ -446,7 +446,9 @@ def _request_and_stored(args: argparse.Namespace, io: _Io) -> tuple[MatchRequest
         record = stored_record(args.stored)
         if args.export:
             return record.model_dump_json(indent=2)
-        return record.request, record.result  # type: ignore[return-value]  # stored_record keeps these
+        if record.request is None:  # stored_record returns only records that kept their request
+            raise AssertionError(f"stored match of {args.stored} has no request to replay")
+        return record.request, record.result
     return request_from_files(
         po=args.po, invoice=args.invoice, receipts=args.receipt, history=args.invoice_history,
         tolerances=args.tolerances, candidates=args.candidate, stdin=io.stdin,

@@ -95,7 +95,6 @@ DEFAULT_CALL_TIMEOUT = timedelta(seconds=20)
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
-D = TypeVar("D", Acknowledgment, GoodsReceipt, Invoice)
 
 
 def workflow_id_for(po_number: str) -> str:
@@ -350,8 +349,8 @@ class PoflowService:
         return DocumentAccepted(document_id, po_number, workflow_id)
 
     async def _what_to_signal(
-        self, document: D, stored: repository.StoredDocument, *, same_bytes: bool
-    ) -> D | None:
+        self, document: SupplierDocument, stored: repository.StoredDocument, *, same_bytes: bool
+    ) -> SupplierDocument | None:
         """A new document is signalled. A re-send is signalled again so that a
         delivery lost after storing heals — as its first copy, since the first
         one stands. Nothing is signalled when the bytes were first stored under

@@ -34,10 +34,11 @@ import time
 import traceback
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from settings import Settings, load_settings
@@ -484,7 +485,7 @@ def wait_for_http(url: str, **kwargs) -> None:
     wait_until(lambda: http_ok(url), **kwargs)
 
 
-def _run_async(coroutine_fn: Callable[[], object]) -> bool:
+def _run_async(coroutine_fn: Callable[[], Coroutine[Any, Any, object]]) -> bool:
     """Run one readiness probe in a fresh event loop; any error means 'not yet'."""
     try:
         return bool(asyncio.run(coroutine_fn()))
@@ -499,6 +500,7 @@ async def ensure_search_attributes(client, namespace: str) -> list[str]:
     --search-attribute flags only when it creates the db file). Returns the names added.
     Re-adding an existing attribute of the same type is harmless; a type change is not
     possible in place and stops startup with the fix."""
+    from temporalio.api.enums.v1 import IndexedValueType
     from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest, ListSearchAttributesRequest
 
     from workflows.search_attributes import ALL_KEYS
@@ -507,9 +509,9 @@ async def ensure_search_attributes(client, namespace: str) -> list[str]:
         ListSearchAttributesRequest(namespace=namespace)
     )
     existing = dict(listing.custom_attributes)
-    missing: dict[str, int] = {}
+    missing: dict[str, IndexedValueType.ValueType] = {}
     for key in ALL_KEYS:
-        wanted = int(key.indexed_value_type)
+        wanted = IndexedValueType.ValueType(int(key.indexed_value_type))
         have = existing.get(key.name)
         if have is None:
             missing[key.name] = wanted
@@ -536,8 +538,10 @@ def wait_for_temporal(cfg: StackConfig, proc: subprocess.Popen | None, timeout: 
     """Until a client connects and the namespace answers; then reconcile the
     search attributes. Returns the attribute names it had to add."""
     log_path = cfg.log_file("temporal")
-    common = {"proc": proc, "log_path": log_path, "timeout": timeout}
-    wait_for_port(cfg.temporal_host, cfg.temporal_port, what="the Temporal dev server", **common)
+    wait_for_port(
+        cfg.temporal_host, cfg.temporal_port, what="the Temporal dev server",
+        proc=proc, log_path=log_path, timeout=timeout,
+    )
 
     async def probe() -> bool:
         client = await _connect(cfg)
@@ -546,7 +550,10 @@ def wait_for_temporal(cfg: StackConfig, proc: subprocess.Popen | None, timeout: 
         await client.workflow_service.describe_namespace(DescribeNamespaceRequest(namespace=cfg.namespace))
         return True
 
-    wait_until(lambda: _run_async(probe), what=f"the Temporal namespace {cfg.namespace!r}", **common)
+    wait_until(
+        lambda: _run_async(probe), what=f"the Temporal namespace {cfg.namespace!r}",
+        proc=proc, log_path=log_path, timeout=timeout,
+    )
 
     async def reconcile() -> list[str]:
         return await ensure_search_attributes(await _connect(cfg), cfg.namespace)

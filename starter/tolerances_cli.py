@@ -48,7 +48,7 @@ class _Io(Protocol):
 # --- parser ------------------------------------------------------------------------------------
 
 
-def add_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register the subcommands under `poflow tolerances`."""
     listing = commands.add_parser("list", help="the live tolerance profiles with their versions")
     listing.add_argument("--json", action="store_true", help="print JSON")

@@ -20,7 +20,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import URL, create_engine, event, make_url, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.pool import StaticPool
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ def _make_sqlite_engine(url: URL) -> Engine:
         engine = create_engine(url, connect_args=connect_args)
 
     @event.listens_for(engine, "connect")
-    def _set_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    def _set_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
         cursor = dbapi_connection.cursor()
         try:
             if not memory:
@@ -113,7 +114,7 @@ def migrate(engine_or_url: Engine | str | URL) -> None:
     database already at head is left untouched, and concurrent callers (API and
     worker starting together) are serialized by a lock."""
     owned = not isinstance(engine_or_url, Engine)
-    engine = make_engine(engine_or_url) if owned else engine_or_url  # type: ignore[arg-type]
+    engine = engine_or_url if isinstance(engine_or_url, Engine) else make_engine(engine_or_url)
     try:
         with _migration_lock(engine), engine.begin() as connection:
             if connection.dialect.name == "postgresql":

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
-from sqlalchemy import Connection, and_, or_, select
+from sqlalchemy import Connection, RowMapping, and_, or_, select
 from sqlalchemy.engine import Engine
 
 from activities.db import schema as t
@@ -93,7 +93,7 @@ def list_items(bind: Engine | Connection) -> list[Item]:
     return [_item(row) for row in rows]
 
 
-def _item(row) -> Item:  # type: ignore[no-untyped-def]
+def _item(row: RowMapping) -> Item:
     level = row["match_level"]
     return Item(**{**row, "match_level": MatchLevel(level) if level is not None else None})
 
@@ -130,7 +130,7 @@ def list_contracts(bind: Engine | Connection, vendor_id: str | None = None) -> l
         return [_contract(row) for row in connection.execute(query).mappings()]
 
 
-def _contract(row) -> Contract:  # type: ignore[no-untyped-def]
+def _contract(row: RowMapping) -> Contract:
     return Contract(**{k: v for k, v in row.items() if k != "id"})
 
 
@@ -138,7 +138,7 @@ def _contract(row) -> Contract:  # type: ignore[no-untyped-def]
 _SCOPE_FIELDS = ("vendor_id", "category", "item_id")
 
 
-def _profile(row) -> ToleranceProfile:  # type: ignore[no-untyped-def]
+def _profile(row: RowMapping) -> ToleranceProfile:
     scope = {field: row[field] for field in _SCOPE_FIELDS if row[field] is not None}
     identity = {"name": row["name"], "version": row["version"]}
     return ToleranceProfile.model_validate({**row["limits"], **scope, **identity})

@@ -14,9 +14,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, select
+from sqlalchemy import ColumnElement, Connection, select
 from sqlalchemy.engine import Engine
 
 from activities.db import schema as t
@@ -115,7 +116,7 @@ def store_document(
 _DOCUMENT_META = [c for c in t.documents.c if c.name != "raw"]
 
 
-def _document_row(connection: Connection, where) -> dict | None:  # type: ignore[no-untyped-def]
+def _document_row(connection: Connection, where: ColumnElement[bool]) -> dict[str, Any] | None:
     row = connection.execute(select(*_DOCUMENT_META).where(where)).mappings().first()
     return dict(row) if row else None
 

@@ -26,5 +26,8 @@ def wrote_row(connection: Connection, stmt: postgresql.Insert | sqlite.Insert) -
     row (False: the conflict clause skipped it). Uses RETURNING, because
     DBAPI rowcount for INSERT is not reliable across drivers (psycopg 3 under
     SQLAlchemy reports -1)."""
-    key = next(iter(stmt.table.primary_key.columns))  # type: ignore[attr-defined]
+    table = stmt.table
+    if not isinstance(table, Table):  # `insert` builds statements on tables, which have a primary key
+        raise TypeError(f"an INSERT into {table!r}, not into a table")
+    key = next(iter(table.primary_key.columns))
     return connection.execute(stmt.returning(key)).first() is not None

@@ -37,7 +37,8 @@ from models.records import LineMatchLevel, LineTaxRate
 def price_text(value: Decimal) -> str:
     """12.4 → "12.40", 0.0425 → "0.0425": at least cents, never hides digits."""
     value = value.normalize()
-    if value.as_tuple().exponent > -2:  # type: ignore[operator]
+    exponent = value.as_tuple().exponent  # an int for every finite value (prices are finite)
+    if isinstance(exponent, int) and exponent > -2:
         value = value.quantize(Decimal("0.01"))
     return f"{value:f}"
 

@@ -400,17 +400,17 @@ def parse_date(text: str, order: str = DMY) -> date | None:
     candidates: list[tuple[int, date]] = []
     for match in _NUMERIC.finditer(folded):
         parts = _numeric_parts(match, order)
-        made = parts and _make_date(*parts)
+        made = _make_date(*parts) if parts else None
         if made:
             candidates.append((match.start(), made))
     for match in _DAY_MONTH_YEAR.finditer(folded):
         month = _MONTHS.get(match.group(2))
-        made = month and _make_date(int(match.group(3)), month, int(match.group(1)))
+        made = _make_date(int(match.group(3)), month, int(match.group(1))) if month else None
         if made:
             candidates.append((match.start(), made))
     for match in _MONTH_DAY_YEAR.finditer(folded):
         month = _MONTHS.get(match.group(1))
-        made = month and _make_date(int(match.group(3)), month, int(match.group(2)))
+        made = _make_date(int(match.group(3)), month, int(match.group(2))) if month else None
         if made:
             candidates.append((match.start(), made))
     if not candidates:

@@ -169,7 +169,7 @@ def _service_string_advice(text: str) -> tuple[Characters, str]:
     advice = text[3:9]
     if len(advice) < 6:
         raise ExtractionError("UNA service string advice is cut short: it needs six characters", "UNA")
-    component, data, decimal, release, _repetition, terminator = advice
+    component, data, decimal, release, _repetition, terminator = tuple(advice)
     separators = [component, data, terminator] + ([release] if release != " " else [])
     if len(set(separators)) != len(separators) or any(c.isalnum() for c in separators):
         raise ExtractionError(

@@ -147,7 +147,8 @@ def read_price(segment: EdiSegment, message: EdiMessage) -> Price:
             per_unit = price / basis
         except InvalidOperation:
             raise message.error(segment, f"{segment.label} price cannot be divided by its basis") from None
-    if per_unit.as_tuple().exponent < -6:  # type: ignore[operator]
+    exponent = per_unit.as_tuple().exponent  # an int: both figures were parsed as finite numbers
+    if isinstance(exponent, int) and exponent < -6:
         per_unit = per_unit.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
     return Price(per_unit, basis if basis != 1 else None)
 

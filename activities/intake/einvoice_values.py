@@ -55,7 +55,7 @@ def parse_iso_date(text: str, where: str) -> date:
     match = _ISO_DATE.fullmatch(text.strip())
     if not match:
         raise ExtractionError(f"{text.strip()[:40]!r} is not a date in the form YYYY-MM-DD", where)
-    return _date(*match.groups(), text.strip(), where)
+    return _date(match[1], match[2], match[3], text.strip(), where)
 
 
 def parse_yyyymmdd(text: str, where: str) -> date:
@@ -63,7 +63,7 @@ def parse_yyyymmdd(text: str, where: str) -> date:
     match = _YYYYMMDD.fullmatch(text.strip())
     if not match:
         raise ExtractionError(f"{text.strip()[:40]!r} is not a date in format 102 (YYYYMMDD)", where)
-    return _date(*match.groups(), text.strip(), where)
+    return _date(match[1], match[2], match[3], text.strip(), where)
 
 
 # --- units of measure ----------------------------------------------------------

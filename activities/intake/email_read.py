@@ -103,9 +103,10 @@ def _attachments(message: EmailMessage, limits: IntakeLimits) -> tuple[list[tupl
         if len(attachments) >= limits.max_attachments:
             raise ExtractionError(f"more than {limits.max_attachments} attachments", "MIME parts")
         try:
-            data = part.get_payload(decode=True) or b""
+            payload = part.get_payload(decode=True)  # a leaf part's bytes (None when it has none)
         except (ValueError, TypeError) as err:
             raise ExtractionError(f"undecodable attachment: {err}", part.get_filename() or "attachment") from None
+        data = payload if isinstance(payload, bytes) else b""
         unpacked += len(data)
         if unpacked > limits.max_unpacked_bytes:
             raise ExtractionError(f"attachments over {limits.max_unpacked_bytes:,} bytes in all", "MIME parts")

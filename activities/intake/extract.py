@@ -27,7 +27,7 @@ MAX_NESTING = 3  # e-mail in zip in e-mail: enough for real mail, not for a quin
 
 
 class _Extractor(Protocol):
-    def __call__(self, raw: bytes, *, vendor_id: str | None, limits: IntakeLimits) -> list[Extracted]: ...
+    def __call__(self, raw: bytes, /, *, vendor_id: str | None, limits: IntakeLimits) -> list[Extracted]: ...
 
 
 def extract_file(

@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import Enum, auto
 from typing import Any
 
 from activities.intake.amounts import (
@@ -336,9 +337,9 @@ _MAX_LABEL_WORDS = 10  # no label is longer; the words after it do not change th
 
 
 def _label_for(texts: tuple[str, ...], words: list) -> LabelMatch | None:
-    cached = _LABEL_CACHE.get(texts, _MISSING)
-    if cached is not _MISSING:
-        return cached  # type: ignore[return-value]
+    cached = _LABEL_CACHE.get(texts, _Missing.MISSING)
+    if cached is not _Missing.MISSING:
+        return cached
     found = None
     first = first_token(words)
     for label in _BY_FIRST_TOKEN.get(first or "", ()):
@@ -356,7 +357,12 @@ def _label_for(texts: tuple[str, ...], words: list) -> LabelMatch | None:
     return found
 
 
-_MISSING = object()
+class _Missing(Enum):
+    """Not in the label cache yet (a cached None means: no label)."""
+
+    MISSING = auto()
+
+
 _LEADING_RATE = re.compile(r"^\(?\d{1,2}(?:[.,]\d{1,3})?\s?%\)?$")
 _LABEL_CACHE: dict[tuple[str, ...], LabelMatch | None] = {}
 
@@ -855,8 +861,8 @@ def find_fields(
                 match = label_at(phrase)
                 if match is None or match.label.field not in wanted:
                     if match is None:
-                        for hit in _subject_hits(phrase, wanted, reading):
-                            subject.setdefault(hit.field, hit)
+                        for subject_hit in _subject_hits(phrase, wanted, reading):
+                            subject.setdefault(subject_hit.field, subject_hit)
                     continue
                 hit = _read_value(lines, line_index, phrase_index, match, reading)
                 if hit is not None:

@@ -637,10 +637,11 @@ def _stacked_cells(upper: list[Cell | None], lower: list[Cell | None]) -> dict[i
     kinds: dict[int, str | None] = {}
     above = ""
     for i, cell in enumerate(lower):
-        if i < len(upper) and upper[i] is not None:
-            above = upper[i].text  # type: ignore[union-attr]
+        upper_cell = upper[i] if i < len(upper) else None
+        if upper_cell is not None:
+            above = upper_cell.text
         if cell is None or not cell.text:
-            if above and i < len(upper) and upper[i] is not None:
+            if above and upper_cell is not None:
                 kinds[i] = _cell_kind(above)
             continue
         kinds[i] = _cell_kind(f"{above} {cell.text}".strip()) or _cell_kind(cell.text)
@@ -699,13 +700,8 @@ def _page_rows(
             index, kinds = header
             rows = [r for r in _ruled_rows(table, index + 1, kinds) if _is_item(r, reading, acknowledgment)]
             layout.ruled, layout.ruled_width = kinds, len(table.rows[index])
-            layout.bands = _bands(
-                [
-                    Column(kinds[i], table.rows[index][i].box)
-                    for i in sorted(kinds)
-                    if table.rows[index][i] is not None
-                ]
-            )
+            header_cells = [(i, table.rows[index][i]) for i in sorted(kinds)]
+            layout.bands = _bands([Column(kinds[i], cell.box) for i, cell in header_cells if cell is not None])
             if not rows or any(_packed(r, reading) for r in rows):
                 # Only the header is ruled, or the columns are ruled but not the rows
                 # (one tall "row" holds every item): read the text under the header.
@@ -734,10 +730,10 @@ def _page_rows(
                     ended = len(rows) < len(table.rows) or table.box[3] < page.height * 0.8
                     return rows, [(page.number, table.box[1], rows[-1].box[3])], ended, "ruled"
     for index, line in enumerate(page.lines):
-        header = _header_at(page.lines, index, acknowledgment)
-        if header is None:
+        text_header = _header_at(page.lines, index, acknowledgment)
+        if text_header is None:
             continue
-        columns, last = header
+        columns, last = text_header
         bands = _bands(columns)
         rows, ended = _text_rows(page, last + 1, bands, reading, acknowledgment)
         if rows:  # a "header" with no rows under it was a row of header fields that looked like one
@@ -885,11 +881,10 @@ def _receipt_kind(line: Line, reading: Reading) -> tuple[str, re.Match[str]] | N
         match = pattern.match(text)
         if match is None:
             continue
-        values = [parse_amount(match.group(k), reading.decimal) for k in ("qty", "price", "amount")]
-        if any(v is None for v in values):
+        qty, price, amount = (parse_amount(match.group(k), reading.decimal) for k in ("qty", "price", "amount"))
+        if qty is None or price is None or amount is None:
             continue
-        qty, price, amount = values
-        if abs(qty * price - amount) <= Decimal("0.011") + abs(amount) * Decimal("0.0005"):  # type: ignore[operator]
+        if abs(qty * price - amount) <= Decimal("0.011") + abs(amount) * Decimal("0.0005"):
             return kind, match
     return None
 

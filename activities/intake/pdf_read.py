@@ -208,15 +208,14 @@ def _split(pages: list[Page]) -> list[_Part]:
         title = classify_page(page)
         number = _number_on(page, title.kind) if title else None
         current = parts[-1] if parts else None
-        starts_new = current is None or (
+        if current is None or (
             title is not None
             and current.title is not None
             and (
                 title.kind != current.title.kind
                 or (number is not None and current.number is not None and number != current.number)
             )
-        )
-        if starts_new:
+        ):
             parts.append(_Part(title, [page], number))
             continue
         current.pages.append(page)
@@ -287,8 +286,11 @@ class _Builder:
         self.put(path, hit.value if value is None else value, hit.confidence, hit.page, _round_box(hit.box))
 
 
-def _round_box(box: Box | None) -> tuple[float, float, float, float] | None:
-    return None if box is None else tuple(round(v, 1) for v in box)  # type: ignore[return-value]
+def _round_box(box: Box | None) -> Box | None:
+    if box is None:
+        return None
+    x0, top, x1, bottom = box
+    return (round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1))
 
 
 def _vendor_hint(pages: list[Page], title: Title | None) -> str | None:

@@ -22,7 +22,7 @@ import re
 import time
 import unicodedata
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
@@ -358,13 +358,17 @@ def _tables(page: Any, page_number: int) -> list[Table]:
         for row, row_texts in zip(found.rows, texts):
             cells: list[Cell | None] = []
             for bbox, text in zip(row.cells, row_texts):
-                cells.append(
-                    None if bbox is None else Cell(" ".join((text or "").split()), tuple(map(float, bbox)))
-                )
+                cells.append(None if bbox is None else Cell(" ".join((text or "").split()), _box(bbox)))
             rows.append(cells)
         if rows:
-            tables.append(Table(page_number, rows, tuple(map(float, found.bbox))))
+            tables.append(Table(page_number, rows, _box(found.bbox)))
     return tables
+
+
+def _box(bbox: Sequence[float]) -> Box:
+    """pdfplumber's (x0, top, x1, bottom) as floats."""
+    x0, top, x1, bottom = bbox
+    return (float(x0), float(top), float(x1), float(bottom))
 
 
 def _read_page(pdf: Any, page_obj: Any, number: int, doctop: float) -> Page:

@@ -203,7 +203,8 @@ def _changes_that_change_nothing(document: dict[str, Any], po: PurchaseOrder) ->
     would accept the order as it was — the supplier's change would be lost."""
     problems = []
     for line in document.get("lines") or []:
-        ordered = po.line(line.get("line_no")) if isinstance(line, dict) else None
+        line_no = line.get("line_no") if isinstance(line, dict) else None
+        ordered = po.line(line_no) if line_no is not None else None
         if ordered is None or line.get("status") != "changed":
             continue
         differs = any((

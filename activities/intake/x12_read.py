@@ -570,10 +570,10 @@ def _promised_date(r: _Reading, loop: list[Segment], acks: list[Segment], line: 
                 r.warnings.append(f"date qualifier {qualifier} in {ack.ref(4)} ignored")
     if not dated:
         dtms = {seg.get(1): seg for seg in _all(loop, "DTM")}
-        qualifier = next((q for q in _PROMISE_PREFERENCE if q in dtms), None)
-        if qualifier is not None:
-            seg = dtms[qualifier]
-            dated.append((seg.date(2, f"date {qualifier}", required=True), seg, 2))
+        preferred = next((q for q in _PROMISE_PREFERENCE if q in dtms), None)
+        if preferred is not None:
+            seg = dtms[preferred]
+            dated.append((seg.date(2, f"date {preferred}", required=True), seg, 2))
     if dated:
         promised, seg, n = max(dated, key=lambda item: item[0])
         line["promised_date"] = promised

@@ -20,9 +20,12 @@ X12 error codes), so the writer of the 997 never has to parse a message.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, time
 from decimal import Decimal
+from typing import Literal, overload
 
 from activities.intake.errors import ExtractionError
 from activities.intake.limits import DEFAULT_LIMITS, IntakeLimits
@@ -247,7 +250,7 @@ class Segment:
     def components(self, n: int) -> list[str]:
         return [part.strip() for part in self.get(n).split(self.delimiters.component)]
 
-    def code(self, n: int, what: str, allowed: set[str] | dict[str, object]) -> str:
+    def code(self, n: int, what: str, allowed: AbstractSet[str] | Mapping[str, object]) -> str:
         value = self.text(n, what)
         if value not in allowed:
             raise self.error(f"{what} {value!r} is not a code this reader knows", element=n,
@@ -285,6 +288,12 @@ class Segment:
         if not _INTEGER.fullmatch(value) or len(value) > 12:
             raise self.error(f"{what} {value!r} is not a whole number", element=n, code=EL_INVALID_CHARACTER)
         return int(value)
+
+    @overload
+    def date(self, n: int, what: str, *, required: Literal[True]) -> date: ...
+
+    @overload
+    def date(self, n: int, what: str, *, required: bool = False) -> date | None: ...
 
     def date(self, n: int, what: str, *, required: bool = False) -> date | None:
         """Type DT: CCYYMMDD (YYMMDD, as in ISA09, is read as 20YY)."""

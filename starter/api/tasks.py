@@ -53,13 +53,13 @@ class TaskView(HumanTask):
     workflow_id: str = Field(description="The workflow that owns the task and takes its decision")
     ui_url: str = Field(description="That workflow in the Temporal Web UI")
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # mypy: no decorator over @property (pydantic docs)
     @property
     def escalated_to(self) -> str:
         """Who has it now: assignee, deputy or manager."""
         return super().escalated_to
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # mypy: no decorator over @property (pydantic docs)
     @property
     def comment_required_for(self) -> list[str]:
         """The options that need a comment."""

@@ -24,6 +24,8 @@ from lxml import etree
 
 from models.documents import Invoice, InvoiceKind, InvoiceLine
 from models.extraction import kind_of_invoice
+from models.purchase_order import PaymentTerms
+from tools.supplier_sim.amounts import stated_total
 from tools.supplier_sim.samples import Sample
 
 __all__ = ["BUYER", "SUPPLIERS", "Party", "render_cii", "render_facturx", "render_ubl", "sample_set"]
@@ -514,13 +516,13 @@ _KNOWN_SENDERS = {
 
 def _invoice(number: str, vendor: str, po: str, day: date, currency: str, lines: list[tuple], *,
              freight: str = "0", tax: str = "0", kind: InvoiceKind = InvoiceKind.INVOICE,
-             terms: dict | None = None, original: str | None = None) -> Invoice:
+             terms: PaymentTerms | None = None, original: str | None = None) -> Invoice:
     """An invoice with every line amount stated (as e-invoices always state them),
     its total = lines + freight + tax."""
     built = [InvoiceLine(line_no=no, item_id=item, description=text, quantity=D(qty), uom=uom,
                          unit_price=D(price), amount=D(amount))
              for no, item, text, qty, uom, price, amount in lines]
-    total = sum((line.amount for line in built), D(0)) + D(freight) + D(tax)
+    total = stated_total(built) + D(freight) + D(tax)
     return Invoice(invoice_number=number, kind=kind, vendor_id=vendor, po_number=po, invoice_date=day,
                    currency=currency, lines=built, freight=D(freight), tax=D(tax), total=total,
                    payment_terms=terms, original_invoice_number=original)
@@ -531,13 +533,13 @@ def _rendered_invoices() -> list[tuple[str, str, Invoice, dict]]:
     acme = _invoice("INV-55012", "ACME", "PO-1001", date(2026, 11, 6), "USD", [
         (1, "MRO-GLOVE-NITRILE-L", "Nitrile gloves, size L, box of 100", "100", "EA", "11.90", "1190.00"),
         (2, "MRO-BEARING-6204", "Deep groove ball bearing 6204-2RS", "200", "EA", "4.75", "950.00"),
-    ], freight="25.00", tax="178.61", terms={"net_days": 30})
+    ], freight="25.00", tax="178.61", terms=PaymentTerms(net_days=30))
     nordic = _invoice("NF-2026-10517", "NORDIC", "PO-2042", date(2026, 11, 19), "EUR", [
         (1, "FST-BOLT-M8X30-A2", "Hex bolt M8x30, stainless A2-70, DIN 933", "2000", "EA", "0.1840",
          "368.00"),
         (2, "FST-NUT-M8-A2", "Hex nut M8, stainless A2, DIN 934", "2000", "EA", "0.0425", "85.00"),
         (3, "FST-WASHER-M8-A2", "Flat washer M8, stainless A2, DIN 125", "4000", "EA", "0.0190", "76.00"),
-    ], freight="18.50", tax="136.88", terms={"net_days": 30, "discount_days": 10, "discount_percent": "2"})
+    ], freight="18.50", tax="136.88", terms=PaymentTerms(net_days=30, discount_days=10, discount_percent=D("2")))
     nordic_credit = _invoice("NF-CN-2026-0311", "NORDIC", "PO-2042", date(2026, 11, 27), "EUR", [
         (1, "FST-BOLT-M8X30-A2", "Hex bolt M8x30, stainless A2-70, DIN 933", "500", "EA", "0.1840", "92.00"),
     ], tax="23.00", kind=InvoiceKind.CREDIT_MEMO, original="NF-2026-10517")
@@ -546,15 +548,15 @@ def _rendered_invoices() -> list[tuple[str, str, Invoice, dict]]:
          "261000"),
         (2, "LAB-TIPS-1000-RACK", "Filter pipette tips 1000 uL, rack of 96, sterile", "40", "EA", "1300",
          "52000"),
-    ], freight="2500", tax="31550", terms={"net_days": 60})
+    ], freight="2500", tax="31550", terms=PaymentTerms(net_days=60))
     cloudops = _invoice("CO-2026-1188", "CLOUDOPS", "PO-3107", date(2026, 11, 30), "USD", [
         (1, "SVC-CLOUD-SUPPORT-HR", "Cloud operations support, November", "12.5", "HR", "145.00", "1812.50"),
         (2, "SVC-K8S-MANAGED-MO", "Managed Kubernetes cluster, November", "1", "MO", "2400.00", "2400.00"),
-    ], terms={"net_days": 15})
+    ], terms=PaymentTerms(net_days=15))
     nordic_fx = _invoice("NF-2026-10560", "NORDIC", "PO-2047", date(2026, 12, 2), "EUR", [
         (1, "FST-NUT-M8-A2", "Hex nut M8, stainless A2, DIN 934", "10000", "EA", "0.0425", "425.00"),
         (2, "FST-WASHER-M8-A2", "Flat washer M8, stainless A2, DIN 125", "10000", "EA", "0.0190", "190.00"),
-    ], freight="22.00", tax="159.25", terms={"net_days": 30, "discount_days": 10, "discount_percent": "2"})
+    ], freight="22.00", tax="159.25", terms=PaymentTerms(net_days=30, discount_days=10, discount_percent=D("2")))
     acme_credit = _invoice("CM-30102", "ACME", "PO-1002", date(2026, 12, 3), "USD", [
         (2, "MRO-BEARING-6204", "Deep groove ball bearing 6204-2RS", "40", "EA", "4.75", "190.00"),
     ], tax="15.68", kind=InvoiceKind.CREDIT_MEMO, original="INV-55031")

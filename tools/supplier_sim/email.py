@@ -5,6 +5,7 @@ into the body, an attachment poflow cannot read beside one it can."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from email.message import EmailMessage
 from email.utils import format_datetime
 from datetime import datetime, timezone
@@ -17,7 +18,7 @@ SENT = datetime(2026, 11, 30, 9, 15, tzinfo=timezone.utc)
 
 
 def render_email(*, sender: str, subject: str, body: str,
-                 attachments: list[tuple[str, bytes, str]] = ()) -> bytes:  # type: ignore[assignment]
+                 attachments: Sequence[tuple[str, bytes, str]] = ()) -> bytes:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = "invoices@poflow-buyer.example"

@@ -64,6 +64,7 @@ from models.documents import (
 )
 from models.purchase_order import PaymentTerms
 from tools.supplier_sim import labels
+from tools.supplier_sim.amounts import stated_total
 from tools.supplier_sim.samples import Sample
 
 __all__ = ["EXTRA_LAYOUTS", "LANGUAGES", "LAYOUTS", "render_pdf", "sample_set"]
@@ -238,7 +239,7 @@ def format_number(value: Decimal, locale: Locale, places: int | None = None) -> 
     sign = "-" if value < 0 else ""
     text = f"{abs(value):f}"
     whole, _, fraction = text.partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
@@ -263,6 +264,14 @@ def format_money(value: Decimal, currency: str, locale: Locale, *, mark: bool = 
 
 def format_quantity(value: Decimal, locale: Locale) -> str:
     return format_number(value.normalize() if value == value.to_integral() else value, locale)
+
+
+def price_places(price: Decimal) -> int:
+    """Places a unit price prints with: the places it is kept with (0.1840), at least two."""
+    exponent = price.as_tuple().exponent
+    if not isinstance(exponent, int):  # 'n', 'N' or 'F': NaN or infinity, never a model's price
+        raise ValueError(f"not a finite price: {price}")
+    return max(2, -exponent)
 
 
 # --- what goes on the page -------------------------------------------------------
@@ -410,7 +419,7 @@ def _invoice_rows(
                 "desc": description,
                 "qty": qty,
                 "uom": line.uom or "",
-                "price": format_number(line.unit_price, locale, max(2, -line.unit_price.as_tuple().exponent)),
+                "price": format_number(line.unit_price, locale, price_places(line.unit_price)),
                 "amount": format_money(doc.line_amount(line), doc.currency, locale, mark=False),
             }
         )
@@ -463,7 +472,7 @@ def _ack_sheet(doc: Acknowledgment, locale: Locale, rng: random.Random, opts: Op
                 "desc": opts.descriptions.get(line.line_no, ""),
                 "status": _status_text(words, "l_" + line.status.value, rng),
                 "qty": format_quantity(line.quantity, locale) if line.quantity is not None else "",
-                "price": format_number(line.unit_price, locale, max(2, -line.unit_price.as_tuple().exponent))
+                "price": format_number(line.unit_price, locale, price_places(line.unit_price))
                 if line.unit_price is not None
                 else "",
                 "date": (
@@ -499,7 +508,7 @@ def _ack_sheet(doc: Acknowledgment, locale: Locale, rng: random.Random, opts: Op
 class _Pdf(FPDF):
     """FPDF with cp1252 core fonts (€, accents) and fixed metadata."""
 
-    def __init__(self, page_format: str) -> None:
+    def __init__(self, page_format: str | tuple[float, float]) -> None:
         super().__init__(orientation="P", unit="pt", format=page_format)
         self.core_fonts_encoding = "windows-1252"
         self.set_creation_date(_FIXED_TIME)
@@ -611,7 +620,10 @@ def _continuation(pdf: _Pdf, sheet: Sheet) -> float:
 def _wrap(pdf: _Pdf, text: str, width: float) -> list[str]:
     if not text:
         return [""]
-    return pdf.multi_cell(width, 10, text, dry_run=True, output="LINES", padding=0) or [""]
+    lines = pdf.multi_cell(width, 10, text, dry_run=True, output="LINES", padding=0)
+    if not isinstance(lines, list):  # output="LINES" returns the lines alone
+        raise TypeError(f"fpdf2's multi_cell returned {type(lines).__name__}, not its lines")
+    return lines or [""]
 
 
 def _text_table(
@@ -1133,8 +1145,8 @@ def _us_distributor(pdf: _Pdf, doc: Invoice, rng: random.Random, opts: Options) 
     vendor = _vendor_card(doc.vendor_id)
     pdf.text_at(40, 34, vendor.name.upper(), size=14, style="B")
     y = 54.0
-    for line in vendor.address:
-        pdf.text_at(40, y, line, size=8)
+    for address_line in vendor.address:
+        pdf.text_at(40, y, address_line, size=8)
         y += 10
     pdf.text_at(40, y, "Phone (216) 555-0142   Fax (216) 555-0143", size=7)
     title = "CREDIT MEMO" if credit else rng.choice(["INVOICE", "Invoice"])
@@ -1161,10 +1173,12 @@ def _us_distributor(pdf: _Pdf, doc: Invoice, rng: random.Random, opts: Options) 
         _box_cell(pdf, pdf.w - 150, by, 110, 14, value, border=1)
         by += 14
     y = 140.0
-    for x, heading in ((40, "SOLD TO:"), (300, "SHIP TO:")):
-        pdf.text_at(x, y, heading, size=7.5, style="B")
-        for offset, line in enumerate(BUYER if x == 40 else BUYER[:1] + ("Receiving Dock 4",) + BUYER[2:]):
-            pdf.text_at(x, y + 11 + offset * 10, line, size=8)
+    for left, heading in ((40, "SOLD TO:"), (300, "SHIP TO:")):
+        pdf.text_at(left, y, heading, size=7.5, style="B")
+        for offset, address_line in enumerate(
+            BUYER if left == 40 else BUYER[:1] + ("Receiving Dock 4",) + BUYER[2:]
+        ):
+            pdf.text_at(left, y + 11 + offset * 10, address_line, size=8)
     # The order facts: a ruled row of labels over a row of values.
     facts = [(rng.choice(["Cust. P.O. No.", "Customer PO #", "Cust PO No."]), doc.po_number)]
     if opts.vendor_number:
@@ -1226,7 +1240,7 @@ def _us_distributor(pdf: _Pdf, doc: Invoice, rng: random.Random, opts: Options) 
             "shipped": format_quantity(line.quantity, locale),
             "bo": format_quantity(bo, locale),
             "uom": line.uom or "",
-            "price": format_number(line.unit_price, locale, max(2, -line.unit_price.as_tuple().exponent)),
+            "price": format_number(line.unit_price, locale, price_places(line.unit_price)),
             "amount": format_money(doc.line_amount(line), doc.currency, locale, mark=False),
         }
         pdf.set_font("Helvetica", "", 8)
@@ -1306,8 +1320,8 @@ def _thermal(pdf: _Pdf, doc: Invoice, rng: random.Random, opts: Options) -> None
         y += size * 1.35
 
     centred(vendor.name.upper(), bold=True, bigger=1.5)
-    for line in vendor.address[:2]:
-        centred(line)
+    for address_line in vendor.address[:2]:
+        centred(address_line)
     centred("TEL (216) 555-0142")
     rule = "-" * cols
     row(rule)
@@ -1382,8 +1396,8 @@ def _din_letter(pdf: _Pdf, doc: Invoice, rng: random.Random, opts: Options, lang
     pdf.text_at(40, 36, vendor.name, size=16, style="B")
     pdf.text_at(40, 56, " · ".join(vendor.address), size=8)
     pdf.text_at(40, 118, f"{vendor.name} · {vendor.address[0]} · {vendor.address[1]}", size=6)
-    for offset, line in enumerate(BUYER):
-        pdf.text_at(40, 132 + offset * 11, line, size=9.5)
+    for offset, address_line in enumerate(BUYER):
+        pdf.text_at(40, 132 + offset * 11, address_line, size=9.5)
     # Info block on the right.
     info: list[tuple[str, str]] = []
     roll = rng.random()
@@ -1428,7 +1442,7 @@ def _din_letter(pdf: _Pdf, doc: Invoice, rng: random.Random, opts: Options, lang
     titles = _pick(rng, words, "columns").split("|")
     has_pos = len(titles) == 7
     keys = (["line"] if has_pos else []) + ["item", "desc", "qty", "uom", "price", "amount"]
-    widths = dict(zip(keys, ([30] if has_pos else []) + [118, 0, 48, 42, 62, 72]))
+    widths: dict[str, float] = dict(zip(keys, ([30] if has_pos else []) + [118, 0, 48, 42, 62, 72]))
     widths["desc"] = pdf.w - 80 - sum(widths.values())
     aligns = {"line": "L", "item": "L", "desc": "L", "qty": "R", "uom": "L", "price": "R", "amount": "R"}
     x = 40.0
@@ -1444,7 +1458,7 @@ def _din_letter(pdf: _Pdf, doc: Invoice, rng: random.Random, opts: Options, lang
             "item": line.item_id or "",
             "qty": format_quantity(line.quantity, locale),
             "uom": line.uom or "",
-            "price": format_number(line.unit_price, locale, max(2, -line.unit_price.as_tuple().exponent)),
+            "price": format_number(line.unit_price, locale, price_places(line.unit_price)),
             "amount": plain(doc.line_amount(line)),
         }
         pdf.set_font("Helvetica", "", 9)
@@ -1527,7 +1541,7 @@ def _remarks_ack(pdf: _Pdf, doc: Acknowledgment, rng: random.Random, opts: Optio
     y += 20
     titles = _pick(rng, words, "columns").split("|")
     keys = ["line", "item", "desc", "ordered", "confirmed", "uom", "price", "date"]
-    widths = dict(zip(keys, [28, 112, 0, 44, 50, 32, 56, 70]))
+    widths: dict[str, float] = dict(zip(keys, [28, 112, 0, 44, 50, 32, 56, 70]))
     widths["desc"] = pdf.w - 80 - sum(widths.values())
     aligns = {"line": "L", "item": "L", "desc": "L", "uom": "L"}
     x = 40.0
@@ -1552,7 +1566,7 @@ def _remarks_ack(pdf: _Pdf, doc: Acknowledgment, rng: random.Random, opts: Optio
             "ordered": format_quantity(ordered, locale),
             "confirmed": format_quantity(confirmed, locale),
             "uom": uom,
-            "price": format_number(shown_price, locale, max(2, -shown_price.as_tuple().exponent)),
+            "price": format_number(shown_price, locale, price_places(shown_price)),
             "date": locale.numeric_date(line.promised_date) if line.promised_date else "",
         }
         pdf.set_font("Helvetica", "", 8.5)
@@ -1745,7 +1759,7 @@ def _make_invoice(
     invoice_lines = _invoice_lines(rng, vendor, count, numbers, currency)
     if not item_ids:
         invoice_lines = [line.model_copy(update={"item_id": None}) for line in invoice_lines]
-    subtotal = sum((line.amount for line in invoice_lines), Decimal(0))
+    subtotal = stated_total(invoice_lines)
     tax = round_money(subtotal * _TAX_RATE[language] / 100, currency)
     freight_amount = (
         Decimal(rng.choice(["25.00", "48.50", "120.00"]))
@@ -1809,7 +1823,7 @@ def _make_ack(rng: random.Random, index: int, language: str) -> tuple[Acknowledg
             line = line.model_copy(update={"promised_date": None})
         lines.append(line)
     kinds = {line.status for line in lines}
-    status = (
+    ack_status = (
         AckStatus.REJECTED
         if kinds == {AckLineStatus.REJECTED}
         else AckStatus.ACCEPTED
@@ -1823,7 +1837,7 @@ def _make_ack(rng: random.Random, index: int, language: str) -> tuple[Acknowledg
         ack_id=f"AB-{26000 + index * 11}",
         po_number=f"PO-{1001 + index * 13 % 900}",
         vendor_id=vendor,
-        status=status,
+        status=ack_status,
         lines=lines,
         message=message,
         acknowledged_at=datetime(day.year, day.month, day.day, tzinfo=UTC),
@@ -2082,7 +2096,7 @@ def _real_world_invoice(rng: random.Random, index: int, layout: str, language: s
     if layout == "din-subject-line":
         uom = _LETTER[language]["uom"][0]
         lines = [line.model_copy(update={"uom": uom}) for line in lines]
-    subtotal = sum((line.amount for line in lines), Decimal(0))
+    subtotal = stated_total(lines)
     tax = round_money(subtotal * rate / 100, currency)
     freight = (
         Decimal(rng.choice(["25.00", "48.50"])) if layout != "thermal" and rng.random() < 0.35 else Decimal(0)
@@ -2148,7 +2162,7 @@ def _real_world_ack(
             line = line.model_copy(update={"promised_date": None})
         lines.append(line)
     kinds = {line.status for line in lines}
-    status = (
+    ack_status = (
         AckStatus.REJECTED
         if kinds == {AckLineStatus.REJECTED}
         else AckStatus.ACCEPTED
@@ -2166,7 +2180,7 @@ def _real_world_ack(
         ack_id=f"SO-{77000 + index * 13}",
         po_number=f"45000{12300 + index * 11}" if rng.random() < 0.5 else f"PO-{1100 + index * 7}",
         vendor_id=vendor,
-        status=status,
+        status=ack_status,
         lines=lines,
         message=message,
         acknowledged_at=datetime(day.year, day.month, day.day, tzinfo=UTC),

@@ -50,6 +50,7 @@ from models.documents import (
 from models.extraction import ExtractedKind
 from models.purchase_order import PaymentTerms
 from tools.supplier_sim import labels
+from tools.supplier_sim.amounts import stated_amount, stated_total
 from tools.supplier_sim.samples import Sample
 
 __all__ = ["LAYOUTS", "layout_of", "sample_set"]
@@ -79,7 +80,7 @@ def num(value: Decimal, style: str = "en", places: int | None = None) -> str:
     thousands, decimal = _SEPARATORS[style]
     text = f"{abs(value):f}"
     whole, _, fraction = text.partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
@@ -278,10 +279,10 @@ def invoice(number: str, vendor: str, po: str, day: date, currency: str, lines: 
         built.append(InvoiceLine(line_no=spec["line_no"], item_id=spec["item_id"], description=spec["description"],
                                  quantity=D(spec["quantity"]), uom=spec["uom"], unit_price=D(spec["unit_price"]),
                                  amount=amount))
-    lines_total = sum((line.amount for line in built), D(0))
+    lines_total = stated_total(built)
     if vat_per_line is not None:
         rate = D(vat_per_line) / 100
-        tax_value = sum((round_money(line.amount * rate, currency) for line in built), D(0))
+        tax_value = sum((round_money(stated_amount(line) * rate, currency) for line in built), D(0))
         tax_value += round_money(D(freight) * rate, currency)
     elif tax_rate is not None:
         tax_value = round_money((lines_total + D(freight)) * D(tax_rate) / 100, currency)
@@ -577,7 +578,7 @@ def render_factura(inv: Invoice, ctx: dict[str, Any], rng: random.Random) -> byt
     c.set("", 8.5)
     c.kv(113, 46.5, rows, value_x=138, step=5, label_style="B")
     # lines
-    y = 84
+    y: float = 84
     cols = [Col("Lín.\nped.", 11, "R"), Col("Código", 32), Col("Concepto", 62), Col("Cantidad", 17, "R"),
             Col("Precio", 17, "R"), Col("Dto. %", 13, "R"), Col("Importe", 28, "R")]
     c.rect(15, y, 180, 8, fill=60, border=False)
@@ -955,7 +956,7 @@ def render_plain(inv: Invoice, ctx: dict[str, Any], rng: random.Random) -> bytes
             c.set("", size)
             for i, text in enumerate(ctx["buyer"]):
                 c.text(x0, 49 + i * 4.2, text)
-            y = 80
+            y: float = 80
         else:
             c.text(120, 30, f"Invoice {inv.invoice_number} (continued)")
             y = 44

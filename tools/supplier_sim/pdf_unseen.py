@@ -40,6 +40,7 @@ Totals add up (lines + freight + tax) except in the sample named
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
@@ -56,7 +57,9 @@ from models.documents import (
     InvoiceKind,
     InvoiceLine,
 )
+from models.purchase_order import PaymentTerms
 from tools.supplier_sim import labels
+from tools.supplier_sim.amounts import stated_amount, stated_total
 from tools.supplier_sim.samples import Sample
 
 __all__ = ["LAYOUTS", "VENDOR_NAMES", "sample_set"]
@@ -98,7 +101,7 @@ class Item:
         return self.text if isinstance(self.text, str) else self.text[lang]
 
 
-def _item(item_id: str, text: Any, uom: str, price: str, quantities: str, detail: str = "") -> Item:
+def _item(item_id: str, text: str | dict[str, str], uom: str, price: str, quantities: str, detail: str = "") -> Item:
     return Item(item_id, text, uom, D(price), tuple(quantities.split()), detail)
 
 
@@ -211,7 +214,11 @@ def _money(value: Decimal) -> Decimal:
 
 
 def _decimals(value: Decimal) -> int:
-    return max(0, -value.normalize().as_tuple().exponent)
+    """Places the value needs: 12.50 → 1, 12 → 0, 120 → 0."""
+    exponent = value.normalize().as_tuple().exponent
+    if not isinstance(exponent, int):  # 'n', 'N' or 'F': NaN or infinity, never a model's figure
+        raise ValueError(f"not a finite number: {value}")
+    return max(0, -exponent)
 
 
 def _price_places(value: Decimal) -> int:
@@ -254,43 +261,50 @@ SE = Numbers(" ", ",")
 # --- drawing ------------------------------------------------------------------------
 
 
-def _new_pdf(page: Any = "A4", family: str = "helvetica") -> FPDF:
-    pdf = FPDF(orientation="P", unit="mm", format=page)
+class _Pdf(FPDF):
+    """FPDF that remembers the document's font family (each layout prints in one)."""
+
+    def __init__(self, page: str | tuple[float, float], family: str) -> None:
+        super().__init__(orientation="P", unit="mm", format=page)
+        self.poflow_family = family
+
+
+def _new_pdf(page: str | tuple[float, float] = "A4", family: str = "helvetica") -> _Pdf:
+    pdf = _Pdf(page, family)
     pdf.core_fonts_encoding = "windows-1252"  # €, ‘–’ and Western European letters in the core fonts
     pdf.set_auto_page_break(False)
     pdf.set_margins(0, 0, 0)
     pdf.set_creation_date(CREATED)
-    pdf.poflow_family = family  # type: ignore[attr-defined]
     pdf.set_font(family, "", 9)
     return pdf
 
 
-def _font(pdf: FPDF, size: float, style: str = "", family: str | None = None) -> None:
-    pdf.set_font(family or pdf.poflow_family, style, size)  # type: ignore[attr-defined]
+def _font(pdf: _Pdf, size: float, style: str = "", family: str | None = None) -> None:
+    pdf.set_font(family or pdf.poflow_family, style, size)
 
 
-def _t(pdf: FPDF, x: float, y: float, text: str, size: float = 9, style: str = "",
+def _t(pdf: _Pdf, x: float, y: float, text: str, size: float = 9, style: str = "",
        family: str | None = None) -> None:
     """Left-aligned text, y is the baseline."""
     _font(pdf, size, style, family)
     pdf.text(x, y, text)
 
 
-def _r(pdf: FPDF, x: float, y: float, text: str, size: float = 9, style: str = "",
+def _r(pdf: _Pdf, x: float, y: float, text: str, size: float = 9, style: str = "",
        family: str | None = None) -> None:
     """Right-aligned at x."""
     _font(pdf, size, style, family)
     pdf.text(x - pdf.get_string_width(text), y, text)
 
 
-def _c(pdf: FPDF, x: float, y: float, text: str, size: float = 9, style: str = "",
+def _c(pdf: _Pdf, x: float, y: float, text: str, size: float = 9, style: str = "",
        family: str | None = None) -> None:
     """Centred on x."""
     _font(pdf, size, style, family)
     pdf.text(x - pdf.get_string_width(text) / 2, y, text)
 
 
-def _cell(pdf: FPDF, x: float, y: float, width: float, text: str, align: str = "L", size: float = 8,
+def _cell(pdf: _Pdf, x: float, y: float, width: float, text: str, align: str = "L", size: float = 8,
           style: str = "") -> None:
     """Text in the column [x, x + width], shrunk (never cut) until it fits."""
     _font(pdf, size, style)
@@ -302,7 +316,7 @@ def _cell(pdf: FPDF, x: float, y: float, width: float, text: str, align: str = "
     pdf.text(left, y, text)
 
 
-def _out(pdf: FPDF) -> bytes:
+def _out(pdf: _Pdf) -> bytes:
     return bytes(pdf.output())
 
 
@@ -329,7 +343,7 @@ def _line_nos(rng: random.Random, count: int, style: str) -> list[int]:
 
 def _bill(rng: random.Random, catalog: list[Item], nos: list[int], *, lang: str = "en",
           units: dict[str, str] | None = None, price_factor: Decimal | None = None,
-          text: Any = None) -> list[InvoiceLine]:
+          text: Callable[[Item], str] | None = None) -> list[InvoiceLine]:
     """Invoice lines for the PO lines `nos`: random items and quantities, printed
     units from `units`, descriptions from `text(item)` when given."""
     lines = []
@@ -345,9 +359,9 @@ def _bill(rng: random.Random, catalog: list[Item], nos: list[int], *, lang: str 
 
 def _invoice(number: str, vendor: str, po: str, day: date, currency: str, lines: list[InvoiceLine], *,
              freight: str = "0", tax_rate: str | None = None, tax_on_freight: bool = True,
-             kind: InvoiceKind = InvoiceKind.INVOICE, terms: dict | None = None,
+             kind: InvoiceKind = InvoiceKind.INVOICE, terms: PaymentTerms | None = None,
              original: str | None = None) -> Invoice:
-    net = sum((line.amount for line in lines), D(0))
+    net = stated_total(lines)
     shipping = D(freight)
     tax = _money((net + (shipping if tax_on_freight else 0)) * D(tax_rate) / 100) if tax_rate else D(0)
     return Invoice(invoice_number=number, kind=kind, vendor_id=vendor, po_number=po, invoice_date=day,
@@ -444,11 +458,11 @@ def _render_us_distributor(inv: Invoice, ctx: dict) -> bytes:
             if credit:
                 values = [str(line.line_no), line.item_id or "", line.description or "",
                           US.q(line.quantity, qf),
-                          line.uom or "", US.p(line.unit_price, ctx["price_places"]), US.n(line.amount)]
+                          line.uom or "", US.p(line.unit_price, ctx["price_places"]), US.n(stated_amount(line))]
             else:
                 values = [str(line.line_no), line.item_id or "", line.description or "", US.q(ordered, qf),
                           US.q(line.quantity, qf), US.q(ordered - line.quantity, qf), line.uom or "",
-                          US.p(line.unit_price, ctx["price_places"]), US.n(line.amount)]
+                          US.p(line.unit_price, ctx["price_places"]), US.n(stated_amount(line))]
             for (_, x, w, align), value in zip(cols, values, strict=True):
                 _cell(pdf, x, y, w, value, align, 8)
             y += 5
@@ -492,7 +506,7 @@ def _us_distributor_samples(rng: random.Random) -> list[Sample]:
         return ["2.5", "5"] if _decimals(line.quantity) else ["4", "6", "10", "12"]
 
     def one(name: str, filename: str, number: str, po: str, day: date, count: int, nos: str, *,
-            freight: str, tax_rate: str | None, terms: tuple[str, dict | None], **extra: Any) -> None:
+            freight: str, tax_rate: str | None, terms: tuple[str, PaymentTerms | None], **extra: Any) -> None:
         lines = _bill(rng, ACME_CATALOG, _line_nos(rng, count, nos))
         inv = _invoice(number, "ACME", po, day, "USD", lines, freight=freight, tax_rate=tax_rate,
                        tax_on_freight=False, terms=terms[1])
@@ -513,19 +527,19 @@ def _us_distributor_samples(rng: random.Random) -> list[Sample]:
         samples.append(_sample(name, filename, _render_us_distributor(inv, ctx), inv, vendor_on_page=False))
 
     one("us-distributor-acme", "INV-5518207.pdf", "5518207", "PO-1001", date(2026, 11, 13), 4, "seq",
-        freight="18.75", tax_rate="8.25", terms=("NET 30", {"net_days": 30}))
+        freight="18.75", tax_rate="8.25", terms=("NET 30", PaymentTerms(net_days=30)))
     one("us-distributor-acme-discount-terms", "invoice.pdf", "5518344", "NW-PO-26-0448",
         date(2026, 11, 18), 3,
-        "gaps", freight="0", tax_rate=None, terms=("2% 10 NET 30", {"net_days": 30, "discount_days": 10,
-                                                                    "discount_percent": "2"}),
+        "gaps", freight="0", tax_rate=None,
+        terms=("2% 10 NET 30", PaymentTerms(net_days=30, discount_days=10, discount_percent=D("2"))),
         po_label="Cust. P.O. No.", number_label="Invoice #", price_places=4, qty_places=2, balance=True,
         total_label="TOTAL DUE", freight_label="Freight & Handling")
     one("us-distributor-acme-two-pages", "ACME_Invoice_5519012.pdf", "5519012", "4500012601",
         date(2026, 12, 2), 28, "seq", freight="142.50", tax_rate="6.25",
-        terms=("1% 15 NET 45", {"net_days": 45, "discount_days": 15, "discount_percent": "1"}),
+        terms=("1% 15 NET 45", PaymentTerms(net_days=45, discount_days=15, discount_percent=D("1"))),
         po_label="Your Order No.")
     one("us-distributor-acme-inconsistent", "INV-5518560.pdf", "5518560", "PO-1017", date(2026, 11, 24), 3,
-        "seq", freight="35.00", tax_rate="8.25", terms=("NET 30", {"net_days": 30}), inconsistent=True)
+        "seq", freight="35.00", tax_rate="8.25", terms=("NET 30", PaymentTerms(net_days=30)), inconsistent=True)
 
     # A credit memo for goods returned under an RMA: positive quantities, as most ERPs print them.
     lines = _bill(rng, ACME_CATALOG, _line_nos(rng, 2, "gaps"))
@@ -580,7 +594,7 @@ def _render_de_rechnung(inv: Invoice, ctx: dict) -> bytes:
     for line in inv.lines:
         values = [str(line.line_no), line.item_id or "", line.description or "", DE.q(line.quantity),
                   line.uom or "",
-                  money(line.unit_price, _price_places(line.unit_price)), money(line.amount)]
+                  money(line.unit_price, _price_places(line.unit_price)), money(stated_amount(line))]
         for (_, x, w, align), value in zip(cols, values, strict=True):
             _cell(pdf, x, y, w, value, align, 8.5)
         y += 5.5
@@ -623,9 +637,9 @@ def _de_rechnung_samples(rng: random.Random) -> list[Sample]:
     # 1. SAP-style items 10/20/30, PO in the info block, freight, Skonto terms, vendor number printed.
     lines = _bill(rng, NORDIC_CATALOG[:7], _line_nos(rng, 3, "sap"), lang="de", units=_DE_UNITS)
     inv = _invoice("2026-10517", "NORDIC", "4500012345", date(2026, 11, 19), "EUR", lines, freight="18.50",
-                   tax_rate="19", terms={"net_days": 30, "discount_days": 14, "discount_percent": "2"})
+                   tax_rate="19", terms=PaymentTerms(net_days=30, discount_days=14, discount_percent=D("2")))
     skonto = _money(inv.total * D("0.02"))
-    ctx = {"info": [("Rechnungs-Nr.", inv.invoice_number), ("Rechnungsdatum", _date(inv.invoice_date, "de")),
+    ctx: dict[str, object] = {"info": [("Rechnungs-Nr.", inv.invoice_number), ("Rechnungsdatum", _date(inv.invoice_date, "de")),
                     ("Kunden-Nr.", "10044"), ("Ihre Lieferanten-Nr.", "NORDIC"),
                     ("Ihre Bestellung", inv.po_number), ("Bestelldatum", "03.11.2026"),
                     ("Lieferschein-Nr.", "80012345"), ("Lieferdatum", "17.11.2026"),
@@ -643,7 +657,7 @@ def _de_rechnung_samples(rng: random.Random) -> list[Sample]:
     # 2. PO only in the subject line, "Einzelpreis EUR" columns, long date, no freight.
     lines = _bill(rng, NORDIC_CATALOG[:7], _line_nos(rng, 4, "seq"), lang="de", units=_DE_UNITS)
     inv = _invoice("RE-26-04512", "NORDIC", "4500012377", date(2026, 11, 26), "EUR", lines, tax_rate="19",
-                   terms={"net_days": 30})
+                   terms=PaymentTerms(net_days=30))
     ctx = {"info": [("Beleg-Nr.", inv.invoice_number), ("Datum", _date(inv.invoice_date, "de-long")),
                     ("Kunden-Nr.", "10044"), ("Ihr Zeichen", "Hr. Maier / Einkauf"),
                     ("Lieferdatum", "24.11.2026")],
@@ -663,7 +677,7 @@ def _de_rechnung_samples(rng: random.Random) -> list[Sample]:
                              quantity=D("12.5"), uom="m", unit_price=chain.price,
                              amount=_money(D("12.5") * chain.price)))
     inv = _invoice("2026-10602", "NORDIC", "NW-PO-26-0451", date(2026, 12, 3), "EUR", lines, freight="24.90",
-                   tax_rate="19", terms={"net_days": 0})
+                   tax_rate="19", terms=PaymentTerms(net_days=0))
     ctx = {"info": [("Rechnungsnummer", inv.invoice_number), ("Datum", _date(inv.invoice_date, "de")),
                     ("Kundennummer", "10044"), ("Ihre Bestell-Nr.", inv.po_number),
                     ("Lieferschein", "80012871 vom 01.12.2026")],
@@ -726,11 +740,11 @@ def _render_fr_facture(inv: Invoice, ctx: dict) -> bytes:
         pdf.line(x - 0.5, top, x - 0.5, bottom)
     for label, x, w, align in cols:
         _cell(pdf, x, top + 4.9, w, label, align, 9, "B")
-    y = top + 12
+    y: float = top + 12
     for line in inv.lines:
         values = [str(line.line_no), line.item_id or "", line.description or "", FR.q(line.quantity),
                   line.uom or "",
-                  FR.p(line.unit_price), FR.m(line.amount)]
+                  FR.p(line.unit_price), FR.m(stated_amount(line))]
         for (_, x, w, align), value in zip(cols, values, strict=True):
             _cell(pdf, x, y, w, value, align, 9)
         y += 6
@@ -770,14 +784,14 @@ def _fr_facture_samples(rng: random.Random) -> list[Sample]:
         ("fr-facture-nordic", "Facture_FA-2026-00412.pdf", "FA-2026-00412", "PO-2042", date(2026, 11, 14), 3,
          "seq", "21.00", "fr", lambda po: [f"Votre commande n° {po} du 02/11/2026",
                                              "Bon de livraison n° BL-26-11872 du 12/11/2026"],
-         ("Conditions de paiement : 30 jours date de facture", {"net_days": 30}), 30),
+         ("Conditions de paiement : 30 jours date de facture", PaymentTerms(net_days=30)), 30),
         ("fr-facture-nordic-vref", "facture.pdf", "F2611-0087", "2026-00187", date(2026, 11, 27), 4, "gaps",
          "0", "fr-long", lambda po: [f"V/Réf. : {po}   -   N/Réf. : CDE-26-3391",
                                      "Livraison du 25/11/2026, BL 26-12014"],
          ("Conditions de règlement : 45 jours fin de mois", None), 64),
         ("fr-facture-nordic-reception", "FA-2026-00455.pdf", "FA-2026-00455", "PO-2051", date(2026, 12, 2), 2,
          "seq", "12.50", "fr", lambda po: [f"Réf. commande client : {po}"],
-         ("Paiement à réception de facture", {"net_days": 0}), 0),
+         ("Paiement à réception de facture", PaymentTerms(net_days=0)), 0),
     ]
     for name, filename, number, po, day, count, nos, freight, date_style, refs, terms, due_days in specs:
         lines = _bill(rng, NORDIC_CATALOG[:7], _line_nos(rng, count, nos), lang="fr", units=_FR_UNITS)
@@ -834,7 +848,7 @@ def _render_nl_factuur(inv: Invoice, ctx: dict) -> bytes:
         if index % 2:
             pdf.rect(20, y - 4.2, 170, 6, style="F")
         values = [str(line.line_no), line.item_id or "", line.description or "", NL.q(line.quantity),
-                  line.uom or "", NL.m(line.unit_price, _price_places(line.unit_price)), NL.m(line.amount)]
+                  line.uom or "", NL.m(line.unit_price, _price_places(line.unit_price)), NL.m(stated_amount(line))]
         for (_, x, w, align), value in zip(cols, values, strict=True):
             _cell(pdf, x, y, w, value, align, 8.5)
         y += 6
@@ -867,14 +881,14 @@ def _nl_factuur_samples(rng: random.Random) -> list[Sample]:
     for name, filename, number, po, day, count, freight, po_label, vendor_line, terms in [
         ("nl-factuur-nordic", "Factuur 26100187.pdf", "26100187", "PO-2044", date(2026, 11, 16), 3, "15.00",
          "Uw referentie", "Ons leveranciersnummer bij u: NORDIC",
-         ("Betalingstermijn: 30 dagen", {"net_days": 30})),
+         ("Betalingstermijn: 30 dagen", PaymentTerms(net_days=30))),
         ("nl-factuur-nordic-ordernummer", "factuur.pdf", "26100214", "4500012420", date(2026, 12, 1), 5, "0",
-         "Uw ordernummer", None, ("Betalingsconditie: 14 dagen netto", {"net_days": 14})),
+         "Uw ordernummer", None, ("Betalingsconditie: 14 dagen netto", PaymentTerms(net_days=14))),
     ]:
         lines = _bill(rng, NORDIC_CATALOG, _line_nos(rng, count, "seq"), lang="nl", units=_NL_UNITS)
         inv = _invoice(number, "NORDIC", po, day, "EUR", lines, freight=freight, tax_rate="21",
                        terms=terms[1])
-        ctx = {"due": _date(day + timedelta(days=terms[1]["net_days"]), "nl"), "po_label": po_label,
+        ctx = {"due": _date(day + timedelta(days=terms[1].net_days), "nl"), "po_label": po_label,
                "vendor_line": vendor_line, "terms_line": terms[0]}
         samples.append(_sample(name, filename, _render_nl_factuur(inv, ctx), inv,
                                vendor_on_page=bool(vendor_line)))
@@ -897,10 +911,10 @@ def _render_se_faktura(inv: Invoice, ctx: dict) -> bytes:
             [("Förfallodatum", ctx["due"]), ("Sida", "1 (1)"), ("Valuta", inv.currency)]]
     for row, cells in enumerate(grid):
         for k, (label, value) in enumerate(cells):
-            x, y = 125 + 22 * k, 26 + 11 * row
-            pdf.rect(x, y, 22, 11)
-            _cell(pdf, x + 1.2, y + 3.4, 20, label, "L", 6.5)
-            _cell(pdf, x + 1.2, y + 8.5, 20, value, "L", 9, "B")
+            cell_x, cell_y = 125 + 22 * k, 26 + 11 * row
+            pdf.rect(cell_x, cell_y, 22, 11)
+            _cell(pdf, cell_x + 1.2, cell_y + 3.4, 20, label, "L", 6.5)
+            _cell(pdf, cell_x + 1.2, cell_y + 8.5, 20, value, "L", 9, "B")
     refs = [("Er referens", "Anna Berg"), ("Vår referens", "Lars Nyström"), (ctx["po_label"], inv.po_number),
             ("Betalningsvillkor", ctx["terms_text"]), ("Leveransvillkor", "FCA Jönköping"),
             ("Dröjsmålsränta", "8 %")]
@@ -921,7 +935,7 @@ def _render_se_faktura(inv: Invoice, ctx: dict) -> bytes:
     for line in inv.lines:
         values = [str(line.line_no), line.item_id or "", line.description or "", SE.q(line.quantity),
                   line.uom or "",
-                  SE.p(line.unit_price), SE.n(line.amount)]
+                  SE.p(line.unit_price), SE.n(stated_amount(line))]
         for (_, x, w, align), value in zip(cols, values, strict=True):
             _cell(pdf, x, y, w, value, align, 8.5)
         y += 5.5
@@ -929,10 +943,10 @@ def _render_se_faktura(inv: Invoice, ctx: dict) -> bytes:
              ("Moms 25 %", SE.n(inv.tax)),
              (f"Att betala {inv.currency}", SE.n(inv.total))]
     for k, (label, value) in enumerate(cells):
-        x = 20 + 42.5 * k
-        pdf.rect(x, 236, 42.5, 13)
-        _cell(pdf, x + 2, 240.5, 38, label, "L", 7.5, "B" if k == 3 else "")
-        _cell(pdf, x + 2, 246.5, 38.5, value, "R", 10, "B" if k == 3 else "")
+        box_x = 20 + 42.5 * k
+        pdf.rect(box_x, 236, 42.5, 13)
+        _cell(pdf, box_x + 2, 240.5, 38, label, "L", 7.5, "B" if k == 3 else "")
+        _cell(pdf, box_x + 2, 246.5, 38.5, value, "R", 10, "B" if k == 3 else "")
     pdf.line(20, 268, 190, 268)
     footer = [("Postadress", "Verkstadsgatan 12", "553 02 Jönköping"), ("Telefon", "036-19 20 00", ""),
               ("Bankgiro", "5050-1055", ""), ("Org.nr", "556677-8899", "Godkänd för F-skatt"),
@@ -948,15 +962,15 @@ def _se_faktura_samples(rng: random.Random) -> list[Sample]:
     samples = []
     for name, filename, number, po, day, currency, factor, freight, po_label, terms in [
         ("se-faktura-nordic-sek", "Faktura_100487.pdf", "100487", "PO-2046", date(2026, 11, 20), "SEK",
-         D("11.5"), "195.00", "Ert ordernr", ("30 dagar netto", {"net_days": 30})),
+         D("11.5"), "195.00", "Ert ordernr", ("30 dagar netto", PaymentTerms(net_days=30))),
         ("se-faktura-nordic-eur", "faktura.pdf", "100512", "4500012433", date(2026, 12, 4), "EUR", None, "0",
-         "Er beställning", ("20 dagar", {"net_days": 20})),
+         "Er beställning", ("20 dagar", PaymentTerms(net_days=20))),
     ]:
         lines = _bill(rng, NORDIC_CATALOG, _line_nos(rng, 3, "seq"), lang="sv", units=_SE_UNITS,
                       price_factor=factor)
         inv = _invoice(number, "NORDIC", po, day, currency, lines, freight=freight, tax_rate="25",
                        terms=terms[1])
-        ctx = {"due": _date(day + timedelta(days=terms[1]["net_days"]), "iso"), "po_label": po_label,
+        ctx = {"due": _date(day + timedelta(days=terms[1].net_days), "iso"), "po_label": po_label,
                "terms_text": terms[0]}
         samples.append(_sample(name, filename, _render_se_faktura(inv, ctx), inv, vendor_on_page=False))
     return samples
@@ -986,7 +1000,7 @@ def _thermal_lines(inv: Invoice, ctx: dict) -> list[str]:
         out.append(f"{line.line_no:<3}{line.item_id}")
         out.append(f"   {line.description}")
         left = f"     {US.q(line.quantity)} {line.uom} @ {US.p(line.unit_price)}"
-        out.append(left + US.n(line.amount).rjust(w - len(left)))
+        out.append(left + US.n(stated_amount(line)).rjust(w - len(left)))
     out += ["-" * w, pair("SUBTOTAL", US.n(inv.lines_total))]
     if inv.freight:
         out.append(pair("DELIVERY", US.n(inv.freight)))
@@ -1017,12 +1031,12 @@ def _thermal_samples(rng: random.Random) -> list[Sample]:
 
     for name, filename, number, po, day, count, freight, tax_rate, po_label, terms in [
         ("thermal-acme-counter", "receipt.pdf", "W12-884201", "PO-1023", date(2026, 11, 14), 3, "0", "8.25",
-         "PO#", ("NET 30", {"net_days": 30})),
+         "PO#", ("NET 30", PaymentTerms(net_days=30))),
         ("thermal-acme-tax-exempt", "W12-884377.pdf", "W12-884377", "PO-1024", date(2026, 11, 19), 5, "0",
          None,
-         "CUST PO:", ("NET 30", {"net_days": 30})),
+         "CUST PO:", ("NET 30", PaymentTerms(net_days=30))),
         ("thermal-acme-delivery", "WillCall_W07-120933.pdf", "W07-120933", "MRO-77815", date(2026, 12, 3), 2,
-         "15.00", "8.25", "P.O.", ("NET 15", {"net_days": 15})),
+         "15.00", "8.25", "P.O.", ("NET 15", PaymentTerms(net_days=15))),
     ]:
         lines = _bill(rng, ACME_CATALOG, _line_nos(rng, count, "seq"), text=receipt_text)
         inv = _invoice(number, "ACME", po, day, "USD", lines, freight=freight, tax_rate=tax_rate,
@@ -1078,10 +1092,10 @@ def _render_two_line(inv: Invoice, ctx: dict) -> bytes:
     for line, (first, second) in zip(inv.lines, ctx["texts"], strict=True):
         if under:
             values = [str(line.line_no), line.item_id or "", US.q(line.quantity), line.uom or "",
-                      US.p(line.unit_price), US.n(line.amount)]
+                      US.p(line.unit_price), US.n(stated_amount(line))]
         else:
             values = [str(line.line_no), line.item_id or "", first, US.q(line.quantity), line.uom or "",
-                      US.p(line.unit_price), US.n(line.amount)]
+                      US.p(line.unit_price), US.n(stated_amount(line))]
         for (_, x, w, align), value in zip(cols, values, strict=True):
             _cell(pdf, x, y, w, value, align, 9.5)
         if under:
@@ -1113,15 +1127,15 @@ def _two_line_samples(rng: random.Random) -> list[Sample]:
          total_label) in [
         ("two-line-labworks", "LW-2026-04418.pdf", "LW-2026-04418", "PO-LAB-12", date(2026, 11, 14), 3,
          "24.00",
-         None, "wrap", "us-long", ("Net 45", {"net_days": 45}), "Total Due (USD)"),
+         None, "wrap", "us-long", ("Net 45", PaymentTerms(net_days=45)), "Total Due (USD)"),
         ("two-line-labworks-taxed", "Invoice.pdf", "LW-2026-04502", "PO-LAB-31", date(2026, 11, 30), 4,
          "48.50",
          "10.25", "wrap", "us-mon", ("1% 10, Net 30",
-                                     {"net_days": 30, "discount_days": 10, "discount_percent": "1"}),
+                                     PaymentTerms(net_days=30, discount_days=10, discount_percent=D("1"))),
          "Invoice Total USD"),
         ("two-line-labworks-under", "LW-2026-04533.pdf", "LW-2026-04533", "4500012455", date(2026, 12, 7), 3,
          "0",
-         None, "under", "us", ("Net 30", {"net_days": 30}), "Total Due (USD)"),
+         None, "under", "us", ("Net 30", PaymentTerms(net_days=30)), "Total Due (USD)"),
     ]:
         items = _choose(rng, LABWORKS_CATALOG, count)
         nos = _line_nos(rng, count, "seq")
@@ -1140,7 +1154,7 @@ def _two_line_samples(rng: random.Random) -> list[Sample]:
                        tax_on_freight=False, terms=terms[1])
         po_day = day - timedelta(days=rng.randint(10, 20))
         ctx = {"texts": texts, "variant": variant, "date_style": date_style, "terms_text": terms[0],
-               "due": day + timedelta(days=terms[1]["net_days"]), "total_label": total_label,
+               "due": day + timedelta(days=terms[1].net_days), "total_label": total_label,
                "subject": f"Re: Your Purchase Order No. {po} dated {_date(po_day, 'us-long')}",
                "intro": f"We are pleased to invoice the following items, shipped "
                         f"{_date(day - timedelta(days=1), 'us-long')} "

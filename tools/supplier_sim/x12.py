@@ -443,7 +443,7 @@ def rendered_samples() -> list[Sample]:
                              [credit], vendor_id="LABWORKS"))
 
     batch_ack = _ack("SO-88131", "PO-2026-1004", "ACME", "accepted", [{"line_no": 1}], day="2026-11-05")
-    batch = [
+    batch: list[Acknowledgment | ShipNotice | Invoice] = [
         batch_ack,
         _invoice("INV-26-4480", "PO-2026-1004", "ACME", "USD", [(1, "40", "11.90", "MRO-GLOVE-NITRILE-L")],
                  total="476.00"),
