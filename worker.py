@@ -33,7 +33,9 @@ log = logging.getLogger("poflow.worker")
 WORKFLOWS = [PurchaseOrderWorkflow, DocumentIntakeWorkflow]
 
 
-def build_activities(client: Client, engine: Engine, settings: Settings, http: httpx.AsyncClient | None) -> list:
+def build_activities(
+    client: Client, engine: Engine, settings: Settings, http: httpx.AsyncClient | None
+) -> list:
     """Every activity the workflows call, bound to their resources."""
     return [
         *PersistenceActivities(engine).all(),
@@ -43,8 +45,13 @@ def build_activities(client: Client, engine: Engine, settings: Settings, http: h
     ]
 
 
-def create_worker(client: Client, engine: Engine, settings: Settings, http: httpx.AsyncClient | None = None,
-                  executor: ThreadPoolExecutor | None = None) -> Worker:
+def create_worker(
+    client: Client,
+    engine: Engine,
+    settings: Settings,
+    http: httpx.AsyncClient | None = None,
+    executor: ThreadPoolExecutor | None = None,
+) -> Worker:
     # Database activities are sync `def`s: they run in this thread pool so the
     # event loop (workflow tasks, heartbeats) never waits on the database.
     return Worker(
@@ -52,14 +59,18 @@ def create_worker(client: Client, engine: Engine, settings: Settings, http: http
         task_queue=settings.task_queue,
         workflows=WORKFLOWS,
         activities=build_activities(client, engine, settings, http),
-        activity_executor=executor or ThreadPoolExecutor(max_workers=16, thread_name_prefix="poflow-activity"),
+        activity_executor=executor
+        or ThreadPoolExecutor(max_workers=16, thread_name_prefix="poflow-activity"),
         graceful_shutdown_timeout=timedelta(seconds=10),
     )
 
 
 async def connect(settings: Settings) -> Client:
-    return await Client.connect(settings.temporal_address, namespace=settings.temporal_namespace,
-                                data_converter=pydantic_data_converter)
+    return await Client.connect(
+        settings.temporal_address,
+        namespace=settings.temporal_namespace,
+        data_converter=pydantic_data_converter,
+    )
 
 
 async def run_worker(settings: Settings) -> None:

@@ -45,8 +45,8 @@ from models.intake import (
     Resolution,
     ResolveRequest,
 )
-from workflows.contract import PoQuery, po_workflow_id
 from settings import Settings
+from workflows.contract import PoQuery, po_workflow_id
 
 __all__ = ["IntakeActivities", "fit_in_history", "raw_document_id"]
 
@@ -68,22 +68,35 @@ class IntakeActivities:
 
     @activity.defn
     def intake_policy(self) -> IntakePolicy:
-        return IntakePolicy(min_confidence=self._settings.review_confidence,
-                            review_sla=timedelta(hours=self._settings.review_sla_hours))
+        return IntakePolicy(
+            min_confidence=self._settings.review_confidence,
+            review_sla=timedelta(hours=self._settings.review_sla_hours),
+        )
 
     @activity.defn
     def extract_document(self, request: ExtractRequest) -> ExtractionOutcome:
         raw = repository.get_document_bytes(self._engine, raw_document_id(request.sha256))
         if raw is None:
-            raise ApplicationError(f"no stored file {request.sha256}: store the raw bytes before starting intake",
-                                   non_retryable=True)
+            raise ApplicationError(
+                f"no stored file {request.sha256}: store the raw bytes before starting intake",
+                non_retryable=True,
+            )
         try:
-            found = extract_file(raw, filename=request.filename, content_type=request.content_type,
-                                 vendor_id=request.vendor_id, limits=self._limits, progress=_heartbeat)
+            found = extract_file(
+                raw,
+                filename=request.filename,
+                content_type=request.content_type,
+                vendor_id=request.vendor_id,
+                limits=self._limits,
+                progress=_heartbeat,
+            )
         except ExtractionError as err:
-            return ExtractionOutcome(error=str(err), functional_ack_id=self._acknowledge_x12(raw, request.sha256, err))
-        outcome = ExtractionOutcome(documents=found,
-                                    functional_ack_id=self._acknowledge_x12(raw, request.sha256, None))
+            return ExtractionOutcome(
+                error=str(err), functional_ack_id=self._acknowledge_x12(raw, request.sha256, err)
+            )
+        outcome = ExtractionOutcome(
+            documents=found, functional_ack_id=self._acknowledge_x12(raw, request.sha256, None)
+        )
         return fit_in_history(outcome)
 
     def _acknowledge_x12(self, raw: bytes, sha256: str, error: ExtractionError | None) -> str | None:
@@ -98,8 +111,15 @@ class IntakeActivities:
         except ExtractionError:
             return None
         document_id = f"997:{sha256}"
-        repository.store_document(self._engine, document_id=document_id, kind="x12-997", raw=reply,
-                                  content_type="application/edi-x12", source="outbound", po_number=None)
+        repository.store_document(
+            self._engine,
+            document_id=document_id,
+            kind="x12-997",
+            raw=reply,
+            content_type="application/edi-x12",
+            source="outbound",
+            po_number=None,
+        )
         return document_id
 
     @activity.defn
@@ -109,8 +129,11 @@ class IntakeActivities:
         po = await self._po_facts(po_number) if isinstance(po_number, str) and po_number else None
         vendors = await asyncio.to_thread(list_vendors, self._engine)
         return resolve_reading(
-            extracted, po=po, vendors=[VendorRef(v.id, v.name, v.email) for v in vendors],
-            min_confidence=request.min_confidence, reviewed=request.reviewed_by is not None,
+            extracted,
+            po=po,
+            vendors=[VendorRef(v.id, v.name, v.email) for v in vendors],
+            min_confidence=request.min_confidence,
+            reviewed=request.reviewed_by is not None,
         )
 
     async def _po_facts(self, po_number: str) -> PoFacts | None:
@@ -130,18 +153,29 @@ class IntakeActivities:
         canonical = json.dumps(model.model_dump(mode="json"), sort_keys=True).encode()
         first = await asyncio.to_thread(repository.get_document, self._engine, request.document_id)
         if first is not None and first.sha256 != repository.sha256_hex(canonical):
-            return DeliveryResult(delivered=False, duplicate_of=first.document_id,
-                                  reason=f"{request.document_id} was received before ({first.received_at:%Y-%m-%d})")
+            return DeliveryResult(
+                delivered=False,
+                duplicate_of=first.document_id,
+                reason=f"{request.document_id} was received before ({first.received_at:%Y-%m-%d})",
+            )
         try:
-            await self._client.get_workflow_handle(po_workflow_id(request.po_number)).signal(request.signal, model)
+            await self._client.get_workflow_handle(po_workflow_id(request.po_number)).signal(
+                request.signal, model
+            )
         except RPCError as err:
             if err.status == RPCStatusCode.NOT_FOUND:
-                return DeliveryResult(delivered=False, reason=f"PO {request.po_number} takes no documents "
-                                                              "(no running workflow)")
+                return DeliveryResult(
+                    delivered=False, reason=f"PO {request.po_number} takes no documents (no running workflow)"
+                )
             raise
         stored = await asyncio.to_thread(
-            repository.store_document, self._engine, document_id=request.document_id, kind=request.kind.value,
-            raw=canonical, content_type="application/json", source=f"intake doc-{request.sha256}",
+            repository.store_document,
+            self._engine,
+            document_id=request.document_id,
+            kind=request.kind.value,
+            raw=canonical,
+            content_type="application/json",
+            source=f"intake doc-{request.sha256}",
             po_number=request.po_number,
         )
         if stored.duplicate and stored.first_document_id != request.document_id:
@@ -169,9 +203,11 @@ def fit_in_history(outcome: ExtractionOutcome, limit: int = MAX_OUTCOME_BYTES) -
     if size <= limit:
         return outcome
     lines = sum(len(d.document.get("lines") or []) for d in outcome.documents)
-    return ExtractionOutcome(error=f"the file holds {len(outcome.documents)} document(s) with {lines} lines in all, "
-                                   f"a {size:,}-byte reading over the {limit:,}-byte limit of one intake: split it",
-                             functional_ack_id=outcome.functional_ack_id)
+    return ExtractionOutcome(
+        error=f"the file holds {len(outcome.documents)} document(s) with {lines} lines in all, "
+        f"a {size:,}-byte reading over the {limit:,}-byte limit of one intake: split it",
+        functional_ack_id=outcome.functional_ack_id,
+    )
 
 
 def _heartbeat(done: int, of: int) -> None:

@@ -11,8 +11,8 @@ from datetime import UTC, datetime
 
 from temporalio import activity
 
-from p2p.matching import match_invoice
 from models.matching import MatchRequest, MatchResult
+from p2p.matching import match_invoice
 
 
 @activity.defn(name="match_invoice")

@@ -15,7 +15,7 @@ travels into the workflow history.
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import httpx
 from sqlalchemy.engine import Engine
@@ -52,8 +52,11 @@ class NotificationActivities:
         queued = await asyncio.to_thread(outbox.enqueue_notification, self._engine, n)
         if self._webhook_url is None:
             activity.logger.info(
-                "notification %s %s (%s): %s", n.notification_id, "queued" if queued else "already queued",
-                n.channel.value, n.subject,
+                "notification %s %s (%s): %s",
+                n.notification_id,
+                "queued" if queued else "already queued",
+                n.channel.value,
+                n.subject,
             )
             return
         stored = await asyncio.to_thread(outbox.get_notification, self._engine, n.notification_id)
@@ -72,7 +75,7 @@ class NotificationActivities:
             raise ApplicationError(
                 f"webhook delivery of {n.notification_id} failed: {reason}", type="WebhookDeliveryFailed"
             ) from None
-        delivered_at = datetime.now(timezone.utc)
+        delivered_at = datetime.now(UTC)
         await asyncio.to_thread(outbox.mark_delivered, self._engine, n.notification_id, delivered_at)
         activity.logger.info("notification %s delivered by webhook", n.notification_id)
 

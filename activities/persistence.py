@@ -27,7 +27,6 @@ from temporalio.exceptions import ApplicationError
 from activities.db import outbox, repository
 from activities.db.master_data import get_vendor
 from activities.db.validation import validate_purchase_order
-from p2p.duplicates import MAX_CANDIDATES_LOADED, amount_close_enough_to_load
 from models import (
     AuditEvent,
     HandoffResult,
@@ -46,6 +45,7 @@ from models import (
     PurchaseOrder,
     format_money,
 )
+from p2p.duplicates import MAX_CANDIDATES_LOADED, amount_close_enough_to_load
 
 
 def _money(amount: Decimal, currency: str) -> str:
@@ -93,7 +93,10 @@ class PersistenceActivities:
         result = validate_purchase_order(self._engine, po)
         activity.logger.info(
             "validated %s r%d: %d errors, %d flags",
-            po.po_number, po.revision, len(result.errors), len(result.flags),
+            po.po_number,
+            po.revision,
+            len(result.errors),
+            len(result.flags),
         )
         return result
 
@@ -115,7 +118,9 @@ class PersistenceActivities:
         """One activity per workflow step, not per event: keeps histories short."""
         written = repository.insert_audit_events(self._engine, events)
         if written < len(events):
-            activity.logger.info("%d of %d audit events were already recorded", len(events) - written, len(events))
+            activity.logger.info(
+                "%d of %d audit events were already recorded", len(events) - written, len(events)
+            )
         return written
 
     @activity.defn
@@ -133,12 +138,16 @@ class PersistenceActivities:
         repeat returns already_issued=True with the first message id."""
         vendor = get_vendor(self._engine, req.vendor_id)
         if vendor is None:
-            raise ApplicationError(f"issue_po {req.po_number}: unknown vendor {req.vendor_id!r}",
-                                   non_retryable=True, type="BadInput")
+            raise ApplicationError(
+                f"issue_po {req.po_number}: unknown vendor {req.vendor_id!r}",
+                non_retryable=True,
+                type="BadInput",
+            )
         if not vendor.email:
             raise ApplicationError(
                 f"issue_po {req.po_number}: vendor {vendor.id} has no e-mail address on file",
-                non_retryable=True, type="BadInput",
+                non_retryable=True,
+                type="BadInput",
             )
         subject, body = self._po_message(req, vendor.name)
         notification = Notification(
@@ -154,8 +163,12 @@ class PersistenceActivities:
             self._engine, req, channel=vendor.channel, recipient=vendor.email, notification=notification
         )
         activity.logger.info(
-            "%s r%d %s to %s (%s)", req.po_number, req.revision,
-            "already issued" if result.already_issued else "issued", vendor.id, result.message_id,
+            "%s r%d %s to %s (%s)",
+            req.po_number,
+            req.revision,
+            "already issued" if result.already_issued else "issued",
+            vendor.id,
+            result.message_id,
         )
         return result
 
@@ -184,7 +197,11 @@ class PersistenceActivities:
                 # Same invoice id, different terms: not paid twice, but somebody should know.
                 activity.logger.warning(
                     "invoice %s was handed off before as %s %s; repeat with %s %s ignored",
-                    h.invoice_id, first.amount, first.currency, h.amount, h.currency,
+                    h.invoice_id,
+                    first.amount,
+                    first.currency,
+                    h.amount,
+                    h.currency,
                 )
             else:
                 activity.logger.info(
@@ -193,7 +210,9 @@ class PersistenceActivities:
         else:
             activity.logger.info(
                 "invoice %s handed off for payment: %s (%s)",
-                h.invoice_id, _money(h.amount, h.currency), result.payment_reference,
+                h.invoice_id,
+                _money(h.amount, h.currency),
+                result.payment_reference,
             )
         return result
 
@@ -214,15 +233,21 @@ class PersistenceActivities:
             self._engine, vendor_id=invoice.vendor_id, exclude_document_id=invoice.document_id
         )
         candidates = [other for other in stored if amount_close_enough_to_load(invoice, other)]
-        candidates.sort(key=lambda other: (abs((other.invoice_date - invoice.invoice_date).days),
-                                           other.document_id))
+        candidates.sort(
+            key=lambda other: (abs((other.invoice_date - invoice.invoice_date).days), other.document_id)
+        )
         if len(candidates) > MAX_CANDIDATES_LOADED:
             activity.logger.warning(
                 "invoice %s: %d possible duplicates of the same amount, comparing the %d closest in date",
-                invoice.document_id, len(candidates), MAX_CANDIDATES_LOADED,
+                invoice.document_id,
+                len(candidates),
+                MAX_CANDIDATES_LOADED,
             )
         activity.logger.info(
             "invoice %s: %d of %d stored invoices of %s are duplicate candidates",
-            invoice.document_id, min(len(candidates), MAX_CANDIDATES_LOADED), len(stored), invoice.vendor_id,
+            invoice.document_id,
+            min(len(candidates), MAX_CANDIDATES_LOADED),
+            len(stored),
+            invoice.vendor_id,
         )
         return candidates[:MAX_CANDIDATES_LOADED]

@@ -29,7 +29,6 @@ from decimal import Decimal
 
 from pydantic import Field
 
-from p2p.matching import match_invoice
 from models.common import Document
 from models.matching import (
     Hold,
@@ -41,6 +40,7 @@ from models.matching import (
     ToleranceProfile,
     check_candidates,
 )
+from p2p.matching import match_invoice
 
 __all__ = ["HoldRef", "InvoiceChange", "SimulationReport", "apply_profiles", "simulate"]
 
@@ -56,7 +56,7 @@ class HoldRef(Document):
     source: str | None = None
 
     @classmethod
-    def of(cls, hold: Hold) -> "HoldRef":
+    def of(cls, hold: Hold) -> HoldRef:
         return cls(code=hold.code, line_no=hold.line_no, message=hold.message, source=hold.source)
 
     @property
@@ -144,13 +144,15 @@ def simulate(records: list[MatchRecord], proposed: list[ToleranceProfile]) -> Si
     and compare with the stored result (see the module docstring)."""
     check_candidates(list(proposed))
     latest, without_request = _latest(records)
-    report = SimulationReport(proposed=[profile.source for profile in proposed],
-                              without_request=len(without_request))
+    report = SimulationReport(
+        proposed=[profile.source for profile in proposed], without_request=len(without_request)
+    )
     for invoice_id in sorted(latest, key=lambda i: (latest[i][0].result.po_number, i)):
         record, request = latest[invoice_id]
         candidates = apply_profiles(request.tolerance_profiles, proposed)
-        after = match_invoice(request.model_copy(update={"tolerance_profiles": candidates}),
-                              matched_at=record.result.matched_at)
+        after = match_invoice(
+            request.model_copy(update={"tolerance_profiles": candidates}), matched_at=record.result.matched_at
+        )
         before_open, after_open = _open(record.result), _open(after)
         report.rerun += 1
         if before_open.keys() == after_open.keys() and record.result.decision == after.decision:

@@ -39,9 +39,9 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 
 from activities.intake.errors import ExtractionError  # noqa: E402
 from activities.intake.extract import extract_file  # noqa: E402
-from tools.supplier_sim.samples import Sample  # noqa: E402
 from activities.intake.resolve import reading_problems  # noqa: E402
 from models.extraction import Extracted  # noqa: E402
+from tools.supplier_sim.samples import Sample  # noqa: E402
 
 # Format → module of tools.supplier_sim with sample_set().
 SAMPLE_MODULES = {
@@ -96,8 +96,11 @@ def load_samples(formats: list[str]) -> list[tuple[str, Sample]]:
         except ImportError:
             print(f"  (no samples: {module_name} is missing)", file=sys.stderr)
             continue
-        samples += [(name if name in HELD_OUT else s.format, s) for s in module.sample_set()
-                    if not formats or s.format in formats or name in formats]
+        samples += [
+            (name if name in HELD_OUT else s.format, s)
+            for s in module.sample_set()
+            if not formats or s.format in formats or name in formats
+        ]
     return samples
 
 
@@ -203,29 +206,41 @@ def pdf_speed(samples: list[Sample], rounds: int) -> dict[str, Any]:
             run()
             times[name].append(time.perf_counter() - started)
     base, ours = statistics.median(times["baseline"]), statistics.median(times["poflow"])
-    return {"files": len(pdfs), "pages": pages, "rounds": rounds,
-            "baseline_pages_per_s": round(pages / base, 1), "poflow_pages_per_s": round(pages / ours, 1),
-            "ratio_poflow_over_baseline": round(ours / base, 2)}
+    return {
+        "files": len(pdfs),
+        "pages": pages,
+        "rounds": rounds,
+        "baseline_pages_per_s": round(pages / base, 1),
+        "poflow_pages_per_s": round(pages / ours, 1),
+        "ratio_poflow_over_baseline": round(ours / base, 2),
+    }
 
 
 def report(scores: dict[str, FormatScore], speed: dict[str, Any]) -> str:
-    lines = ["| format | samples | documents found | field accuracy | sent on without review "
-             "| … with a wrong value | … with a field missing |",
-             "|---|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| format | samples | documents found | field accuracy | sent on without review "
+        "| … with a wrong value | … with a field missing |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
     for name, score in sorted(scores.items()):
-        lines.append(f"| {name} | {score.samples} | {score.documents_found}/{score.documents_expected} | "
-                     f"{score.accuracy:.1%} ({score.fields_right}/{score.fields_total}) | "
-                     f"{score.sent_on_unreviewed}/{score.documents_found} | {score.sent_on_with_wrong_value} | "
-                     f"{score.sent_on_with_missing_field} |")
+        lines.append(
+            f"| {name} | {score.samples} | {score.documents_found}/{score.documents_expected} | "
+            f"{score.accuracy:.1%} ({score.fields_right}/{score.fields_total}) | "
+            f"{score.sent_on_unreviewed}/{score.documents_found} | {score.sent_on_with_wrong_value} | "
+            f"{score.sent_on_with_missing_field} |"
+        )
     for name, score in sorted(scores.items()):
         lines += ["", f"**{name}** per field:", "", "| field | right |", "|---|---:|"]
         for path, (right, total) in sorted(score.per_field.items()):
             lines.append(f"| {path} | {right}/{total} ({right / total:.0%}) |")
         lines += [f"- error: {error}" for error in score.errors[:10]]
     if speed:
-        lines += ["", f"PDF speed: {speed['pages']} pages in {speed['files']} files, median of {speed['rounds']}: "
-                      f"poflow {speed['poflow_pages_per_s']} pages/s, baseline (pdfplumber words only) "
-                      f"{speed['baseline_pages_per_s']} pages/s — ratio {speed['ratio_poflow_over_baseline']}×"]
+        lines += [
+            "",
+            f"PDF speed: {speed['pages']} pages in {speed['files']} files, median of {speed['rounds']}: "
+            f"poflow {speed['poflow_pages_per_s']} pages/s, baseline (pdfplumber words only) "
+            f"{speed['baseline_pages_per_s']} pages/s — ratio {speed['ratio_poflow_over_baseline']}×",
+        ]
     return "\n".join(lines)
 
 
@@ -248,8 +263,10 @@ def main(argv: list[str] | None = None) -> int:
     speed = pdf_speed([sample for _, sample in samples], rounds=1 if args.quick else 5)
     table = report(scores, speed)
     if args.json:
-        data = {"formats": {name: asdict(score) | {"accuracy": score.accuracy} for name, score in scores.items()},
-                "pdf_speed": speed}
+        data = {
+            "formats": {name: asdict(score) | {"accuracy": score.accuracy} for name, score in scores.items()},
+            "pdf_speed": speed,
+        }
         text = json.dumps(data, indent=2)
         if args.json == "-":
             print(text)

@@ -45,8 +45,8 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 
 import pydantic  # noqa: E402
 
-from p2p.matching import match_invoice  # noqa: E402
 from models import GoodsReceipt, Invoice, MatchDecision, MatchRequest, PurchaseOrder  # noqa: E402
+from p2p.matching import match_invoice  # noqa: E402
 from starter.match_cli import build_match_request  # noqa: E402
 
 DEFAULT_SIZES = (1, 100, 10_000)
@@ -95,20 +95,35 @@ def build_request(lines: int, *, held: bool = False) -> MatchRequest:
         new_total += now * billed_cents
 
     def invoice(number: str, invoice_lines: list[dict], cents: int) -> Invoice:
-        return Invoice.model_validate({
-            "invoice_number": number, "vendor_id": "ACME", "po_number": "PO-BENCH",
-            "invoice_date": "2026-12-05", "currency": "USD", "lines": invoice_lines,
-            "total": f"{cents // 100}.{cents % 100:02d}",
-        })
+        return Invoice.model_validate(
+            {
+                "invoice_number": number,
+                "vendor_id": "ACME",
+                "po_number": "PO-BENCH",
+                "invoice_date": "2026-12-05",
+                "currency": "USD",
+                "lines": invoice_lines,
+                "total": f"{cents // 100}.{cents % 100:02d}",
+            }
+        )
 
-    po = PurchaseOrder.model_validate({
-        "po_number": "PO-BENCH", "vendor_id": "ACME", "buyer": "bob.buyer", "currency": "USD",
-        "lines": po_lines,
-    })
-    receipt = GoodsReceipt.model_validate({
-        "receipt_id": "GR-BENCH", "po_number": "PO-BENCH", "received_at": "2026-12-04T14:30:00Z",
-        "lines": receipt_lines,
-    })
+    po = PurchaseOrder.model_validate(
+        {
+            "po_number": "PO-BENCH",
+            "vendor_id": "ACME",
+            "buyer": "bob.buyer",
+            "currency": "USD",
+            "lines": po_lines,
+        }
+    )
+    receipt = GoodsReceipt.model_validate(
+        {
+            "receipt_id": "GR-BENCH",
+            "po_number": "PO-BENCH",
+            "received_at": "2026-12-04T14:30:00Z",
+            "lines": receipt_lines,
+        }
+    )
     return build_match_request(
         po=po,
         receipts=[receipt],
@@ -215,8 +230,13 @@ def scaling(rows: Sequence[Row]) -> dict[str, Any] | None:
 
 
 HEADERS = (
-    "PO lines", "runs", "engine (ms, median)", "baseline: validate JSON (ms)",
-    "engine / baseline", "lines/s", "µs/line",
+    "PO lines",
+    "runs",
+    "engine (ms, median)",
+    "baseline: validate JSON (ms)",
+    "engine / baseline",
+    "lines/s",
+    "µs/line",
 )
 
 
@@ -239,9 +259,13 @@ def markdown(rows: Sequence[Row], environment: dict[str, Any]) -> str:
     ]
     for row in rows:
         cells = (
-            f"{row.lines:,}", str(row.runs),
-            _num(row.engine_ms), _num(row.baseline_ms), f"{row.ratio:.2f}×",
-            f"{row.lines_per_s:,.0f}", _num(row.us_per_line),
+            f"{row.lines:,}",
+            str(row.runs),
+            _num(row.engine_ms),
+            _num(row.baseline_ms),
+            f"{row.ratio:.2f}×",
+            f"{row.lines_per_s:,.0f}",
+            _num(row.us_per_line),
         )
         out.append("| " + " | ".join(cells) + " |")
     scale = scaling(rows)
@@ -281,15 +305,22 @@ def main(argv: Sequence[str] | None = None, *, out: Any = None) -> int:
     parser = argparse.ArgumentParser(prog="match_bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="few runs, small time budget (CI smoke)")
     parser.add_argument(
-        "--sizes", type=parse_sizes, default=DEFAULT_SIZES, metavar="N,N,…",
+        "--sizes",
+        type=parse_sizes,
+        default=DEFAULT_SIZES,
+        metavar="N,N,…",
         help="PO line counts (default: 1,100,10000)",
     )
     parser.add_argument(
-        "--json", nargs="?", const="-", metavar="FILE",
+        "--json",
+        nargs="?",
+        const="-",
+        metavar="FILE",
         help="JSON results: on stdout instead of the table, or into FILE as well as the table",
     )
     parser.add_argument(
-        "--held", action="store_true",
+        "--held",
+        action="store_true",
         help="bill every line 1.00 above the PO price: one PRICE hold per line (the hold path)",
     )
     args = parser.parse_args(argv)

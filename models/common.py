@@ -8,7 +8,7 @@ UTC at the door, so nothing downstream ever has to guess an offset.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -17,25 +17,56 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 # ISO 4217 codes poflow accepts, with their minor units (digits after the
 # decimal point). Rounding a line amount "to the currency" uses this table.
 CURRENCY_MINOR_UNITS: dict[str, int] = {
-    "AED": 2, "AUD": 2, "BGN": 2, "BHD": 3, "BRL": 2, "CAD": 2, "CHF": 2,
-    "CLP": 0, "CNY": 2, "CZK": 2, "DKK": 2, "EUR": 2, "GBP": 2, "HKD": 2,
-    "HUF": 2, "IDR": 2, "ILS": 2, "INR": 2, "ISK": 0, "JPY": 0, "KRW": 0,
-    "KWD": 3, "MXN": 2, "MYR": 2, "NOK": 2, "NZD": 2, "OMR": 3, "PHP": 2,
-    "PLN": 2, "RON": 2, "SAR": 2, "SEK": 2, "SGD": 2, "THB": 2, "TND": 3,
-    "TRY": 2, "TWD": 2, "USD": 2, "ZAR": 2,
+    "AED": 2,
+    "AUD": 2,
+    "BGN": 2,
+    "BHD": 3,
+    "BRL": 2,
+    "CAD": 2,
+    "CHF": 2,
+    "CLP": 0,
+    "CNY": 2,
+    "CZK": 2,
+    "DKK": 2,
+    "EUR": 2,
+    "GBP": 2,
+    "HKD": 2,
+    "HUF": 2,
+    "IDR": 2,
+    "ILS": 2,
+    "INR": 2,
+    "ISK": 0,
+    "JPY": 0,
+    "KRW": 0,
+    "KWD": 3,
+    "MXN": 2,
+    "MYR": 2,
+    "NOK": 2,
+    "NZD": 2,
+    "OMR": 3,
+    "PHP": 2,
+    "PLN": 2,
+    "RON": 2,
+    "SAR": 2,
+    "SEK": 2,
+    "SGD": 2,
+    "THB": 2,
+    "TND": 3,
+    "TRY": 2,
+    "TWD": 2,
+    "USD": 2,
+    "ZAR": 2,
 }
 
 
 def _check_currency(code: str) -> str:
     if code not in CURRENCY_MINOR_UNITS:
-        raise ValueError(
-            f"unknown currency {code!r}: expected an ISO 4217 code such as USD or EUR"
-        )
+        raise ValueError(f"unknown currency {code!r}: expected an ISO 4217 code such as USD or EUR")
     return code
 
 
 def _to_utc(value: datetime) -> datetime:
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 def _finite(value: Decimal) -> Decimal:
@@ -85,7 +116,9 @@ workflow task. Before 1970 is a typo, not a date on a purchase order."""
 
 def _date_in_window(value: date) -> date:
     if not EARLIEST_DATE <= value <= LATEST_DATE:
-        raise ValueError(f"{value.isoformat()} is outside {EARLIEST_DATE.isoformat()} … {LATEST_DATE.isoformat()}")
+        raise ValueError(
+            f"{value.isoformat()} is outside {EARLIEST_DATE.isoformat()} … {LATEST_DATE.isoformat()}"
+        )
     return value
 
 
@@ -109,8 +142,11 @@ def _decimal(whole: int, decimals: int, *, sign: Literal["any", "non-negative", 
     return Field(lt=bound, decimal_places=decimals, **low)
 
 
-_A, _P, _Q = (AMOUNT_WHOLE_DIGITS, AMOUNT_DECIMALS), (PRICE_WHOLE_DIGITS, PRICE_DECIMALS), \
-    (QUANTITY_WHOLE_DIGITS, QUANTITY_DECIMALS)
+_A, _P, _Q = (
+    (AMOUNT_WHOLE_DIGITS, AMOUNT_DECIMALS),
+    (PRICE_WHOLE_DIGITS, PRICE_DECIMALS),
+    (QUANTITY_WHOLE_DIGITS, QUANTITY_DECIMALS),
+)
 
 Amount = Annotated[Decimal, _decimal(*_A), AfterValidator(_finite)]
 """A money amount (may be negative, e.g. a discount line): |x| < 10^11, 6 decimals at most."""
@@ -137,13 +173,16 @@ _PO_NUMBER = re.compile(PO_NUMBER_PATTERN)
 
 def _check_po_number(value: str) -> str:
     if not _PO_NUMBER.match(value):
-        raise ValueError("must start with a letter or digit and hold only letters, digits, '.', '_' and '-' "
-                         "(no '/' or spaces: the PO number is part of its workflow id and of URLs)")
+        raise ValueError(
+            "must start with a letter or digit and hold only letters, digits, '.', '_' and '-' "
+            "(no '/' or spaces: the PO number is part of its workflow id and of URLs)"
+        )
     return value
 
 
 PoNumber = Annotated[
-    str, Field(min_length=1, max_length=64, json_schema_extra={"pattern": PO_NUMBER_PATTERN}),
+    str,
+    Field(min_length=1, max_length=64, json_schema_extra={"pattern": PO_NUMBER_PATTERN}),
     AfterValidator(_check_po_number),
 ]
 """A purchase order number: an Identifier without '/'."""
@@ -169,8 +208,10 @@ REPLACEMENT = "\ufffd"
 def _control_message(text: str) -> str:
     found = _CONTROL.search(text)
     assert found is not None
-    return (f"contains the control character U+{ord(found.group()):04X} at position {found.start()}; "
-            "text may hold tabs and line breaks, no other control characters")
+    return (
+        f"contains the control character U+{ord(found.group()):04X} at position {found.start()}; "
+        "text may hold tabs and line breaks, no other control characters"
+    )
 
 
 def screen_text(value: Any, *, replace: bool = False) -> Any:
@@ -186,11 +227,13 @@ def screen_text(value: Any, *, replace: bool = False) -> Any:
         raise ValueError(_control_message(value))
     if isinstance(value, list | tuple):
         screened = [screen_text(item, replace=replace) for item in value]
-        changed = any(new is not old for new, old in zip(screened, value))
+        changed = any(new is not old for new, old in zip(screened, value, strict=False))
         return type(value)(screened) if changed else value
     if isinstance(value, dict):
         pairs = [(screen_text(k, replace=replace), screen_text(v, replace=replace)) for k, v in value.items()]
-        changed = any(k is not ok or v is not ov for (k, v), (ok, ov) in zip(pairs, value.items()))
+        changed = any(
+            k is not ok or v is not ov for (k, v), (ok, ov) in zip(pairs, value.items(), strict=False)
+        )
         return dict(pairs) if changed else value
     return value
 

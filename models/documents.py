@@ -5,9 +5,9 @@ acknowledgment, goods receipts and invoices (credit memos are invoices of kind
 from __future__ import annotations
 
 import re
-from typing import Protocol, TypeVar
 from decimal import Decimal
 from enum import StrEnum
+from typing import Protocol, TypeVar
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
@@ -103,7 +103,7 @@ class ReceiptLine(Document):
     reject_reason: str | None = Field(default=None, max_length=500)
 
     @model_validator(mode="after")
-    def _rejected_within_received(self) -> "ReceiptLine":
+    def _rejected_within_received(self) -> ReceiptLine:
         if self.quantity_rejected > self.quantity_received:
             raise ValueError("quantity_rejected cannot exceed quantity_received")
         return self
@@ -224,7 +224,7 @@ def legacy_normalize_invoice_number(number: str) -> str:
     Never for a new decision: `normalize_invoice_number` is the rule."""
     cleaned = _NON_ALNUM.sub("", number.upper())
     head = cleaned.rstrip("0123456789")
-    digits = cleaned[len(head):]
+    digits = cleaned[len(head) :]
     return head + (digits.lstrip("0") or ("0" if digits else ""))
 
 
@@ -263,12 +263,20 @@ class Invoice(Document):
                 except ValueError as err:
                     raise ValueError(f"lines[{index}].amount: {err}") from None
         if currency in CURRENCY_MINOR_UNITS:
-            billed = sum((abs(line.amount) if line.amount is not None
-                          else abs(round_money(line.quantity * line.unit_price, currency)) for line in lines),
-                         Decimal(0))
+            billed = sum(
+                (
+                    abs(line.amount)
+                    if line.amount is not None
+                    else abs(round_money(line.quantity * line.unit_price, currency))
+                    for line in lines
+                ),
+                Decimal(0),
+            )
             if billed >= MAX_DOCUMENT_AMOUNT:
-                raise ValueError(f"the lines bill {billed:,} in all, not below {MAX_DOCUMENT_AMOUNT:,}, "
-                                 "the largest invoice poflow takes")
+                raise ValueError(
+                    f"the lines bill {billed:,} in all, not below {MAX_DOCUMENT_AMOUNT:,}, "
+                    "the largest invoice poflow takes"
+                )
         return lines
 
     @field_validator("freight", "tax", "total")
@@ -277,7 +285,7 @@ class Invoice(Document):
         return check_minor_units(amount, info.data.get("currency"))
 
     @model_validator(mode="after")
-    def _one_sign_convention(self) -> "Invoice":
+    def _one_sign_convention(self) -> Invoice:
         """Figures are magnitudes; `kind` carries the direction. Suppliers
         write credit memos either way — positive figures under a "credit
         note" title, or negative ones (X12 810 with BIG07 CR, UBL
@@ -292,8 +300,10 @@ class Invoice(Document):
         for name in ("freight", "tax"):
             value = getattr(self, name)
             if value < 0:
-                raise ValueError(f"{name} {value} is negative on an invoice: its figures are charges; "
-                                 "a credit belongs on a credit memo (kind credit_memo)")
+                raise ValueError(
+                    f"{name} {value} is negative on an invoice: its figures are charges; "
+                    "a credit belongs on a credit memo (kind credit_memo)"
+                )
         return self
 
     def _as_magnitudes(self) -> None:

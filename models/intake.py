@@ -17,8 +17,19 @@ from models.workflow_state import TimelineEntry
 from workflows.contract import intake_workflow_id
 
 __all__ = [
-    "DeliveryRequest", "DeliveryResult", "ExtractRequest", "ExtractionOutcome", "IntakeInput", "IntakeItem",
-    "IntakeItemStatus", "IntakePolicy", "IntakeState", "IntakeStatus", "Resolution", "ResolveRequest", "ReviewDecision",
+    "DeliveryRequest",
+    "DeliveryResult",
+    "ExtractRequest",
+    "ExtractionOutcome",
+    "IntakeInput",
+    "IntakeItem",
+    "IntakeItemStatus",
+    "IntakePolicy",
+    "IntakeState",
+    "IntakeStatus",
+    "Resolution",
+    "ResolveRequest",
+    "ReviewDecision",
     "REVIEW_OPTIONS",
 ]
 
@@ -57,7 +68,9 @@ class ExtractionOutcome(Document):
 
     documents: list[Extracted] = Field(default_factory=list)
     error: str | None = None
-    functional_ack_id: str | None = Field(default=None, description="The X12 997 stored to go back to the sender")
+    functional_ack_id: str | None = Field(
+        default=None, description="The X12 997 stored to go back to the sender"
+    )
 
 
 class ResolveRequest(Document):
@@ -75,7 +88,9 @@ class Resolution(Document):
     document_id: str | None = None
     signal: str | None = Field(default=None, description="PO workflow signal that takes this kind")
     problems: list[str] = Field(default_factory=list, description="Each one is a reason for a person to look")
-    notes: list[str] = Field(default_factory=list, description="What resolution changed, e.g. vendor from the PO")
+    notes: list[str] = Field(
+        default_factory=list, description="What resolution changed, e.g. vendor from the PO"
+    )
 
     @property
     def ready(self) -> bool:
@@ -94,7 +109,9 @@ class DeliveryRequest(Document):
 class DeliveryResult(Document):
     delivered: bool
     reason: str | None = None
-    duplicate_of: str | None = Field(default=None, description="Id of the copy that came first, by any channel")
+    duplicate_of: str | None = Field(
+        default=None, description="Id of the copy that came first, by any channel"
+    )
 
 
 class IntakeItemStatus(StrEnum):
@@ -118,7 +135,11 @@ class IntakeItem(Document):
 
     @property
     def settled(self) -> bool:
-        return self.status in (IntakeItemStatus.DELIVERED, IntakeItemStatus.DUPLICATE, IntakeItemStatus.DISCARDED)
+        return self.status in (
+            IntakeItemStatus.DELIVERED,
+            IntakeItemStatus.DUPLICATE,
+            IntakeItemStatus.DISCARDED,
+        )
 
 
 class IntakeStatus(StrEnum):

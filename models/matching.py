@@ -100,9 +100,13 @@ class ToleranceProfile(Document):
     price_under_pct: Limit = None
     price_under_abs: Limit = Field(default=None, description="Per unit, document currency")
     qty_over_ordered_pct: Limit = Decimal("0")
-    qty_over_ordered_abs: Limit = Field(default=None, description="PO line unit (Oracle Max Quantity Ordered)")
+    qty_over_ordered_abs: Limit = Field(
+        default=None, description="PO line unit (Oracle Max Quantity Ordered)"
+    )
     qty_over_received_pct: Limit = Decimal("0")
-    qty_over_received_abs: Limit = Field(default=None, description="PO line unit (Oracle Max Quantity Received)")
+    qty_over_received_abs: Limit = Field(
+        default=None, description="PO line unit (Oracle Max Quantity Received)"
+    )
     qty_over_accepted_pct: Limit = Decimal("0")
     qty_over_accepted_abs: Limit = Field(default=None, description="PO line unit")
     # --- per invoice (header; vendor-level profile) ---
@@ -125,7 +129,7 @@ class ToleranceProfile(Document):
     )
 
     @model_validator(mode="after")
-    def _item_or_category(self) -> "ToleranceProfile":
+    def _item_or_category(self) -> ToleranceProfile:
         # An item has exactly one category: scoping by both would be a profile
         # that silently never applies when the two disagree.
         if self.item_id is not None and self.category is not None:
@@ -157,8 +161,9 @@ class ToleranceProfile(Document):
         fields = type(self).model_fields
         if pct not in fields and amount not in fields:
             raise KeyError(f"no tolerance check {check!r}")  # a typo must not read as "not checked"
-        return Limits(pct=getattr(self, pct, None), amount=getattr(self, amount, None),
-                      operator=self.limit_operator)
+        return Limits(
+            pct=getattr(self, pct, None), amount=getattr(self, amount, None), operator=self.limit_operator
+        )
 
 
 def check_candidates(profiles: list[ToleranceProfile]) -> list[ToleranceProfile]:
@@ -233,14 +238,18 @@ def parse_hold_ref(text: str) -> tuple[HoldCode, int | None]:
     try:
         code = HoldCode(code_text.strip().upper())
     except ValueError:
-        raise ValueError(f"{text.strip()!r} names no hold: use CODE:LINE for a line hold (PRICE:1) "
-                         f"or CODE for a header hold (AMOUNT); codes: {', '.join(HoldCode)}") from None
+        raise ValueError(
+            f"{text.strip()!r} names no hold: use CODE:LINE for a line hold (PRICE:1) "
+            f"or CODE for a header hold (AMOUNT); codes: {', '.join(HoldCode)}"
+        ) from None
     if not separator:
         return code, None
     line = line_text.strip()
     if not line.isdigit() or int(line) < 1:
-        raise ValueError(f"{text.strip()!r}: the line after {code.value}{HOLD_REF_SEPARATOR} "
-                         "must be a PO line number (1, 2, ...)")
+        raise ValueError(
+            f"{text.strip()!r}: the line after {code.value}{HOLD_REF_SEPARATOR} "
+            "must be a PO line number (1, 2, ...)"
+        )
     return code, int(line)
 
 
@@ -285,13 +294,13 @@ class MatchRequest(Document):
     """Everything the match engine needs, so that it is a pure function of its
     input (and the activity around it stays thin)."""
 
-    po: "PurchaseOrder"
+    po: PurchaseOrder
     po_open: bool = True
-    receipts: list["GoodsReceipt"] = Field(default_factory=list)
-    prior_invoices: list["Invoice"] = Field(
+    receipts: list[GoodsReceipt] = Field(default_factory=list)
+    prior_invoices: list[Invoice] = Field(
         default_factory=list, description="Earlier invoices and credit memos that count (not rejected)"
     )
-    invoice: "Invoice"
+    invoice: Invoice
     tolerance_profiles: list[ToleranceProfile] = Field(
         default_factory=lambda: [ToleranceProfile()],
         description="Candidate profiles; the engine resolves one per PO line (and one at vendor level "
@@ -315,8 +324,9 @@ class MatchRequest(Document):
     audit_source: str | None = Field(
         default=None, max_length=200, description="Where the sample rate came from (policy and version)"
     )
-    duplicate_candidates: list["Invoice"] = Field(
-        default_factory=list, description="The vendor's other invoices a suspected duplicate is looked for among"
+    duplicate_candidates: list[Invoice] = Field(
+        default_factory=list,
+        description="The vendor's other invoices a suspected duplicate is looked for among",
     )
     duplicate_window_days: int = Field(default=30, ge=0, le=366)
     tax_rate_pct: Annotated[Decimal, Field(ge=0, le=100)] | None = Field(
@@ -379,10 +389,14 @@ class MatchRecord(Document):
         return data
 
     @model_validator(mode="after")
-    def _same_invoice(self) -> "MatchRecord":
+    def _same_invoice(self) -> MatchRecord:
         # A result computed before the every-digit-run rule carries the legacy
         # id (workflow histories replay it; rows before migration 0007 too).
-        ids = {self.request.invoice.document_id, self.request.invoice.legacy_document_id} if self.request else ()
+        ids = (
+            {self.request.invoice.document_id, self.request.invoice.legacy_document_id}
+            if self.request
+            else ()
+        )
         if self.request is not None and self.result.invoice_id not in ids:
             raise ValueError(
                 f"request is for {self.request.invoice.document_id}, result for {self.result.invoice_id}"

@@ -44,7 +44,9 @@ class Policy(Document):
 
     # --- matching (fields added later keep their defaults in older histories) ---
     duplicate_window_days: int = Field(
-        default=30, ge=0, le=366,
+        default=30,
+        ge=0,
+        le=366,
         description="Suspected duplicate: same vendor and amount with invoice dates at most this many days apart",
     )
     audit_sample_pct: Percent = Field(
@@ -52,7 +54,9 @@ class Policy(Document):
         description="Share of invoices drawn for the random audit (RANDOM_AUDIT hold); 0 = no audit",
     )
     audit_min_amount: Decimal = Field(
-        default=Decimal(0), ge=0, description="Invoices with a total below this (invoice currency) are not drawn"
+        default=Decimal(0),
+        ge=0,
+        description="Invoices with a total below this (invoice currency) are not drawn",
     )
     audit_proportional_below_min: bool = Field(
         default=False,
@@ -60,11 +64,13 @@ class Policy(Document):
         "instead of to zero",
     )
     audit_salt: str = Field(
-        default="", max_length=64,
+        default="",
+        max_length=64,
         description="Mixed into the draw so that suppliers cannot pick invoice numbers that avoid the audit",
     )
     default_match_level: MatchLevel = Field(
-        default=DEFAULT_MATCH_LEVEL, description="Match level of items that have none and whose category has none"
+        default=DEFAULT_MATCH_LEVEL,
+        description="Match level of items that have none and whose category has none",
     )
     category_match_levels: dict[str, MatchLevel] = Field(
         default_factory=dict, description="Match level per item category (case-blind), for items without one"
@@ -90,11 +96,12 @@ class Policy(Document):
         if category is None:
             return None
         wanted = category.casefold()
-        return next((level for name, level in self.category_match_levels.items() if name.casefold() == wanted),
-                    None)
+        return next(
+            (level for name, level in self.category_match_levels.items() if name.casefold() == wanted), None
+        )
 
     @model_validator(mode="after")
-    def _at_least_the_vendor_profile(self) -> "Policy":
+    def _at_least_the_vendor_profile(self) -> Policy:
         # A policy recorded by an older worker has no candidates: matching then
         # uses the one profile it had, exactly as before.
         if not self.tolerance_profiles:

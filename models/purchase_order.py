@@ -58,7 +58,7 @@ class PaymentTerms(Document):
     discount_percent: Decimal | None = Field(default=None, ge=0, le=100, max_digits=9, decimal_places=6)
 
     @model_validator(mode="after")
-    def _discount_needs_both(self) -> "PaymentTerms":
+    def _discount_needs_both(self) -> PaymentTerms:
         if (self.discount_days is None) != (self.discount_percent is None):
             raise ValueError("discount_days and discount_percent go together")
         return self
@@ -102,7 +102,9 @@ class PurchaseOrderLine(Document):
 
 class PurchaseOrder(Document):
     po_number: PoNumber
-    revision: int = Field(default=0, ge=0, le=MAX_REVISION, description="0 = as approved; +1 per agreed change")
+    revision: int = Field(
+        default=0, ge=0, le=MAX_REVISION, description="0 = as approved; +1 per agreed change"
+    )
     vendor_id: Identifier
     buyer: str = Field(min_length=1, max_length=128)
     requested_by: str | None = Field(default=None, max_length=128)
@@ -168,8 +170,10 @@ def check_order_value(lines: Decimal, freight: Decimal) -> None:
     """A PO's order value (lines + freight) stays below MAX_DOCUMENT_AMOUNT, so
     its total, revisions and projections fit the money columns. ValueError."""
     if lines + freight >= MAX_DOCUMENT_AMOUNT:
-        raise ValueError(f"the order value {lines + freight:,} (lines {lines:,} + freight {freight:,}) "
-                         f"is not below {MAX_DOCUMENT_AMOUNT:,}, the largest PO poflow takes")
+        raise ValueError(
+            f"the order value {lines + freight:,} (lines {lines:,} + freight {freight:,}) "
+            f"is not below {MAX_DOCUMENT_AMOUNT:,}, the largest PO poflow takes"
+        )
 
 
 class RevisionReason(StrEnum):

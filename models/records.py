@@ -18,7 +18,9 @@ class LineMatchLevel(Document):
 
     line_no: int
     match_level: MatchLevel
-    source: str = Field(description="e.g. 'item MRO-GLOVE-NITRILE-L', 'category lab equipment (policy standard v1)'")
+    source: str = Field(
+        description="e.g. 'item MRO-GLOVE-NITRILE-L', 'category lab equipment (policy standard v1)'"
+    )
     note: str | None = Field(default=None, description="Set when the PO asked for a level that was not kept")
 
 
@@ -37,7 +39,8 @@ class PoValidation(Document):
     errors: list[str] = Field(default_factory=list, description="Blocking: the PO is rejected")
     flags: list[str] = Field(default_factory=list, description="Non-blocking findings (off-contract price…)")
     match_levels: list[LineMatchLevel] = Field(
-        default_factory=list, description="Enrichment: the level each line is matched at (empty from older workers)"
+        default_factory=list,
+        description="Enrichment: the level each line is matched at (empty from older workers)",
     )
     tax_rates: list[LineTaxRate] = Field(
         default_factory=list,
@@ -62,7 +65,9 @@ class PoProjection(Document):
 
 
 class AuditEvent(Document):
-    event_id: str = Field(description="Deterministic id (workflow id + sequence): replays write nothing twice")
+    event_id: str = Field(
+        description="Deterministic id (workflow id + sequence): replays write nothing twice"
+    )
     po_number: str
     event: str
     detail: str = ""

@@ -30,8 +30,12 @@ TASK_OPTIONS: dict[TaskKind, tuple[Decision, ...]] = {
     TaskKind.SUPPLIER_REJECTED: (Decision.CANCEL_PO, Decision.KEEP_OPEN),
     TaskKind.CHASE_SUPPLIER: (Decision.KEEP_WAITING, Decision.PROCEED_WITHOUT_ACK, Decision.CANCEL_PO),
     TaskKind.EXPEDITE_RECEIPT: (Decision.KEEP_WAITING, Decision.CLOSE_SHORT),
-    TaskKind.RESOLVE_INVOICE_HOLD: (Decision.ACCEPT_VARIANCE, Decision.REQUEST_CREDIT_MEMO, Decision.REJECT_INVOICE,
-                                    Decision.WAIT),
+    TaskKind.RESOLVE_INVOICE_HOLD: (
+        Decision.ACCEPT_VARIANCE,
+        Decision.REQUEST_CREDIT_MEMO,
+        Decision.REJECT_INVOICE,
+        Decision.WAIT,
+    ),
     TaskKind.REVIEW_DOCUMENT: (Decision.SEND_ON, Decision.DISCARD),
 }
 
@@ -52,8 +56,16 @@ ESCALATION_CHAIN: tuple[str, ...] = ("assignee", "deputy", "manager")
 DECISIONS_NAMING_HOLDS = frozenset({Decision.ACCEPT_VARIANCE})
 
 # Decisions that must say why (an auditor will ask).
-DECISIONS_NEEDING_COMMENT = frozenset({Decision.ACCEPT_VARIANCE, Decision.REJECT_INVOICE, Decision.REJECT,
-                                       Decision.REJECT_CHANGE, Decision.CLOSE_SHORT, Decision.DISCARD})
+DECISIONS_NEEDING_COMMENT = frozenset(
+    {
+        Decision.ACCEPT_VARIANCE,
+        Decision.REJECT_INVOICE,
+        Decision.REJECT,
+        Decision.REJECT_CHANGE,
+        Decision.CLOSE_SHORT,
+        Decision.DISCARD,
+    }
+)
 
 
 class TaskStatus(StrEnum):
@@ -111,7 +123,8 @@ class TaskDecision(Document):
     actor: str = Field(min_length=1, max_length=128)
     comment: str | None = Field(default=None, max_length=2000)
     holds: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
-        default_factory=list, max_length=100,
+        default_factory=list,
+        max_length=100,
         description="accept_variance on a RESOLVE_INVOICE_HOLD task: the holds it releases, by ref (PRICE:1, "
         "AMOUNT); none named: every open hold a person may release",
     )
@@ -129,25 +142,33 @@ def check_named_holds(task: HumanTask, decision: str, holds: Sequence[str]) -> N
     if not holds:
         return
     if task.kind != TaskKind.RESOLVE_INVOICE_HOLD:
-        raise ValueError(f"task {task.task_id} is {task.kind.value}, not an invoice hold: a decision on it "
-                         "names no holds")
+        raise ValueError(
+            f"task {task.task_id} is {task.kind.value}, not an invoice hold: a decision on it names no holds"
+        )
     if decision not in DECISIONS_NAMING_HOLDS:
-        raise ValueError(f"{decision!r} answers the whole invoice; only "
-                         f"{' or '.join(sorted(DECISIONS_NAMING_HOLDS))} names holds")
+        raise ValueError(
+            f"{decision!r} answers the whole invoice; only "
+            f"{' or '.join(sorted(DECISIONS_NAMING_HOLDS))} names holds"
+        )
 
 
-def check_decision(task: HumanTask, decision: str, comment: str | None, *, being_decided: str | None = None) -> None:
+def check_decision(
+    task: HumanTask, decision: str, comment: str | None, *, being_decided: str | None = None
+) -> None:
     """The checks every owner of a task makes before accepting a decision
     (update validators): still open, not already on its way, an offered
     option, a reason where one is required. Raises ValueError with the words
     the person will read."""
     if task.status != TaskStatus.OPEN:
-        raise ValueError(f"task {task.task_id} is already {task.status.value}"
-                         + (f" ({task.decision} by {task.decided_by})" if task.decision else ""))
+        raise ValueError(
+            f"task {task.task_id} is already {task.status.value}"
+            + (f" ({task.decision} by {task.decided_by})" if task.decision else "")
+        )
     if being_decided is not None:
         raise ValueError(f"task {task.task_id} is already being decided ({being_decided})")
     if decision not in task.options:
-        raise ValueError(f"{decision!r} is not an option of task {task.task_id}; "
-                         f"choose one of {', '.join(task.options)}")
+        raise ValueError(
+            f"{decision!r} is not an option of task {task.task_id}; choose one of {', '.join(task.options)}"
+        )
     if decision in DECISIONS_NEEDING_COMMENT and not (comment or "").strip():
         raise ValueError(f"{decision!r} needs a comment saying why")

@@ -42,7 +42,9 @@ class ProfileDiff(Document):
 
     name: str
     action: Literal["added", "changed"]
-    from_version: int | None = Field(default=None, description="The live version replaced; None: a new profile")
+    from_version: int | None = Field(
+        default=None, description="The live version replaced; None: a new profile"
+    )
     to_version: int
     changes: list[FieldChange] = Field(default_factory=list)
 

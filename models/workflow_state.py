@@ -70,12 +70,17 @@ class InvoiceRecord(Document):
     match: MatchResult | None = None
     received_at: UtcDatetime
     held_since: UtcDatetime | None = None
-    escalate_at: UtcDatetime | None = Field(default=None, description="When a hold still open turns into a task")
+    escalate_at: UtcDatetime | None = Field(
+        default=None, description="When a hold still open turns into a task"
+    )
     handed_off_at: UtcDatetime | None = None
     released_holds: list[Hold] = Field(default_factory=list)
-    audit: AuditDraw | None = Field(default=None, description="The random-audit draw (None: no audit in force)")
+    audit: AuditDraw | None = Field(
+        default=None, description="The random-audit draw (None: no audit in force)"
+    )
     manual_holds: list[Hold] = Field(
-        default_factory=list, description="MANUAL holds people placed (update hold_invoice); only a person releases them"
+        default_factory=list,
+        description="MANUAL holds people placed (update hold_invoice); only a person releases them",
     )
     legacy_document_id: str | None = Field(
         default=None,
@@ -105,10 +110,14 @@ class PurchaseOrderState(Document):
     policy: Policy | None = None
     flags: list[str] = Field(default_factory=list)
     revisions: list[Revision] = Field(default_factory=list)
-    pending_change: Acknowledgment | None = Field(default=None, description="Supplier change awaiting the buyer")
+    pending_change: Acknowledgment | None = Field(
+        default=None, description="Supplier change awaiting the buyer"
+    )
     acknowledgments: list[AckRecord] = Field(default_factory=list)
     receipts: list[GoodsReceipt] = Field(default_factory=list)
-    ship_notices: list[ShipNotice] = Field(default_factory=list, description="The supplier's ASNs, as received")
+    ship_notices: list[ShipNotice] = Field(
+        default_factory=list, description="The supplier's ASNs, as received"
+    )
     invoices: list[InvoiceRecord] = Field(default_factory=list)
     tasks: list[HumanTask] = Field(default_factory=list)
     processed_document_ids: list[str] = Field(default_factory=list)
@@ -138,7 +147,9 @@ class PurchaseOrderState(Document):
 
     def has_open_task(self, kind: TaskKind, subject_id: str | None = None) -> bool:
         """An open task of this kind (about this document, if named) exists."""
-        return any(t.kind == kind and (subject_id is None or t.subject_id == subject_id) for t in self.open_tasks)
+        return any(
+            t.kind == kind and (subject_id is None or t.subject_id == subject_id) for t in self.open_tasks
+        )
 
     def task(self, task_id: str) -> HumanTask | None:
         return next((task for task in self.tasks if task.task_id == task_id), None)
@@ -169,7 +180,11 @@ class PurchaseOrderState(Document):
             if record.status == InvoiceStatus.REJECTED:
                 continue
             total += sum(
-                (record.invoice.billed_quantity(line) for line in record.invoice.lines if line.line_no == line_no),
+                (
+                    record.invoice.billed_quantity(line)
+                    for line in record.invoice.lines
+                    if line.line_no == line_no
+                ),
                 Decimal(0),
             )
         return total
@@ -191,8 +206,9 @@ class PurchaseOrderInput(Document):
         default_factory=list, description="Set on continue-as-new: documents received but not yet processed"
     )
     history_event_limit: int | None = Field(
-        default=None, ge=100, description="Continue-as-new past this many history events "
-        "(default: when the server suggests it)"
+        default=None,
+        ge=100,
+        description="Continue-as-new past this many history events (default: when the server suggests it)",
     )
 
 
@@ -208,8 +224,9 @@ class HoldRequest(Document):
     invoice_number: str = Field(min_length=1, max_length=64, description="Compared after normalising")
     actor: str = Field(min_length=1, max_length=128)
     reason: str = Field(min_length=1, max_length=2000)
-    line_no: int | None = Field(default=None, ge=1, le=MAX_LINE_NO,
-                                description="Hold one PO line; None: the whole invoice")
+    line_no: int | None = Field(
+        default=None, ge=1, le=MAX_LINE_NO, description="Hold one PO line; None: the whole invoice"
+    )
 
     @field_validator("actor", "reason", "invoice_number")
     @classmethod
@@ -217,4 +234,3 @@ class HoldRequest(Document):
         if not value.strip():
             raise ValueError("must not be blank")
         return value.strip()
-

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from models.documents import Acknowledgment, AckLineStatus, AckStatus
+from models.documents import AckLineStatus, Acknowledgment, AckStatus
 from models.matching import ToleranceProfile
 from models.purchase_order import PurchaseOrder, check_order_value
 from p2p.tolerance import Limits
@@ -95,7 +95,9 @@ def compare_acknowledgment(
                 outside.append(f"{text} ({pct:+.2f}%), tolerance ±{_limit_text(tolerances.ack_qty_pct)}%")
             updates["quantity"] = ack_line.quantity
         if ack_line.promised_date is not None and ack_line.promised_date != po_line.need_by:
-            changes.append(f"line {n}: promised {ack_line.promised_date.isoformat()} (need-by {po_line.need_by})")
+            changes.append(
+                f"line {n}: promised {ack_line.promised_date.isoformat()} (need-by {po_line.need_by})"
+            )
             updates["need_by"] = ack_line.promised_date
         if ack_line.status == AckLineStatus.REJECTED:
             continue  # if the buyer accepts, the supplier will not deliver this line

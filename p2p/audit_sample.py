@@ -12,7 +12,6 @@ from models.documents import Invoice, InvoiceKind
 from models.policy import Policy
 from models.workflow_state import AuditDraw
 
-
 _DRAW_QUANTUM = Decimal("0.0001")
 
 

@@ -46,7 +46,9 @@ def can_close(state: PurchaseOrderState, *, net_of_rejections: bool = True) -> b
     )
 
 
-def close_short_lines(state: PurchaseOrderState, *, net_of_rejections: bool = True) -> list[PurchaseOrderLine]:
+def close_short_lines(
+    state: PurchaseOrderState, *, net_of_rejections: bool = True
+) -> list[PurchaseOrderLine]:
     """The lines of a PO the buyer closes short: ordered quantities drop to
     what was received (kept); a line with nothing received drops off; lines
     that need no receipt stay as they are. Empty: nothing to keep."""

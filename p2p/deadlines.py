@@ -5,7 +5,7 @@ its `now`."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 
 from models.documents import Invoice
 from models.purchase_order import PurchaseOrder
@@ -15,7 +15,7 @@ from models.workflow_state import InvoiceStatus, PurchaseOrderState
 
 def end_of_day(day: date) -> datetime:
     """A date-only deadline lapses when that day is over, in UTC."""
-    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=timezone.utc)
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)
 
 
 def receipt_due_at(po: PurchaseOrder, grace: timedelta) -> datetime | None:

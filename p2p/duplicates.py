@@ -123,14 +123,14 @@ def _one_edit_apart(a: str, b: str) -> bool:
     if a == b or abs(len(a) - len(b)) > 1:
         return False
     if len(a) == len(b):
-        diffs = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+        diffs = [i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y]
         if len(diffs) == 1:
             return True
         i = diffs[0]
         return len(diffs) == 2 and diffs[1] == i + 1 and a[i] == b[i + 1] and a[i + 1] == b[i]
     shorter, longer = sorted((a, b), key=len)
-    i = next((k for k, (x, y) in enumerate(zip(shorter, longer)) if x != y), len(shorter))
-    return shorter[i:] == longer[i + 1:]
+    i = next((k for k, (x, y) in enumerate(zip(shorter, longer, strict=False)) if x != y), len(shorter))
+    return shorter[i:] == longer[i + 1 :]
 
 
 def _short_affix(a: str, b: str) -> bool:

@@ -14,9 +14,14 @@ def apply_match_levels(po: PurchaseOrder, levels: list[LineMatchLevel]) -> Purch
     enrichment is not a change anybody agreed to, it is what the PO meant."""
     by_line = {level.line_no: level for level in levels}
     lines = [
-        line.model_copy(update={"match_level": by_line[line.line_no].match_level,
-                                "match_level_source": by_line[line.line_no].source})
-        if line.line_no in by_line else line
+        line.model_copy(
+            update={
+                "match_level": by_line[line.line_no].match_level,
+                "match_level_source": by_line[line.line_no].source,
+            }
+        )
+        if line.line_no in by_line
+        else line
         for line in po.lines
     ]
     return po.model_copy(update={"lines": lines})
@@ -27,9 +32,14 @@ def apply_tax_rates(po: PurchaseOrder, rates: list[LineTaxRate]) -> PurchaseOrde
     (validate/enrich). Same revision, as for match levels: what the PO meant."""
     by_line = {rate.line_no: rate for rate in rates}
     lines = [
-        line.model_copy(update={"tax_rate_pct": by_line[line.line_no].tax_rate_pct,
-                                "tax_rate_source": by_line[line.line_no].source})
-        if line.line_no in by_line and line.tax_rate_pct is None else line
+        line.model_copy(
+            update={
+                "tax_rate_pct": by_line[line.line_no].tax_rate_pct,
+                "tax_rate_source": by_line[line.line_no].source,
+            }
+        )
+        if line.line_no in by_line and line.tax_rate_pct is None
+        else line
         for line in po.lines
     ]
     return po.model_copy(update={"lines": lines})

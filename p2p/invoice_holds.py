@@ -39,14 +39,17 @@ def check_release(record: InvoiceRecord | None, names: list[str]) -> None:
     for name in names:
         hold = open_by_ref.get(name)
         if hold is None:
-            raise ValueError(f"hold {name} is not open on invoice {number} "
-                             f"(open: {', '.join(open_by_ref) or 'none'})")
+            raise ValueError(
+                f"hold {name} is not open on invoice {number} (open: {', '.join(open_by_ref) or 'none'})"
+            )
         if awaiting_reason(hold.code) is not None:
             raise ValueError(f"hold {name} on invoice {number} {awaiting_reason(hold.code)}")
     if not names and not releasable(record.open_holds):
         waiting = "; ".join(f"{ref} {awaiting_reason(h.code)}" for ref, h in open_by_ref.items())
-        raise ValueError(f"invoice {number} has no hold a person releases ({waiting}); "
-                         "choose wait, request_credit_memo or reject_invoice")
+        raise ValueError(
+            f"invoice {number} has no hold a person releases ({waiting}); "
+            "choose wait, request_credit_memo or reject_invoice"
+        )
 
 
 def release(record: InvoiceRecord, holds: list[Hold], actor: str, reason: str | None) -> list[Hold]:
@@ -54,13 +57,18 @@ def release(record: InvoiceRecord, holds: list[Hold], actor: str, reason: str | 
     record.released_holds (which the engine keeps released on re-match while
     their inputs are unchanged). Returns the released holds."""
     assert record.match is not None
-    released = {id(h): h.model_copy(update={"status": HoldStatus.RELEASED, "released_by": actor,
-                                            "release_reason": reason}) for h in holds}
+    released = {
+        id(h): h.model_copy(
+            update={"status": HoldStatus.RELEASED, "released_by": actor, "release_reason": reason}
+        )
+        for h in holds
+    }
     record.released_holds += list(released.values())
     new_holds = [released.get(id(h), h) for h in record.match.holds]
     still_open = any(h.status == HoldStatus.OPEN for h in new_holds)
-    record.match = record.match.model_copy(update={
-        "holds": new_holds, "decision": MatchDecision.HOLD if still_open else MatchDecision.APPROVE})
+    record.match = record.match.model_copy(
+        update={"holds": new_holds, "decision": MatchDecision.HOLD if still_open else MatchDecision.APPROVE}
+    )
     return list(released.values())
 
 
@@ -68,10 +76,12 @@ def hold_task_context(record: InvoiceRecord) -> dict[str, str]:
     """The evidence a hold task shows: invoice, total, each hold's sentence,
     the profile the limits came from."""
     holds = record.open_holds
-    return {"invoice": record.invoice.invoice_number,
-            "total": format_money(record.invoice.total, record.invoice.currency),
-            **{f"hold {i + 1} ({h.code.value})": h.message for i, h in enumerate(holds)},
-            "tolerances": holds[0].source or "" if holds else ""}
+    return {
+        "invoice": record.invoice.invoice_number,
+        "total": format_money(record.invoice.total, record.invoice.currency),
+        **{f"hold {i + 1} ({h.code.value})": h.message for i, h in enumerate(holds)},
+        "tolerances": holds[0].source or "" if holds else "",
+    }
 
 
 def task_holds(record: InvoiceRecord) -> list[TaskHold]:
@@ -80,6 +90,9 @@ def task_holds(record: InvoiceRecord) -> list[TaskHold]:
     by_ref: dict[str, list[Hold]] = {}
     for hold in record.open_holds:
         by_ref.setdefault(hold.ref, []).append(hold)
-    return [TaskHold(ref=ref, message="; ".join(h.message for h in holds),
-                     waits_for=awaiting_reason(holds[0].code))
-            for ref, holds in by_ref.items()]
+    return [
+        TaskHold(
+            ref=ref, message="; ".join(h.message for h in holds), waits_for=awaiting_reason(holds[0].code)
+        )
+        for ref, holds in by_ref.items()
+    ]

@@ -40,7 +40,9 @@ class TaxedLine:
 class ExpectedTax:
     amount: Decimal  # rounded to the currency's minor unit
     base: Decimal  # lines + taxable freight
-    explanation: str  # `19% of 1,000.00 USD` / `19% of 800.00 USD + 7% of 200.00 USD, freight 50.00 USD pro rata`
+    explanation: (
+        str  # `19% of 1,000.00 USD` / `19% of 800.00 USD + 7% of 200.00 USD, freight 50.00 USD pro rata`
+    )
 
 
 def expected_tax(
@@ -79,7 +81,9 @@ def _explain(lines: Sequence[TaxedLine], taxed_freight: Decimal, currency: str) 
         return f"{_pct(rate)}% of {format_money(amount + taxed_freight, currency)}" + (
             " incl. freight" if taxed_freight else ""
         )
-    parts = " + ".join(f"{_pct(rate)}% of {format_money(amount, currency)}" for rate, amount in sorted(by_rate.items()))
+    parts = " + ".join(
+        f"{_pct(rate)}% of {format_money(amount, currency)}" for rate, amount in sorted(by_rate.items())
+    )
     if taxed_freight:
         parts += f", freight {format_money(taxed_freight, currency)} pro rata"
     return parts

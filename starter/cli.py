@@ -183,9 +183,13 @@ def build_parser() -> argparse.ArgumentParser:
     decide.add_argument("--actor", required=True, metavar="NAME", help="who decides (recorded)")
     decide.add_argument("--comment", metavar="TEXT", help="why (required for rejections and variances)")
     decide.add_argument(
-        "--hold", dest="holds", action="append", default=[], metavar="REF",
+        "--hold",
+        dest="holds",
+        action="append",
+        default=[],
+        metavar="REF",
         help="accept_variance on an invoice hold: release only this hold, as the task lists it (PRICE:1 for "
-             "line 1, AMOUNT for the header); repeat for more. None: every hold a person may release",
+        "line 1, AMOUNT for the header); repeat for more. None: every hold a person may release",
     )
     decide.set_defaults(handler=_decide)
 
@@ -209,11 +213,13 @@ def build_parser() -> argparse.ArgumentParser:
         "simulate", help="re-match stored invoices under a proposed tolerance file and report the effect"
     )
     proposal = simulate.add_mutually_exclusive_group(required=True)
-    proposal.add_argument("--profile", metavar="NEW.json",
-                          help='proposed profiles: {"profiles": [...]} or one profile')
+    proposal.add_argument(
+        "--profile", metavar="NEW.json", help='proposed profiles: {"profiles": [...]} or one profile'
+    )
     proposal.add_argument("--change", metavar="CHANGE_ID", help="a proposed change (TC-7), see `propose`")
-    simulate.add_argument("--since", metavar="DATE",
-                          help="only matches made on or after DATE (YYYY-MM-DD, UTC)")
+    simulate.add_argument(
+        "--since", metavar="DATE", help="only matches made on or after DATE (YYYY-MM-DD, UTC)"
+    )
     simulate.add_argument("--json", action="store_true", help="print the report as JSON")
     simulate.set_defaults(local=_simulate)
     from starter import tolerances_cli  # light: its commands import what they need when run

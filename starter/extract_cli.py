@@ -40,7 +40,9 @@ def add_extract_command(commands: Any, handler: Any) -> None:
         "extract", help="read a supplier file (EDI, e-invoice, PDF, e-mail) and print the documents found"
     )
     extract.add_argument("file", metavar="FILE", help="the file as received ('-' reads stdin)")
-    extract.add_argument("--as-of-vendor", metavar="ID", help="the vendor the file came from, when it can't say")
+    extract.add_argument(
+        "--as-of-vendor", metavar="ID", help="the vendor the file came from, when it can't say"
+    )
     extract.add_argument("--locations", action="store_true", help="also print where each field was read")
     extract.set_defaults(local=handler)
 
@@ -62,8 +64,9 @@ def run_extract(args: argparse.Namespace, io: _Io) -> int:
     limits = IntakeLimits(max_bytes=load_settings().max_document_bytes)
     progress = _progress(io.stderr) if _is_tty(io.stderr) else None
     try:
-        found = extract_file(raw, filename=args.file, vendor_id=args.as_of_vendor, limits=limits,
-                             progress=progress)
+        found = extract_file(
+            raw, filename=args.file, vendor_id=args.as_of_vendor, limits=limits, progress=progress
+        )
     except ExtractionError as err:
         print(f"{PREFIX}{display_name(args.file)}: {' '.join(str(err).split())}", file=io.stderr)
         return EXIT_BAD_INPUT
@@ -84,4 +87,3 @@ def _progress(stream: IO[str]) -> Callable[[int, int], None]:
         stream.flush()
 
     return report
-

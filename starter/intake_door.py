@@ -24,14 +24,13 @@ from activities.db import repository
 from activities.intake_activities import raw_document_id
 from models import HumanTask
 from models.intake import IntakeInput, IntakeState, IntakeStatus, ReviewDecision
-from workflows.contract import IntakeQuery, IntakeUpdate, WorkflowType, intake_workflow_id
 from starter.errors import Duplicate, Invalid, NotFound, Rejected, TooLarge, from_validation_error
+from workflows.contract import IntakeQuery, IntakeUpdate, WorkflowType, intake_workflow_id
 
 if TYPE_CHECKING:
     from starter.operations import PoflowService
 
 __all__ = ["FileReceived", "get_intake", "receive_file", "review"]
-
 
 
 @dataclass(frozen=True)
@@ -63,21 +62,39 @@ async def receive_file(
     # Checked before anything is stored: a file name or vendor id the intake
     # workflow could not carry is the sender's mistake, answered 422.
     try:
-        inp = IntakeInput(sha256=sha, filename=filename, content_type=content_type, source=source,
-                          vendor_id=vendor_id, received_at=datetime.now(UTC))
+        inp = IntakeInput(
+            sha256=sha,
+            filename=filename,
+            content_type=content_type,
+            source=source,
+            vendor_id=vendor_id,
+            received_at=datetime.now(UTC),
+        )
     except ValidationError as err:
         raise from_validation_error(err, prefix="invalid request: ") from None
-    stored = await service._store(document_id=raw_document_id(sha), kind="file", raw=raw,
-                                  content_type=content_type or "application/octet-stream",
-                                  source=source, po_number=None)
+    stored = await service._store(
+        document_id=raw_document_id(sha),
+        kind="file",
+        raw=raw,
+        content_type=content_type or "application/octet-stream",
+        source=source,
+        po_number=None,
+    )
     if stored.duplicate and stored.first_document_id != raw_document_id(sha):
-        raise Duplicate(f"these bytes were received before as {stored.first_document_id}",
-                        document_id=raw_document_id(sha), first_document_id=stored.first_document_id)
+        raise Duplicate(
+            f"these bytes were received before as {stored.first_document_id}",
+            document_id=raw_document_id(sha),
+            first_document_id=stored.first_document_id,
+        )
     started = await _start(service, inp)
     if not started:
-        raise Duplicate(f"this file was received before ({stored.received_at:%Y-%m-%d %H:%M} UTC); "
-                        f"its intake is {workflow_id}",
-                        document_id=raw_document_id(sha), first_document_id=workflow_id, workflow_id=workflow_id)
+        raise Duplicate(
+            f"this file was received before ({stored.received_at:%Y-%m-%d %H:%M} UTC); "
+            f"its intake is {workflow_id}",
+            document_id=raw_document_id(sha),
+            first_document_id=workflow_id,
+            workflow_id=workflow_id,
+        )
     state = await _wait_for_extraction(service.client.get_workflow_handle(workflow_id), wait_seconds)
     return received_view(workflow_id, sha, state)
 
@@ -88,7 +105,10 @@ async def _start(service: PoflowService, inp: IntakeInput) -> bool:
     try:
         with service._temporal_errors(workflow_id):
             await service.client.start_workflow(
-                WorkflowType.DOCUMENT_INTAKE, inp, id=workflow_id, task_queue=service.settings.task_queue,
+                WorkflowType.DOCUMENT_INTAKE,
+                inp,
+                id=workflow_id,
+                task_queue=service.settings.task_queue,
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
                 id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
                 static_summary=f"{inp.filename or 'file'} · {inp.source} · {inp.sha256[:12]}",
@@ -117,17 +137,20 @@ async def _wait_for_extraction(handle: WorkflowHandle[Any, Any], seconds: float)
 def received_view(workflow_id: str, sha: str, state: IntakeState | None) -> FileReceived:
     if state is None:
         return FileReceived(workflow_id, sha, IntakeStatus.EXTRACTING.value)
-    found = [{
-        "kind": item.extracted.kind.value,
-        "format": item.extracted.format,
-        "po_number": item.po_number,
-        "document_id": item.document_id,
-        "status": item.status.value,
-        "problems": item.problems,
-        "warnings": item.extracted.warnings,
-        "task_id": item.task_id,
-        "min_confidence": round(item.extracted.min_confidence(), 3),
-    } for item in state.items]
+    found = [
+        {
+            "kind": item.extracted.kind.value,
+            "format": item.extracted.format,
+            "po_number": item.po_number,
+            "document_id": item.document_id,
+            "status": item.status.value,
+            "problems": item.problems,
+            "warnings": item.extracted.warnings,
+            "task_id": item.task_id,
+            "min_confidence": round(item.extracted.min_confidence(), 3),
+        }
+        for item in state.items
+    ]
     return FileReceived(workflow_id, sha, state.status.value, found, state.error)
 
 
@@ -144,7 +167,8 @@ async def review(service: PoflowService, task: HumanTask, decision: ReviewDecisi
     try:
         with service._temporal_errors(task.workflow_id):
             return await service._bounded(
-                handle.execute_update(IntakeUpdate.REVIEW, decision, result_type=HumanTask), task.workflow_id)
+                handle.execute_update(IntakeUpdate.REVIEW, decision, result_type=HumanTask), task.workflow_id
+            )
     except WorkflowUpdateFailedError as err:
         from starter.operations import update_failure_message
 

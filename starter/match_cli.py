@@ -111,31 +111,49 @@ def add_match_command(commands: Any, handler: Any) -> None:
     )
     replay = match.add_argument_group("replay a live match (the complete form)")
     replay.add_argument(
-        "--request", metavar="REQUEST.json",
-        help="a MatchRequest as the workflow sent it, or a stored record {\"request\": ..., \"result\": ...}",
+        "--request",
+        metavar="REQUEST.json",
+        help='a MatchRequest as the workflow sent it, or a stored record {"request": ..., "result": ...}',
     )
     replay.add_argument(
-        "--stored", metavar="INVOICE_ID",
+        "--stored",
+        metavar="INVOICE_ID",
         help="the latest stored match of this invoice (invoice:ACME:INV-1001), from the database",
     )
-    replay.add_argument("--export", action="store_true",
-                        help="with --stored: print the stored record instead of replaying it")
+    replay.add_argument(
+        "--export", action="store_true", help="with --stored: print the stored record instead of replaying it"
+    )
     files = match.add_argument_group("build the request from documents")
     files.add_argument("--po", metavar="PO.json", help="the PurchaseOrder (agreed revision)")
     files.add_argument("--invoice", metavar="INV.json", help="the invoice to match")
-    files.add_argument("--receipt", action="append", default=[], metavar="R.json",
-                       help="a GoodsReceipt (repeatable)")
-    files.add_argument("--invoice-history", action="append", default=[], metavar="I.json",
-                       help="an earlier invoice or credit memo on the PO that counts as billed (repeatable)")
-    files.add_argument("--tolerances", metavar="T.json",
-                       help='{"profiles": [ToleranceProfile, ...]} or one profile (default: the engine default)')
-    files.add_argument("--candidate", action="append", default=[], metavar="I.json",
-                       help="another invoice of the vendor, on any PO, to look for a suspected duplicate "
-                       "among (repeatable)")
-    files.add_argument("--duplicate-window-days", metavar="N",
-                       help="suspected duplicates: invoice dates at most N days apart (default 30)")
-    files.add_argument("--po-closed", action="store_true",
-                       help="the PO is closed or cancelled (PO_NOT_OPEN)")
+    files.add_argument(
+        "--receipt", action="append", default=[], metavar="R.json", help="a GoodsReceipt (repeatable)"
+    )
+    files.add_argument(
+        "--invoice-history",
+        action="append",
+        default=[],
+        metavar="I.json",
+        help="an earlier invoice or credit memo on the PO that counts as billed (repeatable)",
+    )
+    files.add_argument(
+        "--tolerances",
+        metavar="T.json",
+        help='{"profiles": [ToleranceProfile, ...]} or one profile (default: the engine default)',
+    )
+    files.add_argument(
+        "--candidate",
+        action="append",
+        default=[],
+        metavar="I.json",
+        help="another invoice of the vendor, on any PO, to look for a suspected duplicate among (repeatable)",
+    )
+    files.add_argument(
+        "--duplicate-window-days",
+        metavar="N",
+        help="suspected duplicates: invoice dates at most N days apart (default 30)",
+    )
+    files.add_argument("--po-closed", action="store_true", help="the PO is closed or cancelled (PO_NOT_OPEN)")
     files.add_argument("--tax-rate", metavar="PCT", help="tax rate for PO lines that carry none")
     files.add_argument("--freight-taxable", action="store_true", help="freight is taxed at the lines' rate")
     match.set_defaults(local=handler)
@@ -207,9 +225,7 @@ def load_tolerances(path: str, stdin: IO[bytes]) -> list[ToleranceProfile]:
     except (ValueError, UnicodeDecodeError) as err:
         raise Invalid(f"{name}: not valid JSON: {err}") from None
     if not isinstance(data, dict):
-        raise Invalid(
-            f'{name}: expected a JSON object, {{"profiles": [...]}} or a single tolerance profile'
-        )
+        raise Invalid(f'{name}: expected a JSON object, {{"profiles": [...]}} or a single tolerance profile')
     try:
         if "profiles" in data:
             return ToleranceFile.model_validate_json(raw).profiles
@@ -238,8 +254,10 @@ def load_request(path: str, stdin: IO[bytes]) -> tuple[MatchRequest, MatchResult
     except ValidationError as err:
         raise from_validation_error(err, prefix=f"{name}: ") from None
     if record.request is None:
-        raise Invalid(f"{name}: request: the record was stored without its request "
-                      "(before migration 0003): nothing to replay")
+        raise Invalid(
+            f"{name}: request: the record was stored without its request "
+            "(before migration 0003): nothing to replay"
+        )
     return record.request, record.result
 
 
@@ -296,7 +314,7 @@ def _as_file_field(error: FieldError) -> FieldError:
     """`tolerance_profiles[1]` (the request's field) → `profiles[1]` (the file's)."""
     name = "tolerance_profiles"
     if error.field == name or error.field.startswith((f"{name}[", f"{name}.")):
-        return FieldError("profiles" + error.field[len(name):], error.reason)
+        return FieldError("profiles" + error.field[len(name) :], error.reason)
     return error
 
 
@@ -332,8 +350,15 @@ def request_from_files(
     others = [_load(path, Invoice, stdin) for path in candidates]
     profiles = load_tolerances(tolerances, stdin) if tolerances is not None else None
     try:
-        return build_match_request(po=order, invoice=new_invoice, receipts=loaded_receipts,
-                                   prior_invoices=earlier, profiles=profiles, candidates=others, **options)
+        return build_match_request(
+            po=order,
+            invoice=new_invoice,
+            receipts=loaded_receipts,
+            prior_invoices=earlier,
+            profiles=profiles,
+            candidates=others,
+            **options,
+        )
     except ValidationError as err:
         raise _request_error(err, tolerances) from None
     except ValueError as err:
@@ -355,8 +380,10 @@ def _invoice_id(text: str) -> str:
     write it, normalised as the door does."""
     parts = text.strip().split(":", 2)
     if len(parts) != 3 or parts[0] not in INVOICE_ID_PREFIXES or not parts[1] or not parts[2]:
-        raise Invalid(f"--stored: {text!r} is not an invoice id: expected invoice:VENDOR:NUMBER "
-                      "(credit:VENDOR:NUMBER for a credit memo)")
+        raise Invalid(
+            f"--stored: {text!r} is not an invoice id: expected invoice:VENDOR:NUMBER "
+            "(credit:VENDOR:NUMBER for a credit memo)"
+        )
     return f"{parts[0]}:{parts[1]}:{normalize_invoice_number(parts[2])}"
 
 
@@ -387,7 +414,9 @@ def stored_record(invoice_id: str) -> MatchRecord:
 
 
 def _holds_text(result: MatchResult) -> str:
-    labels = [h.code.value + (f" line {h.line_no}" if h.line_no is not None else "") for h in result.open_holds]
+    labels = [
+        h.code.value + (f" line {h.line_no}" if h.line_no is not None else "") for h in result.open_holds
+    ]
     return f"{result.decision.value} ({', '.join(labels)})" if labels else result.decision.value
 
 
@@ -401,14 +430,19 @@ def compare_with_stored(replayed: MatchResult, stored: MatchResult) -> str:
     and the same open holds (code and line) is the answer; other fields
     (messages, line figures) are named when they differ."""
     same_answer = replayed.decision == stored.decision and [h.key for h in replayed.open_holds] == [
-        h.key for h in stored.open_holds]
+        h.key for h in stored.open_holds
+    ]
     if not same_answer:
-        return (f"replay DIFFERS from the stored result: stored {_holds_text(stored)}, "
-                f"replay {_holds_text(replayed)}")
+        return (
+            f"replay DIFFERS from the stored result: stored {_holds_text(stored)}, "
+            f"replay {_holds_text(replayed)}"
+        )
     differing = _differing_fields(replayed, stored)
     if differing:
-        return (f"replay has the stored decision, {_holds_text(stored)}; other fields differ: "
-                f"{', '.join(differing)}")
+        return (
+            f"replay has the stored decision, {_holds_text(stored)}; other fields differ: "
+            f"{', '.join(differing)}"
+        )
     return f"replay equals the stored result: {_holds_text(stored)}"
 
 
@@ -417,16 +451,28 @@ def compare_with_stored(replayed: MatchResult, stored: MatchResult) -> str:
 
 def _mode(args: argparse.Namespace) -> str:
     """Exactly one way to say what to match."""
-    file_flags = [flag for flag, given in (
-        ("--po", args.po), ("--invoice", args.invoice), ("--receipt", args.receipt),
-        ("--invoice-history", args.invoice_history), ("--tolerances", args.tolerances),
-        ("--candidate", args.candidate), ("--duplicate-window-days", args.duplicate_window_days is not None),
-        ("--po-closed", args.po_closed), ("--tax-rate", args.tax_rate), ("--freight-taxable", args.freight_taxable),
-    ) if given]
+    file_flags = [
+        flag
+        for flag, given in (
+            ("--po", args.po),
+            ("--invoice", args.invoice),
+            ("--receipt", args.receipt),
+            ("--invoice-history", args.invoice_history),
+            ("--tolerances", args.tolerances),
+            ("--candidate", args.candidate),
+            ("--duplicate-window-days", args.duplicate_window_days is not None),
+            ("--po-closed", args.po_closed),
+            ("--tax-rate", args.tax_rate),
+            ("--freight-taxable", args.freight_taxable),
+        )
+        if given
+    ]
     chosen = [flag for flag, given in (("--request", args.request), ("--stored", args.stored)) if given]
     if len(chosen) > 1 or (chosen and file_flags):
-        raise Invalid(f"{' and '.join(chosen + file_flags[:1])} cannot be combined: --request and --stored "
-                      "replay a whole request")
+        raise Invalid(
+            f"{' and '.join(chosen + file_flags[:1])} cannot be combined: --request and --stored "
+            "replay a whole request"
+        )
     if args.export and not args.stored:
         raise Invalid("--export needs --stored INVOICE_ID")
     if chosen:
@@ -450,10 +496,17 @@ def _request_and_stored(args: argparse.Namespace, io: _Io) -> tuple[MatchRequest
             raise AssertionError(f"stored match of {args.stored} has no request to replay")
         return record.request, record.result
     return request_from_files(
-        po=args.po, invoice=args.invoice, receipts=args.receipt, history=args.invoice_history,
-        tolerances=args.tolerances, candidates=args.candidate, stdin=io.stdin,
-        po_open=not args.po_closed, duplicate_window_days=_window_days(args.duplicate_window_days),
-        tax_rate_pct=_tax_rate(args.tax_rate), freight_taxable=args.freight_taxable,
+        po=args.po,
+        invoice=args.invoice,
+        receipts=args.receipt,
+        history=args.invoice_history,
+        tolerances=args.tolerances,
+        candidates=args.candidate,
+        stdin=io.stdin,
+        po_open=not args.po_closed,
+        duplicate_window_days=_window_days(args.duplicate_window_days),
+        tax_rate_pct=_tax_rate(args.tax_rate),
+        freight_taxable=args.freight_taxable,
     ), None
 
 

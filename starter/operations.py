@@ -58,7 +58,6 @@ from models.intake import IntakeState, ReviewDecision
 from models.tasks import DECISIONS_NEEDING_COMMENT, check_named_holds
 from models.workflow_state import HoldRequest
 from settings import Settings
-from workflows.contract import PoQuery, PoSignal, PoUpdate, WorkflowType, is_intake_workflow_id, po_workflow_id
 from starter.errors import (
     Duplicate,
     FieldError,
@@ -69,6 +68,14 @@ from starter.errors import (
     TooLarge,
     Unavailable,
     from_validation_error,
+)
+from workflows.contract import (
+    PoQuery,
+    PoSignal,
+    PoUpdate,
+    WorkflowType,
+    is_intake_workflow_id,
+    po_workflow_id,
 )
 
 if TYPE_CHECKING:
@@ -88,6 +95,7 @@ def document_kind_and_signal(document: SupplierDocument) -> tuple[str, str]:
     if isinstance(document, GoodsReceipt):
         return "receipt", PoSignal.RECEIPT
     return document.kind.value, PoSignal.INVOICE
+
 
 # Queries and updates need a worker to answer; without one Temporal waits
 # forever. Past this, tell the caller instead of hanging.
@@ -181,8 +189,13 @@ class PoflowOperations(Protocol):
     async def get_task(self, task_id: str) -> HumanTask: ...
 
     async def decide(
-        self, task_id: str, decision: str, actor: str, comment: str | None = None,
-        document: dict[str, Any] | None = None, holds: list[str] | None = None,
+        self,
+        task_id: str,
+        decision: str,
+        actor: str,
+        comment: str | None = None,
+        document: dict[str, Any] | None = None,
+        holds: list[str] | None = None,
     ) -> HumanTask: ...
 
     async def receive_file(self, raw: bytes, **how: Any) -> FileReceived: ...
@@ -230,8 +243,9 @@ class PoflowService:
     ) -> PoStarted:
         """Store the PO, then start its workflow. An existing PO (running or
         finished: PO numbers are never reused) answers Duplicate."""
-        check_payload_size(PurchaseOrderInput(po=po), self.settings.max_workflow_input_bytes,
-                           po_label(po.po_number))
+        check_payload_size(
+            PurchaseOrderInput(po=po), self.settings.max_workflow_input_bytes, po_label(po.po_number)
+        )
         document_id = po_document_id(po.po_number)
         stored = await self._store(
             document_id=document_id,
@@ -300,7 +314,9 @@ class PoflowService:
     ) -> InvoiceRecord:
         """A MANUAL hold on an invoice not yet approved (update `hold_invoice`;
         its validator refuses unknown, approved and rejected invoices)."""
-        request = build(HoldRequest, invoice_number=invoice_number, actor=actor, reason=reason, line_no=line_no)
+        request = build(
+            HoldRequest, invoice_number=invoice_number, actor=actor, reason=reason, line_no=line_no
+        )
         record = await self._update(po_number, PoUpdate.HOLD_INVOICE, request, InvoiceRecord)
         log.info("invoice %s on %s held by %s", invoice_number, po_number, actor)
         return record
@@ -385,8 +401,13 @@ class PoflowService:
         return task
 
     async def decide(
-        self, task_id: str, decision: str, actor: str, comment: str | None = None,
-        document: dict[str, Any] | None = None, holds: list[str] | None = None,
+        self,
+        task_id: str,
+        decision: str,
+        actor: str,
+        comment: str | None = None,
+        document: dict[str, Any] | None = None,
+        holds: list[str] | None = None,
     ) -> HumanTask:
         """Send the decision to the workflow that owns the task; its validator
         has the last word (role, limits, segregation of duties, task still open,
@@ -398,11 +419,21 @@ class PoflowService:
         if task.kind == TaskKind.REVIEW_DOCUMENT:
             from starter import intake_door
 
-            review = build(ReviewDecision, task_id=task_id, decision=decision, actor=actor,
-                           comment=comment or None, document=document)
+            review = build(
+                ReviewDecision,
+                task_id=task_id,
+                decision=decision,
+                actor=actor,
+                comment=comment or None,
+                document=document,
+            )
             return await intake_door.review(self, task, review)
         request = build(
-            TaskDecision, task_id=task_id, decision=decision, actor=actor, comment=comment or None,
+            TaskDecision,
+            task_id=task_id,
+            decision=decision,
+            actor=actor,
+            comment=comment or None,
             holds=holds or [],
         )
         result = await self._update(task.po_number, PoUpdate.DECIDE, request, HumanTask)
@@ -541,8 +572,10 @@ def check_payload_size(value: BaseModel, limit: int, what: str) -> None:
     input is near it cannot continue-as-new with its state once documents arrive."""
     size = payload_bytes(value)
     if size > limit:
-        raise TooLarge(f"{what} is {size:,} bytes as workflow input, over the {limit:,}-byte limit "
-                       "(POFLOW_MAX_WORKFLOW_INPUT_BYTES): split it into smaller documents")
+        raise TooLarge(
+            f"{what} is {size:,} bytes as workflow input, over the {limit:,}-byte limit "
+            "(POFLOW_MAX_WORKFLOW_INPUT_BYTES): split it into smaller documents"
+        )
 
 
 def check_po_number(actual: str, expected: str | None) -> None:

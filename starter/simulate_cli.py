@@ -78,8 +78,10 @@ def _per_currency(totals: dict[str, Decimal]) -> str:
 def format_report(report: SimulationReport) -> str:
     lines = [f"proposed: {', '.join(report.proposed)}"]
     for change in report.changes:
-        parts = [f"{change.invoice_number} ({change.invoice_id}) on {change.po_number}: "
-                 f"{change.before.value} → {change.after.value}"]
+        parts = [
+            f"{change.invoice_number} ({change.invoice_id}) on {change.po_number}: "
+            f"{change.before.value} → {change.after.value}"
+        ]
         if change.cleared:
             parts.append("clears " + ", ".join(hold.label for hold in change.cleared))
         if change.appearing:
@@ -92,9 +94,11 @@ def format_report(report: SimulationReport) -> str:
         f"{report.rerun} invoice(s) re-run: {report.released} would be released, "
         f"{report.newly_held} newly held, {report.unchanged} unchanged"
     )
-    lines.append(f"money at stake: {_per_currency(report.money_at_stake)} "
-                 f"(released {_per_currency(report.released_amount)}; "
-                 f"newly held {_per_currency(report.newly_held_amount)})")
+    lines.append(
+        f"money at stake: {_per_currency(report.money_at_stake)} "
+        f"(released {_per_currency(report.released_amount)}; "
+        f"newly held {_per_currency(report.newly_held_amount)})"
+    )
     if report.without_request:
         lines.append(f"{report.without_request} invoice(s) stored without their match request were skipped")
     return "\n".join(lines)
@@ -134,17 +138,30 @@ def run_simulate(args: argparse.Namespace, io: _Io) -> int:
         engine.dispose()
     if not any(record.request is not None for record in records):
         scope = f" matched since {args.since}" if args.since else ""
-        message = (f"no stored match requests{scope}: nothing to simulate "
-                   "(requests are stored with each match from migration 0003 on)")
+        message = (
+            f"no stored match requests{scope}: nothing to simulate "
+            "(requests are stored with each match from migration 0003 on)"
+        )
         if args.json:
-            print(json.dumps({"message": message, "rerun": 0, "without_request": len(
-                {r.result.invoice_id for r in records})}), file=io.stdout)
+            print(
+                json.dumps(
+                    {
+                        "message": message,
+                        "rerun": 0,
+                        "without_request": len({r.result.invoice_id for r in records}),
+                    }
+                ),
+                file=io.stdout,
+            )
         else:
             print(message, file=io.stdout)
         return EXIT_OK
     report = simulate(records, proposed)
     if change is not None and not args.json:
-        print(f"change {change.label} ({change.status.value}) proposed by {change.proposed_by}"
-              + (f": {change.reason}" if change.reason else ""), file=io.stdout)
+        print(
+            f"change {change.label} ({change.status.value}) proposed by {change.proposed_by}"
+            + (f": {change.reason}" if change.reason else ""),
+            file=io.stdout,
+        )
     print(report.model_dump_json(indent=2) if args.json else format_report(report), file=io.stdout)
     return EXIT_OK

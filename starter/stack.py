@@ -539,8 +539,12 @@ def wait_for_temporal(cfg: StackConfig, proc: subprocess.Popen | None, timeout: 
     search attributes. Returns the attribute names it had to add."""
     log_path = cfg.log_file("temporal")
     wait_for_port(
-        cfg.temporal_host, cfg.temporal_port, what="the Temporal dev server",
-        proc=proc, log_path=log_path, timeout=timeout,
+        cfg.temporal_host,
+        cfg.temporal_port,
+        what="the Temporal dev server",
+        proc=proc,
+        log_path=log_path,
+        timeout=timeout,
     )
 
     async def probe() -> bool:
@@ -551,8 +555,11 @@ def wait_for_temporal(cfg: StackConfig, proc: subprocess.Popen | None, timeout: 
         return True
 
     wait_until(
-        lambda: _run_async(probe), what=f"the Temporal namespace {cfg.namespace!r}",
-        proc=proc, log_path=log_path, timeout=timeout,
+        lambda: _run_async(probe),
+        what=f"the Temporal namespace {cfg.namespace!r}",
+        proc=proc,
+        log_path=log_path,
+        timeout=timeout,
     )
 
     async def reconcile() -> list[str]:
@@ -689,8 +696,10 @@ def watch(
                 )
                 return 1
             restarts[name] = restarts.get(name, 0) + 1
-            _err(f"poflow up: {name} exited (code {proc.returncode}); restarting it "
-                 f"({restarts[name]}/{MAX_RESTARTS}); in-flight work resumes from Temporal")
+            _err(
+                f"poflow up: {name} exited (code {proc.returncode}); restarting it "
+                f"({restarts[name]}/{MAX_RESTARTS}); in-flight work resumes from Temporal"
+            )
             command = worker_command() if name == "worker" else api_command(cfg)
             children[name] = start_process(name, command, log_path, child_env(cfg))
             write_pid_file(cfg.pid_file, children, cfg)

@@ -57,8 +57,12 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     propose = commands.add_parser(
         "propose", help="propose a change to the live profiles (pending until a second person approves)"
     )
-    propose.add_argument("--file", required=True, metavar="NEW.json",
-                         help='{"profiles": [...]} or one profile; each replaces the live profile of its name')
+    propose.add_argument(
+        "--file",
+        required=True,
+        metavar="NEW.json",
+        help='{"profiles": [...]} or one profile; each replaces the live profile of its name',
+    )
     propose.add_argument("--by", required=True, metavar="USER", help="who proposes (recorded)")
     propose.add_argument("--reason", metavar="TEXT", help="why (shown to the approver)")
     propose.add_argument("--json", action="store_true", help="print the change as JSON")
@@ -83,7 +87,9 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     reject.add_argument("--json", action="store_true", help="print the change as JSON")
     reject.set_defaults(local=run_tolerances, tolerances_run=_reject)
 
-    history = commands.add_parser("history", help="every version a profile had (explains 'acme v3' on a hold)")
+    history = commands.add_parser(
+        "history", help="every version a profile had (explains 'acme v3' on a hold)"
+    )
     history.add_argument("name", metavar="NAME", help="profile name")
     history.add_argument("--version", type=int, metavar="N", help="only this version, with all its limits")
     history.add_argument("--json", action="store_true", help="print JSON")
@@ -151,8 +157,11 @@ def _propose(args: argparse.Namespace, io: _Io) -> int:
         _dump(io, change.model_dump(mode="json"))
         return EXIT_OK
     _say(io, format_change(change))
-    _say(io, f"next: poflow tolerances simulate --change {change.label}; then a second person: "
-             f"poflow tolerances approve {change.label} --by NAME")
+    _say(
+        io,
+        f"next: poflow tolerances simulate --change {change.label}; then a second person: "
+        f"poflow tolerances approve {change.label} --by NAME",
+    )
     return EXIT_OK
 
 
@@ -181,8 +190,11 @@ def _approve(args: argparse.Namespace, io: _Io) -> int:
     if args.json:
         _dump(io, change.model_dump(mode="json"))
     else:
-        _say(io, f"approved {change.label} by {change.decided_by}: live now "
-                 + ", ".join(profile.source for profile in change.profiles))
+        _say(
+            io,
+            f"approved {change.label} by {change.decided_by}: live now "
+            + ", ".join(profile.source for profile in change.profiles),
+        )
     return EXIT_OK
 
 
@@ -244,21 +256,29 @@ def format_live(live: list[ProfileVersion]) -> str:
 
     if not live:
         return "no tolerance profiles (run `poflow migrate` to seed them)"
-    rows = [[v.profile.name, f"v{v.profile.version}", _scope(v), _when(v.valid_from), _approval(v)] for v in live]
+    rows = [
+        [v.profile.name, f"v{v.profile.version}", _scope(v), _when(v.valid_from), _approval(v)] for v in live
+    ]
     return "\n".join(table(["profile", "version", "scope", "since", "approved by"], rows))
 
 
 def format_version(version: ProfileVersion) -> str:
     until = f" until {_when(version.valid_to)}" if version.valid_to is not None else " (live)"
-    return (f"{version.profile.source}  {_scope(version)}  from {_when(version.valid_from)}{until}  "
-            f"approved by {_approval(version)}")
+    return (
+        f"{version.profile.source}  {_scope(version)}  from {_when(version.valid_from)}{until}  "
+        f"approved by {_approval(version)}"
+    )
 
 
 def format_change(change: ToleranceChange) -> str:
-    lines = [f"{change.label}  {change.status.value}  proposed {_when(change.proposed_at)} by {change.proposed_by}"
-             + (f": {change.reason}" if change.reason else "")]
+    lines = [
+        f"{change.label}  {change.status.value}  proposed {_when(change.proposed_at)} by {change.proposed_by}"
+        + (f": {change.reason}" if change.reason else "")
+    ]
     lines += [f"  {entry.label}" for entry in change.diff]
     if change.decided_by is not None:
-        lines.append(f"  {change.status.value} {_when(change.decided_at)} by {change.decided_by}"
-                     + (f": {change.decision_comment}" if change.decision_comment else ""))
+        lines.append(
+            f"  {change.status.value} {_when(change.decided_at)} by {change.decided_by}"
+            + (f": {change.decision_comment}" if change.decision_comment else "")
+        )
     return "\n".join(lines)

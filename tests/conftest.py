@@ -33,10 +33,14 @@ async def start_time_skipping_server() -> WorkflowEnvironment:
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=_binary("temporal-test-server"), data_converter=pydantic_data_converter
     )
-    await env.client.operator_service.add_search_attributes(AddSearchAttributesRequest(
-        namespace=env.client.namespace,
-        search_attributes={key.name: IndexedValueType.ValueType(int(key.indexed_value_type)) for key in ALL_KEYS},
-    ))
+    await env.client.operator_service.add_search_attributes(
+        AddSearchAttributesRequest(
+            namespace=env.client.namespace,
+            search_attributes={
+                key.name: IndexedValueType.ValueType(int(key.indexed_value_type)) for key in ALL_KEYS
+            },
+        )
+    )
     return env
 
 
@@ -52,8 +56,11 @@ async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
 @pytest_asyncio.fixture(scope="session")
 async def dev_server_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=_binary("temporal"), data_converter=pydantic_data_converter,
-        search_attributes=ALL_KEYS, ui=False, dev_server_log_level="error",
+        dev_server_existing_path=_binary("temporal"),
+        data_converter=pydantic_data_converter,
+        search_attributes=ALL_KEYS,
+        ui=False,
+        dev_server_log_level="error",
     )
     try:
         yield env
@@ -62,6 +69,7 @@ async def dev_server_env() -> AsyncIterator[WorkflowEnvironment]:
 
 
 # --- CI: PostgreSQL tests are required -------------------------------------
+
 
 def _postgres_required() -> bool:
     return os.environ.get("POFLOW_REQUIRE_POSTGRES") == "1"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -33,66 +33,140 @@ D = Decimal
 ORDER_DATE = date(2026, 11, 2)
 
 
-def po(number: str, *, vendor: str = "ACME", gloves: str = "100", bearings: str = "200",
-       glove_price: str = "11.90", requested_by: str | None = "rita.requester", need_by: date | None = None,
-       **extra: object) -> PurchaseOrder:
+def po(
+    number: str,
+    *,
+    vendor: str = "ACME",
+    gloves: str = "100",
+    bearings: str = "200",
+    glove_price: str = "11.90",
+    requested_by: str | None = "rita.requester",
+    need_by: date | None = None,
+    **extra: object,
+) -> PurchaseOrder:
     # No need-by by default: the time-skipping server's clock runs ahead after
     # timer tests, and a need-by in its past would open an expedite task.
     need = need_by.isoformat() if need_by else None
     lines = [
-        {"line_no": 1, "item_id": "MRO-GLOVE-NITRILE-L", "quantity": gloves, "unit_price": glove_price,
-         "need_by": need},
-        {"line_no": 2, "item_id": "MRO-BEARING-6204", "quantity": bearings, "unit_price": "4.75",
-         "need_by": need},
+        {
+            "line_no": 1,
+            "item_id": "MRO-GLOVE-NITRILE-L",
+            "quantity": gloves,
+            "unit_price": glove_price,
+            "need_by": need,
+        },
+        {
+            "line_no": 2,
+            "item_id": "MRO-BEARING-6204",
+            "quantity": bearings,
+            "unit_price": "4.75",
+            "need_by": need,
+        },
     ]
-    return PurchaseOrder.model_validate({
-        "po_number": number, "vendor_id": vendor, "buyer": "bob.buyer", "requested_by": requested_by,
-        "currency": "USD", "order_date": ORDER_DATE.isoformat(), "lines": lines, **extra,
-    })
+    return PurchaseOrder.model_validate(
+        {
+            "po_number": number,
+            "vendor_id": vendor,
+            "buyer": "bob.buyer",
+            "requested_by": requested_by,
+            "currency": "USD",
+            "order_date": ORDER_DATE.isoformat(),
+            "lines": lines,
+            **extra,
+        }
+    )
 
 
-def ack(order: PurchaseOrder, ack_id: str = "ACK-1", status: str = "accepted", lines: list | None = None,
-        message: str | None = None) -> Acknowledgment:
-    return Acknowledgment.model_validate({
-        "ack_id": ack_id, "po_number": order.po_number, "vendor_id": order.vendor_id, "status": status,
-        "lines": lines or [], "message": message, "acknowledged_at": datetime.now(timezone.utc).isoformat(),
-    })
+def ack(
+    order: PurchaseOrder,
+    ack_id: str = "ACK-1",
+    status: str = "accepted",
+    lines: list | None = None,
+    message: str | None = None,
+) -> Acknowledgment:
+    return Acknowledgment.model_validate(
+        {
+            "ack_id": ack_id,
+            "po_number": order.po_number,
+            "vendor_id": order.vendor_id,
+            "status": status,
+            "lines": lines or [],
+            "message": message,
+            "acknowledged_at": datetime.now(UTC).isoformat(),
+        }
+    )
 
 
-def receipt(order: PurchaseOrder, receipt_id: str, quantities: dict[int, str],
-            rejected: dict[int, str] | None = None, received_by: str = "wally.warehouse") -> GoodsReceipt:
+def receipt(
+    order: PurchaseOrder,
+    receipt_id: str,
+    quantities: dict[int, str],
+    rejected: dict[int, str] | None = None,
+    received_by: str = "wally.warehouse",
+) -> GoodsReceipt:
     rejected = rejected or {}
-    return GoodsReceipt.model_validate({
-        "receipt_id": receipt_id, "po_number": order.po_number, "received_by": received_by,
-        "received_at": datetime.now(timezone.utc).isoformat(),
-        "lines": [{"line_no": n, "quantity_received": q, "quantity_rejected": rejected.get(n, "0")}
-                  for n, q in quantities.items()],
-    })
+    return GoodsReceipt.model_validate(
+        {
+            "receipt_id": receipt_id,
+            "po_number": order.po_number,
+            "received_by": received_by,
+            "received_at": datetime.now(UTC).isoformat(),
+            "lines": [
+                {"line_no": n, "quantity_received": q, "quantity_rejected": rejected.get(n, "0")}
+                for n, q in quantities.items()
+            ],
+        }
+    )
 
 
-def invoice(order: PurchaseOrder, number: str, lines: dict[int, tuple[str, str]], *, kind: str = "invoice",
-            total: Decimal | None = None, **extra: object) -> Invoice:
+def invoice(
+    order: PurchaseOrder,
+    number: str,
+    lines: dict[int, tuple[str, str]],
+    *,
+    kind: str = "invoice",
+    total: Decimal | None = None,
+    **extra: object,
+) -> Invoice:
     """lines: {line_no: (quantity, unit_price)}; total defaults to the exact sum."""
     computed = sum((D(q) * D(p) for q, p in lines.values()), D(0)).quantize(D("0.01"))
-    return Invoice.model_validate({
-        "invoice_number": number, "kind": kind, "vendor_id": order.vendor_id, "po_number": order.po_number,
-        "invoice_date": "2026-11-20", "currency": order.currency,
-        "lines": [{"line_no": n, "quantity": q, "unit_price": p} for n, (q, p) in lines.items()],
-        "total": str(total if total is not None else computed), **extra,
-    })
+    return Invoice.model_validate(
+        {
+            "invoice_number": number,
+            "kind": kind,
+            "vendor_id": order.vendor_id,
+            "po_number": order.po_number,
+            "invoice_date": "2026-11-20",
+            "currency": order.currency,
+            "lines": [{"line_no": n, "quantity": q, "unit_price": p} for n, (q, p) in lines.items()],
+            "total": str(total if total is not None else computed),
+            **extra,
+        }
+    )
 
 
 def full_invoice(order: PurchaseOrder, number: str = "INV-1") -> Invoice:
-    return invoice(order, number, {l.line_no: (str(l.quantity), str(l.unit_price)) for l in order.lines})
+    return invoice(
+        order, number, {line.line_no: (str(line.quantity), str(line.unit_price)) for line in order.lines}
+    )
 
 
 def full_receipt(order: PurchaseOrder, receipt_id: str = "GR-1") -> GoodsReceipt:
-    return receipt(order, receipt_id, {l.line_no: str(l.quantity) for l in order.lines})
+    return receipt(order, receipt_id, {line.line_no: str(line.quantity) for line in order.lines})
 
 
 def settings_for(db_url: str, task_queue: str) -> Settings:
-    return Settings(home=Path("."), database_url=db_url, temporal_address="", temporal_namespace="default",
-                    task_queue=task_queue, api_host="127.0.0.1", api_port=0, ui_url="http://ui", webhook_url=None)
+    return Settings(
+        home=Path("."),
+        database_url=db_url,
+        temporal_address="",
+        temporal_namespace="default",
+        task_queue=task_queue,
+        api_host="127.0.0.1",
+        api_port=0,
+        ui_url="http://ui",
+        webhook_url=None,
+    )
 
 
 def seeded_sqlite(path: Path) -> Engine:
@@ -128,8 +202,11 @@ async def running_worker(client: Client, engine: Engine) -> AsyncIterator[str]:
 
 async def start(client: Client, queue: str, order: PurchaseOrder, **kwargs: object) -> WorkflowHandle:
     handle = await client.start_workflow(
-        WorkflowType.PURCHASE_ORDER, PurchaseOrderInput(po=order, **kwargs), id=po_workflow_id(order.po_number),
-        task_queue=queue, result_type=PurchaseOrderState,
+        WorkflowType.PURCHASE_ORDER,
+        PurchaseOrderInput(po=order, **kwargs),
+        id=po_workflow_id(order.po_number),
+        task_queue=queue,
+        result_type=PurchaseOrderState,
     )
     _started.append(handle)
     return handle
@@ -139,13 +216,21 @@ async def state(handle: WorkflowHandle) -> PurchaseOrderState:
     return await handle.query(PoQuery.STATE, result_type=PurchaseOrderState)
 
 
-async def decide(handle: WorkflowHandle, task_id: str, decision: str, actor: str = "alice.approver",
-                 comment: str | None = None, holds: list[str] | None = None):
+async def decide(
+    handle: WorkflowHandle,
+    task_id: str,
+    decision: str,
+    actor: str = "alice.approver",
+    comment: str | None = None,
+    holds: list[str] | None = None,
+):
     from models import HumanTask
 
-    return await handle.execute_update(PoUpdate.DECIDE, TaskDecision(task_id=task_id, decision=decision, actor=actor,
-                                                              comment=comment, holds=holds or []),
-                                       result_type=HumanTask)
+    return await handle.execute_update(
+        PoUpdate.DECIDE,
+        TaskDecision(task_id=task_id, decision=decision, actor=actor, comment=comment, holds=holds or []),
+        result_type=HumanTask,
+    )
 
 
 def unique(prefix: str) -> str:

@@ -636,8 +636,11 @@ def hold_task(task_id: str = "T-2", po_number: str = "1001") -> HumanTask:
         context={"invoice": "INV-1001", "hold 1 (PRICE)": "Line 1: price over +2%"},
         holds=[
             TaskHold(ref="PRICE:1", message="Line 1: price over +2%"),
-            TaskHold(ref="NO_RECEIPT:1", message="Line 1: nothing received yet",
-                     waits_for="waits for the goods receipt; it clears itself when the receipt arrives"),
+            TaskHold(
+                ref="NO_RECEIPT:1",
+                message="Line 1: nothing received yet",
+                waits_for="waits for the goods receipt; it clears itself when the receipt arrives",
+            ),
         ],
         created_at=NOW,
         due_at=NOW + timedelta(days=2),
@@ -651,8 +654,10 @@ def test_decision_names_the_holds_it_releases(
     repo.tasks["T-2"] = hold_task()
     assert [h["ref"] for h in api.get("/api/v1/tasks/T-2").json()["holds"]] == ["PRICE:1", "NO_RECEIPT:1"]
 
-    response = api.post("/api/v1/tasks/T-2/decision", json={
-        "decision": "accept_variance", "actor": "carol", "comment": "agreed", "holds": [" price:1 "]})
+    response = api.post(
+        "/api/v1/tasks/T-2/decision",
+        json={"decision": "accept_variance", "actor": "carol", "comment": "agreed", "holds": [" price:1 "]},
+    )
 
     assert response.status_code == 200, response.text
     name, sent = temporal.workflows["po-1001"].updates[0]
@@ -664,8 +669,11 @@ def test_decision_names_the_holds_it_releases(
     [
         ("T-1", {"decision": "approve", "actor": "carol", "holds": ["PRICE:1"]}, "names no holds"),
         ("T-2", {"decision": "wait", "actor": "carol", "holds": ["PRICE:1"]}, "answers the whole invoice"),
-        ("T-2", {"decision": "accept_variance", "actor": "carol", "comment": "ok", "holds": ["PRCE:1"]},
-         "names no hold"),
+        (
+            "T-2",
+            {"decision": "accept_variance", "actor": "carol", "comment": "ok", "holds": ["PRCE:1"]},
+            "names no hold",
+        ),
     ],
 )
 def test_holds_named_where_they_cannot_be_are_422_and_never_reach_the_workflow(
@@ -770,5 +778,8 @@ def test_inbox_offers_a_checkbox_per_hold_and_sends_the_ticked_ones(api: TestCli
 
 def test_inbox_lets_a_reviewer_edit_and_send_the_reading(api: TestClient) -> None:
     page = api.get("/inbox").text
-    assert 'task.kind === "review_document"' in page and "documents/${encodeURIComponent(task.workflow_id)}" in page
+    assert (
+        'task.kind === "review_document"' in page
+        and "documents/${encodeURIComponent(task.workflow_id)}" in page
+    )
     assert "document: corrected" in page  # the edited reading travels with the decision

@@ -21,11 +21,19 @@ def openapi() -> dict[str, Any]:
 
 def test_the_openapi_document_builds_with_every_route() -> None:
     paths = openapi()["paths"]
-    assert {"/healthz", "/inbox", "/api/v1/purchase-orders", "/api/v1/purchase-orders/{po_number}",
-            "/api/v1/purchase-orders/{po_number}/cancel", "/api/v1/purchase-orders/{po_number}/invoices",
-            "/api/v1/documents", "/api/v1/documents/{workflow_id}", "/api/v1/tasks/{task_id}/decision",
-            "/api/v1/tolerances/changes/{change_id}/approve",
-            "/api/v1/purchase-orders/{po_number}/invoices/{invoice_number}/hold"} <= set(paths)
+    assert {
+        "/healthz",
+        "/inbox",
+        "/api/v1/purchase-orders",
+        "/api/v1/purchase-orders/{po_number}",
+        "/api/v1/purchase-orders/{po_number}/cancel",
+        "/api/v1/purchase-orders/{po_number}/invoices",
+        "/api/v1/documents",
+        "/api/v1/documents/{workflow_id}",
+        "/api/v1/tasks/{task_id}/decision",
+        "/api/v1/tolerances/changes/{change_id}/approve",
+        "/api/v1/purchase-orders/{po_number}/invoices/{invoice_number}/hold",
+    } <= set(paths)
     assert len(paths) == 20
 
 
@@ -46,10 +54,17 @@ def test_error_bodies_are_the_ones_the_app_sends() -> None:
     assert set(schemas["InvalidBody"]["properties"]) == {"detail", "errors"}
     decision = document["paths"]["/api/v1/tasks/{task_id}/decision"]["post"]["responses"]
     assert {"404", "409", "422", "503"} <= set(decision)
-    refs = {code: body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
-            for code, body in document["paths"]["/api/v1/documents"]["post"]["responses"].items()}
-    assert refs == {"202": "FileReceivedAnswer", "409": "DuplicateBody", "413": "ErrorBody",
-                    "422": "FileUnreadableAnswer", "503": "ErrorBody"}
+    refs = {
+        code: body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+        for code, body in document["paths"]["/api/v1/documents"]["post"]["responses"].items()
+    }
+    assert refs == {
+        "202": "FileReceivedAnswer",
+        "409": "DuplicateBody",
+        "413": "ErrorBody",
+        "422": "FileUnreadableAnswer",
+        "503": "ErrorBody",
+    }
 
 
 def test_task_view_shows_what_the_inbox_needs() -> None:
@@ -60,23 +75,42 @@ def test_task_view_shows_what_the_inbox_needs() -> None:
 def _starter_imports(path: Path) -> list[tuple[str, str]]:
     """(module, name) for every `from starter... import name` in a file, nested imports too."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    return [(node.module, alias.name) for node in ast.walk(tree)
-            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("starter")
-            for alias in node.names]
+    return [
+        (node.module, alias.name)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("starter")
+        for alias in node.names
+    ]
 
 
 def test_no_door_imports_another_modules_private_helpers() -> None:
-    private = [(str(path.relative_to(ROOT)), module, name)
-               for path in sorted(STARTER.rglob("*.py")) for module, name in _starter_imports(path)
-               if name.startswith("_")]
+    private = [
+        (str(path.relative_to(ROOT)), module, name)
+        for path in sorted(STARTER.rglob("*.py"))
+        for module, name in _starter_imports(path)
+        if name.startswith("_")
+    ]
     assert private == []
 
 
 def test_the_api_and_the_cli_import_nothing_of_each_other() -> None:
-    cli_modules = {"starter.cli", "starter.match_cli", "starter.extract_cli", "starter.simulate_cli",
-                   "starter.tolerances_cli"}
-    api_uses_cli = [(path.name, module) for path in sorted((STARTER / "api").glob("*.py"))
-                    for module, _ in _starter_imports(path) if module in cli_modules]
-    cli_uses_api = [(path.name, module) for path in sorted(STARTER.glob("*.py"))
-                    for module, _ in _starter_imports(path) if module.startswith("starter.api")]
+    cli_modules = {
+        "starter.cli",
+        "starter.match_cli",
+        "starter.extract_cli",
+        "starter.simulate_cli",
+        "starter.tolerances_cli",
+    }
+    api_uses_cli = [
+        (path.name, module)
+        for path in sorted((STARTER / "api").glob("*.py"))
+        for module, _ in _starter_imports(path)
+        if module in cli_modules
+    ]
+    cli_uses_api = [
+        (path.name, module)
+        for path in sorted(STARTER.glob("*.py"))
+        for module, _ in _starter_imports(path)
+        if module.startswith("starter.api")
+    ]
     assert (api_uses_cli, cli_uses_api) == ([], [])

@@ -97,6 +97,9 @@ def test_extraction_report_scores_every_field_and_times_pdfs(tmp_path: Path, cap
 def test_a_wrong_reading_is_scored_wrong() -> None:
     from bench.extraction_bench import FormatScore, leaves, same
 
-    assert leaves({"lines": [{"quantity": "2"}], "total": "4.00"}) == {"lines[0].quantity": "2", "total": "4.00"}
+    assert leaves({"lines": [{"quantity": "2"}], "total": "4.00"}) == {
+        "lines[0].quantity": "2",
+        "total": "4.00",
+    }
     assert same("12.5", "12.50") and not same("12.5", "12.51") and not same("INV-1", None)
     assert FormatScore().accuracy == 0.0

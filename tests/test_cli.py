@@ -75,8 +75,11 @@ def a_task(task_id: str = "TASK-7", status: TaskStatus = TaskStatus.OPEN) -> Hum
         status=status,
         holds=[
             TaskHold(ref="PRICE:1", message="Line 1: 130.00 invoiced vs 123.45 agreed exceeds +2%"),
-            TaskHold(ref="NO_RECEIPT:2", message="Line 2: nothing received yet",
-                     waits_for="waits for the goods receipt; it clears itself when the receipt arrives"),
+            TaskHold(
+                ref="NO_RECEIPT:2",
+                message="Line 2: nothing received yet",
+                waits_for="waits for the goods receipt; it clears itself when the receipt arrives",
+            ),
         ],
     )
 
@@ -147,8 +150,14 @@ class FakeService:
         self._call("list_tasks", status)
         return [a_task()] if status == "open" else [a_task(), a_task("TASK-1", TaskStatus.DONE)]
 
-    async def decide(self, task_id: str, decision: str, actor: str, comment: str | None = None,
-                     holds: list[str] | None = None) -> HumanTask:
+    async def decide(
+        self,
+        task_id: str,
+        decision: str,
+        actor: str,
+        comment: str | None = None,
+        holds: list[str] | None = None,
+    ) -> HumanTask:
         self._call("decide", task_id, decision=decision, actor=actor, comment=comment, holds=holds)
         check_decision(a_task(task_id), decision, comment, holds or [])
         return a_task(task_id).model_copy(
@@ -370,13 +379,29 @@ def test_decide(fake: FakeService) -> None:
     )
     assert result.code == 0
     assert result.out == "done: task TASK-7 (resolve_invoice_hold, PO-1001) → accept_variance by dana\n"
-    assert fake.calls[0][2] == {"decision": "accept_variance", "actor": "dana", "comment": "agreed by phone",
-                                "holds": []}
+    assert fake.calls[0][2] == {
+        "decision": "accept_variance",
+        "actor": "dana",
+        "comment": "agreed by phone",
+        "holds": [],
+    }
 
 
 def test_decide_names_the_holds_it_releases(fake: FakeService) -> None:
-    result = poflow("decide", "TASK-7", "accept_variance", "--actor", "dana", "--comment", "agreed by phone",
-                    "--hold", "PRICE:1", "--hold", "AMOUNT", service=fake)
+    result = poflow(
+        "decide",
+        "TASK-7",
+        "accept_variance",
+        "--actor",
+        "dana",
+        "--comment",
+        "agreed by phone",
+        "--hold",
+        "PRICE:1",
+        "--hold",
+        "AMOUNT",
+        service=fake,
+    )
     assert result.code == 0
     assert fake.calls[0][2]["holds"] == ["PRICE:1", "AMOUNT"]
 

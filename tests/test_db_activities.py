@@ -5,7 +5,7 @@ PostgreSQL. The point of most tests: a retry or a replay writes nothing twice.""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from functools import partial
 
@@ -46,7 +46,7 @@ from tests.db_fixtures import (  # noqa: F401  (fixtures, registered by import)
     run_concurrently,
 )
 
-T0 = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 SECRET_WEBHOOK = "https://hooks.example/services/T000/B000/secret-token-123"
 
 
@@ -73,15 +73,30 @@ def purchase_order(vendor_id: str = "ACME", currency: str = "USD", lines=None, *
         {"line_no": 1, "item_id": "MRO-GLOVE-NITRILE-L", "quantity": "100", "unit_price": "11.90"},
         {"line_no": 2, "item_id": "MRO-BEARING-6204", "quantity": "40", "unit_price": "4.75"},
     ]
-    fields = {"po_number": "PO-1001", "vendor_id": vendor_id, "buyer": "jane.buyer", "currency": currency,
-              "order_date": date(2026, 3, 2), "lines": lines}
+    fields = {
+        "po_number": "PO-1001",
+        "vendor_id": vendor_id,
+        "buyer": "jane.buyer",
+        "currency": currency,
+        "order_date": date(2026, 3, 2),
+        "lines": lines,
+    }
     return PurchaseOrder(**{**fields, **kw})
 
 
 def test_activities_are_registered_under_their_method_names(acts: PersistenceActivities) -> None:
     names = [activity._Definition.must_from_callable(fn).name for fn in acts.all()]
-    assert names == ["load_policy", "validate_po", "save_po_projection", "save_task", "record_audit_events",
-                     "save_match_result", "issue_po", "hand_off_for_payment", "find_duplicate_candidates"]
+    assert names == [
+        "load_policy",
+        "validate_po",
+        "save_po_projection",
+        "save_task",
+        "record_audit_events",
+        "save_match_result",
+        "issue_po",
+        "hand_off_for_payment",
+        "find_duplicate_candidates",
+    ]
 
 
 # --- load_policy ------------------------------------------------------------------------
@@ -90,7 +105,9 @@ def test_activities_are_registered_under_their_method_names(acts: PersistenceAct
 def test_load_policy(acts: PersistenceActivities) -> None:
     fast = run(acts.load_policy, "SLOWPOKE")
     assert (fast.name, fast.task_sla, fast.invoice_hold_sla) == (
-        "demo-fast", timedelta(seconds=10), timedelta(seconds=60)
+        "demo-fast",
+        timedelta(seconds=10),
+        timedelta(seconds=60),
     )
     assert run(acts.load_policy, "UNKNOWN").name == "standard"
     with pytest.raises(ApplicationError) as err:
@@ -124,21 +141,31 @@ def test_vendor_errors_block_the_po(
 
 
 def test_unknown_item_is_an_error_naming_the_line(acts: PersistenceActivities) -> None:
-    po = purchase_order(lines=[
-        {"line_no": 1, "item_id": "MRO-GLOVE-NITRILE-L", "quantity": "1", "unit_price": "11.90"},
-        {"line_no": 2, "item_id": "MRO-FLUX-CAPACITOR", "quantity": "1", "unit_price": "88"},
-    ])
+    po = purchase_order(
+        lines=[
+            {"line_no": 1, "item_id": "MRO-GLOVE-NITRILE-L", "quantity": "1", "unit_price": "11.90"},
+            {"line_no": 2, "item_id": "MRO-FLUX-CAPACITOR", "quantity": "1", "unit_price": "88"},
+        ]
+    )
     assert run(acts.validate_po, po).errors == ["line 2: unknown item 'MRO-FLUX-CAPACITOR'"]
 
 
 def test_off_contract_prices_and_missing_contracts_are_flags(acts: PersistenceActivities) -> None:
-    po = purchase_order(lines=[
-        {"line_no": 1, "item_id": "MRO-BEARING-6204", "quantity": "40", "unit_price": "4.75"},
-        {"line_no": 2, "item_id": "MRO-GLOVE-NITRILE-L", "quantity": "100", "unit_price": "12.40"},
-        {"line_no": 3, "item_id": "MRO-SAFETY-GLASSES", "quantity": "20", "unit_price": "5.9"},
-        {"line_no": 4, "item_id": "PKG-CARTON-600", "quantity": "200", "unit_price": "2.35"},
-        {"line_no": 5, "item_id": "SVC-CLOUD-SUPPORT-HR", "quantity": "10", "unit_price": "145", "uom": "HR"},
-    ])
+    po = purchase_order(
+        lines=[
+            {"line_no": 1, "item_id": "MRO-BEARING-6204", "quantity": "40", "unit_price": "4.75"},
+            {"line_no": 2, "item_id": "MRO-GLOVE-NITRILE-L", "quantity": "100", "unit_price": "12.40"},
+            {"line_no": 3, "item_id": "MRO-SAFETY-GLASSES", "quantity": "20", "unit_price": "5.9"},
+            {"line_no": 4, "item_id": "PKG-CARTON-600", "quantity": "200", "unit_price": "2.35"},
+            {
+                "line_no": 5,
+                "item_id": "SVC-CLOUD-SUPPORT-HR",
+                "quantity": "10",
+                "unit_price": "145",
+                "uom": "HR",
+            },
+        ]
+    )
     result = run(acts.validate_po, po)
     assert result.errors == []
     assert result.flags == [
@@ -158,10 +185,20 @@ def test_contract_price_is_the_one_valid_on_the_order_date(acts: PersistenceActi
 
 
 def test_sub_cent_prices_and_units_are_reported_exactly(acts: PersistenceActivities) -> None:
-    po = purchase_order("NORDIC", "EUR", [
-        {"line_no": 1, "item_id": "FST-NUT-M8-A2", "quantity": "5000", "unit_price": "0.0450"},
-        {"line_no": 2, "item_id": "FST-BOLT-M8X30-A2", "quantity": "50", "unit_price": "18.40", "uom": "BOX"},
-    ])
+    po = purchase_order(
+        "NORDIC",
+        "EUR",
+        [
+            {"line_no": 1, "item_id": "FST-NUT-M8-A2", "quantity": "5000", "unit_price": "0.0450"},
+            {
+                "line_no": 2,
+                "item_id": "FST-BOLT-M8X30-A2",
+                "quantity": "50",
+                "unit_price": "18.40",
+                "uom": "BOX",
+            },
+        ],
+    )
     assert run(acts.validate_po, po).flags == [
         "line 1: price 0.045 above contract 0.0425",
         "line 2: unit BOX differs from the item's unit EA (FST-BOLT-M8X30-A2)",
@@ -171,7 +208,11 @@ def test_sub_cent_prices_and_units_are_reported_exactly(acts: PersistenceActivit
 
 def test_price_text() -> None:
     assert [price_text(Decimal(v)) for v in ("12.4", "12.400000", "100", "0.0425", "1E+3")] == [
-        "12.40", "12.40", "100.00", "0.0425", "1000.00"
+        "12.40",
+        "12.40",
+        "100.00",
+        "0.0425",
+        "1000.00",
     ]
 
 
@@ -188,17 +229,39 @@ def test_check_purchase_order_without_vendor_still_checks_items() -> None:
 
 
 def test_save_po_projection_and_task(acts: PersistenceActivities, seeded_engine: Engine) -> None:
-    projection = PoProjection(po_number="PO-1001", revision=0, vendor_id="ACME", buyer="jane.buyer",
-                              status="pending_approval", currency="USD", total=Decimal("1380.00"),
-                              open_tasks=1, workflow_id="po-PO-1001", updated_at=T0)
-    task = HumanTask(task_id="po-PO-1001/approve-1", po_number="PO-1001", kind=TaskKind.APPROVE_PO,
-                     title="Approve PO-1001 (1,380.00 USD)", options=["approve", "reject"],
-                     assignee_role="budget_owner", created_at=T0, due_at=T0 + timedelta(days=2))
+    projection = PoProjection(
+        po_number="PO-1001",
+        revision=0,
+        vendor_id="ACME",
+        buyer="jane.buyer",
+        status="pending_approval",
+        currency="USD",
+        total=Decimal("1380.00"),
+        open_tasks=1,
+        workflow_id="po-PO-1001",
+        updated_at=T0,
+    )
+    task = HumanTask(
+        task_id="po-PO-1001/approve-1",
+        po_number="PO-1001",
+        kind=TaskKind.APPROVE_PO,
+        title="Approve PO-1001 (1,380.00 USD)",
+        options=["approve", "reject"],
+        assignee_role="budget_owner",
+        created_at=T0,
+        due_at=T0 + timedelta(days=2),
+    )
     for _ in range(2):  # the retry
         run(acts.save_po_projection, projection)
         run(acts.save_task, task)
-    decided = task.model_copy(update={"status": TaskStatus.DONE, "decision": "approve", "decided_by": "bob",
-                                      "decided_at": T0 + timedelta(hours=3)})
+    decided = task.model_copy(
+        update={
+            "status": TaskStatus.DONE,
+            "decision": "approve",
+            "decided_by": "bob",
+            "decided_at": T0 + timedelta(hours=3),
+        }
+    )
     run(acts.save_task, decided)
     assert repository.get_purchase_order(seeded_engine, "PO-1001") == projection
     assert repository.get_task(seeded_engine, task.task_id) == decided
@@ -208,10 +271,16 @@ def test_save_po_projection_and_task(acts: PersistenceActivities, seeded_engine:
 def test_record_audit_event_and_match_result_are_idempotent(
     acts: PersistenceActivities, seeded_engine: Engine
 ) -> None:
-    event = AuditEvent(event_id="po-PO-1001#7", po_number="PO-1001", event="invoice_held",
-                       detail="PRICE on line 2", at=T0)
-    result = MatchResult(invoice_id="invoice:ACME:INV1001", po_number="PO-1001", po_revision=0,
-                         decision=MatchDecision.HOLD, matched_at=T0)
+    event = AuditEvent(
+        event_id="po-PO-1001#7", po_number="PO-1001", event="invoice_held", detail="PRICE on line 2", at=T0
+    )
+    result = MatchResult(
+        invoice_id="invoice:ACME:INV1001",
+        po_number="PO-1001",
+        po_revision=0,
+        decision=MatchDecision.HOLD,
+        matched_at=T0,
+    )
     later = event.model_copy(update={"event_id": "po-PO-1001#8", "event": "invoice_released"})
     written = []
     for _ in range(3):
@@ -239,9 +308,17 @@ def test_save_match_result_stores_the_request_with_the_result(
 
 
 def test_issue_po_sends_once_per_revision(acts: PersistenceActivities, seeded_engine: Engine) -> None:
-    summary = PoProjection(po_number="PO-1001", revision=0, vendor_id="ACME", buyer="jane.buyer",
-                           status="issued", currency="USD", total=Decimal("12340"),
-                           workflow_id="po-PO-1001", updated_at=T0)
+    summary = PoProjection(
+        po_number="PO-1001",
+        revision=0,
+        vendor_id="ACME",
+        buyer="jane.buyer",
+        status="issued",
+        currency="USD",
+        total=Decimal("12340"),
+        workflow_id="po-PO-1001",
+        updated_at=T0,
+    )
     repository.upsert_po_projection(seeded_engine, summary)
     request = IssueRequest(po_number="PO-1001", revision=0, vendor_id="ACME", at=T0)
 
@@ -278,9 +355,16 @@ def test_issue_po_to_an_unknown_vendor_is_not_retried(
 
 
 def handoff(invoice_id: str = "invoice:ACME:INV1001", amount: str = "1380.00") -> PaymentHandoff:
-    return PaymentHandoff(invoice_id=invoice_id, po_number="PO-1001", vendor_id="ACME",
-                          invoice_number="INV-1001", currency="USD", amount=Decimal(amount),
-                          due_date="2026-04-01", at=T0)
+    return PaymentHandoff(
+        invoice_id=invoice_id,
+        po_number="PO-1001",
+        vendor_id="ACME",
+        invoice_number="INV-1001",
+        currency="USD",
+        amount=Decimal(amount),
+        due_date="2026-04-01",
+        at=T0,
+    )
 
 
 def test_hand_off_for_payment_never_twice(acts: PersistenceActivities, seeded_engine: Engine) -> None:
@@ -314,10 +398,15 @@ def test_hand_off_for_payment_from_two_threads_at_once(
 
 
 def notification(notification_id: str = "po-PO-1001/reminder-1") -> Notification:
-    return Notification(notification_id=notification_id, po_number="PO-1001",
-                        channel=NotificationChannel.SUPPLIER, recipient="orders@acme-industrial.example",
-                        subject="Reminder: please acknowledge PO-1001",
-                        body="We have not received your acknowledgment yet.", at=T0)
+    return Notification(
+        notification_id=notification_id,
+        po_number="PO-1001",
+        channel=NotificationChannel.SUPPLIER,
+        recipient="orders@acme-industrial.example",
+        subject="Reminder: please acknowledge PO-1001",
+        body="We have not received your acknowledgment yet.",
+        at=T0,
+    )
 
 
 class Webhook:
@@ -358,7 +447,7 @@ async def test_notify_posts_to_the_webhook_and_marks_delivered(engine: Engine) -
     assert json.loads(request.content) == notification().model_dump(mode="json")
     stored = outbox.get_notification(engine, "po-PO-1001/reminder-1")
     assert stored is not None and stored.delivered_at is not None and stored.attempts == 1
-    assert stored.delivered_at.tzinfo == timezone.utc
+    assert stored.delivered_at.tzinfo == UTC
     assert outbox.pending_notifications(engine) == []
 
 

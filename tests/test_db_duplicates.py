@@ -13,9 +13,9 @@ from temporalio.testing import ActivityEnvironment
 
 import activities.persistence
 from activities.db import repository
-from p2p.duplicates import find_suspected_duplicates
 from activities.persistence import PersistenceActivities
 from models import HoldCode, Invoice, InvoiceKind
+from p2p.duplicates import find_suspected_duplicates
 from tests.db_fixtures import (  # noqa: F401  (fixtures, registered by import)
     fixture_engine,
     fixture_postgres_engine,
@@ -37,8 +37,13 @@ def invoice(
     po: str = "PO-1001",
 ) -> Invoice:
     return Invoice(
-        invoice_number=number, kind=kind, vendor_id=vendor, po_number=po, invoice_date=dated,
-        currency=currency, total=Decimal(total),
+        invoice_number=number,
+        kind=kind,
+        vendor_id=vendor,
+        po_number=po,
+        invoice_date=dated,
+        currency=currency,
+        total=Decimal(total),
         lines=[{"line_no": 1, "quantity": "1", "unit_price": total}],
     )
 
@@ -62,9 +67,11 @@ def numbers(invoices: list[Invoice]) -> list[str]:
 
 def candidates(engine: Engine, vendor_id: str = "ACME", **kw) -> list[str]:  # type: ignore[no-untyped-def]
     """Numbers of the repository's candidates for a new invoice not yet stored."""
-    return numbers(repository.find_invoice_candidates(
-        engine, vendor_id=vendor_id, exclude_document_id=kw.pop("exclude", "invoice:ACME:NEW"), **kw
-    ))
+    return numbers(
+        repository.find_invoice_candidates(
+            engine, vendor_id=vendor_id, exclude_document_id=kw.pop("exclude", "invoice:ACME:NEW"), **kw
+        )
+    )
 
 
 def run(fn, *args):  # type: ignore[no-untyped-def]
@@ -94,8 +101,13 @@ def test_candidates_exclude_credit_memos_and_other_documents(engine: Engine) -> 
     store(engine, invoice("INV-1"))
     store(engine, invoice("INV-1", kind=InvoiceKind.CREDIT_MEMO, total="50.00"))
     repository.store_document(
-        engine, document_id="receipt:PO-1001:R1", kind="receipt", raw=b'{"receipt": 1}',
-        content_type="application/json", source="api", po_number="PO-1001",
+        engine,
+        document_id="receipt:PO-1001:R1",
+        kind="receipt",
+        raw=b'{"receipt": 1}',
+        content_type="application/json",
+        source="api",
+        po_number="PO-1001",
     )
     found = repository.find_invoice_candidates(engine, vendor_id="ACME", exclude_document_id="x")
     assert [(i.invoice_number, i.kind) for i in found] == [("INV-1", InvoiceKind.INVOICE)]

@@ -4,7 +4,7 @@ Every test using `engine` runs on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from functools import partial
 from pathlib import Path
@@ -52,7 +52,7 @@ from tests.db_fixtures import (  # noqa: F401  (fixtures, registered by import)
 )
 from workflows.contract import po_workflow_id
 
-T0 = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 CET = timezone(timedelta(hours=1))
 
 
@@ -266,7 +266,7 @@ def store(engine: Engine, document_id: str, raw: bytes, **kw):  # type: ignore[n
 def test_store_document_then_duplicate_by_business_key(engine: Engine) -> None:
     first = store(engine, "invoice:ACME:INV1001", b'{"invoice_number": "INV-1001"}')
     assert first.duplicate is False and first.first_document_id == "invoice:ACME:INV1001"
-    assert first.received_at.tzinfo == timezone.utc
+    assert first.received_at.tzinfo == UTC
 
     again = store(engine, "invoice:ACME:INV1001", b'{"invoice_number": "INV-1001", "resent": true}')
     assert again.duplicate is True
@@ -324,7 +324,7 @@ def test_get_document(engine: Engine) -> None:
     got = repository.get_document(engine, "receipt:PO-1001:GR-1")
     assert got is not None
     assert (got.kind, got.po_number, got.duplicate) == ("receipt", "PO-1001", False)
-    assert got.received_at.tzinfo == timezone.utc
+    assert got.received_at.tzinfo == UTC
     assert repository.get_document(engine, "receipt:PO-1001:GR-2") is None
 
 
@@ -368,8 +368,8 @@ def test_task_upsert_follows_the_workflow(engine: Engine) -> None:
 
     stored = repository.get_task(engine, task.task_id)
     assert stored == decided
-    assert stored.decided_at == datetime(2026, 3, 3, 9, 0, tzinfo=timezone.utc)  # type: ignore[union-attr]
-    assert stored.decided_at.tzinfo == timezone.utc  # type: ignore[union-attr]
+    assert stored.decided_at == datetime(2026, 3, 3, 9, 0, tzinfo=UTC)  # type: ignore[union-attr]
+    assert stored.decided_at.tzinfo == UTC  # type: ignore[union-attr]
     assert count(engine, t.human_tasks) == 1
     assert repository.list_tasks(engine) == []  # no longer open
 
@@ -397,9 +397,15 @@ def test_list_tasks_newest_first_with_filters(engine: Engine) -> None:
 
 def projection(po_number: str = "PO-1001", **kw) -> PoProjection:  # type: ignore[no-untyped-def]
     fields = {
-        "po_number": po_number, "revision": 0, "vendor_id": "ACME", "buyer": "jane.buyer",
-        "status": "pending_approval", "currency": "USD", "total": Decimal("12340.00"),
-        "workflow_id": po_workflow_id(po_number), "updated_at": T0,
+        "po_number": po_number,
+        "revision": 0,
+        "vendor_id": "ACME",
+        "buyer": "jane.buyer",
+        "status": "pending_approval",
+        "currency": "USD",
+        "total": Decimal("12340.00"),
+        "workflow_id": po_workflow_id(po_number),
+        "updated_at": T0,
     }
     return PoProjection(**{**fields, **kw})
 
@@ -429,8 +435,13 @@ def test_list_purchase_orders(engine: Engine) -> None:
 
 def test_audit_events_are_recorded_once(engine: Engine) -> None:
     first = AuditEvent(event_id="po-PO-1001#1", po_number="PO-1001", event="created", at=T0)
-    second = AuditEvent(event_id="po-PO-1001#2", po_number="PO-1001", event="approved", actor="bob",
-                        at=T0 + timedelta(hours=1))
+    second = AuditEvent(
+        event_id="po-PO-1001#2",
+        po_number="PO-1001",
+        event="approved",
+        actor="bob",
+        at=T0 + timedelta(hours=1),
+    )
     assert repository.insert_audit_event(engine, second) is True
     assert repository.insert_audit_event(engine, first) is True
     assert repository.insert_audit_event(engine, first) is False  # replay after reset
@@ -439,8 +450,13 @@ def test_audit_events_are_recorded_once(engine: Engine) -> None:
 
 
 def test_match_results_are_stored_once_per_run(engine: Engine) -> None:
-    held = MatchResult(invoice_id="invoice:ACME:INV1001", po_number="PO-1001", po_revision=0,
-                       decision=MatchDecision.HOLD, matched_at=T0)
+    held = MatchResult(
+        invoice_id="invoice:ACME:INV1001",
+        po_number="PO-1001",
+        po_revision=0,
+        decision=MatchDecision.HOLD,
+        matched_at=T0,
+    )
     approved = held.model_copy(
         update={"decision": MatchDecision.APPROVE, "matched_at": T0 + timedelta(days=1)}
     )
@@ -452,7 +468,9 @@ def test_match_results_are_stored_once_per_run(engine: Engine) -> None:
     assert len(repository.list_match_results(engine, po_number="PO-1001")) == 3
     # Stored without their requests (as before migration 0003): SQL NULL, left out of simulations.
     with engine.connect() as connection:
-        assert connection.execute(select(func.count()).where(t.match_results.c.request.is_(None))).scalar() == 3
+        assert (
+            connection.execute(select(func.count()).where(t.match_results.c.request.is_(None))).scalar() == 3
+        )
     assert repository.list_match_records(engine, with_request=True) == []
 
 
@@ -462,8 +480,9 @@ def test_match_records_round_trip_with_their_request(engine: Engine) -> None:
 
     held_request, clean_request = request_for(HELD, PO), request_for(CLEAN, PO)
     first = MatchRecord(request=held_request, result=match_invoice(held_request, matched_at=T0))
-    second = MatchRecord(request=clean_request,
-                         result=match_invoice(clean_request, matched_at=T0 + timedelta(days=3)))
+    second = MatchRecord(
+        request=clean_request, result=match_invoice(clean_request, matched_at=T0 + timedelta(days=3))
+    )
     untimed = MatchRecord(result=first.result.model_copy(update={"matched_at": None, "invoice_id": "x"}))
     for record in (second, first, untimed):
         assert repository.insert_match_result(engine, record) is True
@@ -500,8 +519,15 @@ def test_money_round_trips_as_exact_decimal(engine: Engine, given: Decimal, stor
 
 
 def test_money_column_on_payment_handoffs(engine: Engine) -> None:
-    handoff = PaymentHandoff(invoice_id="invoice:ACME:INV9", po_number="PO-9", vendor_id="ACME",
-                             invoice_number="INV9", currency="USD", amount=Decimal("1234.567891"), at=T0)
+    handoff = PaymentHandoff(
+        invoice_id="invoice:ACME:INV9",
+        po_number="PO-9",
+        vendor_id="ACME",
+        invoice_number="INV9",
+        currency="USD",
+        amount=Decimal("1234.567891"),
+        at=T0,
+    )
     outbox.hand_off_payment(engine, handoff)
     assert outbox.get_payment_handoff(engine, "invoice:ACME:INV9").amount == Decimal("1234.567891")  # type: ignore[union-attr]
 
@@ -511,7 +537,7 @@ def test_timestamps_come_back_as_aware_utc(engine: Engine) -> None:
     repository.insert_audit_event(engine, AuditEvent(event_id="e1", po_number="PO-1", event="x", at=at))
     [event] = repository.list_audit_events(engine, "PO-1")
     assert event.at == at
-    assert event.at.tzinfo == timezone.utc and event.at.hour == 22
+    assert event.at.tzinfo == UTC and event.at.hour == 22
 
 
 def test_sqlite_stores_utc_wall_time_and_reads_it_back_aware(tmp_path: Path) -> None:
@@ -524,7 +550,7 @@ def test_sqlite_stores_utc_wall_time_and_reads_it_back_aware(tmp_path: Path) -> 
             raw = connection.execute(text("SELECT created_at FROM human_tasks")).scalar_one()
         assert str(raw).startswith("2026-07-01 19:00:00")  # UTC, no offset in the file
         task = repository.get_task(engine, "t1")
-        assert task.created_at == at and task.created_at.tzinfo == timezone.utc  # type: ignore[union-attr]
+        assert task.created_at == at and task.created_at.tzinfo == UTC  # type: ignore[union-attr]
     finally:
         engine.dispose()
 

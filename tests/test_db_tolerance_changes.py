@@ -43,7 +43,9 @@ from tests.test_db_tolerances import alembic, fixture_blank_engine  # noqa: F401
 
 D = Decimal
 T0 = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
-SEED_STANDARD = json.loads((Path(__file__).parents[1] / "seed" / "tolerances.json").read_text())["profiles"][0]
+SEED_STANDARD = json.loads((Path(__file__).parents[1] / "seed" / "tolerances.json").read_text())["profiles"][
+    0
+]
 
 
 def standard(**limits: str | None) -> ToleranceProfile:
@@ -54,8 +56,9 @@ def standard(**limits: str | None) -> ToleranceProfile:
 
 
 def acme(price_over_pct: str = "3") -> ToleranceProfile:
-    return ToleranceProfile(name="acme", vendor_id="ACME", price_over_pct=D(price_over_pct),
-                            price_over_abs=D("0.10"))
+    return ToleranceProfile(
+        name="acme", vendor_id="ACME", price_over_pct=D(price_over_pct), price_over_abs=D("0.10")
+    )
 
 
 def live(engine: Engine) -> dict[str, ToleranceProfile]:
@@ -66,10 +69,20 @@ def live(engine: Engine) -> dict[str, ToleranceProfile]:
 
 
 def test_proposal_is_pending_with_its_diff_against_the_live_profiles(seeded_engine: Engine) -> None:
-    change = tc.propose_change(seeded_engine, [standard(price_over_pct="3"), acme()], by="carl.clerk",
-                               reason="metals surcharge", now=T0)
+    change = tc.propose_change(
+        seeded_engine,
+        [standard(price_over_pct="3"), acme()],
+        by="carl.clerk",
+        reason="metals surcharge",
+        now=T0,
+    )
     assert (change.label, change.status, change.proposed_by, change.proposed_at, change.reason) == (
-        "TC-1", ChangeStatus.PENDING, "carl.clerk", T0, "metals surcharge")
+        "TC-1",
+        ChangeStatus.PENDING,
+        "carl.clerk",
+        T0,
+        "metals surcharge",
+    )
     assert change.base_versions == {"standard": 1, "acme": None}
     assert [profile.source for profile in change.profiles] == ["standard v2", "acme v1"]
     changed, added = change.diff
@@ -87,8 +100,14 @@ def test_proposal_is_pending_with_its_diff_against_the_live_profiles(seeded_engi
         (ToleranceProfile(name="x", vendor_id="NOBODY"), "unknown vendor_id 'NOBODY'"),
         (ToleranceProfile(name="x", item_id="NO-ITEM"), "unknown item_id 'NO-ITEM'"),
         (ToleranceProfile(name="x", category="snacks"), "no item has category 'snacks'"),
-        (ToleranceProfile(name="x", vendor_id="NORDIC"), "more than one tolerance profile for scope vendor=NORDIC"),
-        (ToleranceProfile(name="standard", vendor_id="ACME"), "a policy's default profile and cannot get a scope"),
+        (
+            ToleranceProfile(name="x", vendor_id="NORDIC"),
+            "more than one tolerance profile for scope vendor=NORDIC",
+        ),
+        (
+            ToleranceProfile(name="standard", vendor_id="ACME"),
+            "a policy's default profile and cannot get a scope",
+        ),
         (standard(), "nothing to change"),
     ],
     ids=["vendor", "item", "category", "scope_clash", "default_scoped", "no_change"],
@@ -113,18 +132,28 @@ def test_the_proposer_cannot_approve_their_own_change(seeded_engine: Engine) -> 
 def test_approval_bumps_the_version_and_keeps_the_previous_one_in_history(seeded_engine: Engine) -> None:
     first = tc.propose_change(seeded_engine, [acme("3")], by="carl.clerk", now=T0)
     tc.approve_change(seeded_engine, first.change_id, by="anna.apmanager", now=T0 + timedelta(hours=1))
-    second = tc.propose_change(seeded_engine, [acme("4")], by="carl.clerk", reason="new contract",
-                               now=T0 + timedelta(days=1))
-    approved = tc.approve_change(seeded_engine, second.change_id, by="anna.apmanager", comment="ok",
-                                 now=T0 + timedelta(days=2))
+    second = tc.propose_change(
+        seeded_engine, [acme("4")], by="carl.clerk", reason="new contract", now=T0 + timedelta(days=1)
+    )
+    approved = tc.approve_change(
+        seeded_engine, second.change_id, by="anna.apmanager", comment="ok", now=T0 + timedelta(days=2)
+    )
     assert (approved.status, approved.decided_by, approved.decided_at, approved.decision_comment) == (
-        ChangeStatus.APPROVED, "anna.apmanager", T0 + timedelta(days=2), "ok")
+        ChangeStatus.APPROVED,
+        "anna.apmanager",
+        T0 + timedelta(days=2),
+        "ok",
+    )
     assert live(seeded_engine)["acme"].source == "acme v2"
     assert live(seeded_engine)["acme"].price_over_pct == D(4)
     v1, v2 = tc.profile_history(seeded_engine, "acme")
     # A hold that quotes "acme v1" is still explained by exactly the limits it was decided under.
     assert (v1.profile.price_over_pct, v1.valid_from, v1.valid_to, v1.change_id) == (
-        D(3), T0 + timedelta(hours=1), T0 + timedelta(days=2), first.change_id)
+        D(3),
+        T0 + timedelta(hours=1),
+        T0 + timedelta(days=2),
+        first.change_id,
+    )
     assert (v2.profile.price_over_pct, v2.valid_to, v2.approved_by) == (D(4), None, "anna.apmanager")
     assert tc.get_profile_version(seeded_engine, "acme", 1) == v1
 
@@ -150,7 +179,8 @@ def test_first_seed_records_every_profile_as_its_first_version(engine: Engine) -
     seed_master_data(engine)
     versions = tc.live_profile_versions(engine)
     assert {(v.profile.source, v.approved_by, v.change_id) for v in versions} == {
-        (f"{name} v1", "seed", None) for name in ("standard", "nordic-fasteners", "lab-equipment", "lab-tips")}
+        (f"{name} v1", "seed", None) for name in ("standard", "nordic-fasteners", "lab-equipment", "lab-tips")
+    }
     assert all(v.valid_from is not None for v in versions)
 
 
@@ -165,9 +195,13 @@ def test_a_stale_change_is_refused_after_another_went_live(seeded_engine: Engine
 
 def test_a_change_whose_scope_was_taken_meanwhile_is_refused_as_stale(seeded_engine: Engine) -> None:
     one = tc.propose_change(seeded_engine, [acme("3")], by="carl.clerk")
-    twin = tc.propose_change(seeded_engine, [acme("4").model_copy(update={"name": "acme-2027"})], by="dora.buyer")
+    twin = tc.propose_change(
+        seeded_engine, [acme("4").model_copy(update={"name": "acme-2027"})], by="dora.buyer"
+    )
     tc.approve_change(seeded_engine, one.change_id, by="anna.apmanager")
-    with pytest.raises(tc.ChangeRefused, match="stale: more than one tolerance profile for scope vendor=ACME"):
+    with pytest.raises(
+        tc.ChangeRefused, match="stale: more than one tolerance profile for scope vendor=ACME"
+    ):
         tc.approve_change(seeded_engine, twin.change_id, by="anna.apmanager")
     assert tc.get_change(seeded_engine, twin.change_id).status == ChangeStatus.PENDING
 
@@ -176,9 +210,15 @@ def test_rejection_records_who_and_why_and_closes_the_change(seeded_engine: Engi
     change = tc.propose_change(seeded_engine, [acme()], by="carl.clerk")
     with pytest.raises(tc.ChangeInvalid, match="needs a reason"):
         tc.reject_change(seeded_engine, change.change_id, by="anna", reason=" ")
-    rejected = tc.reject_change(seeded_engine, change.change_id, by="anna.apmanager", reason="too loose", now=T0)
+    rejected = tc.reject_change(
+        seeded_engine, change.change_id, by="anna.apmanager", reason="too loose", now=T0
+    )
     assert (rejected.status, rejected.decided_by, rejected.decided_at, rejected.decision_comment) == (
-        ChangeStatus.REJECTED, "anna.apmanager", T0, "too loose")
+        ChangeStatus.REJECTED,
+        "anna.apmanager",
+        T0,
+        "too loose",
+    )
     with pytest.raises(tc.ChangeRefused, match="already rejected by anna.apmanager"):
         tc.approve_change(seeded_engine, change.change_id, by="bert.controller")
     assert "acme" not in live(seeded_engine)
@@ -205,6 +245,7 @@ def test_two_approvers_at_once_put_the_change_live_once(seeded_engine: Engine) -
                 outcomes.append("approved")
             except tc.ChangeRefused:
                 outcomes.append("refused")
+
         return call
 
     run_concurrently(approve("anna.apmanager"), approve("bert.controller"))
@@ -216,22 +257,44 @@ def test_two_approvers_at_once_put_the_change_live_once(seeded_engine: Engine) -
 
 
 def po(*lines: tuple[str, str | None]) -> PurchaseOrder:
-    return PurchaseOrder.model_validate({
-        "po_number": "PO-9", "vendor_id": "LABWORKS", "buyer": "bob", "currency": "USD",
-        "order_date": "2026-11-02",
-        "lines": [{"line_no": n, "item_id": item_id, "quantity": "1", "unit_price": "8.65", "match_level": level}
-                  for n, (item_id, level) in enumerate(lines, start=1)],
-    })
+    return PurchaseOrder.model_validate(
+        {
+            "po_number": "PO-9",
+            "vendor_id": "LABWORKS",
+            "buyer": "bob",
+            "currency": "USD",
+            "order_date": "2026-11-02",
+            "lines": [
+                {
+                    "line_no": n,
+                    "item_id": item_id,
+                    "quantity": "1",
+                    "unit_price": "8.65",
+                    "match_level": level,
+                }
+                for n, (item_id, level) in enumerate(lines, start=1)
+            ],
+        }
+    )
 
 
 def test_validate_enriches_the_level_from_item_category_policy_and_default(seeded_engine: Engine) -> None:
     with connect(seeded_engine) as connection, connection.begin():
-        upsert_item(connection, Item(id="LAB-RACK-NEW", description="rack", category="Lab Equipment", uom="EA"))
+        upsert_item(
+            connection, Item(id="LAB-RACK-NEW", description="rack", category="Lab Equipment", uom="EA")
+        )
         upsert_item(connection, Item(id="PKG-TAPE", description="tape", category="packaging", uom="EA"))
     assert get_items(seeded_engine, ["LAB-RACK-NEW"])["LAB-RACK-NEW"].match_level is None
-    result = validate_purchase_order(seeded_engine, po(
-        ("LAB-TIPS-1000-RACK", None), ("LAB-RACK-NEW", None), ("PKG-TAPE", None), ("LAB-RACK-NEW", "2-way")),
-        today=date(2026, 11, 26))
+    result = validate_purchase_order(
+        seeded_engine,
+        po(
+            ("LAB-TIPS-1000-RACK", None),
+            ("LAB-RACK-NEW", None),
+            ("PKG-TAPE", None),
+            ("LAB-RACK-NEW", "2-way"),
+        ),
+        today=date(2026, 11, 26),
+    )
     assert [(lv.match_level, lv.source) for lv in result.match_levels] == [
         (MatchLevel.FOUR_WAY, "item LAB-TIPS-1000-RACK"),
         (MatchLevel.FOUR_WAY, "category Lab Equipment (policy standard v1)"),
@@ -245,22 +308,42 @@ def test_validate_enriches_the_level_from_item_category_policy_and_default(seede
 
 
 def store_invoice(engine: Engine, number: str, total: str = "2140.00") -> Invoice:
-    invoice = Invoice.model_validate({
-        "invoice_number": number, "vendor_id": "ACME", "po_number": "PO-1", "invoice_date": "2026-11-20",
-        "currency": "USD", "lines": [{"line_no": 1, "quantity": "1", "unit_price": total}], "total": total,
-    })
-    repository.store_document(engine, document_id=invoice.document_id, kind="invoice",
-                              raw=invoice.model_dump_json().encode(), content_type="application/json",
-                              source="test", po_number="PO-1")
+    invoice = Invoice.model_validate(
+        {
+            "invoice_number": number,
+            "vendor_id": "ACME",
+            "po_number": "PO-1",
+            "invoice_date": "2026-11-20",
+            "currency": "USD",
+            "lines": [{"line_no": 1, "quantity": "1", "unit_price": total}],
+            "total": total,
+        }
+    )
+    repository.store_document(
+        engine,
+        document_id=invoice.document_id,
+        kind="invoice",
+        raw=invoice.model_dump_json().encode(),
+        content_type="application/json",
+        source="test",
+        po_number="PO-1",
+    )
     return invoice
 
 
 def hold_task(invoice: Invoice, decision: str | None, task_id: str) -> HumanTask:
     return HumanTask(
-        task_id=task_id, po_number="PO-1", kind=TaskKind.RESOLVE_INVOICE_HOLD, title="hold",
-        options=["accept_variance", "request_credit_memo", "reject_invoice", "wait"], assignee_role="ap_clerk",
-        subject_id=invoice.document_id, created_at=T0, due_at=T0 + timedelta(days=2),
-        status=TaskStatus.DONE if decision else TaskStatus.OPEN, decision=decision,
+        task_id=task_id,
+        po_number="PO-1",
+        kind=TaskKind.RESOLVE_INVOICE_HOLD,
+        title="hold",
+        options=["accept_variance", "request_credit_memo", "reject_invoice", "wait"],
+        assignee_role="ap_clerk",
+        subject_id=invoice.document_id,
+        created_at=T0,
+        due_at=T0 + timedelta(days=2),
+        status=TaskStatus.DONE if decision else TaskStatus.OPEN,
+        decision=decision,
     )
 
 
@@ -269,7 +352,9 @@ def test_rejected_invoices_are_not_duplicate_candidates(engine: Engine) -> None:
     repository.upsert_task(engine, hold_task(rejected, "reject_invoice", "PO-1-T1"))
     repository.upsert_task(engine, hold_task(released, "accept_variance", "PO-1-T2"))
     repository.upsert_task(engine, hold_task(waiting, None, "PO-1-T3"))
-    found = repository.find_invoice_candidates(engine, vendor_id="ACME", exclude_document_id="invoice:ACME:NEW")
+    found = repository.find_invoice_candidates(
+        engine, vendor_id="ACME", exclude_document_id="invoice:ACME:NEW"
+    )
     assert [i.invoice_number for i in found] == ["INV-200", "INV-300"]
 
 
@@ -277,11 +362,19 @@ def test_rejected_invoices_are_not_duplicate_candidates(engine: Engine) -> None:
 def test_candidate_query_is_an_index_scan_on_postgres(postgres_engine: Engine) -> None:
     with postgres_engine.connect() as connection:
         connection.execute(text("SET enable_seqscan = off"))
-        plan = "\n".join(connection.execute(text(
-            "EXPLAIN SELECT raw FROM documents WHERE kind = 'invoice' "
-            "AND document_id LIKE 'invoice:ACME:%' AND document_id <> 'invoice:ACME:X'")).scalars())
-        indexes = dict(connection.execute(text(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'documents'")).all())
+        plan = "\n".join(
+            connection.execute(
+                text(
+                    "EXPLAIN SELECT raw FROM documents WHERE kind = 'invoice' "
+                    "AND document_id LIKE 'invoice:ACME:%' AND document_id <> 'invoice:ACME:X'"
+                )
+            ).scalars()
+        )
+        indexes = dict(
+            connection.execute(
+                text("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'documents'")
+            ).all()
+        )
     assert "ix_documents_invoice_key" in plan, plan
     assert "varchar_pattern_ops" in indexes["ix_documents_invoice_key"]
     assert "WHERE ((kind)::text = 'invoice'::text)" in indexes["ix_documents_invoice_key"]
@@ -301,7 +394,9 @@ def test_0004_keeps_items_and_contracts_and_records_existing_profiles(blank_engi
     assert count(blank_engine, t.contracts) == contracts_before > 0  # set aside and put back on SQLite
     assert list_contracts(blank_engine, "ACME")[0].currency == "USD"
     with connect(blank_engine) as connection, connection.begin():
-        upsert_item(connection, Item(id="NO-LEVEL", description="x", category="MRO", uom="EA"))  # NULL allowed
+        upsert_item(
+            connection, Item(id="NO-LEVEL", description="x", category="MRO", uom="EA")
+        )  # NULL allowed
     [legacy] = tc.profile_history(blank_engine, "legacy")
     assert (legacy.profile.version, legacy.approved_by, legacy.valid_to) == (2, "migration 0004", None)
     alembic(blank_engine, command.downgrade, "0003")  # NULL levels become 3-way, contracts survive again
@@ -313,17 +408,30 @@ def test_0004_keeps_items_and_contracts_and_records_existing_profiles(blank_engi
 def seed_master_data_at_0003(engine: Engine) -> None:
     """Rows as a 0003 database has them (the seed of today writes 0004 tables)."""
     with engine.begin() as connection:
-        connection.execute(text(
-            "INSERT INTO tolerance_profiles (name, version, limits) VALUES ('legacy', 2, '{}')"))
-        connection.execute(text(
-            "INSERT INTO policies (name, version, tolerance_profile, settings) VALUES ('standard', 1, 'legacy', '{}')"))
-        connection.execute(text(
-            "INSERT INTO vendors (id, name, active, currency, channel) VALUES ('ACME', 'Acme', true, 'USD', 'email')"))
-        connection.execute(text(
-            "INSERT INTO items (id, description, category, uom, match_level) VALUES ('G', 'g', 'MRO', 'EA', '3-way')"))
-        connection.execute(text(
-            "INSERT INTO contracts (vendor_id, item_id, unit_price, currency, valid_from) "
-            "VALUES ('ACME', 'G', '11.90', 'USD', '2026-01-01')"))
+        connection.execute(
+            text("INSERT INTO tolerance_profiles (name, version, limits) VALUES ('legacy', 2, '{}')")
+        )
+        connection.execute(
+            text(
+                "INSERT INTO policies (name, version, tolerance_profile, settings) VALUES ('standard', 1, 'legacy', '{}')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO vendors (id, name, active, currency, channel) VALUES ('ACME', 'Acme', true, 'USD', 'email')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO items (id, description, category, uom, match_level) VALUES ('G', 'g', 'MRO', 'EA', '3-way')"
+            )
+        )
+        connection.execute(
+            text(
+                "INSERT INTO contracts (vendor_id, item_id, unit_price, currency, valid_from) "
+                "VALUES ('ACME', 'G', '11.90', 'USD', '2026-01-01')"
+            )
+        )
 
 
 def count(engine: Engine, table) -> int:  # type: ignore[no-untyped-def]

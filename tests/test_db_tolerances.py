@@ -9,7 +9,7 @@ import json
 import os
 import secrets
 from collections.abc import Iterator
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -29,7 +29,6 @@ from activities.db.engine import (
     migrate,
     normalize_url,
 )
-from activities.db.repository import list_match_records
 from activities.db.master_data import (
     get_policy,
     list_tolerance_profiles,
@@ -37,17 +36,15 @@ from activities.db.master_data import (
     upsert_policy,
     upsert_tolerance_profile,
 )
+from activities.db.repository import list_match_records
 from activities.db.seed import (
     DEFAULT_SEED_PATH,
     DEFAULT_TOLERANCES_PATH,
     load_tolerance_profiles,
     seed_master_data,
 )
-from p2p.matching import match_invoice
-from activities.persistence import PersistenceActivities
 from activities.db.validation import validate_purchase_order
-from p2p.tolerance_profiles import resolve_profile
-from p2p.tolerance import LimitOperator
+from activities.persistence import PersistenceActivities
 from models import (
     HoldCode,
     Invoice,
@@ -60,6 +57,9 @@ from models import (
     PurchaseOrderLine,
     ToleranceProfile,
 )
+from p2p.matching import match_invoice
+from p2p.tolerance import LimitOperator
+from p2p.tolerance_profiles import resolve_profile
 from tests.db_fixtures import (  # noqa: F401  (fixtures, registered by import)
     DEFAULT_POSTGRES_URL,
     fixture_engine,
@@ -451,8 +451,9 @@ def test_0003_adds_a_nullable_request_to_existing_match_results(blank_engine: En
     alembic(blank_engine, command.upgrade, "0002")
     old = {"invoice_id": "invoice:ACME:INV1", "po_number": "PO-1", "po_revision": 0, "decision": "hold"}
     with blank_engine.begin() as connection:  # only the columns 0002 has
-        connection.execute(t.match_results.insert().values(match_id="invoice:ACME:INV1#old", open_holds=0,
-                                                           result=old, **old))
+        connection.execute(
+            t.match_results.insert().values(match_id="invoice:ACME:INV1#old", open_holds=0, result=old, **old)
+        )
     migrate(blank_engine)
     assert current_revision(blank_engine) == head_revision()
     [record] = list_match_records(blank_engine)
@@ -474,10 +475,19 @@ def test_upgrade_to_0006_writes_the_limit_operator_down(blank_engine: Engine) ->
     columns = {"vendor_id": None, "category": None, "item_id": None, "scope_key": None}
     with blank_engine.begin() as connection:
         for name, limits in (("both", both), ("single", single)):
-            connection.execute(t.tolerance_profiles.insert().values(name=name, version=4, limits=limits, **columns))
-            connection.execute(t.tolerance_profile_versions.insert().values(
-                name=name, version=4, limits=limits, valid_from=datetime.now(timezone.utc), approved_by="seed",
-                **columns))
+            connection.execute(
+                t.tolerance_profiles.insert().values(name=name, version=4, limits=limits, **columns)
+            )
+            connection.execute(
+                t.tolerance_profile_versions.insert().values(
+                    name=name,
+                    version=4,
+                    limits=limits,
+                    valid_from=datetime.now(UTC),
+                    approved_by="seed",
+                    **columns,
+                )
+            )
 
     migrate(blank_engine)
 
@@ -486,17 +496,34 @@ def test_upgrade_to_0006_writes_the_limit_operator_down(blank_engine: Engine) ->
     assert (profiles["single"].version, profiles["single"].limit_operator) == (4, LimitOperator.ANY)
     with blank_engine.connect() as connection:
         rows = connection.execute(select(t.tolerance_profile_versions)).mappings().all()
-    history = {(r["name"], r["version"]): (r["limits"]["limit_operator"], r["valid_to"] is None) for r in rows}
+    history = {
+        (r["name"], r["version"]): (r["limits"]["limit_operator"], r["valid_to"] is None) for r in rows
+    }
     assert history == {("both", 4): ("all", False), ("both", 5): ("any", True), ("single", 4): ("any", True)}
 
 
 def test_validate_and_enrich_fills_tax_rates_from_the_master_data(seeded_engine: Engine) -> None:
     """ACME's rate is on the vendor (seed/master_data.json: 8.25 %); a line
     that brings its own rate keeps it."""
-    order = PurchaseOrder.model_validate({
-        "po_number": "PO-TAX-1", "vendor_id": "ACME", "buyer": "bob", "currency": "USD",
-        "lines": [{"line_no": 1, "item_id": "MRO-GLOVE-NITRILE-L", "quantity": "10", "unit_price": "11.90"},
-                  {"line_no": 2, "item_id": "MRO-BEARING-6204", "quantity": "10", "unit_price": "4.75",
-                   "tax_rate_pct": "0"}]})
+    order = PurchaseOrder.model_validate(
+        {
+            "po_number": "PO-TAX-1",
+            "vendor_id": "ACME",
+            "buyer": "bob",
+            "currency": "USD",
+            "lines": [
+                {"line_no": 1, "item_id": "MRO-GLOVE-NITRILE-L", "quantity": "10", "unit_price": "11.90"},
+                {
+                    "line_no": 2,
+                    "item_id": "MRO-BEARING-6204",
+                    "quantity": "10",
+                    "unit_price": "4.75",
+                    "tax_rate_pct": "0",
+                },
+            ],
+        }
+    )
     validation = validate_purchase_order(seeded_engine, order)
-    assert [(r.line_no, r.tax_rate_pct, r.source) for r in validation.tax_rates] == [(1, D("8.25"), "vendor ACME")]
+    assert [(r.line_no, r.tax_rate_pct, r.source) for r in validation.tax_rates] == [
+        (1, D("8.25"), "vendor ACME")
+    ]

@@ -18,6 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from models import HoldCode, Invoice, InvoiceKind
 from p2p.duplicates import (
     DuplicateRule,
     amount_close_enough_to_load,
@@ -25,7 +26,6 @@ from p2p.duplicates import (
     match_suspected_duplicates,
     near_identical_numbers,
 )
-from models import HoldCode, Invoice, InvoiceKind
 
 D0 = date(2026, 3, 2)
 TOTAL = Decimal("2137.19")
@@ -45,8 +45,13 @@ def invoice(
 ) -> Invoice:
     total = Decimal(total)
     return Invoice(
-        invoice_number=number, kind=kind, vendor_id=vendor, po_number=po, invoice_date=dated,
-        currency=currency, total=total,
+        invoice_number=number,
+        kind=kind,
+        vendor_id=vendor,
+        po_number=po,
+        invoice_date=dated,
+        currency=currency,
+        total=total,
         lines=[{"line_no": 1, "quantity": "1", "unit_price": str(abs(total)), "amount": str(total)}],
     )
 
@@ -69,81 +74,208 @@ FAR = days(200)  # far outside the 30-day window: only the number rule can fire
 
 CASES = [
     # --- same vendor and amount, invoice dates within the window ---------------
-    Case("same_amount_close_date: two days apart",
-         invoice("ACME-INV-40000", dated=days(2)), invoice(), (SAME,)),
+    Case(
+        "same_amount_close_date: two days apart", invoice("ACME-INV-40000", dated=days(2)), invoice(), (SAME,)
+    ),
     Case("same_amount_close_date: same day", invoice("ACME-INV-40000"), invoice(), (SAME,)),
-    Case("same_amount_close_date: exactly at the window (30 days) counts",
-         invoice("ACME-INV-40000", dated=days(30)), invoice(), (SAME,)),
-    Case("same_amount_close_date: one day beyond the window is not a duplicate",
-         invoice("ACME-INV-40000", dated=days(31)), invoice(), ()),
-    Case("same_amount_close_date: the window looks both ways (earlier-dated new invoice)",
-         invoice("ACME-INV-40000", dated=days(-12)), invoice(), (SAME,)),
-    Case("same_amount_close_date: window is configurable (7 days, 8 apart)",
-         invoice("ACME-INV-40000", dated=days(8)), invoice(), (), window_days=7),
-    Case("same_amount_close_date: window 0 means same day only",
-         invoice("ACME-INV-40000", dated=days(1)), invoice(), (), window_days=0),
-    Case("same_amount_close_date: one cent apart with zero tolerance is another amount",
-         invoice("ACME-INV-40000", total="2137.20"), invoice(), ()),
-    Case("same_amount_close_date: difference exactly at the amount tolerance counts",
-         invoice("ACME-INV-40000", total="2137.24"), invoice(), (SAME,), amount_tolerance=Decimal("0.05")),
-    Case("same_amount_close_date: difference beyond the amount tolerance does not",
-         invoice("ACME-INV-40000", total="2137.25"), invoice(), (), amount_tolerance=Decimal("0.05")),
-    Case("same_amount_close_date: the amount is the gross total, not the lines",
-         invoice("ACME-INV-40000", total="2137.19"), invoice(total="2137.19").model_copy(
-             update={"tax": Decimal("100")}), (SAME,)),
+    Case(
+        "same_amount_close_date: exactly at the window (30 days) counts",
+        invoice("ACME-INV-40000", dated=days(30)),
+        invoice(),
+        (SAME,),
+    ),
+    Case(
+        "same_amount_close_date: one day beyond the window is not a duplicate",
+        invoice("ACME-INV-40000", dated=days(31)),
+        invoice(),
+        (),
+    ),
+    Case(
+        "same_amount_close_date: the window looks both ways (earlier-dated new invoice)",
+        invoice("ACME-INV-40000", dated=days(-12)),
+        invoice(),
+        (SAME,),
+    ),
+    Case(
+        "same_amount_close_date: window is configurable (7 days, 8 apart)",
+        invoice("ACME-INV-40000", dated=days(8)),
+        invoice(),
+        (),
+        window_days=7,
+    ),
+    Case(
+        "same_amount_close_date: window 0 means same day only",
+        invoice("ACME-INV-40000", dated=days(1)),
+        invoice(),
+        (),
+        window_days=0,
+    ),
+    Case(
+        "same_amount_close_date: one cent apart with zero tolerance is another amount",
+        invoice("ACME-INV-40000", total="2137.20"),
+        invoice(),
+        (),
+    ),
+    Case(
+        "same_amount_close_date: difference exactly at the amount tolerance counts",
+        invoice("ACME-INV-40000", total="2137.24"),
+        invoice(),
+        (SAME,),
+        amount_tolerance=Decimal("0.05"),
+    ),
+    Case(
+        "same_amount_close_date: difference beyond the amount tolerance does not",
+        invoice("ACME-INV-40000", total="2137.25"),
+        invoice(),
+        (),
+        amount_tolerance=Decimal("0.05"),
+    ),
+    Case(
+        "same_amount_close_date: the amount is the gross total, not the lines",
+        invoice("ACME-INV-40000", total="2137.19"),
+        invoice(total="2137.19").model_copy(update={"tax": Decimal("100")}),
+        (SAME,),
+    ),
     # --- near-identical number and same amount (no date window) ----------------
-    Case("near_identical_number: one character changed",
-         invoice("ACME-INV-30212", dated=FAR), invoice(), (NEAR,)),
-    Case("near_identical_number: one character added",
-         invoice("ACME-INV-302011", dated=FAR), invoice(), (NEAR,)),
-    Case("near_identical_number: one character removed",
-         invoice("ACME-INV-3211", dated=FAR), invoice(), (NEAR,)),
-    Case("near_identical_number: two neighbours swapped",
-         invoice("ACME-INV-32011", dated=FAR), invoice(), (NEAR,)),
-    Case("near_identical_number: a swap of non-neighbours is two edits",
-         invoice("ACME-INV-31201", dated=FAR), invoice(), ()),
-    Case("near_identical_number: two characters changed is not near",
-         invoice("ACME-INV-30233", dated=FAR), invoice(), ()),
-    Case("near_identical_number: short prefix INV",
-         invoice("INV-30211", dated=FAR), invoice("30211"), (NEAR,)),
+    Case(
+        "near_identical_number: one character changed",
+        invoice("ACME-INV-30212", dated=FAR),
+        invoice(),
+        (NEAR,),
+    ),
+    Case(
+        "near_identical_number: one character added",
+        invoice("ACME-INV-302011", dated=FAR),
+        invoice(),
+        (NEAR,),
+    ),
+    Case(
+        "near_identical_number: one character removed",
+        invoice("ACME-INV-3211", dated=FAR),
+        invoice(),
+        (NEAR,),
+    ),
+    Case(
+        "near_identical_number: two neighbours swapped",
+        invoice("ACME-INV-32011", dated=FAR),
+        invoice(),
+        (NEAR,),
+    ),
+    Case(
+        "near_identical_number: a swap of non-neighbours is two edits",
+        invoice("ACME-INV-31201", dated=FAR),
+        invoice(),
+        (),
+    ),
+    Case(
+        "near_identical_number: two characters changed is not near",
+        invoice("ACME-INV-30233", dated=FAR),
+        invoice(),
+        (),
+    ),
+    Case(
+        "near_identical_number: short prefix INV", invoice("INV-30211", dated=FAR), invoice("30211"), (NEAR,)
+    ),
     Case("near_identical_number: short suffix A", invoice("ACME-INV-30211A", dated=FAR), invoice(), (NEAR,)),
-    Case("near_identical_number: suffix COPY (4 characters)",
-         invoice("ACME-INV-30211-COPY", dated=FAR), invoice(), (NEAR,)),
-    Case("near_identical_number: a 5-character suffix is a different number",
-         invoice("ACME-INV-30211-DUPLI", dated=FAR), invoice(), ()),
-    Case("near_identical_number: compared after normalizing case, spaces and punctuation",
-         invoice("acme inv 30212", dated=FAR), invoice(), (NEAR,)),
-    Case("near_identical_number: compared after stripping leading zeros",
-         invoice("ACME-INV-0030212", dated=FAR), invoice(), (NEAR,)),
-    Case("near_identical_number: needs the same amount",
-         invoice("ACME-INV-30212", total="2137.20", dated=FAR), invoice(), ()),
-    Case("near_identical_number: same amount within the tolerance",
-         invoice("ACME-INV-30212", total="2137.20", dated=FAR), invoice(), (NEAR,),
-         amount_tolerance=Decimal("0.01")),
-    Case("near_identical_number: numbers under 3 characters are never near",
-         invoice("7", dated=FAR), invoice("8"), ()),
-    Case("near_identical_number: has no date window (400 days apart)",
-         invoice("ACME-INV-30212", dated=days(400)), invoice(), (NEAR,)),
-    Case("both rules: near-identical number, same amount, two days apart",
-         invoice("ACME-INV-30212", dated=days(2)), invoice(), (SAME, NEAR)),
+    Case(
+        "near_identical_number: suffix COPY (4 characters)",
+        invoice("ACME-INV-30211-COPY", dated=FAR),
+        invoice(),
+        (NEAR,),
+    ),
+    Case(
+        "near_identical_number: a 5-character suffix is a different number",
+        invoice("ACME-INV-30211-DUPLI", dated=FAR),
+        invoice(),
+        (),
+    ),
+    Case(
+        "near_identical_number: compared after normalizing case, spaces and punctuation",
+        invoice("acme inv 30212", dated=FAR),
+        invoice(),
+        (NEAR,),
+    ),
+    Case(
+        "near_identical_number: compared after stripping leading zeros",
+        invoice("ACME-INV-0030212", dated=FAR),
+        invoice(),
+        (NEAR,),
+    ),
+    Case(
+        "near_identical_number: needs the same amount",
+        invoice("ACME-INV-30212", total="2137.20", dated=FAR),
+        invoice(),
+        (),
+    ),
+    Case(
+        "near_identical_number: same amount within the tolerance",
+        invoice("ACME-INV-30212", total="2137.20", dated=FAR),
+        invoice(),
+        (NEAR,),
+        amount_tolerance=Decimal("0.01"),
+    ),
+    Case(
+        "near_identical_number: numbers under 3 characters are never near",
+        invoice("7", dated=FAR),
+        invoice("8"),
+        (),
+    ),
+    Case(
+        "near_identical_number: has no date window (400 days apart)",
+        invoice("ACME-INV-30212", dated=days(400)),
+        invoice(),
+        (NEAR,),
+    ),
+    Case(
+        "both rules: near-identical number, same amount, two days apart",
+        invoice("ACME-INV-30212", dated=days(2)),
+        invoice(),
+        (SAME, NEAR),
+    ),
     # --- what is never a suspected duplicate ------------------------------------
-    Case("same_vendor: another vendor's invoice is not a duplicate",
-         invoice("ACME-INV-30212", dated=days(2)), invoice(vendor="GLOBEX"), ()),
-    Case("same_currency: the same figure in another currency is not a duplicate",
-         invoice("ACME-INV-30212", dated=days(2)), invoice(currency="EUR"), ()),
-    Case("credit_memos: a credit memo is not a duplicate of an invoice",
-         invoice("ACME-CM-30211", dated=days(2), kind=InvoiceKind.CREDIT_MEMO), invoice(), ()),
-    Case("credit_memos: an invoice is not a duplicate of a credit memo",
-         invoice("ACME-INV-30212", dated=days(2)),
-         invoice("ACME-INV-30211", kind=InvoiceKind.CREDIT_MEMO), ()),
-    Case("credit_memos: two credit memos are never checked (SAP skips them)",
-         invoice("ACME-CM-30212", kind=InvoiceKind.CREDIT_MEMO),
-         invoice("ACME-CM-30211", kind=InvoiceKind.CREDIT_MEMO), ()),
+    Case(
+        "same_vendor: another vendor's invoice is not a duplicate",
+        invoice("ACME-INV-30212", dated=days(2)),
+        invoice(vendor="GLOBEX"),
+        (),
+    ),
+    Case(
+        "same_currency: the same figure in another currency is not a duplicate",
+        invoice("ACME-INV-30212", dated=days(2)),
+        invoice(currency="EUR"),
+        (),
+    ),
+    Case(
+        "credit_memos: a credit memo is not a duplicate of an invoice",
+        invoice("ACME-CM-30211", dated=days(2), kind=InvoiceKind.CREDIT_MEMO),
+        invoice(),
+        (),
+    ),
+    Case(
+        "credit_memos: an invoice is not a duplicate of a credit memo",
+        invoice("ACME-INV-30212", dated=days(2)),
+        invoice("ACME-INV-30211", kind=InvoiceKind.CREDIT_MEMO),
+        (),
+    ),
+    Case(
+        "credit_memos: two credit memos are never checked (SAP skips them)",
+        invoice("ACME-CM-30212", kind=InvoiceKind.CREDIT_MEMO),
+        invoice("ACME-CM-30211", kind=InvoiceKind.CREDIT_MEMO),
+        (),
+    ),
     Case("same_document: the invoice itself is not its own duplicate", invoice(), invoice(), ()),
-    Case("same_document: a copy whose number normalizes the same is the same document",
-         invoice("acme inv 030211", dated=days(2)), invoice(), ()),
-    Case("other PO: a duplicate on another PO of the same vendor is still a duplicate",
-         invoice("ACME-INV-40000", dated=days(2)), invoice(po="PO-1002"), (SAME,)),
+    Case(
+        "same_document: a copy whose number normalizes the same is the same document",
+        invoice("acme inv 030211", dated=days(2)),
+        invoice(),
+        (),
+    ),
+    Case(
+        "other PO: a duplicate on another PO of the same vendor is still a duplicate",
+        invoice("ACME-INV-40000", dated=days(2)),
+        invoice(po="PO-1002"),
+        (SAME,),
+    ),
 ]
 
 
@@ -232,10 +364,13 @@ def test_no_candidates_no_holds() -> None:
     assert find_suspected_duplicates(invoice(), []) == []
 
 
-@pytest.mark.parametrize(("kwargs", "error"), [
-    ({"window_days": -1}, "window_days must be >= 0"),
-    ({"amount_tolerance": Decimal("-0.01")}, "amount_tolerance must be >= 0"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [
+        ({"window_days": -1}, "window_days must be >= 0"),
+        ({"amount_tolerance": Decimal("-0.01")}, "amount_tolerance must be >= 0"),
+    ],
+)
 def test_settings_must_make_sense(kwargs: dict, error: str) -> None:
     with pytest.raises(ValueError, match=error):
         find_suspected_duplicates(invoice(), [], **kwargs)
@@ -244,19 +379,22 @@ def test_settings_must_make_sense(kwargs: dict, error: str) -> None:
 # --- the number rule on its own ------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("a", "b", "near"), [
-    ("INV-30211", "INV-30212", True),  # substitution
-    ("INV-30211", "INV-3O211", True),  # letter O for zero
-    ("INV-30211", "INV-302110", True),  # appended digit (also a 1-char suffix)
-    ("INV-30211", "INV-03211", True),  # leading zeros go first: 30211 vs 3211 is one removal
-    ("INV-30211", "INV-32011", True),  # transposition
-    ("INV-30211", "INV-30211", False),  # identical: an exact duplicate, refused at the door
-    ("30211", "INV30211", True),  # prefix
-    ("30211", "30211-REV", True),  # suffix
-    ("30211", "XXXXX30211", False),  # 5-character prefix
-    ("AB", "ABC", False),  # too short to judge
-    ("ABC", "ABD", True),  # the shortest that counts
-])
+@pytest.mark.parametrize(
+    ("a", "b", "near"),
+    [
+        ("INV-30211", "INV-30212", True),  # substitution
+        ("INV-30211", "INV-3O211", True),  # letter O for zero
+        ("INV-30211", "INV-302110", True),  # appended digit (also a 1-char suffix)
+        ("INV-30211", "INV-03211", True),  # leading zeros go first: 30211 vs 3211 is one removal
+        ("INV-30211", "INV-32011", True),  # transposition
+        ("INV-30211", "INV-30211", False),  # identical: an exact duplicate, refused at the door
+        ("30211", "INV30211", True),  # prefix
+        ("30211", "30211-REV", True),  # suffix
+        ("30211", "XXXXX30211", False),  # 5-character prefix
+        ("AB", "ABC", False),  # too short to judge
+        ("ABC", "ABD", True),  # the shortest that counts
+    ],
+)
 def test_near_identical_numbers(a: str, b: str, near: bool) -> None:
     assert near_identical_numbers(a, b) is near
     assert near_identical_numbers(b, a) is near
@@ -281,17 +419,22 @@ DATES = st.integers(min_value=-60, max_value=60).map(days)
 @st.composite
 def invoices(draw: st.DrawFn) -> Invoice:
     return invoice(
-        draw(NUMBERS), total=draw(TOTALS), dated=draw(DATES), vendor=draw(VENDORS),
+        draw(NUMBERS),
+        total=draw(TOTALS),
+        dated=draw(DATES),
+        vendor=draw(VENDORS),
         currency=draw(st.sampled_from(["USD", "EUR"])),
         kind=draw(st.sampled_from([InvoiceKind.INVOICE, InvoiceKind.INVOICE, InvoiceKind.CREDIT_MEMO])),
         po=draw(st.sampled_from(["PO-1001", "PO-1002"])),
     )
 
 
-SETTINGS = st.fixed_dictionaries({
-    "window_days": st.integers(min_value=0, max_value=90),
-    "amount_tolerance": st.sampled_from(["0", "0.01", "5"]).map(Decimal),
-})
+SETTINGS = st.fixed_dictionaries(
+    {
+        "window_days": st.integers(min_value=0, max_value=90),
+        "amount_tolerance": st.sampled_from(["0", "0.01", "5"]).map(Decimal),
+    }
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -302,8 +445,10 @@ def test_property_an_invoice_is_never_its_own_duplicate(
     renumbered = new.model_copy(update={"invoice_number": new.invoice_number.lower()})  # same document_id
     itself = [new, new.model_copy(deep=True), renumbered]
     holds = find_suspected_duplicates(new, itself + others, **config)
-    assert all(m.other.document_id != new.document_id
-               for m in match_suspected_duplicates(new, itself + others, **config))
+    assert all(
+        m.other.document_id != new.document_id
+        for m in match_suspected_duplicates(new, itself + others, **config)
+    )
     assert len(holds) == len(find_suspected_duplicates(new, others, **config))
 
 

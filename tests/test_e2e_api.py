@@ -29,7 +29,9 @@ async def api(dev_server_env: WorkflowEnvironment, tmp_path):
     app = create_app()
     app.state.service = service  # ASGITransport does not run the lifespan
     async with create_worker(dev_server_env.client, engine, settings):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://poflow") as http:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://poflow"
+        ) as http:
             yield http
     engine.dispose()
 
@@ -38,7 +40,9 @@ def body(model: Any) -> dict[str, Any]:
     return model.model_dump(mode="json")
 
 
-async def listed_eventually(http: httpx.AsyncClient, po_number: str, status: str, seconds: float = 10) -> bool:
+async def listed_eventually(
+    http: httpx.AsyncClient, po_number: str, status: str, seconds: float = 10
+) -> bool:
     deadline = asyncio.get_running_loop().time() + seconds
     while asyncio.get_running_loop().time() < deadline:
         listed = (await http.get("/api/v1/purchase-orders", params={"status": status})).json()
@@ -71,11 +75,13 @@ async def test_a_po_travels_from_approval_to_close_through_the_api(api: httpx.As
     tasks = (await api.get("/api/v1/tasks")).json()
     task = next(t for t in tasks if t["po_number"] == order.po_number)
     assert task["kind"] == "approve_po" and task["options"] == ["approve", "reject"]
-    refused = await api.post(f"/api/v1/tasks/{task['task_id']}/decision",
-                             json={"decision": "approve", "actor": "rita.requester"})
+    refused = await api.post(
+        f"/api/v1/tasks/{task['task_id']}/decision", json={"decision": "approve", "actor": "rita.requester"}
+    )
     assert refused.status_code == 409 and "cannot approve" in refused.json()["detail"]
-    approved = await api.post(f"/api/v1/tasks/{task['task_id']}/decision",
-                              json={"decision": "approve", "actor": "alice.approver"})
+    approved = await api.post(
+        f"/api/v1/tasks/{task['task_id']}/decision", json={"decision": "approve", "actor": "alice.approver"}
+    )
     assert approved.status_code == 200 and approved.json()["status"] == "done"
     await wait_for(api, order.po_number, lambda v: v["status"] == "issued")
 
@@ -88,15 +94,20 @@ async def test_a_po_travels_from_approval_to_close_through_the_api(api: httpx.As
     accepted = await api.post(f"{path}/invoices", json=body(full_invoice(order, "INV-9001")))
     assert accepted.status_code == 202, accepted.text
     duplicate = await api.post(f"{path}/invoices", json=body(full_invoice(order, "inv 9001")))
-    assert duplicate.status_code == 409 and duplicate.json()["first_document_id"] == accepted.json()["document_id"]
+    assert (
+        duplicate.status_code == 409
+        and duplicate.json()["first_document_id"] == accepted.json()["document_id"]
+    )
 
     final = await wait_for(api, order.po_number, lambda v: v["status"] == "closed")
     assert [r["status"] for r in final["state"]["invoices"]] == ["approved"]
     # The list reads the database projection, which the workflow writes in an
     # activity just after its state turns closed: poll, don't race it.
     assert await listed_eventually(api, order.po_number, "closed")
-    unknown = await api.post("/api/v1/purchase-orders/PO-NOPE/receipts",
-                             json=body(full_receipt(order).model_copy(update={"po_number": "PO-NOPE"})))
+    unknown = await api.post(
+        "/api/v1/purchase-orders/PO-NOPE/receipts",
+        json=body(full_receipt(order).model_copy(update={"po_number": "PO-NOPE"})),
+    )
     assert unknown.status_code == 404
 
 
@@ -116,13 +127,16 @@ async def test_files_go_in_through_the_documents_door(api: httpx.AsyncClient):
     answer = sent.json()
     assert answer["workflow_id"].startswith("doc-") and answer["status"] == "done"
     assert [(f["kind"], f["status"], f["po_number"]) for f in answer["found"]] == [
-        ("invoice", "delivered", order.po_number)]
+        ("invoice", "delivered", order.po_number)
+    ]
     await wait_for(api, order.po_number, lambda v: v["status"] == "closed")
 
     again = await api.post("/api/v1/documents", files={"file": ("same.json", raw, "application/json")})
     assert again.status_code == 409 and again.json()["first_document_id"] == answer["workflow_id"]
 
-    broken = await api.post("/api/v1/documents", content=b"ISA*00*broken", headers={"content-type": "text/plain"})
+    broken = await api.post(
+        "/api/v1/documents", content=b"ISA*00*broken", headers={"content-type": "text/plain"}
+    )
     assert broken.status_code == 422 and broken.json()["detail"]
     intake = (await api.get(f"/api/v1/documents/{broken.json()['workflow_id']}")).json()
     assert intake["status"] == "failed" and intake["error"] == broken.json()["detail"]

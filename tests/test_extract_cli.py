@@ -60,12 +60,15 @@ def test_stdin_is_read_with_a_dash() -> None:
     assert code == 0 and json.loads(out)[0]["format"].startswith("ubl")
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b"", "the file is empty"),
-    (b"ISA*00*short", "ISA"),
-    (b"%PDF-1.4\n%broken", "PDF"),
-    (b"\x00\x01garbage", "unrecognised format"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "the file is empty"),
+        (b"ISA*00*short", "ISA"),
+        (b"%PDF-1.4\n%broken", "PDF"),
+        (b"\x00\x01garbage", "unrecognised format"),
+    ],
+)
 def test_an_unreadable_file_is_one_line_and_exit_2(tmp_path: Path, content: bytes, message: str) -> None:
     path = tmp_path / "bad.bin"
     path.write_bytes(content)

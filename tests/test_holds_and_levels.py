@@ -18,24 +18,31 @@ from pydantic import ValidationError
 
 from activities.db.master_data import Item
 from activities.db.validation import master_match_level, resolve_match_levels
-from p2p.matching import match_invoice
 from models import Invoice, MatchRequest, Policy, PurchaseOrder
 from models.matching import Hold, HoldCode, HoldStatus, MatchDecision
 from models.purchase_order import MatchLevel
 from models.workflow_state import HoldRequest
-from tests.test_matching import FULL, inv, make_request
 from p2p import audit_sample, enrichment
+from p2p.matching import match_invoice
+from tests.test_matching import FULL, inv, make_request
 
 D = Decimal
 AUDIT = Policy(audit_sample_pct=D("5"), audit_min_amount=D("1000"))
 
 
 def invoice(number: str, total: str = "2140.00", kind: str = "invoice") -> Invoice:
-    return Invoice.model_validate({
-        "invoice_number": number, "kind": kind, "vendor_id": "ACME", "po_number": "PO-1",
-        "invoice_date": "2026-11-20", "currency": "USD",
-        "lines": [{"line_no": 1, "quantity": "1", "unit_price": total}], "total": total,
-    })
+    return Invoice.model_validate(
+        {
+            "invoice_number": number,
+            "kind": kind,
+            "vendor_id": "ACME",
+            "po_number": "PO-1",
+            "invoice_date": "2026-11-20",
+            "currency": "USD",
+            "lines": [{"line_no": 1, "quantity": "1", "unit_price": total}],
+            "total": total,
+        }
+    )
 
 
 # --- random audit: the draw -------------------------------------------------------------------
@@ -86,16 +93,22 @@ def test_audit_chance_below_the_minimum_is_proportional_when_the_policy_says_so(
 
 def test_no_audit_without_a_rate_and_never_for_credit_memos() -> None:
     assert audit_sample.audit_draw(invoice("INV-1"), Policy()) is None
-    assert audit_sample.audit_draw(invoice("CM-1", kind="credit_memo"), Policy(audit_sample_pct=D(100))) is None
+    assert (
+        audit_sample.audit_draw(invoice("CM-1", kind="credit_memo"), Policy(audit_sample_pct=D(100))) is None
+    )
 
 
 # --- MANUAL and RANDOM_AUDIT in the engine ------------------------------------------------------
 
 
 def manual(line_no: int | None = None) -> Hold:
-    return Hold(code=HoldCode.MANUAL, line_no=line_no, source="manual hold by carl.clerk",
-                tolerance="placed by a person; only a person releases it",
-                message="Held by carl.clerk: supplier under review")
+    return Hold(
+        code=HoldCode.MANUAL,
+        line_no=line_no,
+        source="manual hold by carl.clerk",
+        tolerance="placed by a person; only a person releases it",
+        message="Held by carl.clerk: supplier under review",
+    )
 
 
 def test_manual_hold_is_carried_by_every_rematch_of_a_clean_invoice() -> None:
@@ -104,32 +117,45 @@ def test_manual_hold_is_carried_by_every_rematch_of_a_clean_invoice() -> None:
     held = match_invoice(clean.model_copy(update={"manual_holds": [manual()]}))
     assert held.decision == MatchDecision.HOLD
     assert [(h.code, h.status, h.source) for h in held.holds] == [
-        (HoldCode.MANUAL, HoldStatus.OPEN, "manual hold by carl.clerk")]
+        (HoldCode.MANUAL, HoldStatus.OPEN, "manual hold by carl.clerk")
+    ]
 
 
 def test_audit_hold_names_the_draw_and_the_policy() -> None:
-    request = make_request(inv({1: (100, "12.00")}), receipts=FULL).model_copy(update={
-        "audit_selected": True, "audit_basis": "random audit 5% of invoices: draw 1.2 < 5, drawn",
-        "audit_source": "policy standard v3"})
+    request = make_request(inv({1: (100, "12.00")}), receipts=FULL).model_copy(
+        update={
+            "audit_selected": True,
+            "audit_basis": "random audit 5% of invoices: draw 1.2 < 5, drawn",
+            "audit_source": "policy standard v3",
+        }
+    )
     [hold] = match_invoice(request).open_holds
     assert (hold.code, hold.tolerance, hold.source) == (
-        HoldCode.RANDOM_AUDIT, "random audit 5% of invoices: draw 1.2 < 5, drawn", "policy standard v3")
+        HoldCode.RANDOM_AUDIT,
+        "random audit 5% of invoices: draw 1.2 < 5, drawn",
+        "policy standard v3",
+    )
 
 
 def test_only_a_person_releases_audit_and_manual_holds() -> None:
     request = make_request(inv({1: (100, "12.00")}), receipts=FULL).model_copy(
-        update={"audit_selected": True, "manual_holds": [manual()]})
+        update={"audit_selected": True, "manual_holds": [manual()]}
+    )
     first = match_invoice(request)
     assert {h.code for h in first.open_holds} == {HoldCode.RANDOM_AUDIT, HoldCode.MANUAL}
     # Re-matching (a receipt, a credit memo, a revision) changes nothing for them…
     assert {h.code for h in match_invoice(request).open_holds} == {HoldCode.RANDOM_AUDIT, HoldCode.MANUAL}
     # …a person's release does, and it sticks on the next re-match.
-    released = [h.model_copy(update={"status": HoldStatus.RELEASED, "released_by": "anna", "release_reason": "ok"})
-                for h in first.open_holds]
+    released = [
+        h.model_copy(update={"status": HoldStatus.RELEASED, "released_by": "anna", "release_reason": "ok"})
+        for h in first.open_holds
+    ]
     again = match_invoice(request.model_copy(update={"released_holds": released}))
     assert again.decision == MatchDecision.APPROVE
-    assert {(h.code, h.released_by) for h in again.holds} == {(HoldCode.RANDOM_AUDIT, "anna"),
-                                                              (HoldCode.MANUAL, "anna")}
+    assert {(h.code, h.released_by) for h in again.holds} == {
+        (HoldCode.RANDOM_AUDIT, "anna"),
+        (HoldCode.MANUAL, "anna"),
+    }
 
 
 def test_hold_request_needs_a_person_and_a_reason() -> None:
@@ -142,8 +168,12 @@ def test_hold_request_needs_a_person_and_a_reason() -> None:
 # --- match level from the item master -------------------------------------------------------------
 
 
-LEVELS = Policy(name="standard", version=3, default_match_level=MatchLevel.THREE_WAY,
-                category_match_levels={"Lab Equipment": MatchLevel.FOUR_WAY, "IT services": MatchLevel.TWO_WAY})
+LEVELS = Policy(
+    name="standard",
+    version=3,
+    default_match_level=MatchLevel.THREE_WAY,
+    category_match_levels={"Lab Equipment": MatchLevel.FOUR_WAY, "IT services": MatchLevel.TWO_WAY},
+)
 
 
 def item(item_id: str, category: str, level: MatchLevel | None) -> Item:
@@ -151,11 +181,18 @@ def item(item_id: str, category: str, level: MatchLevel | None) -> Item:
 
 
 def po_with(*lines: tuple[str, str | None]) -> PurchaseOrder:
-    return PurchaseOrder.model_validate({
-        "po_number": "PO-1", "vendor_id": "ACME", "buyer": "bob", "currency": "USD",
-        "lines": [{"line_no": n, "item_id": item_id, "quantity": "1", "unit_price": "1", "match_level": level}
-                  for n, (item_id, level) in enumerate(lines, start=1)],
-    })
+    return PurchaseOrder.model_validate(
+        {
+            "po_number": "PO-1",
+            "vendor_id": "ACME",
+            "buyer": "bob",
+            "currency": "USD",
+            "lines": [
+                {"line_no": n, "item_id": item_id, "quantity": "1", "unit_price": "1", "match_level": level}
+                for n, (item_id, level) in enumerate(lines, start=1)
+            ],
+        }
+    )
 
 
 ITEMS = {
@@ -167,8 +204,9 @@ ITEMS = {
 
 
 def test_match_level_comes_from_item_else_category_policy_else_policy_default() -> None:
-    levels = resolve_match_levels(po_with(("GLOVE", None), ("PIPETTE", None), ("SUPPORT", None), ("FILM", None)),
-                                  ITEMS, LEVELS)
+    levels = resolve_match_levels(
+        po_with(("GLOVE", None), ("PIPETTE", None), ("SUPPORT", None), ("FILM", None)), ITEMS, LEVELS
+    )
     assert [(lv.line_no, lv.match_level, lv.source, lv.note) for lv in levels] == [
         (1, MatchLevel.THREE_WAY, "item GLOVE", None),
         (2, MatchLevel.FOUR_WAY, "category lab equipment (policy standard v3)", None),  # case-blind
@@ -179,13 +217,18 @@ def test_match_level_comes_from_item_else_category_policy_else_policy_default() 
 
 def test_po_may_make_a_line_stricter_but_not_looser() -> None:
     stricter, same, looser = resolve_match_levels(
-        po_with(("GLOVE", "4-way"), ("GLOVE", "3-way"), ("PIPETTE", "2-way")), ITEMS, LEVELS)
+        po_with(("GLOVE", "4-way"), ("GLOVE", "3-way"), ("PIPETTE", "2-way")), ITEMS, LEVELS
+    )
     assert (stricter.match_level, stricter.source) == (
-        MatchLevel.FOUR_WAY, "PO line (stricter than 3-way from item GLOVE)")
+        MatchLevel.FOUR_WAY,
+        "PO line (stricter than 3-way from item GLOVE)",
+    )
     assert (same.match_level, same.source, same.note) == (MatchLevel.THREE_WAY, "item GLOVE", None)
     assert looser.match_level == MatchLevel.FOUR_WAY
-    assert looser.note == ("line 3: the PO asks for 2-way, looser than 4-way from category lab equipment "
-                           "(policy standard v3); 4-way applies (a PO may make a line stricter, not looser)")
+    assert looser.note == (
+        "line 3: the PO asks for 2-way, looser than 4-way from category lab equipment "
+        "(policy standard v3); 4-way applies (a PO may make a line stricter, not looser)"
+    )
 
 
 def test_lines_with_an_unknown_item_get_no_level() -> None:
@@ -210,11 +253,16 @@ def test_enriched_levels_are_applied_to_the_po_without_a_new_revision() -> None:
 def test_quantity_hold_tolerance_names_the_level_and_where_it_came_from() -> None:
     request = make_request(inv({1: (100, "12.00")}), receipts=[])
     po = request.po
-    lines = [line.model_copy(update={"match_level_source": "item ITEM-1"}) if line.line_no == 1 else line
-             for line in po.lines]
+    lines = [
+        line.model_copy(update={"match_level_source": "item ITEM-1"}) if line.line_no == 1 else line
+        for line in po.lines
+    ]
     enriched = request.model_copy(update={"po": po.model_copy(update={"lines": lines})})
     [hold] = match_invoice(enriched).open_holds
-    assert (hold.code, hold.tolerance) == (HoldCode.NO_RECEIPT, "goods receipt required (3-way match) · item ITEM-1")
+    assert (hold.code, hold.tolerance) == (
+        HoldCode.NO_RECEIPT,
+        "goods receipt required (3-way match) · item ITEM-1",
+    )
     over = make_request(inv({1: (101, "12.00")})).model_copy(update={"po": enriched.po})
     held = {h.code: h.tolerance for h in match_invoice(over).open_holds}
     assert held[HoldCode.QTY_ORDERED] == "qty over ordered +0% · 3-way match (item ITEM-1)"
@@ -231,7 +279,10 @@ def test_a_line_without_any_level_is_matched_three_way() -> None:
 def test_duplicate_window_and_levels_are_policy_settings_with_defaults() -> None:
     policy = Policy()
     assert (policy.duplicate_window_days, policy.audit_sample_pct, policy.default_match_level) == (
-        30, D(0), MatchLevel.THREE_WAY)
+        30,
+        D(0),
+        MatchLevel.THREE_WAY,
+    )
     assert MatchRequest.model_fields["duplicate_window_days"].default == policy.duplicate_window_days
     with pytest.raises(ValidationError, match="listed twice"):
         Policy(category_match_levels={"MRO": "3-way", "mro": "2-way"})
@@ -241,8 +292,15 @@ def test_duplicate_window_and_levels_are_policy_settings_with_defaults() -> None
 
 def test_older_policy_json_reads_with_the_new_defaults() -> None:
     recorded = Policy().model_dump(mode="json")
-    for newer in ("duplicate_window_days", "audit_sample_pct", "audit_min_amount", "audit_proportional_below_min",
-                  "audit_salt", "default_match_level", "category_match_levels"):
+    for newer in (
+        "duplicate_window_days",
+        "audit_sample_pct",
+        "audit_min_amount",
+        "audit_proportional_below_min",
+        "audit_salt",
+        "default_match_level",
+        "category_match_levels",
+    ):
         recorded.pop(newer)
     assert Policy.model_validate(recorded) == Policy()
 

@@ -15,12 +15,14 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def run_tool(*argv: str, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", *argv], cwd=ROOT, capture_output=True, text=True,
-                          timeout=timeout, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", *argv], cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False
+    )
 
 
-@pytest.mark.parametrize("argv", [("ruff", "check", "."), ("ruff", "format", "--check", ".")],
-                         ids=["ruff-check", "ruff-format"])
+@pytest.mark.parametrize(
+    "argv", [("ruff", "check", "."), ("ruff", "format", "--check", ".")], ids=["ruff-check", "ruff-format"]
+)
 def test_ruff_is_clean(argv: tuple[str, ...]) -> None:
     result = run_tool(*argv)
     assert result.returncode == 0, f"`{' '.join(argv)}` found:\n{result.stdout}{result.stderr}"

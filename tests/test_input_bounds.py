@@ -63,6 +63,7 @@ from models.common import (
 from models.documents import Acknowledgment
 from models.extraction import Extracted, ExtractedKind
 from models.matching import ToleranceProfile
+from p2p import acknowledgment
 from p2p.matching import match_invoice
 from starter.api.application import json_body_limit as _body_limit
 from starter.errors import TooLarge
@@ -89,7 +90,6 @@ from tests.test_api import (  # noqa: F401  (fixtures, registered by import)
     service,
     temporal,
 )
-from p2p import acknowledgment
 from workflows.contract import PoSignal, po_workflow_id
 
 T = TypeVar("T")
@@ -138,54 +138,135 @@ BAD_INPUTS: list[tuple[str, str, dict[str, Any], Mutation, str]] = [
     ("line-no-10^100", POS, PO, _set("lines.0.line_no", 10**100), "lines[0].line_no"),
     ("jpy-freight-100.50", POS, PO, _both(_set("currency", "JPY"), _set("freight", "100.50")), "freight"),
     # around them
-    ("order-value-at-10^11", POS, PO, _both(_set("lines.0.quantity", "100000000"),
-                                            _set("lines.0.unit_price", "1000")), "lines"),
+    (
+        "order-value-at-10^11",
+        POS,
+        PO,
+        _both(_set("lines.0.quantity", "100000000"), _set("lines.0.unit_price", "1000")),
+        "lines",
+    ),
     ("freight-over-order-bound", POS, PO, _set("freight", "99999999999"), "freight"),
     ("order-date-1969", POS, PO, _set("order_date", "1969-12-31"), "order_date"),
     ("created-at-year-2200", POS, PO, _set("created_at", "2200-01-01T00:00:00Z"), "created_at"),
     ("bell-in-note", POS, PO, _set("note", "ring\x07"), "note"),
     ("more-than-6-decimals", POS, PO, _set("lines.0.quantity", "1.0000001"), "lines[0].quantity"),
     ("nan-price", POS, PO, _set("lines.0.unit_price", "NaN"), "lines[0].unit_price"),
-    ("exponent-discount", POS, PO, _set("payment_terms", {"net_days": 30, "discount_days": 10,
-                                                          "discount_percent": "1E-1000"}),
-     "payment_terms.discount_percent"),
+    (
+        "exponent-discount",
+        POS,
+        PO,
+        _set("payment_terms", {"net_days": 30, "discount_days": 10, "discount_percent": "1E-1000"}),
+        "payment_terms.discount_percent",
+    ),
     ("revision-10^12", POS, PO, _set("revision", 10**12), "revision"),
     ("line-no-0", POS, PO, _set("lines.0.line_no", 0), "lines[0].line_no"),
     ("1001-lines", POS, PO, _many_lines(MAX_LINES + 1), "lines"),
-    ("invoice-jpy-total-100.50", f"{ON_PO}/invoices", INVOICE,
-     _both(_set("currency", "JPY"), _set("lines.0.unit_price", "10.05"), _set("total", "100.50")), "total"),
+    (
+        "invoice-jpy-total-100.50",
+        f"{ON_PO}/invoices",
+        INVOICE,
+        _both(_set("currency", "JPY"), _set("lines.0.unit_price", "10.05"), _set("total", "100.50")),
+        "total",
+    ),
     ("invoice-line-amount-mills", f"{ON_PO}/invoices", INVOICE, _set("lines.0.amount", "1234.505"), "lines"),
     ("invoice-tax-mills", f"{ON_PO}/invoices", INVOICE, _set("tax", "0.001"), "tax"),
     ("invoice-date-9999", f"{ON_PO}/invoices", INVOICE, _set("invoice_date", "9999-12-31"), "invoice_date"),
-    ("invoice-number-nul", f"{ON_PO}/invoices", INVOICE, _set("invoice_number", "INV\x001"), "invoice_number"),
-    ("invoice-line-no-10^100", f"{ON_PO}/invoices", INVOICE, _set("lines.0.line_no", 10**100),
-     "lines[0].line_no"),
+    (
+        "invoice-number-nul",
+        f"{ON_PO}/invoices",
+        INVOICE,
+        _set("invoice_number", "INV\x001"),
+        "invoice_number",
+    ),
+    (
+        "invoice-line-no-10^100",
+        f"{ON_PO}/invoices",
+        INVOICE,
+        _set("lines.0.line_no", 10**100),
+        "lines[0].line_no",
+    ),
     ("invoice-total-10^11", f"{ON_PO}/invoices", INVOICE, _set("total", "100000000000"), "total"),
-    ("invoice-lines-over-bound", f"{ON_PO}/invoices", INVOICE,
-     _both(_set("lines.0.quantity", "999999999"), _set("lines.0.unit_price", "999")), "lines"),
-    ("receipt-year-9999", f"{ON_PO}/receipts", RECEIPT, _set("received_at", "9999-12-31T23:00:00Z"), "received_at"),
-    ("receipt-quantity-10^12", f"{ON_PO}/receipts", RECEIPT, _set("lines.0.quantity_received", "1e12"),
-     "lines[0].quantity_received"),
-    ("receipt-escape-in-name", f"{ON_PO}/receipts", RECEIPT, _set("received_by", "\x1b[31mwally"), "received_by"),
-    ("ack-promised-9999", f"{ON_PO}/acknowledgments", ACK,
-     _set("lines", [{"line_no": 1, "status": "changed", "promised_date": "9999-12-31"}]), "lines[0].promised_date"),
-    ("ack-price-10^10", f"{ON_PO}/acknowledgments", ACK,
-     _set("lines", [{"line_no": 1, "status": "changed", "unit_price": "1e10"}]), "lines[0].unit_price"),
+    (
+        "invoice-lines-over-bound",
+        f"{ON_PO}/invoices",
+        INVOICE,
+        _both(_set("lines.0.quantity", "999999999"), _set("lines.0.unit_price", "999")),
+        "lines",
+    ),
+    (
+        "receipt-year-9999",
+        f"{ON_PO}/receipts",
+        RECEIPT,
+        _set("received_at", "9999-12-31T23:00:00Z"),
+        "received_at",
+    ),
+    (
+        "receipt-quantity-10^12",
+        f"{ON_PO}/receipts",
+        RECEIPT,
+        _set("lines.0.quantity_received", "1e12"),
+        "lines[0].quantity_received",
+    ),
+    (
+        "receipt-escape-in-name",
+        f"{ON_PO}/receipts",
+        RECEIPT,
+        _set("received_by", "\x1b[31mwally"),
+        "received_by",
+    ),
+    (
+        "ack-promised-9999",
+        f"{ON_PO}/acknowledgments",
+        ACK,
+        _set("lines", [{"line_no": 1, "status": "changed", "promised_date": "9999-12-31"}]),
+        "lines[0].promised_date",
+    ),
+    (
+        "ack-price-10^10",
+        f"{ON_PO}/acknowledgments",
+        ACK,
+        _set("lines", [{"line_no": 1, "status": "changed", "unit_price": "1e10"}]),
+        "lines[0].unit_price",
+    ),
     ("ack-message-c1-control", f"{ON_PO}/acknowledgments", ACK, _set("message", "o\x85k"), "message"),
     ("ack-po-number-slash", f"{ON_PO}/acknowledgments", ACK, _set("po_number", "10/01"), "po_number"),
-    ("cancel-reason-nul", f"{ON_PO}/cancel", {"actor": "bob", "reason": "x"}, _set("reason", "dup\x00"), "reason"),
-    ("decision-comment-nul", "/api/v1/tasks/T-1/decision", {"decision": "reject", "actor": "alice"},
-     _set("comment", "no\x00"), "comment"),
-    ("hold-line-no-10^100", f"{ON_PO}/invoices/INV-1001/hold", {"by": "ann", "reason": "check"},
-     _set("line_no", 10**100), "line_no"),
+    (
+        "cancel-reason-nul",
+        f"{ON_PO}/cancel",
+        {"actor": "bob", "reason": "x"},
+        _set("reason", "dup\x00"),
+        "reason",
+    ),
+    (
+        "decision-comment-nul",
+        "/api/v1/tasks/T-1/decision",
+        {"decision": "reject", "actor": "alice"},
+        _set("comment", "no\x00"),
+        "comment",
+    ),
+    (
+        "hold-line-no-10^100",
+        f"{ON_PO}/invoices/INV-1001/hold",
+        {"by": "ann", "reason": "check"},
+        _set("line_no", 10**100),
+        "line_no",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("url", "body", "mutate", "field"), [case[1:] for case in BAD_INPUTS],
-                         ids=[case[0] for case in BAD_INPUTS])
+@pytest.mark.parametrize(
+    ("url", "body", "mutate", "field"),
+    [case[1:] for case in BAD_INPUTS],
+    ids=[case[0] for case in BAD_INPUTS],
+)
 def test_each_bad_input_is_refused_with_the_field_named(
-    api: Any, repo: FakeRepository, temporal: FakeTemporal, url: str, body: dict[str, Any],
-    mutate: Mutation, field: str,
+    api: Any,
+    repo: FakeRepository,
+    temporal: FakeTemporal,
+    url: str,
+    body: dict[str, Any],
+    mutate: Mutation,
+    field: str,
 ) -> None:
     repo.tasks["T-1"] = approval_task()
     bad = copy.deepcopy(body)
@@ -200,9 +281,15 @@ def test_each_bad_input_is_refused_with_the_field_named(
     assert [e for e in repo.events if e[0] != "store"] == [] and temporal.starts == []  # nothing started
 
 
-def test_a_file_name_with_a_control_character_is_refused_before_storing(api: Any, repo: FakeRepository) -> None:
-    response = api.post("/api/v1/documents", params={"filename": "inv\x00.pdf"}, content=b"%PDF-1.7",
-                        headers={"content-type": "application/pdf"})
+def test_a_file_name_with_a_control_character_is_refused_before_storing(
+    api: Any, repo: FakeRepository
+) -> None:
+    response = api.post(
+        "/api/v1/documents",
+        params={"filename": "inv\x00.pdf"},
+        content=b"%PDF-1.7",
+        headers={"content-type": "application/pdf"},
+    )
 
     assert response.status_code == 422, response.text
     assert [e["field"] for e in response.json()["errors"]] == ["filename"]
@@ -212,8 +299,9 @@ def test_a_file_name_with_a_control_character_is_refused_before_storing(api: Any
 # --- 413: bodies and workflow inputs -------------------------------------------------------
 
 
-def test_a_json_body_over_the_limit_is_refused_413_before_any_handler(api: Any, service: Any, repo: FakeRepository
-                                                                      ) -> None:
+def test_a_json_body_over_the_limit_is_refused_413_before_any_handler(
+    api: Any, service: Any, repo: FakeRepository
+) -> None:
     service.settings = dataclasses.replace(service.settings, max_request_bytes=2_000)
     big = dict(PO, note="x" * 1_999)
 
@@ -226,8 +314,9 @@ def test_a_json_body_over_the_limit_is_refused_413_before_any_handler(api: Any, 
     assert response.status_code == 201, response.text
 
 
-def test_a_streamed_body_without_length_is_cut_off_at_the_limit(api: Any, service: Any, repo: FakeRepository
-                                                                ) -> None:
+def test_a_streamed_body_without_length_is_cut_off_at_the_limit(
+    api: Any, service: Any, repo: FakeRepository
+) -> None:
     service.settings = dataclasses.replace(service.settings, max_request_bytes=2_000)
     chunks = (b" " * 500 for _ in range(10))  # no Content-Length: chunked
 
@@ -264,7 +353,9 @@ def test_a_document_over_the_workflow_input_limit_is_refused_before_it_is_stored
     response, _ = post_json(api, POS, PO)
     assert response.status_code == 201
     service.settings = dataclasses.replace(service.settings, max_workflow_input_bytes=2_000)
-    big = dict(INVOICE, lines=[dict(INVOICE["lines"][0], line_no=n, description="d" * 100) for n in range(1, 21)])
+    big = dict(
+        INVOICE, lines=[dict(INVOICE["lines"][0], line_no=n, description="d" * 100) for n in range(1, 21)]
+    )
 
     response, _ = post_json(api, f"{ON_PO}/invoices", big)
 
@@ -277,7 +368,11 @@ def test_a_document_over_the_workflow_input_limit_is_refused_before_it_is_stored
 def test_the_payload_size_is_what_the_data_converter_sends() -> None:
     po = PurchaseOrder.model_validate(PO)
     size = payload_bytes(PurchaseOrderInput(po=po))
-    assert len(PurchaseOrderInput(po=po).model_dump_json()) < size < 2 * len(PurchaseOrderInput(po=po).model_dump_json())
+    assert (
+        len(PurchaseOrderInput(po=po).model_dump_json())
+        < size
+        < 2 * len(PurchaseOrderInput(po=po).model_dump_json())
+    )
     check_payload_size(PurchaseOrderInput(po=po), size, "PO")  # at the limit: fine
     with pytest.raises(TooLarge, match=f"PO is {size:,} bytes"):
         check_payload_size(PurchaseOrderInput(po=po), size - 1, "PO")
@@ -290,16 +385,31 @@ def largest_po(po_number: str, *, vendor: str = "CLOUDOPS", description: int = 1
     """MAX_LINES lines ending at MAX_LINE_NO, the largest quantity, need-by on
     the last day, an order value just below the bound, within the payload limit."""
     per_line = Decimal("0.09")  # × 999999999.999999 ≈ 9·10^7 a line, 9·10^10 for 1000
-    lines = [{"line_no": MAX_LINE_NO - MAX_LINES + 1 + i,
-              "item_id": ("SVC-CLOUD-SUPPORT-HR", "SVC-K8S-MANAGED-MO")[i % 2], "uom": ("HR", "MO")[i % 2],
-              "description": ("Lång beskrivning\t€ – 完了 " * 20)[:description],
-              "quantity": "999999999.999999", "unit_price": str(per_line), "need_by": LATEST_DATE.isoformat()}
-             for i in range(MAX_LINES)]
-    return PurchaseOrder.model_validate({
-        "po_number": po_number, "vendor_id": vendor, "buyer": "bob.buyer", "requested_by": "rita.requester",
-        "currency": "USD", "order_date": "1970-01-01", "lines": lines, "freight": "9999999.99",
-        "note": "n" * 2000,
-    })
+    lines = [
+        {
+            "line_no": MAX_LINE_NO - MAX_LINES + 1 + i,
+            "item_id": ("SVC-CLOUD-SUPPORT-HR", "SVC-K8S-MANAGED-MO")[i % 2],
+            "uom": ("HR", "MO")[i % 2],
+            "description": ("Lång beskrivning\t€ – 完了 " * 20)[:description],
+            "quantity": "999999999.999999",
+            "unit_price": str(per_line),
+            "need_by": LATEST_DATE.isoformat(),
+        }
+        for i in range(MAX_LINES)
+    ]
+    return PurchaseOrder.model_validate(
+        {
+            "po_number": po_number,
+            "vendor_id": vendor,
+            "buyer": "bob.buyer",
+            "requested_by": "rita.requester",
+            "currency": "USD",
+            "order_date": "1970-01-01",
+            "lines": lines,
+            "freight": "9999999.99",
+            "note": "n" * 2000,
+        }
+    )
 
 
 def test_exactly_at_the_bounds_is_accepted(api: Any) -> None:
@@ -313,13 +423,18 @@ def test_exactly_at_the_bounds_is_accepted(api: Any) -> None:
 
 
 def test_text_may_hold_tabs_line_breaks_and_any_script() -> None:
-    po = PurchaseOrder.model_validate(dict(PO, note="Zeile 1\r\nZeile 2\tmit Tab — 完了 ✓ \U0001F4E6"))
+    po = PurchaseOrder.model_validate(dict(PO, note="Zeile 1\r\nZeile 2\tmit Tab — 完了 ✓ \U0001f4e6"))
     assert "\t" in (po.note or "")
 
 
 def test_a_reading_keeps_a_broken_character_visible_and_goes_to_a_person() -> None:
-    reading = Extracted(kind=ExtractedKind.INVOICE, format="pdf", document=dict(INVOICE, invoice_number="INV\x001"),
-                        confidence={"invoice_number": 0.99}, warnings=["page\x0c1"])
+    reading = Extracted(
+        kind=ExtractedKind.INVOICE,
+        format="pdf",
+        document=dict(INVOICE, invoice_number="INV\x001"),
+        confidence={"invoice_number": 0.99},
+        warnings=["page\x0c1"],
+    )
 
     assert reading.document["invoice_number"] == f"INV{REPLACEMENT}1"
     assert reading.warnings == [f"page{REPLACEMENT}1"]
@@ -330,7 +445,9 @@ def test_a_reading_keeps_a_broken_character_visible_and_goes_to_a_person() -> No
 
 
 def test_a_read_po_number_with_a_slash_goes_to_a_person() -> None:
-    problems, document_id = reading_problems(ExtractedKind.INVOICE, dict(INVOICE, po_number="2026/1001"), {}, 0.8)
+    problems, document_id = reading_problems(
+        ExtractedKind.INVOICE, dict(INVOICE, po_number="2026/1001"), {}, 0.8
+    )
 
     assert document_id is None
     assert [p for p in problems if p.startswith("po_number:")], problems
@@ -338,9 +455,13 @@ def test_a_read_po_number_with_a_slash_goes_to_a_person() -> None:
 
 def test_an_acknowledgment_cannot_push_the_order_value_past_the_bound() -> None:
     po = PurchaseOrder.model_validate(dict(PO, lines=[dict(PO["lines"][0], quantity="1000")]))
-    ack = Acknowledgment.model_validate(dict(ACK, status="accepted_with_changes",
-                                             lines=[{"line_no": 1, "status": "changed",
-                                                     "unit_price": "999999999.999999"}]))
+    ack = Acknowledgment.model_validate(
+        dict(
+            ACK,
+            status="accepted_with_changes",
+            lines=[{"line_no": 1, "status": "changed", "unit_price": "999999999.999999"}],
+        )
+    )
 
     comparison = acknowledgment.compare_acknowledgment(po, ack, ToleranceProfile(ack_price_pct=None))
 
@@ -359,8 +480,9 @@ _dates = st.one_of(st.sampled_from([date(1970, 1, 1), LATEST_DATE]), st.dates(da
 
 def _decimals(low: Decimal, high: Decimal) -> st.SearchStrategy[Decimal]:
     """Six-decimal values in [low, high], the ends themselves often."""
-    return st.one_of(st.sampled_from([low, high]),
-                     st.decimals(low, high, places=6, allow_nan=False, allow_infinity=False))
+    return st.one_of(
+        st.sampled_from([low, high]), st.decimals(low, high, places=6, allow_nan=False, allow_infinity=False)
+    )
 
 
 @st.composite
@@ -368,8 +490,14 @@ def accepted_pos(draw: st.DrawFn) -> PurchaseOrder:
     """A PO the API accepts: 1–3 lines, quantities and prices up to their bounds
     with the order value kept below its own, extreme dates, line numbers and text."""
     count = draw(st.integers(1, 3))
-    numbers = draw(st.lists(st.one_of(st.just(MAX_LINE_NO), st.integers(1, MAX_LINE_NO)),
-                            min_size=count, max_size=count, unique=True))
+    numbers = draw(
+        st.lists(
+            st.one_of(st.just(MAX_LINE_NO), st.integers(1, MAX_LINE_NO)),
+            min_size=count,
+            max_size=count,
+            unique=True,
+        )
+    )
     budget = (MAX_DOCUMENT_AMOUNT - 1) / count  # each line's share of the order-value bound
     lines = []
     for n in numbers:
@@ -377,12 +505,28 @@ def accepted_pos(draw: st.DrawFn) -> PurchaseOrder:
         quantity = draw(_decimals(SIX, QTY_MAX))
         price_cap = min(QTY_MAX, (budget / quantity).quantize(SIX, rounding="ROUND_DOWN"))
         need_by = draw(st.none() | _dates)
-        lines.append({"line_no": n, "item_id": item, "uom": uom, "quantity": str(quantity),
-                      "unit_price": str(draw(_decimals(Decimal(0), price_cap))),
-                      "description": draw(_text), "need_by": need_by.isoformat() if need_by else None})
-    body = {"po_number": f"P{uuid.uuid4().hex[:8]}" + draw(st.from_regex(r"[A-Za-z0-9._\-]{0,20}", fullmatch=True)),
-            "vendor_id": "CLOUDOPS", "buyer": "b" + draw(_text), "requested_by": "rita.requester",
-            "currency": "USD", "order_date": draw(_dates).isoformat(), "lines": lines, "note": draw(_text)}
+        lines.append(
+            {
+                "line_no": n,
+                "item_id": item,
+                "uom": uom,
+                "quantity": str(quantity),
+                "unit_price": str(draw(_decimals(Decimal(0), price_cap))),
+                "description": draw(_text),
+                "need_by": need_by.isoformat() if need_by else None,
+            }
+        )
+    body = {
+        "po_number": f"P{uuid.uuid4().hex[:8]}"
+        + draw(st.from_regex(r"[A-Za-z0-9._\-]{0,20}", fullmatch=True)),
+        "vendor_id": "CLOUDOPS",
+        "buyer": "b" + draw(_text),
+        "requested_by": "rita.requester",
+        "currency": "USD",
+        "order_date": draw(_dates).isoformat(),
+        "lines": lines,
+        "note": draw(_text),
+    }
     try:
         return PurchaseOrder.model_validate_json(json.dumps(body))  # the API's own oracle
     except ValidationError:  # e.g. rounding put the order value on the bound: not in the space
@@ -390,21 +534,39 @@ def accepted_pos(draw: st.DrawFn) -> PurchaseOrder:
 
 
 def invoice_for(po: PurchaseOrder, number: str) -> Invoice:
-    lines = [{"line_no": line.line_no, "quantity": str(line.quantity), "unit_price": str(line.unit_price)}
-             for line in po.lines]
-    return Invoice.model_validate({
-        "invoice_number": number, "vendor_id": po.vendor_id, "po_number": po.po_number, "invoice_date": "2199-12-31",
-        "currency": po.currency, "lines": lines, "freight": str(po.freight), "total": str(po.total + po.freight),
-        "payment_terms": {"net_days": 365, "discount_days": 365, "discount_percent": "99.999999"},
-    })
+    lines = [
+        {"line_no": line.line_no, "quantity": str(line.quantity), "unit_price": str(line.unit_price)}
+        for line in po.lines
+    ]
+    return Invoice.model_validate(
+        {
+            "invoice_number": number,
+            "vendor_id": po.vendor_id,
+            "po_number": po.po_number,
+            "invoice_date": "2199-12-31",
+            "currency": po.currency,
+            "lines": lines,
+            "freight": str(po.freight),
+            "total": str(po.total + po.freight),
+            "payment_terms": {"net_days": 365, "discount_days": 365, "discount_percent": "99.999999"},
+        }
+    )
 
 
 def ack_for(po: PurchaseOrder, promised: date, message: str) -> Acknowledgment:
-    return Acknowledgment.model_validate({
-        "ack_id": "ACK-1", "po_number": po.po_number, "vendor_id": po.vendor_id, "status": "accepted_with_changes",
-        "lines": [{"line_no": po.lines[0].line_no, "status": "changed", "promised_date": promised.isoformat()}],
-        "message": message, "acknowledged_at": datetime.now(UTC).isoformat(),
-    })
+    return Acknowledgment.model_validate(
+        {
+            "ack_id": "ACK-1",
+            "po_number": po.po_number,
+            "vendor_id": po.vendor_id,
+            "status": "accepted_with_changes",
+            "lines": [
+                {"line_no": po.lines[0].line_no, "status": "changed", "promised_date": promised.isoformat()}
+            ],
+            "message": message,
+            "acknowledged_at": datetime.now(UTC).isoformat(),
+        }
+    )
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="session")
@@ -425,8 +587,9 @@ def wf_engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     engine.dispose()
 
 
-async def until(handle: WorkflowHandle, done: Callable[[PurchaseOrderState], bool], seconds: float = 30
-                ) -> PurchaseOrderState:
+async def until(
+    handle: WorkflowHandle, done: Callable[[PurchaseOrderState], bool], seconds: float = 30
+) -> PurchaseOrderState:
     """Poll the state until `done`; fail as soon as the history shows a wedge."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
@@ -439,8 +602,10 @@ async def until(handle: WorkflowHandle, done: Callable[[PurchaseOrderState], boo
         if done(current):
             return current
         if loop.time() > deadline:
-            raise AssertionError(f"not reached: status={current.status}, "
-                                 f"timeline={[(e.event, e.detail[:100]) for e in current.timeline]}")
+            raise AssertionError(
+                f"not reached: status={current.status}, "
+                f"timeline={[(e.event, e.detail[:100]) for e in current.timeline]}"
+            )
         await asyncio.sleep(0.05)
 
 
@@ -459,15 +624,26 @@ async def wedges(handle: WorkflowHandle) -> list[str]:
     found = []
     async for event in handle.fetch_history_events():
         if event.event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED:
-            found.append(f"workflow task failed: {event.workflow_task_failed_event_attributes.failure.message}")
+            found.append(
+                f"workflow task failed: {event.workflow_task_failed_event_attributes.failure.message}"
+            )
     description = await handle.describe()
-    found += [f"activity {p.activity_type.name} attempt {p.attempt}: {p.last_failure.message}"
-              for p in description.raw_description.pending_activities if p.attempt > 1]
+    found += [
+        f"activity {p.activity_type.name} attempt {p.attempt}: {p.last_failure.message}"
+        for p in description.raw_description.pending_activities
+        if p.attempt > 1
+    ]
     return found
 
 
-async def run_po(client: Client, queue: str, engine: Engine, po: PurchaseOrder, ack: Acknowledgment | None,
-                 invoice: Invoice) -> PurchaseOrderState:
+async def run_po(
+    client: Client,
+    queue: str,
+    engine: Engine,
+    po: PurchaseOrder,
+    ack: Acknowledgment | None,
+    invoice: Invoice,
+) -> PurchaseOrderState:
     """Approve if asked, acknowledge, invoice; return the settled state after
     checking nothing wedged and the inbox projection agrees with it."""
     handle = await start(client, queue, po)
@@ -480,9 +656,12 @@ async def run_po(client: Client, queue: str, engine: Engine, po: PurchaseOrder, 
         raise
 
 
-async def _drive(handle: WorkflowHandle, engine: Engine, po: PurchaseOrder, ack: Acknowledgment | None,
-                 invoice: Invoice) -> PurchaseOrderState:
-    s = await until(handle, lambda s: s.status in (PoStatus.ISSUED, PoStatus.PENDING_APPROVAL, PoStatus.REJECTED))
+async def _drive(
+    handle: WorkflowHandle, engine: Engine, po: PurchaseOrder, ack: Acknowledgment | None, invoice: Invoice
+) -> PurchaseOrderState:
+    s = await until(
+        handle, lambda s: s.status in (PoStatus.ISSUED, PoStatus.PENDING_APPROVAL, PoStatus.REJECTED)
+    )
     assert s.status != PoStatus.REJECTED, s.timeline
     if s.status == PoStatus.PENDING_APPROVAL:
         task = next(t for t in s.open_tasks if t.kind == TaskKind.APPROVE_PO)
@@ -490,8 +669,15 @@ async def _drive(handle: WorkflowHandle, engine: Engine, po: PurchaseOrder, ack:
     if ack is not None:
         await handle.signal(PoSignal.ACKNOWLEDGMENT, ack)
     await handle.signal(PoSignal.INVOICE, invoice)
-    s = await until(handle, lambda s: len(s.invoices) == 1 and s.invoices[0].match is not None
-                    and (s.is_final or bool(s.open_tasks)) and (ack is None or len(s.acknowledgments) == 1))
+    s = await until(
+        handle,
+        lambda s: (
+            len(s.invoices) == 1
+            and s.invoices[0].match is not None
+            and (s.is_final or bool(s.open_tasks))
+            and (ack is None or len(s.acknowledgments) == 1)
+        ),
+    )
     assert await wedges(handle) == []
     projection = await asyncio.to_thread(repository.get_purchase_order, engine, po.po_number)
     assert projection is not None and projection.total == s.po.total, (projection, s.po.total)
@@ -502,26 +688,35 @@ def expect_settled(s: PurchaseOrderState) -> None:
     """Matched at the PO's own terms, so approved and closed — unless drawn for
     the random audit, or a need-by already past opened an expedite task."""
     record = s.invoices[0]
-    assert {h.code for h in record.open_holds} <= {HoldCode.RANDOM_AUDIT}, [h.message for h in record.open_holds]
+    assert {h.code for h in record.open_holds} <= {HoldCode.RANDOM_AUDIT}, [
+        h.message for h in record.open_holds
+    ]
     if record.status == InvoiceStatus.APPROVED:
         kinds = {t.kind for t in s.open_tasks}
         assert s.status == PoStatus.CLOSED or kinds == {TaskKind.EXPEDITE_RECEIPT}, (s.status, kinds)
 
 
-async def test_whatever_the_api_accepts_the_workflow_processes(own_env: WorkflowEnvironment, wf_engine: Engine
-                                                               ) -> None:
+async def test_whatever_the_api_accepts_the_workflow_processes(
+    own_env: WorkflowEnvironment, wf_engine: Engine
+) -> None:
     loop = asyncio.get_running_loop()
     async with running_worker(own_env.client, wf_engine) as queue:
-
         # No shrinking: each example is a workflow run, and a failure must stay
         # well inside a minute; hypothesis still prints the failing example.
-        @settings(max_examples=25, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck), phases=[Phase.explicit, Phase.generate])
+        @settings(
+            max_examples=25,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+            phases=[Phase.explicit, Phase.generate],
+        )
         @given(po=accepted_pos(), promised=_dates, message=_text, acknowledge=st.booleans())
         def prop(po: PurchaseOrder, promised: date, message: str, acknowledge: bool) -> None:
             ack = ack_for(po, promised, message) if acknowledge else None
             future = asyncio.run_coroutine_threadsafe(
-                run_po(own_env.client, queue, wf_engine, po, ack, invoice_for(po, "INV-1")), loop)
+                run_po(own_env.client, queue, wf_engine, po, ack, invoice_for(po, "INV-1")), loop
+            )
             try:
                 settled = future.result(timeout=60)
             finally:
@@ -531,7 +726,9 @@ async def test_whatever_the_api_accepts_the_workflow_processes(own_env: Workflow
         await asyncio.to_thread(prop)  # hypothesis drives from a thread; the workflows run on this loop
 
 
-async def test_the_largest_po_accepted_runs_to_its_end(own_env: WorkflowEnvironment, wf_engine: Engine) -> None:
+async def test_the_largest_po_accepted_runs_to_its_end(
+    own_env: WorkflowEnvironment, wf_engine: Engine
+) -> None:
     po = largest_po(f"PO-MAX-{uuid.uuid4().hex[:6]}")
     async with running_worker(own_env.client, wf_engine) as queue:
         s = await run_po(own_env.client, queue, wf_engine, po, None, invoice_for(po, "INV-MAX"))
@@ -547,21 +744,61 @@ TEXT = ("Prüfung\t完了\n" * 30)[:128]
 def test_boundary_values_are_stored_on_every_backend(engine: Engine) -> None:
     now = datetime(2199, 12, 31, 23, 59, tzinfo=UTC)
     po = largest_po("PO-DB", vendor="ACME")
-    repository.upsert_po_projection(engine, PoProjection(
-        po_number=po.po_number, revision=999_999, vendor_id="ACME", buyer=TEXT, status="issued",
-        currency="USD", total=BIG, workflow_id=po_workflow_id(po.po_number), updated_at=now))
-    task = HumanTask(task_id=f"{po.po_number}-T1", po_number=po.po_number, kind=TaskKind.APPROVE_PO, title=TEXT,
-                     options=["approve", "reject"], assignee_role="budget_owner", context={"why": TEXT * 10},
-                     created_at=now, due_at=now)
+    repository.upsert_po_projection(
+        engine,
+        PoProjection(
+            po_number=po.po_number,
+            revision=999_999,
+            vendor_id="ACME",
+            buyer=TEXT,
+            status="issued",
+            currency="USD",
+            total=BIG,
+            workflow_id=po_workflow_id(po.po_number),
+            updated_at=now,
+        ),
+    )
+    task = HumanTask(
+        task_id=f"{po.po_number}-T1",
+        po_number=po.po_number,
+        kind=TaskKind.APPROVE_PO,
+        title=TEXT,
+        options=["approve", "reject"],
+        assignee_role="budget_owner",
+        context={"why": TEXT * 10},
+        created_at=now,
+        due_at=now,
+    )
     repository.upsert_task(engine, task)
-    repository.insert_audit_events(engine, [AuditEvent(event_id=f"{po.po_number}:0", po_number=po.po_number,
-                                                       event="received", detail=TEXT * 100, at=now)])
+    repository.insert_audit_events(
+        engine,
+        [
+            AuditEvent(
+                event_id=f"{po.po_number}:0",
+                po_number=po.po_number,
+                event="received",
+                detail=TEXT * 100,
+                at=now,
+            )
+        ],
+    )
     invoice = invoice_for(po, "INV-DB")
     request = MatchRequest(po=po, invoice=invoice)
-    repository.insert_match_result(engine, MatchRecord(request=request, result=match_invoice(request, matched_at=now)))
-    outbox.hand_off_payment(engine, PaymentHandoff(
-        invoice_id=invoice.document_id, po_number=po.po_number, vendor_id="ACME", invoice_number="INV-DB",
-        currency="USD", amount=-BIG, at=now))
+    repository.insert_match_result(
+        engine, MatchRecord(request=request, result=match_invoice(request, matched_at=now))
+    )
+    outbox.hand_off_payment(
+        engine,
+        PaymentHandoff(
+            invoice_id=invoice.document_id,
+            po_number=po.po_number,
+            vendor_id="ACME",
+            invoice_number="INV-DB",
+            currency="USD",
+            amount=-BIG,
+            at=now,
+        ),
+    )
 
     stored = repository.get_purchase_order(engine, po.po_number)
     assert stored is not None and (stored.total, stored.buyer) == (BIG, TEXT)

@@ -5,7 +5,7 @@ code lists (reference/p2p-semantics.md (c)) and the samples' ground truth."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -519,7 +519,7 @@ def test_invoic_several_invoices_in_one_interchange_are_several_documents():
 
 # --- ORDERS out ---------------------------------------------------------------------------
 
-_NOW = datetime(2026, 11, 2, 8, 30, tzinfo=timezone.utc)
+_NOW = datetime(2026, 11, 2, 8, 30, tzinfo=UTC)
 
 
 def _po(**changes: object) -> PurchaseOrder:

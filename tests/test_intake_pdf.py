@@ -954,6 +954,7 @@ def test_ruled_table_with_a_heading_spanning_two_rows() -> None:
     for y, (label, value) in zip(
         (80, 92, 104),
         (("Invoice #", "A-99120"), ("Invoice Date", "11/27/2026"), ("Customer PO #", "PO-7781")),
+        strict=False,
     ):
         pdf.text(380, y, label)
         pdf.text(470, y, value)
@@ -969,7 +970,7 @@ def test_ruled_table_with_a_heading_spanning_two_rows() -> None:
         if text:
             cell(xs[i], 150, widths[i], 28, text)
     cell(xs[3], 150, 140, 14, "Quantity")
-    for i, text in zip((3, 4, 5), ("Ordered", "Shipped", "B/O")):
+    for i, text in zip((3, 4, 5), ("Ordered", "Shipped", "B/O"), strict=False):
         cell(xs[i], 164, widths[i], 14, text)
     pdf.set_font("Helvetica", "", 8)
     for row_index, row in enumerate(
@@ -981,7 +982,7 @@ def test_ruled_table_with_a_heading_spanning_two_rows() -> None:
         for i, text in enumerate(row):
             cell(xs[i], 178 + 14 * row_index, widths[i], 14, text, "L" if i < 3 else "R")
     pdf.set_font("Helvetica", "", 9)
-    for y, (label, value) in zip((230, 244), (("Subtotal", "52.00"), ("Amount Due", "$52.00"))):
+    for y, (label, value) in zip((230, 244), (("Subtotal", "52.00"), ("Amount Due", "$52.00")), strict=False):
         pdf.text(380, y, label)
         pdf.text(480, y, value)
     [found] = extract_pdf(bytes(pdf.output()))
@@ -1328,7 +1329,7 @@ def test_field_accuracy_on_the_sample_set_stays_high(samples: list) -> None:
     for sample in samples:
         found = extract_pdf(sample.raw, vendor_id=sample.vendor_id)
         assert len(found) == len(sample.expected), sample.name
-        for extracted, expected in zip(found, sample.expected):
+        for extracted, expected in zip(found, sample.expected, strict=False):
             read = leaves(extracted.document)
             for path, truth in leaves(expected["document"]).items():
                 total += 1
@@ -1344,7 +1345,7 @@ def test_hand_written_samples_are_read_field_for_field(path: Path) -> None:
     truth = json.loads(path.with_name(path.stem + ".expected.json").read_text(encoding="utf-8"))
     found = extract_pdf(path.read_bytes(), vendor_id=truth["vendor_id"])
     assert [f.kind.value for f in found] == [e["kind"] for e in truth["expected"]]
-    for extracted, expected in zip(found, truth["expected"]):
+    for extracted, expected in zip(found, truth["expected"], strict=False):
         read, wanted = leaves(extracted.document), leaves(expected["document"])
         wrong = {p: (read.get(p), v) for p, v in wanted.items() if not _same(read.get(p), v)}
         assert not wrong
@@ -1557,10 +1558,18 @@ def test_an_invoice_number_wrapped_in_its_box_is_joined_and_sent_to_a_person() -
     from models.documents import Invoice
     from tools.supplier_sim.pdf import render_pdf
 
-    invoice = Invoice.model_validate({
-        "invoice_number": "ACME-INV-30302-261202015344", "vendor_id": "ACME", "po_number": "PO-261202015344-09",
-        "invoice_date": "2026-11-05", "currency": "USD", "total": "1551.87", "tax": "118.27",
-        "lines": [{"line_no": 1, "quantity": "224", "unit_price": "6.40"}]})
+    invoice = Invoice.model_validate(
+        {
+            "invoice_number": "ACME-INV-30302-261202015344",
+            "vendor_id": "ACME",
+            "po_number": "PO-261202015344-09",
+            "invoice_date": "2026-11-05",
+            "currency": "USD",
+            "total": "1551.87",
+            "tax": "118.27",
+            "lines": [{"line_no": 1, "quantity": "224", "unit_price": "6.40"}],
+        }
+    )
     [found] = extract_pdf(render_pdf(invoice, layout="grid", language="en", long_dates=True))
     assert found.document["invoice_number"] == "ACME-INV-30302-261202015344"
     assert found.confidence["invoice_number"] < 0.8

@@ -21,9 +21,17 @@ from models import HumanTask, PoStatus, TaskKind, TaskStatus
 from models.intake import IntakeItemStatus, IntakeState, IntakeStatus, ReviewDecision
 from starter.errors import Duplicate
 from starter.operations import PoflowService
-from tests.po_builders import full_invoice, full_receipt, running_worker, seeded_sqlite, settings_for, start, state
+from tests.po_builders import (
+    full_invoice,
+    full_receipt,
+    running_worker,
+    seeded_sqlite,
+    settings_for,
+    start,
+    state,
+    unique,
+)
 from tests.po_builders import po as make_po
-from tests.po_builders import unique
 from workflows.contract import IntakeUpdate, PoSignal
 
 
@@ -61,15 +69,18 @@ def door(env: WorkflowEnvironment, engine, queue: str) -> PoflowService:
     return PoflowService(env.client, engine, settings_for(str(engine.url), queue))
 
 
-async def intake_when(service: PoflowService, workflow_id: str, predicate: Callable[[IntakeState], bool],
-                      seconds: float = 15) -> IntakeState:
+async def intake_when(
+    service: PoflowService, workflow_id: str, predicate: Callable[[IntakeState], bool], seconds: float = 15
+) -> IntakeState:
     deadline = asyncio.get_running_loop().time() + seconds
     while True:
         current = await service.get_intake(workflow_id)
         if predicate(current):
             return current
         if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"intake stuck in {current.status}: {[(e.event, e.detail) for e in current.timeline]}")
+            raise AssertionError(
+                f"intake stuck in {current.status}: {[(e.event, e.detail) for e in current.timeline]}"
+            )
         await asyncio.sleep(0.05)
 
 
@@ -85,7 +96,9 @@ async def test_a_file_with_a_clean_invoice_reaches_its_po(env, engine):
         service = door(env, engine, queue)
         received = await service.receive_file(as_json(full_invoice(order, "INV-77")), filename="inv.json")
         assert received.status == "done", received
-        assert received.found[0]["status"] == "delivered" and received.found[0]["po_number"] == order.po_number
+        assert (
+            received.found[0]["status"] == "delivered" and received.found[0]["po_number"] == order.po_number
+        )
         s = await state(handle)
         for _ in range(100):
             if s.status == PoStatus.CLOSED:
@@ -126,7 +139,10 @@ async def test_an_unreadable_file_fails_with_its_reason_and_stays_stored(env, en
         received = await service.receive_file(b'{"invoice_number": "X1", "lines": [', filename="broken.json")
     assert received.status == IntakeStatus.FAILED.value
     assert "malformed JSON" in received.error and "line 1" in received.error
-    assert repository.get_document_bytes(engine, f"file:{received.sha256}") == b'{"invoice_number": "X1", "lines": ['
+    assert (
+        repository.get_document_bytes(engine, f"file:{received.sha256}")
+        == b'{"invoice_number": "X1", "lines": ['
+    )
 
 
 async def test_an_unknown_po_waits_for_review_and_the_correction_goes_on(env, engine):
@@ -145,13 +161,19 @@ async def test_an_unknown_po_waits_for_review_and_the_correction_goes_on(env, en
 
         # The inbox decision routes to the intake workflow; a bad correction is refused there.
         with pytest.raises(Exception, match="not valid: currency"):
-            await service.decide(task.task_id, "send_on", "carl.clerk",
-                                 document=wrong | {"po_number": order.po_number, "currency": "usd?"})
+            await service.decide(
+                task.task_id,
+                "send_on",
+                "carl.clerk",
+                document=wrong | {"po_number": order.po_number, "currency": "usd?"},
+            )
         corrected = wrong | {"po_number": order.po_number}
         done = await service.decide(task.task_id, "send_on", "carl.clerk", document=corrected)
         assert done.status == TaskStatus.DONE and done.decided_by == "carl.clerk"
         final = await intake_when(service, received.workflow_id, lambda s: s.status == IntakeStatus.DONE)
-        assert final.items[0].status == IntakeItemStatus.DELIVERED and final.items[0].reviewed_by == "carl.clerk"
+        assert (
+            final.items[0].status == IntakeItemStatus.DELIVERED and final.items[0].reviewed_by == "carl.clerk"
+        )
         for _ in range(100):
             if (await state(handle)).invoices:
                 break
@@ -167,8 +189,11 @@ async def test_a_discarded_document_needs_a_reason_and_ends_the_intake(env, engi
         task_id = received.found[0]["task_id"]
         handle = env.client.get_workflow_handle(received.workflow_id)
         with pytest.raises(WorkflowUpdateFailedError):
-            await handle.execute_update(IntakeUpdate.REVIEW, ReviewDecision(task_id=task_id, decision="discard",
-                                                                 actor="carl.clerk"), result_type=HumanTask)
+            await handle.execute_update(
+                IntakeUpdate.REVIEW,
+                ReviewDecision(task_id=task_id, decision="discard", actor="carl.clerk"),
+                result_type=HumanTask,
+            )
         await service.decide(task_id, "discard", "carl.clerk", comment="not ours: sent to the wrong buyer")
         final = await intake_when(service, received.workflow_id, lambda s: s.status == IntakeStatus.DONE)
     assert final.items[0].status == IntakeItemStatus.DISCARDED
@@ -195,8 +220,9 @@ async def test_an_unreviewed_document_escalates_after_the_review_sla(own_env, en
         received = await service.receive_file(as_json(full_invoice(make_po("PO-LOST"), "INV-LATE")))
         assert received.status == "needs_review"
         await env.sleep(timedelta(hours=24, minutes=5))
-        escalated = await intake_when(service, received.workflow_id,
-                                      lambda s: s.tasks[0].escalation_level == 1)
+        escalated = await intake_when(
+            service, received.workflow_id, lambda s: s.tasks[0].escalation_level == 1
+        )
         assert escalated.tasks[0].escalated_to == "deputy"
         assert repository.get_task(engine, received.found[0]["task_id"]).escalation_level == 1
         # Leave no workflow waiting on a timer for later tests.
@@ -211,14 +237,22 @@ async def test_an_x12_interchange_fans_out_one_signal_per_po(env, engine):
     first, second = make_po(unique("PO")), make_po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
         handles = [await issued(env.client, queue, order) for order in (first, second)]
-        acks = [Acknowledgment(ack_id=f"OA-{order.po_number}", po_number=order.po_number, vendor_id="ACME",
-                               status=AckStatus.ACCEPTED, acknowledged_at="2026-11-30T00:00:00Z")
-                for order in (first, second)]
+        acks = [
+            Acknowledgment(
+                ack_id=f"OA-{order.po_number}",
+                po_number=order.po_number,
+                vendor_id="ACME",
+                status=AckStatus.ACCEPTED,
+                acknowledged_at="2026-11-30T00:00:00Z",
+            )
+            for order in (first, second)
+        ]
         raw = render_855(acks, supplier=SUPPLIERS["ACME"], orders={o.po_number: o for o in (first, second)})
         received = await door(env, engine, queue).receive_file(raw, filename="acme-855.edi")
         assert received.status == "done", received
         assert sorted((f["format"], f["po_number"], f["status"]) for f in received.found) == sorted(
-            ("x12-855", order.po_number, "delivered") for order in (first, second))
+            ("x12-855", order.po_number, "delivered") for order in (first, second)
+        )
         for handle in handles:
             for _ in range(100):
                 if (await state(handle)).status == PoStatus.ACKNOWLEDGED:
@@ -234,9 +268,14 @@ async def test_an_edifact_despatch_advice_is_recorded_on_its_po(env, engine):
     order = make_po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
-        notice = ShipNotice(asn_id="DN-5531", po_number=order.po_number, vendor_id="ACME",
-                            shipped_at="2026-11-30T08:00:00Z", expected_delivery="2026-12-03",
-                            lines=[{"line_no": 1, "quantity_shipped": "100"}, {"line_no": 2, "quantity_shipped": "150"}])
+        notice = ShipNotice(
+            asn_id="DN-5531",
+            po_number=order.po_number,
+            vendor_id="ACME",
+            shipped_at="2026-11-30T08:00:00Z",
+            expected_delivery="2026-12-03",
+            lines=[{"line_no": 1, "quantity_shipped": "100"}, {"line_no": 2, "quantity_shipped": "150"}],
+        )
         raw = render_desadv([notice], control_reference="77", now=datetime(2026, 11, 30, tzinfo=UTC))
         received = await door(env, engine, queue).receive_file(raw, filename="desadv.edi")
         assert [(f["format"], f["status"]) for f in received.found] == [("edifact-DESADV", "delivered")]
@@ -246,7 +285,9 @@ async def test_an_edifact_despatch_advice_is_recorded_on_its_po(env, engine):
             await asyncio.sleep(0.05)
         s = await state(handle)
     assert [(line.line_no, line.quantity_shipped) for line in s.ship_notices[0].lines] == [
-        (1, Decimal("100")), (2, Decimal("150"))]
+        (1, Decimal("100")),
+        (2, Decimal("150")),
+    ]
     assert any(e.event == "shipped" and "expected 2026-12-03" in e.detail for e in s.timeline)
 
 
@@ -283,8 +324,14 @@ async def test_an_intake_with_a_review_replays_deterministically(env, engine):
         service = door(env, engine, queue)
         wrong = full_invoice(order, "INV-R1").model_dump(mode="json") | {"po_number": "PO-TYPO"}
         received = await service.receive_file(json.dumps(wrong).encode(), filename="typo.json")
-        await service.decide(received.found[0]["task_id"], "send_on", "carl.clerk",
-                             document=wrong | {"po_number": order.po_number})
+        await service.decide(
+            received.found[0]["task_id"],
+            "send_on",
+            "carl.clerk",
+            document=wrong | {"po_number": order.po_number},
+        )
         await intake_when(service, received.workflow_id, lambda s: s.status == IntakeStatus.DONE)
         history = await env.client.get_workflow_handle(received.workflow_id).fetch_history()
-    await Replayer(workflows=[DocumentIntakeWorkflow], data_converter=pydantic_data_converter).replay_workflow(history)
+    await Replayer(
+        workflows=[DocumentIntakeWorkflow], data_converter=pydantic_data_converter
+    ).replay_workflow(history)

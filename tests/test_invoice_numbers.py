@@ -35,7 +35,6 @@ import models.documents
 from activities.db import make_engine, migrate, repository
 from activities.db import schema as t
 from activities.db.master_data import get_policy, upsert_policy
-from p2p.duplicates import find_suspected_duplicates, near_identical_numbers
 from models import (
     HoldCode,
     HumanTask,
@@ -52,14 +51,24 @@ from models import (
     normalize_invoice_number,
 )
 from models.documents import legacy_normalize_invoice_number
-from tests.po_builders import full_receipt, invoice, po, running_worker, seeded_sqlite, settings_for, start, unique
+from p2p import audit_sample
+from p2p.duplicates import find_suspected_duplicates, near_identical_numbers
+from tests.po_builders import (
+    full_receipt,
+    invoice,
+    po,
+    running_worker,
+    seeded_sqlite,
+    settings_for,
+    start,
+    unique,
+)
 from tests.test_db_tolerances import alembic, fixture_blank_engine  # noqa: F401  (fixture)
 from tests.test_workflow import eventually
 from worker import build_activities
-from p2p import audit_sample
 from workflows import legacy
-from workflows.purchase_order import PATCH_INVOICE_NUMBER_RUNS, PurchaseOrderWorkflow
 from workflows.contract import PoSignal
+from workflows.purchase_order import PATCH_INVOICE_NUMBER_RUNS, PurchaseOrderWorkflow
 
 D = Decimal
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
@@ -186,14 +195,23 @@ def test_case_separators_and_leading_zeros_of_any_run_never_matter(case: tuple[s
 
 
 def an_invoice(number: str, total: str = "1190.00", day: int = 20, vendor: str = "ACME") -> Invoice:
-    return Invoice.model_validate({
-        "invoice_number": number, "vendor_id": vendor, "po_number": "PO-1001", "invoice_date": f"2026-11-{day}",
-        "currency": "USD", "lines": [{"line_no": 1, "quantity": "100", "unit_price": "11.90"}], "total": total,
-    })
+    return Invoice.model_validate(
+        {
+            "invoice_number": number,
+            "vendor_id": vendor,
+            "po_number": "PO-1001",
+            "invoice_date": f"2026-11-{day}",
+            "currency": "USD",
+            "lines": [{"line_no": 1, "quantity": "100", "unit_price": "11.90"}],
+            "total": total,
+        }
+    )
 
 
 @pytest.mark.parametrize("spellings", SAME_DOCUMENT)
-def test_what_the_door_calls_one_document_the_duplicate_rule_leaves_to_the_door(spellings: tuple[str, ...]) -> None:
+def test_what_the_door_calls_one_document_the_duplicate_rule_leaves_to_the_door(
+    spellings: tuple[str, ...],
+) -> None:
     first, *others = [an_invoice(s) for s in spellings]
     for other in others:
         assert other.document_id == first.document_id  # refused at the door as a re-send
@@ -225,8 +243,14 @@ def db(tmp_path: Path) -> Engine:
 
 def store(engine: Engine, invoice: Invoice) -> repository.StoredDocument:
     return repository.store_document(
-        engine, document_id=invoice.document_id, kind=invoice.kind.value, raw=invoice.model_dump_json().encode(),
-        content_type="application/json", source="test", po_number=invoice.po_number)
+        engine,
+        document_id=invoice.document_id,
+        kind=invoice.kind.value,
+        raw=invoice.model_dump_json().encode(),
+        content_type="application/json",
+        source="test",
+        po_number=invoice.po_number,
+    )
 
 
 def test_the_stored_door_refuses_another_spelling_and_the_candidates_leave_it_out(db: Engine) -> None:
@@ -235,9 +259,15 @@ def test_the_stored_door_refuses_another_spelling_and_the_candidates_leave_it_ou
     again = store(db, an_invoice("inv 42 a"))
     assert again.duplicate and again.first_document_id == first.document_id
     look_alike = an_invoice("INV-0043-A")
-    assert repository.find_invoice_candidates(db, vendor_id="ACME", exclude_document_id=first.document_id) == []
-    assert [c.document_id for c in repository.find_invoice_candidates(
-        db, vendor_id="ACME", exclude_document_id=look_alike.document_id)] == [first.document_id]
+    assert (
+        repository.find_invoice_candidates(db, vendor_id="ACME", exclude_document_id=first.document_id) == []
+    )
+    assert [
+        c.document_id
+        for c in repository.find_invoice_candidates(
+            db, vendor_id="ACME", exclude_document_id=look_alike.document_id
+        )
+    ] == [first.document_id]
 
 
 # --- ids recorded under the earlier rule ----------------------------------------------------------------
@@ -260,8 +290,12 @@ def test_a_match_record_accepts_a_result_stored_under_the_earlier_id_and_no_othe
         result = MatchResult(invoice_id=invoice_id, po_number="PO-1001", po_revision=0, decision="approve")
         assert MatchRecord(request=request, result=result).result.invoice_id == invoice_id
     with pytest.raises(ValueError, match="request is for"):
-        MatchRecord(request=request, result=MatchResult(
-            invoice_id="invoice:ACME:INV43A", po_number="PO-1001", po_revision=0, decision="approve"))
+        MatchRecord(
+            request=request,
+            result=MatchResult(
+                invoice_id="invoice:ACME:INV43A", po_number="PO-1001", po_revision=0, decision="approve"
+            ),
+        )
 
 
 def test_the_audit_draws_by_the_key_it_is_given() -> None:
@@ -280,12 +314,29 @@ def test_a_state_carried_from_a_run_under_the_earlier_rule_is_renamed_to_todays_
     order = po("PO-1001")
     bill = invoice(order, "INV-0042-A", {1: ("100", "11.90")})
     state = PurchaseOrderState(
-        po=order, processed_document_ids=["ack:ACME:OA-1", bill.legacy_document_id],
-        invoices=[InvoiceRecord(invoice=bill, status=InvoiceStatus.HELD, received_at=NOW,
-                                legacy_document_id=bill.legacy_document_id)],
-        tasks=[HumanTask(task_id="PO-1001-T1", po_number="PO-1001", kind=TaskKind.RESOLVE_INVOICE_HOLD,
-                         title="x", options=["accept_variance"], assignee_role="ap_clerk",
-                         subject_id=bill.legacy_document_id, created_at=NOW, due_at=NOW)],
+        po=order,
+        processed_document_ids=["ack:ACME:OA-1", bill.legacy_document_id],
+        invoices=[
+            InvoiceRecord(
+                invoice=bill,
+                status=InvoiceStatus.HELD,
+                received_at=NOW,
+                legacy_document_id=bill.legacy_document_id,
+            )
+        ],
+        tasks=[
+            HumanTask(
+                task_id="PO-1001-T1",
+                po_number="PO-1001",
+                kind=TaskKind.RESOLVE_INVOICE_HOLD,
+                title="x",
+                options=["accept_variance"],
+                assignee_role="ap_clerk",
+                subject_id=bill.legacy_document_id,
+                created_at=NOW,
+                due_at=NOW,
+            )
+        ],
     )
 
     legacy.adopt_invoice_number_rule(state)
@@ -300,9 +351,17 @@ def test_a_state_carried_from_a_run_under_the_earlier_rule_is_renamed_to_todays_
 
 
 def _document(document_id: str, raw: bytes, kind: str = "invoice", minute: int = 0) -> dict:
-    return {"document_id": document_id, "sha256": uuid.uuid4().hex, "kind": kind, "po_number": "PO-1",
-            "content_type": "application/json", "source": "test", "size": len(raw), "raw": raw,
-            "received_at": NOW.replace(minute=minute)}
+    return {
+        "document_id": document_id,
+        "sha256": uuid.uuid4().hex,
+        "kind": kind,
+        "po_number": "PO-1",
+        "content_type": "application/json",
+        "source": "test",
+        "size": len(raw),
+        "raw": raw,
+        "received_at": NOW.replace(minute=minute),
+    }
 
 
 def _json_invoice(number: str, kind: str = "invoice") -> bytes:
@@ -314,32 +373,70 @@ def test_migration_0008_rekeys_stored_invoice_ids_and_0007_puts_them_back(blank_
     alembic(engine, command.upgrade, "0007")
     old = "invoice:ACME:INV0042A"
     with engine.begin() as c:
-        c.execute(t.documents.insert(), [
-            _document(old, _json_invoice("INV-0042-A")),
-            _document("credit:ACME:CM0042A", _json_invoice("CM-0042-A", "credit_memo"), "credit_memo"),
-            _document("invoice:ACME:INV123", _json_invoice("inv-000123")),  # same under both rules
-            _document("invoice:ACME:PDF0042A", b"%PDF-1.7 not json"),  # no number to read: stays
-            # two documents under the earlier rule, one under the new: the first received takes the key
-            _document("invoice:ACME:B0042X", _json_invoice("B-0042-X"), minute=1),
-            _document("invoice:ACME:B042X", _json_invoice("B-042-X"), minute=2),
-            _document("ack:ACME:OA-0042", b"{}", kind="acknowledgment"),
-        ])
-        c.execute(t.human_tasks.insert().values(
-            task_id="PO-1-T1", po_number="PO-1", kind="resolve_invoice_hold", title="x", options=[],
-            assignee_role="ap_clerk", subject_id=old, context={}, created_at=NOW, due_at=NOW, status="done"))
-        c.execute(t.payment_handoffs.insert().values(
-            invoice_id=old, payment_reference="PAY-1", po_number="PO-1", vendor_id="ACME",
-            invoice_number="INV-0042-A", currency="USD", amount=D("1190"), handed_off_at=NOW))
-        c.execute(t.match_results.insert().values(
-            match_id=f"{old}@x", invoice_id=old, po_number="PO-1", po_revision=0, decision="approve",
-            open_holds=0, result={"invoice_id": old, "po_number": "PO-1"}))
+        c.execute(
+            t.documents.insert(),
+            [
+                _document(old, _json_invoice("INV-0042-A")),
+                _document("credit:ACME:CM0042A", _json_invoice("CM-0042-A", "credit_memo"), "credit_memo"),
+                _document("invoice:ACME:INV123", _json_invoice("inv-000123")),  # same under both rules
+                _document("invoice:ACME:PDF0042A", b"%PDF-1.7 not json"),  # no number to read: stays
+                # two documents under the earlier rule, one under the new: the first received takes the key
+                _document("invoice:ACME:B0042X", _json_invoice("B-0042-X"), minute=1),
+                _document("invoice:ACME:B042X", _json_invoice("B-042-X"), minute=2),
+                _document("ack:ACME:OA-0042", b"{}", kind="acknowledgment"),
+            ],
+        )
+        c.execute(
+            t.human_tasks.insert().values(
+                task_id="PO-1-T1",
+                po_number="PO-1",
+                kind="resolve_invoice_hold",
+                title="x",
+                options=[],
+                assignee_role="ap_clerk",
+                subject_id=old,
+                context={},
+                created_at=NOW,
+                due_at=NOW,
+                status="done",
+            )
+        )
+        c.execute(
+            t.payment_handoffs.insert().values(
+                invoice_id=old,
+                payment_reference="PAY-1",
+                po_number="PO-1",
+                vendor_id="ACME",
+                invoice_number="INV-0042-A",
+                currency="USD",
+                amount=D("1190"),
+                handed_off_at=NOW,
+            )
+        )
+        c.execute(
+            t.match_results.insert().values(
+                match_id=f"{old}@x",
+                invoice_id=old,
+                po_number="PO-1",
+                po_revision=0,
+                decision="approve",
+                open_holds=0,
+                result={"invoice_id": old, "po_number": "PO-1"},
+            )
+        )
 
     alembic(engine, command.upgrade, "0008")
 
     new = "invoice:ACME:INV42A"
     assert stored_keys(engine) == {
-        new, "credit:ACME:CM42A", "invoice:ACME:INV123", "invoice:ACME:PDF0042A",
-        "invoice:ACME:B42X", "invoice:ACME:B042X", "ack:ACME:OA-0042"}
+        new,
+        "credit:ACME:CM42A",
+        "invoice:ACME:INV123",
+        "invoice:ACME:PDF0042A",
+        "invoice:ACME:B42X",
+        "invoice:ACME:B042X",
+        "ack:ACME:OA-0042",
+    }
     assert row(engine, t.human_tasks.c.subject_id) == new
     assert row(engine, t.payment_handoffs.c.invoice_id) == new
     assert row(engine, t.match_results.c.invoice_id) == new
@@ -373,7 +470,9 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     policy = get_policy(engine, "standard")
     assert policy is not None
     with engine.begin() as connection:
-        upsert_policy(connection, policy.model_copy(update={"audit_sample_pct": D(50), "audit_min_amount": D(0)}))
+        upsert_policy(
+            connection, policy.model_copy(update={"audit_sample_pct": D(50), "audit_min_amount": D(0)})
+        )
     yield engine
     engine.dispose()
 
@@ -384,7 +483,9 @@ def number_drawn_differently(salt: str) -> str:
     for k in range(1, 500):
         number = f"INV-{k:04d}-A"
         bill = an_invoice(number)
-        drawn = [audit_sample.audit_number(key, salt) < 50 for key in (bill.document_id, bill.legacy_document_id)]
+        drawn = [
+            audit_sample.audit_number(key, salt) < 50 for key in (bill.document_id, bill.legacy_document_id)
+        ]
         if drawn[0] != drawn[1]:
             return number
     raise AssertionError("no such number")
@@ -406,7 +507,9 @@ async def test_a_run_under_the_earlier_rule_replays_with_todays_code(
     with monkeypatch.context() as earlier:
         earlier.setattr(models.documents, "normalize_invoice_number", legacy_normalize_invoice_number)
         async with Worker(
-            client, task_queue=queue, workflows=[PurchaseOrderWorkflow],
+            client,
+            task_queue=queue,
+            workflows=[PurchaseOrderWorkflow],
             activities=build_activities(client, engine, settings_for(str(engine.url), queue), None),
             activity_executor=ThreadPoolExecutor(max_workers=4),
             patch_activation_callback=lambda p: p.patch_id != PATCH_INVOICE_NUMBER_RUNS,
@@ -415,7 +518,9 @@ async def test_a_run_under_the_earlier_rule_replays_with_todays_code(
             await eventually(handle, lambda s: s.status == PoStatus.ISSUED)
             await handle.signal(PoSignal.RECEIPT, full_receipt(order))
             await handle.signal(PoSignal.INVOICE, invoice(order, number, {1: ("50", "11.90")}))
-            await handle.signal(PoSignal.INVOICE, invoice(order, number.replace("-0", "-"), {1: ("50", "11.90")}))
+            await handle.signal(
+                PoSignal.INVOICE, invoice(order, number.replace("-0", "-"), {1: ("50", "11.90")})
+            )
             s = await eventually(handle, lambda s: len(s.invoices) == 2 and all(r.match for r in s.invoices))
             history = await handle.fetch_history()
             await handle.cancel()  # with the worker running: the test server's clock must not stall
@@ -423,8 +528,12 @@ async def test_a_run_under_the_earlier_rule_replays_with_todays_code(
                 await handle.result()
     first, second = s.invoices  # two invoices then, one document by today's rule
     assert first.invoice.document_id == second.invoice.document_id
-    assert first.match.invoice_id == first.document_id == first.invoice.legacy_document_id != second.document_id
-    await Replayer(workflows=[PurchaseOrderWorkflow], data_converter=pydantic_data_converter).replay_workflow(history)
+    assert (
+        first.match.invoice_id == first.document_id == first.invoice.legacy_document_id != second.document_id
+    )
+    await Replayer(workflows=[PurchaseOrderWorkflow], data_converter=pydantic_data_converter).replay_workflow(
+        history
+    )
 
 
 async def test_a_new_run_takes_another_spelling_of_an_invoice_for_a_resend(
@@ -441,4 +550,6 @@ async def test_a_new_run_takes_another_spelling_of_an_invoice_for_a_resend(
         s = await eventually(handle, lambda s: len(s.receipts) == 1 and all(r.match for r in s.invoices))
         history = await handle.fetch_history()
     assert [r.document_id for r in s.invoices] == ["invoice:ACME:INV427"]
-    await Replayer(workflows=[PurchaseOrderWorkflow], data_converter=pydantic_data_converter).replay_workflow(history)
+    await Replayer(workflows=[PurchaseOrderWorkflow], data_converter=pydantic_data_converter).replay_workflow(
+        history
+    )

@@ -32,6 +32,8 @@ from starter.match_cli import build_match_request
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "docs" / "examples"
+
+
 def example(name: str) -> dict[str, Any]:
     return json.loads((EXAMPLES / f"{name}.json").read_text())
 
@@ -77,9 +79,12 @@ class Files:
     def match_examples(self, *extra: str, invoice: dict[str, Any] | None = None) -> tuple[int, str, str]:
         """The docs' PO, receipt and invoice (plus `extra` arguments)."""
         return self.match(
-            "--po", self.write("purchase_order.json", example("purchase_order")),
-            "--receipt", self.write("receipt.json", example("receipt")),
-            "--invoice", self.write("invoice.json", invoice or example("invoice")),
+            "--po",
+            self.write("purchase_order.json", example("purchase_order")),
+            "--receipt",
+            self.write("receipt.json", example("receipt")),
+            "--invoice",
+            self.write("invoice.json", invoice or example("invoice")),
             *extra,
         )
 
@@ -126,8 +131,10 @@ def test_same_files_give_byte_identical_output(files: Files) -> None:
 
 def test_invoice_without_receipt_holds_exit_3_with_the_holds_code_and_message(files: Files) -> None:
     code, out, err = files.match(
-        "--po", files.write("po.json", example("purchase_order")),
-        "--invoice", files.write("inv.json", example("invoice")),
+        "--po",
+        files.write("po.json", example("purchase_order")),
+        "--invoice",
+        files.write("inv.json", example("invoice")),
     )
 
     assert (code, err) == (3, "")
@@ -149,7 +156,10 @@ def test_price_beyond_default_tolerance_holds_with_price_message(files: Files) -
     assert code == 3
     hold = json.loads(out)["holds"][0]
     assert (hold["code"], hold["line_no"], hold["tolerance"], hold["source"]) == (
-        "PRICE", 1, "price over +2%", "default v1"
+        "PRICE",
+        1,
+        "price over +2%",
+        "default v1",
     )
     assert hold["message"] == "Line 1: price 12.50 USD is 5.04% above the agreed 11.90 USD (tolerance +2%)"
 
@@ -162,7 +172,10 @@ def test_console_script_exit_codes_through_a_real_process(files: Files) -> None:
     def run(*argv: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "starter.cli", "match", *argv],
-            cwd=ROOT, capture_output=True, text=True, timeout=60,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
 
     approved = run("--po", po, "--receipt", receipt, "--invoice", invoice)
@@ -210,9 +223,14 @@ def test_bad_receipt_names_the_receipt_file(files: Files) -> None:
     bad = files.write("r2.json", receipt)
 
     code, out, err = files.match(
-        "--po", files.write("po.json", example("purchase_order")),
-        "--receipt", good, "--receipt", bad,
-        "--invoice", files.write("inv.json", example("invoice")),
+        "--po",
+        files.write("po.json", example("purchase_order")),
+        "--receipt",
+        good,
+        "--receipt",
+        bad,
+        "--invoice",
+        files.write("inv.json", example("invoice")),
     )
 
     assert_one_line_error(
@@ -252,7 +270,9 @@ def test_several_problems_are_summarised_on_one_line(files: Files) -> None:
     code, out, err = files.match("--po", files.write("po.json", example("purchase_order")), "--invoice", path)
 
     assert_one_line_error(
-        code, out, err,
+        code,
+        out,
+        err,
         f"poflow match: {path}: lines[0].quantity: Input should be a valid decimal (and 1 more problem)",
     )
 
@@ -278,8 +298,12 @@ def test_empty_file_names_the_file(files: Files) -> None:
     path = files.write("receipt.json", "  \n")
 
     code, out, err = files.match(
-        "--po", files.write("po.json", example("purchase_order")), "--receipt", path,
-        "--invoice", files.write("inv.json", example("invoice")),
+        "--po",
+        files.write("po.json", example("purchase_order")),
+        "--receipt",
+        path,
+        "--invoice",
+        files.write("inv.json", example("invoice")),
     )
 
     assert_one_line_error(
@@ -293,8 +317,12 @@ def test_document_for_another_po_is_refused(files: Files) -> None:
     path = files.write("receipt.json", receipt)
 
     code, out, err = files.match(
-        "--po", files.write("po.json", example("purchase_order")), "--receipt", path,
-        "--invoice", files.write("inv.json", example("invoice")),
+        "--po",
+        files.write("po.json", example("purchase_order")),
+        "--receipt",
+        path,
+        "--invoice",
+        files.write("inv.json", example("invoice")),
     )
 
     assert_one_line_error(
@@ -341,7 +369,9 @@ def test_missing_required_argument_is_a_usage_error(files: Files) -> None:
     code, out, err = files.match("--po", files.write("po.json", example("purchase_order")))
 
     assert_one_line_error(
-        code, out, err,
+        code,
+        out,
+        err,
         "poflow match: --invoice required (or --request REQUEST.json, or --stored INVOICE_ID)",
     )
 
@@ -360,7 +390,8 @@ def test_several_receipts_add_up_per_line(files: Files) -> None:
 
     assert only_first[0] == 3
     assert [(h.code, h.line_no, h.expected) for h in result_of(only_first[1]).holds] == [
-        ("QTY_RECEIVED", 1, 70), ("QTY_RECEIVED", 2, 40),
+        ("QTY_RECEIVED", 1, 70),
+        ("QTY_RECEIVED", 2, 40),
     ]
     assert both[0] == 0
     assert [(line.line_no, line.received) for line in result_of(both[1]).lines] == [(1, 120), (2, 80)]
@@ -400,7 +431,8 @@ def test_invoice_history_over_billing_holds_and_a_credit_memo_nets_it(files: Fil
     assert over_code == 3
     holds = result_of(over_out).holds
     assert [(h.code, h.line_no, h.expected, h.actual) for h in holds] == [
-        ("QTY_ORDERED", 1, 120, 180), ("QTY_RECEIVED", 1, 120, 180),
+        ("QTY_ORDERED", 1, 120, 180),
+        ("QTY_RECEIVED", 1, 120, 180),
     ]
     assert "billed 180 EA to date (120 EA before this invoice)" in holds[0].message
     assert netted_code == 0
@@ -455,10 +487,15 @@ def test_tolerance_limit_off_with_null(files: Files) -> None:
 
 def test_scoped_profiles_are_resolved_per_line(files: Files) -> None:
     """Item-scoped strict profile for line 1's item, default elsewhere."""
-    profiles = files.write("t.json", {"profiles": [
-        {"name": "default"},
-        {"name": "gloves", "item_id": "MRO-GLOVE-NITRILE-L", "price_over_pct": "1"},
-    ]})
+    profiles = files.write(
+        "t.json",
+        {
+            "profiles": [
+                {"name": "default"},
+                {"name": "gloves", "item_id": "MRO-GLOVE-NITRILE-L", "price_over_pct": "1"},
+            ]
+        },
+    )
     invoice = an_invoice("INV-S", [(1, "120", "12.10"), (2, "78", "6.50")])  # +1.68% and +1.56%
 
     code, out, _ = files.match_examples("--tolerances", profiles, invoice=invoice)
@@ -515,7 +552,9 @@ def test_documented_tolerance_example_resolves_per_line(files: Files) -> None:
 
 def test_documented_tolerance_example_is_shown_verbatim() -> None:
     example_text = (EXAMPLES / "tolerances.json").read_text().strip()
-    assert example_text in (ROOT / "README.md").read_text(), "docs/examples/tolerances.json must appear verbatim"
+    assert example_text in (ROOT / "README.md").read_text(), (
+        "docs/examples/tolerances.json must appear verbatim"
+    )
 
 
 def test_seed_tolerance_file_is_a_valid_tolerance_file(files: Files) -> None:
@@ -541,7 +580,9 @@ def the_docs_request(**update: Any) -> MatchRequest:
 
 def test_a_request_file_gives_what_the_same_documents_give_as_files(files: Files) -> None:
     by_files = files.match_examples()
-    by_request = files.match("--request", files.write("request.json", the_docs_request().model_dump(mode="json")))
+    by_request = files.match(
+        "--request", files.write("request.json", the_docs_request().model_dump(mode="json"))
+    )
 
     assert by_request == by_files and by_request[0] == 0
 
@@ -570,8 +611,10 @@ def test_a_replay_that_differs_from_the_stored_result_says_so(files: Files) -> N
     code, _, err = files.match("--request", record)
 
     assert code == 0  # the exit code is the replay's decision
-    assert err == ("poflow match: replay DIFFERS from the stored result: stored hold (NO_RECEIPT line 1, "
-                   "NO_RECEIPT line 2), replay approve\n")
+    assert err == (
+        "poflow match: replay DIFFERS from the stored result: stored hold (NO_RECEIPT line 1, "
+        "NO_RECEIPT line 2), replay approve\n"
+    )
 
 
 def test_same_answer_with_other_wording_names_the_fields_that_differ(files: Files) -> None:
@@ -579,15 +622,18 @@ def test_same_answer_with_other_wording_names_the_fields_that_differ(files: File
 
     request = the_docs_request(receipts=[])
     stored = match_invoice(request)
-    reworded = stored.model_copy(update={"holds": [h.model_copy(update={"message": "older wording"})
-                                                   for h in stored.holds]})
+    reworded = stored.model_copy(
+        update={"holds": [h.model_copy(update={"message": "older wording"}) for h in stored.holds]}
+    )
     record = files.write("record.json", MatchRecord(request=request, result=reworded).model_dump(mode="json"))
 
     code, _, err = files.match("--request", record)
 
     assert code == 3
-    assert err == ("poflow match: replay has the stored decision, hold (NO_RECEIPT line 1, NO_RECEIPT line 2); "
-                   "other fields differ: holds\n")
+    assert err == (
+        "poflow match: replay has the stored decision, hold (NO_RECEIPT line 1, NO_RECEIPT line 2); "
+        "other fields differ: holds\n"
+    )
 
 
 def test_what_only_a_request_carries_is_replayed(files: Files) -> None:
@@ -595,17 +641,27 @@ def test_what_only_a_request_carries_is_replayed(files: Files) -> None:
     from p2p.matching import match_invoice
 
     held = match_invoice(the_docs_request(receipts=[]))
-    released = [h.model_copy(update={"status": HoldStatus.RELEASED, "released_by": "anna.apmanager"}) for h in held.holds]
+    released = [
+        h.model_copy(update={"status": HoldStatus.RELEASED, "released_by": "anna.apmanager"})
+        for h in held.holds
+    ]
     manual = [{"code": "MANUAL", "line_no": None, "message": "Held by carl.clerk: bank details changed"}]
     request = the_docs_request(receipts=[], released_holds=released)
     data = request.model_dump(mode="json") | {
-        "manual_holds": manual, "audit_selected": True, "audit_basis": "random audit 2% of invoices: drawn"}
+        "manual_holds": manual,
+        "audit_selected": True,
+        "audit_basis": "random audit 2% of invoices: drawn",
+    }
 
     code, out, _ = files.match("--request", files.write("request.json", data))
 
     assert code == 3
     assert sorted((h.code, h.status) for h in result_of(out).holds) == [
-        ("MANUAL", "open"), ("NO_RECEIPT", "released"), ("NO_RECEIPT", "released"), ("RANDOM_AUDIT", "open")]
+        ("MANUAL", "open"),
+        ("NO_RECEIPT", "released"),
+        ("NO_RECEIPT", "released"),
+        ("RANDOM_AUDIT", "open"),
+    ]
 
 
 def test_an_earlier_invoice_with_the_same_number_counts_and_holds_as_a_duplicate(files: Files) -> None:
@@ -620,20 +676,50 @@ def test_an_earlier_invoice_with_the_same_number_counts_and_holds_as_a_duplicate
     assert result.lines[0].previously_invoiced == 120
 
 
-@pytest.mark.parametrize(("name", "content", "expected"), [
-    ("bad field", lambda: {"po": example("purchase_order"),
-                           "invoice": example("invoice") | {"lines": [{"line_no": 1, "quantity": "x",
-                                                                        "unit_price": "1"}]}},
-     "invoice.lines[0].quantity: Input should be a valid decimal"),
-    ("not json", lambda: "{", "not valid JSON: EOF while parsing an object at line 1 column 1"),
-    ("record without request", lambda: {"request": None, "result": {
-        "invoice_id": "invoice:ACME:X1", "po_number": "PO-1001", "po_revision": 0, "decision": "approve"}},
-     "request: the record was stored without its request (before migration 0003): nothing to replay"),
-    ("record for another invoice", lambda: {"request": the_docs_request().model_dump(mode="json"), "result": {
-        "invoice_id": "invoice:ACME:X1", "po_number": "PO-1001", "po_revision": 0, "decision": "approve"}},
-     "request is for invoice:ACME:ACMEINV30211, result for invoice:ACME:X1"),
-])
-def test_a_bad_request_file_names_the_file_and_field(files: Files, name: str, content: Any, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        (
+            "bad field",
+            lambda: {
+                "po": example("purchase_order"),
+                "invoice": example("invoice")
+                | {"lines": [{"line_no": 1, "quantity": "x", "unit_price": "1"}]},
+            },
+            "invoice.lines[0].quantity: Input should be a valid decimal",
+        ),
+        ("not json", lambda: "{", "not valid JSON: EOF while parsing an object at line 1 column 1"),
+        (
+            "record without request",
+            lambda: {
+                "request": None,
+                "result": {
+                    "invoice_id": "invoice:ACME:X1",
+                    "po_number": "PO-1001",
+                    "po_revision": 0,
+                    "decision": "approve",
+                },
+            },
+            "request: the record was stored without its request (before migration 0003): nothing to replay",
+        ),
+        (
+            "record for another invoice",
+            lambda: {
+                "request": the_docs_request().model_dump(mode="json"),
+                "result": {
+                    "invoice_id": "invoice:ACME:X1",
+                    "po_number": "PO-1001",
+                    "po_revision": 0,
+                    "decision": "approve",
+                },
+            },
+            "request is for invoice:ACME:ACMEINV30211, result for invoice:ACME:X1",
+        ),
+    ],
+)
+def test_a_bad_request_file_names_the_file_and_field(
+    files: Files, name: str, content: Any, expected: str
+) -> None:
     path = files.write("request.json", content())
 
     code, out, err = files.match("--request", path)
@@ -644,10 +730,16 @@ def test_a_bad_request_file_names_the_file_and_field(files: Files, name: str, co
 def test_request_and_document_files_do_not_mix(files: Files) -> None:
     request = files.write("request.json", the_docs_request().model_dump(mode="json"))
 
-    code, out, err = files.match("--request", request, "--po", files.write("po.json", example("purchase_order")))
+    code, out, err = files.match(
+        "--request", request, "--po", files.write("po.json", example("purchase_order"))
+    )
 
-    assert_one_line_error(code, out, err, "poflow match: --request and --po cannot be combined: --request and "
-                                          "--stored replay a whole request")
+    assert_one_line_error(
+        code,
+        out,
+        err,
+        "poflow match: --request and --po cannot be combined: --request and --stored replay a whole request",
+    )
 
 
 def test_po_closed_holds_po_not_open(files: Files) -> None:
@@ -657,8 +749,11 @@ def test_po_closed_holds_po_not_open(files: Files) -> None:
 
 
 def test_a_candidate_invoice_on_another_po_is_a_suspected_duplicate(files: Files) -> None:
-    other = example("invoice") | {"invoice_number": "ACME-INV-29001", "po_number": "PO-0999",
-                                  "invoice_date": "2026-11-20"}
+    other = example("invoice") | {
+        "invoice_number": "ACME-INV-29001",
+        "po_number": "PO-0999",
+        "invoice_date": "2026-11-20",
+    }
     candidate = files.write("other.json", other)
 
     inside = files.match_examples("--candidate", candidate)
@@ -681,12 +776,21 @@ def test_tax_rate_checks_the_invoice_tax(files: Files) -> None:
     assert code == 3 and [h.code for h in result_of(out).holds] == ["TAX"]
 
 
-@pytest.mark.parametrize(("argv", "expected"), [
-    (["--duplicate-window-days", "400"], "--duplicate-window-days: Input should be less than or equal to 366"),
-    (["--duplicate-window-days", "a week"], "--duplicate-window-days: 'a week' is not a whole number of days"),
-    (["--tax-rate", "abc"], "--tax-rate: 'abc' is not a number (percent, e.g. 8.25)"),
-    (["--tax-rate", "120"], "--tax-rate: Input should be less than or equal to 100"),
-])
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (
+            ["--duplicate-window-days", "400"],
+            "--duplicate-window-days: Input should be less than or equal to 366",
+        ),
+        (
+            ["--duplicate-window-days", "a week"],
+            "--duplicate-window-days: 'a week' is not a whole number of days",
+        ),
+        (["--tax-rate", "abc"], "--tax-rate: 'abc' is not a number (percent, e.g. 8.25)"),
+        (["--tax-rate", "120"], "--tax-rate: Input should be less than or equal to 100"),
+    ],
+)
 def test_bad_options_name_the_option(files: Files, argv: list[str], expected: str) -> None:
     code, out, err = files.match_examples(*argv)
 
@@ -706,8 +810,9 @@ def stored_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> MatchRecord:
     migrate(engine)
     latest = None
     for day, request in ((5, the_docs_request(receipts=[])), (6, the_docs_request())):
-        latest = MatchRecord(request=request, result=match_invoice(
-            request, matched_at=datetime(2026, 12, day, tzinfo=UTC)))
+        latest = MatchRecord(
+            request=request, result=match_invoice(request, matched_at=datetime(2026, 12, day, tzinfo=UTC))
+        )
         repository.insert_match_result(engine, latest)
     engine.dispose()
     assert latest is not None
@@ -730,13 +835,22 @@ def test_stored_export_writes_the_record_that_request_replays(files: Files, stor
     assert again[0] == 0 and "replay equals the stored result" in again[2]
 
 
-@pytest.mark.parametrize(("argv", "code", "expected"), [
-    (["--stored", "invoice:ACME:NOPE-1"], 4, "no stored match of invoice:ACME:NOPE1 to replay (none)"),
-    (["--stored", "ACME-INV-30211"], 2, "--stored: 'ACME-INV-30211' is not an invoice id: expected "
-                                        "invoice:VENDOR:NUMBER (credit:VENDOR:NUMBER for a credit memo)"),
-    (["--export"], 2, "--export needs --stored INVOICE_ID"),
-])
-def test_stored_errors(files: Files, stored_db: MatchRecord, argv: list[str], code: int, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("argv", "code", "expected"),
+    [
+        (["--stored", "invoice:ACME:NOPE-1"], 4, "no stored match of invoice:ACME:NOPE1 to replay (none)"),
+        (
+            ["--stored", "ACME-INV-30211"],
+            2,
+            "--stored: 'ACME-INV-30211' is not an invoice id: expected "
+            "invoice:VENDOR:NUMBER (credit:VENDOR:NUMBER for a credit memo)",
+        ),
+        (["--export"], 2, "--export needs --stored INVOICE_ID"),
+    ],
+)
+def test_stored_errors(
+    files: Files, stored_db: MatchRecord, argv: list[str], code: int, expected: str
+) -> None:
     got, out, err = files.match(*argv)
 
     assert (got, out) == (code, "")

@@ -34,7 +34,9 @@ pytestmark = pytest.mark.devserver
 WITH_INVOICES = [scenario for scenario in demo.SCENARIOS if scenario[2] is not demo.acknowledgment_never_sent]
 
 
-async def run_the_demo(env: WorkflowEnvironment, tmp_path: Path) -> tuple[list[demo.Outcome], list[MatchRecord]]:
+async def run_the_demo(
+    env: WorkflowEnvironment, tmp_path: Path
+) -> tuple[list[demo.Outcome], list[MatchRecord]]:
     engine = seeded_sqlite(tmp_path / "poflow.db")
     settings = settings_for(str(engine.url), f"poflow-replay-{uuid.uuid4().hex[:8]}")
     app = create_app()
@@ -44,8 +46,12 @@ async def run_the_demo(env: WorkflowEnvironment, tmp_path: Path) -> tuple[list[d
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://poflow", timeout=30) as http:
                 run = demo.Demo(http, datetime.now(UTC).strftime("%y%m%d%H%M%S"))
-                outcomes = await asyncio.gather(*(demo._run_one(run, name, expected, scenario, "ui")
-                                                  for name, expected, scenario in WITH_INVOICES))
+                outcomes = await asyncio.gather(
+                    *(
+                        demo._run_one(run, name, expected, scenario, "ui")
+                        for name, expected, scenario in WITH_INVOICES
+                    )
+                )
         return list(outcomes), list_match_records(engine)
     finally:
         engine.dispose()
@@ -76,6 +82,8 @@ async def test_every_live_match_of_the_demo_replays_offline_to_the_same_result(
         what = f"{record.result.invoice_id} matched at {record.result.matched_at}"
         assert code == (0 if record.result.decision.value == "approve" else 3), what
         assert (replayed.decision, [h.key for h in replayed.open_holds]) == (
-            record.result.decision, [h.key for h in record.result.open_holds]), what
+            record.result.decision,
+            [h.key for h in record.result.open_holds],
+        ), what
         assert replayed == record.result, what
         assert err.startswith("poflow match: replay equals the stored result"), (what, err)

@@ -40,11 +40,8 @@ from hypothesis import strategies as st
 from temporalio.testing import ActivityEnvironment
 
 from activities.match_activity import match_invoice_activity
-from p2p.matching import match_invoice
-from p2p.tolerance_profiles import applies_to, candidates_for_vendor, resolve_profile, scope_label, specificity
 from models.common import round_money
 from models.documents import GoodsReceipt, Invoice, InvoiceKind, InvoiceLine, ReceiptLine
-from p2p.tolerance import LimitOperator
 from models.matching import (
     Hold,
     HoldCode,
@@ -55,6 +52,15 @@ from models.matching import (
     ToleranceProfile,
 )
 from models.purchase_order import MatchLevel, PurchaseOrder, PurchaseOrderLine
+from p2p.matching import match_invoice
+from p2p.tolerance import LimitOperator
+from p2p.tolerance_profiles import (
+    applies_to,
+    candidates_for_vendor,
+    resolve_profile,
+    scope_label,
+    specificity,
+)
 
 D = Decimal
 C = HoldCode
@@ -331,13 +337,25 @@ CASES = [
     # PRICE, percent and amount: operator any (SAP/Oracle, the default) holds
     # beyond either limit; operator all (Ariba OR) only beyond both
     Case("price_over_pct_and_abs_holds", inv({1: (100, "12.60")}), [(C.PRICE, 1)], tolerances=PCT2_ABS050),
-    Case("price_over_pct_and_abs_all_holds", inv({1: (100, "12.60")}), [(C.PRICE, 1)],
-         tolerances=PCT2_ABS050_ALL),
-    Case("price_over_pct_within_abs_any_holds", inv({1: (100, "12.40")}), [(C.PRICE, 1)],
-         tolerances=PCT2_ABS050),
+    Case(
+        "price_over_pct_and_abs_all_holds",
+        inv({1: (100, "12.60")}),
+        [(C.PRICE, 1)],
+        tolerances=PCT2_ABS050_ALL,
+    ),
+    Case(
+        "price_over_pct_within_abs_any_holds",
+        inv({1: (100, "12.40")}),
+        [(C.PRICE, 1)],
+        tolerances=PCT2_ABS050,
+    ),
     Case("price_over_pct_within_abs_all_approves", inv({1: (100, "12.40")}), [], tolerances=PCT2_ABS050_ALL),
-    Case("price_over_abs_within_pct_any_holds", inv({3: (10, "151.50")}), [(C.PRICE, 3)],
-         tolerances=PCT2_ABS050),
+    Case(
+        "price_over_abs_within_pct_any_holds",
+        inv({3: (10, "151.50")}),
+        [(C.PRICE, 3)],
+        tolerances=PCT2_ABS050,
+    ),
     Case("price_over_abs_within_pct_all_approves", inv({3: (10, "151.50")}), [], tolerances=PCT2_ABS050_ALL),
     Case("price_within_both_limits_any_approves", inv({1: (100, "12.24")}), [], tolerances=PCT2_ABS050),
     Case("price_abs_only_at_limit_approves", inv({1: (100, "12.50")}), [], tolerances=ABS050_ONLY),
@@ -1078,8 +1096,9 @@ def test_price_tolerance_names_both_limits_and_the_profile() -> None:
         "Line 1: price 12.60 USD is 5% above the agreed 12.00 USD "
         "(tolerance +2% or +0.50/unit, holds beyond any limit)"
     )
-    lenient = only_hold(match_invoice(make_request(inv({1: (100, "12.60")}), tolerances=PCT2_ABS050_ALL)),
-                        C.PRICE)
+    lenient = only_hold(
+        match_invoice(make_request(inv({1: (100, "12.60")}), tolerances=PCT2_ABS050_ALL)), C.PRICE
+    )
     assert lenient.tolerance == "price over +2% and +0.50/unit, holds only beyond every limit"
 
 
@@ -1268,7 +1287,9 @@ def test_freight_messages_say_whether_freight_was_agreed() -> None:
 
 def test_tax_message_shows_rate_base_and_expected() -> None:
     request = make_request(
-        inv({1: (100, "12.00")}, freight=D("50.00"), tax=D("130.00")), tolerances=TAX_1PCT, tax_rate=D(10),
+        inv({1: (100, "12.00")}, freight=D("50.00"), tax=D("130.00")),
+        tolerances=TAX_1PCT,
+        tax_rate=D(10),
         freight_taxable=True,
     )
     hold = only_hold(match_invoice(request), C.TAX)
@@ -1481,7 +1502,9 @@ def test_an_earlier_document_with_the_same_number_counts_and_is_a_duplicate() ->
     # the copy is a DUPLICATE (same vendor, kind and normalised number).
     earlier = prior_inv("INV-0001", {1: (100, "12.00")})
     result = match_invoice(make_request(inv({1: (100, "12.00")}), prior=[earlier]))
-    assert open_keys(result) == Counter({(C.DUPLICATE, None): 1, (C.QTY_ORDERED, 1): 1, (C.QTY_RECEIVED, 1): 1})
+    assert open_keys(result) == Counter(
+        {(C.DUPLICATE, None): 1, (C.QTY_ORDERED, 1): 1, (C.QTY_RECEIVED, 1): 1}
+    )
     assert only_hold(result, C.DUPLICATE).related_document_id == earlier.document_id
 
 
@@ -1848,7 +1871,10 @@ def documents_to_date(request: MatchRequest) -> list[Invoice]:
 
 
 def beyond(
-    variance: Decimal, reference: Decimal, pct: Decimal | None, amount: Decimal | None,
+    variance: Decimal,
+    reference: Decimal,
+    pct: Decimal | None,
+    amount: Decimal | None,
     operator: LimitOperator = LimitOperator.ANY,
 ) -> bool:
     """The rule: at least one limit set; operator any — the variance above
@@ -1861,8 +1887,13 @@ def beyond(
 
 
 def beyond_check(variance: Decimal, reference: Decimal, profile: ToleranceProfile, check: str) -> bool:
-    return beyond(variance, reference, getattr(profile, f"{check}_pct", None), getattr(profile, f"{check}_abs", None),
-                  profile.limit_operator)
+    return beyond(
+        variance,
+        reference,
+        getattr(profile, f"{check}_pct", None),
+        getattr(profile, f"{check}_abs", None),
+        profile.limit_operator,
+    )
 
 
 def oracle_expected_tax(request: MatchRequest) -> Decimal | None:
@@ -1878,7 +1909,7 @@ def oracle_expected_tax(request: MatchRequest) -> Decimal | None:
     if any(rate is None for rate in rates):
         return None
     amounts = [invoice.line_amount(line) for line in invoice.lines]
-    tax = sum((amount * rate / 100 for amount, rate in zip(amounts, rates)), D(0))
+    tax = sum((amount * rate / 100 for amount, rate in zip(amounts, rates, strict=False)), D(0))
     if request.freight_taxable and invoice.freight:
         if sum(amounts) == 0:
             return None
@@ -2126,7 +2157,9 @@ def test_suspected_duplicate_holds_with_a_link_to_the_other_invoice() -> None:
     receipt = make_receipt("GR-1", {1: D(100)})
     this = make_invoice("INV-2001", {1: (D(100), D("12.00"))})
     earlier = make_invoice("INV-1999", {1: (D(100), D("12.00"))}, po_number="PO-0999")
-    result = match_invoice(MatchRequest(po=po, receipts=[receipt], invoice=this, duplicate_candidates=[earlier]))
+    result = match_invoice(
+        MatchRequest(po=po, receipts=[receipt], invoice=this, duplicate_candidates=[earlier])
+    )
     assert result.decision == MatchDecision.HOLD
     [hold] = result.open_holds
     assert hold.code == HoldCode.SUSPECTED_DUPLICATE
@@ -2143,7 +2176,10 @@ def test_a_different_amount_is_not_a_suspected_duplicate_and_a_released_one_stay
     assert match_invoice(clean).decision == MatchDecision.APPROVE
     same = make_invoice("INV-1998", {1: (D(100), D("12.00"))})
     held = match_invoice(MatchRequest(po=po, receipts=[receipt], invoice=this, duplicate_candidates=[same]))
-    released = held.open_holds[0].model_copy(update={"status": HoldStatus.RELEASED, "released_by": "carl.clerk"})
-    again = MatchRequest(po=po, receipts=[receipt], invoice=this, duplicate_candidates=[same],
-                         released_holds=[released])
+    released = held.open_holds[0].model_copy(
+        update={"status": HoldStatus.RELEASED, "released_by": "carl.clerk"}
+    )
+    again = MatchRequest(
+        po=po, receipts=[receipt], invoice=this, duplicate_candidates=[same], released_holds=[released]
+    )
     assert match_invoice(again).decision == MatchDecision.APPROVE

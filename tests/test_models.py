@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
@@ -29,9 +29,9 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from models import (
+    Acknowledgment,
     AckOutcome,
     AckRecord,
-    Acknowledgment,
     GoodsReceipt,
     Hold,
     HoldCode,
@@ -59,69 +59,117 @@ from models import (
 )
 
 D = Decimal
-UTC = timezone.utc
+UTC = UTC
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 FAST = settings(max_examples=100, deadline=None)
 
 
 # --- builders -----------------------------------------------------------------------------------
 
-def po_data(*, currency: str = "USD", lines: list[dict[str, Any]] | None = None,
-            **extra: Any) -> dict[str, Any]:
+
+def po_data(
+    *, currency: str = "USD", lines: list[dict[str, Any]] | None = None, **extra: Any
+) -> dict[str, Any]:
     if lines is None:
         lines = [
-            {"line_no": 1, "item_id": "MRO-GLOVE-NITRILE-L", "quantity": "100", "unit_price": "11.90",
-             "need_by": "2026-12-07"},
+            {
+                "line_no": 1,
+                "item_id": "MRO-GLOVE-NITRILE-L",
+                "quantity": "100",
+                "unit_price": "11.90",
+                "need_by": "2026-12-07",
+            },
             {"line_no": 2, "item_id": "MRO-BEARING-6204", "quantity": "50", "unit_price": "4.75"},
         ]
-    return {"po_number": "PO-1001", "vendor_id": "ACME", "buyer": "bob.buyer", "currency": currency,
-            "lines": lines, **extra}
+    return {
+        "po_number": "PO-1001",
+        "vendor_id": "ACME",
+        "buyer": "bob.buyer",
+        "currency": currency,
+        "lines": lines,
+        **extra,
+    }
 
 
 def make_po(currency: str = "USD", lines: list[tuple[str, str]] | None = None, **extra: Any) -> PurchaseOrder:
     """lines: [(quantity, unit_price)], numbered from 1."""
     line_dicts = None
     if lines is not None:
-        line_dicts = [{"line_no": n, "item_id": f"ITEM-{n}", "quantity": q, "unit_price": p}
-                      for n, (q, p) in enumerate(lines, start=1)]
+        line_dicts = [
+            {"line_no": n, "item_id": f"ITEM-{n}", "quantity": q, "unit_price": p}
+            for n, (q, p) in enumerate(lines, start=1)
+        ]
     return PurchaseOrder.model_validate(po_data(currency=currency, lines=line_dicts, **extra))
 
 
-def invoice_data(number: str = "INV-1", *, kind: str = "invoice", lines: list[dict[str, Any]] | None = None,
-                 **extra: Any) -> dict[str, Any]:
-    return {"invoice_number": number, "kind": kind, "vendor_id": "ACME", "po_number": "PO-1001",
-            "invoice_date": "2026-12-05", "currency": "USD",
-            "lines": lines or [{"line_no": 1, "quantity": "10", "unit_price": "11.90"}],
-            "total": "119.00", **extra}
+def invoice_data(
+    number: str = "INV-1", *, kind: str = "invoice", lines: list[dict[str, Any]] | None = None, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "invoice_number": number,
+        "kind": kind,
+        "vendor_id": "ACME",
+        "po_number": "PO-1001",
+        "invoice_date": "2026-12-05",
+        "currency": "USD",
+        "lines": lines or [{"line_no": 1, "quantity": "10", "unit_price": "11.90"}],
+        "total": "119.00",
+        **extra,
+    }
 
 
-def make_invoice(number: str = "INV-1", *, kind: str = "invoice", lines: dict[int, str] | None = None,
-                 price: str = "1.00", total: str = "0", **extra: Any) -> Invoice:
+def make_invoice(
+    number: str = "INV-1",
+    *,
+    kind: str = "invoice",
+    lines: dict[int, str] | None = None,
+    price: str = "1.00",
+    total: str = "0",
+    **extra: Any,
+) -> Invoice:
     """lines: {line_no: quantity}, all at `price`."""
     line_dicts = [{"line_no": n, "quantity": q, "unit_price": price} for n, q in (lines or {1: "1"}).items()]
     return Invoice.model_validate(invoice_data(number, kind=kind, lines=line_dicts, total=total, **extra))
 
 
-def receipt_data(*, received_at: str = "2026-12-04T14:30:00Z",
-                 lines: list[dict[str, Any]] | None = None, **extra: Any) -> dict[str, Any]:
-    return {"receipt_id": "GR-1", "po_number": "PO-1001", "received_at": received_at,
-            "lines": lines or [{"line_no": 1, "quantity_received": "100"}], **extra}
+def receipt_data(
+    *, received_at: str = "2026-12-04T14:30:00Z", lines: list[dict[str, Any]] | None = None, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "receipt_id": "GR-1",
+        "po_number": "PO-1001",
+        "received_at": received_at,
+        "lines": lines or [{"line_no": 1, "quantity_received": "100"}],
+        **extra,
+    }
 
 
 def make_receipt(receipt_id: str, quantities: dict[int, tuple[str, str]]) -> GoodsReceipt:
     """quantities: {line_no: (received, rejected)}"""
-    return GoodsReceipt.model_validate(receipt_data(
-        receipt_id=receipt_id,
-        lines=[{"line_no": n, "quantity_received": r, "quantity_rejected": j}
-               for n, (r, j) in quantities.items()],
-    ))
+    return GoodsReceipt.model_validate(
+        receipt_data(
+            receipt_id=receipt_id,
+            lines=[
+                {"line_no": n, "quantity_received": r, "quantity_rejected": j}
+                for n, (r, j) in quantities.items()
+            ],
+        )
+    )
 
 
 def make_task(task_id: str = "t1", *, status: TaskStatus = TaskStatus.OPEN, level: int = 0) -> HumanTask:
-    return HumanTask(task_id=task_id, po_number="PO-1001", kind=TaskKind.RESOLVE_INVOICE_HOLD,
-                     title="Resolve",
-                     options=["accept_variance", "reject_invoice"], assignee_role="ap_clerk",
-                     created_at=T0, due_at=T0 + timedelta(days=2), escalation_level=level, status=status)
+    return HumanTask(
+        task_id=task_id,
+        po_number="PO-1001",
+        kind=TaskKind.RESOLVE_INVOICE_HOLD,
+        title="Resolve",
+        options=["accept_variance", "reject_invoice"],
+        assignee_role="ap_clerk",
+        created_at=T0,
+        due_at=T0 + timedelta(days=2),
+        escalation_level=level,
+        status=status,
+    )
 
 
 def hold(code: HoldCode, status: HoldStatus = HoldStatus.OPEN, line_no: int | None = 1) -> Hold:
@@ -133,8 +181,9 @@ def record(invoice: Invoice, status: InvoiceStatus, holds: list[Hold] | None = N
     if holds is not None:
         is_held = any(h.status == HoldStatus.OPEN for h in holds)
         decision = MatchDecision.HOLD if is_held else MatchDecision.APPROVE
-        match = MatchResult(invoice_id=invoice.document_id, po_number="PO-1001", po_revision=0,
-                            decision=decision, holds=holds)
+        match = MatchResult(
+            invoice_id=invoice.document_id, po_number="PO-1001", po_revision=0, decision=decision, holds=holds
+        )
     return InvoiceRecord(invoice=invoice, status=status, match=match, received_at=T0)
 
 
@@ -160,6 +209,7 @@ def walk(value: Any):
 
 
 # --- money: exact decimals through JSON --------------------------------------------------------
+
 
 def test_point_one_plus_point_two_is_exactly_point_three_after_a_json_round_trip():
     po = make_po(lines=[("1", "0.1"), ("1", "0.2")])
@@ -187,7 +237,8 @@ def test_python_dump_keeps_decimal_and_json_mode_gives_strings():
 
 def test_a_json_number_is_read_as_the_decimal_it_spells_not_the_nearest_float():
     line = PurchaseOrderLine.model_validate_json(
-        '{"line_no": 1, "item_id": "X", "quantity": 3, "unit_price": 0.1}')
+        '{"line_no": 1, "item_id": "X", "quantity": 3, "unit_price": 0.1}'
+    )
     assert line.unit_price == D("0.1")
     assert line.unit_price != D(0.1)  # the binary float 0.1000000000000000055…
     assert line.amount("USD") == D("0.30")
@@ -195,8 +246,9 @@ def test_a_json_number_is_read_as_the_decimal_it_spells_not_the_nearest_float():
 
 def test_more_than_six_decimal_places_is_rejected_with_the_field_named():
     with pytest.raises(ValidationError) as excinfo:
-        PurchaseOrder.model_validate(po_data(lines=[
-            {"line_no": 1, "item_id": "X", "quantity": "1", "unit_price": "0.1234567"}]))
+        PurchaseOrder.model_validate(
+            po_data(lines=[{"line_no": 1, "item_id": "X", "quantity": "1", "unit_price": "0.1234567"}])
+        )
     error = only_error(excinfo)
     assert error["loc"] == ("lines", 0, "unit_price")
     assert "6 decimal places" in error["msg"]
@@ -237,6 +289,7 @@ def test_whole_purchase_order_state_round_trips_through_json_unchanged():
 
 # --- currency ------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("code", ["USD", "EUR", "JPY", "KWD", "CHF"])
 def test_known_currency_codes_are_accepted(code):
     assert make_po(currency=code).currency == code
@@ -251,8 +304,9 @@ def test_unknown_currency_is_rejected_naming_the_field_and_the_code():
     assert "ISO 4217" in error["msg"]
 
 
-@pytest.mark.parametrize("model, data", [(PurchaseOrder, po_data(currency="usd")),
-                                         (Invoice, invoice_data(currency="usd"))])
+@pytest.mark.parametrize(
+    "model, data", [(PurchaseOrder, po_data(currency="usd")), (Invoice, invoice_data(currency="usd"))]
+)
 def test_lower_case_currency_is_rejected_saying_it_must_be_upper_case_letters(model, data):
     with pytest.raises(ValidationError) as excinfo:
         model.model_validate(data)
@@ -270,6 +324,7 @@ def test_two_letter_currency_is_rejected_for_its_length():
 
 
 # --- timestamps ----------------------------------------------------------------------------------
+
 
 def test_an_offset_timestamp_is_stored_and_dumped_in_utc():
     receipt = GoodsReceipt.model_validate(receipt_data(received_at="2026-12-04T16:30:00+02:00"))
@@ -308,6 +363,7 @@ def test_a_naive_python_datetime_is_rejected_too():
 
 # --- unknown fields ------------------------------------------------------------------------------
 
+
 def test_unknown_top_level_field_is_rejected_with_its_name():
     with pytest.raises(ValidationError) as excinfo:
         PurchaseOrder.model_validate(po_data(colour="red"))
@@ -345,10 +401,13 @@ def test_unknown_field_on_an_invoice_line_is_rejected():
 
 # --- duplicate line numbers ---------------------------------------------------------------------
 
+
 def test_duplicate_po_line_numbers_are_rejected():
-    lines = [{"line_no": 1, "item_id": "A", "quantity": "1", "unit_price": "1"},
-             {"line_no": 2, "item_id": "B", "quantity": "1", "unit_price": "1"},
-             {"line_no": 1, "item_id": "C", "quantity": "1", "unit_price": "1"}]
+    lines = [
+        {"line_no": 1, "item_id": "A", "quantity": "1", "unit_price": "1"},
+        {"line_no": 2, "item_id": "B", "quantity": "1", "unit_price": "1"},
+        {"line_no": 1, "item_id": "C", "quantity": "1", "unit_price": "1"},
+    ]
     with pytest.raises(ValidationError) as excinfo:
         PurchaseOrder.model_validate(po_data(lines=lines))
     error = only_error(excinfo)
@@ -356,14 +415,37 @@ def test_duplicate_po_line_numbers_are_rejected():
     assert "line_no 1 appears twice" in error["msg"]
 
 
-@pytest.mark.parametrize("model, data", [
-    (Acknowledgment, {"ack_id": "OA-1", "po_number": "PO-1001", "vendor_id": "ACME", "status": "accepted",
-                      "acknowledged_at": "2026-11-24T09:12:00Z", "lines": [{"line_no": 2}, {"line_no": 2}]}),
-    (GoodsReceipt, receipt_data(lines=[{"line_no": 2, "quantity_received": "1"},
-                                       {"line_no": 2, "quantity_received": "3"}])),
-    (Invoice, invoice_data(lines=[{"line_no": 2, "quantity": "1", "unit_price": "1"},
-                                  {"line_no": 2, "quantity": "1", "unit_price": "1"}])),
-])
+@pytest.mark.parametrize(
+    "model, data",
+    [
+        (
+            Acknowledgment,
+            {
+                "ack_id": "OA-1",
+                "po_number": "PO-1001",
+                "vendor_id": "ACME",
+                "status": "accepted",
+                "acknowledged_at": "2026-11-24T09:12:00Z",
+                "lines": [{"line_no": 2}, {"line_no": 2}],
+            },
+        ),
+        (
+            GoodsReceipt,
+            receipt_data(
+                lines=[{"line_no": 2, "quantity_received": "1"}, {"line_no": 2, "quantity_received": "3"}]
+            ),
+        ),
+        (
+            Invoice,
+            invoice_data(
+                lines=[
+                    {"line_no": 2, "quantity": "1", "unit_price": "1"},
+                    {"line_no": 2, "quantity": "1", "unit_price": "1"},
+                ]
+            ),
+        ),
+    ],
+)
 def test_duplicate_line_numbers_are_rejected_on_every_document(model, data):
     with pytest.raises(ValidationError) as excinfo:
         model.model_validate(data)
@@ -381,6 +463,7 @@ def test_a_po_needs_at_least_one_line():
 
 
 # --- PO total and currency rounding -----------------------------------------------------------
+
 
 def test_jpy_total_has_no_decimals_and_rounds_half_up():
     po = make_po("JPY", [("3", "33.5"), ("1", "999")])  # 100.5 -> 101, + 999
@@ -423,6 +506,7 @@ def test_round_money_of_a_negative_amount_rounds_away_from_zero():
 
 # --- payment terms -------------------------------------------------------------------------------
 
+
 def test_payment_terms_default_to_net_30_without_discount():
     terms = make_po().payment_terms
     assert (terms.net_days, terms.discount_days, terms.discount_percent) == (30, None, None)
@@ -452,9 +536,14 @@ def test_discount_percent_over_100_is_rejected():
 
 # --- receipt lines -------------------------------------------------------------------------------
 
+
 def test_rejecting_more_than_received_is_an_error_on_that_receipt_line():
-    data = receipt_data(lines=[{"line_no": 1, "quantity_received": "80"},
-                               {"line_no": 2, "quantity_received": "5", "quantity_rejected": "6"}])
+    data = receipt_data(
+        lines=[
+            {"line_no": 1, "quantity_received": "80"},
+            {"line_no": 2, "quantity_received": "5", "quantity_rejected": "6"},
+        ]
+    )
     with pytest.raises(ValidationError) as excinfo:
         GoodsReceipt.model_validate(data)
     error = only_error(excinfo)
@@ -462,12 +551,15 @@ def test_rejecting_more_than_received_is_an_error_on_that_receipt_line():
     assert "quantity_rejected cannot exceed quantity_received" in error["msg"]
 
 
-@pytest.mark.parametrize("received, rejected, accepted", [
-    ("80", "2", "78"),
-    ("80", "0", "80"),
-    ("5", "5", "0"),
-    ("10.5", "0.25", "10.25"),
-])
+@pytest.mark.parametrize(
+    "received, rejected, accepted",
+    [
+        ("80", "2", "78"),
+        ("80", "0", "80"),
+        ("5", "5", "0"),
+        ("10.5", "0.25", "10.25"),
+    ],
+)
 def test_quantity_accepted_is_received_minus_rejected(received, rejected, accepted):
     line = ReceiptLine(line_no=1, quantity_received=D(received), quantity_rejected=D(rejected))
     assert line.quantity_accepted == D(accepted)
@@ -489,20 +581,24 @@ def test_negative_received_quantity_is_rejected():
 
 # --- invoice numbers -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("raw, normalized", [
-    ("inv-000123", "INV123"),
-    ("INV 123", "INV123"),
-    ("INV123", "INV123"),
-    ("Inv.00123", "INV123"),
-    ("ACME-INV-30211", "ACMEINV30211"),
-    ("000123", "123"),
-    ("000", "0"),
-    ("0", "0"),
-    ("INV-000", "INV0"),
-    ("INV", "INV"),
-    ("1200", "1200"),  # trailing zeros are significant
-    ("---", ""),
-])
+
+@pytest.mark.parametrize(
+    "raw, normalized",
+    [
+        ("inv-000123", "INV123"),
+        ("INV 123", "INV123"),
+        ("INV123", "INV123"),
+        ("Inv.00123", "INV123"),
+        ("ACME-INV-30211", "ACMEINV30211"),
+        ("000123", "123"),
+        ("000", "0"),
+        ("0", "0"),
+        ("INV-000", "INV0"),
+        ("INV", "INV"),
+        ("1200", "1200"),  # trailing zeros are significant
+        ("---", ""),
+    ],
+)
 def test_normalize_invoice_number(raw, normalized):
     assert normalize_invoice_number(raw) == normalized
 
@@ -525,8 +621,11 @@ def test_case_and_punctuation_never_make_a_new_invoice_number(number, separators
     # (tests/test_invoice_numbers.py)
     chars = [c.lower() if rnd.random() < 0.5 else c for c in number]
     for sep in separators:
-        free = [i for i in range(len(chars) + 1)
-                if not (0 < i < len(chars) and chars[i - 1][-1:].isdigit() and chars[i][:1].isdigit())]
+        free = [
+            i
+            for i in range(len(chars) + 1)
+            if not (0 < i < len(chars) and chars[i - 1][-1:].isdigit() and chars[i][:1].isdigit())
+        ]
         chars.insert(rnd.choice(free), sep)
     messy = "".join(chars)
     assert normalize_invoice_number(messy) == normalize_invoice_number(number)
@@ -534,8 +633,11 @@ def test_case_and_punctuation_never_make_a_new_invoice_number(number, separators
 
 
 @FAST
-@given(st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ", max_size=6), st.integers(1, 6),
-       st.text(alphabet="0123456789", min_size=1, max_size=8))
+@given(
+    st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ", max_size=6),
+    st.integers(1, 6),
+    st.text(alphabet="0123456789", min_size=1, max_size=8),
+)
 def test_leading_zeros_of_the_number_never_make_a_new_invoice_number(prefix, zeros, digits):
     padded = f"{prefix}-{'0' * zeros}{digits}"
     assert normalize_invoice_number(padded) == normalize_invoice_number(prefix + digits)
@@ -579,6 +681,7 @@ def test_the_same_number_from_another_vendor_is_a_different_document():
 
 # --- billed quantities and totals -------------------------------------------------------------
 
+
 def test_billed_quantity_is_positive_for_an_invoice():
     invoice = make_invoice(lines={1: "5"})
     assert invoice.billed_quantity(invoice.lines[0]) == D("5")
@@ -599,8 +702,12 @@ def test_a_price_only_document_bills_no_quantity(kind):
 
 
 def test_a_credit_memo_never_adds_to_the_billed_quantity():
-    data = invoice_data("CM-3", kind="credit_memo",
-                        lines=[{"line_no": 1, "quantity": "-5", "unit_price": "11.90"}], total="59.50")
+    data = invoice_data(
+        "CM-3",
+        kind="credit_memo",
+        lines=[{"line_no": 1, "quantity": "-5", "unit_price": "11.90"}],
+        total="59.50",
+    )
     try:
         credit = Invoice.model_validate(data)
     except ValidationError as exc:  # rejecting it at the door is a fix too
@@ -610,10 +717,17 @@ def test_a_credit_memo_never_adds_to_the_billed_quantity():
 
 
 def test_lines_total_rounds_computed_lines_and_keeps_stated_amounts():
-    invoice = Invoice.model_validate(invoice_data(
-        lines=[{"line_no": 1, "quantity": "3", "unit_price": "0.335"},  # 1.005 -> 1.01
-               {"line_no": 2, "quantity": "2", "unit_price": "10", "amount": "19.50"}],  # stated, kept
-        freight="5.00", tax="1.64", total="27.15"))
+    invoice = Invoice.model_validate(
+        invoice_data(
+            lines=[
+                {"line_no": 1, "quantity": "3", "unit_price": "0.335"},  # 1.005 -> 1.01
+                {"line_no": 2, "quantity": "2", "unit_price": "10", "amount": "19.50"},
+            ],  # stated, kept
+            freight="5.00",
+            tax="1.64",
+            total="27.15",
+        )
+    )
     assert invoice.line_amount(invoice.lines[0]) == D("1.01")
     assert invoice.line_amount(invoice.lines[1]) == D("19.50")
     assert invoice.lines_total == D("20.51")
@@ -622,12 +736,16 @@ def test_lines_total_rounds_computed_lines_and_keeps_stated_amounts():
 
 
 def test_invoice_line_amounts_use_the_invoice_currency():
-    invoice = Invoice.model_validate(invoice_data(
-        currency="JPY", lines=[{"line_no": 1, "quantity": "3", "unit_price": "33.5"}], total="101"))
+    invoice = Invoice.model_validate(
+        invoice_data(
+            currency="JPY", lines=[{"line_no": 1, "quantity": "3", "unit_price": "33.5"}], total="101"
+        )
+    )
     assert invoice.lines_total == D("101")
 
 
 # --- human tasks --------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("level, role", [(0, "assignee"), (1, "deputy"), (2, "manager"), (5, "manager")])
 def test_escalated_to(level, role):
@@ -642,6 +760,7 @@ def test_a_negative_escalation_level_is_rejected():
 
 # --- PurchaseOrderState derived views ---------------------------------------------------------
 
+
 def derived_state() -> PurchaseOrderState:
     """PO: line 1 = 100 @ 10.00, line 2 = 50 @ 4.00 (3-way)."""
     po = make_po(lines=[("100", "10.00"), ("50", "4.00")])
@@ -650,23 +769,46 @@ def derived_state() -> PurchaseOrderState:
         make_receipt("GR-2", {1: ("40", "0")}),
     ]
     invoices = [
-        record(make_invoice("INV-1", lines={1: "60", 2: "50"}, price="10.00", total="1000.00"),
-               InvoiceStatus.APPROVED, holds=[]),
-        record(make_invoice("CM-1", kind="credit_memo", lines={1: "5"}, price="10.00", total="50.00"),
-               InvoiceStatus.APPROVED),
-        record(make_invoice("CM-2", kind="credit_memo", lines={1: "60"}, price="0.20", total="12.00",
-                            price_only=True), InvoiceStatus.APPROVED),
-        record(make_invoice("INV-2", lines={1: "40"}, price="10.00", total="400.00"),
-               InvoiceStatus.REJECTED, holds=[hold(HoldCode.PRICE), hold(HoldCode.QTY_RECEIVED)]),
-        record(make_invoice("INV-3", lines={1: "40"}, price="10.00", total="400.00"), InvoiceStatus.HELD,
-               holds=[hold(HoldCode.PRICE), hold(HoldCode.AMOUNT, line_no=None),
-                      hold(HoldCode.NO_RECEIPT, HoldStatus.AUTO_RELEASED),
-                      hold(HoldCode.MANUAL, HoldStatus.RELEASED)]),
+        record(
+            make_invoice("INV-1", lines={1: "60", 2: "50"}, price="10.00", total="1000.00"),
+            InvoiceStatus.APPROVED,
+            holds=[],
+        ),
+        record(
+            make_invoice("CM-1", kind="credit_memo", lines={1: "5"}, price="10.00", total="50.00"),
+            InvoiceStatus.APPROVED,
+        ),
+        record(
+            make_invoice(
+                "CM-2", kind="credit_memo", lines={1: "60"}, price="0.20", total="12.00", price_only=True
+            ),
+            InvoiceStatus.APPROVED,
+        ),
+        record(
+            make_invoice("INV-2", lines={1: "40"}, price="10.00", total="400.00"),
+            InvoiceStatus.REJECTED,
+            holds=[hold(HoldCode.PRICE), hold(HoldCode.QTY_RECEIVED)],
+        ),
+        record(
+            make_invoice("INV-3", lines={1: "40"}, price="10.00", total="400.00"),
+            InvoiceStatus.HELD,
+            holds=[
+                hold(HoldCode.PRICE),
+                hold(HoldCode.AMOUNT, line_no=None),
+                hold(HoldCode.NO_RECEIPT, HoldStatus.AUTO_RELEASED),
+                hold(HoldCode.MANUAL, HoldStatus.RELEASED),
+            ],
+        ),
     ]
-    tasks = [make_task("t-open"), make_task("t-done", status=TaskStatus.DONE),
-             make_task("t-cancelled", status=TaskStatus.CANCELLED), make_task("t-open-2", level=2)]
-    return PurchaseOrderState(po=po, status=PoStatus.RECEIVED, receipts=receipts, invoices=invoices,
-                              tasks=tasks)
+    tasks = [
+        make_task("t-open"),
+        make_task("t-done", status=TaskStatus.DONE),
+        make_task("t-cancelled", status=TaskStatus.CANCELLED),
+        make_task("t-open-2", level=2),
+    ]
+    return PurchaseOrderState(
+        po=po, status=PoStatus.RECEIVED, receipts=receipts, invoices=invoices, tasks=tasks
+    )
 
 
 def test_received_and_accepted_quantities_sum_over_receipts():
@@ -715,8 +857,9 @@ def test_invoice_record_is_found_by_normalized_document_id():
 def test_acknowledged_and_is_final():
     state = derived_state()
     assert not state.acknowledged
-    ack = Acknowledgment(ack_id="OA-1", po_number="PO-1001", vendor_id="ACME", status="rejected",
-                         acknowledged_at=T0)
+    ack = Acknowledgment(
+        ack_id="OA-1", po_number="PO-1001", vendor_id="ACME", status="rejected", acknowledged_at=T0
+    )
     state.acknowledgments.append(AckRecord(ack=ack, outcome=AckOutcome.SUPPLIER_REJECTED, received_at=T0))
     assert not state.acknowledged  # a rejection is not an acknowledgment
     accepted = ack.model_copy(update={"ack_id": "OA-2", "status": "accepted"})
@@ -733,12 +876,39 @@ SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 
 
 def test_po_json_uses_readable_snake_case_names_and_values():
-    body = json.loads(make_po(payment_terms={"net_days": 30, "discount_days": 10, "discount_percent": "2"})
-                      .model_dump_json())
-    assert {"po_number", "revision", "vendor_id", "buyer", "requested_by", "currency", "order_date",
-            "payment_terms", "lines", "freight", "note", "created_at"} == set(body)
-    assert {"line_no", "item_id", "description", "quantity", "uom", "unit_price", "need_by", "category",
-            "match_level", "match_level_source", "tax_rate_pct", "tax_rate_source"} == set(body["lines"][0])
+    body = json.loads(
+        make_po(
+            payment_terms={"net_days": 30, "discount_days": 10, "discount_percent": "2"}
+        ).model_dump_json()
+    )
+    assert {
+        "po_number",
+        "revision",
+        "vendor_id",
+        "buyer",
+        "requested_by",
+        "currency",
+        "order_date",
+        "payment_terms",
+        "lines",
+        "freight",
+        "note",
+        "created_at",
+    } == set(body)
+    assert {
+        "line_no",
+        "item_id",
+        "description",
+        "quantity",
+        "uom",
+        "unit_price",
+        "need_by",
+        "category",
+        "match_level",
+        "match_level_source",
+        "tax_rate_pct",
+        "tax_rate_source",
+    } == set(body["lines"][0])
     assert body["payment_terms"] == {"net_days": 30, "discount_days": 10, "discount_percent": "2"}
     # No level given: validate/enrich takes it from the item master; matched 3-way until then.
     assert body["lines"][0]["match_level"] is None and make_po().lines[0].level.value == "3-way"

@@ -53,8 +53,9 @@ def test_exactly_one_inconsistent_sample() -> None:
 
 def test_deterministic() -> None:
     again = sample_set()
-    assert [(s.name, s.raw, s.expected, s.vendor_id) for s in again] == \
-           [(s.name, s.raw, s.expected, s.vendor_id) for s in SAMPLES]
+    assert [(s.name, s.raw, s.expected, s.vendor_id) for s in again] == [
+        (s.name, s.raw, s.expected, s.vendor_id) for s in SAMPLES
+    ]
 
 
 def test_vendor_names_match_master_data() -> None:

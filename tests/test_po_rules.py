@@ -18,7 +18,7 @@ domain, not copied from the code:
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -47,76 +47,140 @@ from p2p.deadlines import hold_escalation_at, next_deadline, receipt_due_at
 from p2p.receiving import fully_received
 
 D = Decimal
-UTC = timezone.utc
+UTC = UTC
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 FAST = settings(max_examples=100, deadline=None)
 
 
 # --- builders -----------------------------------------------------------------------------------
 
+
 def make_po(*lines: dict[str, Any], revision: int = 0) -> PurchaseOrder:
     """Each line: quantity, unit_price, optional need_by / match_level; numbered from 1."""
     if not lines:
-        lines = ({"quantity": "100", "unit_price": "10.00", "need_by": "2026-12-07"},
-                 {"quantity": "50", "unit_price": "4.75", "need_by": "2026-12-07"})
-    return PurchaseOrder.model_validate({
-        "po_number": "PO-1001", "revision": revision, "vendor_id": "ACME", "buyer": "bob.buyer",
-        "currency": "USD",
-        "lines": [{"line_no": n, "item_id": f"ITEM-{n}", **line} for n, line in enumerate(lines, start=1)],
-    })
+        lines = (
+            {"quantity": "100", "unit_price": "10.00", "need_by": "2026-12-07"},
+            {"quantity": "50", "unit_price": "4.75", "need_by": "2026-12-07"},
+        )
+    return PurchaseOrder.model_validate(
+        {
+            "po_number": "PO-1001",
+            "revision": revision,
+            "vendor_id": "ACME",
+            "buyer": "bob.buyer",
+            "currency": "USD",
+            "lines": [
+                {"line_no": n, "item_id": f"ITEM-{n}", **line} for n, line in enumerate(lines, start=1)
+            ],
+        }
+    )
 
 
 def make_ack(*lines: dict[str, Any], status: str = "accepted_with_changes") -> Acknowledgment:
-    return Acknowledgment.model_validate({
-        "ack_id": "OA-1", "po_number": "PO-1001", "vendor_id": "ACME", "status": status,
-        "acknowledged_at": "2026-11-24T09:12:00Z", "lines": list(lines),
-    })
+    return Acknowledgment.model_validate(
+        {
+            "ack_id": "OA-1",
+            "po_number": "PO-1001",
+            "vendor_id": "ACME",
+            "status": status,
+            "acknowledged_at": "2026-11-24T09:12:00Z",
+            "lines": list(lines),
+        }
+    )
 
 
 def tol(price: str | None = "2", qty: str | None = "0") -> ToleranceProfile:
-    return ToleranceProfile(ack_price_pct=None if price is None else D(price),
-                            ack_qty_pct=None if qty is None else D(qty))
+    return ToleranceProfile(
+        ack_price_pct=None if price is None else D(price), ack_qty_pct=None if qty is None else D(qty)
+    )
 
 
-def receipt(receipt_id: str, quantities: dict[int, str],
-            rejected: dict[int, str] | None = None) -> GoodsReceipt:
+def receipt(
+    receipt_id: str, quantities: dict[int, str], rejected: dict[int, str] | None = None
+) -> GoodsReceipt:
     rejected = rejected or {}
-    return GoodsReceipt.model_validate({
-        "receipt_id": receipt_id, "po_number": "PO-1001", "received_at": "2026-12-04T14:30:00Z",
-        "lines": [{"line_no": n, "quantity_received": q, "quantity_rejected": rejected.get(n, "0")}
-                  for n, q in quantities.items()],
-    })
+    return GoodsReceipt.model_validate(
+        {
+            "receipt_id": receipt_id,
+            "po_number": "PO-1001",
+            "received_at": "2026-12-04T14:30:00Z",
+            "lines": [
+                {"line_no": n, "quantity_received": q, "quantity_rejected": rejected.get(n, "0")}
+                for n, q in quantities.items()
+            ],
+        }
+    )
 
 
-def invoice(number: str, quantities: dict[int, str], *, kind: str = "invoice", price_only: bool = False,
-            invoice_date: str = "2026-12-05", terms: dict[str, Any] | None = None) -> Invoice:
-    return Invoice.model_validate({
-        "invoice_number": number, "kind": kind, "vendor_id": "ACME", "po_number": "PO-1001",
-        "invoice_date": invoice_date, "currency": "USD", "price_only": price_only,
-        "lines": [{"line_no": n, "quantity": q, "unit_price": "10.00"} for n, q in quantities.items()],
-        "total": "0", "payment_terms": terms,
-    })
+def invoice(
+    number: str,
+    quantities: dict[int, str],
+    *,
+    kind: str = "invoice",
+    price_only: bool = False,
+    invoice_date: str = "2026-12-05",
+    terms: dict[str, Any] | None = None,
+) -> Invoice:
+    return Invoice.model_validate(
+        {
+            "invoice_number": number,
+            "kind": kind,
+            "vendor_id": "ACME",
+            "po_number": "PO-1001",
+            "invoice_date": invoice_date,
+            "currency": "USD",
+            "price_only": price_only,
+            "lines": [{"line_no": n, "quantity": q, "unit_price": "10.00"} for n, q in quantities.items()],
+            "total": "0",
+            "payment_terms": terms,
+        }
+    )
 
 
 def rec(inv: Invoice, status: InvoiceStatus, escalate_at: datetime | None = None) -> InvoiceRecord:
     return InvoiceRecord(invoice=inv, status=status, received_at=T0, escalate_at=escalate_at)
 
 
-def task(task_id: str, due_at: datetime, *, status: TaskStatus = TaskStatus.OPEN,
-         level: int = 0) -> HumanTask:
-    return HumanTask(task_id=task_id, po_number="PO-1001", kind=TaskKind.EXPEDITE_RECEIPT, title="Expedite",
-                     options=["keep_waiting", "close_short"], assignee_role="buyer", created_at=T0,
-                     due_at=due_at, escalation_level=level, status=status)
+def task(
+    task_id: str, due_at: datetime, *, status: TaskStatus = TaskStatus.OPEN, level: int = 0
+) -> HumanTask:
+    return HumanTask(
+        task_id=task_id,
+        po_number="PO-1001",
+        kind=TaskKind.EXPEDITE_RECEIPT,
+        title="Expedite",
+        options=["keep_waiting", "close_short"],
+        assignee_role="buyer",
+        created_at=T0,
+        due_at=due_at,
+        escalation_level=level,
+        status=status,
+    )
 
 
-def state_of(po: PurchaseOrder, *, receipts: list[GoodsReceipt] = (), invoices: list[InvoiceRecord] = (),
-             tasks: list[HumanTask] = (), status: PoStatus = PoStatus.RECEIVED, issued: bool = True,
-             **extra: Any) -> PurchaseOrderState:
-    return PurchaseOrderState(po=po, status=status, receipts=list(receipts), invoices=list(invoices),
-                              tasks=list(tasks), issued_at=T0 if issued else None, **extra)
+def state_of(
+    po: PurchaseOrder,
+    *,
+    receipts: list[GoodsReceipt] = (),
+    invoices: list[InvoiceRecord] = (),
+    tasks: list[HumanTask] = (),
+    status: PoStatus = PoStatus.RECEIVED,
+    issued: bool = True,
+    **extra: Any,
+) -> PurchaseOrderState:
+    return PurchaseOrderState(
+        po=po,
+        status=status,
+        receipts=list(receipts),
+        invoices=list(invoices),
+        tasks=list(tasks),
+        issued_at=T0 if issued else None,
+        **extra,
+    )
 
 
 # --- compare_acknowledgment --------------------------------------------------------------------
+
 
 def test_an_ack_without_line_detail_changes_nothing():
     po = make_po()
@@ -128,9 +192,16 @@ def test_an_ack_without_line_detail_changes_nothing():
 
 def test_an_ack_restating_the_po_in_other_spellings_changes_nothing():
     po = make_po()
-    ack = make_ack({"line_no": 1, "status": "accepted", "quantity": "100.000", "unit_price": "10",
-                    "promised_date": "2026-12-07"},
-                   {"line_no": 2, "status": "changed", "unit_price": "4.750"})
+    ack = make_ack(
+        {
+            "line_no": 1,
+            "status": "accepted",
+            "quantity": "100.000",
+            "unit_price": "10",
+            "promised_date": "2026-12-07",
+        },
+        {"line_no": 2, "status": "changed", "unit_price": "4.750"},
+    )
     result = compare_acknowledgment(po, ack, tol("0", "0"))
     assert not result.has_changes
     assert result.revised_po is None
@@ -256,8 +327,10 @@ def test_one_change_in_and_one_out_of_tolerance_needs_the_buyer():
 def test_revised_po_is_the_next_revision_and_the_original_is_not_mutated():
     po = make_po(revision=3)
     before = po.model_dump()
-    ack = make_ack({"line_no": 1, "unit_price": "10.10", "quantity": "100", "promised_date": "2026-12-10"},
-                   {"line_no": 2, "quantity": "40"})
+    ack = make_ack(
+        {"line_no": 1, "unit_price": "10.10", "quantity": "100", "promised_date": "2026-12-10"},
+        {"line_no": 2, "quantity": "40"},
+    )
     result = compare_acknowledgment(po, ack, tol(None, None))
     assert result.revised_po is not None
     assert result.revised_po.revision == 4
@@ -288,8 +361,15 @@ LIMIT = st.one_of(st.none(), st.sampled_from([D(0), D(1), D("2.5"), D(10)]))
 @st.composite
 def po_lines(draw) -> list[dict[str, Any]]:
     count = draw(st.integers(1, 5))
-    return [{"quantity": draw(QTY), "unit_price": draw(PRICE), "need_by": draw(DATES),
-             "match_level": draw(st.sampled_from(list(MatchLevel)))} for _ in range(count)]
+    return [
+        {
+            "quantity": draw(QTY),
+            "unit_price": draw(PRICE),
+            "need_by": draw(DATES),
+            "match_level": draw(st.sampled_from(list(MatchLevel))),
+        }
+        for _ in range(count)
+    ]
 
 
 def respell(value: Decimal, extra_zeros: int) -> str:
@@ -308,8 +388,10 @@ def test_an_ack_that_restates_the_po_never_reports_changes(lines, data, price_pc
     for line in po.lines:
         if not data.draw(st.booleans()):
             continue  # a line the ack does not mention is accepted as ordered
-        ack_line: dict[str, Any] = {"line_no": line.line_no,
-                                    "status": data.draw(st.sampled_from(["accepted", "changed"]))}
+        ack_line: dict[str, Any] = {
+            "line_no": line.line_no,
+            "status": data.draw(st.sampled_from(["accepted", "changed"])),
+        }
         if data.draw(st.booleans()):
             ack_line["quantity"] = respell(line.quantity, data.draw(st.integers(0, 3)))
         if data.draw(st.booleans()):
@@ -317,8 +399,9 @@ def test_an_ack_that_restates_the_po_never_reports_changes(lines, data, price_pc
         if line.need_by is not None and data.draw(st.booleans()):
             ack_line["promised_date"] = line.need_by.isoformat()
         ack_lines.append(ack_line)
-    result = compare_acknowledgment(po, make_ack(*ack_lines), ToleranceProfile(ack_price_pct=price_pct,
-                                                                                ack_qty_pct=qty_pct))
+    result = compare_acknowledgment(
+        po, make_ack(*ack_lines), ToleranceProfile(ack_price_pct=price_pct, ack_qty_pct=qty_pct)
+    )
     assert result.changes == []
     assert result.outside_tolerance == []
     assert result.revised_po is None
@@ -328,8 +411,9 @@ def test_an_ack_that_restates_the_po_never_reports_changes(lines, data, price_pc
 @given(PRICE, PRICE, LIMIT)
 def test_a_price_change_is_outside_exactly_when_it_exceeds_the_limit(old, new, limit):
     po = make_po({"quantity": "10", "unit_price": old})
-    result = compare_acknowledgment(po, make_ack({"line_no": 1, "unit_price": new}), tol(
-        None if limit is None else str(limit), None))
+    result = compare_acknowledgment(
+        po, make_ack({"line_no": 1, "unit_price": new}), tol(None if limit is None else str(limit), None)
+    )
     assert result.has_changes == (new != old)
     # |new - old| / old > limit %, without dividing
     outside = limit is not None and abs(new - old) * 100 > limit * old
@@ -339,14 +423,27 @@ def test_a_price_change_is_outside_exactly_when_it_exceeds_the_limit(old, new, l
 
 
 @FAST
-@given(po_lines(), st.lists(st.fixed_dictionaries({
-    "line_no": st.integers(1, 7),
-    "status": st.sampled_from(["accepted", "changed", "backordered", "rejected"]),
-    "quantity": st.one_of(st.none(), QTY),
-    "unit_price": st.one_of(st.none(), PRICE),
-    "promised_date": DATES,
-}), max_size=6, unique_by=lambda line: line["line_no"]), LIMIT, LIMIT)
-def test_whatever_the_ack_says_the_po_is_untouched_and_a_revision_drops_only_rejected_lines(lines, ack_lines, p, q):
+@given(
+    po_lines(),
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "line_no": st.integers(1, 7),
+                "status": st.sampled_from(["accepted", "changed", "backordered", "rejected"]),
+                "quantity": st.one_of(st.none(), QTY),
+                "unit_price": st.one_of(st.none(), PRICE),
+                "promised_date": DATES,
+            }
+        ),
+        max_size=6,
+        unique_by=lambda line: line["line_no"],
+    ),
+    LIMIT,
+    LIMIT,
+)
+def test_whatever_the_ack_says_the_po_is_untouched_and_a_revision_drops_only_rejected_lines(
+    lines, ack_lines, p, q
+):
     po = make_po(*lines, revision=2)
     before = po.model_dump()
     tolerances = ToleranceProfile(ack_price_pct=p, ack_qty_pct=q)
@@ -369,16 +466,21 @@ def test_whatever_the_ack_says_the_po_is_untouched_and_a_revision_drops_only_rej
 
 # --- received / billable / invoiced ------------------------------------------------------------
 
+
 def mixed_po() -> PurchaseOrder:
-    return make_po({"quantity": "100", "unit_price": "10", "match_level": "3-way"},
-                   {"quantity": "10", "unit_price": "10", "match_level": "2-way"},
-                   {"quantity": "20", "unit_price": "10", "match_level": "4-way"})
+    return make_po(
+        {"quantity": "100", "unit_price": "10", "match_level": "3-way"},
+        {"quantity": "10", "unit_price": "10", "match_level": "2-way"},
+        {"quantity": "20", "unit_price": "10", "match_level": "4-way"},
+    )
 
 
 def test_a_four_way_line_is_fully_received_only_when_accepted():
     po = mixed_po()
     # line 3 (4-way): 20 arrived, 5 failed inspection and go back to the supplier
-    assert not fully_received(state_of(po, receipts=[receipt("GR-1", {1: "100", 3: "20"}, rejected={3: "5"})]))
+    assert not fully_received(
+        state_of(po, receipts=[receipt("GR-1", {1: "100", 3: "20"}, rejected={3: "5"})])
+    )
     replaced = [receipt("GR-1", {1: "100", 3: "20"}, rejected={3: "5"}), receipt("GR-2", {3: "5"})]
     assert fully_received(state_of(po, receipts=replaced))
 
@@ -417,24 +519,30 @@ def test_billable_quantity_of_a_two_way_line_is_the_ordered_quantity():
     assert billable_quantity(state_of(mixed_po()), 2) == D("10")
 
 
-@pytest.mark.parametrize("received, rejected, billable", [
-    ("0", "0", "0"),
-    ("60", "0", "60"),
-    ("60", "10", "50"),  # received means kept: net of rejections at the dock (b.5)
-    ("120", "0", "100"),  # never more than ordered
-])
+@pytest.mark.parametrize(
+    "received, rejected, billable",
+    [
+        ("0", "0", "0"),
+        ("60", "0", "60"),
+        ("60", "10", "50"),  # received means kept: net of rejections at the dock (b.5)
+        ("120", "0", "100"),  # never more than ordered
+    ],
+)
 def test_billable_quantity_of_a_three_way_line_is_received(received, rejected, billable):
     state = state_of(mixed_po(), receipts=[receipt("GR-1", {1: received}, {1: rejected})])
     assert billable_quantity(state, 1) == D(billable)
 
 
-@pytest.mark.parametrize("received, rejected, billable", [
-    ("0", "0", "0"),
-    ("15", "0", "15"),
-    ("15", "5", "10"),
-    ("25", "2", "20"),  # 23 accepted, capped at 20 ordered
-    ("20", "20", "0"),
-])
+@pytest.mark.parametrize(
+    "received, rejected, billable",
+    [
+        ("0", "0", "0"),
+        ("15", "0", "15"),
+        ("15", "5", "10"),
+        ("25", "2", "20"),  # 23 accepted, capped at 20 ordered
+        ("20", "20", "0"),
+    ],
+)
 def test_billable_quantity_of_a_four_way_line_is_accepted(received, rejected, billable):
     state = state_of(mixed_po(), receipts=[receipt("GR-1", {3: received}, {3: rejected})])
     assert billable_quantity(state, 3) == D(billable)
@@ -442,8 +550,9 @@ def test_billable_quantity_of_a_four_way_line_is_accepted(received, rejected, bi
 
 def billed_state(*invoices: InvoiceRecord) -> PurchaseOrderState:
     """mixed_po with line 1 received 60, line 3 received 20 (5 rejected)."""
-    return state_of(mixed_po(), receipts=[receipt("GR-1", {1: "60", 3: "20"}, {3: "5"})],
-                    invoices=list(invoices))
+    return state_of(
+        mixed_po(), receipts=[receipt("GR-1", {1: "60", 3: "20"}, {3: "5"})], invoices=list(invoices)
+    )
 
 
 FULL = {1: "60", 2: "10", 3: "15"}
@@ -451,13 +560,16 @@ FULL = {1: "60", 2: "10", 3: "15"}
 
 def test_fully_invoiced_when_each_line_is_billed_up_to_its_billable_quantity():
     assert fully_invoiced(billed_state(rec(invoice("INV-1", FULL), InvoiceStatus.APPROVED)))
-    split = [rec(invoice("INV-1", {1: "30", 2: "10"}), InvoiceStatus.APPROVED),
-             rec(invoice("INV-2", {1: "30", 3: "15"}), InvoiceStatus.APPROVED)]
+    split = [
+        rec(invoice("INV-1", {1: "30", 2: "10"}), InvoiceStatus.APPROVED),
+        rec(invoice("INV-2", {1: "30", 3: "15"}), InvoiceStatus.APPROVED),
+    ]
     assert fully_invoiced(billed_state(*split))
 
 
-@pytest.mark.parametrize("short", [{1: "59", 2: "10", 3: "15"}, {1: "60", 3: "15"},
-                                   {1: "60", 2: "10", 3: "14"}])
+@pytest.mark.parametrize(
+    "short", [{1: "59", 2: "10", 3: "15"}, {1: "60", 3: "15"}, {1: "60", 2: "10", 3: "14"}]
+)
 def test_not_fully_invoiced_when_any_line_is_short(short):
     assert not fully_invoiced(billed_state(rec(invoice("INV-1", short), InvoiceStatus.APPROVED)))
 
@@ -465,8 +577,9 @@ def test_not_fully_invoiced_when_any_line_is_short(short):
 def test_a_credit_memo_of_goods_reopens_the_billing_but_a_price_credit_does_not():
     full = rec(invoice("INV-1", FULL), InvoiceStatus.APPROVED)
     goods_credit = rec(invoice("CM-1", {1: "5"}, kind="credit_memo"), InvoiceStatus.APPROVED)
-    price_credit = rec(invoice("CM-2", {1: "60"}, kind="credit_memo", price_only=True),
-                       InvoiceStatus.APPROVED)
+    price_credit = rec(
+        invoice("CM-2", {1: "60"}, kind="credit_memo", price_only=True), InvoiceStatus.APPROVED
+    )
     assert not fully_invoiced(billed_state(full, goods_credit))
     assert fully_invoiced(billed_state(full, price_credit))
 
@@ -483,9 +596,12 @@ def test_nothing_invoiced_is_fully_invoiced_only_when_nothing_is_billable():
 
 # --- can_close ----------------------------------------------------------------------------------
 
+
 def closable(**changes: Any) -> PurchaseOrderState:
-    po = make_po({"quantity": "100", "unit_price": "10", "match_level": "3-way"},
-                 {"quantity": "10", "unit_price": "10", "match_level": "2-way"})
+    po = make_po(
+        {"quantity": "100", "unit_price": "10", "match_level": "3-way"},
+        {"quantity": "10", "unit_price": "10", "match_level": "2-way"},
+    )
     kwargs: dict[str, Any] = {
         "receipts": [receipt("GR-1", {1: "100"})],
         "invoices": [rec(invoice("INV-1", {1: "100", 2: "10"}), InvoiceStatus.APPROVED)],
@@ -501,28 +617,49 @@ def test_a_fully_received_fully_invoiced_settled_po_can_close():
 
 def test_a_rejected_invoice_or_a_cancelled_task_does_not_block_closing():
     state = closable(
-        invoices=[rec(invoice("INV-1", {1: "100", 2: "10"}), InvoiceStatus.APPROVED),
-                  rec(invoice("INV-0", {1: "100"}), InvoiceStatus.REJECTED)],
+        invoices=[
+            rec(invoice("INV-1", {1: "100", 2: "10"}), InvoiceStatus.APPROVED),
+            rec(invoice("INV-0", {1: "100"}), InvoiceStatus.REJECTED),
+        ],
         tasks=[task("t-cancelled", T0, status=TaskStatus.CANCELLED)],
     )
     assert can_close(state)
 
 
-@pytest.mark.parametrize("why, changes", [
-    ("never issued", {"issued": False}),
-    ("already closed", {"status": PoStatus.CLOSED}),
-    ("cancelled", {"status": PoStatus.CANCELLED}),
-    ("rejected", {"status": PoStatus.REJECTED}),
-    ("not fully received", {"receipts": [receipt("GR-1", {1: "99"})]}),
-    ("not fully invoiced", {"invoices": [rec(invoice("INV-1", {1: "100", 2: "9"}), InvoiceStatus.APPROVED)]}),
-    ("an invoice on hold", {"invoices": [rec(invoice("INV-1", {1: "100", 2: "10"}), InvoiceStatus.APPROVED),
-                                         rec(invoice("INV-2", {2: "1"}), InvoiceStatus.HELD)]}),
-    ("a credit memo requested", {"invoices": [
-        rec(invoice("INV-1", {1: "100", 2: "10"}), InvoiceStatus.APPROVED),
-        rec(invoice("INV-2", {1: "1"}), InvoiceStatus.CREDIT_REQUESTED)]}),
-    ("an open task", {"tasks": [task("t-open", T0)]}),
-    ("an open task escalated to the manager", {"tasks": [task("t-open", T0, level=2)]}),
-])
+@pytest.mark.parametrize(
+    "why, changes",
+    [
+        ("never issued", {"issued": False}),
+        ("already closed", {"status": PoStatus.CLOSED}),
+        ("cancelled", {"status": PoStatus.CANCELLED}),
+        ("rejected", {"status": PoStatus.REJECTED}),
+        ("not fully received", {"receipts": [receipt("GR-1", {1: "99"})]}),
+        (
+            "not fully invoiced",
+            {"invoices": [rec(invoice("INV-1", {1: "100", 2: "9"}), InvoiceStatus.APPROVED)]},
+        ),
+        (
+            "an invoice on hold",
+            {
+                "invoices": [
+                    rec(invoice("INV-1", {1: "100", 2: "10"}), InvoiceStatus.APPROVED),
+                    rec(invoice("INV-2", {2: "1"}), InvoiceStatus.HELD),
+                ]
+            },
+        ),
+        (
+            "a credit memo requested",
+            {
+                "invoices": [
+                    rec(invoice("INV-1", {1: "100", 2: "10"}), InvoiceStatus.APPROVED),
+                    rec(invoice("INV-2", {1: "1"}), InvoiceStatus.CREDIT_REQUESTED),
+                ]
+            },
+        ),
+        ("an open task", {"tasks": [task("t-open", T0)]}),
+        ("an open task escalated to the manager", {"tasks": [task("t-open", T0, level=2)]}),
+    ],
+)
 def test_can_close_is_blocked(why, changes):
     assert not can_close(closable(**changes)), why
 
@@ -538,10 +675,13 @@ def test_a_po_with_no_approved_invoice_cannot_close_even_with_nothing_billable()
 
 # --- deadlines ----------------------------------------------------------------------------------
 
+
 def test_receipt_is_due_at_the_end_of_the_latest_need_by_day_plus_grace():
-    po = make_po({"quantity": "1", "unit_price": "1", "need_by": "2026-12-01"},
-                 {"quantity": "1", "unit_price": "1", "need_by": "2026-12-07"},
-                 {"quantity": "1", "unit_price": "1"})
+    po = make_po(
+        {"quantity": "1", "unit_price": "1", "need_by": "2026-12-01"},
+        {"quantity": "1", "unit_price": "1", "need_by": "2026-12-07"},
+        {"quantity": "1", "unit_price": "1"},
+    )
     due = receipt_due_at(po, timedelta(days=3))
     assert due == datetime(2026, 12, 11, 0, 0, tzinfo=UTC)  # Dec 7 ends at Dec 8 00:00 UTC, + 3 days
     assert due.utcoffset() == timedelta(0)
@@ -573,8 +713,12 @@ def test_a_hold_without_discount_escalates_after_the_sla():
 
 def test_a_distant_discount_date_leaves_the_sla_in_charge():
     # 2/30: the discount lapses at the end of Dec 31; minus 2 days = Dec 30 00:00, after the SLA
-    inv = invoice("INV-1", {1: "1"}, invoice_date="2026-12-01",
-                  terms={"net_days": 60, "discount_days": 30, "discount_percent": "2"})
+    inv = invoice(
+        "INV-1",
+        {1: "1"},
+        invoice_date="2026-12-01",
+        terms={"net_days": 60, "discount_days": 30, "discount_percent": "2"},
+    )
     held = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
     assert hold_escalation_at(inv, held, SLA, LEAD) == datetime(2026, 12, 7, 10, 0, tzinfo=UTC)
 
@@ -600,13 +744,21 @@ def test_a_discount_that_already_lapsed_does_not_hurry_the_escalation():
 
 
 @FAST
-@given(st.dates(min_value=date(2026, 1, 1), max_value=date(2027, 12, 31)),
-       st.one_of(st.none(), st.integers(0, 60)),
-       st.integers(0, 90 * 24), st.integers(1, 30 * 24), st.integers(0, 10 * 24))
-def test_hold_escalation_is_between_the_hold_and_the_sla(invoice_day, discount_days, held_hours, sla_hours,
-                                                          lead_hours):
-    terms = None if discount_days is None else {"net_days": 90, "discount_days": discount_days,
-                                                "discount_percent": "1.5"}
+@given(
+    st.dates(min_value=date(2026, 1, 1), max_value=date(2027, 12, 31)),
+    st.one_of(st.none(), st.integers(0, 60)),
+    st.integers(0, 90 * 24),
+    st.integers(1, 30 * 24),
+    st.integers(0, 10 * 24),
+)
+def test_hold_escalation_is_between_the_hold_and_the_sla(
+    invoice_day, discount_days, held_hours, sla_hours, lead_hours
+):
+    terms = (
+        None
+        if discount_days is None
+        else {"net_days": 90, "discount_days": discount_days, "discount_percent": "1.5"}
+    )
     inv = invoice("INV-1", {1: "1"}, invoice_date=invoice_day.isoformat(), terms=terms)
     held = datetime.combine(invoice_day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=held_hours)
     sla, lead = timedelta(hours=sla_hours), timedelta(hours=lead_hours)
@@ -633,12 +785,14 @@ DEADLINE_FIELDS = ["ack_reminder_at", "ack_due_at", "receipt_due_at", "invoice",
 
 def deadline_state(earliest: str) -> PurchaseOrderState:
     """Every kind of deadline at Dec 10 + n days, with `earliest` moved to Dec 2."""
+
     def at(name: str, day: int) -> datetime:
         return datetime(2026, 12, 2 if name == earliest else day, 12, 0, tzinfo=UTC)
 
     return state_of(
         make_po(),
-        ack_reminder_at=at("ack_reminder_at", 10), ack_due_at=at("ack_due_at", 11),
+        ack_reminder_at=at("ack_reminder_at", 10),
+        ack_due_at=at("ack_due_at", 11),
         receipt_due_at=at("receipt_due_at", 12),
         invoices=[rec(invoice("INV-1", {1: "1"}), InvoiceStatus.HELD, escalate_at=at("invoice", 13))],
         tasks=[task("t1", at("task", 14))],
@@ -651,29 +805,40 @@ def test_next_deadline_is_the_earliest_of_all_deadlines(earliest):
 
 
 def test_next_deadline_with_only_some_deadlines_set():
-    state = state_of(make_po(), ack_due_at=datetime(2026, 12, 5, tzinfo=UTC),
-                     tasks=[task("t1", datetime(2026, 12, 4, tzinfo=UTC))])
+    state = state_of(
+        make_po(),
+        ack_due_at=datetime(2026, 12, 5, tzinfo=UTC),
+        tasks=[task("t1", datetime(2026, 12, 4, tzinfo=UTC))],
+    )
     assert next_deadline(state) == datetime(2026, 12, 4, tzinfo=UTC)
 
 
 def test_next_deadline_ignores_invoices_not_on_hold():
     soon = datetime(2026, 12, 2, tzinfo=UTC)
     later = datetime(2026, 12, 20, tzinfo=UTC)
-    state = state_of(make_po(), receipt_due_at=later, invoices=[
-        rec(invoice("INV-1", {1: "1"}), InvoiceStatus.APPROVED, escalate_at=soon),
-        rec(invoice("INV-2", {1: "1"}), InvoiceStatus.REJECTED, escalate_at=soon),
-    ])
+    state = state_of(
+        make_po(),
+        receipt_due_at=later,
+        invoices=[
+            rec(invoice("INV-1", {1: "1"}), InvoiceStatus.APPROVED, escalate_at=soon),
+            rec(invoice("INV-2", {1: "1"}), InvoiceStatus.REJECTED, escalate_at=soon),
+        ],
+    )
     assert next_deadline(state) == later
 
 
 def test_next_deadline_ignores_done_tasks_and_tasks_already_at_the_manager():
     soon = datetime(2026, 12, 2, tzinfo=UTC)
     later = datetime(2026, 12, 20, tzinfo=UTC)
-    state = state_of(make_po(), receipt_due_at=later, tasks=[
-        task("done", soon, status=TaskStatus.DONE),
-        task("cancelled", soon, status=TaskStatus.CANCELLED),
-        task("manager", soon, level=2),
-    ])
+    state = state_of(
+        make_po(),
+        receipt_due_at=later,
+        tasks=[
+            task("done", soon, status=TaskStatus.DONE),
+            task("cancelled", soon, status=TaskStatus.CANCELLED),
+            task("manager", soon, level=2),
+        ],
+    )
     assert next_deadline(state) == later
     state.tasks.append(task("deputy", datetime(2026, 12, 3, tzinfo=UTC), level=1))
     assert next_deadline(state) == datetime(2026, 12, 3, tzinfo=UTC)

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from activities.db import make_engine, migrate, repository
-from p2p.matching import match_invoice
 from models import MatchRecord
+from p2p.matching import match_invoice
 from starter import cli
 from tests.test_simulation import CLEAN, HELD, PO, T0, request_for
 

@@ -12,11 +12,11 @@ from decimal import Decimal
 
 import pytest
 
-from p2p.matching import match_invoice
 from activities.simulation import apply_profiles, simulate
 from models.documents import Invoice, InvoiceLine
 from models.matching import HoldCode, HoldStatus, MatchDecision, MatchRecord, MatchRequest, ToleranceProfile
 from models.purchase_order import MatchLevel, PurchaseOrder, PurchaseOrderLine
+from p2p.matching import match_invoice
 
 D = Decimal
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
@@ -26,23 +26,45 @@ DEFAULT = ToleranceProfile(name="default", price_over_pct=D("2"))
 def a_po(po_number: str = "PO-1", vendor: str = "ACME", currency: str = "USD") -> PurchaseOrder:
     """Two 2-way lines (no receipts needed): 100 EA @ 10.00, 10 EA @ 50.00."""
     return PurchaseOrder(
-        po_number=po_number, vendor_id=vendor, buyer="buyer@example.com", currency=currency,
+        po_number=po_number,
+        vendor_id=vendor,
+        buyer="buyer@example.com",
+        currency=currency,
         lines=[
-            PurchaseOrderLine(line_no=1, item_id="ITEM-1", quantity=D(100), unit_price=D("10.00"),
-                              match_level=MatchLevel.TWO_WAY, uom="EA"),
-            PurchaseOrderLine(line_no=2, item_id="ITEM-2", quantity=D(10), unit_price=D("50.00"),
-                              match_level=MatchLevel.TWO_WAY, uom="EA"),
+            PurchaseOrderLine(
+                line_no=1,
+                item_id="ITEM-1",
+                quantity=D(100),
+                unit_price=D("10.00"),
+                match_level=MatchLevel.TWO_WAY,
+                uom="EA",
+            ),
+            PurchaseOrderLine(
+                line_no=2,
+                item_id="ITEM-2",
+                quantity=D(10),
+                unit_price=D("50.00"),
+                match_level=MatchLevel.TWO_WAY,
+                uom="EA",
+            ),
         ],
     )
 
 
 def an_invoice(number: str, po: PurchaseOrder, prices: dict[int, str]) -> Invoice:
     quantities = {1: D(100), 2: D(10)}
-    lines = [InvoiceLine(line_no=no, quantity=quantities[no], unit_price=D(price))
-             for no, price in prices.items()]
-    return Invoice(invoice_number=number, vendor_id=po.vendor_id, po_number=po.po_number,
-                   invoice_date=date(2026, 3, 1), currency=po.currency, lines=lines,
-                   total=sum((line.quantity * line.unit_price for line in lines), D(0)))
+    lines = [
+        InvoiceLine(line_no=no, quantity=quantities[no], unit_price=D(price)) for no, price in prices.items()
+    ]
+    return Invoice(
+        invoice_number=number,
+        vendor_id=po.vendor_id,
+        po_number=po.po_number,
+        invoice_date=date(2026, 3, 1),
+        currency=po.currency,
+        lines=lines,
+        total=sum((line.quantity * line.unit_price for line in lines), D(0)),
+    )
 
 
 def record(request: MatchRequest, at: datetime = T0) -> MatchRecord:
@@ -71,8 +93,11 @@ def test_loosening_the_price_limit_clears_a_price_hold_and_counts_the_money() ->
     report = simulate([record(request_for(HELD, PO)), record(request_for(CLEAN, PO))], [loose])
     assert (report.rerun, report.released, report.newly_held, report.unchanged) == (2, 1, 0, 1)
     [change] = report.changes
-    assert (change.invoice_number, change.before, change.after) == ("INV-1", MatchDecision.HOLD,
-                                                                    MatchDecision.APPROVE)
+    assert (change.invoice_number, change.before, change.after) == (
+        "INV-1",
+        MatchDecision.HOLD,
+        MatchDecision.APPROVE,
+    )
     assert [(hold.code, hold.line_no) for hold in change.cleared] == [(HoldCode.PRICE, 1)]
     assert change.appearing == []
     assert report.money_at_stake == {"USD": D("1550.00")}
@@ -95,8 +120,10 @@ def test_a_hold_that_changes_without_a_flip_is_reported_but_costs_nothing() -> N
     # Held on line 1 (+5 %); a 10 % limit clears it, but line 2 at +1 % then
     # holds under a limit of 0.5 % on item ITEM-2 only.
     invoice = an_invoice("INV-3", PO, {1: "10.50", 2: "50.50"})
-    proposed = [DEFAULT.model_copy(update={"price_over_pct": D("10")}),
-                ToleranceProfile(name="item-2", item_id="ITEM-2", price_over_pct=D("0.5"))]
+    proposed = [
+        DEFAULT.model_copy(update={"price_over_pct": D("10")}),
+        ToleranceProfile(name="item-2", item_id="ITEM-2", price_over_pct=D("0.5")),
+    ]
     report = simulate([record(request_for(invoice, PO))], proposed)
     [change] = report.changes
     assert (change.before, change.after) == (MatchDecision.HOLD, MatchDecision.HOLD)
@@ -122,7 +149,10 @@ def test_a_proposed_profile_replaces_the_current_one_of_its_scope_and_adds_the_o
     new_default = ToleranceProfile(name="default-2026", price_over_pct=D("4"))
     new_vendor = ToleranceProfile(name="acme", version=2, vendor_id="ACME", price_over_pct=D("6"))
     assert apply_profiles([DEFAULT, vendor, item], [new_default, new_vendor]) == [
-        item, new_default, new_vendor]
+        item,
+        new_default,
+        new_vendor,
+    ]
 
 
 def test_the_latest_record_of_each_invoice_is_used() -> None:
@@ -144,8 +174,13 @@ def test_the_latest_record_of_each_invoice_is_used() -> None:
 def test_released_holds_stay_released() -> None:
     held = match_invoice(request_for(HELD, PO))
     [price] = held.holds
-    released = price.model_copy(update={"status": HoldStatus.RELEASED, "released_by": "ap.clerk",
-                                        "release_reason": "price agreed by phone"})
+    released = price.model_copy(
+        update={
+            "status": HoldStatus.RELEASED,
+            "released_by": "ap.clerk",
+            "release_reason": "price agreed by phone",
+        }
+    )
     stored = record(request_for(HELD, PO, released_holds=[released]))
     assert stored.result.decision == MatchDecision.APPROVE
     tight = DEFAULT.model_copy(update={"price_over_pct": D("0")})  # the same variance, still released

@@ -467,7 +467,10 @@ def test_dev_server_registers_search_attributes_and_keeps_workflows_across_resta
 
     # First run, on a new db file, registers what its flags say (here: all but DocumentKind).
     flags = [
-        f for pair in zip(*[iter(dev_server_flags())] * 2) if "DocumentKind" not in pair[1] for f in pair
+        f
+        for pair in zip(*[iter(dev_server_flags())] * 2, strict=False)
+        if "DocumentKind" not in pair[1]
+        for f in pair
     ]
     server = stack.start_process("temporal", stack.dev_server_command(cfg, binary, flags), log_path, env)
     try:

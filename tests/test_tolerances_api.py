@@ -29,14 +29,19 @@ class Stub:
     engine: Engine
     holds: list[tuple] = field(default_factory=list)
 
-    async def hold_invoice(self, po_number: str, invoice_number: str, actor: str, reason: str,
-                           line_no: int | None = None) -> InvoiceRecord:
+    async def hold_invoice(
+        self, po_number: str, invoice_number: str, actor: str, reason: str, line_no: int | None = None
+    ) -> InvoiceRecord:
         self.holds.append((po_number, invoice_number, actor, reason, line_no))
         if invoice_number == "PAID":
             raise Rejected("invoice PAID is already approved and handed to AP for payment")
         invoice = Invoice.model_validate(INVOICE)
-        return InvoiceRecord(invoice=invoice, status=InvoiceStatus.HELD, received_at=NOW, manual_holds=[
-            Hold(code=HoldCode.MANUAL, message=f"Held by {actor}: {reason}")])
+        return InvoiceRecord(
+            invoice=invoice,
+            status=InvoiceStatus.HELD,
+            received_at=NOW,
+            manual_holds=[Hold(code=HoldCode.MANUAL, message=f"Held by {actor}: {reason}")],
+        )
 
 
 @pytest.fixture(name="client")
@@ -60,8 +65,9 @@ def fixture_client(tmp_path: Path) -> Iterator[tuple[TestClient, Stub]]:
 
 def test_propose_then_a_second_person_approves(client: tuple[TestClient, Stub]) -> None:
     api, _ = client
-    created = api.post("/api/v1/tolerances/changes", json={"profiles": [ACME], "by": "carl.clerk",
-                                                           "reason": "contract"})
+    created = api.post(
+        "/api/v1/tolerances/changes", json={"profiles": [ACME], "by": "carl.clerk", "reason": "contract"}
+    )
     assert created.status_code == 201
     change = created.json()
     assert (change["change_id"], change["status"], change["diff"][0]["action"]) == (1, "pending", "added")
@@ -71,7 +77,10 @@ def test_propose_then_a_second_person_approves(client: tuple[TestClient, Stub]) 
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
     live = {p["profile"]["name"]: p for p in api.get("/api/v1/tolerances").json()}
     assert (live["acme"]["profile"]["version"], live["acme"]["approved_by"], live["acme"]["change_id"]) == (
-        1, "anna.apmanager", 1)
+        1,
+        "anna.apmanager",
+        1,
+    )
     versions = api.get("/api/v1/tolerances/acme/versions").json()
     assert [(v["profile"]["version"], v["valid_to"]) for v in versions] == [(1, None)]
 
@@ -79,7 +88,9 @@ def test_propose_then_a_second_person_approves(client: tuple[TestClient, Stub]) 
 def test_reject_list_and_errors(client: tuple[TestClient, Stub]) -> None:
     api, _ = client
     api.post("/api/v1/tolerances/changes", json={"profiles": [ACME], "by": "carl.clerk"})
-    assert api.post("/api/v1/tolerances/changes/1/reject", json={"by": "anna"}).status_code == 422  # no reason
+    assert (
+        api.post("/api/v1/tolerances/changes/1/reject", json={"by": "anna"}).status_code == 422
+    )  # no reason
     rejected = api.post("/api/v1/tolerances/changes/1/reject", json={"by": "anna", "reason": "too loose"})
     assert (rejected.status_code, rejected.json()["decision_comment"]) == (200, "too loose")
     assert api.get("/api/v1/tolerances/changes?status=pending").json() == []
@@ -87,15 +98,18 @@ def test_reject_list_and_errors(client: tuple[TestClient, Stub]) -> None:
     assert api.get("/api/v1/tolerances/changes/TC-9").status_code == 404
     assert api.get("/api/v1/tolerances/changes/nine").status_code == 422
     assert api.get("/api/v1/tolerances/nobody/versions").status_code == 404
-    unknown = api.post("/api/v1/tolerances/changes",
-                       json={"profiles": [{**ACME, "vendor_id": "NOBODY"}], "by": "carl"})
+    unknown = api.post(
+        "/api/v1/tolerances/changes", json={"profiles": [{**ACME, "vendor_id": "NOBODY"}], "by": "carl"}
+    )
     assert unknown.status_code == 422 and "unknown vendor_id 'NOBODY'" in unknown.json()["detail"]
 
 
 def test_hold_route_places_a_manual_hold_through_the_service(client: tuple[TestClient, Stub]) -> None:
     api, stub = client
-    held = api.post("/api/v1/purchase-orders/1001/invoices/INV-1001/hold",
-                    json={"by": "carl.clerk", "reason": "bank details changed", "line_no": 1})
+    held = api.post(
+        "/api/v1/purchase-orders/1001/invoices/INV-1001/hold",
+        json={"by": "carl.clerk", "reason": "bank details changed", "line_no": 1},
+    )
     assert held.status_code == 200 and held.json()["manual_holds"][0]["code"] == "MANUAL"
     assert stub.holds == [("1001", "INV-1001", "carl.clerk", "bank details changed", 1)]
     late = api.post("/api/v1/purchase-orders/1001/invoices/PAID/hold", json={"by": "carl", "reason": "x"})

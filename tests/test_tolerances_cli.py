@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from activities.db import make_engine, migrate, repository
-from p2p.matching import match_invoice
 from models import Hold, HoldCode, InvoiceRecord, InvoiceStatus, MatchDecision, MatchRecord, MatchResult
+from p2p.matching import match_invoice
 from settings import load_settings
 from starter import cli
 from starter.errors import Rejected
@@ -61,22 +61,36 @@ def proposal(tmp_path: Path, **limits: str) -> str:
 
 
 def test_propose_prints_the_pending_change_and_its_diff(db_url: str, tmp_path: Path) -> None:
-    out = poflow("tolerances", "propose", "--file", proposal(tmp_path), "--by", "carl.clerk",
-                 "--reason", "ACME's new contract")
+    out = poflow(
+        "tolerances",
+        "propose",
+        "--file",
+        proposal(tmp_path),
+        "--by",
+        "carl.clerk",
+        "--reason",
+        "ACME's new contract",
+    )
     assert (out.code, out.err) == (0, "")
     first, diff, hint = out.out.strip().splitlines()
-    assert first.startswith("TC-1  pending  proposed ") and first.endswith("by carl.clerk: ACME's new contract")
+    assert first.startswith("TC-1  pending  proposed ") and first.endswith(
+        "by carl.clerk: ACME's new contract"
+    )
     assert diff.startswith("  acme v1 (new): vendor_id ACME; price_over_pct 3; price_over_abs 0.10")
-    assert hint == ("next: poflow tolerances simulate --change TC-1; then a second person: "
-                    "poflow tolerances approve TC-1 --by NAME")
+    assert hint == (
+        "next: poflow tolerances simulate --change TC-1; then a second person: "
+        "poflow tolerances approve TC-1 --by NAME"
+    )
 
 
 def test_proposer_cannot_approve_a_second_person_can(db_url: str, tmp_path: Path) -> None:
     poflow("tolerances", "propose", "--file", proposal(tmp_path), "--by", "carl.clerk")
     own = poflow("tolerances", "approve", "TC-1", "--by", "carl.clerk")
     assert own.code == 3 and own.out == ""
-    assert own.err.strip() == ("poflow: carl.clerk proposed TC-1 and cannot approve it: a second person "
-                               "approves tolerance changes (segregation of duties)")
+    assert own.err.strip() == (
+        "poflow: carl.clerk proposed TC-1 and cannot approve it: a second person "
+        "approves tolerance changes (segregation of duties)"
+    )
     ok = poflow("tolerances", "approve", "1", "--by", "anna.apmanager")
     assert (ok.code, ok.out.strip()) == (0, "approved TC-1 by anna.apmanager: live now acme v1")
     again = poflow("tolerances", "approve", "TC-1", "--by", "bert.controller")
@@ -90,9 +104,17 @@ def test_list_shows_live_versions_and_who_approved_them(db_url: str, tmp_path: P
     poflow("tolerances", "approve", "TC-2", "--by", "anna.apmanager")
     out = poflow("tolerances", "list")
     rows = {line.split()[0]: line for line in out.out.splitlines()[1:]}
-    assert out.code == 0 and out.out.splitlines()[0].split() == ["profile", "version", "scope", "since",
-                                                                 "approved", "by"]
-    assert rows["acme"].split()[1:4] == ["v2", "vendor", "ACME"] and rows["acme"].endswith("anna.apmanager (TC-2)")
+    assert out.code == 0 and out.out.splitlines()[0].split() == [
+        "profile",
+        "version",
+        "scope",
+        "since",
+        "approved",
+        "by",
+    ]
+    assert rows["acme"].split()[1:4] == ["v2", "vendor", "ACME"] and rows["acme"].endswith(
+        "anna.apmanager (TC-2)"
+    )
     assert rows["standard"].split()[1:3] == ["v1", "default"] and rows["standard"].endswith("seed")
     listed = json.loads(poflow("tolerances", "list", "--json").out)
     assert {(v["profile"]["name"], v["profile"]["version"]) for v in listed} >= {("acme", 2), ("standard", 1)}
@@ -105,27 +127,44 @@ def test_history_explains_an_earlier_version(db_url: str, tmp_path: Path) -> Non
     poflow("tolerances", "approve", "TC-2", "--by", "anna.apmanager")
     out = poflow("tolerances", "history", "acme")
     v1, v2 = out.out.strip().splitlines()
-    assert v1.startswith("acme v1  vendor ACME  from ") and " until " in v1 and v1.endswith("anna.apmanager (TC-1)")
+    assert (
+        v1.startswith("acme v1  vendor ACME  from ")
+        and " until " in v1
+        and v1.endswith("anna.apmanager (TC-1)")
+    )
     assert v2.startswith("acme v2  vendor ACME  from ") and "(live)" in v2
     old = json.loads(poflow("tolerances", "history", "acme", "--version", "1", "--json").out)
     assert [(v["profile"]["version"], v["profile"]["price_over_pct"]) for v in old] == [(1, "3")]
     missing = poflow("tolerances", "history", "acme", "--version", "7")
-    assert missing.code == 4 and missing.err.strip() == "poflow: no recorded version of tolerance profile acme v7"
+    assert (
+        missing.code == 4
+        and missing.err.strip() == "poflow: no recorded version of tolerance profile acme v7"
+    )
 
 
 def test_changes_lists_pending_and_decided_with_who_when_why(db_url: str, tmp_path: Path) -> None:
-    poflow("tolerances", "propose", "--file", proposal(tmp_path), "--by", "carl.clerk", "--reason", "contract")
-    rejected = poflow("tolerances", "reject", "TC-1", "--by", "anna.apmanager", "--reason", "too loose for ACME")
+    poflow(
+        "tolerances", "propose", "--file", proposal(tmp_path), "--by", "carl.clerk", "--reason", "contract"
+    )
+    rejected = poflow(
+        "tolerances", "reject", "TC-1", "--by", "anna.apmanager", "--reason", "too loose for ACME"
+    )
     assert (rejected.code, rejected.out.strip()) == (0, "rejected TC-1 by anna.apmanager: too loose for ACME")
     poflow("tolerances", "propose", "--file", proposal(tmp_path, price_over_pct="2.5"), "--by", "carl.clerk")
     out = poflow("tolerances", "changes")
     assert out.code == 0
     blocks = out.out.strip().split("\nTC-")
     assert blocks[0].startswith("TC-2  pending")
-    assert blocks[1].startswith("1  rejected") and blocks[1].rstrip().endswith("by anna.apmanager: too loose for ACME")
+    assert blocks[1].startswith("1  rejected") and blocks[1].rstrip().endswith(
+        "by anna.apmanager: too loose for ACME"
+    )
     pending = json.loads(poflow("tolerances", "changes", "--status", "pending", "--json").out)
-    assert [(c["change_id"], c["status"], c["proposed_by"]) for c in pending] == [(2, "pending", "carl.clerk")]
-    assert poflow("tolerances", "changes", "--status", "approved").out.strip() == "no approved tolerance changes"
+    assert [(c["change_id"], c["status"], c["proposed_by"]) for c in pending] == [
+        (2, "pending", "carl.clerk")
+    ]
+    assert (
+        poflow("tolerances", "changes", "--status", "approved").out.strip() == "no approved tolerance changes"
+    )
 
 
 def test_reseeding_keeps_the_approved_change(db_url: str, tmp_path: Path) -> None:
@@ -149,8 +188,9 @@ def test_reseeding_keeps_the_approved_change(db_url: str, tmp_path: Path) -> Non
         (["reject", "TC-1", "--by", "anna", "--reason", " "], 2, "poflow: a rejection needs a reason"),
     ],
 )
-def test_bad_requests_are_one_line_with_their_exit_code(db_url: str, tmp_path: Path, argv: list[str], code: int,
-                                                        message: str) -> None:
+def test_bad_requests_are_one_line_with_their_exit_code(
+    db_url: str, tmp_path: Path, argv: list[str], code: int, message: str
+) -> None:
     poflow("tolerances", "propose", "--file", proposal(tmp_path), "--by", "carl.clerk")
     out = poflow("tolerances", *argv)
     assert (out.code, out.err.strip(), out.out) == (code, message, "")
@@ -165,7 +205,8 @@ def test_a_proposal_that_changes_nothing_or_clashes_is_exit_2(db_url: str, tmp_p
     seeded = Path(__file__).parents[1] / "seed" / "tolerances.json"
     same = poflow("tolerances", "propose", "--file", str(seeded), "--by", "carl.clerk")
     assert same.code == 2 and same.err.strip() == (
-        "poflow: nothing to change: every proposed profile equals its live version")
+        "poflow: nothing to change: every proposed profile equals its live version"
+    )
     clash = proposal(tmp_path, vendor_id="NORDIC")  # NORDIC has a profile of its own
     out = poflow("tolerances", "propose", "--file", clash, "--by", "carl.clerk")
     assert out.code == 2 and "more than one tolerance profile for scope vendor=NORDIC" in out.err
@@ -178,7 +219,9 @@ def test_simulate_a_pending_change(db_url: str, tmp_path: Path) -> None:
     engine = make_engine(load_settings().database_url)
     migrate(engine)
     request = request_for(HELD, PO)  # +5 % on line 1: held under the 2 % default
-    repository.insert_match_result(engine, MatchRecord(request=request, result=match_invoice(request, matched_at=T0)))
+    repository.insert_match_result(
+        engine, MatchRecord(request=request, result=match_invoice(request, matched_at=T0))
+    )
     engine.dispose()
     loose = tmp_path / "loose.json"
     loose.write_text(json.dumps({"name": "standard", "price_over_pct": "5", "description": "loose"}))
@@ -212,8 +255,9 @@ class HoldingService:
     calls: list[tuple] = field(default_factory=list)
     error: Exception | None = None
 
-    async def hold_invoice(self, po_number: str, invoice_number: str, actor: str, reason: str,
-                           line_no: int | None = None) -> InvoiceRecord:
+    async def hold_invoice(
+        self, po_number: str, invoice_number: str, actor: str, reason: str, line_no: int | None = None
+    ) -> InvoiceRecord:
         self.calls.append((po_number, invoice_number, actor, reason, line_no))
         if self.error:
             raise self.error
@@ -221,9 +265,18 @@ class HoldingService:
 
         invoice = Invoice.model_validate(INVOICE)
         hold = Hold(code=HoldCode.MANUAL, line_no=line_no, message=f"Held by {actor}: {reason}")
-        return InvoiceRecord(invoice=invoice, status=InvoiceStatus.HELD, received_at=NOW, match=MatchResult(
-            invoice_id=invoice.document_id, po_number=po_number, po_revision=0, decision=MatchDecision.HOLD,
-            holds=[hold]))
+        return InvoiceRecord(
+            invoice=invoice,
+            status=InvoiceStatus.HELD,
+            received_at=NOW,
+            match=MatchResult(
+                invoice_id=invoice.document_id,
+                po_number=po_number,
+                po_revision=0,
+                decision=MatchDecision.HOLD,
+                holds=[hold],
+            ),
+        )
 
     async def close(self) -> None:
         pass
@@ -231,16 +284,30 @@ class HoldingService:
 
 def test_hold_places_a_manual_hold_through_the_service() -> None:
     service = HoldingService()
-    out = poflow("hold", "1001", "INV-1001", "--by", "carl.clerk", "--reason", "supplier under review",
-                 "--line", "1", service=service)
+    out = poflow(
+        "hold",
+        "1001",
+        "INV-1001",
+        "--by",
+        "carl.clerk",
+        "--reason",
+        "supplier under review",
+        "--line",
+        "1",
+        service=service,
+    )
     assert (out.code, out.err) == (0, "")
     assert service.calls == [("1001", "INV-1001", "carl.clerk", "supplier under review", 1)]
-    assert out.out.splitlines() == ["INV-1001 on PO-1001: held",
-                                    "  - MANUAL: Held by carl.clerk: supplier under review"]
+    assert out.out.splitlines() == [
+        "INV-1001 on PO-1001: held",
+        "  - MANUAL: Held by carl.clerk: supplier under review",
+    ]
 
 
 def test_hold_refused_by_the_workflow_is_exit_3() -> None:
-    service = HoldingService(error=Rejected("invoice INV-1001 is already approved and handed to AP for payment"))
+    service = HoldingService(
+        error=Rejected("invoice INV-1001 is already approved and handed to AP for payment")
+    )
     out = poflow("hold", "1001", "INV-1001", "--by", "carl.clerk", "--reason", "late", service=service)
     assert out.code == 3
     assert out.err.strip() == "poflow: invoice INV-1001 is already approved and handed to AP for payment"

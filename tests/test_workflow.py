@@ -12,9 +12,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import text
 from temporalio.client import WorkflowUpdateFailedError
+from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer
-from temporalio.contrib.pydantic import pydantic_data_converter
 
 from models import (
     AckOutcome,
@@ -40,8 +40,8 @@ from tests.po_builders import (
     state,
     unique,
 )
-from workflows.purchase_order import PurchaseOrderWorkflow
 from workflows.contract import PoSignal, PoUpdate
+from workflows.purchase_order import PurchaseOrderWorkflow
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +56,9 @@ async def env(time_skipping_env: WorkflowEnvironment) -> WorkflowEnvironment:
     return time_skipping_env
 
 
-async def eventually(handle, predicate: Callable[[PurchaseOrderState], bool], seconds: float = 15) -> PurchaseOrderState:
+async def eventually(
+    handle, predicate: Callable[[PurchaseOrderState], bool], seconds: float = 15
+) -> PurchaseOrderState:
     """Poll the state query until the predicate holds (activities run in real time)."""
     deadline = asyncio.get_running_loop().time() + seconds
     while True:
@@ -64,8 +66,10 @@ async def eventually(handle, predicate: Callable[[PurchaseOrderState], bool], se
         if predicate(current):
             return current
         if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError(f"condition not reached; status={current.status}, "
-                                 f"timeline={[(e.event, e.detail[:80]) for e in current.timeline]}")
+            raise AssertionError(
+                f"condition not reached; status={current.status}, "
+                f"timeline={[(e.event, e.detail[:80]) for e in current.timeline]}"
+            )
         await asyncio.sleep(0.05)
 
 
@@ -99,12 +103,14 @@ def open_task(s: PurchaseOrderState, kind: TaskKind):
 
 def handoffs(engine, po_number: str) -> list[tuple[str, str]]:
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT invoice_id, amount FROM payment_handoffs WHERE po_number = :p"),
-                            {"p": po_number}).all()
+        rows = conn.execute(
+            text("SELECT invoice_id, amount FROM payment_handoffs WHERE po_number = :p"), {"p": po_number}
+        ).all()
     return [(r[0], str(r[1])) for r in rows]
 
 
 # --- happy path --------------------------------------------------------------
+
 
 async def test_clean_po_closes_without_a_human(env, engine):
     order = po(unique("PO"))
@@ -121,10 +127,12 @@ async def test_clean_po_closes_without_a_human(env, engine):
     events = [e.event for e in final.timeline]
     assert events[:3] == ["received", "auto_approved", "issued"] and events[-1] == "closed"
     with engine.connect() as conn:
-        projected = conn.execute(text("SELECT status FROM purchase_orders WHERE po_number = :p"),
-                                 {"p": order.po_number}).scalar_one()
-        audited = conn.execute(text("SELECT count(*) FROM audit_events WHERE po_number = :p"),
-                               {"p": order.po_number}).scalar_one()
+        projected = conn.execute(
+            text("SELECT status FROM purchase_orders WHERE po_number = :p"), {"p": order.po_number}
+        ).scalar_one()
+        audited = conn.execute(
+            text("SELECT count(*) FROM audit_events WHERE po_number = :p"), {"p": order.po_number}
+        ).scalar_one()
     assert projected == "closed" and audited == len(final.timeline)
 
 
@@ -145,6 +153,7 @@ async def test_duplicate_documents_have_no_second_effect(env, engine):
 
 
 # --- validation and approval ------------------------------------------------
+
 
 async def test_inactive_vendor_is_rejected_at_validation(env, engine):
     order = po(unique("PO"), vendor="INACTIVE")
@@ -198,18 +207,27 @@ async def test_approval_task_escalates_to_deputy_then_manager(env, engine):
 
 # --- acknowledgment ------------------------------------------------------------
 
+
 async def test_price_change_within_tolerance_becomes_a_revision(env, engine):
     order = po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
         # 11.90 → 12.10 is +1.68%, inside the 2% acknowledgment tolerance
-        await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order, status="accepted_with_changes",
-                                                  lines=[{"line_no": 1, "status": "changed", "unit_price": "12.10"}]))
+        await handle.signal(
+            PoSignal.ACKNOWLEDGMENT,
+            ack(
+                order,
+                status="accepted_with_changes",
+                lines=[{"line_no": 1, "status": "changed", "unit_price": "12.10"}],
+            ),
+        )
         s = await eventually(handle, lambda s: s.po.revision == 1)
         assert s.acknowledgments[0].outcome == AckOutcome.ACCEPTED_AS_REVISION
         assert s.po.line(1).unit_price == Decimal("12.10") and s.tasks == []
         await handle.signal(PoSignal.RECEIPT, full_receipt(order))
-        await handle.signal(PoSignal.INVOICE, invoice(order, "INV-R1", {1: ("100", "12.10"), 2: ("200", "4.75")}))
+        await handle.signal(
+            PoSignal.INVOICE, invoice(order, "INV-R1", {1: ("100", "12.10"), 2: ("200", "4.75")})
+        )
         final = await finished(handle)
     assert final.status == PoStatus.CLOSED and final.invoices[0].match.open_holds == []
 
@@ -218,8 +236,14 @@ async def test_change_outside_tolerance_asks_the_buyer_then_matches(env, engine)
     order = po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
-        await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order, status="accepted_with_changes",
-                                                  lines=[{"line_no": 1, "status": "changed", "unit_price": "12.90"}]))
+        await handle.signal(
+            PoSignal.ACKNOWLEDGMENT,
+            ack(
+                order,
+                status="accepted_with_changes",
+                lines=[{"line_no": 1, "status": "changed", "unit_price": "12.90"}],
+            ),
+        )
         s = await eventually(handle, lambda s: bool(s.open_tasks))
         task = open_task(s, TaskKind.APPROVE_SUPPLIER_CHANGE)
         assert "11.9 → 12.9" in task.context["changes"] and s.po.revision == 0
@@ -227,7 +251,9 @@ async def test_change_outside_tolerance_asks_the_buyer_then_matches(env, engine)
         s = await state(handle)
         assert s.po.revision == 1 and s.acknowledgments[0].outcome == AckOutcome.ACCEPTED_AS_REVISION
         await handle.signal(PoSignal.RECEIPT, full_receipt(order))
-        await handle.signal(PoSignal.INVOICE, invoice(order, "INV-C1", {1: ("100", "12.90"), 2: ("200", "4.75")}))
+        await handle.signal(
+            PoSignal.INVOICE, invoice(order, "INV-C1", {1: ("100", "12.90"), 2: ("200", "4.75")})
+        )
         final = await finished(handle)
     assert final.status == PoStatus.CLOSED
 
@@ -236,23 +262,47 @@ async def test_rejected_change_keeps_the_revision_and_price_holds(env, engine):
     order = po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
-        await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order, status="accepted_with_changes",
-                                                  lines=[{"line_no": 1, "status": "changed", "unit_price": "12.90"}]))
+        await handle.signal(
+            PoSignal.ACKNOWLEDGMENT,
+            ack(
+                order,
+                status="accepted_with_changes",
+                lines=[{"line_no": 1, "status": "changed", "unit_price": "12.90"}],
+            ),
+        )
         s = await eventually(handle, lambda s: bool(s.open_tasks))
-        await decide(handle, s.open_tasks[0].task_id, "reject_change", actor="bob.buyer", comment="contract price")
+        await decide(
+            handle, s.open_tasks[0].task_id, "reject_change", actor="bob.buyer", comment="contract price"
+        )
         await handle.signal(PoSignal.RECEIPT, full_receipt(order))
-        await handle.signal(PoSignal.INVOICE, invoice(order, "INV-P1", {1: ("100", "12.90"), 2: ("200", "4.75")}))
-        s = await eventually(handle, lambda s: bool(s.invoices) and s.invoices[0].status == InvoiceStatus.HELD
-                             and bool(s.open_tasks))
+        await handle.signal(
+            PoSignal.INVOICE, invoice(order, "INV-P1", {1: ("100", "12.90"), 2: ("200", "4.75")})
+        )
+        s = await eventually(
+            handle,
+            lambda s: bool(s.invoices) and s.invoices[0].status == InvoiceStatus.HELD and bool(s.open_tasks),
+        )
         assert s.po.revision == 0 and s.acknowledgments[0].outcome == AckOutcome.CHANGE_REJECTED
         assert [h.code for h in s.invoices[0].open_holds] == [HoldCode.PRICE]
         # the hold needs a person at once: a price variance does not fix itself
         hold_task = open_task(s, TaskKind.RESOLVE_INVOICE_HOLD)
-        await refused(decide(handle, hold_task.task_id, "accept_variance", actor="wally.warehouse", comment="ok"), "received the goods")
+        await refused(
+            decide(handle, hold_task.task_id, "accept_variance", actor="wally.warehouse", comment="ok"),
+            "received the goods",
+        )
         await decide(handle, hold_task.task_id, "request_credit_memo", actor="carl.clerk")
         s = await eventually(handle, lambda s: s.invoices[0].status == InvoiceStatus.CREDIT_REQUESTED)
-        await handle.signal(PoSignal.INVOICE, invoice(order, "CM-P1", {1: ("100", "1.00")}, kind="credit_memo",
-                                               original_invoice_number="INV-P1", price_only=True))
+        await handle.signal(
+            PoSignal.INVOICE,
+            invoice(
+                order,
+                "CM-P1",
+                {1: ("100", "1.00")},
+                kind="credit_memo",
+                original_invoice_number="INV-P1",
+                price_only=True,
+            ),
+        )
         final = await finished(handle)
     assert [r.status for r in final.invoices] == [InvoiceStatus.APPROVED, InvoiceStatus.APPROVED]
     amounts = sorted(amount for _, amount in handoffs(engine, order.po_number))
@@ -283,10 +333,13 @@ async def test_missing_acknowledgment_reminds_then_escalates(env, engine):
         s = await eventually(handle, lambda s: bool(s.open_tasks))
         chase = open_task(s, TaskKind.CHASE_SUPPLIER)
         with engine.connect() as conn:
-            reminders = conn.execute(text("SELECT count(*) FROM notifications WHERE notification_id = :i"),
-                                     {"i": f"{order.po_number}:ack-reminder:1"}).scalar_one()
-            inbox = conn.execute(text("SELECT status FROM human_tasks WHERE task_id = :t"),
-                                 {"t": chase.task_id}).scalar_one()
+            reminders = conn.execute(
+                text("SELECT count(*) FROM notifications WHERE notification_id = :i"),
+                {"i": f"{order.po_number}:ack-reminder:1"},
+            ).scalar_one()
+            inbox = conn.execute(
+                text("SELECT status FROM human_tasks WHERE task_id = :t"), {"t": chase.task_id}
+            ).scalar_one()
         assert reminders == 1 and inbox == "open"
         await env.sleep(timedelta(days=2, hours=1))
         s = await eventually(handle, lambda s: open_task(s, TaskKind.CHASE_SUPPLIER).escalation_level == 1)
@@ -297,6 +350,7 @@ async def test_missing_acknowledgment_reminds_then_escalates(env, engine):
 
 
 # --- receiving -------------------------------------------------------------------
+
 
 async def test_overdue_receipt_opens_expedite_task_and_close_short(env, engine):
     order = po(unique("PO"), need_by=(await env.get_current_time()).date() + timedelta(days=10))
@@ -314,7 +368,9 @@ async def test_overdue_receipt_opens_expedite_task_and_close_short(env, engine):
         await decide(handle, task.task_id, "close_short", actor="bob.buyer", comment="rest not needed")
         s = await state(handle)
         assert s.po.revision == 1 and s.po.line(2).quantity == 150 and s.status == PoStatus.RECEIVED
-        await handle.signal(PoSignal.INVOICE, invoice(order, "INV-S1", {1: ("100", "11.90"), 2: ("150", "4.75")}))
+        await handle.signal(
+            PoSignal.INVOICE, invoice(order, "INV-S1", {1: ("100", "11.90"), 2: ("150", "4.75")})
+        )
         final = await finished(handle)
     assert final.status == PoStatus.CLOSED
 
@@ -325,8 +381,12 @@ async def test_partial_shipments_two_receipts_two_invoices_close(env, engine):
         handle = await issued(env.client, queue, order)
         await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order))
         await handle.signal(PoSignal.RECEIPT, receipt(order, "GR-1", {1: "60", 2: "200"}))
-        await handle.signal(PoSignal.INVOICE, invoice(order, "INV-A", {1: ("60", "11.90"), 2: ("200", "4.75")}))
-        s = await eventually(handle, lambda s: bool(s.invoices) and s.invoices[0].status == InvoiceStatus.APPROVED)
+        await handle.signal(
+            PoSignal.INVOICE, invoice(order, "INV-A", {1: ("60", "11.90"), 2: ("200", "4.75")})
+        )
+        s = await eventually(
+            handle, lambda s: bool(s.invoices) and s.invoices[0].status == InvoiceStatus.APPROVED
+        )
         assert s.status == PoStatus.PARTIALLY_RECEIVED
         await handle.signal(PoSignal.RECEIPT, receipt(order, "GR-2", {1: "40"}))
         await handle.signal(PoSignal.INVOICE, invoice(order, "INV-B", {1: ("40", "11.90")}))
@@ -335,6 +395,7 @@ async def test_partial_shipments_two_receipts_two_invoices_close(env, engine):
 
 
 # --- invoicing -------------------------------------------------------------------
+
 
 async def test_invoice_before_receipt_is_held_then_released_by_the_receipt(env, engine):
     order = po(unique("PO"))
@@ -349,7 +410,9 @@ async def test_invoice_before_receipt_is_held_then_released_by_the_receipt(env, 
         await handle.signal(PoSignal.RECEIPT, full_receipt(order))
         final = await finished(handle)
     assert final.status == PoStatus.CLOSED
-    assert "released by re-match" in next(e.detail for e in final.timeline if e.event == "approved_for_payment")
+    assert "released by re-match" in next(
+        e.detail for e in final.timeline if e.event == "approved_for_payment"
+    )
 
 
 async def test_held_invoice_escalates_after_the_hold_sla(env, engine):
@@ -368,9 +431,12 @@ async def test_held_invoice_escalates_after_the_hold_sla(env, engine):
         task = open_task(s, TaskKind.RESOLVE_INVOICE_HOLD)
         assert "only 40 EA received" in " ".join(task.context.values())
         # Billed beyond what arrived waits for the receipt: no person pays for goods not received.
-        await refused(decide(handle, task.task_id, "accept_variance", actor="carl.clerk",
-                             comment="rest confirmed by phone"),
-                      "QTY_RECEIVED:1 waits for the goods receipt; it clears itself when the receipt arrives")
+        await refused(
+            decide(
+                handle, task.task_id, "accept_variance", actor="carl.clerk", comment="rest confirmed by phone"
+            ),
+            "QTY_RECEIVED:1 waits for the goods receipt; it clears itself when the receipt arrives",
+        )
         await handle.signal(PoSignal.RECEIPT, receipt(order, "GR-2", {1: "60"}))
         s = await eventually(handle, lambda s: s.invoices[0].status == InvoiceStatus.APPROVED)
         assert s.invoices[0].released_holds == [] and s.tasks[0].status == TaskStatus.CANCELLED
@@ -381,9 +447,13 @@ async def test_rejected_invoice_is_not_paid(env, engine):
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
         await handle.signal(PoSignal.RECEIPT, full_receipt(order))
-        await handle.signal(PoSignal.INVOICE, invoice(order, "INV-X", {1: ("100", "15.00"), 2: ("200", "4.75")}))
+        await handle.signal(
+            PoSignal.INVOICE, invoice(order, "INV-X", {1: ("100", "15.00"), 2: ("200", "4.75")})
+        )
         s = await eventually(handle, lambda s: bool(s.open_tasks))
-        await decide(handle, s.open_tasks[0].task_id, "reject_invoice", actor="carl.clerk", comment="wrong price")
+        await decide(
+            handle, s.open_tasks[0].task_id, "reject_invoice", actor="carl.clerk", comment="wrong price"
+        )
         await handle.signal(PoSignal.INVOICE, full_invoice(order, "INV-Y"))
         final = await finished(handle)
     assert [r.status for r in final.invoices] == [InvoiceStatus.REJECTED, InvoiceStatus.APPROVED]
@@ -392,19 +462,26 @@ async def test_rejected_invoice_is_not_paid(env, engine):
 
 # --- cancel, continue-as-new, replay ------------------------------------------
 
+
 async def test_cancel_before_receipt_and_refused_after(env, engine):
     order, other = po(unique("PO")), po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
-        s = await handle.execute_update(PoUpdate.CANCEL, CancelRequest(actor="bob.buyer", reason="project stopped"),
-                                        result_type=PurchaseOrderState)
+        s = await handle.execute_update(
+            PoUpdate.CANCEL,
+            CancelRequest(actor="bob.buyer", reason="project stopped"),
+            result_type=PurchaseOrderState,
+        )
         assert s.status == PoStatus.CANCELLED
         assert (await finished(handle)).cancel_reason.endswith("project stopped")
         handle2 = await start(env.client, queue, other)
         await eventually(handle2, lambda s: s.status == PoStatus.ISSUED)
         await handle2.signal(PoSignal.RECEIPT, receipt(other, "GR-1", {1: "10"}))
         await eventually(handle2, lambda s: bool(s.receipts))
-        await refused(handle2.execute_update(PoUpdate.CANCEL, CancelRequest(actor="bob.buyer", reason="x")), "has receipts")
+        await refused(
+            handle2.execute_update(PoUpdate.CANCEL, CancelRequest(actor="bob.buyer", reason="x")),
+            "has receipts",
+        )
 
 
 async def test_continue_as_new_carries_the_state(dev_server_env, engine):
@@ -417,7 +494,7 @@ async def test_continue_as_new_carries_the_state(dev_server_env, engine):
         await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order))
         for i in range(1, 21):  # twenty partial receipts, one step each, push the history over the limit
             await handle.signal(PoSignal.RECEIPT, receipt(order, f"GR-{i}", {1: "5", 2: "10"}))
-            await eventually(handle, lambda s: len(s.receipts) == i, seconds=30)
+            await eventually(handle, lambda s, i=i: len(s.receipts) == i, seconds=30)
         await handle.signal(PoSignal.INVOICE, full_invoice(order))
         final = await finished(env.client.get_workflow_handle(handle.id, result_type=PurchaseOrderState))
         latest_run = (await env.client.get_workflow_handle(handle.id).describe()).run_id
@@ -429,10 +506,20 @@ async def test_completed_history_replays_deterministically(env, engine):
     order = po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
-        await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order, status="accepted_with_changes",
-                                                  lines=[{"line_no": 1, "status": "changed", "unit_price": "12.00"}]))
-        await handle.signal(PoSignal.INVOICE, invoice(order, "INV-1", {1: ("100", "12.00"), 2: ("200", "4.75")}))
+        await handle.signal(
+            PoSignal.ACKNOWLEDGMENT,
+            ack(
+                order,
+                status="accepted_with_changes",
+                lines=[{"line_no": 1, "status": "changed", "unit_price": "12.00"}],
+            ),
+        )
+        await handle.signal(
+            PoSignal.INVOICE, invoice(order, "INV-1", {1: ("100", "12.00"), 2: ("200", "4.75")})
+        )
         await handle.signal(PoSignal.RECEIPT, full_receipt(order))
         await finished(handle)
         history = await handle.fetch_history()
-    await Replayer(workflows=[PurchaseOrderWorkflow], data_converter=pydantic_data_converter).replay_workflow(history)
+    await Replayer(workflows=[PurchaseOrderWorkflow], data_converter=pydantic_data_converter).replay_workflow(
+        history
+    )

@@ -53,8 +53,8 @@ from tests.po_builders import (
 )
 from tests.test_workflow import eventually, finished, handoffs, issued, open_task, refused
 from worker import build_activities
-from workflows.purchase_order import PATCH_PER_HOLD_DECISIONS, PurchaseOrderWorkflow
 from workflows.contract import PoSignal, WorkflowType
+from workflows.purchase_order import PATCH_PER_HOLD_DECISIONS, PurchaseOrderWorkflow
 
 
 @pytest.fixture(scope="module")
@@ -76,17 +76,21 @@ def open_refs(record: InvoiceRecord) -> set[str]:
 def stored_task_holds(engine, task_id: str) -> list[dict]:
     """What the inbox reads: the task's holds in the human_tasks projection."""
     with engine.connect() as conn:
-        raw = conn.execute(text("SELECT holds FROM human_tasks WHERE task_id = :t"),
-                           {"t": task_id}).scalar_one()
+        raw = conn.execute(
+            text("SELECT holds FROM human_tasks WHERE task_id = :t"), {"t": task_id}
+        ).scalar_one()
     return raw if isinstance(raw, list) else json.loads(raw)
 
 
 def patch_ids(history) -> set[str]:
     """The patch ids (workflow.patched) recorded as markers in a history."""
-    return {json.loads(payload.data).get("id")
-            for event in history.events if event.HasField("marker_recorded_event_attributes")
-            for payloads in event.marker_recorded_event_attributes.details.values()
-            for payload in payloads.payloads}
+    return {
+        json.loads(payload.data).get("id")
+        for event in history.events
+        if event.HasField("marker_recorded_event_attributes")
+        for payloads in event.marker_recorded_event_attributes.details.values()
+        for payload in payloads.payloads
+    }
 
 
 async def replay(history, workflow_class: type = PurchaseOrderWorkflow) -> None:
@@ -129,13 +133,22 @@ async def test_accepting_price_before_the_goods_arrive_keeps_it_held_and_the_rec
         # The task lists each hold by the name a decision uses; the receipt holds cannot be chosen.
         waits = {h.ref: h.waits_for for h in task.holds}
         assert waits["PRICE:1"] is None
-        assert waits["NO_RECEIPT:1"] == waits["NO_RECEIPT:2"] == (
-            "waits for the goods receipt; it clears itself when the receipt arrives")
+        assert (
+            waits["NO_RECEIPT:1"]
+            == waits["NO_RECEIPT:2"]
+            == ("waits for the goods receipt; it clears itself when the receipt arrives")
+        )
         assert [h["ref"] for h in stored_task_holds(engine, task.task_id)] == [h.ref for h in task.holds]
         assert "hold 1 (PRICE)" in task.context  # the evidence entries stay as they were
 
-        await decide(handle, task.task_id, "accept_variance", actor="carl.clerk",
-                     comment="price rise agreed by phone", holds=["price:1"])  # typed loosely
+        await decide(
+            handle,
+            task.task_id,
+            "accept_variance",
+            actor="carl.clerk",
+            comment="price rise agreed by phone",
+            holds=["price:1"],
+        )  # typed loosely
         s = await eventually(handle, lambda s: s.tasks[0].status != "open")
         record = s.invoices[0]
         assert record.status == InvoiceStatus.HELD  # not paid before the goods arrive…
@@ -191,8 +204,9 @@ async def test_an_invoice_left_waiting_for_its_receipt_is_not_forgotten(env, eng
         s = await eventually(handle, lambda s: any(e.event == "hold_escalated" for e in s.timeline))
         assert s.invoices[0].escalate_at is None and [t.task_id for t in s.open_tasks] == [task.task_id]
 
-        await decide(handle, task.task_id, "accept_variance", actor="carl.clerk", comment="agreed",
-                     holds=["PRICE:1"])
+        await decide(
+            handle, task.task_id, "accept_variance", actor="carl.clerk", comment="agreed", holds=["PRICE:1"]
+        )
         s = await state(handle)
         assert s.open_tasks == [] and s.invoices[0].escalate_at is not None  # the hold SLA watches again
 
@@ -200,9 +214,13 @@ async def test_an_invoice_left_waiting_for_its_receipt_is_not_forgotten(env, eng
         s = await eventually(handle, lambda s: bool(s.open_tasks))
         chase = open_task(s, TaskKind.RESOLVE_INVOICE_HOLD)
         assert [(h.ref, h.waits_for is not None) for h in chase.holds] == [
-            ("NO_RECEIPT:1", True), ("NO_RECEIPT:2", True)]
-        await refused(decide(handle, chase.task_id, "accept_variance", actor="carl.clerk", comment="pay it"),
-                      "invoice INV-PN5 has no hold a person releases")
+            ("NO_RECEIPT:1", True),
+            ("NO_RECEIPT:2", True),
+        ]
+        await refused(
+            decide(handle, chase.task_id, "accept_variance", actor="carl.clerk", comment="pay it"),
+            "invoice INV-PN5 has no hold a person releases",
+        )
         await handle.signal(PoSignal.RECEIPT, full_receipt(order))
         final = await finished(handle)
     assert final.invoices[0].status == InvoiceStatus.APPROVED
@@ -219,8 +237,14 @@ async def test_releasing_one_of_two_price_holds_opens_a_task_for_the_other(env, 
         s, first = await held_with_task(handle)
         assert [h.ref for h in first.holds] == ["PRICE:1", "PRICE:2"]
 
-        await decide(handle, first.task_id, "accept_variance", actor="carl.clerk",
-                     comment="glove price agreed", holds=["PRICE:1"])
+        await decide(
+            handle,
+            first.task_id,
+            "accept_variance",
+            actor="carl.clerk",
+            comment="glove price agreed",
+            holds=["PRICE:1"],
+        )
         s = await eventually(handle, lambda s: any(t.task_id != first.task_id for t in s.open_tasks))
         assert s.invoices[0].status == InvoiceStatus.HELD and open_refs(s.invoices[0]) == {"PRICE:2"}
         assert handoffs(engine, order.po_number) == []
@@ -228,17 +252,23 @@ async def test_releasing_one_of_two_price_holds_opens_a_task_for_the_other(env, 
         assert [h.ref for h in second.holds] == ["PRICE:2"]  # only what is still open
         assert [k for k in second.context if k.startswith("hold ")] == ["hold 1 (PRICE)"]
         assert "Line 2" in second.context["hold 1 (PRICE)"]
-        await refused(decide(handle, second.task_id, "accept_variance", actor="carl.clerk", comment="x",
-                             holds=["PRICE:1"]),
-                      "hold PRICE:1 is not open on invoice INV-PN3 (open: PRICE:2)")
+        await refused(
+            decide(
+                handle, second.task_id, "accept_variance", actor="carl.clerk", comment="x", holds=["PRICE:1"]
+            ),
+            "hold PRICE:1 is not open on invoice INV-PN3 (open: PRICE:2)",
+        )
 
-        await decide(handle, second.task_id, "accept_variance", actor="anna.apmanager",
-                     comment="bearing price ok")
+        await decide(
+            handle, second.task_id, "accept_variance", actor="anna.apmanager", comment="bearing price ok"
+        )
         final = await finished(handle)
     record = final.invoices[0]
     assert record.status == InvoiceStatus.APPROVED
     assert [(h.ref, h.released_by) for h in record.released_holds] == [
-        ("PRICE:1", "carl.clerk"), ("PRICE:2", "anna.apmanager")]
+        ("PRICE:1", "carl.clerk"),
+        ("PRICE:2", "anna.apmanager"),
+    ]
     assert len(handoffs(engine, order.po_number)) == 1
 
 
@@ -250,25 +280,49 @@ async def test_decisions_naming_holds_they_cannot_answer_are_refused(env, engine
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
         dearer = {"line_no": 1, "status": "changed", "unit_price": "12.90"}  # outside the ack tolerance
-        await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order, status="accepted_with_changes", lines=[dearer]))
+        await handle.signal(
+            PoSignal.ACKNOWLEDGMENT, ack(order, status="accepted_with_changes", lines=[dearer])
+        )
         s = await eventually(handle, lambda s: bool(s.open_tasks))
         change = open_task(s, TaskKind.APPROVE_SUPPLIER_CHANGE)
-        await refused(decide(handle, change.task_id, "reject_change", actor="bob.buyer", comment="contract",
-                             holds=["PRICE:1"]), "names no holds")
+        await refused(
+            decide(
+                handle,
+                change.task_id,
+                "reject_change",
+                actor="bob.buyer",
+                comment="contract",
+                holds=["PRICE:1"],
+            ),
+            "names no holds",
+        )
         await decide(handle, change.task_id, "reject_change", actor="bob.buyer", comment="contract price")
 
         await handle.signal(PoSignal.INVOICE, price_variance_on_line_1(order, "INV-PN4"))
         s, task = await held_with_task(handle)
         assert open_refs(s.invoices[0]) == {"PRICE:1", "NO_RECEIPT:1", "NO_RECEIPT:2"}
-        await refused(decide(handle, task.task_id, "accept_variance", actor="carl.clerk", comment="ok",
-                             holds=["PRICE:2"]), "hold PRICE:2 is not open on invoice INV-PN4")
-        await refused(decide(handle, task.task_id, "accept_variance", actor="carl.clerk", comment="ok",
-                             holds=["PRICE:1", "NO_RECEIPT:1"]),
-                      "hold NO_RECEIPT:1 on invoice INV-PN4 waits for the goods receipt; "
-                      "it clears itself when the receipt arrives")
-        await refused(decide(handle, task.task_id, "request_credit_memo", actor="carl.clerk",
-                             holds=["PRICE:1"]),
-                      "'request_credit_memo' answers the whole invoice")
+        await refused(
+            decide(
+                handle, task.task_id, "accept_variance", actor="carl.clerk", comment="ok", holds=["PRICE:2"]
+            ),
+            "hold PRICE:2 is not open on invoice INV-PN4",
+        )
+        await refused(
+            decide(
+                handle,
+                task.task_id,
+                "accept_variance",
+                actor="carl.clerk",
+                comment="ok",
+                holds=["PRICE:1", "NO_RECEIPT:1"],
+            ),
+            "hold NO_RECEIPT:1 on invoice INV-PN4 waits for the goods receipt; "
+            "it clears itself when the receipt arrives",
+        )
+        await refused(
+            decide(handle, task.task_id, "request_credit_memo", actor="carl.clerk", holds=["PRICE:1"]),
+            "'request_credit_memo' answers the whole invoice",
+        )
         s = await state(handle)
         assert s.invoices[0].released_holds == []
         assert open_task(s, TaskKind.RESOLVE_INVOICE_HOLD).task_id == task.task_id
@@ -277,11 +331,15 @@ async def test_decisions_naming_holds_they_cannot_answer_are_refused(env, engine
 def test_a_decision_names_holds_as_hold_ref_spells_them() -> None:
     assert Hold(code=HoldCode.PRICE, line_no=1, message="x").ref == "PRICE:1"
     assert Hold(code=HoldCode.AMOUNT, message="x").ref == "AMOUNT"  # a header hold
-    decision = TaskDecision(task_id="T1", decision="accept_variance", actor="carl",
-                            holds=[" price:01", "amount", "PRICE:1"])
+    decision = TaskDecision(
+        task_id="T1", decision="accept_variance", actor="carl", holds=[" price:01", "amount", "PRICE:1"]
+    )
     assert decision.holds == ["PRICE:1", "AMOUNT"]
-    for wrong, words in (("PRCE:1", "names no hold"), ("PRICE:", "must be a PO line number"),
-                         ("PRICE:0", "must be a PO line number")):
+    for wrong, words in (
+        ("PRCE:1", "names no hold"),
+        ("PRICE:", "must be a PO line number"),
+        ("PRICE:0", "must be a PO line number"),
+    ):
         with pytest.raises(ValueError, match=words):
             TaskDecision(task_id="T1", decision="accept_variance", actor="carl", holds=[wrong])
 
@@ -336,8 +394,13 @@ async def test_history_of_an_all_holds_release_replays_as_it_ran(env, engine):
     queue = f"poflow-before-{unique('Q')}"
     activities = build_activities(env.client, engine, settings_for(str(engine.url), queue), None)
     with ThreadPoolExecutor(max_workers=4) as executor:
-        async with Worker(env.client, task_queue=queue, workflows=[WorkflowBeforePerHoldDecisions],
-                          activities=activities, activity_executor=executor):
+        async with Worker(
+            env.client,
+            task_queue=queue,
+            workflows=[WorkflowBeforePerHoldDecisions],
+            activities=activities,
+            activity_executor=executor,
+        ):
             handle = await issued(env.client, queue, order)
             await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order))
             await handle.signal(PoSignal.INVOICE, price_variance_on_line_1(order, "INV-OLD"))

@@ -36,8 +36,8 @@ from tests.po_builders import (
     unique,
 )
 from tests.test_workflow import eventually, finished, issued, open_task, refused
-from workflows.purchase_order import PurchaseOrderWorkflow
 from workflows.contract import PoSignal, PoUpdate
+from workflows.purchase_order import PurchaseOrderWorkflow
 
 D = Decimal
 
@@ -48,8 +48,12 @@ def engine(tmp_path_factory: pytest.TempPathFactory):
     policy = get_policy(engine, "standard")
     assert policy is not None
     with engine.begin() as connection:
-        upsert_policy(connection, policy.model_copy(update={
-            "audit_sample_pct": D(100), "audit_min_amount": D(5000), "duplicate_window_days": 7}))
+        upsert_policy(
+            connection,
+            policy.model_copy(
+                update={"audit_sample_pct": D(100), "audit_min_amount": D(5000), "duplicate_window_days": 7}
+            ),
+        )
     yield engine
     engine.dispose()
 
@@ -59,11 +63,19 @@ async def env(time_skipping_env: WorkflowEnvironment) -> WorkflowEnvironment:
     return time_skipping_env
 
 
-async def hold(handle: WorkflowHandle, number: str, *, actor: str = "carl.clerk",
-               reason: str = "bank details changed by e-mail; verify with the supplier",
-               line_no: int | None = None) -> InvoiceRecord:
-    return await handle.execute_update(PoUpdate.HOLD_INVOICE, HoldRequest(invoice_number=number, actor=actor, reason=reason, line_no=line_no),
-        result_type=InvoiceRecord)
+async def hold(
+    handle: WorkflowHandle,
+    number: str,
+    *,
+    actor: str = "carl.clerk",
+    reason: str = "bank details changed by e-mail; verify with the supplier",
+    line_no: int | None = None,
+) -> InvoiceRecord:
+    return await handle.execute_update(
+        PoUpdate.HOLD_INVOICE,
+        HoldRequest(invoice_number=number, actor=actor, reason=reason, line_no=line_no),
+        result_type=InvoiceRecord,
+    )
 
 
 def open_codes(record: InvoiceRecord) -> set[HoldCode]:
@@ -72,8 +84,11 @@ def open_codes(record: InvoiceRecord) -> set[HoldCode]:
 
 def stored_requests(engine, invoice_id: str) -> list[dict]:
     with engine.connect() as conn:
-        rows = conn.execute(text("SELECT request FROM match_results WHERE invoice_id = :i"),
-                            {"i": invoice_id}).scalars().all()
+        rows = (
+            conn.execute(text("SELECT request FROM match_results WHERE invoice_id = :i"), {"i": invoice_id})
+            .scalars()
+            .all()
+        )
     return [row if isinstance(row, dict) else json.loads(row) for row in rows]
 
 
@@ -86,11 +101,14 @@ async def test_random_audit_hold_is_not_released_by_a_rematch_only_by_a_person(e
         handle = await issued(env.client, queue, order)
         await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order))
         await handle.signal(PoSignal.INVOICE, full_invoice(order, "INV-AUD1"))
-        s = await eventually(handle, lambda s: bool(s.invoices) and s.invoices[0].match is not None
-                             and bool(s.open_tasks))
+        s = await eventually(
+            handle, lambda s: bool(s.invoices) and s.invoices[0].match is not None and bool(s.open_tasks)
+        )
         record = s.invoices[0]
         assert record.audit is not None and record.audit.selected and record.audit.chance_pct == D(100)
-        assert record.audit.draw_pct == D(record.audit.draw_pct)  # recorded, reproducible (p2p.audit_sample tests)
+        assert record.audit.draw_pct == D(
+            record.audit.draw_pct
+        )  # recorded, reproducible (p2p.audit_sample tests)
         assert open_codes(record) == {HoldCode.NO_RECEIPT, HoldCode.RANDOM_AUDIT}
         audit = next(h for h in record.open_holds if h.code == HoldCode.RANDOM_AUDIT)
         assert audit.source == "policy standard v1"
@@ -98,19 +116,33 @@ async def test_random_audit_hold_is_not_released_by_a_rematch_only_by_a_person(e
         assert any(e.event == "audit_selected" for e in s.timeline)
         task = open_task(s, TaskKind.RESOLVE_INVOICE_HOLD)  # an audit is a question for a person at once
 
-        await handle.signal(PoSignal.RECEIPT, full_receipt(order))  # the re-match clears what the receipt answers…
-        s = await eventually(handle, lambda s: len(s.receipts) == 1 and s.invoices[0].match is not None
-                             and HoldCode.NO_RECEIPT not in open_codes(s.invoices[0]))
+        await handle.signal(
+            PoSignal.RECEIPT, full_receipt(order)
+        )  # the re-match clears what the receipt answers…
+        s = await eventually(
+            handle,
+            lambda s: (
+                len(s.receipts) == 1
+                and s.invoices[0].match is not None
+                and HoldCode.NO_RECEIPT not in open_codes(s.invoices[0])
+            ),
+        )
         assert s.invoices[0].status == InvoiceStatus.HELD  # …but not the audit
         assert open_codes(s.invoices[0]) == {HoldCode.RANDOM_AUDIT}
         assert open_task(s, TaskKind.RESOLVE_INVOICE_HOLD).task_id == task.task_id
 
-        await decide(handle, task.task_id, "accept_variance", actor="anna.auditor",
-                     comment="documents checked against the delivery")
+        await decide(
+            handle,
+            task.task_id,
+            "accept_variance",
+            actor="anna.auditor",
+            comment="documents checked against the delivery",
+        )
         final = await finished(handle)
     assert final.status == PoStatus.CLOSED
     assert [(h.code, h.released_by) for h in final.invoices[0].released_holds] == [
-        (HoldCode.RANDOM_AUDIT, "anna.auditor")]
+        (HoldCode.RANDOM_AUDIT, "anna.auditor")
+    ]
     [request, *_] = stored_requests(engine, final.invoices[0].document_id)
     assert request["audit_selected"] is True and request["duplicate_window_days"] == 7
 
@@ -148,31 +180,48 @@ async def test_manual_hold_is_placed_by_a_person_and_not_released_by_a_rematch(e
         assert record.status == InvoiceStatus.HELD
         assert open_codes(record) == {HoldCode.NO_RECEIPT, HoldCode.MANUAL}
         manual = next(h for h in record.open_holds if h.code == HoldCode.MANUAL)
-        assert manual.message == "Held by carl.clerk: bank details changed by e-mail; verify with the supplier"
+        assert (
+            manual.message == "Held by carl.clerk: bank details changed by e-mail; verify with the supplier"
+        )
         assert manual.source == "manual hold by carl.clerk"
         s = await eventually(handle, lambda s: bool(s.open_tasks))
         task = open_task(s, TaskKind.RESOLVE_INVOICE_HOLD)
         assert task.subject_id == record.document_id
         assert manual.message in task.context.values()
-        assert [(e.event, e.actor) for e in s.timeline if e.event == "manual_hold"] == [("manual_hold", "carl.clerk")]
+        assert [(e.event, e.actor) for e in s.timeline if e.event == "manual_hold"] == [
+            ("manual_hold", "carl.clerk")
+        ]
 
         await handle.signal(PoSignal.RECEIPT, full_receipt(order))  # clears NO_RECEIPT, not the person's hold
-        s = await eventually(handle, lambda s: len(s.receipts) == 1
-                             and HoldCode.NO_RECEIPT not in open_codes(s.invoices[0]))
+        s = await eventually(
+            handle, lambda s: len(s.receipts) == 1 and HoldCode.NO_RECEIPT not in open_codes(s.invoices[0])
+        )
         assert s.invoices[0].status == InvoiceStatus.HELD and open_codes(s.invoices[0]) == {HoldCode.MANUAL}
 
-        await refused(decide(handle, task.task_id, "accept_variance", actor="wally.warehouse", comment="ok"),
-                      "received the goods")
-        await decide(handle, task.task_id, "accept_variance", actor="anna.apmanager",
-                     comment="bank details confirmed by phone")
+        await refused(
+            decide(handle, task.task_id, "accept_variance", actor="wally.warehouse", comment="ok"),
+            "received the goods",
+        )
+        await decide(
+            handle,
+            task.task_id,
+            "accept_variance",
+            actor="anna.apmanager",
+            comment="bank details confirmed by phone",
+        )
         final = await finished(handle)
         history = await handle.fetch_history()
     assert final.status == PoStatus.CLOSED
     [released] = final.invoices[0].released_holds
     assert (released.code, released.released_by, released.release_reason) == (
-        HoldCode.MANUAL, "anna.apmanager", "bank details confirmed by phone")
+        HoldCode.MANUAL,
+        "anna.apmanager",
+        "bank details confirmed by phone",
+    )
     # Placing and releasing a hold replays deterministically.
-    await Replayer(workflows=[PurchaseOrderWorkflow], data_converter=pydantic_data_converter).replay_workflow(history)
+    await Replayer(workflows=[PurchaseOrderWorkflow], data_converter=pydantic_data_converter).replay_workflow(
+        history
+    )
 
 
 # --- match level from the item master ------------------------------------------------------------------
@@ -180,8 +229,10 @@ async def test_manual_hold_is_placed_by_a_person_and_not_released_by_a_rematch(e
 
 async def test_match_levels_come_from_the_item_master_and_a_looser_po_level_is_overruled(env, engine):
     base = po(unique("PO"))
-    lines = [base.lines[0].model_copy(update={"match_level": MatchLevel.TWO_WAY}),  # item says 3-way
-             base.lines[1].model_copy(update={"match_level": MatchLevel.FOUR_WAY})]  # stricter: kept
+    lines = [
+        base.lines[0].model_copy(update={"match_level": MatchLevel.TWO_WAY}),  # item says 3-way
+        base.lines[1].model_copy(update={"match_level": MatchLevel.FOUR_WAY}),
+    ]  # stricter: kept
     order = base.model_copy(update={"lines": lines})
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
@@ -192,12 +243,16 @@ async def test_match_levels_come_from_the_item_master_and_a_looser_po_level_is_o
         ]
         assert s.po.revision == 0
         overruled = [e.detail for e in s.timeline if e.event == "match_level_overruled"]
-        assert overruled == ["line 1: the PO asks for 2-way, looser than 3-way from item MRO-GLOVE-NITRILE-L; "
-                             "3-way applies (a PO may make a line stricter, not looser)"]
+        assert overruled == [
+            "line 1: the PO asks for 2-way, looser than 3-way from item MRO-GLOVE-NITRILE-L; "
+            "3-way applies (a PO may make a line stricter, not looser)"
+        ]
 
         await handle.signal(PoSignal.RECEIPT, receipt(order, "GR-1", {1: "100"}))
         await handle.signal(PoSignal.INVOICE, invoice(order, "INV-L1", {1: ("100", "11.90")}))
-        s = await eventually(handle, lambda s: bool(s.invoices) and s.invoices[0].status == InvoiceStatus.APPROVED)
+        s = await eventually(
+            handle, lambda s: bool(s.invoices) and s.invoices[0].status == InvoiceStatus.APPROVED
+        )
         await refused(hold(handle, "INV-L1"), "already approved")  # a manual hold comes too late for it
 
         await handle.signal(PoSignal.INVOICE, invoice(order, "INV-L2", {2: ("200", "4.75")}))
@@ -205,7 +260,8 @@ async def test_match_levels_come_from_the_item_master_and_a_looser_po_level_is_o
         [no_receipt] = s.invoices[1].open_holds
         assert (no_receipt.code, no_receipt.tolerance) == (
             HoldCode.NO_RECEIPT,
-            "goods receipt required (4-way match) · PO line (stricter than 3-way from item MRO-BEARING-6204)")
+            "goods receipt required (4-way match) · PO line (stricter than 3-way from item MRO-BEARING-6204)",
+        )
 
 
 # --- duplicates: a rejected invoice is no original ----------------------------------------------------------
@@ -213,16 +269,24 @@ async def test_match_levels_come_from_the_item_master_and_a_looser_po_level_is_o
 
 def store(engine, document) -> None:
     """What the door does before it signals (the candidates are read from the stored documents)."""
-    repository.store_document(engine, document_id=document.document_id, kind="invoice",
-                              raw=document.model_dump_json().encode(), content_type="application/json",
-                              source="test", po_number=document.po_number)
+    repository.store_document(
+        engine,
+        document_id=document.document_id,
+        kind="invoice",
+        raw=document.model_dump_json().encode(),
+        content_type="application/json",
+        source="test",
+        po_number=document.po_number,
+    )
 
 
 async def test_corrected_resend_of_a_rejected_invoice_is_not_a_suspected_duplicate(env, engine):
     order = po(unique("PO"))
     number = unique("INV")
     wrong = invoice(order, number, {1: ("100", "11.90"), 3: ("200", "4.75")})  # line 3 is not on the PO
-    corrected = invoice(order, number + "A", {1: ("100", "11.90"), 2: ("200", "4.75")})  # same total, near number
+    corrected = invoice(
+        order, number + "A", {1: ("100", "11.90"), 2: ("200", "4.75")}
+    )  # same total, near number
     assert wrong.total == corrected.total
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
@@ -232,8 +296,13 @@ async def test_corrected_resend_of_a_rejected_invoice_is_not_a_suspected_duplica
         await handle.signal(PoSignal.INVOICE, wrong)
         s = await eventually(handle, lambda s: bool(s.open_tasks))
         assert HoldCode.UNKNOWN_LINE in open_codes(s.invoices[0])
-        await decide(handle, s.open_tasks[0].task_id, "reject_invoice", actor="carl.clerk",
-                     comment="line 3 is not on the PO; please re-send")
+        await decide(
+            handle,
+            s.open_tasks[0].task_id,
+            "reject_invoice",
+            actor="carl.clerk",
+            comment="line 3 is not on the PO; please re-send",
+        )
         store(engine, corrected)
         await handle.signal(PoSignal.INVOICE, corrected)
         final = await finished(handle)

@@ -24,12 +24,21 @@ from temporalio.workflow import NondeterminismError
 
 from models import HoldCode, InvoiceStatus, PoStatus, PurchaseOrderInput, PurchaseOrderState
 from tests.po_builders import (
-    ack, full_invoice, full_receipt, invoice, po, receipt, running_worker, seeded_sqlite, settings_for, unique,
+    ack,
+    full_invoice,
+    full_receipt,
+    invoice,
+    po,
+    receipt,
+    running_worker,
+    seeded_sqlite,
+    settings_for,
+    unique,
 )
 from tests.test_workflow import eventually, finished, handoffs, issued
 from worker import build_activities
-from workflows.purchase_order import PurchaseOrderWorkflow
 from workflows.contract import PoSignal, WorkflowType
+from workflows.purchase_order import PurchaseOrderWorkflow
 
 D = Decimal
 
@@ -57,8 +66,12 @@ async def test_tax_is_checked_at_the_vendors_rate_in_a_live_po(env, engine):
         handle = await issued(env.client, queue, order)
         await handle.signal(PoSignal.RECEIPT, full_receipt(order))
         # 20 % instead of 8.25 %: 428.00 billed, 176.55 expected (standard: 1 % or 1.00, any)
-        await handle.signal(PoSignal.INVOICE, invoice(order, "INV-TAX", {1: ("100", "11.90"), 2: ("200", "4.75")},
-                                               tax="428.00", total=D("2568.00")))
+        await handle.signal(
+            PoSignal.INVOICE,
+            invoice(
+                order, "INV-TAX", {1: ("100", "11.90"), 2: ("200", "4.75")}, tax="428.00", total=D("2568.00")
+            ),
+        )
         held = await eventually(handle, lambda s: bool(s.invoices) and s.invoices[0].match is not None)
     assert [line.tax_rate_pct for line in held.po.lines] == [D("8.25"), D("8.25")]
     assert held.po.lines[0].tax_rate_source == "vendor ACME"
@@ -72,7 +85,9 @@ async def test_rejected_units_are_not_received_until_replaced(env, engine):
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
         await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order))
-        await handle.signal(PoSignal.RECEIPT, receipt(order, "GR-1", {1: "100", 2: "200"}, rejected={1: "10"}))
+        await handle.signal(
+            PoSignal.RECEIPT, receipt(order, "GR-1", {1: "100", 2: "200"}, rejected={1: "10"})
+        )
         await handle.signal(PoSignal.INVOICE, full_invoice(order))
         held = await eventually(handle, lambda s: bool(s.invoices) and s.invoices[0].match is not None)
         assert held.status == PoStatus.PARTIALLY_RECEIVED  # 90 of 100 gloves kept
@@ -92,7 +107,9 @@ async def test_a_negative_credit_memo_is_a_negative_payable(env, engine):
         # the gloves only: the PO stays open for the bearings' invoice
         await handle.signal(PoSignal.INVOICE, invoice(order, "INV-1", {1: ("100", "11.90")}))
         await eventually(handle, lambda s: [r.status for r in s.invoices] == [InvoiceStatus.APPROVED])
-        memo = invoice(order, "CM-1", {1: ("-10", "11.90")}, kind="credit_memo", tax="-9.82", total=D("-128.82"))
+        memo = invoice(
+            order, "CM-1", {1: ("-10", "11.90")}, kind="credit_memo", tax="-9.82", total=D("-128.82")
+        )
         await handle.signal(PoSignal.INVOICE, memo)
         final = await eventually(handle, lambda s: len(s.invoices) == 2 and s.invoices[1].match is not None)
     assert final.invoices[1].status == InvoiceStatus.APPROVED, final.invoices[1].open_holds
@@ -145,10 +162,17 @@ async def test_history_with_gross_receipts_replays_as_it_ran(env, engine):
     queue = f"poflow-gross-{unique('Q')}"
     activities = build_activities(env.client, engine, settings_for(str(engine.url), queue), None)
     with ThreadPoolExecutor(max_workers=4) as executor:
-        async with Worker(env.client, task_queue=queue, workflows=[WorkflowBeforeNetReceipts],
-                          activities=activities, activity_executor=executor):
+        async with Worker(
+            env.client,
+            task_queue=queue,
+            workflows=[WorkflowBeforeNetReceipts],
+            activities=activities,
+            activity_executor=executor,
+        ):
             handle = await issued(env.client, queue, order)
-            await handle.signal(PoSignal.RECEIPT, receipt(order, "GR-1", {1: "100", 2: "200"}, rejected={1: "10"}))
+            await handle.signal(
+                PoSignal.RECEIPT, receipt(order, "GR-1", {1: "100", 2: "200"}, rejected={1: "10"})
+            )
             s = await eventually(handle, lambda s: bool(s.receipts))
             assert s.status == PoStatus.RECEIVED  # the old rule: gross 100 of 100
             history = await handle.fetch_history()
@@ -156,5 +180,7 @@ async def test_history_with_gross_receipts_replays_as_it_ran(env, engine):
     replayer = Replayer(workflows=[PurchaseOrderWorkflow], data_converter=pydantic_data_converter)
     await replayer.replay_workflow(history)  # today's code: no marker, so the old rule
     with pytest.raises(NondeterminismError):
-        unguarded = Replayer(workflows=[WorkflowWithoutTheNetReceiptsPatch], data_converter=pydantic_data_converter)
+        unguarded = Replayer(
+            workflows=[WorkflowWithoutTheNetReceiptsPatch], data_converter=pydantic_data_converter
+        )
         await unguarded.replay_workflow(history)

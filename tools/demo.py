@@ -23,7 +23,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -56,7 +56,7 @@ class Outcome:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat()
+    return datetime.now(UTC).isoformat()
 
 
 def _need_by(days: int = 14) -> str:
@@ -85,21 +85,29 @@ class Demo:
         self._counter += 1
         return f"PO-{self.run_id}-{self._counter:02d}"
 
-    async def create_po(self, vendor: str, currency: str, lines: list[dict[str, Any]],
-                        buyer: str = "bob.buyer", **extra: Any) -> dict[str, Any]:
+    async def create_po(
+        self, vendor: str, currency: str, lines: list[dict[str, Any]], buyer: str = "bob.buyer", **extra: Any
+    ) -> dict[str, Any]:
         first = dict(lines[0], quantity=str(Decimal(lines[0]["quantity"]) + self.bump))
         lines = [first, *lines[1:]]
-        po = {"po_number": self.next_po_number(), "vendor_id": vendor, "buyer": buyer, "currency": currency,
-              "requested_by": "rita.requester", "order_date": date.today().isoformat(),
-              "payment_terms": {"net_days": 30, "discount_days": 10, "discount_percent": "2"},
-              "lines": [{"line_no": i + 1, "need_by": _need_by(), **line} for i, line in enumerate(lines)],
-              **extra}
+        po = {
+            "po_number": self.next_po_number(),
+            "vendor_id": vendor,
+            "buyer": buyer,
+            "currency": currency,
+            "requested_by": "rita.requester",
+            "order_date": date.today().isoformat(),
+            "payment_terms": {"net_days": 30, "discount_days": 10, "discount_percent": "2"},
+            "lines": [{"line_no": i + 1, "need_by": _need_by(), **line} for i, line in enumerate(lines)],
+            **extra,
+        }
         answer = await self.http.post(f"{API}/purchase-orders", json=po)
         _expect(answer, 201)
         return po
 
-    async def post(self, po: dict[str, Any], kind: str, document: dict[str, Any],
-                   expect: int = 202) -> dict[str, Any]:
+    async def post(
+        self, po: dict[str, Any], kind: str, document: dict[str, Any], expect: int = 202
+    ) -> dict[str, Any]:
         answer = await self.http.post(f"{API}/purchase-orders/{po['po_number']}/{kind}", json=document)
         _expect(answer, expect)
         return answer.json()
@@ -112,7 +120,9 @@ class Demo:
             raise DemoError(f"{file[1]}: intake did not deliver it: {found}")
         return found[0]["format"]
 
-    async def review_file(self, file: tuple[bytes, str, str], actor: str, **corrections: Any) -> dict[str, Any]:
+    async def review_file(
+        self, file: tuple[bytes, str, str], actor: str, **corrections: Any
+    ) -> dict[str, Any]:
         """Post a file intake cannot send on by itself; the reviewer corrects
         the reading (as the inbox would) and sends it on."""
         workflow_id, [item] = await self._post_file(file)
@@ -120,14 +130,20 @@ class Demo:
             raise DemoError(f"{file[1]}: expected a review, intake said {item['status']}")
         answer = await self.http.get(f"{API}/documents/{workflow_id}")
         _expect(answer, 200)
-        reading = next(i["extracted"]["document"] for i in answer.json()["items"] if i["task_id"] == item["task_id"])
+        reading = next(
+            i["extracted"]["document"] for i in answer.json()["items"] if i["task_id"] == item["task_id"]
+        )
         await self.decide(item["task_id"], Decision.SEND_ON, actor, document=reading | corrections)
         return item
 
     async def _post_file(self, file: tuple[bytes, str, str]) -> tuple[str, list[dict[str, Any]]]:
         raw, filename, content_type = file
-        answer = await self.http.post(f"{API}/documents", content=raw, params={"filename": filename},
-                                      headers={"content-type": content_type})
+        answer = await self.http.post(
+            f"{API}/documents",
+            content=raw,
+            params={"filename": filename},
+            headers={"content-type": content_type},
+        )
         _expect(answer, 202)
         return answer.json()["workflow_id"], answer.json()["found"]
 
@@ -136,7 +152,9 @@ class Demo:
         _expect(answer, 200)
         return answer.json()
 
-    async def wait_for(self, po_number: str, test: Callable[[dict[str, Any]], bool], what: str) -> dict[str, Any]:
+    async def wait_for(
+        self, po_number: str, test: Callable[[dict[str, Any]], bool], what: str
+    ) -> dict[str, Any]:
         deadline = time.monotonic() + SCENARIO_TIMEOUT
         while True:
             view = await self.state(po_number)
@@ -151,8 +169,10 @@ class Demo:
 
     async def open_task(self, po_number: str, kind: str) -> dict[str, Any]:
         view = await self.wait_for(
-            po_number, lambda v: any(t["kind"] == kind and t["status"] == "open" for t in v["state"]["tasks"]),
-            f"an open {kind} task")
+            po_number,
+            lambda v: any(t["kind"] == kind and t["status"] == "open" for t in v["state"]["tasks"]),
+            f"an open {kind} task",
+        )
         task = next(t for t in view["state"]["tasks"] if t["kind"] == kind and t["status"] == "open")
         await self._in_inbox(task["task_id"])
         return task
@@ -170,54 +190,105 @@ class Demo:
                 raise DemoError(f"task {task_id} never reached the inbox")
             await asyncio.sleep(POLL_SECONDS / 5)
 
-    async def decide(self, task_id: str, decision: str, actor: str, comment: str | None = None,
-                     document: dict[str, Any] | None = None) -> None:
-        answer = await self.http.post(f"{API}/tasks/{task_id}/decision",
-                                      json={"decision": decision, "actor": actor, "comment": comment,
-                                            "document": document})
+    async def decide(
+        self,
+        task_id: str,
+        decision: str,
+        actor: str,
+        comment: str | None = None,
+        document: dict[str, Any] | None = None,
+    ) -> None:
+        answer = await self.http.post(
+            f"{API}/tasks/{task_id}/decision",
+            json={"decision": decision, "actor": actor, "comment": comment, "document": document},
+        )
         _expect(answer, 200)
 
 
 def _expect(answer: httpx.Response, status: int) -> None:
     if answer.status_code != status:
-        raise DemoError(f"{answer.request.method} {answer.request.url.path} answered {answer.status_code} "
-                        f"(expected {status}): {answer.text[:300]}")
+        raise DemoError(
+            f"{answer.request.method} {answer.request.url.path} answered {answer.status_code} "
+            f"(expected {status}): {answer.text[:300]}"
+        )
 
 
 # --- documents ----------------------------------------------------------------
 
 
-def acknowledgment(po: dict[str, Any], ack_id: str, lines: list[dict[str, Any]] | None = None,
-                   status: str = "accepted", message: str | None = None) -> dict[str, Any]:
-    return {"ack_id": ack_id, "po_number": po["po_number"], "vendor_id": po["vendor_id"], "status": status,
-            "lines": lines or [], "message": message, "acknowledged_at": _now()}
+def acknowledgment(
+    po: dict[str, Any],
+    ack_id: str,
+    lines: list[dict[str, Any]] | None = None,
+    status: str = "accepted",
+    message: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "ack_id": ack_id,
+        "po_number": po["po_number"],
+        "vendor_id": po["vendor_id"],
+        "status": status,
+        "lines": lines or [],
+        "message": message,
+        "acknowledged_at": _now(),
+    }
 
 
 def ship_notice(po: dict[str, Any], asn_id: str) -> dict[str, Any]:
     """Everything on the PO, shipped today, due in two days."""
-    return {"asn_id": asn_id, "po_number": po["po_number"], "vendor_id": po["vendor_id"], "shipped_at": _now(),
-            "expected_delivery": (date.today() + timedelta(days=2)).isoformat(),
-            "lines": [{"line_no": line["line_no"], "quantity_shipped": line["quantity"]} for line in po["lines"]]}
+    return {
+        "asn_id": asn_id,
+        "po_number": po["po_number"],
+        "vendor_id": po["vendor_id"],
+        "shipped_at": _now(),
+        "expected_delivery": (date.today() + timedelta(days=2)).isoformat(),
+        "lines": [{"line_no": line["line_no"], "quantity_shipped": line["quantity"]} for line in po["lines"]],
+    }
 
 
-def receipt(po: dict[str, Any], receipt_id: str, quantities: dict[int, str], received_by: str = "wally.warehouse",
-            rejected: dict[int, str] | None = None) -> dict[str, Any]:
+def receipt(
+    po: dict[str, Any],
+    receipt_id: str,
+    quantities: dict[int, str],
+    received_by: str = "wally.warehouse",
+    rejected: dict[int, str] | None = None,
+) -> dict[str, Any]:
     rejected = rejected or {}
-    return {"receipt_id": receipt_id, "po_number": po["po_number"], "received_at": _now(),
-            "received_by": received_by,
-            "lines": [{"line_no": n, "quantity_received": q, "quantity_rejected": rejected.get(n, "0")}
-                      for n, q in quantities.items()]}
+    return {
+        "receipt_id": receipt_id,
+        "po_number": po["po_number"],
+        "received_at": _now(),
+        "received_by": received_by,
+        "lines": [
+            {"line_no": n, "quantity_received": q, "quantity_rejected": rejected.get(n, "0")}
+            for n, q in quantities.items()
+        ],
+    }
 
 
-def invoice(po: dict[str, Any], number: str, lines: dict[int, tuple[str, str]], tax_rate: str = "0",
-            freight: str = "0", kind: str = "invoice") -> dict[str, Any]:
+def invoice(
+    po: dict[str, Any],
+    number: str,
+    lines: dict[int, tuple[str, str]],
+    tax_rate: str = "0",
+    freight: str = "0",
+    kind: str = "invoice",
+) -> dict[str, Any]:
     net = sum((Decimal(q) * Decimal(p) for q, p in lines.values()), Decimal(0)).quantize(Decimal("0.01"))
     tax = (net * Decimal(tax_rate) / 100).quantize(Decimal("0.01"))
-    return {"invoice_number": number, "kind": kind, "vendor_id": po["vendor_id"], "po_number": po["po_number"],
-            "invoice_date": date.today().isoformat(), "currency": po["currency"],
-            "lines": [{"line_no": n, "quantity": q, "unit_price": p} for n, (q, p) in lines.items()],
-            "tax": str(tax), "freight": freight, "total": str(net + tax + Decimal(freight)),
-            "payment_terms": po["payment_terms"]}
+    return {
+        "invoice_number": number,
+        "kind": kind,
+        "vendor_id": po["vendor_id"],
+        "po_number": po["po_number"],
+        "invoice_date": date.today().isoformat(),
+        "currency": po["currency"],
+        "lines": [{"line_no": n, "quantity": q, "unit_price": p} for n, (q, p) in lines.items()],
+        "tax": str(tax),
+        "freight": freight,
+        "total": str(net + tax + Decimal(freight)),
+        "payment_terms": po["payment_terms"],
+    }
 
 
 def quantity(po: dict[str, Any], line_no: int) -> str:
@@ -236,14 +307,26 @@ def billed_at_po_price(po: dict[str, Any]) -> dict[int, tuple[str, str]]:
 # Each returns (po_number, final status as it will be printed).
 
 ACME_LINES = [
-    {"item_id": "MRO-GLOVE-NITRILE-L", "description": "Nitrile gloves, size L, box of 100", "quantity": "120",
-     "unit_price": "11.90"},
-    {"item_id": "MRO-SAFETY-GLASSES", "description": "Safety glasses, clear", "quantity": "80",
-     "unit_price": "6.40"},
+    {
+        "item_id": "MRO-GLOVE-NITRILE-L",
+        "description": "Nitrile gloves, size L, box of 100",
+        "quantity": "120",
+        "unit_price": "11.90",
+    },
+    {
+        "item_id": "MRO-SAFETY-GLASSES",
+        "description": "Safety glasses, clear",
+        "quantity": "80",
+        "unit_price": "6.40",
+    },
 ]
 NORDIC_LINES = [
-    {"item_id": "FST-BOLT-M8X30-A2", "description": "Hex bolt M8x30 A2-70", "quantity": "5000",
-     "unit_price": "0.1840"},
+    {
+        "item_id": "FST-BOLT-M8X30-A2",
+        "description": "Hex bolt M8x30 A2-70",
+        "quantity": "5000",
+        "unit_price": "0.1840",
+    },
     {"item_id": "FST-NUT-M8-A2", "description": "Hex nut M8 A2", "quantity": "5000", "unit_price": "0.0425"},
 ]
 
@@ -253,8 +336,9 @@ async def clean_po(demo: Demo) -> tuple[str, str]:
     await demo.wait_status(po["po_number"], "issued")
     ack_format = await demo.send_file(ack_as_x12(po, acknowledgment(po, demo.number("ACME-OA-5521"))))
     await demo.post(po, "receipts", receipt(po, "GR-88101", everything(po)))
-    invoice_format = await demo.send_file(invoice_as_pdf(
-        invoice(po, demo.number("ACME-INV-30211"), billed_at_po_price(po), tax_rate="8.25")))
+    invoice_format = await demo.send_file(
+        invoice_as_pdf(invoice(po, demo.number("ACME-INV-30211"), billed_at_po_price(po), tax_rate="8.25"))
+    )
     view = await demo.wait_status(po["po_number"], "closed")
     return po["po_number"], f"{_status_with_tasks(view)}; ack as {ack_format}, invoice as {invoice_format}"
 
@@ -263,31 +347,57 @@ async def price_change_within_tolerance(demo: Demo) -> tuple[str, str]:
     po = await demo.create_po("NORDIC", "EUR", NORDIC_LINES)
     await demo.wait_status(po["po_number"], "issued")
     # 0.1840 → 0.1870 is +1.6%: inside the 2% acknowledgment tolerance
-    await demo.post(po, "acknowledgments", acknowledgment(
-        po, demo.number("NF-AB-2026-0917"), status="accepted_with_changes",
-        lines=[{"line_no": 1, "status": "changed", "unit_price": "0.1870"}],
-        message="Stainless surcharge from 1 Dec"))
+    await demo.post(
+        po,
+        "acknowledgments",
+        acknowledgment(
+            po,
+            demo.number("NF-AB-2026-0917"),
+            status="accepted_with_changes",
+            lines=[{"line_no": 1, "status": "changed", "unit_price": "0.1870"}],
+            message="Stainless surcharge from 1 Dec",
+        ),
+    )
     await demo.wait_for(po["po_number"], lambda v: v["state"]["po"]["revision"] == 1, "revision 1")
     await demo.post(po, "receipts", receipt(po, "GR-88102", everything(po)))
-    invoice_format = await demo.send_file(invoice_as_facturx(invoice(
-        po, demo.number("NF-90017"), {1: (quantity(po, 1), "0.1870"), 2: ("5000", "0.0425")}, tax_rate="25")))
+    invoice_format = await demo.send_file(
+        invoice_as_facturx(
+            invoice(
+                po,
+                demo.number("NF-90017"),
+                {1: (quantity(po, 1), "0.1870"), 2: ("5000", "0.0425")},
+                tax_rate="25",
+            )
+        )
+    )
     view = await demo.wait_status(po["po_number"], "closed")
-    return po["po_number"], (f"{_status_with_tasks(view)}, invoiced at revision {view['state']['po']['revision']} "
-                             f"as {invoice_format}")
+    return po["po_number"], (
+        f"{_status_with_tasks(view)}, invoiced at revision {view['state']['po']['revision']} "
+        f"as {invoice_format}"
+    )
 
 
 async def price_change_outside_tolerance(demo: Demo) -> tuple[str, str]:
     po = await demo.create_po("ACME", "USD", [ACME_LINES[0]])
     await demo.wait_status(po["po_number"], "issued")
     # 11.90 → 12.60 is +5.9%: the buyer must approve the supplier's change
-    await demo.post(po, "acknowledgments", acknowledgment(
-        po, demo.number("ACME-OA-5522"), status="accepted_with_changes",
-        lines=[{"line_no": 1, "status": "changed", "unit_price": "12.60"}], message="Latex shortage"))
+    await demo.post(
+        po,
+        "acknowledgments",
+        acknowledgment(
+            po,
+            demo.number("ACME-OA-5522"),
+            status="accepted_with_changes",
+            lines=[{"line_no": 1, "status": "changed", "unit_price": "12.60"}],
+            message="Latex shortage",
+        ),
+    )
     task = await demo.open_task(po["po_number"], "approve_supplier_change")
     await demo.decide(task["task_id"], Decision.ACCEPT_CHANGE, actor="bob.buyer")
     await demo.post(po, "receipts", receipt(po, "GR-88103", everything(po)))
-    await demo.post(po, "invoices", invoice(po, demo.number("ACME-INV-30212"),
-                                            {1: (quantity(po, 1), "12.60")}))
+    await demo.post(
+        po, "invoices", invoice(po, demo.number("ACME-INV-30212"), {1: (quantity(po, 1), "12.60")})
+    )
     view = await demo.wait_status(po["po_number"], "closed")
     return po["po_number"], f"{_status_with_tasks(view)} (change approved by bob.buyer)"
 
@@ -299,28 +409,34 @@ async def partial_shipments(demo: Demo) -> tuple[str, str]:
     await demo.wait_status(po["po_number"], "issued")
     await demo.post(po, "acknowledgments", acknowledgment(po, demo.number("ACME-OA-5523")))
     await demo.post(po, "receipts", receipt(po, "GR-88104", {1: "70", 2: glasses}))
-    first_format = await demo.send_file(invoice_as_ubl(invoice(po, demo.number("ACME-INV-30213"),
-                                                               {1: ("70", "11.90"), 2: (glasses, "6.40")})))
+    first_format = await demo.send_file(
+        invoice_as_ubl(invoice(po, demo.number("ACME-INV-30213"), {1: ("70", "11.90"), 2: (glasses, "6.40")}))
+    )
     await demo.wait_for(po["po_number"], lambda v: _approved(v) == 1, "the first invoice approved")
     rest = str(Decimal(quantity(po, 1)) - 70)
     await demo.post(po, "receipts", receipt(po, "GR-88131", {1: rest}))
     await demo.post(po, "invoices", invoice(po, demo.number("ACME-INV-30240"), {1: (rest, "11.90")}))
     view = await demo.wait_status(po["po_number"], "closed")
-    return po["po_number"], (f"{_status_with_tasks(view)}, 2 receipts, {_approved(view)} invoices paid "
-                             f"(the first as {first_format})")
+    return po["po_number"], (
+        f"{_status_with_tasks(view)}, 2 receipts, {_approved(view)} invoices paid "
+        f"(the first as {first_format})"
+    )
 
 
 async def invoice_before_receipt(demo: Demo) -> tuple[str, str]:
     po = await demo.create_po("NORDIC", "EUR", NORDIC_LINES)
     await demo.wait_status(po["po_number"], "issued")
     await demo.post(po, "acknowledgments", acknowledgment(po, demo.number("NF-AB-2026-0918")))
-    await demo.post(po, "invoices", invoice(po, demo.number("NF-90018"), billed_at_po_price(po), tax_rate="25"))
+    await demo.post(
+        po, "invoices", invoice(po, demo.number("NF-90018"), billed_at_po_price(po), tax_rate="25")
+    )
     await demo.wait_for(po["po_number"], lambda v: v["open_holds"] > 0, "the invoice on hold")
     asn_format = await demo.send_file(asn_as_desadv(ship_notice(po, demo.number("NF-DN-4410"))))
     await demo.post(po, "receipts", receipt(po, "GR-88105", everything(po)))
     view = await demo.wait_status(po["po_number"], "closed")
-    return po["po_number"], (f"{_status_with_tasks(view)}, NO_RECEIPT hold released by the receipt "
-                             f"(ASN as {asn_format})")
+    return po["po_number"], (
+        f"{_status_with_tasks(view)}, NO_RECEIPT hold released by the receipt (ASN as {asn_format})"
+    )
 
 
 async def duplicate_invoice(demo: Demo) -> tuple[str, str]:
@@ -343,18 +459,33 @@ async def pdf_invoice_reviewed(demo: Demo) -> tuple[str, str]:
     billed = invoice(po, demo.number("ACME-INV-30302"), billed_at_po_price(po), tax_rate="8.25")
     billed["invoice_date"] = _ambiguous_recent_date().isoformat()
     # Printed 11/05/2026-style: day or month first? Intake asks a person, who confirms the date.
-    item = await demo.review_file(invoice_as_pdf(billed, layout="classic", long_dates=False), actor="carl.clerk",
-                                  invoice_date=billed["invoice_date"])
+    item = await demo.review_file(
+        invoice_as_pdf(billed, layout="classic", long_dates=False),
+        actor="carl.clerk",
+        invoice_date=billed["invoice_date"],
+    )
     view = await demo.wait_status(po["po_number"], "closed")
     why = "; ".join(item["problems"])
     return po["po_number"], f"{view['status']}, PDF invoice reviewed by carl.clerk ({why.split(':')[0]})"
 
 
 LAB_LINES = [
-    {"item_id": "LAB-TIPS-1000-RACK", "description": "Filter tips 1000 uL, rack of 96", "quantity": "20",
-     "unit_price": "8.65", "category": "lab equipment", "match_level": "4-way"},
-    {"item_id": "LAB-PIPETTE-1000", "description": "Pipette 100-1000 uL", "quantity": "4",
-     "unit_price": "289.00", "category": "lab equipment", "match_level": "4-way"},
+    {
+        "item_id": "LAB-TIPS-1000-RACK",
+        "description": "Filter tips 1000 uL, rack of 96",
+        "quantity": "20",
+        "unit_price": "8.65",
+        "category": "lab equipment",
+        "match_level": "4-way",
+    },
+    {
+        "item_id": "LAB-PIPETTE-1000",
+        "description": "Pipette 100-1000 uL",
+        "quantity": "4",
+        "unit_price": "289.00",
+        "category": "lab equipment",
+        "match_level": "4-way",
+    },
 ]
 
 
@@ -363,8 +494,9 @@ async def four_way_inspection(demo: Demo) -> tuple[str, str]:
     await demo.wait_status(po["po_number"], "issued")
     await demo.post(po, "acknowledgments", acknowledgment(po, demo.number("LW-OC-7781")))
     # one pipette fails incoming inspection: billed 4, accepted 3
-    await demo.post(po, "receipts", receipt(po, "GR-88107", everything(po), received_by="quinn.qa",
-                                            rejected={2: "1"}))
+    await demo.post(
+        po, "receipts", receipt(po, "GR-88107", everything(po), received_by="quinn.qa", rejected={2: "1"})
+    )
     await demo.post(po, "invoices", invoice(po, demo.number("LW-INV-5120"), billed_at_po_price(po)))
     await demo.wait_for(po["po_number"], lambda v: v["open_holds"] > 0, "the INSPECTION hold")
     await demo.post(po, "receipts", receipt(po, "GR-88119", {2: "1"}, received_by="quinn.qa"))  # replacement
@@ -376,8 +508,10 @@ async def suspected_duplicate(demo: Demo) -> tuple[str, str]:
     lines = [dict(ACME_LINES[1], quantity="30")]
     first_po = await demo.create_po("ACME", "USD", lines)
     second_po = await demo.create_po("ACME", "USD", lines)
-    for po, receipt_id, number in ((first_po, "GR-88108", "ACME-INV-30300"),
-                                   (second_po, "GR-88109", "ACME-INV-30301")):
+    for po, receipt_id, number in (
+        (first_po, "GR-88108", "ACME-INV-30300"),
+        (second_po, "GR-88109", "ACME-INV-30301"),
+    ):
         await demo.wait_status(po["po_number"], "issued")
         await demo.post(po, "receipts", receipt(po, receipt_id, everything(po)))
         await demo.post(po, "invoices", invoice(po, demo.number(number), billed_at_po_price(po)))
@@ -388,27 +522,47 @@ async def suspected_duplicate(demo: Demo) -> tuple[str, str]:
     view = await demo.state(second_po["po_number"])
     holds = view["state"]["invoices"][0]["match"]["holds"]
     first_invoice = f"invoice:ACME:{normalize_invoice_number(demo.number('ACME-INV-30300'))}"
-    linked = [h for h in holds if h["code"] == "SUSPECTED_DUPLICATE" and h["related_document_id"] == first_invoice]
-    await demo.decide(task["task_id"], Decision.ACCEPT_VARIANCE, actor="carl.clerk",
-                      comment="separate delivery, confirmed with Acme")
+    linked = [
+        h for h in holds if h["code"] == "SUSPECTED_DUPLICATE" and h["related_document_id"] == first_invoice
+    ]
+    await demo.decide(
+        task["task_id"],
+        Decision.ACCEPT_VARIANCE,
+        actor="carl.clerk",
+        comment="separate delivery, confirmed with Acme",
+    )
     view = await demo.wait_status(second_po["po_number"], "closed")
     found = "SUSPECTED_DUPLICATE hold linked to the first invoice" if linked else f"holds {holds}"
     return second_po["po_number"], f"{view['status']}, {found}, released by carl.clerk"
 
 
 async def acknowledgment_never_sent(demo: Demo) -> tuple[str, str]:
-    po = await demo.create_po("SLOWPOKE", "USD", [
-        {"item_id": "PKG-STRETCH-FILM", "description": "Stretch film 500 mm", "quantity": "40",
-         "unit_price": "18.50"}])
+    po = await demo.create_po(
+        "SLOWPOKE",
+        "USD",
+        [
+            {
+                "item_id": "PKG-STRETCH-FILM",
+                "description": "Stretch film 500 mm",
+                "quantity": "40",
+                "unit_price": "18.50",
+            }
+        ],
+    )
     await demo.wait_status(po["po_number"], "issued")
     view = await demo.wait_for(
         po["po_number"],
-        lambda v: any(t["kind"] == "chase_supplier" and t["escalation_level"] >= 1 for t in v["state"]["tasks"]),
-        "the chase task escalated")
+        lambda v: any(
+            t["kind"] == "chase_supplier" and t["escalation_level"] >= 1 for t in v["state"]["tasks"]
+        ),
+        "the chase task escalated",
+    )
     task = next(t for t in view["state"]["tasks"] if t["kind"] == "chase_supplier")
     reminders = view["state"]["ack_reminders_sent"]
-    return po["po_number"], (f"{view['status']}: {reminders} reminder sent, chase task escalated to "
-                             f"the {('assignee', 'deputy', 'manager')[task['escalation_level']]}")
+    return po["po_number"], (
+        f"{view['status']}: {reminders} reminder sent, chase task escalated to "
+        f"the {('assignee', 'deputy', 'manager')[task['escalation_level']]}"
+    )
 
 
 def _ambiguous_recent_date() -> date:
@@ -421,8 +575,13 @@ async def _earlier_runs(http: httpx.AsyncClient) -> int:
     """Demo runs already on this stack, told by their PO numbers (PO-<run id>-NN)."""
     answer = await http.get(f"{API}/purchase-orders")
     _expect(answer, 200)
-    return len({row["po_number"].split("-")[1] for row in answer.json()
-                if re.fullmatch(r"PO-\d{12}-\d{2}", row["po_number"])})
+    return len(
+        {
+            row["po_number"].split("-")[1]
+            for row in answer.json()
+            if re.fullmatch(r"PO-\d{12}-\d{2}", row["po_number"])
+        }
+    )
 
 
 def _approved(view: dict[str, Any]) -> int:
@@ -437,23 +596,47 @@ def _status_with_tasks(view: dict[str, Any]) -> str:
 Scenario = Callable[[Demo], Awaitable[tuple[str, str]]]
 SCENARIOS: list[tuple[str, str, Scenario]] = [
     ("clean PO", "closed with no human touch; ack as x12-855, invoice as pdf", clean_po),
-    ("ack price change within tolerance", "closed with no human touch, invoiced at revision 1 as factur-x",
-     price_change_within_tolerance),
+    (
+        "ack price change within tolerance",
+        "closed with no human touch, invoiced at revision 1 as factur-x",
+        price_change_within_tolerance,
+    ),
     ("ack change outside tolerance", "closed (change approved by bob.buyer)", price_change_outside_tolerance),
-    ("partial shipments", "closed with no human touch, 2 receipts, 2 invoices paid (the first as ubl-invoice)",
-     partial_shipments),
-    ("invoice before receipt", "closed with no human touch, NO_RECEIPT hold released by the receipt "
-     "(ASN as edifact-DESADV)", invoice_before_receipt),
-    ("duplicate invoice", "closed with no human touch, re-sent invoice refused (duplicate)", duplicate_invoice),
-    ("4-way match with a rejected item", "closed with no human touch, INSPECTION hold released by the replacement",
-     four_way_inspection),
-    ("suspected duplicate invoice", "closed, SUSPECTED_DUPLICATE hold linked to the first invoice, released by "
-     "carl.clerk",
-     suspected_duplicate),
-    ("PDF invoice with an unclear date", "closed, PDF invoice reviewed by carl.clerk (read with low confidence)",
-     pdf_invoice_reviewed),
-    ("acknowledgment never sent", "issued: 1 reminder sent, chase task escalated to the deputy",
-     acknowledgment_never_sent),
+    (
+        "partial shipments",
+        "closed with no human touch, 2 receipts, 2 invoices paid (the first as ubl-invoice)",
+        partial_shipments,
+    ),
+    (
+        "invoice before receipt",
+        "closed with no human touch, NO_RECEIPT hold released by the receipt (ASN as edifact-DESADV)",
+        invoice_before_receipt,
+    ),
+    (
+        "duplicate invoice",
+        "closed with no human touch, re-sent invoice refused (duplicate)",
+        duplicate_invoice,
+    ),
+    (
+        "4-way match with a rejected item",
+        "closed with no human touch, INSPECTION hold released by the replacement",
+        four_way_inspection,
+    ),
+    (
+        "suspected duplicate invoice",
+        "closed, SUSPECTED_DUPLICATE hold linked to the first invoice, released by carl.clerk",
+        suspected_duplicate,
+    ),
+    (
+        "PDF invoice with an unclear date",
+        "closed, PDF invoice reviewed by carl.clerk (read with low confidence)",
+        pdf_invoice_reviewed,
+    ),
+    (
+        "acknowledgment never sent",
+        "issued: 1 reminder sent, chase task escalated to the deputy",
+        acknowledgment_never_sent,
+    ),
 ]
 
 
@@ -466,20 +649,28 @@ async def _run_one(demo: Demo, name: str, expected: str, scenario: Scenario, ui:
 
 
 async def run_scenarios(api_url: str, ui_workflows_url: str) -> list[Outcome]:
-    run_id = datetime.now(timezone.utc).strftime("%y%m%d%H%M%S")
+    run_id = datetime.now(UTC).strftime("%y%m%d%H%M%S")
     async with httpx.AsyncClient(base_url=api_url, timeout=30) as http:
         demo = Demo(http, run_id, await _earlier_runs(http))
-        print(f"poflow demo: {len(SCENARIOS)} scenarios against {api_url} (they run concurrently; "
-              "the last one waits for SLA timers, about 30 s)", flush=True)
-        tasks = [asyncio.create_task(_run_one(demo, name, expected, scenario, ui_workflows_url))
-                 for name, expected, scenario in SCENARIOS]
+        print(
+            f"poflow demo: {len(SCENARIOS)} scenarios against {api_url} (they run concurrently; "
+            "the last one waits for SLA timers, about 30 s)",
+            flush=True,
+        )
+        tasks = [
+            asyncio.create_task(_run_one(demo, name, expected, scenario, ui_workflows_url))
+            for name, expected, scenario in SCENARIOS
+        ]
         outcomes = []
         for finished in asyncio.as_completed(tasks):
             outcome = await finished
             mark = "ok  " if outcome.ok else "FAIL"
-            print(f"  {mark} {outcome.name:<36} {outcome.po_number:<20} {outcome.actual}"
-                  + (f"\n       expected: {outcome.expected}" if not outcome.ok else "")
-                  + (f"\n       {outcome.ui_url}" if outcome.ui_url else ""), flush=True)
+            print(
+                f"  {mark} {outcome.name:<36} {outcome.po_number:<20} {outcome.actual}"
+                + (f"\n       expected: {outcome.expected}" if not outcome.ok else "")
+                + (f"\n       {outcome.ui_url}" if outcome.ui_url else ""),
+                flush=True,
+            )
             outcomes.append(outcome)
     return outcomes
 
@@ -492,8 +683,10 @@ def run_demo(api_url: str) -> int:
     started = time.monotonic()
     outcomes = asyncio.run(run_scenarios(api_url, ui_workflows_url))
     failed = [o for o in outcomes if not o.ok]
-    print(f"demo finished in {time.monotonic() - started:.0f} s: {len(outcomes) - len(failed)}/{len(outcomes)} "
-          f"scenarios ended as expected. Filter them in the UI: {ui_workflows_url}?query=PoStatus%3D%22closed%22")
+    print(
+        f"demo finished in {time.monotonic() - started:.0f} s: {len(outcomes) - len(failed)}/{len(outcomes)} "
+        f"scenarios ended as expected. Filter them in the UI: {ui_workflows_url}?query=PoStatus%3D%22closed%22"
+    )
     return 1 if failed else 0
 
 

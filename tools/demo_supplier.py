@@ -6,13 +6,19 @@ from Nordic, UBL over Peppol, EDIFACT, a plain PDF invoice — and posted to
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from models import Acknowledgment, Invoice, PurchaseOrder, ShipNotice
 
-__all__ = ["SupplierFile", "ack_as_x12", "asn_as_desadv", "invoice_as_facturx", "invoice_as_pdf",
-           "invoice_as_ubl"]
+__all__ = [
+    "SupplierFile",
+    "ack_as_x12",
+    "asn_as_desadv",
+    "invoice_as_facturx",
+    "invoice_as_pdf",
+    "invoice_as_ubl",
+]
 
 SupplierFile = tuple[bytes, str, str]  # bytes, file name, content type
 
@@ -22,8 +28,9 @@ def ack_as_x12(po: dict[str, Any], ack: dict[str, Any]) -> SupplierFile:
 
     model = Acknowledgment.model_validate(ack)
     order = PurchaseOrder.model_validate(po)
-    raw = render_855([model], supplier=SUPPLIERS[model.vendor_id], orders={order.po_number: order},
-                     now=datetime.now(timezone.utc))
+    raw = render_855(
+        [model], supplier=SUPPLIERS[model.vendor_id], orders={order.po_number: order}, now=datetime.now(UTC)
+    )
     return raw, f"{model.vendor_id.lower()}-855-{model.ack_id}.edi", "application/edi-x12"
 
 
@@ -31,7 +38,7 @@ def asn_as_desadv(notice: dict[str, Any]) -> SupplierFile:
     from tools.supplier_sim.edifact import render_desadv
 
     model = ShipNotice.model_validate(notice)
-    raw = render_desadv([model], control_reference=model.asn_id[-14:], now=datetime.now(timezone.utc))
+    raw = render_desadv([model], control_reference=model.asn_id[-14:], now=datetime.now(UTC))
     return raw, f"desadv-{model.asn_id}.edi", "application/edifact"
 
 
@@ -49,8 +56,9 @@ def invoice_as_ubl(invoice: dict[str, Any]) -> SupplierFile:
     return render_ubl(model), f"{model.invoice_number}.xml", "application/xml"
 
 
-def invoice_as_pdf(invoice: dict[str, Any], layout: str = "classic", language: str = "en",
-                   long_dates: bool = True) -> SupplierFile:
+def invoice_as_pdf(
+    invoice: dict[str, Any], layout: str = "classic", language: str = "en", long_dates: bool = True
+) -> SupplierFile:
     """`long_dates=False` prints 12/02/2026: day or month first? — a date a person must confirm."""
     from tools.supplier_sim.pdf import render_pdf
 

@@ -33,8 +33,9 @@ T = TypeVar("T")
 
 # Activities are idempotent, so retrying until the database or webhook is back
 # is safe; bad input is raised as a non-retryable ApplicationError instead.
-RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), backoff_coefficient=2.0,
-                    maximum_interval=timedelta(minutes=1))
+RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1), backoff_coefficient=2.0, maximum_interval=timedelta(minutes=1)
+)
 # Short: these are single database writes, and after a worker crash an
 # in-flight attempt is only retried once this has passed.
 TIMEOUT = timedelta(seconds=10)
@@ -42,8 +43,12 @@ TIMEOUT = timedelta(seconds=10)
 
 async def _call(name: str, arg: Any, result_type: type[T] | None, summary: str) -> T:
     result: T = await workflow.execute_activity(
-        name, arg, result_type=result_type, start_to_close_timeout=TIMEOUT,
-        retry_policy=RETRY, summary=summary,
+        name,
+        arg,
+        result_type=result_type,
+        start_to_close_timeout=TIMEOUT,
+        retry_policy=RETRY,
+        summary=summary,
     )
     return result
 
@@ -57,7 +62,9 @@ async def validate_po(po: PurchaseOrder) -> PoValidation:
 
 
 async def issue_po(req: IssueRequest) -> IssueResult:
-    return await _call("issue_po", req, IssueResult, f"issue {req.po_number} r{req.revision} to {req.vendor_id}")
+    return await _call(
+        "issue_po", req, IssueResult, f"issue {req.po_number} r{req.revision} to {req.vendor_id}"
+    )
 
 
 async def match_invoice(req: MatchRequest) -> MatchResult:
@@ -84,7 +91,9 @@ async def save_task(task: HumanTask) -> None:
 
 
 async def save_po_projection(projection: PoProjection) -> None:
-    await _call("save_po_projection", projection, None, f"project {projection.po_number} as {projection.status}")
+    await _call(
+        "save_po_projection", projection, None, f"project {projection.po_number} as {projection.status}"
+    )
 
 
 async def record_audit_events(events: list[AuditEvent]) -> None:

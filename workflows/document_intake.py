@@ -11,7 +11,6 @@ delivery per document, to as many POs as it names.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -21,7 +20,6 @@ with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
 
     from models import Extracted, HumanTask, TaskKind, TaskStatus, TimelineEntry
-    from workflows.contract import Decision, IntakeQuery, IntakeUpdate, WorkflowType, review_task_id
     from models.extraction import model_class
     from models.intake import (
         REVIEW_OPTIONS,
@@ -41,6 +39,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows import intake_calls as act
     from workflows import search_attributes
     from workflows.activity_calls import save_task
+    from workflows.contract import Decision, IntakeQuery, IntakeUpdate, WorkflowType, review_task_id
 
 
 @dataclass
@@ -62,8 +61,14 @@ class DocumentIntakeWorkflow:
         s = self._s
         self._log("received", f"{inp.filename or 'file'} from {inp.source}")
         self._policy = await act.intake_policy()
-        outcome = await act.extract_document(ExtractRequest(
-            sha256=inp.sha256, filename=inp.filename, content_type=inp.content_type, vendor_id=inp.vendor_id))
+        outcome = await act.extract_document(
+            ExtractRequest(
+                sha256=inp.sha256,
+                filename=inp.filename,
+                content_type=inp.content_type,
+                vendor_id=inp.vendor_id,
+            )
+        )
         if outcome.functional_ack_id:
             self._log("acknowledged", f"997 functional acknowledgment stored as {outcome.functional_ack_id}")
         if outcome.error is not None:
@@ -85,9 +90,14 @@ class DocumentIntakeWorkflow:
 
     # ------------------------------------------------------------ one document
 
-    async def _resolve_and_deliver(self, item: IntakeItem, reading: Extracted, reviewer: str | None = None) -> None:
-        resolution = await act.resolve_document(ResolveRequest(
-            extracted=reading, min_confidence=self._policy.min_confidence, reviewed_by=reviewer))
+    async def _resolve_and_deliver(
+        self, item: IntakeItem, reading: Extracted, reviewer: str | None = None
+    ) -> None:
+        resolution = await act.resolve_document(
+            ResolveRequest(
+                extracted=reading, min_confidence=self._policy.min_confidence, reviewed_by=reviewer
+            )
+        )
         item.po_number = resolution.po_number
         item.document_id = resolution.document_id
         for note in resolution.notes:
@@ -99,9 +109,16 @@ class DocumentIntakeWorkflow:
 
     async def _deliver(self, item: IntakeItem, reading: Extracted, resolution: Resolution) -> None:
         assert resolution.po_number and resolution.signal and resolution.document_id
-        result = await act.deliver_document(DeliveryRequest(
-            sha256=self._s.input.sha256, po_number=resolution.po_number, signal=resolution.signal,
-            kind=reading.kind, document_id=resolution.document_id, document=resolution.document))
+        result = await act.deliver_document(
+            DeliveryRequest(
+                sha256=self._s.input.sha256,
+                po_number=resolution.po_number,
+                signal=resolution.signal,
+                kind=reading.kind,
+                document_id=resolution.document_id,
+                document=resolution.document,
+            )
+        )
         if result.delivered:
             item.status = IntakeItemStatus.DELIVERED
             self._log("delivered", f"#{item.index + 1} {resolution.document_id} → po-{resolution.po_number}")
@@ -119,13 +136,22 @@ class DocumentIntakeWorkflow:
         item.status, item.problems = IntakeItemStatus.NEEDS_REVIEW, problems
         item.extracted = reading
         task = HumanTask(
-            task_id=review_task_id(s.input.sha256, len(s.tasks) + 1), po_number=item.po_number or "",
-            workflow_id=workflow.info().workflow_id, kind=TaskKind.REVIEW_DOCUMENT,
+            task_id=review_task_id(s.input.sha256, len(s.tasks) + 1),
+            po_number=item.po_number or "",
+            workflow_id=workflow.info().workflow_id,
+            kind=TaskKind.REVIEW_DOCUMENT,
             title=f"Review {reading.kind.value.replace('_', ' ')} from {s.input.filename or s.input.source}",
-            options=list(REVIEW_OPTIONS), assignee_role=TASK_ROLES[TaskKind.REVIEW_DOCUMENT],
-            subject_id=f"{s.input.sha256}#{item.index}", created_at=now, due_at=now + self._policy.review_sla,
-            context={"problems": "; ".join(problems), "format": reading.format,
-                     "document": _short(reading), "warnings": "; ".join(reading.warnings[:5]) or "(none)"},
+            options=list(REVIEW_OPTIONS),
+            assignee_role=TASK_ROLES[TaskKind.REVIEW_DOCUMENT],
+            subject_id=f"{s.input.sha256}#{item.index}",
+            created_at=now,
+            due_at=now + self._policy.review_sla,
+            context={
+                "problems": "; ".join(problems),
+                "format": reading.format,
+                "document": _short(reading),
+                "warnings": "; ".join(reading.warnings[:5]) or "(none)",
+            },
         )
         s.tasks.append(task)
         item.task_id = task.task_id
@@ -138,9 +164,12 @@ class DocumentIntakeWorkflow:
             self._s.status = IntakeStatus.NEEDS_REVIEW
             self._publish()
             try:
-                await workflow.wait_condition(lambda: any(not r.done for r in self._reviews),
-                                              timeout=self._time_to_next_due(), timeout_summary="review SLA")
-            except asyncio.TimeoutError:
+                await workflow.wait_condition(
+                    lambda: any(not r.done for r in self._reviews),
+                    timeout=self._time_to_next_due(),
+                    timeout_summary="review SLA",
+                )
+            except TimeoutError:
                 await self._escalate_overdue()
                 continue
             await self._apply_reviews()
@@ -166,13 +195,19 @@ class DocumentIntakeWorkflow:
             task.status, task.decision, task.decided_by = TaskStatus.DONE, decision.decision, decision.actor
             task.decided_at, task.comment = workflow.now(), decision.comment
             await save_task(task)
-            self._log("reviewed", f"{task.task_id}: {decision.decision} by {decision.actor}"
-                                  + (f" — {decision.comment}" if decision.comment else ""), actor=decision.actor)
+            self._log(
+                "reviewed",
+                f"{task.task_id}: {decision.decision} by {decision.actor}"
+                + (f" — {decision.comment}" if decision.comment else ""),
+                actor=decision.actor,
+            )
             if decision.decision == Decision.DISCARD:
                 item.status = IntakeItemStatus.DISCARDED
             else:
                 item.reviewed_by = decision.actor
-                await self._resolve_and_deliver(item, _corrected(item.extracted, decision), reviewer=decision.actor)
+                await self._resolve_and_deliver(
+                    item, _corrected(item.extracted, decision), reviewer=decision.actor
+                )
             pending.done = True
 
     @workflow.update(name=IntakeUpdate.REVIEW)
@@ -189,10 +224,15 @@ class DocumentIntakeWorkflow:
         task = self._s.task(decision.task_id)
         if task is None:
             raise ValueError(f"task {decision.task_id} does not belong to {workflow.info().workflow_id}")
-        earlier = next((r.decision for r in self._reviews if r.decision.task_id == task.task_id and not r.done),
-                       None)
-        check_decision(task, decision.decision, decision.comment,
-                       being_decided=f"{earlier.decision} by {earlier.actor}" if earlier else None)
+        earlier = next(
+            (r.decision for r in self._reviews if r.decision.task_id == task.task_id and not r.done), None
+        )
+        check_decision(
+            task,
+            decision.decision,
+            decision.comment,
+            being_decided=f"{earlier.decision} by {earlier.actor}" if earlier else None,
+        )
         if decision.decision == Decision.SEND_ON and decision.document is not None:
             item = next(i for i in self._s.items if i.task_id == task.task_id)
             try:
@@ -226,22 +266,29 @@ class DocumentIntakeWorkflow:
 def _corrected(reading: Extracted, decision: ReviewDecision) -> Extracted:
     """A person's reading is certain: every field they sent counts as read at 1.0."""
     document = decision.document if decision.document is not None else reading.document
-    return reading.model_copy(update={
-        "document": document,
-        "confidence": {field: 1.0 for field in reading.confidence} | {field: 1.0 for field in document},
-    })
+    return reading.model_copy(
+        update={
+            "document": document,
+            "confidence": {field: 1.0 for field in reading.confidence} | {field: 1.0 for field in document},
+        }
+    )
 
 
 def _short(reading: Extracted) -> str:
     doc = reading.document
     number = doc.get("invoice_number") or doc.get("ack_id") or doc.get("asn_id") or "?"
-    return (f"{reading.kind.value} {number} for PO {doc.get('po_number') or '?'} "
-            f"from {doc.get('vendor_id') or reading.vendor_hint or '?'}")
+    return (
+        f"{reading.kind.value} {number} for PO {doc.get('po_number') or '?'} "
+        f"from {doc.get('vendor_id') or reading.vendor_hint or '?'}"
+    )
 
 
 def _details(s: IntakeState) -> str:
-    rows = [f"| {i.index + 1} | {i.extracted.kind.value} | {i.extracted.format} | {i.po_number or '?'} | "
-            f"{i.status.value} |" for i in s.items]
+    rows = [
+        f"| {i.index + 1} | {i.extracted.kind.value} | {i.extracted.format} | {i.po_number or '?'} | "
+        f"{i.status.value} |"
+        for i in s.items
+    ]
     header = f"**{s.input.filename or s.input.sha256[:12]}** · {s.status.value}"
     if s.error:
         header += f"\n\n{s.error}"

@@ -9,10 +9,9 @@ earliest one or until something arrives, which survives continue-as-new."""
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
-from typing import Generic, TypeVar
 from datetime import timedelta
+from typing import Generic, TypeVar
 
 from temporalio import workflow
 
@@ -55,10 +54,8 @@ with workflow.unsafe.imports_passed_through():
     )
     from models.documents import legacy_normalize_invoice_number
     from models.matching import AWAITING_DOCUMENT_HOLDS
-    from models.workflow_state import HoldRequest
     from models.tasks import TASK_OPTIONS, TASK_ROLES, TaskHold, check_decision, check_named_holds
-    from workflows import activity_calls as act
-    from workflows.contract import Decision, PoQuery, PoSignal, PoUpdate, WorkflowType, po_task_id
+    from models.workflow_state import HoldRequest
     from p2p import (
         acknowledgment,
         audit_sample,
@@ -70,7 +67,9 @@ with workflow.unsafe.imports_passed_through():
         invoicing,
         receiving,
     )
+    from workflows import activity_calls as act
     from workflows import legacy, search_attributes
+    from workflows.contract import Decision, PoQuery, PoSignal, PoUpdate, WorkflowType, po_task_id
     from workflows.summary import current_details
 
 Document = Acknowledgment | GoodsReceipt | Invoice | ShipNotice
@@ -140,16 +139,23 @@ class PurchaseOrderWorkflow:
         (their handlers wait for the loop), so keep stepping until none is in
         flight; documents that arrived meanwhile travel in the input."""
         while True:
-            await workflow.wait_condition(lambda: workflow.all_handlers_finished() or self._decision_pending())
+            await workflow.wait_condition(
+                lambda: workflow.all_handlers_finished() or self._decision_pending()
+            )
             if not self._decision_pending():
                 break
             await self._step()
             if self._s.is_final:
                 return
         # No await between the check above and here: nothing can slip in.
-        workflow.continue_as_new(PurchaseOrderInput(
-            po=self._s.po, carried_state=self._s, pending_documents=self._documents,
-            history_event_limit=self._history_limit))
+        workflow.continue_as_new(
+            PurchaseOrderInput(
+                po=self._s.po,
+                carried_state=self._s,
+                pending_documents=self._documents,
+                history_event_limit=self._history_limit,
+            )
+        )
 
     @staticmethod
     def _net_receipts() -> bool:
@@ -158,8 +164,11 @@ class PurchaseOrderWorkflow:
         return workflow.patched(PATCH_NET_RECEIPTS)
 
     def _decision_pending(self) -> bool:
-        return (any(not p.done for p in self._decisions) or any(not h.done for h in self._hold_requests)
-                or (self._cancel is not None and not self._cancel_done))
+        return (
+            any(not p.done for p in self._decisions)
+            or any(not h.done for h in self._hold_requests)
+            or (self._cancel is not None and not self._cancel_done)
+        )
 
     async def _step(self) -> None:
         """One pass over everything that is due, in a fixed order."""
@@ -183,9 +192,10 @@ class PurchaseOrderWorkflow:
             if timeout == timedelta(0):
                 return
         try:
-            await workflow.wait_condition(self._has_work, timeout=timeout,
-                                          timeout_summary="next SLA deadline")
-        except asyncio.TimeoutError:
+            await workflow.wait_condition(
+                self._has_work, timeout=timeout, timeout_summary="next SLA deadline"
+            )
+        except TimeoutError:
             pass  # a deadline is due; _handle_deadlines acts on it
 
     def _should_continue_as_new(self) -> bool:
@@ -201,8 +211,10 @@ class PurchaseOrderWorkflow:
     async def _validate_and_approve(self) -> None:
         s = self._s
         po = s.po
-        self._log("received", f"{po.po_number} r{po.revision}: {len(po.lines)} line(s), "
-                              f"{format_money(po.total, po.currency)}")
+        self._log(
+            "received",
+            f"{po.po_number} r{po.revision}: {len(po.lines)} line(s), {format_money(po.total, po.currency)}",
+        )
         s.policy = await act.load_policy(po.vendor_id)
         validation = await act.validate_po(po)
         s.flags = validation.flags
@@ -213,8 +225,9 @@ class PurchaseOrderWorkflow:
                 self._log("match_level_overruled", "; ".join(overruled))
         if validation.tax_rates:  # enrichment (empty from workers before it existed)
             s.po = po = enrichment.apply_tax_rates(po, validation.tax_rates)
-        s.revisions.append(Revision(revision=po.revision, reason=RevisionReason.ORIGINAL,
-                                    at=workflow.now(), total=po.total))
+        s.revisions.append(
+            Revision(revision=po.revision, reason=RevisionReason.ORIGINAL, at=workflow.now(), total=po.total)
+        )
         if validation.errors:
             s.status = PoStatus.REJECTED
             self._log("rejected", "validation failed: " + "; ".join(validation.errors))
@@ -224,21 +237,28 @@ class PurchaseOrderWorkflow:
             self._log("flagged", "; ".join(validation.flags))
         if po.total > s.policy.approval_threshold or validation.flags:
             s.status = PoStatus.PENDING_APPROVAL
-            reason = (f"total {format_money(po.total, po.currency)} above "
-                      f"{format_money(s.policy.approval_threshold, po.currency)}")
+            reason = (
+                f"total {format_money(po.total, po.currency)} above "
+                f"{format_money(s.policy.approval_threshold, po.currency)}"
+            )
             if validation.flags:
                 reason += "; " + "; ".join(validation.flags)
             await self._open_task(TaskKind.APPROVE_PO, f"Approve {po.po_number}", context={"why": reason})
         else:
-            self._log("auto_approved", f"within the approval threshold "
-                                       f"{format_money(s.policy.approval_threshold, po.currency)}")
+            self._log(
+                "auto_approved",
+                f"within the approval threshold {format_money(s.policy.approval_threshold, po.currency)}",
+            )
             await self._issue()
         await self._flush()
 
     async def _issue(self) -> None:
         s = self._s
-        result = await act.issue_po(IssueRequest(po_number=s.po.po_number, revision=s.po.revision,
-                                                 vendor_id=s.po.vendor_id, at=workflow.now()))
+        result = await act.issue_po(
+            IssueRequest(
+                po_number=s.po.po_number, revision=s.po.revision, vendor_id=s.po.vendor_id, at=workflow.now()
+            )
+        )
         now = workflow.now()
         s.status = PoStatus.ISSUED
         s.issued_at = now
@@ -300,8 +320,12 @@ class PurchaseOrderWorkflow:
         if self._s.is_final:
             raise ValueError(f"{self._s.po.po_number} is already {self._s.status.value}")
         earlier = next((p.request for p in self._decisions if p.request.task_id == task.task_id), None)
-        check_decision(task, decision.decision, decision.comment,
-                       being_decided=f"{earlier.decision} by {earlier.actor}" if earlier else None)
+        check_decision(
+            task,
+            decision.decision,
+            decision.comment,
+            being_decided=f"{earlier.decision} by {earlier.actor}" if earlier else None,
+        )
         check_named_holds(task, decision.decision, decision.holds)
         if task.kind == TaskKind.RESOLVE_INVOICE_HOLD and decision.decision == Decision.ACCEPT_VARIANCE:
             invoice_holds.check_release(self._s.invoice_record(task.subject_id or ""), decision.holds)
@@ -341,10 +365,14 @@ class PurchaseOrderWorkflow:
         record = self._invoice_by_number(request.invoice_number)
         if record is None:
             wanted = self._number_key(request.invoice_number)
-            if any(isinstance(d, Invoice) and self._number_key(d.invoice_number) == wanted
-                   for d in self._documents):
-                raise ValueError(f"invoice {request.invoice_number} has arrived but is not matched yet; "
-                                 "try again in a moment")
+            if any(
+                isinstance(d, Invoice) and self._number_key(d.invoice_number) == wanted
+                for d in self._documents
+            ):
+                raise ValueError(
+                    f"invoice {request.invoice_number} has arrived but is not matched yet; "
+                    "try again in a moment"
+                )
             known = ", ".join(r.invoice.invoice_number for r in s.invoices) or "none"
             raise ValueError(f"no invoice {request.invoice_number} on {s.po.po_number} (invoices: {known})")
         number = record.invoice.invoice_number
@@ -358,8 +386,9 @@ class PurchaseOrderWorkflow:
 
     def _invoice_by_number(self, number: str) -> InvoiceRecord | None:
         wanted = self._number_key(number)
-        return next((r for r in self._s.invoices
-                     if self._number_key(r.invoice.invoice_number) == wanted), None)
+        return next(
+            (r for r in self._s.invoices if self._number_key(r.invoice.invoice_number) == wanted), None
+        )
 
     def _invoice_number_rule(self) -> bool:
         """True: models.normalize_invoice_number (every digit run). A run that
@@ -404,8 +433,13 @@ class PurchaseOrderWorkflow:
             await self._close_task(task, TaskStatus.CANCELLED)
         self._log("cancelled", reason)
         if s.issued_at is not None:
-            await self._notify(NotificationChannel.SUPPLIER, s.po.vendor_id, "cancelled",
-                               f"{s.po.po_number} is cancelled", reason)
+            await self._notify(
+                NotificationChannel.SUPPLIER,
+                s.po.vendor_id,
+                "cancelled",
+                f"{s.po.po_number} is cancelled",
+                reason,
+            )
 
     async def _handle_decisions(self) -> None:
         for pending in [p for p in self._decisions if not p.done]:
@@ -413,8 +447,11 @@ class PurchaseOrderWorkflow:
             task = self._s.task(decision.task_id)
             assert task is not None
             if task.status != TaskStatus.OPEN:  # closed by an event while the decision was on its way
-                self._log("decision_ignored", f"{task.task_id} was already {task.status.value}; "
-                                              f"{decision.decision} by {decision.actor} not applied")
+                self._log(
+                    "decision_ignored",
+                    f"{task.task_id} was already {task.status.value}; "
+                    f"{decision.decision} by {decision.actor} not applied",
+                )
                 pending.done = True
                 continue
             task.status = TaskStatus.DONE
@@ -422,10 +459,14 @@ class PurchaseOrderWorkflow:
             task.decided_by = decision.actor
             task.decided_at = workflow.now()
             task.comment = decision.comment
-            self._log("decided", f"{task.task_id} {task.kind.value}: {decision.decision}"
-                                 + (f" ({', '.join(decision.holds)})" if decision.holds else "")
-                                 + f" by {decision.actor}"
-                                 + (f" — {decision.comment}" if decision.comment else ""), actor=decision.actor)
+            self._log(
+                "decided",
+                f"{task.task_id} {task.kind.value}: {decision.decision}"
+                + (f" ({', '.join(decision.holds)})" if decision.holds else "")
+                + f" by {decision.actor}"
+                + (f" — {decision.comment}" if decision.comment else ""),
+                actor=decision.actor,
+            )
             await act.save_task(task)
             if not self._s.is_final:
                 await self._apply_decision(task, decision)
@@ -445,22 +486,41 @@ class PurchaseOrderWorkflow:
         if record is None or record.status not in (InvoiceStatus.HELD, InvoiceStatus.CREDIT_REQUESTED):
             # Approved or rejected by the loop while the request was on its way.
             state = record.status.value if record is not None else "unknown"
-            self._log("manual_hold_ignored", f"{number} is {state}; hold by {request.actor} not placed",
-                      actor=request.actor)
+            self._log(
+                "manual_hold_ignored",
+                f"{number} is {state}; hold by {request.actor} not placed",
+                actor=request.actor,
+            )
             return
         where = f"Line {request.line_no}: held" if request.line_no is not None else "Held"
-        record.manual_holds.append(Hold(
-            code=HoldCode.MANUAL, line_no=request.line_no, source=f"manual hold by {request.actor}",
-            tolerance="placed by a person; only a person releases it",
-            message=f"{where} by {request.actor}: {request.reason}"))
-        self._log("manual_hold", f"{number}" + (f" line {request.line_no}" if request.line_no else "")
-                  + f" held by {request.actor}: {request.reason}", actor=request.actor)
+        record.manual_holds.append(
+            Hold(
+                code=HoldCode.MANUAL,
+                line_no=request.line_no,
+                source=f"manual hold by {request.actor}",
+                tolerance="placed by a person; only a person releases it",
+                message=f"{where} by {request.actor}: {request.reason}",
+            )
+        )
+        self._log(
+            "manual_hold",
+            f"{number}"
+            + (f" line {request.line_no}" if request.line_no else "")
+            + f" held by {request.actor}: {request.reason}",
+            actor=request.actor,
+        )
         if record.status == InvoiceStatus.CREDIT_REQUESTED:
             # A person's hold outranks the credit memo that would have settled it.
             record.status = InvoiceStatus.HELD
         await self._match(record)
-        task = next((t for t in self._s.open_tasks if t.kind == TaskKind.RESOLVE_INVOICE_HOLD
-                     and t.subject_id == record.document_id), None)
+        task = next(
+            (
+                t
+                for t in self._s.open_tasks
+                if t.kind == TaskKind.RESOLVE_INVOICE_HOLD and t.subject_id == record.document_id
+            ),
+            None,
+        )
         if task is not None and task.context != invoice_holds.hold_task_context(record):
             task.context = invoice_holds.hold_task_context(record)  # the approver sees the new hold
             task.holds = invoice_holds.task_holds(record)
@@ -477,7 +537,10 @@ class PurchaseOrderWorkflow:
                 self._log("rejected", f"approval refused by {d.actor}: {d.comment}")
         elif task.kind == TaskKind.APPROVE_SUPPLIER_CHANGE:
             await self._decide_supplier_change(accept=(choice == Decision.ACCEPT_CHANGE), actor=d.actor)
-        elif task.kind in (TaskKind.SUPPLIER_REJECTED, TaskKind.CHASE_SUPPLIER) and choice == Decision.CANCEL_PO:
+        elif (
+            task.kind in (TaskKind.SUPPLIER_REJECTED, TaskKind.CHASE_SUPPLIER)
+            and choice == Decision.CANCEL_PO
+        ):
             await self._finish_cancelled(f"cancelled by {d.actor} after {task.kind.value}: {d.comment or ''}")
         elif task.kind == TaskKind.CHASE_SUPPLIER:
             if choice == Decision.PROCEED_WITHOUT_ACK:
@@ -518,12 +581,16 @@ class PurchaseOrderWorkflow:
         s.ack_reminder_at = s.ack_due_at = None
         await self._cancel_open_tasks(TaskKind.CHASE_SUPPLIER)
         if ack.status == AckStatus.REJECTED:
-            s.acknowledgments.append(AckRecord(ack=ack, outcome=AckOutcome.SUPPLIER_REJECTED,
-                                               received_at=workflow.now()))
+            s.acknowledgments.append(
+                AckRecord(ack=ack, outcome=AckOutcome.SUPPLIER_REJECTED, received_at=workflow.now())
+            )
             self._log("supplier_rejected", ack.message or f"{ack.ack_id}: rejected by the supplier")
-            await self._open_task(TaskKind.SUPPLIER_REJECTED, f"{s.po.vendor_id} rejected {s.po.po_number}",
-                                  subject_id=ack.document_id,
-                                  context={"supplier_message": ack.message or "(none)"})
+            await self._open_task(
+                TaskKind.SUPPLIER_REJECTED,
+                f"{s.po.vendor_id} rejected {s.po.po_number}",
+                subject_id=ack.document_id,
+                context={"supplier_message": ack.message or "(none)"},
+            )
             return
         comparison = acknowledgment.compare_acknowledgment(s.po, ack, s.policy.tolerances)
         if s.status == PoStatus.ISSUED:
@@ -534,19 +601,26 @@ class PurchaseOrderWorkflow:
         elif comparison.within_tolerance:
             outcome = AckOutcome.ACCEPTED_AS_REVISION
             assert comparison.revised_po is not None
-            await self._new_revision(comparison.revised_po, RevisionReason.SUPPLIER_CHANGE_AUTO, ack.document_id,
-                                     "; ".join(comparison.changes))
+            await self._new_revision(
+                comparison.revised_po,
+                RevisionReason.SUPPLIER_CHANGE_AUTO,
+                ack.document_id,
+                "; ".join(comparison.changes),
+            )
         else:
             outcome = AckOutcome.CHANGE_REVIEW
             s.pending_change = ack
             await self._cancel_open_tasks(TaskKind.APPROVE_SUPPLIER_CHANGE)  # a newer ack supersedes
             self._log("supplier_change", "outside tolerance: " + "; ".join(comparison.outside_tolerance))
             await self._open_task(
-                TaskKind.APPROVE_SUPPLIER_CHANGE, f"Supplier change on {s.po.po_number}",
+                TaskKind.APPROVE_SUPPLIER_CHANGE,
+                f"Supplier change on {s.po.po_number}",
                 subject_id=ack.document_id,
-                context={"changes": "; ".join(comparison.changes),
-                         "outside_tolerance": "; ".join(comparison.outside_tolerance),
-                         "supplier_message": ack.message or "(none)"},
+                context={
+                    "changes": "; ".join(comparison.changes),
+                    "outside_tolerance": "; ".join(comparison.outside_tolerance),
+                    "supplier_message": ack.message or "(none)",
+                },
             )
         s.acknowledgments.append(AckRecord(ack=ack, outcome=outcome, received_at=workflow.now()))
 
@@ -559,23 +633,39 @@ class PurchaseOrderWorkflow:
         record = next(r for r in reversed(s.acknowledgments) if r.ack.document_id == ack.document_id)
         if not accept:
             record.outcome = AckOutcome.CHANGE_REJECTED
-            await self._notify(NotificationChannel.SUPPLIER, s.po.vendor_id, f"change-rejected:{ack.ack_id}",
-                               f"Change to {s.po.po_number} not accepted",
-                               f"{actor} kept revision {s.po.revision}; please confirm the order as issued.")
+            await self._notify(
+                NotificationChannel.SUPPLIER,
+                s.po.vendor_id,
+                f"change-rejected:{ack.ack_id}",
+                f"Change to {s.po.po_number} not accepted",
+                f"{actor} kept revision {s.po.revision}; please confirm the order as issued.",
+            )
             return
         assert s.policy is not None
         comparison = acknowledgment.compare_acknowledgment(s.po, ack, s.policy.tolerances)
         if comparison.revised_po is not None:
-            await self._new_revision(comparison.revised_po, RevisionReason.SUPPLIER_CHANGE_APPROVED,
-                                     ack.document_id, f"approved by {actor}: " + "; ".join(comparison.changes))
+            await self._new_revision(
+                comparison.revised_po,
+                RevisionReason.SUPPLIER_CHANGE_APPROVED,
+                ack.document_id,
+                f"approved by {actor}: " + "; ".join(comparison.changes),
+            )
         record.outcome = AckOutcome.ACCEPTED_AS_REVISION
 
-    async def _new_revision(self, po: PurchaseOrder, reason: RevisionReason, source: str | None,
-                            detail: str) -> None:
+    async def _new_revision(
+        self, po: PurchaseOrder, reason: RevisionReason, source: str | None, detail: str
+    ) -> None:
         s = self._s
         s.po = po
-        s.revisions.append(Revision(revision=po.revision, reason=reason, source_document_id=source,
-                                    at=workflow.now(), total=po.total))
+        s.revisions.append(
+            Revision(
+                revision=po.revision,
+                reason=reason,
+                source_document_id=source,
+                at=workflow.now(),
+                total=po.total,
+            )
+        )
         assert s.policy is not None
         if s.receipt_due_at is not None:
             s.receipt_due_at = deadlines.receipt_due_at(po, s.policy.receipt_grace)
@@ -587,20 +677,27 @@ class PurchaseOrderWorkflow:
         """Recorded and told: what is coming, and when. (ASN_MISMATCH — the
         receipt or invoice against the ASN — is a later match leg.)"""
         self._s.ship_notices.append(notice)
-        lines = ", ".join(f"line {line.line_no}: {line.quantity_shipped.normalize():f}" for line in notice.lines)
+        lines = ", ".join(
+            f"line {line.line_no}: {line.quantity_shipped.normalize():f}" for line in notice.lines
+        )
         due = f", expected {notice.expected_delivery.isoformat()}" if notice.expected_delivery else ""
-        self._log("shipped", f"{notice.asn_id}: {lines}{due}"
-                             + (f" via {notice.carrier}" if notice.carrier else ""))
+        self._log(
+            "shipped", f"{notice.asn_id}: {lines}{due}" + (f" via {notice.carrier}" if notice.carrier else "")
+        )
 
     async def _on_receipt(self, receipt: GoodsReceipt) -> None:
         s = self._s
         unknown = [line.line_no for line in receipt.lines if s.po.line(line.line_no) is None]
         s.receipts.append(receipt)
-        detail = ", ".join(f"line {line.line_no}: {line.quantity_received.normalize():f} received"
-                           + (f", {line.quantity_rejected.normalize():f} rejected" if line.quantity_rejected else "")
-                           for line in receipt.lines)
-        self._log("received", f"{receipt.receipt_id}: {detail}"
-                              + (f" (lines {unknown} are not on the PO)" if unknown else ""))
+        detail = ", ".join(
+            f"line {line.line_no}: {line.quantity_received.normalize():f} received"
+            + (f", {line.quantity_rejected.normalize():f} rejected" if line.quantity_rejected else "")
+            for line in receipt.lines
+        )
+        self._log(
+            "received",
+            f"{receipt.receipt_id}: {detail}" + (f" (lines {unknown} are not on the PO)" if unknown else ""),
+        )
         # Goods arriving is the strongest acknowledgment there is.
         s.ack_reminder_at = s.ack_due_at = None
         await self._cancel_open_tasks(TaskKind.CHASE_SUPPLIER)
@@ -614,11 +711,17 @@ class PurchaseOrderWorkflow:
 
     async def _on_invoice(self, invoice: Invoice) -> None:
         s = self._s
-        record = InvoiceRecord(invoice=invoice, status=InvoiceStatus.HELD, received_at=workflow.now(),
-                               legacy_document_id=None if self._invoice_number_rule() else invoice.legacy_document_id)
+        record = InvoiceRecord(
+            invoice=invoice,
+            status=InvoiceStatus.HELD,
+            received_at=workflow.now(),
+            legacy_document_id=None if self._invoice_number_rule() else invoice.legacy_document_id,
+        )
         s.invoices.append(record)
-        self._log("invoice_received", f"{invoice.kind.value} {invoice.invoice_number}: "
-                                      f"{format_money(invoice.total, invoice.currency)}")
+        self._log(
+            "invoice_received",
+            f"{invoice.kind.value} {invoice.invoice_number}: {format_money(invoice.total, invoice.currency)}",
+        )
         await self._match(record)
         if invoice.kind == InvoiceKind.CREDIT_MEMO and record.status == InvoiceStatus.APPROVED:
             await self._settle_credit_requested(invoice)
@@ -628,8 +731,11 @@ class PurchaseOrderWorkflow:
 
     async def _match(self, record: InvoiceRecord) -> None:
         """Match (or re-match) one invoice and act on the result."""
-        candidates = [] if record.invoice.kind == InvoiceKind.CREDIT_MEMO else (
-            await act.find_duplicate_candidates(record.invoice))
+        candidates = (
+            []
+            if record.invoice.kind == InvoiceKind.CREDIT_MEMO
+            else (await act.find_duplicate_candidates(record.invoice))
+        )
         # A rejected invoice is no original to be a duplicate of (SAP, Odoo, ERPNext
         # skip cancelled ones): the activity leaves those out, and this PO's own
         # rejections are known here before any projection.
@@ -649,10 +755,12 @@ class PurchaseOrderWorkflow:
             record.held_since = now
             assert self._s.policy is not None
             p = self._s.policy
-            record.escalate_at = deadlines.hold_escalation_at(record.invoice, now, p.invoice_hold_sla,
-                                                             p.discount_escalation_lead)
-            self._log("held", f"{record.invoice.invoice_number}: "
-                              + "; ".join(h.message for h in result.open_holds))
+            record.escalate_at = deadlines.hold_escalation_at(
+                record.invoice, now, p.invoice_hold_sla, p.discount_escalation_lead
+            )
+            self._log(
+                "held", f"{record.invoice.invoice_number}: " + "; ".join(h.message for h in result.open_holds)
+            )
         # Missing documents resolve themselves; anything else needs a person now.
         needs_person = any(h.code not in AWAITING_DOCUMENT_HOLDS for h in result.open_holds)
         if needs_person and not self._s.has_open_task(TaskKind.RESOLVE_INVOICE_HOLD, record.document_id):
@@ -666,7 +774,9 @@ class PurchaseOrderWorkflow:
             return
         if s.policy.audit_sample_pct <= 0 or not workflow.patched(PATCH_RANDOM_AUDIT):
             return
-        record.audit = audit_sample.audit_draw(record.invoice, s.policy, draw_key=self._document_key(record.invoice))
+        record.audit = audit_sample.audit_draw(
+            record.invoice, s.policy, draw_key=self._document_key(record.invoice)
+        )
         if record.audit is not None and record.audit.selected:
             self._log("audit_selected", f"{record.invoice.invoice_number}: {record.audit.basis}")
 
@@ -682,13 +792,17 @@ class PurchaseOrderWorkflow:
         await self._cancel_open_tasks(TaskKind.RESOLVE_INVOICE_HOLD, record.document_id)
         result = await act.hand_off_for_payment(invoicing.payment_handoff(s, invoice, workflow.now()))
         record.handed_off_at = workflow.now()
-        self._log("approved_for_payment", f"{invoice.invoice_number} {how}; handed to AP as "
-                                          f"{result.payment_reference}")
+        self._log(
+            "approved_for_payment",
+            f"{invoice.invoice_number} {how}; handed to AP as {result.payment_reference}",
+        )
 
     async def _open_hold_task(self, record: InvoiceRecord) -> None:
         await self._open_task(
-            TaskKind.RESOLVE_INVOICE_HOLD, f"Invoice {record.invoice.invoice_number} on hold",
-            subject_id=record.document_id, context=invoice_holds.hold_task_context(record),
+            TaskKind.RESOLVE_INVOICE_HOLD,
+            f"Invoice {record.invoice.invoice_number} on hold",
+            subject_id=record.document_id,
+            context=invoice_holds.hold_task_context(record),
             holds=invoice_holds.task_holds(record),
         )
 
@@ -709,17 +823,24 @@ class PurchaseOrderWorkflow:
         elif choice == Decision.REQUEST_CREDIT_MEMO:
             record.status = InvoiceStatus.CREDIT_REQUESTED
             record.escalate_at = None
-            await self._notify(NotificationChannel.SUPPLIER, record.invoice.vendor_id,
-                               f"credit-request:{record.document_id}",
-                               f"Credit memo requested for invoice {record.invoice.invoice_number}",
-                               "; ".join(h.message for h in record.open_holds))
+            await self._notify(
+                NotificationChannel.SUPPLIER,
+                record.invoice.vendor_id,
+                f"credit-request:{record.document_id}",
+                f"Credit memo requested for invoice {record.invoice.invoice_number}",
+                "; ".join(h.message for h in record.open_holds),
+            )
         elif choice == Decision.REJECT_INVOICE:
             record.status = InvoiceStatus.REJECTED
             record.escalate_at = None
             self._log("invoice_rejected", f"{record.invoice.invoice_number} by {d.actor}: {d.comment}")
-            await self._notify(NotificationChannel.SUPPLIER, record.invoice.vendor_id,
-                               f"invoice-rejected:{record.document_id}",
-                               f"Invoice {record.invoice.invoice_number} rejected", d.comment or "")
+            await self._notify(
+                NotificationChannel.SUPPLIER,
+                record.invoice.vendor_id,
+                f"invoice-rejected:{record.document_id}",
+                f"Invoice {record.invoice.invoice_number} rejected",
+                d.comment or "",
+            )
             await self._rematch_held()  # it no longer counts as invoiced
         else:  # wait
             assert self._s.policy is not None
@@ -728,24 +849,35 @@ class PurchaseOrderWorkflow:
     async def _accept_every_hold(self, record: InvoiceRecord, d: TaskDecision) -> None:
         """accept_variance as recorded before per-hold decisions: every open
         hold released, the invoice paid. Kept so those histories replay."""
-        released = [h.model_copy(update={"status": HoldStatus.RELEASED, "released_by": d.actor,
-                                         "release_reason": d.comment}) for h in record.open_holds]
+        released = [
+            h.model_copy(
+                update={"status": HoldStatus.RELEASED, "released_by": d.actor, "release_reason": d.comment}
+            )
+            for h in record.open_holds
+        ]
         record.released_holds += released
         assert record.match is not None
-        record.match = record.match.model_copy(update={
-            "holds": [h for h in record.match.holds if h.status != HoldStatus.OPEN] + released,
-            "decision": MatchDecision.APPROVE})
+        record.match = record.match.model_copy(
+            update={
+                "holds": [h for h in record.match.holds if h.status != HoldStatus.OPEN] + released,
+                "decision": MatchDecision.APPROVE,
+            }
+        )
         await self._approve(record, f"released by {d.actor} ({d.comment})")
 
     async def _accept_named_holds(self, record: InvoiceRecord, d: TaskDecision) -> None:
         """Release what the decision answers; what stays open keeps the invoice
         held (SAP MRBR: released only when no blocking reason remains)."""
         number = record.invoice.invoice_number
-        released = invoice_holds.release(record, invoice_holds.holds_to_release(record.open_holds, d.holds),
-                                         d.actor, d.comment)
+        released = invoice_holds.release(
+            record, invoice_holds.holds_to_release(record.open_holds, d.holds), d.actor, d.comment
+        )
         if released:
-            self._log("holds_released", f"{number}: {', '.join(dict.fromkeys(h.ref for h in released))} "
-                                        f"released by {d.actor}", actor=d.actor)
+            self._log(
+                "holds_released",
+                f"{number}: {', '.join(dict.fromkeys(h.ref for h in released))} released by {d.actor}",
+                actor=d.actor,
+            )
         remaining = record.open_holds
         if not remaining:
             await self._approve(record, f"released by {d.actor} ({d.comment})")
@@ -756,8 +888,10 @@ class PurchaseOrderWorkflow:
         else:
             # Only the receipt (or inspection) can answer the rest: its re-match
             # pays the invoice, keeping these releases (record.released_holds).
-            self._log("awaiting_documents", f"{number} waits for "
-                      + ", ".join(dict.fromkeys(h.ref for h in remaining)))
+            self._log(
+                "awaiting_documents",
+                f"{number} waits for " + ", ".join(dict.fromkeys(h.ref for h in remaining)),
+            )
             if record.escalate_at is None:  # escalated already: re-arm so it is not forgotten
                 assert self._s.policy is not None
                 record.escalate_at = workflow.now() + self._s.policy.invoice_hold_sla
@@ -783,23 +917,38 @@ class PurchaseOrderWorkflow:
         if s.ack_reminder_at is not None and now >= s.ack_reminder_at:
             s.ack_reminder_at = None
             s.ack_reminders_sent += 1
-            self._log("ack_reminder", f"no acknowledgment yet; reminder {s.ack_reminders_sent} sent to {s.po.vendor_id}")
-            await self._notify(NotificationChannel.SUPPLIER, s.po.vendor_id, f"ack-reminder:{s.ack_reminders_sent}",
-                               f"Please acknowledge {s.po.po_number}",
-                               f"{s.po.po_number} r{s.po.revision} was issued on {s.issued_at:%Y-%m-%d %H:%M} UTC.")
+            self._log(
+                "ack_reminder",
+                f"no acknowledgment yet; reminder {s.ack_reminders_sent} sent to {s.po.vendor_id}",
+            )
+            await self._notify(
+                NotificationChannel.SUPPLIER,
+                s.po.vendor_id,
+                f"ack-reminder:{s.ack_reminders_sent}",
+                f"Please acknowledge {s.po.po_number}",
+                f"{s.po.po_number} r{s.po.revision} was issued on {s.issued_at:%Y-%m-%d %H:%M} UTC.",
+            )
         if s.ack_due_at is not None and now >= s.ack_due_at:
             s.ack_due_at = None
             self._log("ack_overdue", "acknowledgment SLA lapsed; buyer asked to chase the supplier")
             if not s.has_open_task(TaskKind.CHASE_SUPPLIER):
-                await self._open_task(TaskKind.CHASE_SUPPLIER, f"Chase {s.po.vendor_id} for {s.po.po_number}",
-                                      context={"issued_at": f"{s.issued_at:%Y-%m-%d %H:%M} UTC",
-                                               "reminders_sent": str(s.ack_reminders_sent)})
+                await self._open_task(
+                    TaskKind.CHASE_SUPPLIER,
+                    f"Chase {s.po.vendor_id} for {s.po.po_number}",
+                    context={
+                        "issued_at": f"{s.issued_at:%Y-%m-%d %H:%M} UTC",
+                        "reminders_sent": str(s.ack_reminders_sent),
+                    },
+                )
         if s.receipt_due_at is not None and now >= s.receipt_due_at:
             s.receipt_due_at = None
             self._log("receipt_overdue", "goods not received by need-by + grace")
             if not s.has_open_task(TaskKind.EXPEDITE_RECEIPT):
-                await self._open_task(TaskKind.EXPEDITE_RECEIPT, f"Expedite {s.po.po_number}",
-                                      context={"need_by": str(s.po.latest_need_by)})
+                await self._open_task(
+                    TaskKind.EXPEDITE_RECEIPT,
+                    f"Expedite {s.po.po_number}",
+                    context={"need_by": str(s.po.latest_need_by)},
+                )
         for record in s.invoices:
             if record.status == InvoiceStatus.HELD and record.escalate_at and now >= record.escalate_at:
                 record.escalate_at = None
@@ -816,9 +965,13 @@ class PurchaseOrderWorkflow:
         task.due_at = workflow.now() + self._s.policy.task_sla
         self._log("task_escalated", f"{task.task_id} {task.kind.value} overdue → {task.escalated_to}")
         await act.save_task(task)
-        await self._notify(NotificationChannel.APPROVER, f"{task.assignee_role}:{task.escalated_to}",
-                           f"task:{task.task_id}:escalated:{task.escalation_level}",
-                           f"Overdue: {task.title}", f"Escalated to the {task.escalated_to}.")
+        await self._notify(
+            NotificationChannel.APPROVER,
+            f"{task.assignee_role}:{task.escalated_to}",
+            f"task:{task.task_id}:escalated:{task.escalation_level}",
+            f"Overdue: {task.title}",
+            f"Escalated to the {task.escalated_to}.",
+        )
 
     # ------------------------------------------------------------ closing
 
@@ -845,23 +998,42 @@ class PurchaseOrderWorkflow:
 
     # ------------------------------------------------------------- tasks
 
-    async def _open_task(self, kind: TaskKind, title: str, *, subject_id: str | None = None,
-                         context: dict[str, str] | None = None,
-                         holds: list[TaskHold] | None = None) -> HumanTask:
+    async def _open_task(
+        self,
+        kind: TaskKind,
+        title: str,
+        *,
+        subject_id: str | None = None,
+        context: dict[str, str] | None = None,
+        holds: list[TaskHold] | None = None,
+    ) -> HumanTask:
         s = self._s
         assert s.policy is not None
         now = workflow.now()
         task = HumanTask(
-            task_id=po_task_id(s.po.po_number, len(s.tasks) + 1), po_number=s.po.po_number, kind=kind, title=title,
-            options=list(TASK_OPTIONS[kind]), assignee_role=TASK_ROLES[kind],
-            assignee=s.po.buyer if TASK_ROLES[kind] == "buyer" else None, subject_id=subject_id,
-            context=context or {}, holds=holds or [], created_at=now, due_at=now + s.policy.task_sla,
+            task_id=po_task_id(s.po.po_number, len(s.tasks) + 1),
+            po_number=s.po.po_number,
+            kind=kind,
+            title=title,
+            options=list(TASK_OPTIONS[kind]),
+            assignee_role=TASK_ROLES[kind],
+            assignee=s.po.buyer if TASK_ROLES[kind] == "buyer" else None,
+            subject_id=subject_id,
+            context=context or {},
+            holds=holds or [],
+            created_at=now,
+            due_at=now + s.policy.task_sla,
         )
         s.tasks.append(task)
         self._log("task_opened", f"{task.task_id} {kind.value}: {title} → {task.assignee_role}")
         await act.save_task(task)
-        await self._notify(NotificationChannel.APPROVER, task.assignee or task.assignee_role,
-                           f"task:{task.task_id}:opened", title, "; ".join(f"{k}: {v}" for k, v in task.context.items()))
+        await self._notify(
+            NotificationChannel.APPROVER,
+            task.assignee or task.assignee_role,
+            f"task:{task.task_id}:opened",
+            title,
+            "; ".join(f"{k}: {v}" for k, v in task.context.items()),
+        )
         return task
 
     async def _close_task(self, task: HumanTask, status: TaskStatus) -> None:
@@ -882,38 +1054,69 @@ class PurchaseOrderWorkflow:
         self._s.timeline.append(TimelineEntry(at=workflow.now(), event=event, detail=detail, actor=actor))
         workflow.logger.info("%s %s: %s", self._s.po.po_number, event, detail)
 
-    async def _notify(self, channel: NotificationChannel, recipient: str, key: str, subject: str, body: str) -> None:
-        await act.notify(Notification(notification_id=f"{self._s.po.po_number}:{key}", po_number=self._s.po.po_number,
-                                      channel=channel, recipient=recipient, subject=subject, body=body,
-                                      at=workflow.now()))
+    async def _notify(
+        self, channel: NotificationChannel, recipient: str, key: str, subject: str, body: str
+    ) -> None:
+        await act.notify(
+            Notification(
+                notification_id=f"{self._s.po.po_number}:{key}",
+                po_number=self._s.po.po_number,
+                channel=channel,
+                recipient=recipient,
+                subject=subject,
+                body=body,
+                at=workflow.now(),
+            )
+        )
 
     async def _flush(self) -> None:
         """Write new timeline entries as audit events and publish the state to
         search attributes, current details and the PO projection."""
         s = self._s
         po = s.po
-        new_entries = s.timeline[self._audited:]
+        new_entries = s.timeline[self._audited :]
         if new_entries:
-            await act.record_audit_events([
-                AuditEvent(event_id=f"{po.po_number}:{self._audited + i}", po_number=po.po_number,
-                           event=e.event, detail=e.detail, actor=e.actor, at=e.at)
-                for i, e in enumerate(new_entries)])
+            await act.record_audit_events(
+                [
+                    AuditEvent(
+                        event_id=f"{po.po_number}:{self._audited + i}",
+                        po_number=po.po_number,
+                        event=e.event,
+                        detail=e.detail,
+                        actor=e.actor,
+                        at=e.at,
+                    )
+                    for i, e in enumerate(new_entries)
+                ]
+            )
             self._audited += len(new_entries)
         view = (s.status, po.revision, str(po.total), s.open_hold_count, len(s.open_tasks))
         if view == self._published:
             return
         self._published = view
-        workflow.upsert_search_attributes([
-            search_attributes.PO_NUMBER.value_set(po.po_number),
-            search_attributes.VENDOR_ID.value_set(po.vendor_id),
-            search_attributes.BUYER.value_set(po.buyer),
-            search_attributes.PO_STATUS.value_set(s.status.value),
-            search_attributes.PO_TOTAL.value_set(float(po.total)),  # search only; money stays Decimal
-            search_attributes.OPEN_HOLDS.value_set(s.open_hold_count),
-        ])
+        workflow.upsert_search_attributes(
+            [
+                search_attributes.PO_NUMBER.value_set(po.po_number),
+                search_attributes.VENDOR_ID.value_set(po.vendor_id),
+                search_attributes.BUYER.value_set(po.buyer),
+                search_attributes.PO_STATUS.value_set(s.status.value),
+                search_attributes.PO_TOTAL.value_set(float(po.total)),  # search only; money stays Decimal
+                search_attributes.OPEN_HOLDS.value_set(s.open_hold_count),
+            ]
+        )
         workflow.set_current_details(current_details(s))
-        await act.save_po_projection(PoProjection(
-            po_number=po.po_number, revision=po.revision, vendor_id=po.vendor_id, buyer=po.buyer,
-            status=s.status.value, currency=po.currency, total=po.total, open_holds=s.open_hold_count,
-            open_tasks=len(s.open_tasks), workflow_id=workflow.info().workflow_id, updated_at=workflow.now()))
-
+        await act.save_po_projection(
+            PoProjection(
+                po_number=po.po_number,
+                revision=po.revision,
+                vendor_id=po.vendor_id,
+                buyer=po.buyer,
+                status=s.status.value,
+                currency=po.currency,
+                total=po.total,
+                open_holds=s.open_hold_count,
+                open_tasks=len(s.open_tasks),
+                workflow_id=workflow.info().workflow_id,
+                updated_at=workflow.now(),
+            )
+        )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import Connection, RowMapping, and_, or_, select
@@ -17,8 +17,8 @@ from sqlalchemy.engine import Engine
 
 from activities.db import schema as t
 from activities.db.upsert import insert
-from p2p.tolerance_profiles import resolve_profile, specificity
 from models import MatchLevel, Policy, ToleranceProfile
+from p2p.tolerance_profiles import resolve_profile, specificity
 
 DEFAULT_POLICY = "standard"
 
@@ -163,8 +163,10 @@ def tolerance_candidates(
     vendor, the vendor-independent ones. Other default profiles (those of
     other policies) are not candidates: one default per PO."""
     p = t.tolerance_profiles
-    vendor_matches = p.c.vendor_id.is_(None) if vendor_id is None else or_(
-        p.c.vendor_id.is_(None), p.c.vendor_id == vendor_id
+    vendor_matches = (
+        p.c.vendor_id.is_(None)
+        if vendor_id is None
+        else or_(p.c.vendor_id.is_(None), p.c.vendor_id == vendor_id)
     )
     scoped = and_(p.c.scope_key.is_not(None), vendor_matches)
     query = select(p).where(or_(p.c.name == default_profile, scoped))
@@ -250,14 +252,20 @@ def ensure_tolerance_profile(
     seed file: live profiles change only through `poflow tolerances`), else
     None. What the seed loader and `upsert_policy` use: never clobbers."""
     row = _profile_row(profile)
-    stmt = insert(connection, t.tolerance_profiles).values(**row).on_conflict_do_nothing(index_elements=["name"])
+    stmt = (
+        insert(connection, t.tolerance_profiles).values(**row).on_conflict_do_nothing(index_elements=["name"])
+    )
     connection.execute(stmt)
-    live_row = connection.execute(
-        select(t.tolerance_profiles).where(t.tolerance_profiles.c.name == profile.name)
-    ).mappings().one()
-    history = insert(connection, t.tolerance_profile_versions).values(
-        **{key: live_row[key] for key in row}, valid_from=datetime.now(timezone.utc), approved_by=approved_by
-    ).on_conflict_do_nothing(index_elements=["name", "version"])
+    live_row = (
+        connection.execute(select(t.tolerance_profiles).where(t.tolerance_profiles.c.name == profile.name))
+        .mappings()
+        .one()
+    )
+    history = (
+        insert(connection, t.tolerance_profile_versions)
+        .values(**{key: live_row[key] for key in row}, valid_from=datetime.now(UTC), approved_by=approved_by)
+        .on_conflict_do_nothing(index_elements=["name", "version"])
+    )
     connection.execute(history)
     live = _profile(live_row)
     return None if live == profile else live
@@ -321,9 +329,25 @@ def upsert_contract(connection: Connection, contract: Contract) -> None:
 
 
 __all__ = [
-    "DEFAULT_POLICY", "Contract", "Item", "Vendor", "connect", "contracts_on", "ensure_tolerance_profile",
-    "get_items", "get_policy",
-    "get_vendor", "list_contracts", "list_items", "list_tolerance_profiles", "list_vendors",
-    "policy_for_vendor", "tolerance_candidates",
-    "upsert_contract", "upsert_item", "upsert_policy", "upsert_tolerance_profile", "upsert_vendor",
+    "DEFAULT_POLICY",
+    "Contract",
+    "Item",
+    "Vendor",
+    "connect",
+    "contracts_on",
+    "ensure_tolerance_profile",
+    "get_items",
+    "get_policy",
+    "get_vendor",
+    "list_contracts",
+    "list_items",
+    "list_tolerance_profiles",
+    "list_vendors",
+    "policy_for_vendor",
+    "tolerance_candidates",
+    "upsert_contract",
+    "upsert_item",
+    "upsert_policy",
+    "upsert_tolerance_profile",
+    "upsert_vendor",
 ]

@@ -72,10 +72,7 @@ def pending_notifications(engine: Engine, *, limit: int = 100) -> list[OutboxMes
     """Undelivered messages, oldest first (for a dispatcher or an operator)."""
     n = t.notifications
     query = (
-        select(n)
-        .where(n.c.delivered_at.is_(None))
-        .order_by(n.c.created_at, n.c.notification_id)
-        .limit(limit)
+        select(n).where(n.c.delivered_at.is_(None)).order_by(n.c.created_at, n.c.notification_id).limit(limit)
     )
     with connect(engine) as connection:
         return [OutboxMessage(**row) for row in connection.execute(query).mappings()]

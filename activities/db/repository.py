@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from pydantic import ValidationError
@@ -75,7 +75,7 @@ def store_document(
     if not isinstance(raw, bytes | bytearray) or not raw:
         raise ValueError(f"document {document_id}: raw content is empty")
     digest = sha256_hex(bytes(raw))
-    received_at = datetime.now(timezone.utc)
+    received_at = datetime.now(UTC)
     with engine.begin() as connection:
         # Insert first (not check-then-insert): on SQLite this also takes the
         # write lock up front, so a concurrent writer waits instead of failing.
@@ -297,7 +297,10 @@ def insert_audit_events(engine: Engine, events: list[AuditEvent]) -> int:
     many were new (a replay after a reset writes none twice)."""
     with engine.begin() as connection:
         return sum(
-            wrote_row(connection, insert(connection, t.audit_events).values(**e.model_dump()).on_conflict_do_nothing())
+            wrote_row(
+                connection,
+                insert(connection, t.audit_events).values(**e.model_dump()).on_conflict_do_nothing(),
+            )
             for e in events
         )
 
@@ -317,7 +320,7 @@ def match_id(result: MatchResult) -> str:
     """One row per match run: invoice + when it was matched. A result without
     a timestamp is keyed by its content, so a retry still writes nothing twice."""
     if result.matched_at is not None:
-        return f"{result.invoice_id}@{result.matched_at.astimezone(timezone.utc).isoformat()}"
+        return f"{result.invoice_id}@{result.matched_at.astimezone(UTC).isoformat()}"
     return f"{result.invoice_id}#{hashlib.sha256(result.model_dump_json().encode()).hexdigest()[:32]}"
 
 

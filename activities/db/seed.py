@@ -70,7 +70,9 @@ class ItemSeed(_Strict):
     description: str
     category: str
     uom: str = Field(min_length=1, max_length=8)
-    match_level: MatchLevel | None = None  # None: the category's level in the vendor's policy, else its default
+    match_level: MatchLevel | None = (
+        None  # None: the category's level in the vendor's policy, else its default
+    )
     tax_rate_pct: Decimal | None = Field(default=None, ge=0, le=100)  # None: the vendor's rate
 
 
@@ -193,8 +195,13 @@ def seed_master_data(
         for profile in profiles:
             live = ensure_tolerance_profile(connection, profile)
             if live is not None:
-                log.info("tolerance profile %s: live %s kept, the seed file's v%d differs (change it with "
-                         "`poflow tolerances propose`)", profile.name, live.source, profile.version)
+                log.info(
+                    "tolerance profile %s: live %s kept, the seed file's v%d differs (change it with "
+                    "`poflow tolerances propose`)",
+                    profile.name,
+                    live.source,
+                    profile.version,
+                )
         for policy in policies:
             upsert_policy(connection, policy)
         for vendor in data.vendors:
@@ -205,5 +212,9 @@ def seed_master_data(
             upsert_contract(connection, Contract(**contract.model_dump()))
     log.info(
         "master data seeded: %d tolerance profiles, %d policies, %d vendors, %d items, %d contracts",
-        len(profiles), len(policies), len(data.vendors), len(data.items), len(data.contracts),
+        len(profiles),
+        len(policies),
+        len(data.vendors),
+        len(data.items),
+        len(data.contracts),
     )

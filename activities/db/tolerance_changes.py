@@ -33,7 +33,7 @@ read once per PO and kept in its history); new POs get the new versions.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, select, update
@@ -84,10 +84,10 @@ class ChangeRefused(Exception):
 
 
 def _now(now: datetime | None) -> datetime:
-    moment = now or datetime.now(timezone.utc)
+    moment = now or datetime.now(UTC)
     if moment.tzinfo is None:
         raise ValueError("naive datetime: poflow stores timezone-aware UTC only")
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 def _person(name: str, what: str) -> str:
@@ -129,21 +129,34 @@ def diff_against_live(
         current = by_name.get(profile.name)
         if current is None:
             new = profile.model_copy(update={"version": 1})
-            changes = [FieldChange(field=field, after=value) for field, value in _shown(new).items()
-                       if value is not None]
+            changes = [
+                FieldChange(field=field, after=value)
+                for field, value in _shown(new).items()
+                if value is not None
+            ]
             diff.append(ProfileDiff(name=profile.name, action="added", to_version=1, changes=changes))
         else:
             if "description" not in profile.model_fields_set:
                 profile = profile.model_copy(update={"description": current.description})
             before, after = _values(current), _values(profile)
             shown_before, shown_after = _shown(current), _shown(profile)
-            changes = [FieldChange(field=field, before=shown_before[field], after=shown_after[field])
-                       for field in after if after[field] != before[field]]
+            changes = [
+                FieldChange(field=field, before=shown_before[field], after=shown_after[field])
+                for field in after
+                if after[field] != before[field]
+            ]
             if not changes:
                 continue
             new = profile.model_copy(update={"version": current.version + 1})
-            diff.append(ProfileDiff(name=profile.name, action="changed", from_version=current.version,
-                                    to_version=new.version, changes=changes))
+            diff.append(
+                ProfileDiff(
+                    name=profile.name,
+                    action="changed",
+                    from_version=current.version,
+                    to_version=new.version,
+                    changes=changes,
+                )
+            )
         numbered.append(new)
         base[profile.name] = current.version if current is not None else None
     return numbered, base, diff
@@ -152,7 +165,9 @@ def diff_against_live(
 # --- checks against the database -------------------------------------------------------
 
 
-def _check_proposal(connection: Connection, live: list[ToleranceProfile], proposed: list[ToleranceProfile]) -> None:
+def _check_proposal(
+    connection: Connection, live: list[ToleranceProfile], proposed: list[ToleranceProfile]
+) -> None:
     try:
         check_candidates(list(proposed))
     except ValueError as err:
@@ -186,25 +201,30 @@ def _check_proposal(connection: Connection, live: list[ToleranceProfile], propos
 
 
 def _change(row: Any) -> ToleranceChange:
-    return ToleranceChange.model_validate({
-        "change_id": row["change_id"],
-        "status": row["status"],
-        "proposed_by": row["proposed_by"],
-        "proposed_at": row["proposed_at"],
-        "reason": row["reason"],
-        "profiles": row["profiles"],
-        "base_versions": row["base_versions"],
-        "diff": row["diff"],
-        "decided_by": row["decided_by"],
-        "decided_at": row["decided_at"],
-        "decision_comment": row["decision_comment"],
-    })
+    return ToleranceChange.model_validate(
+        {
+            "change_id": row["change_id"],
+            "status": row["status"],
+            "proposed_by": row["proposed_by"],
+            "proposed_at": row["proposed_at"],
+            "reason": row["reason"],
+            "profiles": row["profiles"],
+            "base_versions": row["base_versions"],
+            "diff": row["diff"],
+            "decided_by": row["decided_by"],
+            "decided_at": row["decided_at"],
+            "decision_comment": row["decision_comment"],
+        }
+    )
 
 
 def _version(row: Any) -> ProfileVersion:
     return ProfileVersion(
-        profile=_profile(row), valid_from=row["valid_from"], valid_to=row["valid_to"],
-        change_id=row["change_id"], approved_by=row["approved_by"],
+        profile=_profile(row),
+        valid_from=row["valid_from"],
+        valid_to=row["valid_to"],
+        change_id=row["change_id"],
+        approved_by=row["approved_by"],
     )
 
 
@@ -266,8 +286,9 @@ def _pending(row: Any) -> ToleranceChange:
     return change
 
 
-def _decide(connection: Connection, change_id: int, status: ChangeStatus, by: str, comment: str | None,
-            at: datetime) -> None:
+def _decide(
+    connection: Connection, change_id: int, status: ChangeStatus, by: str, comment: str | None, at: datetime
+) -> None:
     """pending → status, only if still pending (the database decides a race)."""
     c = t.tolerance_changes.c
     won = connection.execute(
@@ -301,9 +322,13 @@ def approve_change(
                 select(p.c.name, p.c.version).where(p.c.name.in_(names)).with_for_update()
             ).mappings()
         }
-        moved = [f"{name} is v{live[name]} now, was v{change.base_versions[name]}" if name in live
-                 else f"{name} was removed" for name in names
-                 if live.get(name) != change.base_versions.get(name)]
+        moved = [
+            f"{name} is v{live[name]} now, was v{change.base_versions[name]}"
+            if name in live
+            else f"{name} was removed"
+            for name in names
+            if live.get(name) != change.base_versions.get(name)
+        ]
         if moved:
             raise ChangeRefused(
                 f"{change.label} is stale: {'; '.join(moved)} since it was proposed; propose it again"
@@ -320,13 +345,19 @@ def approve_change(
             base = change.base_versions[profile.name]
             if base is not None:
                 connection.execute(
-                    update(v).where(v.c.name == profile.name, v.c.version == base, v.c.valid_to.is_(None))
+                    update(v)
+                    .where(v.c.name == profile.name, v.c.version == base, v.c.valid_to.is_(None))
                     .values(valid_to=at)
                 )
-            connection.execute(v.insert().values(**row, valid_from=at, change_id=change_id, approved_by=approver))
+            connection.execute(
+                v.insert().values(**row, valid_from=at, change_id=change_id, approved_by=approver)
+            )
             stmt = insert(connection, p).values(**row)
-            connection.execute(stmt.on_conflict_do_update(
-                index_elements=["name"], set_={key: stmt.excluded[key] for key in row if key != "name"}))
+            connection.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=["name"], set_={key: stmt.excluded[key] for key in row if key != "name"}
+                )
+            )
         result = _change(_change_row(connection, change_id))
     return result
 
@@ -389,11 +420,12 @@ def live_profile_versions(engine: Engine) -> list[ProfileVersion]:
     result = []
     for profile in live:
         row = rows.get((profile.name, profile.version))
-        result.append(ProfileVersion(
-            profile=profile,
-            valid_from=row["valid_from"] if row else None,
-            change_id=row["change_id"] if row else None,
-            approved_by=row["approved_by"] if row else None,
-        ))
+        result.append(
+            ProfileVersion(
+                profile=profile,
+                valid_from=row["valid_from"] if row else None,
+                change_id=row["change_id"] if row else None,
+                approved_by=row["approved_by"] if row else None,
+            )
+        )
     return result
-

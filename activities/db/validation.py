@@ -15,7 +15,7 @@ alone, so a looser request is overruled and the note says so."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy.engine import Engine
@@ -48,7 +48,7 @@ def pricing_date(po: PurchaseOrder, today: date) -> date:
     if po.order_date is not None:
         return po.order_date
     if po.created_at is not None:
-        return po.created_at.astimezone(timezone.utc).date()
+        return po.created_at.astimezone(UTC).date()
     return today
 
 
@@ -62,10 +62,12 @@ def master_match_level(item: Item, policy: Policy) -> LineMatchLevel:
         return LineMatchLevel(line_no=0, match_level=item.match_level, source=f"item {item.id}")
     by_category = policy.category_match_level(item.category)
     if by_category is not None:
-        return LineMatchLevel(line_no=0, match_level=by_category,
-                              source=f"category {item.category} ({_policy_label(policy)})")
-    return LineMatchLevel(line_no=0, match_level=policy.default_match_level,
-                          source=f"{_policy_label(policy)} default")
+        return LineMatchLevel(
+            line_no=0, match_level=by_category, source=f"category {item.category} ({_policy_label(policy)})"
+        )
+    return LineMatchLevel(
+        line_no=0, match_level=policy.default_match_level, source=f"{_policy_label(policy)} default"
+    )
 
 
 def resolve_match_levels(po: PurchaseOrder, items: dict[str, Item], policy: Policy) -> list[LineMatchLevel]:
@@ -82,14 +84,25 @@ def resolve_match_levels(po: PurchaseOrder, items: dict[str, Item], policy: Poli
         if asked is None or asked == master.match_level:
             levels.append(master)
         elif asked.strictness > master.match_level.strictness:
-            levels.append(LineMatchLevel(
-                line_no=line.line_no, match_level=asked,
-                source=f"PO line (stricter than {master.match_level.value} from {master.source})"))
+            levels.append(
+                LineMatchLevel(
+                    line_no=line.line_no,
+                    match_level=asked,
+                    source=f"PO line (stricter than {master.match_level.value} from {master.source})",
+                )
+            )
         else:
-            levels.append(master.model_copy(update={"note": (
-                f"line {line.line_no}: the PO asks for {asked.value}, looser than {master.match_level.value} "
-                f"from {master.source}; {master.match_level.value} applies (a PO may make a line stricter, "
-                "not looser)")}))
+            levels.append(
+                master.model_copy(
+                    update={
+                        "note": (
+                            f"line {line.line_no}: the PO asks for {asked.value}, looser than {master.match_level.value} "
+                            f"from {master.source}; {master.match_level.value} applies (a PO may make a line stricter, "
+                            "not looser)"
+                        )
+                    }
+                )
+            )
     return levels
 
 
@@ -135,9 +148,13 @@ def check_purchase_order(
             direction = "above" if line.unit_price > contract.unit_price else "below"
             price, agreed = price_text(line.unit_price), price_text(contract.unit_price)
             flags.append(f"{where}: price {price} {direction} contract {agreed}")
-    return PoValidation(vendor_name=vendor.name if vendor else None, errors=errors, flags=flags,
-                        match_levels=resolve_match_levels(po, items, policy or Policy()),
-                        tax_rates=resolve_tax_rates(po, items, vendor))
+    return PoValidation(
+        vendor_name=vendor.name if vendor else None,
+        errors=errors,
+        flags=flags,
+        match_levels=resolve_match_levels(po, items, policy or Policy()),
+        tax_rates=resolve_tax_rates(po, items, vendor),
+    )
 
 
 def resolve_tax_rates(po: PurchaseOrder, items: dict[str, Item], vendor: Vendor | None) -> list[LineTaxRate]:
@@ -151,15 +168,20 @@ def resolve_tax_rates(po: PurchaseOrder, items: dict[str, Item], vendor: Vendor 
             continue
         item = items.get(line.item_id)
         if item is not None and item.tax_rate_pct is not None:
-            rates.append(LineTaxRate(line_no=line.line_no, tax_rate_pct=item.tax_rate_pct, source=f"item {item.id}"))
+            rates.append(
+                LineTaxRate(line_no=line.line_no, tax_rate_pct=item.tax_rate_pct, source=f"item {item.id}")
+            )
         elif vendor is not None and vendor.tax_rate_pct is not None:
-            rates.append(LineTaxRate(line_no=line.line_no, tax_rate_pct=vendor.tax_rate_pct,
-                                     source=f"vendor {vendor.id}"))
+            rates.append(
+                LineTaxRate(
+                    line_no=line.line_no, tax_rate_pct=vendor.tax_rate_pct, source=f"vendor {vendor.id}"
+                )
+            )
     return rates
 
 
 def validate_purchase_order(engine: Engine, po: PurchaseOrder, *, today: date | None = None) -> PoValidation:
-    today = today or datetime.now(timezone.utc).date()
+    today = today or datetime.now(UTC).date()
     item_ids = [line.item_id for line in po.lines]
     with connect(engine) as connection:
         vendor = get_vendor(connection, po.vendor_id)

@@ -65,8 +65,9 @@ _LINE = "rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem"
 _PO_LINE = "ram:SpecifiedLineTradeAgreement/ram:BuyerOrderReferencedDocument/ram:LineID"
 _NET_PRICE = "ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice"
 _GROSS_PRICE = "ram:SpecifiedLineTradeAgreement/ram:GrossPriceProductTradePrice"
-_LINE_TOTAL = ("ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation"
-               "/ram:LineTotalAmount")
+_LINE_TOTAL = (
+    "ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount"
+)
 _OTHER_SELLER_IDS = (
     ("ram:GlobalID", "global id"),
     ("ram:URIUniversalCommunication/ram:URIID", "endpoint"),
@@ -102,8 +103,9 @@ def read_cii(
 
 def profile_of(root: etree._Element) -> str:
     """The guideline (profile) URN, e.g. `urn:factur-x.eu:1p0:minimum`; "" when absent."""
-    return text_of(root.find(
-        "rsm:ExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID", NS))
+    return text_of(
+        root.find("rsm:ExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID", NS)
+    )
 
 
 def _is_minimum(profile: str) -> bool:
@@ -140,8 +142,10 @@ class _CiiReader(ElementReader):
             return None, None
         fmt = element.get("format")
         if fmt not in (None, "102"):
-            raise ExtractionError(f"date format {fmt!r} is not supported: EN 16931 uses 102 (YYYYMMDD)",
-                                  self.at(element, "format"))
+            raise ExtractionError(
+                f"date format {fmt!r} is not supported: EN 16931 uses 102 (YYYYMMDD)",
+                self.at(element, "format"),
+            )
         if fmt is None:
             self.r.warn(f"{self.at(element)} has no format attribute; read as 102 (YYYYMMDD)")
         return parse_yyyymmdd(text_of(element), self.at(element)), self.at(element)
@@ -161,8 +165,9 @@ class _CiiReader(ElementReader):
         self.r.set("invoice_number", number, 1.0, self.at(element))
         issue_date, at = self._date(self.find("rsm:ExchangedDocument/ram:IssueDateTime"))
         if issue_date is None:
-            raise ExtractionError("the CII invoice has no ram:IssueDateTime/udt:DateTimeString",
-                                  self.at(self.doc))
+            raise ExtractionError(
+                "the CII invoice has no ram:IssueDateTime/udt:DateTimeString", self.at(self.doc)
+            )
         self.r.set("invoice_date", issue_date, 1.0, at)
         self._currency()
         self._po_number()
@@ -188,8 +193,10 @@ class _CiiReader(ElementReader):
                 self.r.warn("no ram:BuyerOrderReferencedDocument: the PO must be found by a reviewer")
                 return
             confidence = 0.5
-            self.r.warn(f"no ram:BuyerOrderReferencedDocument: the buyer reference {order!r} was taken "
-                        "as the PO number")
+            self.r.warn(
+                f"no ram:BuyerOrderReferencedDocument: the buyer reference {order!r} was taken "
+                "as the PO number"
+            )
         if not is_identifier(order):
             confidence = 0.3
             self.r.warn(f"the order reference {order!r} is not a valid PO number; a reviewer must correct it")
@@ -231,16 +238,24 @@ class _CiiReader(ElementReader):
             if due:
                 break
         days, percent, discount_at = self._discount_terms()
-        self.r.settle_terms(issue_date, TermsSource(
-            text=" ".join(text_of(el) for el in descriptions),
-            text_at=self.at(descriptions[0]) if descriptions else None,
-            due=due, due_at=due_at, discount_days=days, discount_percent=percent, discount_at=discount_at,
-        ))
+        self.r.settle_terms(
+            issue_date,
+            TermsSource(
+                text=" ".join(text_of(el) for el in descriptions),
+                text_at=self.at(descriptions[0]) if descriptions else None,
+                due=due,
+                due_at=due_at,
+                discount_days=days,
+                discount_percent=percent,
+                discount_at=discount_at,
+            ),
+        )
 
     def _discount_terms(self) -> tuple[int | None, Decimal | None, str | None]:
         """EXTENDED's structured cash discount (ram:ApplicableTradePaymentDiscountTerms)."""
-        terms = self.find(f"{_SETTLEMENT}/ram:SpecifiedTradePaymentTerms/"
-                          "ram:ApplicableTradePaymentDiscountTerms")
+        terms = self.find(
+            f"{_SETTLEMENT}/ram:SpecifiedTradePaymentTerms/ram:ApplicableTradePaymentDiscountTerms"
+        )
         if terms is None:
             return None, None, None
         days_el = self.find("ram:BasisPeriodMeasure", terms)
@@ -265,25 +280,39 @@ class _CiiReader(ElementReader):
             if amount_el is None:
                 self.r.warn(f"an allowance/charge without an amount was ignored ({self.at(charge)})")
                 continue
-            charges.append(DocumentCharge(
-                is_charge=self.indicator("ram:ChargeIndicator/udt:Indicator", charge),
-                amount=self.amount(amount_el), reason_code=self.text("ram:ReasonCode", charge)[0],
-                reason=self.text("ram:Reason", charge)[0], at=self.at(amount_el),
-            ))
+            charges.append(
+                DocumentCharge(
+                    is_charge=self.indicator("ram:ChargeIndicator/udt:Indicator", charge),
+                    amount=self.amount(amount_el),
+                    reason_code=self.text("ram:ReasonCode", charge)[0],
+                    reason=self.text("ram:Reason", charge)[0],
+                    at=self.at(amount_el),
+                )
+            )
         # Logistics service charges (EXTENDED) are transport costs by definition.
         for charge in self.findall(f"{_SETTLEMENT}/ram:SpecifiedLogisticsServiceCharge"):
             amount_el = self.find("ram:AppliedAmount", charge)
             if amount_el is not None:
                 description = self.text("ram:Description", charge)[0]
-                charges.append(DocumentCharge(is_charge=True, amount=self.amount(amount_el), reason_code="",
-                                              reason=description, at=self.at(amount_el), is_freight=True))
+                charges.append(
+                    DocumentCharge(
+                        is_charge=True,
+                        amount=self.amount(amount_el),
+                        reason_code="",
+                        reason=description,
+                        at=self.at(amount_el),
+                        is_freight=True,
+                    )
+                )
         self.r.settle_freight(charges)
 
     def _totals(self) -> tuple[Decimal | None, Decimal | None]:
         summation = self.find(_SUMMATION)
         if summation is None:
-            self.r.warn("no ram:SpecifiedTradeSettlementHeaderMonetarySummation: tax and total must be set "
-                        "by a reviewer")
+            self.r.warn(
+                "no ram:SpecifiedTradeSettlementHeaderMonetarySummation: tax and total must be set "
+                "by a reviewer"
+            )
             return None, None
         self._tax(summation)
         stated_lines = self.optional_amount("ram:LineTotalAmount", summation)
@@ -318,12 +347,16 @@ class _CiiReader(ElementReader):
         lines = self.findall(_LINE)
         if not lines:
             profile = self.profile.rsplit(":", 1)[-1].upper() or "unknown"
-            self.r.warn(f"the invoice has no lines (profile {profile}): the reading stays incomplete, "
-                        "since an invoice needs at least one line; a reviewer must add the lines it bills")
+            self.r.warn(
+                f"the invoice has no lines (profile {profile}): the reading stays incomplete, "
+                "since an invoice needs at least one line; a reviewer must add the lines it bills"
+            )
             return
         if len(lines) > MAX_LINES:
-            raise ExtractionError(f"{len(lines):,} lines are more than the {MAX_LINES:,} poflow reads",
-                                  self.at(lines[MAX_LINES]))
+            raise ExtractionError(
+                f"{len(lines):,} lines are more than the {MAX_LINES:,} poflow reads",
+                self.at(lines[MAX_LINES]),
+            )
         numbers = [self._line(index, line) for index, line in enumerate(lines)]
         self.r.report_line_numbers(numbers, "BuyerOrderReferencedDocument/LineID")
 
@@ -332,7 +365,11 @@ class _CiiReader(ElementReader):
         order_line, order_el = self.text(_PO_LINE, line)
         own_id, own_el = self.text("ram:AssociatedDocumentLineDocument/ram:LineID", line)
         line_no, confidence, at, source = line_number(
-            order_line, self.at_or_none(order_el), own_id, self.at_or_none(own_el), index + 1,
+            order_line,
+            self.at_or_none(order_el),
+            own_id,
+            self.at_or_none(own_el),
+            index + 1,
         )
         self.r.set(f"{prefix}.line_no", line_no, confidence, at)
         self.line_quantity(prefix, line, "ram:SpecifiedLineTradeDelivery/ram:BilledQuantity")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from pydifact.control.characters import Characters
 from pydifact.exceptions import EDISyntaxError
@@ -368,7 +368,7 @@ def _prepared_at(unb: EdiSegment, warnings: list[str]) -> datetime | None:
     day, time = unb.value(4, 1), unb.value(4, 2) or "0000"
     formats = {6: "%y%m%d%H%M", 8: "%Y%m%d%H%M"}
     try:
-        return datetime.strptime(day + time, formats[len(day)]).replace(tzinfo=timezone.utc)
+        return datetime.strptime(day + time, formats[len(day)]).replace(tzinfo=UTC)
     except (KeyError, ValueError):
         warnings.append(f"UNB preparation date {day}:{time} is not a date; it was ignored.")
         return None

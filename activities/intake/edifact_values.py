@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from activities.intake.edifact_syntax import EdiMessage, EdiSegment
@@ -56,7 +56,7 @@ def decimal_text(value: Decimal) -> str:
 
 def iso_utc(moment: datetime) -> str:
     """A UTC timestamp as pydantic writes it in JSON: `2026-01-05T00:00:00Z`."""
-    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def is_identifier(text: str) -> bool:
@@ -107,7 +107,7 @@ def read_date(segment: EdiSegment, message: EdiMessage) -> DateReading | None:
         raise message.error(
             segment, f"{segment.label} value {value[:20]!r} is not a date in format {code}"
         ) from None
-    moment = parsed.replace(tzinfo=timezone.utc)
+    moment = parsed.replace(tzinfo=UTC)
     return DateReading(parsed.date(), moment, has_time)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Sequence
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from pydifact.control.characters import Characters
@@ -56,7 +56,7 @@ def number(value: Decimal | int, decimal_mark: str = ".") -> str:
 def date_element(qualifier: str, value: date | datetime) -> list[str]:
     """DTM C507: a date as 102 (CCYYMMDD), a timestamp as 203 (CCYYMMDDHHMM, UTC)."""
     if isinstance(value, datetime):
-        return [qualifier, value.astimezone(timezone.utc).strftime("%Y%m%d%H%M"), "203"]
+        return [qualifier, value.astimezone(UTC).strftime("%Y%m%d%H%M"), "203"]
     return [qualifier, value.strftime("%Y%m%d"), "102"]
 
 
@@ -94,7 +94,7 @@ def render_interchange(
         wrapped += body
         wrapped.append(segment("UNT", str(len(body) + 2), reference))
     characters = Characters(decimal_point=decimal_mark)
-    stamp = now.astimezone(timezone.utc)
+    stamp = now.astimezone(UTC)
     body_text = Serializer(characters).serialize(wrapped, with_una_header=False, break_lines=break_lines)
     syntax, encoding = (
         ("UNOC", "latin-1") if _fits_latin1(body_text + sender_id + receiver_id) else ("UNOW", "utf-8")
@@ -149,7 +149,7 @@ def render_orders(
 def _orders_header(po: PurchaseOrder, sender_id: str, now: datetime) -> EdiBody:
     body = [
         segment("BGM", "220", po.po_number, "9" if po.revision == 0 else "5"),
-        segment("DTM", date_element("137", po.order_date or now.astimezone(timezone.utc).date())),
+        segment("DTM", date_element("137", po.order_date or now.astimezone(UTC).date())),
     ]
     if po.note:
         body += [segment("FTX", "PUR", None, None, chunk) for chunk in text_components(po.note)]

@@ -106,13 +106,18 @@ class Reading:
 
     def extracted(self, kind: ExtractedKind, fmt: str, vendor_hint: str | None) -> Extracted:
         return Extracted(
-            kind=kind, format=fmt, document=self.document, confidence=self.confidence,
-            locations=self.locations, warnings=self.warnings, vendor_hint=vendor_hint,
+            kind=kind,
+            format=fmt,
+            document=self.document,
+            confidence=self.confidence,
+            locations=self.locations,
+            warnings=self.warnings,
+            vendor_hint=vendor_hint,
         )
 
     # --- rules shared by UBL and CII -------------------------------------------
 
-    def settle_vendor(self, caller_vendor_id: str | None, name: str, ids: list["SenderId"]) -> str | None:
+    def settle_vendor(self, caller_vendor_id: str | None, name: str, ids: list[SenderId]) -> str | None:
         """Set vendor_id (the caller's, else the first sender id that is a valid
         Identifier) and return the vendor hint: everything the document says
         about its sender, as read."""
@@ -124,14 +129,15 @@ class Reading:
                 # Below 1.0 even when explicit: a seller id is not necessarily poflow's id.
                 self.set("vendor_id", usable.value, usable.confidence, usable.at)
             else:
-                self.warn("the seller carries no identifier usable as a vendor id; "
-                          "a reviewer must pick the vendor")
+                self.warn(
+                    "the seller carries no identifier usable as a vendor id; a reviewer must pick the vendor"
+                )
         parts = [name] if name else []
         parts += [f"{sender.label} {sender.value}" for sender in ids]
         hint = "; ".join(dict.fromkeys(part for part in parts if part))
         return hint[:_MAX_HINT] or None
 
-    def settle_terms(self, issue_date: date | None, source: "TermsSource") -> None:
+    def settle_terms(self, issue_date: date | None, source: TermsSource) -> None:
         """payment_terms from what the document states: net days from the due date
         (the structured field) or else the terms text; the discount from structured
         discount terms or else the text."""
@@ -145,8 +151,10 @@ class Reading:
         if net is not None:
             self.set("payment_terms.net_days", net, 0.8, source.due_at)
             if from_text and from_text.net_days is not None and from_text.net_days != net:
-                self.warn(f"the payment terms say net {from_text.net_days} days but the due date "
-                          f"{source.due} is {net} days after the invoice date; the due date was used")
+                self.warn(
+                    f"the payment terms say net {from_text.net_days} days but the due date "
+                    f"{source.due} is {net} days after the invoice date; the due date was used"
+                )
         elif from_text and from_text.net_days is not None:
             self.set("payment_terms.net_days", from_text.net_days, from_text.confidence, source.text_at)
         if source.discount_days is not None and source.discount_percent is not None:
@@ -157,7 +165,7 @@ class Reading:
             self.set("payment_terms.discount_days", from_text.discount_days, confidence, at)
             self.set("payment_terms.discount_percent", from_text.discount_percent, confidence, at)
 
-    def settle_freight(self, charges: list["DocumentCharge"]) -> None:
+    def settle_freight(self, charges: list[DocumentCharge]) -> None:
         """freight = the document-level charges that are freight; other charges and
         allowances have no field in the model, so they are reported, not guessed."""
         freight, first_at = Decimal(0), None
@@ -168,8 +176,9 @@ class Reading:
                 freight += charge.amount
                 first_at = first_at or charge.at
             elif charge.is_charge:
-                self.warn(f"a document-level charge of {charge.amount} ({label}) is not freight "
-                          "and has no field")
+                self.warn(
+                    f"a document-level charge of {charge.amount} ({label}) is not freight and has no field"
+                )
             else:
                 self.warn(f"a document-level allowance of {charge.amount} ({label}) has no field")
         self.set("freight", freight, 1.0 if first_at else 0.9, first_at)
@@ -184,8 +193,10 @@ class Reading:
             first.setdefault(line_no, index)
         guessed = [str(line_no) for line_no, source in numbers if source != "order"]
         if guessed:
-            self.warn(f"line(s) {', '.join(guessed[:20])} carry no {reference}: the PO line was taken "
-                      "from the invoice line number; check it")
+            self.warn(
+                f"line(s) {', '.join(guessed[:20])} carry no {reference}: the PO line was taken "
+                "from the invoice line number; check it"
+            )
 
     def check_currency(self, currency: str) -> None:
         if currency not in CURRENCY_MINOR_UNITS:
@@ -201,16 +212,19 @@ class Reading:
             return
         currency = self.document.get("currency", "")
         if stated_lines is not None and lines and line_sum != stated_lines:
-            self.warn(f"the lines add up to {line_sum} but the document states a line total "
-                      f"of {stated_lines}")
+            self.warn(
+                f"the lines add up to {line_sum} but the document states a line total of {stated_lines}"
+            )
         if stated_total is None or not lines:
             return
         charges = Decimal(self.document.get("freight", "0")) + Decimal(self.document.get("tax", "0"))
         computed = line_sum + charges
         if computed != stated_total:
-            self.warn(f"the stated total {stated_total} {currency} differs from lines + freight + tax = "
-                      f"{computed} {currency}; an allowance or a non-freight charge is not reflected "
-                      "in the fields")
+            self.warn(
+                f"the stated total {stated_total} {currency} differs from lines + freight + tax = "
+                f"{computed} {currency}; an allowance or a non-freight charge is not reflected "
+                "in the fields"
+            )
 
 
 @dataclass(frozen=True)
@@ -278,8 +292,10 @@ class ElementReader:
             return True
         if text in ("false", "0"):
             return False
-        raise ExtractionError(f"{path} must be true or false, not {text[:20]!r}",
-                              self.at(element if element is not None else base))
+        raise ExtractionError(
+            f"{path} must be true or false, not {text[:20]!r}",
+            self.at(element if element is not None else base),
+        )
 
     def line_quantity(self, prefix: str, line: etree._Element, path: str) -> None:
         """lines[i].quantity and .uom from a quantity element with a Rec 20 unitCode."""
@@ -345,9 +361,46 @@ def price_per_unit(price: Decimal, base_quantity: Decimal | None) -> tuple[Decim
 # UNCL 1001 document type codes. Those not listed are read as invoices, with a warning.
 _CREDIT_CODES = {"81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "532"}
 _INVOICE_CODES = {
-    "80", "82", "84", "130", "202", "203", "204", "211", "218", "219", "295", "325", "326", "331", "380",
-    "382", "383", "384", "385", "386", "387", "388", "389", "390", "393", "394", "395", "456", "457",
-    "527", "553", "575", "623", "633", "751", "780", "875", "876", "877", "935",
+    "80",
+    "82",
+    "84",
+    "130",
+    "202",
+    "203",
+    "204",
+    "211",
+    "218",
+    "219",
+    "295",
+    "325",
+    "326",
+    "331",
+    "380",
+    "382",
+    "383",
+    "384",
+    "385",
+    "386",
+    "387",
+    "388",
+    "389",
+    "390",
+    "393",
+    "394",
+    "395",
+    "456",
+    "457",
+    "527",
+    "553",
+    "575",
+    "623",
+    "633",
+    "751",
+    "780",
+    "875",
+    "876",
+    "877",
+    "935",
 }
 _CODE_NOTES = {
     "383": "a debit note",

@@ -71,13 +71,44 @@ def parse_yyyymmdd(text: str, where: str) -> date:
 # UN/ECE Recommendation 20 (and the Rec 21 package codes suppliers put in the
 # same attribute) → the short units poflow's PO lines use.
 _REC20_TO_SHORT: dict[str, str] = {
-    "C62": "EA", "H87": "EA", "EA": "EA", "PCE": "EA", "NAR": "EA", "XPP": "EA",
-    "KGM": "KG", "GRM": "G", "TNE": "T", "LBR": "LB",
-    "LTR": "L", "MLT": "ML", "MTQ": "M3", "MTK": "M2", "MTR": "M", "CMT": "CM", "MMT": "MM",
-    "HUR": "HR", "MIN": "MIN", "DAY": "DAY", "WEE": "WK", "MON": "MO", "ANN": "YR",
-    "SET": "SET", "PR": "PR", "DZN": "DZ", "LS": "LS",
-    "XBX": "BX", "BX": "BX", "XCT": "CTN", "CT": "CTN", "XPK": "PK", "PK": "PK",
-    "XRO": "RL", "RO": "RL", "XPA": "PK", "XBG": "BG", "XPX": "PL",
+    "C62": "EA",
+    "H87": "EA",
+    "EA": "EA",
+    "PCE": "EA",
+    "NAR": "EA",
+    "XPP": "EA",
+    "KGM": "KG",
+    "GRM": "G",
+    "TNE": "T",
+    "LBR": "LB",
+    "LTR": "L",
+    "MLT": "ML",
+    "MTQ": "M3",
+    "MTK": "M2",
+    "MTR": "M",
+    "CMT": "CM",
+    "MMT": "MM",
+    "HUR": "HR",
+    "MIN": "MIN",
+    "DAY": "DAY",
+    "WEE": "WK",
+    "MON": "MO",
+    "ANN": "YR",
+    "SET": "SET",
+    "PR": "PR",
+    "DZN": "DZ",
+    "LS": "LS",
+    "XBX": "BX",
+    "BX": "BX",
+    "XCT": "CTN",
+    "CT": "CTN",
+    "XPK": "PK",
+    "PK": "PK",
+    "XRO": "RL",
+    "RO": "RL",
+    "XPA": "PK",
+    "XBG": "BG",
+    "XPX": "PL",
 }
 
 
@@ -125,10 +156,12 @@ _DAYS = r"(?:days?|tage?n?|jours?|dagar|dage)"
 # XRechnung's structured convention inside the free-text terms (BT-20).
 _SKONTO = re.compile(r"#SKONTO#TAGE=(\d{1,3})#PROZENT=(\d{1,2}(?:\.\d+)?)#", re.I | re.A)
 _SLASH_TERMS = re.compile(  # 2/10 net 30, 2/10 n/30
-    r"\b(\d{1,2}(?:[.,]\d+)?)\s*/\s*(\d{1,3})\s*,?\s*(?:n(?:et)?\s*/?\s*)(\d{1,3})\b", re.I | re.A)
+    r"\b(\d{1,2}(?:[.,]\d+)?)\s*/\s*(\d{1,3})\s*,?\s*(?:n(?:et)?\s*/?\s*)(\d{1,3})\b", re.I | re.A
+)
 _NOT_NET = r"(?!\s*(?:net|netto|nett)\b)"  # "… 30 days net" is the net clause, not the discount's days
 _PERCENT_THEN_DAYS = re.compile(
-    rf"(\d{{1,2}}(?:[.,]\d+)?)\s*%[^\d%]{{0,40}}?(\d{{1,3}})\s*{_DAYS}\b{_NOT_NET}", re.I | re.A)
+    rf"(\d{{1,2}}(?:[.,]\d+)?)\s*%[^\d%]{{0,40}}?(\d{{1,3}})\s*{_DAYS}\b{_NOT_NET}", re.I | re.A
+)
 _DAYS_THEN_PERCENT = re.compile(rf"(\d{{1,3}})\s*{_DAYS}\W{{0,3}}(\d{{1,2}}(?:[.,]\d+)?)\s*%", re.I | re.A)
 _NET_PATTERNS = [
     re.compile(r"\bnet(?:to)?\s*:?\s*(\d{1,3})\b", re.I | re.A),
@@ -147,7 +180,9 @@ def _discount(text: str) -> tuple[int, Decimal, str] | None:
     """(days, percent, the text without the discount) for the discount stated first."""
     found = []
     for pattern, days_group, percent_group in (
-        (_SKONTO, 1, 2), (_PERCENT_THEN_DAYS, 2, 1), (_DAYS_THEN_PERCENT, 1, 2),
+        (_SKONTO, 1, 2),
+        (_PERCENT_THEN_DAYS, 2, 1),
+        (_DAYS_THEN_PERCENT, 1, 2),
     ):
         match = pattern.search(text)
         if match:
@@ -155,7 +190,7 @@ def _discount(text: str) -> tuple[int, Decimal, str] | None:
     if not found:
         return None
     _, match, days_group, percent_group = min(found, key=lambda item: item[0])
-    rest = text[: match.start()] + " " + text[match.end():]
+    rest = text[: match.start()] + " " + text[match.end() :]
     return int(match.group(days_group)), _percent(match.group(percent_group)), rest
 
 

@@ -20,7 +20,9 @@ from models.extraction import Extracted, FieldLocation
 __all__ = ["extract_email", "find_po_number"]
 
 # A PO number written with its prefix: "PO-1042", "po_2001".
-_PO_TOKEN = re.compile(r"(?<![A-Za-z0-9])(?P<number>PO[-_/]?[0-9][A-Z0-9._/-]*[A-Z0-9]|PO[-_/]?[0-9])", re.IGNORECASE)
+_PO_TOKEN = re.compile(
+    r"(?<![A-Za-z0-9])(?P<number>PO[-_/]?[0-9][A-Z0-9._/-]*[A-Z0-9]|PO[-_/]?[0-9])", re.IGNORECASE
+)
 # A number after a label: "PO 4711", "P.O. #4711", "purchase order no: 4500012345",
 # "Bestellung Nr. 77", "commande n° 12", "pedido 3", "ordine n. 5", "order 9".
 _PO_LABEL = re.compile(
@@ -42,8 +44,9 @@ def find_po_number(text: str) -> str | None:
     return None
 
 
-def extract_email(raw: bytes, *, vendor_id: str | None = None, limits: IntakeLimits = DEFAULT_LIMITS,
-                  depth: int = 0) -> list[Extracted]:
+def extract_email(
+    raw: bytes, *, vendor_id: str | None = None, limits: IntakeLimits = DEFAULT_LIMITS, depth: int = 0
+) -> list[Extracted]:
     from activities.intake.extract import extract_parts
 
     message = _parse(raw)
@@ -57,8 +60,11 @@ def extract_email(raw: bytes, *, vendor_id: str | None = None, limits: IntakeLim
         _complete_from_mail(document, name=name, subject=subject, body=body, sender=sender)
     found = [document for _, document in parts]
     if not found:
-        why = "; ".join(ignored + problems) if problems or ignored else \
-            "it has no attachment and no document in its body"
+        why = (
+            "; ".join(ignored + problems)
+            if problems or ignored
+            else "it has no attachment and no document in its body"
+        )
         raise ExtractionError(f"no readable document in the e-mail: {why}", f"message {subject!r}")
     if problems:
         found[0].warnings += [f"skipped attachment {problem}" for problem in problems]
@@ -85,8 +91,16 @@ def _body_text(message: EmailMessage) -> str:
 
 
 # Parts that are never documents: logos, signatures, business cards.
-_NOT_DOCUMENTS = ("image/", "audio/", "video/", "text/vcard", "text/x-vcard", "application/pkcs7-signature",
-                  "application/x-pkcs7-signature", "application/pgp-signature")
+_NOT_DOCUMENTS = (
+    "image/",
+    "audio/",
+    "video/",
+    "text/vcard",
+    "text/x-vcard",
+    "application/pkcs7-signature",
+    "application/x-pkcs7-signature",
+    "application/pgp-signature",
+)
 
 
 def _attachments(message: EmailMessage, limits: IntakeLimits) -> tuple[list[tuple[str, bytes]], list[str]]:
@@ -105,17 +119,23 @@ def _attachments(message: EmailMessage, limits: IntakeLimits) -> tuple[list[tupl
         try:
             payload = part.get_payload(decode=True)  # a leaf part's bytes (None when it has none)
         except (ValueError, TypeError) as err:
-            raise ExtractionError(f"undecodable attachment: {err}", part.get_filename() or "attachment") from None
+            raise ExtractionError(
+                f"undecodable attachment: {err}", part.get_filename() or "attachment"
+            ) from None
         data = payload if isinstance(payload, bytes) else b""
         unpacked += len(data)
         if unpacked > limits.max_unpacked_bytes:
-            raise ExtractionError(f"attachments over {limits.max_unpacked_bytes:,} bytes in all", "MIME parts")
+            raise ExtractionError(
+                f"attachments over {limits.max_unpacked_bytes:,} bytes in all", "MIME parts"
+            )
         name = part.get_filename() or f"attachment-{len(attachments) + 1}"
         attachments.append((name, data))
     return attachments, ignored
 
 
-def _complete_from_mail(document: Extracted, *, name: str, subject: str, body: str, sender: str | None) -> None:
+def _complete_from_mail(
+    document: Extracted, *, name: str, subject: str, body: str, sender: str | None
+) -> None:
     document.format = f"eml/{document.format}"
     document.warnings.insert(0, f"from {name} in the e-mail {subject!r}")
     if not document.vendor_hint and sender:

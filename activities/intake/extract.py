@@ -46,17 +46,21 @@ def extract_file(
         raise ExtractionError(f"attachments nested more than {MAX_NESTING} deep")
     fmt = detect_format(raw, filename=filename, content_type=content_type)
     try:
-        found = _dispatch(fmt, raw, filename=filename, vendor_id=vendor_id, limits=limits,
-                          progress=progress, depth=depth)
+        found = _dispatch(
+            fmt, raw, filename=filename, vendor_id=vendor_id, limits=limits, progress=progress, depth=depth
+        )
     except ExtractionError:
         raise
     except (MemoryError, RecursionError) as err:
-        raise ExtractionError(f"the {fmt} file is too large or too deeply nested to read "
-                              f"({type(err).__name__})") from None
+        raise ExtractionError(
+            f"the {fmt} file is too large or too deeply nested to read ({type(err).__name__})"
+        ) from None
     except Exception as err:  # an extractor's bug must not become a traceback for the sender
         log.exception("extractor for %s failed on %s", fmt, filename or "<bytes>")
-        raise ExtractionError(f"could not read this {fmt} file (internal error: {type(err).__name__}: {err}); "
-                              "the raw file is kept for investigation") from None
+        raise ExtractionError(
+            f"could not read this {fmt} file (internal error: {type(err).__name__}: {err}); "
+            "the raw file is kept for investigation"
+        ) from None
     if not found:
         raise ExtractionError(f"no document found in this {fmt} file")
     return found
@@ -80,8 +84,16 @@ def extract_parts(
     return found, problems
 
 
-def _dispatch(fmt: str, raw: bytes, *, filename: str | None, vendor_id: str | None,
-              limits: IntakeLimits, progress: Progress | None, depth: int) -> list[Extracted]:
+def _dispatch(
+    fmt: str,
+    raw: bytes,
+    *,
+    filename: str | None,
+    vendor_id: str | None,
+    limits: IntakeLimits,
+    progress: Progress | None,
+    depth: int,
+) -> list[Extracted]:
     if fmt == SourceFormat.PDF.value:
         return _pdf(raw, vendor_id=vendor_id, limits=limits, progress=progress)
     if fmt == SourceFormat.EMAIL.value:
@@ -118,8 +130,9 @@ def _structured(fmt: str) -> _Extractor:
     return extract_json
 
 
-def _pdf(raw: bytes, *, vendor_id: str | None, limits: IntakeLimits,
-         progress: Progress | None) -> list[Extracted]:
+def _pdf(
+    raw: bytes, *, vendor_id: str | None, limits: IntakeLimits, progress: Progress | None
+) -> list[Extracted]:
     """The XML a Factur-X/ZUGFeRD PDF carries wins over its page text."""
     from activities.intake.facturx import extract_facturx
     from activities.intake.pdf_read import extract_pdf

@@ -68,8 +68,11 @@ def extract_facturx(
         return None
     filename, xml = found
     if len(xml) > limits.max_unpacked_bytes:
-        raise ExtractionError(f"the embedded {filename} is {len(xml):,} bytes, over the "
-                              f"{limits.max_unpacked_bytes:,}-byte limit for unpacked content", filename)
+        raise ExtractionError(
+            f"the embedded {filename} is {len(xml):,} bytes, over the "
+            f"{limits.max_unpacked_bytes:,}-byte limit for unpacked content",
+            filename,
+        )
     unpacked = replace(limits, max_bytes=limits.max_unpacked_bytes)
     root = parse_untrusted_xml(xml, limits=unpacked, what=filename)
     return _read(root, filename, vendor_id)
@@ -79,8 +82,10 @@ def _embedded_xml(pdf: bytes) -> tuple[str, bytes] | None:
     try:
         filename, xml = facturx.get_xml_from_pdf(pdf, check_xsd=False, filenames=EMBEDDED_NAMES)
     except FileNotDecryptedError:
-        raise ExtractionError("the PDF is encrypted with a password; poflow cannot read it "
-                              "(a Factur-X invoice must be an unencrypted PDF/A-3)") from None
+        raise ExtractionError(
+            "the PDF is encrypted with a password; poflow cannot read it "
+            "(a Factur-X invoice must be an unencrypted PDF/A-3)"
+        ) from None
     except (MemoryError, RecursionError):
         raise ExtractionError("the PDF is too large or too deeply nested to read") from None
     except Exception as err:  # pypdf raises many types for broken files; all mean the same to the sender
@@ -99,5 +104,7 @@ def _read(root: etree._Element, filename: str, vendor_id: str | None) -> list[Ex
     if root.tag == _ZUGFERD_1_ROOT:
         log.info("%s is ZUGFeRD 1.0, which poflow does not read; the page text is used instead", filename)
         return None
-    raise ExtractionError(f"the embedded {filename} is not a CII or UBL invoice "
-                          f"(root element <{etree.QName(root).localname}>)", filename)
+    raise ExtractionError(
+        f"the embedded {filename} is not a CII or UBL invoice (root element <{etree.QName(root).localname}>)",
+        filename,
+    )

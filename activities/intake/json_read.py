@@ -26,18 +26,23 @@ _KEY_FIELDS: tuple[tuple[str, ExtractedKind], ...] = (
 )
 
 
-def extract_json(raw: bytes, *, vendor_id: str | None = None,
-                 limits: IntakeLimits = DEFAULT_LIMITS) -> list[Extracted]:
+def extract_json(
+    raw: bytes, *, vendor_id: str | None = None, limits: IntakeLimits = DEFAULT_LIMITS
+) -> list[Extracted]:
     try:
         data = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as err:
         raise ExtractionError(f"not UTF-8 text ({err.reason})", f"byte {err.start}") from None
     except json.JSONDecodeError as err:
-        raise ExtractionError(f"malformed JSON: {err.msg}", f"line {err.lineno}, column {err.colno}") from None
+        raise ExtractionError(
+            f"malformed JSON: {err.msg}", f"line {err.lineno}, column {err.colno}"
+        ) from None
     items = data if isinstance(data, list) else [data]
     if not items:
         raise ExtractionError("an empty JSON list holds no document", "$")
-    return [_one(item, f"$[{i}]" if isinstance(data, list) else "$", vendor_id) for i, item in enumerate(items)]
+    return [
+        _one(item, f"$[{i}]" if isinstance(data, list) else "$", vendor_id) for i, item in enumerate(items)
+    ]
 
 
 def _one(item: Any, where: str, vendor_id: str | None) -> Extracted:
@@ -63,7 +68,9 @@ def _one(item: Any, where: str, vendor_id: str | None) -> Extracted:
         raise ExtractionError(f"{first['msg']}{more}", f"{where}.{path}" if path else where) from None
     dumped = document.model_dump(mode="json", exclude_none=True)
     return Extracted(
-        kind=kind, format="json", document=dumped,
+        kind=kind,
+        format="json",
+        document=dumped,
         confidence={field: 1.0 for field in dumped},
         vendor_hint=dumped.get("vendor_id"),
     )
@@ -83,7 +90,12 @@ def _guess_kind(body: dict[str, Any], where: str) -> ExtractedKind:
         if key in body:
             return kind
     if "receipt_id" in body:
-        raise ExtractionError("a goods receipt comes from the warehouse: post it to "
-                              "/api/v1/purchase-orders/{po}/receipts", where)
-    raise ExtractionError("cannot tell the document kind: expected invoice_number, ack_id, asn_id "
-                          "or a {\"kind\": ..., \"document\": {...}} envelope", where)
+        raise ExtractionError(
+            "a goods receipt comes from the warehouse: post it to /api/v1/purchase-orders/{po}/receipts",
+            where,
+        )
+    raise ExtractionError(
+        "cannot tell the document kind: expected invoice_number, ack_id, asn_id "
+        'or a {"kind": ..., "document": {...}} envelope',
+        where,
+    )

@@ -966,7 +966,11 @@ def _wrapped_rest(lines: list[Line], value: Phrase) -> str | None:
             px0, ptop = phrase.box[0], phrase.box[1]
             if abs(px0 - x0) > 2 or not 0 <= ptop - bottom <= 0.8 * height or phrase is value:
                 continue
-            if len(phrase.words) != 1 or not _WRAP_PIECE.match(phrase.text) or parse_date(phrase.text) is not None:
+            if (
+                len(phrase.words) != 1
+                or not _WRAP_PIECE.match(phrase.text)
+                or parse_date(phrase.text) is not None
+            ):
                 return None  # a value of its own (a date under a number), not the rest of one
             labelled = any(label_at(other) is not None for other in line.phrases[:index])
             return None if labelled else phrase.text

@@ -338,7 +338,7 @@ def _stacked_header(upper: Line, lower: Line) -> tuple[list[Column], int] | None
             unmatched += 1
         else:
             columns.append(Column(kind, box))
-    for index, (kind, words) in enumerate(up):
+    for index, (kind, _words) in enumerate(up):
         if index in used:
             continue
         if kind is None:
@@ -377,7 +377,7 @@ def _dedupe(columns: list[Column]) -> list[Column]:
     kinds = _resolve_items([c.kind for c in columns])
     seen: set[str] = set()
     kept = []
-    for column, kind in zip(columns, kinds):
+    for column, kind in zip(columns, kinds, strict=False):
         if kind not in seen:
             seen.add(kind)
             kept.append(Column(kind, column.box))
@@ -619,7 +619,7 @@ def _ruled_kinds(kinds: dict[int, str | None], acknowledgment: bool) -> dict[int
     if not _is_header(list(named.values()), unmatched, acknowledgment):
         return None
     order = sorted(named)
-    resolved = dict(zip(order, _resolve_items([named[i] for i in order])))
+    resolved = dict(zip(order, _resolve_items([named[i] for i in order]), strict=False))
     seen: set[str] = set()
     unique = {}
     for i in order:
@@ -701,7 +701,9 @@ def _page_rows(
             rows = [r for r in _ruled_rows(table, index + 1, kinds) if _is_item(r, reading, acknowledgment)]
             layout.ruled, layout.ruled_width = kinds, len(table.rows[index])
             header_cells = [(i, table.rows[index][i]) for i in sorted(kinds)]
-            layout.bands = _bands([Column(kinds[i], cell.box) for i, cell in header_cells if cell is not None])
+            layout.bands = _bands(
+                [Column(kinds[i], cell.box) for i, cell in header_cells if cell is not None]
+            )
             if not rows or any(_packed(r, reading) for r in rows):
                 # Only the header is ruled, or the columns are ruled but not the rows
                 # (one tall "row" holds every item): read the text under the header.
@@ -881,7 +883,9 @@ def _receipt_kind(line: Line, reading: Reading) -> tuple[str, re.Match[str]] | N
         match = pattern.match(text)
         if match is None:
             continue
-        qty, price, amount = (parse_amount(match.group(k), reading.decimal) for k in ("qty", "price", "amount"))
+        qty, price, amount = (
+            parse_amount(match.group(k), reading.decimal) for k in ("qty", "price", "amount")
+        )
         if qty is None or price is None or amount is None:
             continue
         if abs(qty * price - amount) <= Decimal("0.011") + abs(amount) * Decimal("0.0005"):

@@ -236,7 +236,9 @@ def _default_date_order(language: str | None, words: list[str]) -> str:
         return DMY
     british = any(w.strip(":.,()") in ("GBP", "EUR") or "£" in w or "€" in w for w in words) or any(
         first.strip(":") == "VAT" and not re.match(r"(?i)[A-Z]{2}\d|no\b|id\b|reg", second)
-        for first, second in zip(words, words[1:])  # "VAT 20%", not the "VAT NL859012345B01" of a letterhead
+        for first, second in zip(
+            words, words[1:], strict=False
+        )  # "VAT 20%", not the "VAT NL859012345B01" of a letterhead
     )
     return DMY if british else MDY
 

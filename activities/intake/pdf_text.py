@@ -355,9 +355,9 @@ def _tables(page: Any, page_number: int) -> list[Table]:
     for found in page.find_tables():
         texts = found.extract()
         rows: list[list[Cell | None]] = []
-        for row, row_texts in zip(found.rows, texts):
+        for row, row_texts in zip(found.rows, texts, strict=False):
             cells: list[Cell | None] = []
-            for bbox, text in zip(row.cells, row_texts):
+            for bbox, text in zip(row.cells, row_texts, strict=False):
                 cells.append(None if bbox is None else Cell(" ".join((text or "").split()), _box(bbox)))
             rows.append(cells)
         if rows:

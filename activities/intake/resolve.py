@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import copy
 import re
-from decimal import Decimal
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
@@ -67,7 +67,9 @@ def resolve_reading(
     notes: list[str] = []
     signal = SIGNAL_FOR_KIND.get(extracted.kind)
     if signal is None:
-        problems.append(f"a {extracted.kind.value.replace('_', ' ')} is not a supplier document poflow receives")
+        problems.append(
+            f"a {extracted.kind.value.replace('_', ' ')} is not a supplier document poflow receives"
+        )
     po_number = document.get("po_number")
     if not po_number:
         problems.append("no PO number found in the document")
@@ -83,19 +85,32 @@ def resolve_reading(
         problems += _changes_that_change_nothing(document, po.po)
     if extracted.kind == ExtractedKind.CREDIT_MEMO:
         document.setdefault("kind", "credit_memo")
-    found, document_id = reading_problems(extracted.kind, document, confidence, min_confidence, reviewed=reviewed)
+    found, document_id = reading_problems(
+        extracted.kind, document, confidence, min_confidence, reviewed=reviewed
+    )
     problems += found
     return Resolution(
-        document=document, po_number=po_number or None, vendor_id=document.get("vendor_id"),
-        document_id=document_id, signal=signal, problems=problems, notes=notes,
+        document=document,
+        po_number=po_number or None,
+        vendor_id=document.get("vendor_id"),
+        document_id=document_id,
+        signal=signal,
+        problems=problems,
+        notes=notes,
     )
 
 
 # --- vendor -----------------------------------------------------------------------
 
 
-def _resolve_vendor(document: dict[str, Any], extracted: Extracted, po: PoFacts | None,
-                    vendors: list[VendorRef], problems: list[str], notes: list[str]) -> bool:
+def _resolve_vendor(
+    document: dict[str, Any],
+    extracted: Extracted,
+    po: PoFacts | None,
+    vendors: list[VendorRef],
+    problems: list[str],
+    notes: list[str],
+) -> bool:
     """True when the vendor is settled against the vendor master (or the PO)."""
     known = {v.id: v for v in vendors}
     said = document.get("vendor_id")
@@ -104,16 +119,24 @@ def _resolve_vendor(document: dict[str, Any], extracted: Extracted, po: PoFacts 
         return True
     found = _vendor_by_hint(extracted.vendor_hint or said, vendors)
     if found is not None:
-        _set_vendor(document, found.id, f"vendor {found.id} ({found.name}) from {extracted.vendor_hint or said!r}",
-                    notes)
+        _set_vendor(
+            document,
+            found.id,
+            f"vendor {found.id} ({found.name}) from {extracted.vendor_hint or said!r}",
+            notes,
+        )
     elif po is not None:
-        _set_vendor(document, po.po.vendor_id, f"vendor {po.po.vendor_id} taken from PO {po.po.po_number}", notes)
+        _set_vendor(
+            document, po.po.vendor_id, f"vendor {po.po.vendor_id} taken from PO {po.po.po_number}", notes
+        )
     else:
         problems.append(f"unknown vendor {extracted.vendor_hint or said or '(none named)'}")
         return False
     if po is not None and document["vendor_id"] != po.po.vendor_id:
-        notes.append(f"the document is from {document['vendor_id']} but PO {po.po.po_number} is with "
-                     f"{po.po.vendor_id}: the match will hold it")
+        notes.append(
+            f"the document is from {document['vendor_id']} but PO {po.po.po_number} is with "
+            f"{po.po.vendor_id}: the match will hold it"
+        )
     return True
 
 
@@ -127,7 +150,9 @@ def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", text.casefold())
 
 
-_LEGAL_FORMS = re.compile(r"\b(inc|ltd|llc|gmbh|ag|ab|sa|sas|sarl|bv|nv|spa|srl|oy|as|co|corp|plc)\b\.?", re.I)
+_LEGAL_FORMS = re.compile(
+    r"\b(inc|ltd|llc|gmbh|ag|ab|sa|sas|sarl|bv|nv|spa|srl|oy|as|co|corp|plc)\b\.?", re.I
+)
 
 
 def _vendor_by_hint(hint: str | None, vendors: list[VendorRef]) -> VendorRef | None:
@@ -155,8 +180,13 @@ def _vendor_by_hint(hint: str | None, vendors: list[VendorRef]) -> VendorRef | N
 # --- lines ------------------------------------------------------------------------
 
 
-def _map_lines(document: dict[str, Any], confidence: dict[str, float], po: PurchaseOrder, min_confidence: float,
-               notes: list[str]) -> None:
+def _map_lines(
+    document: dict[str, Any],
+    confidence: dict[str, float],
+    po: PurchaseOrder,
+    min_confidence: float,
+    notes: list[str],
+) -> None:
     """A line whose number the reading was unsure of (or that names no PO
     line) is matched to the PO line with the same item or description."""
     po_lines = {line.line_no: line for line in po.lines}
@@ -169,8 +199,10 @@ def _map_lines(document: dict[str, Any], confidence: dict[str, float], po: Purch
             # invoice's own line numbering, not the PO's. The item decides.
             other = _po_line_with_item(line, po)
             if other is not None and other != line["line_no"]:
-                notes.append(f"invoice line {index + 1} bills {line.get('item_id')}, which is PO line {other}, "
-                             f"not {line['line_no']}: mapped by its item")
+                notes.append(
+                    f"invoice line {index + 1} bills {line.get('item_id')}, which is PO line {other}, "
+                    f"not {line['line_no']}: mapped by its item"
+                )
                 line["line_no"] = other
             continue
         target = _po_line_for(line, po)
@@ -207,11 +239,13 @@ def _changes_that_change_nothing(document: dict[str, Any], po: PurchaseOrder) ->
         ordered = po.line(line_no) if line_no is not None else None
         if ordered is None or line.get("status") != "changed":
             continue
-        differs = any((
-            line.get("quantity") is not None and _decimal(line["quantity"]) != ordered.quantity,
-            line.get("unit_price") is not None and _decimal(line["unit_price"]) != ordered.unit_price,
-            line.get("promised_date") is not None and str(line["promised_date"]) != str(ordered.need_by),
-        ))
+        differs = any(
+            (
+                line.get("quantity") is not None and _decimal(line["quantity"]) != ordered.quantity,
+                line.get("unit_price") is not None and _decimal(line["unit_price"]) != ordered.unit_price,
+                line.get("promised_date") is not None and str(line["promised_date"]) != str(ordered.need_by),
+            )
+        )
         if not differs:
             problems.append(f"line {line['line_no']} is marked changed but everything read equals the order")
     return problems
@@ -227,8 +261,14 @@ def _decimal(value: Any) -> Decimal | None:
 # --- validation and confidence ------------------------------------------------------
 
 
-def reading_problems(kind: ExtractedKind, document: dict[str, Any], confidence: dict[str, float],
-                     min_confidence: float, *, reviewed: bool = False) -> tuple[list[str], str | None]:
+def reading_problems(
+    kind: ExtractedKind,
+    document: dict[str, Any],
+    confidence: dict[str, float],
+    min_confidence: float,
+    *,
+    reviewed: bool = False,
+) -> tuple[list[str], str | None]:
     """What stops a reading on its own, whatever the PO: the model's
     validation, a document that contradicts itself, fields read unsurely (not
     when a person read them). Returns (problems, the document id if valid).
@@ -247,10 +287,15 @@ def _unreadable(value: Any, path: str = "") -> list[str]:
     characters extraction replaced, models.common.screen_text). A person reads
     them; a reviewed document may keep them."""
     if isinstance(value, str):
-        return [f"{path or 'document'}: has characters that could not be read (shown as {REPLACEMENT})"] \
-            if REPLACEMENT in value else []
+        return (
+            [f"{path or 'document'}: has characters that could not be read (shown as {REPLACEMENT})"]
+            if REPLACEMENT in value
+            else []
+        )
     if isinstance(value, dict):
-        return [p for key, item in value.items() for p in _unreadable(item, f"{path}.{key}" if path else str(key))]
+        return [
+            p for key, item in value.items() for p in _unreadable(item, f"{path}.{key}" if path else str(key))
+        ]
     if isinstance(value, list):
         return [p for index, item in enumerate(value) for p in _unreadable(item, f"{path}[{index}]")]
     return []
@@ -262,8 +307,13 @@ def _contradictions(kind: ExtractedKind, document: dict[str, Any]) -> list[str]:
     if kind != ExtractedKind.ACKNOWLEDGMENT or document.get("status") != "accepted_with_changes":
         return []
     lines = [line for line in document.get("lines") or [] if isinstance(line, dict)]
-    changed = [line for line in lines if line.get("status", "accepted") != "accepted"
-               or line.get("quantity") is not None or line.get("unit_price") is not None]
+    changed = [
+        line
+        for line in lines
+        if line.get("status", "accepted") != "accepted"
+        or line.get("quantity") is not None
+        or line.get("unit_price") is not None
+    ]
     return [] if changed else ["the acknowledgment accepts with changes, but no changed line was read"]
 
 

@@ -87,7 +87,10 @@ _FLAVOURS = {
         "ubl-invoice", InvoiceKind.INVOICE, "cbc:InvoiceTypeCode", "cac:InvoiceLine", "cbc:InvoicedQuantity"
     ),
     f"{{{CREDIT_NOTE_NS}}}CreditNote": _Flavour(
-        "ubl-credit-note", InvoiceKind.CREDIT_MEMO, "cbc:CreditNoteTypeCode", "cac:CreditNoteLine",
+        "ubl-credit-note",
+        InvoiceKind.CREDIT_MEMO,
+        "cbc:CreditNoteTypeCode",
+        "cac:CreditNoteLine",
         "cbc:CreditedQuantity",
     ),
 }
@@ -117,8 +120,10 @@ def _unwrap(root: etree._Element) -> etree._Element:
     if root.tag == f"{{{SBDH_NS}}}StandardBusinessDocument":
         inner = next((child for child in root if child.tag in _FLAVOURS), None)
         if inner is None:
-            raise ExtractionError("the StandardBusinessDocument carries no UBL Invoice or CreditNote",
-                                  f"/sh:StandardBusinessDocument (line {root.sourceline})")
+            raise ExtractionError(
+                "the StandardBusinessDocument carries no UBL Invoice or CreditNote",
+                f"/sh:StandardBusinessDocument (line {root.sourceline})",
+            )
         return inner
     qname = etree.QName(root)
     namespace = f"namespace {qname.namespace}" if qname.namespace else "no namespace"
@@ -192,8 +197,9 @@ class _UblReader(ElementReader):
             payable = self.find("cac:LegalMonetaryTotal/cbc:PayableAmount")
             code = (payable.get("currencyID") or "").strip() if payable is not None else ""
             if not code:
-                self.r.warn("no cbc:DocumentCurrencyCode and no currency on the amounts; "
-                            "a reviewer must set it")
+                self.r.warn(
+                    "no cbc:DocumentCurrencyCode and no currency on the amounts; a reviewer must set it"
+                )
                 return
             self.r.set("currency", code, 0.9, self.at(payable, "currencyID"))
             self.r.warn("no cbc:DocumentCurrencyCode: the currency was taken from the payable amount")
@@ -225,8 +231,10 @@ class _UblReader(ElementReader):
         ids = self._sender_ids(supplier, party)
         name = ""
         if party is not None:
-            name = (self.text("cac:PartyLegalEntity/cbc:RegistrationName", party)[0]
-                    or self.text("cac:PartyName/cbc:Name", party)[0])
+            name = (
+                self.text("cac:PartyLegalEntity/cbc:RegistrationName", party)[0]
+                or self.text("cac:PartyName/cbc:Name", party)[0]
+            )
         return self.r.settle_vendor(self.caller_vendor_id, name, ids)
 
     def _sender_ids(self, supplier: etree._Element, party: etree._Element | None) -> list[SenderId]:
@@ -261,10 +269,18 @@ class _UblReader(ElementReader):
         notes = [note for note in self.findall("cac:PaymentTerms/cbc:Note") if text_of(note)]
         due, due_at = self._due_date()
         days, percent, discount_at = self._settlement_discount()
-        self.r.settle_terms(issue_date, TermsSource(
-            text=" ".join(text_of(note) for note in notes), text_at=self.at(notes[0]) if notes else None,
-            due=due, due_at=due_at, discount_days=days, discount_percent=percent, discount_at=discount_at,
-        ))
+        self.r.settle_terms(
+            issue_date,
+            TermsSource(
+                text=" ".join(text_of(note) for note in notes),
+                text_at=self.at(notes[0]) if notes else None,
+                due=due,
+                due_at=due_at,
+                discount_days=days,
+                discount_percent=percent,
+                discount_at=discount_at,
+            ),
+        )
 
     def _due_date(self) -> tuple[date | None, str | None]:
         for path in _DUE_DATES:
@@ -294,11 +310,15 @@ class _UblReader(ElementReader):
             if amount_el is None:
                 self.r.warn(f"an allowance/charge without an amount was ignored ({self.at(charge)})")
                 continue
-            charges.append(DocumentCharge(
-                is_charge=self.indicator("cbc:ChargeIndicator", charge), amount=self.amount(amount_el),
-                reason_code=self.text("cbc:AllowanceChargeReasonCode", charge)[0],
-                reason=self.text("cbc:AllowanceChargeReason", charge)[0], at=self.at(amount_el),
-            ))
+            charges.append(
+                DocumentCharge(
+                    is_charge=self.indicator("cbc:ChargeIndicator", charge),
+                    amount=self.amount(amount_el),
+                    reason_code=self.text("cbc:AllowanceChargeReasonCode", charge)[0],
+                    reason=self.text("cbc:AllowanceChargeReason", charge)[0],
+                    at=self.at(amount_el),
+                )
+            )
         self.r.settle_freight(charges)
 
     def _tax(self) -> None:
@@ -345,8 +365,10 @@ class _UblReader(ElementReader):
             self.r.warn("the document has no lines; a reviewer must add the lines it bills")
             return
         if len(lines) > MAX_LINES:
-            raise ExtractionError(f"{len(lines):,} lines are more than the {MAX_LINES:,} poflow reads",
-                                  self.at(lines[MAX_LINES]))
+            raise ExtractionError(
+                f"{len(lines):,} lines are more than the {MAX_LINES:,} poflow reads",
+                self.at(lines[MAX_LINES]),
+            )
         numbers = [self._line(index, line) for index, line in enumerate(lines)]
         self.r.report_line_numbers(numbers, "cac:OrderLineReference/cbc:LineID")
 
@@ -355,7 +377,11 @@ class _UblReader(ElementReader):
         order_line, order_el = self.text("cac:OrderLineReference/cbc:LineID", line)
         own_id, own_el = self.text("cbc:ID", line)
         line_no, confidence, at, source = line_number(
-            order_line, self.at_or_none(order_el), own_id, self.at_or_none(own_el), index + 1,
+            order_line,
+            self.at_or_none(order_el),
+            own_id,
+            self.at_or_none(own_el),
+            index + 1,
         )
         self.r.set(f"{prefix}.line_no", line_no, confidence, at)
         self.line_quantity(prefix, line, self.flavour.quantity)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -62,13 +62,23 @@ _ACK_TYPES = {
 # ACK01 line item status (element 668) → line status. Holds are not a status
 # poflow models: they become "changed" so a buyer looks at them (warned).
 _LINE_STATUS = {
-    "IA": AckLineStatus.ACCEPTED, "AC": AckLineStatus.ACCEPTED, "AR": AckLineStatus.ACCEPTED,
-    "IE": AckLineStatus.ACCEPTED, "SP": AckLineStatus.ACCEPTED,
-    "IC": AckLineStatus.CHANGED, "IP": AckLineStatus.CHANGED, "IQ": AckLineStatus.CHANGED,
-    "DR": AckLineStatus.CHANGED, "IS": AckLineStatus.CHANGED,
-    "IF": AckLineStatus.CHANGED, "IH": AckLineStatus.CHANGED, "IW": AckLineStatus.CHANGED,
-    "IB": AckLineStatus.BACKORDERED, "BP": AckLineStatus.BACKORDERED,
-    "IR": AckLineStatus.REJECTED, "ID": AckLineStatus.REJECTED,
+    "IA": AckLineStatus.ACCEPTED,
+    "AC": AckLineStatus.ACCEPTED,
+    "AR": AckLineStatus.ACCEPTED,
+    "IE": AckLineStatus.ACCEPTED,
+    "SP": AckLineStatus.ACCEPTED,
+    "IC": AckLineStatus.CHANGED,
+    "IP": AckLineStatus.CHANGED,
+    "IQ": AckLineStatus.CHANGED,
+    "DR": AckLineStatus.CHANGED,
+    "IS": AckLineStatus.CHANGED,
+    "IF": AckLineStatus.CHANGED,
+    "IH": AckLineStatus.CHANGED,
+    "IW": AckLineStatus.CHANGED,
+    "IB": AckLineStatus.BACKORDERED,
+    "BP": AckLineStatus.BACKORDERED,
+    "IR": AckLineStatus.REJECTED,
+    "ID": AckLineStatus.REJECTED,
     **{f"R{n}": AckLineStatus.REJECTED for n in range(1, 9)},
 }
 _LINE_STATUS_NOTES = {
@@ -83,10 +93,15 @@ _PRICE_CHANGE_CODES = {"IP", "IC"}
 _SEVERITY = [AckLineStatus.ACCEPTED, AckLineStatus.CHANGED, AckLineStatus.BACKORDERED, AckLineStatus.REJECTED]
 
 # Date qualifiers (element 374) that carry the supplier's promised date.
-_PROMISE_QUALIFIERS = {"068": "current schedule ship", "067": "current schedule delivery",
-                       "079": "promised for shipment", "069": "promised for delivery",
-                       "017": "estimated delivery", "074": "requested for delivery (week of)",
-                       "010": "requested ship"}
+_PROMISE_QUALIFIERS = {
+    "068": "current schedule ship",
+    "067": "current schedule delivery",
+    "079": "promised for shipment",
+    "069": "promised for delivery",
+    "017": "estimated delivery",
+    "074": "requested for delivery (week of)",
+    "010": "requested ship",
+}
 _PROMISE_PREFERENCE = ("068", "079", "067", "069", "017", "010", "074")
 
 # Entity codes (element 98) that name the selling party, best first.
@@ -103,11 +118,31 @@ _TAX_CHARGE = "H850"
 # DTM04 time codes (element 623) → UTC offset in hours; the *T codes are
 # ambiguous about daylight saving and read as standard time (warned).
 _TIME_CODES = {
-    "UT": 0, "GM": 0,
-    "ES": -5, "ED": -4, "ET": -5, "CS": -6, "CD": -5, "CT": -6,
-    "MS": -7, "MD": -6, "MT": -7, "PS": -8, "PD": -7, "PT": -8,
-    "AS": -9, "AD": -8, "AT": -9, "HS": -10, "HT": -10,
-    "TS": -4, "TD": -3, "TT": -4, "NS": -3.5, "ND": -2.5, "NT": -3.5,
+    "UT": 0,
+    "GM": 0,
+    "ES": -5,
+    "ED": -4,
+    "ET": -5,
+    "CS": -6,
+    "CD": -5,
+    "CT": -6,
+    "MS": -7,
+    "MD": -6,
+    "MT": -7,
+    "PS": -8,
+    "PD": -7,
+    "PT": -8,
+    "AS": -9,
+    "AD": -8,
+    "AT": -9,
+    "HS": -10,
+    "HT": -10,
+    "TS": -4,
+    "TD": -3,
+    "TT": -4,
+    "NS": -3.5,
+    "ND": -2.5,
+    "NT": -3.5,
 }
 _AMBIGUOUS_TIME_CODES = {"ET", "CT", "MT", "PT", "AT", "HT", "TT", "NT"}
 
@@ -124,8 +159,10 @@ def extract_x12(
             for tx in group.transactions:
                 reader = _READERS.get(tx.set_id)
                 if reader is None:
-                    skipped.append(f"transaction {tx.control_number} ({tx.set_id}) skipped: "
-                                   "intake reads 855, 856 and 810")
+                    skipped.append(
+                        f"transaction {tx.control_number} ({tx.set_id}) skipped: "
+                        "intake reads 855, 856 and 810"
+                    )
                     continue
                 documents = _read_safely(reader, _Envelope(interchange, group, tx, vendor_id))
                 for document in documents:
@@ -149,7 +186,8 @@ def _read_safely(reader: Callable[[_Envelope], list[Extracted]], env: _Envelope)
     except (ArithmeticError, ValueError, IndexError, KeyError, TypeError) as exc:
         raise X12Error(
             f"internal error reading the transaction set: {type(exc).__name__}: {exc}",
-            set_id=env.tx.set_id, set_control=env.tx.control_number,
+            set_id=env.tx.set_id,
+            set_control=env.tx.control_number,
         ) from exc
 
 
@@ -223,14 +261,15 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
     if isinstance(value, date):
         return value.isoformat()
     return value
 
 
-def _split(body: list[Segment], trigger: str, summary: set[str]) -> tuple[list[Segment], list[list[Segment]],
-                                                                             list[Segment]]:
+def _split(
+    body: list[Segment], trigger: str, summary: set[str]
+) -> tuple[list[Segment], list[list[Segment]], list[Segment]]:
     """Header segments, detail loops (each starting with `trigger`) and summary
     segments (from the first `summary` tag after which no loop starts)."""
     header: list[Segment] = []
@@ -250,8 +289,9 @@ def _split(body: list[Segment], trigger: str, summary: set[str]) -> tuple[list[S
 
 def _first(segments: Iterable[Segment], tag: str, qualifier: str | set[str] | None = None) -> Segment | None:
     for seg in segments:
-        if seg.tag == tag and (qualifier is None or seg.get(1) in (
-                qualifier if isinstance(qualifier, set) else {qualifier})):
+        if seg.tag == tag and (
+            qualifier is None or seg.get(1) in (qualifier if isinstance(qualifier, set) else {qualifier})
+        ):
             return seg
     return None
 
@@ -292,12 +332,14 @@ def _timestamp(r: _Reading, seg: Segment, d: date, t: time | None, zone: str) ->
         if zone in _TIME_CODES:
             offset = _TIME_CODES[zone]
             if zone in _AMBIGUOUS_TIME_CODES:
-                r.warnings.append(f"time code {zone} ({seg.ref(4)}) does not say daylight or standard: "
-                                  "read as standard time")
+                r.warnings.append(
+                    f"time code {zone} ({seg.ref(4)}) does not say daylight or standard: "
+                    "read as standard time"
+                )
         else:
             r.warnings.append(f"time code {zone!r} ({seg.ref(4)}) not understood: time read as UTC")
     tz = timezone(timedelta(hours=offset))
-    return datetime.combine(d, t or time(0, 0), tzinfo=tz).astimezone(timezone.utc)
+    return datetime.combine(d, t or time(0, 0), tzinfo=tz).astimezone(UTC)
 
 
 def _dtm(r: _Reading, seg: Segment) -> tuple[date, datetime]:
@@ -314,7 +356,7 @@ def _envelope_timestamp(env: _Envelope) -> tuple[datetime | None, str]:
     d, t = parse_date(gs.get(4)), parse_time(gs.get(5))
     if d is None:
         return None, gs.ref(4)
-    return datetime.combine(d, t or time(0, 0), tzinfo=timezone.utc), gs.ref(4)
+    return datetime.combine(d, t or time(0, 0), tzinfo=UTC), gs.ref(4)
 
 
 def _price(r: _Reading, seg: Segment, n: int, basis_n: int, what: str, path: str) -> Decimal | None:
@@ -326,8 +368,10 @@ def _price(r: _Reading, seg: Segment, n: int, basis_n: int, what: str, path: str
     r.read(path, seg, n)
     if basis in _PRICE_BASIS_DIVISOR:
         divisor = _PRICE_BASIS_DIVISOR[basis]
-        r.warnings.append(f"{seg.ref(n)} is priced per {divisor} ({seg.tag}{basis_n:02d} = {basis}): "
-                          "converted to a price per unit")
+        r.warnings.append(
+            f"{seg.ref(n)} is priced per {divisor} ({seg.tag}{basis_n:02d} = {basis}): "
+            "converted to a price per unit"
+        )
         r.confidence[path] = 0.9
         return price / divisor
     return price
@@ -379,8 +423,15 @@ def _vendor(r: _Reading, env: _Envelope, parties: list[Segment], refs: list[Segm
         r.document["vendor_id"] = env.vendor_id
         r.derived("vendor_id", 1.0)
         return
-    assigned = next((seg for code in _SENDER_PARTIES for seg in parties
-                     if seg.get(1) == code and seg.get(3) == _BUYER_ASSIGNED and _valid_id(seg.get(4))), None)
+    assigned = next(
+        (
+            seg
+            for code in _SENDER_PARTIES
+            for seg in parties
+            if seg.get(1) == code and seg.get(3) == _BUYER_ASSIGNED and _valid_id(seg.get(4))
+        ),
+        None,
+    )
     if assigned is not None:
         r.document["vendor_id"] = assigned.get(4)
         r.read("vendor_id", assigned, 4, 0.9)
@@ -458,7 +509,7 @@ def _ack_id(r: _Reading, env: _Envelope, bak: Segment) -> None:
 def _acknowledged_at(r: _Reading, env: _Envelope, bak: Segment) -> None:
     ack_date = bak.date(9, "acknowledgment date")
     if ack_date is not None:
-        r.document["acknowledged_at"] = datetime.combine(ack_date, time(0, 0), tzinfo=timezone.utc)
+        r.document["acknowledged_at"] = datetime.combine(ack_date, time(0, 0), tzinfo=UTC)
         r.read("acknowledged_at", bak, 9)
         return
     stamp, where = _envelope_timestamp(env)
@@ -467,8 +518,9 @@ def _acknowledged_at(r: _Reading, env: _Envelope, bak: Segment) -> None:
         r.derived("acknowledged_at", 0.7, where)
         r.warnings.append("no acknowledgment date in BAK09: the group's creation time (GS04/GS05) is used")
     else:
-        r.warnings.append("no acknowledgment date in BAK09 or GS04: "
-                          "acknowledged_at must be completed by review")
+        r.warnings.append(
+            "no acknowledgment date in BAK09 or GS04: acknowledged_at must be completed by review"
+        )
 
 
 def _message(r: _Reading, notes: list[str]) -> str:
@@ -494,8 +546,9 @@ def _ack_line(r: _Reading, loop: list[Segment], index: int, notes: list[str]) ->
     return line
 
 
-def _line_status(r: _Reading, po1: Segment, acks: list[Segment], codes: list[str], line: dict[str, Any],
-                 path: str) -> None:
+def _line_status(
+    r: _Reading, po1: Segment, acks: list[Segment], codes: list[str], line: dict[str, Any], path: str
+) -> None:
     if not acks:
         line["status"] = AckLineStatus.ACCEPTED
         r.derived(f"{path}.status", 0.6, po1.ref())
@@ -505,25 +558,30 @@ def _line_status(r: _Reading, po1: Segment, acks: list[Segment], codes: list[str
     open_statuses = [status for status in statuses if status != AckLineStatus.REJECTED] or statuses
     line["status"] = max(open_statuses, key=_SEVERITY.index)
     confidence = 1.0
-    for ack, code in zip(acks, codes):
+    for ack, code in zip(acks, codes, strict=False):
         if code in _LINE_STATUS_NOTES:
             confidence = 0.8 if code in ("IE", "SP", "IS") else 0.6
             substitute = ", ".join(f"{q} {v}" for q, (v, _) in _product_ids(ack, 7).items())
             extra = f" (substitute: {substitute})" if code == "IS" and substitute else ""
-            r.warnings.append(f"line {line['line_no']} is {_LINE_STATUS_NOTES[code]} ({code}){extra}: "
-                              f"read as {_LINE_STATUS[code].value}")
+            r.warnings.append(
+                f"line {line['line_no']} is {_LINE_STATUS_NOTES[code]} ({code}){extra}: "
+                f"read as {_LINE_STATUS[code].value}"
+            )
     if len(acks) > 1:
-        r.warnings.append(f"line {line['line_no']} is acknowledged in {len(acks)} schedules "
-                          f"({', '.join(codes)}): read as {line['status'].value}, quantities added up")
+        r.warnings.append(
+            f"line {line['line_no']} is acknowledged in {len(acks)} schedules "
+            f"({', '.join(codes)}): read as {line['status'].value}, quantities added up"
+        )
     r.read(f"{path}.status", acks[0], 1, confidence)
 
 
-def _ack_quantity(r: _Reading, po1: Segment, acks: list[Segment], codes: list[str], line: dict[str, Any],
-                  path: str) -> None:
+def _ack_quantity(
+    r: _Reading, po1: Segment, acks: list[Segment], codes: list[str], line: dict[str, Any], path: str
+) -> None:
     """Confirmed quantity (the ACK02s of the schedules not rejected), kept
     only when it differs from the quantity ordered (PO102)."""
     confirmed: list[tuple[Segment, Decimal]] = []
-    for ack, code in zip(acks, codes):
+    for ack, code in zip(acks, codes, strict=False):
         qty = ack.decimal(2, "acknowledged quantity")
         if qty is not None and _LINE_STATUS[code] != AckLineStatus.REJECTED:
             confirmed.append((ack, qty))
@@ -538,8 +596,9 @@ def _ack_quantity(r: _Reading, po1: Segment, acks: list[Segment], codes: list[st
     uoms = {ack.get(3) for ack, _ in confirmed if ack.get(3)}
     ordered_uom = po1.get(3)
     if ordered_uom and uoms and uoms != {ordered_uom}:
-        r.warnings.append(f"line {line['line_no']} confirmed in {', '.join(sorted(uoms))}, "
-                          f"ordered in {ordered_uom}")
+        r.warnings.append(
+            f"line {line['line_no']} confirmed in {', '.join(sorted(uoms))}, ordered in {ordered_uom}"
+        )
 
 
 def _ack_price(r: _Reading, loop: list[Segment], codes: list[str], line: dict[str, Any], path: str) -> None:
@@ -556,8 +615,9 @@ def _ack_price(r: _Reading, loop: list[Segment], codes: list[str], line: dict[st
             line["unit_price"] = price
 
 
-def _promised_date(r: _Reading, loop: list[Segment], acks: list[Segment], line: dict[str, Any],
-                   path: str) -> None:
+def _promised_date(
+    r: _Reading, loop: list[Segment], acks: list[Segment], line: dict[str, Any], path: str
+) -> None:
     """The latest promised date of the line's schedules (ACK04/ACK05), else a
     DTM in the line loop with a ship or delivery qualifier."""
     dated = []
@@ -642,8 +702,9 @@ def _read_856(env: _Envelope) -> list[Extracted]:
         if owner is None and len(orders) == 1 and orders[0].code != "O":
             owner = orders[0]
         if owner is None:
-            raise item.hl.error("item level has no order level (HL03 = O) above it", element=2,
-                                code=EL_INVALID_CODE)
+            raise item.hl.error(
+                "item level has no order level (HL03 = O) above it", element=2, code=EL_INVALID_CODE
+            )
         by_order[id(owner)].append(item)
     return [
         _ship_notice(env, bsn, shipment, order, by_order[id(order)], several=len(orders) > 1)
@@ -667,15 +728,17 @@ def _hierarchy(loops: list[list[Segment]]) -> list[_Level]:
         hl.code(3, "hierarchical level code", {"S", "O", "T", "P", "I", "F", "D", "Q"})
         level = _Level(hl, loop, parent, parent.depth + 1 if parent else 0)
         if level.depth > _MAX_HL_DEPTH:
-            raise hl.error(f"HL levels nested more than {_MAX_HL_DEPTH} deep", element=2,
-                           code=EL_INVALID_CODE)
+            raise hl.error(
+                f"HL levels nested more than {_MAX_HL_DEPTH} deep", element=2, code=EL_INVALID_CODE
+            )
         by_id[ident] = level
         levels.append(level)
     return levels
 
 
-def _ship_notice(env: _Envelope, bsn: Segment, shipment: list[Segment], order: _Level, items: list[_Level],
-                 several: bool) -> Extracted:
+def _ship_notice(
+    env: _Envelope, bsn: Segment, shipment: list[Segment], order: _Level, items: list[_Level], several: bool
+) -> Extracted:
     r = _Reading(ExtractedKind.ASN, FORMAT_856)
     doc = r.document
     own = order.segments if order.code == "O" else []
@@ -704,8 +767,9 @@ def _asn_id(r: _Reading, bsn: Segment, doc: dict[str, Any], several: bool) -> No
         return
     doc["asn_id"] = f"{shipment_id}/{doc['po_number']}"
     r.read("asn_id", bsn, 2, 0.9)
-    r.warnings.append(f"shipment {shipment_id} carries several orders: "
-                      f"this order's notice is {doc['asn_id']}")
+    r.warnings.append(
+        f"shipment {shipment_id} carries several orders: this order's notice is {doc['asn_id']}"
+    )
 
 
 def _shipped_at(r: _Reading, bsn: Segment, context: list[Segment]) -> None:
@@ -747,8 +811,9 @@ def _shipped_lines(r: _Reading, items: list[_Level]) -> list[dict[str, Any]]:
     for index, item in enumerate(items):
         sn1 = _first(item.segments, "SN1")
         if sn1 is None:
-            raise item.hl.error("item level has no SN1 (shipped quantity)",
-                                segment_code=SEG_MANDATORY_MISSING)
+            raise item.hl.error(
+                "item level has no SN1 (shipped quantity)", segment_code=SEG_MANDATORY_MISSING
+            )
         lin = _first(item.segments, "LIN")
         path = f"lines[{len(lines)}]"
         line_no = _shipped_line_no(r, lin, sn1, index, path)
@@ -849,8 +914,9 @@ def _currency(r: _Reading, header: list[Segment]) -> None:
     if cur is not None:
         code = cur.text(2, "currency code")
         if code not in CURRENCY_MINOR_UNITS:
-            raise cur.error(f"currency {code!r} is not an ISO 4217 code poflow accepts", element=2,
-                            code=EL_INVALID_CODE)
+            raise cur.error(
+                f"currency {code!r} is not an ISO 4217 code poflow accepts", element=2, code=EL_INVALID_CODE
+            )
         r.document["currency"] = code
         r.read("currency", cur, 2)
         return
@@ -895,8 +961,9 @@ def _terms(r: _Reading, header: list[Segment], invoice_date: date) -> None:
     r.document["payment_terms"] = terms
 
 
-def _terms_days(itd: Segment, days_n: int, date_n: int, invoice_date: date,
-                what: str) -> tuple[int, int, float] | None:
+def _terms_days(
+    itd: Segment, days_n: int, date_n: int, invoice_date: date, what: str
+) -> tuple[int, int, float] | None:
     """Days as sent, or counted from the due date to the invoice date."""
     days = itd.integer(days_n, f"terms {what} days")
     if days is not None:
@@ -969,14 +1036,17 @@ def _charges(r: _Reading, loops: list[list[Segment]], summary: list[Segment]) ->
                 tax_at.append(seg)
             else:
                 kind = "allowance" if indicator == "A" else "charge"
-                r.warnings.append(f"{kind} {code or '(no code)'} of {amount} ({seg.ref(5)}) has no field "
-                                  "in the invoice; the stated total includes it")
+                r.warnings.append(
+                    f"{kind} {code or '(no code)'} of {amount} ({seg.ref(5)}) has no field "
+                    "in the invoice; the stated total includes it"
+                )
         elif seg.tag == "TXI":
             amount = seg.decimal(2, "tax amount")
             if amount is None:
                 if seg.get(3):
-                    r.warnings.append(f"tax {seg.get(1)} at {seg.get(3)}% without an amount ({seg.ref(3)}) "
-                                      "not added")
+                    r.warnings.append(
+                        f"tax {seg.get(1)} at {seg.get(3)}% without an amount ({seg.ref(3)}) not added"
+                    )
                 continue
             tax += amount
             tax_at.append(seg)
@@ -1002,8 +1072,10 @@ def _total(r: _Reading, tds: Segment) -> None:
     computed = _computed_total(doc)
     r.read("total", tds, 1)
     if computed is not None and total != computed and total * 100 == computed:
-        r.warnings.append(f"TDS01 {tds.get(1)} read in whole {currency}: with the implied 2 decimals it "
-                          f"would be {total}, which does not agree with the lines ({computed})")
+        r.warnings.append(
+            f"TDS01 {tds.get(1)} read in whole {currency}: with the implied 2 decimals it "
+            f"would be {total}, which does not agree with the lines ({computed})"
+        )
         total = computed
         r.confidence["total"] = 0.7
     minor = CURRENCY_MINOR_UNITS.get(currency, 2)
@@ -1018,8 +1090,13 @@ def _computed_total(doc: dict[str, Any]) -> Decimal | None:
     """Lines (each rounded to the currency, as Invoice.line_amount) + freight + tax."""
     unit = Decimal(1).scaleb(-CURRENCY_MINOR_UNITS.get(doc.get("currency", "USD"), 2))
     try:
-        lines = sum(((line["quantity"] * line["unit_price"]).quantize(unit, rounding=ROUND_HALF_UP)
-                     for line in doc["lines"]), Decimal(0))
+        lines = sum(
+            (
+                (line["quantity"] * line["unit_price"]).quantize(unit, rounding=ROUND_HALF_UP)
+                for line in doc["lines"]
+            ),
+            Decimal(0),
+        )
     except (KeyError, TypeError, InvalidOperation):
         return None
     return lines + doc.get("freight", Decimal(0)) + doc.get("tax", Decimal(0))

@@ -253,8 +253,9 @@ class Segment:
     def code(self, n: int, what: str, allowed: AbstractSet[str] | Mapping[str, object]) -> str:
         value = self.text(n, what)
         if value not in allowed:
-            raise self.error(f"{what} {value!r} is not a code this reader knows", element=n,
-                             code=EL_INVALID_CODE)
+            raise self.error(
+                f"{what} {value!r} is not a code this reader knows", element=n, code=EL_INVALID_CODE
+            )
         return value
 
     def decimal(self, n: int, what: str, *, required: bool = False) -> Decimal | None:
@@ -263,8 +264,9 @@ class Segment:
         if not value:
             return None
         if not _DECIMAL.fullmatch(value) or _digits(value) > _MAX_DIGITS:
-            raise self.error(f"{what} {value!r} is not a decimal number", element=n,
-                             code=EL_INVALID_CHARACTER)
+            raise self.error(
+                f"{what} {value!r} is not a decimal number", element=n, code=EL_INVALID_CHARACTER
+            )
         return Decimal(value)
 
     def implied(self, n: int, what: str, *, decimals: int = 2, required: bool = False) -> Decimal | None:
@@ -457,8 +459,9 @@ class Interchange:
     def control_number(self) -> str:
         return self.header.get(13)
 
-    def error(self, message: str, code: str, segment: Segment | None = None,
-              element: int | None = None) -> X12Error:
+    def error(
+        self, message: str, code: str, segment: Segment | None = None, element: int | None = None
+    ) -> X12Error:
         seg = segment or self.header
         return X12Error(
             message,
@@ -508,9 +511,13 @@ def parse_interchanges(raw: bytes, limits: IntakeLimits = DEFAULT_LIMITS) -> lis
     while pos < len(text):
         if interchanges and not text.startswith("ISA", pos):
             last = interchanges[-1]
-            last.errors.append(last.error(
-                f"unexpected data after IEA at character {pos + 1}: {text[pos:pos + 20]!r}",
-                ISA_INVALID_CONTENT, last.header))
+            last.errors.append(
+                last.error(
+                    f"unexpected data after IEA at character {pos + 1}: {text[pos : pos + 20]!r}",
+                    ISA_INVALID_CONTENT,
+                    last.header,
+                )
+            )
             break
         interchange, pos = scanner.read_interchange(pos)
         interchanges.append(interchange)
@@ -554,8 +561,10 @@ class _Scanner:
             if pos >= len(self.text):
                 builder.finish_at_eof()
                 return interchange, pos
-            if self.text.startswith("ISA" + delimiters.element, pos) or self.text.startswith("ISA", pos) and (
-                len(self.text) - pos >= ISA_LENGTH and not self.text[pos + 3].isalnum()
+            if (
+                self.text.startswith("ISA" + delimiters.element, pos)
+                or self.text.startswith("ISA", pos)
+                and (len(self.text) - pos >= ISA_LENGTH and not self.text[pos + 3].isalnum())
             ):
                 builder.finish_at_new_isa(self.count + 1)
                 return interchange, pos
@@ -571,8 +580,9 @@ class _Scanner:
             if not body.strip(" \r\n") and delimiters.segment in "\r\n":
                 continue  # a blank line where the terminator is itself a line end
             elements = body.split(delimiters.element, MAX_ELEMENTS)
-            segment = Segment(elements[:MAX_ELEMENTS], delimiters, self._next_index(),
-                              overflow=len(elements) > MAX_ELEMENTS)
+            segment = Segment(
+                elements[:MAX_ELEMENTS], delimiters, self._next_index(), overflow=len(elements) > MAX_ELEMENTS
+            )
             builder.feed(segment)
             if builder.done:
                 return interchange, pos
@@ -594,10 +604,10 @@ def read_isa(text: str, pos: int, index: int = 1) -> tuple[Delimiters, Segment]:
     """Delimiters and the ISA segment, from the fixed-width ISA at `pos`."""
     if not text.startswith("ISA", pos):
         raise X12Error(
-            f"expected an ISA interchange header at character {pos + 1}, found {text[pos:pos + 3]!r}",
+            f"expected an ISA interchange header at character {pos + 1}, found {text[pos : pos + 3]!r}",
             interchange_error=ISA_INVALID_CONTENT,
         )
-    head = text[pos:pos + ISA_LENGTH]
+    head = text[pos : pos + ISA_LENGTH]
     if len(head) < ISA_LENGTH:
         raise X12Error(
             f"the ISA header is {len(head)} characters; it is always {ISA_LENGTH}",
@@ -651,13 +661,15 @@ def _check_isa_content(interchange: Interchange) -> None:
     isa = interchange.header
     if not isa.get(13).isdigit():
         interchange.errors.append(
-            interchange.error(f"ISA13 control number {isa.get(13)!r} must be 9 digits", ISA_INVALID_CONTROL,
-                              element=13)
+            interchange.error(
+                f"ISA13 control number {isa.get(13)!r} must be 9 digits", ISA_INVALID_CONTROL, element=13
+            )
         )
     if not isa.get(12).isdigit():
         interchange.errors.append(
-            interchange.error(f"ISA12 version {isa.get(12)!r} must be 5 digits", ISA_INVALID_VERSION,
-                              element=12)
+            interchange.error(
+                f"ISA12 version {isa.get(12)!r} must be 5 digits", ISA_INVALID_VERSION, element=12
+            )
         )
     if parse_date(isa.get(9)) is None:
         interchange.errors.append(
@@ -709,21 +721,28 @@ class _EnvelopeBuilder:
         group = FunctionalGroup(header=segment)
         segment.group_control = group.control_number
         if not group.control_number.isdigit() or len(group.control_number) > 9:
-            group.errors.append(group.error(
-                f"GS06 group control number {group.control_number!r} must be 1-9 digits",
-                GROUP_CONTROL_SYNTAX))
+            group.errors.append(
+                group.error(
+                    f"GS06 group control number {group.control_number!r} must be 1-9 digits",
+                    GROUP_CONTROL_SYNTAX,
+                )
+            )
         self.interchange.groups.append(group)
         self.group = group
 
     def _st(self, segment: Segment) -> None:
         if self.group is None:
-            self.interchange.errors.append(self.interchange.error(
-                "ST outside a functional group (no GS before it)", ISA_CONTROL_STRUCTURE, segment))
+            self.interchange.errors.append(
+                self.interchange.error(
+                    "ST outside a functional group (no GS before it)", ISA_CONTROL_STRUCTURE, segment
+                )
+            )
             self.group = FunctionalGroup(header=Segment(["GS"], segment.delimiters, segment.index))
             self.interchange.groups.append(self.group)
         if self.tx is not None:
-            self.tx.errors.append(self.tx.error(
-                "transaction set has no SE trailer", SET_TRAILER_MISSING, segment))
+            self.tx.errors.append(
+                self.tx.error("transaction set has no SE trailer", SET_TRAILER_MISSING, segment)
+            )
             self.tx = None
         segment.group_control = self.group.control_number
         tx = TransactionSet(set_id=segment.get(1), control_number=segment.get(2), group=self.group)
@@ -732,14 +751,22 @@ class _EnvelopeBuilder:
         self.group.transactions.append(tx)
         self.tx = tx
         if not re.fullmatch(r"\d{3}", tx.set_id):
-            tx.errors.append(tx.error(
-                f"ST01 {tx.set_id!r} is not a transaction set identifier", SET_INVALID_ID))
+            tx.errors.append(
+                tx.error(f"ST01 {tx.set_id!r} is not a transaction set identifier", SET_INVALID_ID)
+            )
         if not tx.control_number or len(tx.control_number) > 9:
-            tx.errors.append(tx.error(f"ST02 control number {tx.control_number!r} must be 4-9 characters",
-                                      SET_INVALID_CONTROL))
+            tx.errors.append(
+                tx.error(
+                    f"ST02 control number {tx.control_number!r} must be 4-9 characters", SET_INVALID_CONTROL
+                )
+            )
         elif tx.control_number in self.group.set_controls:
-            tx.errors.append(tx.error(f"ST02 control number {tx.control_number} is used twice in the group",
-                                      SET_CONTROL_NOT_UNIQUE))
+            tx.errors.append(
+                tx.error(
+                    f"ST02 control number {tx.control_number} is used twice in the group",
+                    SET_CONTROL_NOT_UNIQUE,
+                )
+            )
         self.group.set_controls.add(tx.control_number)
         expected = _FUNCTIONAL_IDS.get(tx.set_id)
         if expected and self.group.functional_id and expected != self.group.functional_id:
@@ -757,19 +784,28 @@ class _EnvelopeBuilder:
         tx.closed = True
         self.tx = None
         if segment.get(2) != tx.control_number:
-            tx.errors.append(tx.error(
-                f"SE02 {segment.get(2)!r} does not match ST02 {tx.control_number!r}", SET_CONTROL_MISMATCH,
-                segment))
+            tx.errors.append(
+                tx.error(
+                    f"SE02 {segment.get(2)!r} does not match ST02 {tx.control_number!r}",
+                    SET_CONTROL_MISMATCH,
+                    segment,
+                )
+            )
         declared = segment.get(1)
         if not (declared.isdigit() and len(declared) < 10 and int(declared) == len(tx.segments)):
-            tx.errors.append(tx.error(
-                f"SE01 says {declared or 'nothing'} segments; the transaction set has {len(tx.segments)}",
-                SET_COUNT_MISMATCH, segment))
+            tx.errors.append(
+                tx.error(
+                    f"SE01 says {declared or 'nothing'} segments; the transaction set has {len(tx.segments)}",
+                    SET_COUNT_MISMATCH,
+                    segment,
+                )
+            )
 
     def _ge(self, segment: Segment) -> None:
         if self.group is None:
-            self.interchange.errors.append(self.interchange.error(
-                "GE without a matching GS", ISA_CONTROL_STRUCTURE, segment))
+            self.interchange.errors.append(
+                self.interchange.error("GE without a matching GS", ISA_CONTROL_STRUCTURE, segment)
+            )
             return
         self._close_group(trailer=segment)
 
@@ -777,26 +813,38 @@ class _EnvelopeBuilder:
         group = self.group
         assert group is not None
         if self.tx is not None:
-            self.tx.errors.append(self.tx.error(
-                "transaction set has no SE trailer", SET_TRAILER_MISSING, trailer or trailer_missing))
+            self.tx.errors.append(
+                self.tx.error(
+                    "transaction set has no SE trailer", SET_TRAILER_MISSING, trailer or trailer_missing
+                )
+            )
             self.tx = None
         self.group = None
         if trailer is None:
-            group.errors.append(group.error("functional group has no GE trailer", GROUP_TRAILER_MISSING,
-                                            trailer_missing))
+            group.errors.append(
+                group.error("functional group has no GE trailer", GROUP_TRAILER_MISSING, trailer_missing)
+            )
             return
         group.trailer = trailer
         trailer.group_control = group.control_number
         if trailer.get(2) != group.control_number:
-            group.errors.append(group.error(
-                f"GE02 {trailer.get(2)!r} does not match GS06 {group.control_number!r}",
-                GROUP_CONTROL_MISMATCH, trailer))
+            group.errors.append(
+                group.error(
+                    f"GE02 {trailer.get(2)!r} does not match GS06 {group.control_number!r}",
+                    GROUP_CONTROL_MISMATCH,
+                    trailer,
+                )
+            )
         declared = trailer.get(1)
         if not declared.isdigit() or int(declared) != len(group.transactions):
-            group.errors.append(group.error(
-                f"GE01 says {declared or 'nothing'} transaction sets; "
-                f"the group has {len(group.transactions)}",
-                GROUP_COUNT_MISMATCH, trailer))
+            group.errors.append(
+                group.error(
+                    f"GE01 says {declared or 'nothing'} transaction sets; "
+                    f"the group has {len(group.transactions)}",
+                    GROUP_COUNT_MISMATCH,
+                    trailer,
+                )
+            )
 
     def _iea(self, segment: Segment) -> None:
         if self.group is not None:
@@ -805,35 +853,54 @@ class _EnvelopeBuilder:
         interchange.closed = True
         self.done = True
         if segment.get(2) != interchange.control_number:
-            interchange.errors.append(interchange.error(
-                f"IEA02 {segment.get(2)!r} does not match ISA13 {interchange.control_number!r}",
-                ISA_CONTROL_MISMATCH, segment, element=2))
+            interchange.errors.append(
+                interchange.error(
+                    f"IEA02 {segment.get(2)!r} does not match ISA13 {interchange.control_number!r}",
+                    ISA_CONTROL_MISMATCH,
+                    segment,
+                    element=2,
+                )
+            )
         declared = segment.get(1)
         if not declared.isdigit() or int(declared) != len(interchange.groups):
-            interchange.errors.append(interchange.error(
-                f"IEA01 says {declared or 'nothing'} functional groups; the interchange has "
-                f"{len(interchange.groups)}", ISA_GROUP_COUNT, segment, element=1))
+            interchange.errors.append(
+                interchange.error(
+                    f"IEA01 says {declared or 'nothing'} functional groups; the interchange has "
+                    f"{len(interchange.groups)}",
+                    ISA_GROUP_COUNT,
+                    segment,
+                    element=1,
+                )
+            )
 
     def _body(self, segment: Segment) -> None:
         tag = segment.tag
         if self.tx is None:
             what = f"segment {tag!r}" if tag else "an empty segment"
-            self.interchange.errors.append(self.interchange.error(
-                f"{what} outside a transaction set (between ST and SE)", ISA_CONTROL_STRUCTURE, segment))
+            self.interchange.errors.append(
+                self.interchange.error(
+                    f"{what} outside a transaction set (between ST and SE)", ISA_CONTROL_STRUCTURE, segment
+                )
+            )
             return
         self._attach(segment)
         if not _TAG.fullmatch(tag):
-            self.tx.errors.append(segment.error(
-                f"{tag[:10]!r} is not a segment identifier", segment_code=SEG_UNRECOGNIZED))
+            self.tx.errors.append(
+                segment.error(f"{tag[:10]!r} is not a segment identifier", segment_code=SEG_UNRECOGNIZED)
+            )
             return
         if segment.overflow:
-            self.tx.errors.append(segment.error(
-                f"more than {MAX_ELEMENTS - 1} elements", element=MAX_ELEMENTS, code=EL_TOO_MANY))
+            self.tx.errors.append(
+                segment.error(
+                    f"more than {MAX_ELEMENTS - 1} elements", element=MAX_ELEMENTS, code=EL_TOO_MANY
+                )
+            )
             return
         if any(_CONTROL_CHARS.search(value) for value in segment.elements):
             n = next(n for n, value in enumerate(segment.elements) if _CONTROL_CHARS.search(value))
-            self.tx.errors.append(segment.error(
-                "control character in element", element=n, code=EL_INVALID_CHARACTER))
+            self.tx.errors.append(
+                segment.error("control character in element", element=n, code=EL_INVALID_CHARACTER)
+            )
 
     def _attach(self, segment: Segment) -> None:
         tx = self.tx
@@ -854,8 +921,9 @@ class _EnvelopeBuilder:
             return
         if self.group is not None:
             self._close_group(trailer_missing=None)
-        self.interchange.errors.append(self.interchange.error(
-            f"interchange has no IEA trailer: {message}", ISA_PREMATURE_END))
+        self.interchange.errors.append(
+            self.interchange.error(f"interchange has no IEA trailer: {message}", ISA_PREMATURE_END)
+        )
         self.done = True
 
 
@@ -865,4 +933,3 @@ _FUNCTIONAL_IDS = {"810": "IN", "850": "PO", "855": "PR", "856": "SH", "860": "P
 
 def functional_id_for(set_id: str) -> str | None:
     return _FUNCTIONAL_IDS.get(set_id)
-

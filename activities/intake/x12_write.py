@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from activities.intake.errors import ExtractionError
@@ -33,7 +33,13 @@ from activities.intake.x12_syntax import (
 from models.purchase_order import PurchaseOrder
 
 __all__ = [
-    "InterchangeWriter", "X12Style", "render_850", "render_997", "x12_date", "x12_decimal", "x12_implied",
+    "InterchangeWriter",
+    "X12Style",
+    "render_850",
+    "render_997",
+    "x12_date",
+    "x12_decimal",
+    "x12_implied",
 ]
 
 Element = str | int | Decimal | tuple[str | int, ...] | None  # a tuple is a composite
@@ -60,15 +66,16 @@ class InterchangeWriter:
     """Builds one interchange: groups of transaction sets, each written as
     lists of elements; control numbers and counts are filled in."""
 
-    def __init__(self, style: X12Style, *, sender_id: str, receiver_id: str, control_number: int,
-                 now: datetime) -> None:
+    def __init__(
+        self, style: X12Style, *, sender_id: str, receiver_id: str, control_number: int, now: datetime
+    ) -> None:
         if not 0 < control_number < 10**9:
             raise ValueError("control_number must be 1..999999999")
         self.style = style
         self.sender_id = sender_id
         self.receiver_id = receiver_id
         self.control_number = control_number
-        self.now = now.astimezone(timezone.utc) if now.tzinfo else now
+        self.now = now.astimezone(UTC) if now.tzinfo else now
         self.groups: list[tuple[str, list[list[SegmentSpec]]]] = []
         self.extra_header: list[SegmentSpec] = []  # TA1 goes between ISA and the first GS
 
@@ -88,9 +95,21 @@ class InterchangeWriter:
         for number, (functional_id, sets) in enumerate(self.groups, start=1):
             # Callers allocate control numbers with room for every group.
             group_control = (control + number - 1) % 10**9 or 1
-            out.append(self._segment(("GS", functional_id, self.sender_id, self.receiver_id,
-                                      now.strftime("%Y%m%d"), now.strftime("%H%M"), group_control, "X",
-                                      style.group_version)))
+            out.append(
+                self._segment(
+                    (
+                        "GS",
+                        functional_id,
+                        self.sender_id,
+                        self.receiver_id,
+                        now.strftime("%Y%m%d"),
+                        now.strftime("%H%M"),
+                        group_control,
+                        "X",
+                        style.group_version,
+                    )
+                )
+            )
             for index, segments in enumerate(sets, start=1):
                 st_control = f"{index:04d}"
                 first = (segments[0][0], segments[0][1], st_control)
@@ -103,9 +122,25 @@ class InterchangeWriter:
 
     def _isa(self, isa11: str, now: datetime, control: int) -> str:
         s = self.style
-        fields = ["ISA", "00", " " * 10, "00", " " * 10, s.sender_qualifier, f"{self.sender_id:<15}"[:15],
-                  s.receiver_qualifier, f"{self.receiver_id:<15}"[:15], now.strftime("%y%m%d"),
-                  now.strftime("%H%M"), isa11, s.isa_version, f"{control:09d}", "0", s.usage, s.component]
+        fields = [
+            "ISA",
+            "00",
+            " " * 10,
+            "00",
+            " " * 10,
+            s.sender_qualifier,
+            f"{self.sender_id:<15}"[:15],
+            s.receiver_qualifier,
+            f"{self.receiver_id:<15}"[:15],
+            now.strftime("%y%m%d"),
+            now.strftime("%H%M"),
+            isa11,
+            s.isa_version,
+            f"{control:09d}",
+            "0",
+            s.usage,
+            s.component,
+        ]
         return s.element.join(fields) + s.segment + s.line_end
 
     def _segment(self, spec: SegmentSpec) -> str:
@@ -148,11 +183,23 @@ def x12_date(value: date) -> str:
 # --- 850 ------------------------------------------------------------------------
 
 
-def render_850(po: PurchaseOrder, *, sender_id: str, receiver_id: str, control_number: int,
-               now: datetime, style: X12Style | None = None) -> bytes:
+def render_850(
+    po: PurchaseOrder,
+    *,
+    sender_id: str,
+    receiver_id: str,
+    control_number: int,
+    now: datetime,
+    style: X12Style | None = None,
+) -> bytes:
     """The PO as an X12 850 interchange from poflow (`sender_id`) to the vendor."""
-    writer = InterchangeWriter(style or X12Style(), sender_id=sender_id, receiver_id=receiver_id,
-                               control_number=control_number, now=now)
+    writer = InterchangeWriter(
+        style or X12Style(),
+        sender_id=sender_id,
+        receiver_id=receiver_id,
+        control_number=control_number,
+        now=now,
+    )
     writer.add("850", _po_segments(po))
     return writer.render()
 
@@ -169,19 +216,21 @@ def _po_segments(po: PurchaseOrder) -> list[SegmentSpec]:
     segments.append(("PER", "BD", po.buyer))
     terms = po.payment_terms
     if terms.discount_percent is not None:
-        segments.append(("ITD", "08", "3", terms.discount_percent, None, terms.discount_days, None,
-                         terms.net_days))
+        segments.append(
+            ("ITD", "08", "3", terms.discount_percent, None, terms.discount_days, None, terms.net_days)
+        )
     else:
         segments.append(("ITD", "01", "3", None, None, None, None, terms.net_days))
     if po.freight:
         segments.append(("SAC", "C", "D240", None, None, x12_implied(po.freight)))
     if po.note:
         segments.append(("N9", "L1", "NOTES"))
-        segments += [("MSG", po.note[i:i + 264]) for i in range(0, len(po.note), 264)]
+        segments += [("MSG", po.note[i : i + 264]) for i in range(0, len(po.note), 264)]
     segments.append(("N1", "VN", None, "92", po.vendor_id))
     for line in po.lines:
-        segments.append(("PO1", line.line_no, line.quantity, line.uom, line.unit_price, "PE", "BP",
-                         line.item_id))
+        segments.append(
+            ("PO1", line.line_no, line.quantity, line.uom, line.unit_price, "PE", "BP", line.item_id)
+        )
         if line.description:
             segments.append(("PID", "F", None, None, None, line.description[:80]))
         if line.need_by:
@@ -215,12 +264,15 @@ def render_997(
     interchanges = parse_interchanges(raw_interchange, limits)
     first = interchanges[0]
     writer = InterchangeWriter(
-        style or X12Style(sender_qualifier=first.receiver_qualifier or "ZZ",
-                          receiver_qualifier=first.sender_qualifier or "ZZ"),
+        style
+        or X12Style(
+            sender_qualifier=first.receiver_qualifier or "ZZ",
+            receiver_qualifier=first.sender_qualifier or "ZZ",
+        ),
         sender_id=sender_id or first.receiver_id or "POFLOW",
         receiver_id=first.sender_id or "UNKNOWN",
         control_number=control_number,
-        now=now or datetime.now(timezone.utc),
+        now=now or datetime.now(UTC),
     )
     for interchange in interchanges:
         _ta1(writer, interchange, error)
@@ -236,23 +288,29 @@ def _ta1(writer: InterchangeWriter, interchange: Interchange, error: ExtractionE
     if isinstance(error, X12Error) and error.interchange_error and _same_interchange(error, interchange):
         codes.insert(0, error.interchange_error)
     if codes:
-        writer.extra_header.append(("TA1", interchange.control_number, interchange.date, interchange.time,
-                                    "R", codes[0]))
+        writer.extra_header.append(
+            ("TA1", interchange.control_number, interchange.date, interchange.time, "R", codes[0])
+        )
 
 
 def _same_interchange(error: X12Error, interchange: Interchange) -> bool:
     return error.interchange_control in (None, interchange.control_number)
 
 
-def _ack_group(group: FunctionalGroup, interchange: Interchange,
-               error: ExtractionError | None) -> list[SegmentSpec]:
+def _ack_group(
+    group: FunctionalGroup, interchange: Interchange, error: ExtractionError | None
+) -> list[SegmentSpec]:
     segments: list[SegmentSpec] = [("AK1", group.functional_id, group.control_number)]
     accepted = 0
     for tx in group.transactions:
         faults = list(tx.errors)
         if error is not None and _applies_to(error, interchange, group, tx) and error not in faults:
-            faults.insert(0, error if isinstance(error, X12Error)
-                          else X12Error(error.message, set_error=SET_SEGMENTS_IN_ERROR))
+            faults.insert(
+                0,
+                error
+                if isinstance(error, X12Error)
+                else X12Error(error.message, set_error=SET_SEGMENTS_IN_ERROR),
+            )
         segments.append(("AK2", tx.set_id, tx.control_number))
         segments += _segment_errors(faults, tx)
         if faults:
@@ -276,8 +334,9 @@ def _ack_group(group: FunctionalGroup, interchange: Interchange,
     return segments
 
 
-def _applies_to(error: ExtractionError, interchange: Interchange, group: FunctionalGroup,
-                tx: TransactionSet) -> bool:
+def _applies_to(
+    error: ExtractionError, interchange: Interchange, group: FunctionalGroup, tx: TransactionSet
+) -> bool:
     """Whether the reader's error is about this set: located there, or
     located nowhere (then it can only be answered by rejecting every set)."""
     if not isinstance(error, X12Error):
@@ -306,14 +365,16 @@ def _segment_errors(faults: list[X12Error], tx: TransactionSet) -> list[SegmentS
         if fault.segment_id is None or fault.segment_position is None:
             continue
         loop = fault.loop_id or _loop_of(tx, fault.segment_position)
-        segments.append(("AK3", fault.segment_id[:3], fault.segment_position, loop,
-                         fault.segment_error or "8"))
+        segments.append(
+            ("AK3", fault.segment_id[:3], fault.segment_position, loop, fault.segment_error or "8")
+        )
         if fault.element_position is not None:
             position: Element = fault.element_position
             if fault.component_position is not None:
                 position = (fault.element_position, fault.component_position)
-            segments.append(("AK4", position, None, fault.element_error or "7",
-                             (fault.bad_value or "")[:99] or None))
+            segments.append(
+                ("AK4", position, None, fault.element_error or "7", (fault.bad_value or "")[:99] or None)
+            )
     return segments
 
 

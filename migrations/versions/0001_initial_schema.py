@@ -47,7 +47,8 @@ def upgrade() -> None:
         sa.Column("tolerance_profile", sa.String(64), nullable=False),
         sa.Column("settings", JSON_DOC, nullable=False),
         sa.ForeignKeyConstraint(
-            ["tolerance_profile"], ["tolerance_profiles.name"],
+            ["tolerance_profile"],
+            ["tolerance_profiles.name"],
             name=op.f("fk_policies_tolerance_profile_tolerance_profiles"),
         ),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_policies")),
@@ -231,8 +232,18 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table in (
-        "payment_handoffs", "po_issues", "notifications", "match_results", "audit_events",
-        "human_tasks", "purchase_orders", "documents", "contracts", "items", "vendors",
-        "policies", "tolerance_profiles",
+        "payment_handoffs",
+        "po_issues",
+        "notifications",
+        "match_results",
+        "audit_events",
+        "human_tasks",
+        "purchase_orders",
+        "documents",
+        "contracts",
+        "items",
+        "vendors",
+        "policies",
+        "tolerance_profiles",
     ):
         op.drop_table(table)  # their indexes go with them

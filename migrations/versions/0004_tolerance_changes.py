@@ -82,7 +82,8 @@ def upgrade() -> None:
         sa.Column("change_id", sa.Integer(), nullable=True),
         sa.Column("approved_by", sa.String(128), nullable=True),
         sa.ForeignKeyConstraint(
-            ["change_id"], ["tolerance_changes.change_id"],
+            ["change_id"],
+            ["tolerance_changes.change_id"],
             name=op.f("fk_tolerance_profile_versions_change_id_tolerance_changes"),
         ),
         sa.PrimaryKeyConstraint("name", "version", name=op.f("pk_tolerance_profile_versions")),
@@ -96,7 +97,9 @@ def upgrade() -> None:
 
     op.create_index(op.f("ix_human_tasks_subject_id"), "human_tasks", ["subject_id"])
     op.create_index(
-        "ix_documents_invoice_key", "documents", ["document_id"],
+        "ix_documents_invoice_key",
+        "documents",
+        ["document_id"],
         postgresql_ops={"document_id": "varchar_pattern_ops"},
         postgresql_where=sa.text("kind = 'invoice'"),
         sqlite_where=sa.text("kind = 'invoice'"),
@@ -150,7 +153,9 @@ def _contracts(metadata: sa.MetaData) -> sa.Table:
         sa.ForeignKeyConstraint(["item_id"], ["items.id"], name="fk_contracts_item_id_items"),
         sa.ForeignKeyConstraint(["vendor_id"], ["vendors.id"], name="fk_contracts_vendor_id_vendors"),
         sa.PrimaryKeyConstraint("id", name="pk_contracts"),
-        sa.UniqueConstraint("vendor_id", "item_id", "valid_from", name="uq_contracts_vendor_id_item_id_valid_from"),
+        sa.UniqueConstraint(
+            "vendor_id", "item_id", "valid_from", name="uq_contracts_vendor_id_item_id_valid_from"
+        ),
     )
 
 

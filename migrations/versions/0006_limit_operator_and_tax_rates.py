@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -47,13 +47,25 @@ def _tables() -> tuple[sa.Table, sa.Table]:
     meta = sa.MetaData()
 
     def profile_columns() -> list[sa.Column[Any]]:
-        return [sa.Column("name", sa.String(64)), sa.Column("version", sa.Integer), sa.Column("limits", JSON_DOC),
-                sa.Column("vendor_id", sa.String(64)), sa.Column("category", sa.String(64)),
-                sa.Column("item_id", sa.String(64)), sa.Column("scope_key", sa.String(255))]
+        return [
+            sa.Column("name", sa.String(64)),
+            sa.Column("version", sa.Integer),
+            sa.Column("limits", JSON_DOC),
+            sa.Column("vendor_id", sa.String(64)),
+            sa.Column("category", sa.String(64)),
+            sa.Column("item_id", sa.String(64)),
+            sa.Column("scope_key", sa.String(255)),
+        ]
 
     live = sa.Table("tolerance_profiles", meta, *profile_columns())
-    versions = sa.Table("tolerance_profile_versions", meta, *profile_columns(), sa.Column("valid_from", UTC_TS),
-                        sa.Column("valid_to", UTC_TS), sa.Column("approved_by", sa.String(128)))
+    versions = sa.Table(
+        "tolerance_profile_versions",
+        meta,
+        *profile_columns(),
+        sa.Column("valid_from", UTC_TS),
+        sa.Column("valid_to", UTC_TS),
+        sa.Column("approved_by", sa.String(128)),
+    )
     return live, versions
 
 
@@ -63,8 +75,9 @@ def _limits(value: Any) -> dict[str, Any]:
 
 
 def _operator_matters(limits: dict[str, Any]) -> bool:
-    return any(limits.get(f"{c}_pct") is not None and limits.get(f"{c}_abs") is not None
-               for c in BOTH_LIMIT_CHECKS)
+    return any(
+        limits.get(f"{c}_pct") is not None and limits.get(f"{c}_abs") is not None for c in BOTH_LIMIT_CHECKS
+    )
 
 
 def upgrade() -> None:
@@ -72,31 +85,48 @@ def upgrade() -> None:
     op.add_column("items", sa.Column("tax_rate_pct", MONEY, nullable=True))
     live, versions = _tables()
     bind = op.get_bind()
-    now = datetime.now(timezone.utc)
-    for row in bind.execute(sa.select(versions.c.name, versions.c.version, versions.c.limits)).mappings().all():
+    now = datetime.now(UTC)
+    for row in (
+        bind.execute(sa.select(versions.c.name, versions.c.version, versions.c.limits)).mappings().all()
+    ):
         limits = _limits(row["limits"])
         if OPERATOR not in limits:  # what the version meant while it was in force
             meant = "all" if _operator_matters(limits) else "any"
-            bind.execute(versions.update()
-                         .where(versions.c.name == row["name"], versions.c.version == row["version"])
-                         .values(limits={**limits, OPERATOR: meant}))
+            bind.execute(
+                versions.update()
+                .where(versions.c.name == row["name"], versions.c.version == row["version"])
+                .values(limits={**limits, OPERATOR: meant})
+            )
     for row in bind.execute(sa.select(live)).mappings().all():
         limits = _limits(row["limits"])
         if OPERATOR in limits:
             continue
         if not _operator_matters(limits):
-            bind.execute(live.update().where(live.c.name == row["name"]).values(limits={**limits, OPERATOR: "any"}))
+            bind.execute(
+                live.update().where(live.c.name == row["name"]).values(limits={**limits, OPERATOR: "any"})
+            )
             continue
         version = row["version"] + 1
         limits[OPERATOR] = "any"
         bind.execute(live.update().where(live.c.name == row["name"]).values(version=version, limits=limits))
-        bind.execute(versions.update()
-                     .where(versions.c.name == row["name"], versions.c.valid_to.is_(None))
-                     .values(valid_to=now))
-        bind.execute(versions.insert().values(
-            name=row["name"], version=version, limits=limits, vendor_id=row["vendor_id"],
-            category=row["category"], item_id=row["item_id"], scope_key=row["scope_key"],
-            valid_from=now, approved_by=BY))
+        bind.execute(
+            versions.update()
+            .where(versions.c.name == row["name"], versions.c.valid_to.is_(None))
+            .values(valid_to=now)
+        )
+        bind.execute(
+            versions.insert().values(
+                name=row["name"],
+                version=version,
+                limits=limits,
+                vendor_id=row["vendor_id"],
+                category=row["category"],
+                item_id=row["item_id"],
+                scope_key=row["scope_key"],
+                valid_from=now,
+                approved_by=BY,
+            )
+        )
 
 
 def downgrade() -> None:

@@ -69,24 +69,39 @@ def trailing_run(number: str) -> str:
     """The rule before it."""
     cleaned = _NON_ALNUM.sub("", number.upper())
     head = cleaned.rstrip("0123456789")
-    digits = cleaned[len(head):]
+    digits = cleaned[len(head) :]
     return head + (digits.lstrip("0") or ("0" if digits else ""))
 
 
 def _tables() -> dict[str, sa.Table]:
     meta = sa.MetaData()
     return {
-        "documents": sa.Table("documents", meta, sa.Column("document_id", sa.String(255)),
-                              sa.Column("kind", sa.String(32)), sa.Column("raw", sa.LargeBinary),
-                              sa.Column("received_at", sa.DateTime(timezone=True))),
-        "human_tasks": sa.Table("human_tasks", meta, sa.Column("task_id", sa.String(255)),
-                                sa.Column("subject_id", sa.String(255))),
-        "payment_handoffs": sa.Table("payment_handoffs", meta, sa.Column("invoice_id", sa.String(255)),
-                                     sa.Column("vendor_id", sa.String(64)),
-                                     sa.Column("invoice_number", sa.String(64))),
-        "match_results": sa.Table("match_results", meta, sa.Column("match_id", sa.String(320)),
-                                  sa.Column("invoice_id", sa.String(255)), sa.Column("result", JSON_DOC),
-                                  sa.Column("request", JSON_DOC)),
+        "documents": sa.Table(
+            "documents",
+            meta,
+            sa.Column("document_id", sa.String(255)),
+            sa.Column("kind", sa.String(32)),
+            sa.Column("raw", sa.LargeBinary),
+            sa.Column("received_at", sa.DateTime(timezone=True)),
+        ),
+        "human_tasks": sa.Table(
+            "human_tasks", meta, sa.Column("task_id", sa.String(255)), sa.Column("subject_id", sa.String(255))
+        ),
+        "payment_handoffs": sa.Table(
+            "payment_handoffs",
+            meta,
+            sa.Column("invoice_id", sa.String(255)),
+            sa.Column("vendor_id", sa.String(64)),
+            sa.Column("invoice_number", sa.String(64)),
+        ),
+        "match_results": sa.Table(
+            "match_results",
+            meta,
+            sa.Column("match_id", sa.String(320)),
+            sa.Column("invoice_id", sa.String(255)),
+            sa.Column("result", JSON_DOC),
+            sa.Column("request", JSON_DOC),
+        ),
     }
 
 
@@ -130,7 +145,9 @@ def _plan(existing: Iterable[str], wanted: dict[str, str], table: str) -> dict[s
         if not blocked:
             return renames
         for old in blocked:
-            log.warning("%s: %s stays: %s is taken (one document under the new rule)", table, old, renames[old])
+            log.warning(
+                "%s: %s stays: %s is taken (one document under the new rule)", table, old, renames[old]
+            )
             del renames[old]
 
 
@@ -144,9 +161,11 @@ def _rename(bind: sa.Connection, table: sa.Table, key: str, renames: dict[str, s
 
 
 def _documents(bind: sa.Connection, documents: sa.Table, rule: Rule) -> dict[str, str]:
-    rows = bind.execute(sa.select(documents.c.document_id, documents.c.raw)
-                        .where(documents.c.kind.in_(("invoice", "credit_memo")))
-                        .order_by(documents.c.received_at, documents.c.document_id)).all()
+    rows = bind.execute(
+        sa.select(documents.c.document_id, documents.c.raw)
+        .where(documents.c.kind.in_(("invoice", "credit_memo")))
+        .order_by(documents.c.received_at, documents.c.document_id)
+    ).all()
     wanted = {key: new for key, raw in rows if (new := _rekeyed(key, _number_in(raw), rule))}
     existing = bind.execute(sa.select(documents.c.document_id)).scalars().all()
     renames = _plan(existing, wanted, "documents")
@@ -155,15 +174,21 @@ def _documents(bind: sa.Connection, documents: sa.Table, rule: Rule) -> dict[str
 
 
 def _subjects(bind: sa.Connection, tasks: sa.Table, renames: dict[str, str]) -> None:
-    rows = bind.execute(sa.select(tasks.c.task_id, tasks.c.subject_id)
-                        .where(tasks.c.subject_id.in_(list(renames)))).all() if renames else []
+    rows = (
+        bind.execute(
+            sa.select(tasks.c.task_id, tasks.c.subject_id).where(tasks.c.subject_id.in_(list(renames)))
+        ).all()
+        if renames
+        else []
+    )
     for task_id, subject in rows:
         bind.execute(tasks.update().where(tasks.c.task_id == task_id).values(subject_id=renames[subject]))
 
 
 def _handoffs(bind: sa.Connection, handoffs: sa.Table, rule: Rule) -> None:
-    rows = bind.execute(sa.select(handoffs.c.invoice_id, handoffs.c.invoice_number)
-                        .order_by(handoffs.c.invoice_id)).all()
+    rows = bind.execute(
+        sa.select(handoffs.c.invoice_id, handoffs.c.invoice_number).order_by(handoffs.c.invoice_id)
+    ).all()
     wanted = {key: new for key, number in rows if (new := _rekeyed(key, number, rule))}
     _rename(bind, handoffs, "invoice_id", _plan([key for key, _ in rows], wanted, "payment_handoffs"))
 
@@ -176,16 +201,18 @@ def _request_number(request: Any) -> Any:
 def _match_results(bind: sa.Connection, results: sa.Table, rule: Rule, renames: dict[str, str]) -> None:
     """By the documents' renames; a row whose invoice is not stored (tests,
     hand-made rows) by the number in its own request."""
-    rows = bind.execute(sa.select(results.c.match_id, results.c.invoice_id, results.c.result,
-                                  results.c.request)).all()
+    rows = bind.execute(
+        sa.select(results.c.match_id, results.c.invoice_id, results.c.result, results.c.request)
+    ).all()
     for match_id, invoice_id, result, request in rows:
         new = renames.get(invoice_id) or _rekeyed(invoice_id, _request_number(request), rule)
         if new is None or new == invoice_id:
             continue
         stored = dict(_json(result))
         stored["invoice_id"] = new
-        bind.execute(results.update().where(results.c.match_id == match_id)
-                     .values(invoice_id=new, result=stored))
+        bind.execute(
+            results.update().where(results.c.match_id == match_id).values(invoice_id=new, result=stored)
+        )
 
 
 def _rekey(rule: Rule) -> None:

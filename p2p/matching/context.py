@@ -14,7 +14,6 @@ from models.matching import Hold, MatchRequest, ToleranceProfile
 from models.purchase_order import MatchLevel, PurchaseOrderLine
 from p2p.tolerance_profiles import resolve_profile
 
-
 ZERO = Decimal(0)
 # Matching levels whose lines must be covered by a goods receipt.
 RECEIPT_LEVELS = frozenset({MatchLevel.THREE_WAY, MatchLevel.FOUR_WAY})

@@ -44,7 +44,6 @@ from p2p.matching.line_checks import (
 )
 from p2p.matching.wording import tolerance_source
 
-
 _CODE_ORDER = {code: index for index, code in enumerate(HoldCode)}
 
 
@@ -174,7 +173,9 @@ def match_invoice(request: MatchRequest, *, matched_at: datetime | None = None) 
     holds = _apply_releases(sorted(holds, key=_sort_key), request.released_holds)
 
     held_lines = {h.line_no for h in holds if h.status == HoldStatus.OPEN}  # one pass, not lines × holds
-    decision = MatchDecision.HOLD if any(h.status == HoldStatus.OPEN for h in holds) else MatchDecision.APPROVE
+    decision = (
+        MatchDecision.HOLD if any(h.status == HoldStatus.OPEN for h in holds) else MatchDecision.APPROVE
+    )
     return MatchResult(
         invoice_id=request.invoice.document_id,
         po_number=request.po.po_number,

@@ -14,7 +14,6 @@ from p2p.matching.context import ZERO, MatchContext
 from p2p.matching.wording import fmt_unit_amount, limits_text, make_hold
 from p2p.tax import ExpectedTax, TaxedLine, expected_tax
 
-
 # --- header checks --------------------------------------------------------------
 
 
@@ -259,7 +258,9 @@ def _expected_tax(ctx: MatchContext) -> ExpectedTax | None:
         )
         for line in invoice.lines
     ]
-    return expected_tax(taxed, invoice.freight, freight_taxable=request.freight_taxable, currency=invoice.currency)
+    return expected_tax(
+        taxed, invoice.freight, freight_taxable=request.freight_taxable, currency=invoice.currency
+    )
 
 
 def _first_set(*rates: Decimal | None) -> Decimal | None:
@@ -314,8 +315,6 @@ def check_random_audit(ctx: MatchContext) -> list[Hold]:
     return [hold]
 
 
-
-
 def check_unknown_lines(ctx: MatchContext) -> list[Hold]:
     """Invoice lines that reference no PO line cannot be matched at all."""
     po = ctx.request.po
@@ -339,10 +338,10 @@ def check_unknown_lines(ctx: MatchContext) -> list[Hold]:
     ]
 
 
-
 def check_suspected_duplicates(ctx: MatchContext) -> list[Hold]:
     """SUSPECTED_DUPLICATE against the vendor's other invoices the caller
     found (p2p/duplicates.py has the rules)."""
     request = ctx.request
-    return find_suspected_duplicates(request.invoice, request.duplicate_candidates,
-                                     window_days=request.duplicate_window_days)
+    return find_suspected_duplicates(
+        request.invoice, request.duplicate_candidates, window_days=request.duplicate_window_days
+    )

@@ -23,7 +23,6 @@ from p2p.matching.wording import (
 )
 from p2p.tolerance import percent_of
 
-
 # --- line checks ----------------------------------------------------------------
 
 
@@ -148,7 +147,9 @@ def _price_under(ctx: MatchContext, facts: LineFacts) -> list[Hold]:
     ]
 
 
-def _price_hold(ctx: MatchContext, facts: LineFacts, *, direction: str, limit_text: str, tolerance: str) -> Hold:
+def _price_hold(
+    ctx: MatchContext, facts: LineFacts, *, direction: str, limit_text: str, tolerance: str
+) -> Hold:
     currency = ctx.currency
     pct = percent_of(abs(facts.price_variance), facts.reference_price)
     how_far = f"{fmt_pct(pct)}% {direction}" if pct is not None else direction
@@ -171,8 +172,15 @@ def _price_hold(ctx: MatchContext, facts: LineFacts, *, direction: str, limit_te
 def check_qty_ordered(ctx: MatchContext, facts: LineFacts) -> list[Hold]:
     """Cumulative billed vs ordered, at every match level (Oracle Qty Ord /
     Max Qty Ord)."""
-    return _billed_beyond(ctx, facts, HoldCode.QTY_ORDERED, "ordered", facts.po_line.quantity,
-                          formula="billed_cum − ordered", what="ordered")
+    return _billed_beyond(
+        ctx,
+        facts,
+        HoldCode.QTY_ORDERED,
+        "ordered",
+        facts.po_line.quantity,
+        formula="billed_cum − ordered",
+        what="ordered",
+    )
 
 
 def check_receipt(ctx: MatchContext, facts: LineFacts) -> list[Hold]:
@@ -196,8 +204,10 @@ def _no_receipt_hold(ctx: MatchContext, facts: LineFacts) -> Hold:
         expected=facts.received_for_match,
         actual=facts.billed_cum,
         variance=facts.billed_cum - facts.received_for_match,
-        tolerance=(f"goods receipt required ({facts.po_line.level.value} match)"
-                   + (f" · {facts.po_line.match_level_source}" if facts.po_line.match_level_source else "")),
+        tolerance=(
+            f"goods receipt required ({facts.po_line.level.value} match)"
+            + (f" · {facts.po_line.match_level_source}" if facts.po_line.match_level_source else "")
+        ),
         formula="received_cum = 0",
         message=(
             f"Line {facts.line_no}: {billed_text(facts)} but nothing has been received yet"
@@ -208,9 +218,15 @@ def _no_receipt_hold(ctx: MatchContext, facts: LineFacts) -> Hold:
 
 def _qty_received(ctx: MatchContext, facts: LineFacts) -> list[Hold]:
     """Cumulative billed vs received (Oracle Qty Rec / Max Qty Rec, SAP DQ)."""
-    return _billed_beyond(ctx, facts, HoldCode.QTY_RECEIVED, "received", facts.received_for_match,
-                          formula="billed_cum − received_cum (net of rejections)",
-                          what=f"received{rejected_text(facts)}")
+    return _billed_beyond(
+        ctx,
+        facts,
+        HoldCode.QTY_RECEIVED,
+        "received",
+        facts.received_for_match,
+        formula="billed_cum − received_cum (net of rejections)",
+        what=f"received{rejected_text(facts)}",
+    )
 
 
 def check_inspection(ctx: MatchContext, facts: LineFacts) -> list[Hold]:
@@ -220,13 +236,20 @@ def check_inspection(ctx: MatchContext, facts: LineFacts) -> list[Hold]:
     if facts.po_line.level != MatchLevel.FOUR_WAY or facts.received == 0:
         return []
     rejected = fmt_qty(facts.received - facts.accepted, facts.uom)
-    return _billed_beyond(ctx, facts, HoldCode.INSPECTION, "accepted", facts.accepted,
-                          formula="billed_cum − accepted_cum",
-                          what=f"accepted after inspection ({rejected} rejected)")
+    return _billed_beyond(
+        ctx,
+        facts,
+        HoldCode.INSPECTION,
+        "accepted",
+        facts.accepted,
+        formula="billed_cum − accepted_cum",
+        what=f"accepted after inspection ({rejected} rejected)",
+    )
 
 
-def _billed_beyond(ctx: MatchContext, facts: LineFacts, code: HoldCode, leg: str, base: Decimal, *,
-                   formula: str, what: str) -> list[Hold]:
+def _billed_beyond(
+    ctx: MatchContext, facts: LineFacts, code: HoldCode, leg: str, base: Decimal, *, formula: str, what: str
+) -> list[Hold]:
     """The quantity legs: billed to date beyond `base` (ordered, received or
     accepted) by more than the profile's `qty_over_{leg}` limits allow."""
     limits = ctx.profile.limits(f"qty_over_{leg}")

@@ -10,7 +10,6 @@ from models.matching import Hold, HoldCode, ToleranceProfile
 from p2p.matching.context import LineFacts, MatchContext
 from p2p.tolerance import Limits
 
-
 # --- formatting (messages are read by people) ---------------------------------
 
 
@@ -107,7 +106,6 @@ def billed_text(facts: LineFacts) -> str:
     if facts.previously_invoiced != 0:
         text += f" to date ({fmt_qty(facts.previously_invoiced, facts.uom)} before this invoice)"
     return text
-
 
 
 def rejected_text(facts: LineFacts) -> str:

@@ -120,8 +120,9 @@ async def inbox() -> HTMLResponse:
     return HTMLResponse(INBOX_PAGE.read_text(encoding="utf-8"), headers={"Cache-Control": "no-cache"})
 
 
-@pages.get("/healthz", tags=["ops"],
-           responses={503: {"model": Health, "description": "A dependency is down"}})
+@pages.get(
+    "/healthz", tags=["ops"], responses={503: {"model": Health, "description": "A dependency is down"}}
+)
 async def healthz(service: Service, response: Response) -> Health:
     checks = await service.health()
     healthy = all(value == "ok" for value in checks.values())

@@ -132,7 +132,7 @@ async def _arrival(request: Request, po_number: str) -> dict[str, Any]:
 _UNREADABLE = {
     "model": FileUnreadableAnswer,
     "description": "Stored, but unreadable: what is wrong and where (an empty file or a bad parameter "
-                   "answers the usual {detail, errors})",
+    "answers the usual {detail, errors})",
 }
 
 
@@ -142,8 +142,9 @@ _UNREADABLE = {
     response_model=FileReceivedAnswer,
     responses={**errors(413, 503, duplicate=True), 422: _UNREADABLE},
 )
-async def post_document(request: Request, service: Service, vendor_id: str | None = None,
-                        filename: str | None = None) -> FileReceivedAnswer | JSONResponse:
+async def post_document(
+    request: Request, service: Service, vendor_id: str | None = None, filename: str | None = None
+) -> FileReceivedAnswer | JSONResponse:
     """Any file a supplier sends (X12, EDIFACT, UBL, Factur-X, PDF, e-mail,
     zip, JSON) as the raw body with its content type, or as multipart
     `file`. Answers with the intake workflow id and what was found; an
@@ -154,9 +155,12 @@ async def post_document(request: Request, service: Service, vendor_id: str | Non
         raise TooLarge(f"the request is {int(declared):,} bytes, over the {limit:,}-byte limit")
     raw, name, ctype = await _uploaded_file(request)
     received = await service.receive_file(
-        raw, filename=filename or name, content_type=ctype, source="api", vendor_id=vendor_id)
+        raw, filename=filename or name, content_type=ctype, source="api", vendor_id=vendor_id
+    )
     answer = FileReceivedAnswer(
-        status=IntakeStatus(received.status), workflow_id=received.workflow_id, sha256=received.sha256,
+        status=IntakeStatus(received.status),
+        workflow_id=received.workflow_id,
+        sha256=received.sha256,
         ui_url=service.settings.workflow_url(received.workflow_id),
         found=[FoundDocument.model_validate(item) for item in received.found],
     )

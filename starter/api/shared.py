@@ -74,12 +74,17 @@ class DuplicateBody(ErrorBody):
 
 _ERRORS: dict[int, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "No such purchase order, task, document or profile"},
-    409: {"model": ErrorBody, "description": "Refused by the current state (a closed PO or task, "
-                                             "the workflow's validator, segregation of duties)"},
+    409: {
+        "model": ErrorBody,
+        "description": "Refused by the current state (a closed PO or task, "
+        "the workflow's validator, segregation of duties)",
+    },
     413: {"model": ErrorBody, "description": "The body is over the configured size limit"},
     422: {"model": InvalidBody, "description": "Bad input: the field and the reason"},
-    503: {"model": ErrorBody, "description": "Temporal, the worker or the database cannot be reached; "
-                                             "retry later"},
+    503: {
+        "model": ErrorBody,
+        "description": "Temporal, the worker or the database cannot be reached; retry later",
+    },
 }
 _DUPLICATE: dict[str, Any] = {
     "model": DuplicateBody,

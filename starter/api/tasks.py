@@ -41,7 +41,8 @@ class DecisionRequest(BaseModel):
         default=None, description="Review of a document only: the corrected reading to send on"
     )
     holds: list[str] = Field(
-        default_factory=list, max_length=100,
+        default_factory=list,
+        max_length=100,
         description="accept_variance on an invoice hold only: the holds it releases, by the refs the task "
         "lists (PRICE:1, AMOUNT); none: every hold a person may release (never those waiting for a receipt)",
     )

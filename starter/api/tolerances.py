@@ -136,8 +136,11 @@ async def tolerance_profile_versions(name: str, request: Request) -> list[Profil
     return versions
 
 
-@router.post("/purchase-orders/{po_number}/invoices/{invoice_number}/hold", tags=["purchase orders"],
-             responses=errors(404, 409, 503))
+@router.post(
+    "/purchase-orders/{po_number}/invoices/{invoice_number}/hold",
+    tags=["purchase orders"],
+    responses=errors(404, 409, 503),
+)
 async def hold_invoice(
     po_number: str, invoice_number: str, body: HoldBody, service: Service
 ) -> InvoiceRecord:

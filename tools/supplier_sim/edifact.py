@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -152,7 +152,7 @@ def _supplier(style: EdifactStyle) -> EdiBody:
 
 def _moment(qualifier: str, moment: datetime) -> list[str]:
     """A timestamp at midnight UTC is sent as a date, as most translators do."""
-    utc = moment.astimezone(timezone.utc)
+    utc = moment.astimezone(UTC)
     if (utc.hour, utc.minute) == (0, 0):
         return date_element(qualifier, utc.date())
     return date_element(qualifier, utc)
@@ -360,7 +360,7 @@ def _expect_invoice(invoice: Invoice) -> dict:
     return _expected(kind_of_invoice(invoice.kind).value, "edifact-INVOIC", invoice)
 
 
-_NOW = datetime(2026, 11, 20, 14, 5, tzinfo=timezone.utc)
+_NOW = datetime(2026, 11, 20, 14, 5, tzinfo=UTC)
 
 
 def _rendered_samples() -> list[Sample]:
@@ -429,7 +429,7 @@ def _rendered_samples() -> list[Sample]:
 
 
 def _at(day: date, hour: int = 0, minute: int = 0) -> str:
-    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=timezone.utc).isoformat()
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC).isoformat()
 
 
 def _sample_acks() -> dict[str, Acknowledgment]:

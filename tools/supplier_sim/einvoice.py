@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -49,7 +49,14 @@ EN16931_GUIDELINE = "urn:cen.eu:en16931:2017"
 
 # poflow's short units → UN/ECE Rec 20, as suppliers' ERPs map them.
 _REC20 = {
-    "EA": "C62", "PC": "H87", "KG": "KGM", "HR": "HUR", "MO": "MON", "DAY": "DAY", "M": "MTR", "L": "LTR",
+    "EA": "C62",
+    "PC": "H87",
+    "KG": "KGM",
+    "HR": "HUR",
+    "MO": "MON",
+    "DAY": "DAY",
+    "M": "MTR",
+    "L": "LTR",
 }
 
 
@@ -71,29 +78,78 @@ class Party:
 
 
 SUPPLIERS: dict[str, Party] = {
-    "ACME": Party("Acme Industrial Supply, Inc.", "4400 Commerce Street", "Dallas", "75226", "US",
-                  vendor_id="ACME", tax_id="75-2039841", endpoint=("0060", "081466849")),
-    "NORDIC": Party("Nordic Fasteners AB", "Verkstadsgatan 12", "Jönköping", "553 02", "SE",
-                    vendor_id="NORDIC", vat_id="SE556677889901", endpoint=("0007", "5566778899"),
-                    gln="7350012340005", iban="SE4550000000058398257466"),
-    "LABWORKS": Party("LabWorks Scientific", "2150 Shattuck Avenue", "Berkeley", "94704", "US",
-                      vendor_id="LABWORKS", tax_id="94-3187762", endpoint=("0060", "604512773")),
-    "CLOUDOPS": Party("CloudOps Services LLC", "500 Pine Street", "Seattle", "98101", "US",
-                      vendor_id="CLOUDOPS", tax_id="91-2266410", endpoint=("0060", "117349902")),
+    "ACME": Party(
+        "Acme Industrial Supply, Inc.",
+        "4400 Commerce Street",
+        "Dallas",
+        "75226",
+        "US",
+        vendor_id="ACME",
+        tax_id="75-2039841",
+        endpoint=("0060", "081466849"),
+    ),
+    "NORDIC": Party(
+        "Nordic Fasteners AB",
+        "Verkstadsgatan 12",
+        "Jönköping",
+        "553 02",
+        "SE",
+        vendor_id="NORDIC",
+        vat_id="SE556677889901",
+        endpoint=("0007", "5566778899"),
+        gln="7350012340005",
+        iban="SE4550000000058398257466",
+    ),
+    "LABWORKS": Party(
+        "LabWorks Scientific",
+        "2150 Shattuck Avenue",
+        "Berkeley",
+        "94704",
+        "US",
+        vendor_id="LABWORKS",
+        tax_id="94-3187762",
+        endpoint=("0060", "604512773"),
+    ),
+    "CLOUDOPS": Party(
+        "CloudOps Services LLC",
+        "500 Pine Street",
+        "Seattle",
+        "98101",
+        "US",
+        vendor_id="CLOUDOPS",
+        tax_id="91-2266410",
+        endpoint=("0060", "117349902"),
+    ),
 }
 # LabWorks' Japanese subsidiary bills Japanese sites in JPY, with consumption tax.
-LABWORKS_JAPAN = Party("LabWorks Scientific K.K.", "3-2-1 Nihonbashi, Chuo-ku", "Tokyo", "103-0027", "JP",
-                       vendor_id="LABWORKS", vat_id="T4010001234567", endpoint=("0188", "4010001234567"))
-BUYER = Party("Poflow Manufacturing Inc.", "1 Harbor Way", "Oakland", "94607", "US",
-              endpoint=("0060", "555019877"), tax_id="94-5550198")
+LABWORKS_JAPAN = Party(
+    "LabWorks Scientific K.K.",
+    "3-2-1 Nihonbashi, Chuo-ku",
+    "Tokyo",
+    "103-0027",
+    "JP",
+    vendor_id="LABWORKS",
+    vat_id="T4010001234567",
+    endpoint=("0188", "4010001234567"),
+)
+BUYER = Party(
+    "Poflow Manufacturing Inc.",
+    "1 Harbor Way",
+    "Oakland",
+    "94607",
+    "US",
+    endpoint=("0060", "555019877"),
+    tax_id="94-5550198",
+)
 
 
 def _supplier(invoice: Invoice, supplier: Party | None) -> Party:
     if supplier is not None:
         return supplier
     known = SUPPLIERS.get(invoice.vendor_id)
-    return known or Party(invoice.vendor_id, "1 Main Street", "Springfield", "00000", "US",
-                          vendor_id=invoice.vendor_id)
+    return known or Party(
+        invoice.vendor_id, "1 Main Street", "Springfield", "00000", "US", vendor_id=invoice.vendor_id
+    )
 
 
 def _decimal(value: Decimal) -> str:
@@ -137,8 +193,9 @@ def _base_price(line: InvoiceLine, base_quantity: Decimal | None) -> Decimal:
 # --- UBL ------------------------------------------------------------------------
 
 
-def _child(namespaces: dict[str, str], parent: etree._Element, tag: str, text: Any,
-           attributes: dict[str, str]) -> etree._Element:
+def _child(
+    namespaces: dict[str, str], parent: etree._Element, tag: str, text: Any, attributes: dict[str, str]
+) -> etree._Element:
     prefix, local = tag.split(":")
     element = etree.SubElement(parent, f"{{{namespaces[prefix]}}}{local}", attributes)
     if isinstance(text, Decimal):
@@ -162,8 +219,10 @@ def render_ubl(
     seller = _supplier(invoice, supplier)
     credit = invoice.kind == InvoiceKind.CREDIT_MEMO
     root_ns, root_name = ("cn", "CreditNote") if credit else ("inv", "Invoice")
-    root = etree.Element(f"{{{UBL_NS[root_ns]}}}{root_name}",
-                         nsmap={None: UBL_NS[root_ns], "cac": UBL_NS["cac"], "cbc": UBL_NS["cbc"]})
+    root = etree.Element(
+        f"{{{UBL_NS[root_ns]}}}{root_name}",
+        nsmap={None: UBL_NS[root_ns], "cac": UBL_NS["cac"], "cbc": UBL_NS["cbc"]},
+    )
     _ubl(root, "cbc:CustomizationID", PEPPOL_CUSTOMIZATION)
     _ubl(root, "cbc:ProfileID", PEPPOL_PROFILE)
     _ubl(root, "cbc:ID", invoice.invoice_number)
@@ -176,8 +235,11 @@ def render_ubl(
     _ubl(root, "cbc:BuyerReference", invoice.po_number)
     _ubl(_ubl(root, "cac:OrderReference"), "cbc:ID", invoice.po_number)
     if invoice.original_invoice_number:
-        _ubl(_ubl(_ubl(root, "cac:BillingReference"), "cac:InvoiceDocumentReference"), "cbc:ID",
-             invoice.original_invoice_number)
+        _ubl(
+            _ubl(_ubl(root, "cac:BillingReference"), "cac:InvoiceDocumentReference"),
+            "cbc:ID",
+            invoice.original_invoice_number,
+        )
     _ubl_party(_ubl(root, "cac:AccountingSupplierParty"), seller)
     _ubl_party(_ubl(root, "cac:AccountingCustomerParty"), BUYER)
     _ubl_payment(root, invoice, seller, due if credit else None)
@@ -262,8 +324,15 @@ def _ubl_monetary_total(root: etree._Element, invoice: Invoice) -> None:
     _ubl(total, "cbc:PayableAmount", invoice.total, currencyID=currency)
 
 
-def _ubl_line(root: etree._Element, invoice: Invoice, line: InvoiceLine, position: int, category: str,
-              rate: Decimal, base_quantity: Decimal | None) -> None:
+def _ubl_line(
+    root: etree._Element,
+    invoice: Invoice,
+    line: InvoiceLine,
+    position: int,
+    category: str,
+    rate: Decimal,
+    base_quantity: Decimal | None,
+) -> None:
     credit = invoice.kind == InvoiceKind.CREDIT_MEMO
     node = _ubl(root, "cac:CreditNoteLine" if credit else "cac:InvoiceLine")
     _ubl(node, "cbc:ID", str(position))
@@ -301,8 +370,11 @@ def render_cii(
     seller = _supplier(invoice, supplier)
     credit = invoice.kind == InvoiceKind.CREDIT_MEMO
     root = etree.Element(f"{{{CII_NS['rsm']}}}CrossIndustryInvoice", nsmap=CII_NS)
-    _cii(_cii(_cii(root, "rsm:ExchangedDocumentContext"), "ram:GuidelineSpecifiedDocumentContextParameter"),
-         "ram:ID", EN16931_GUIDELINE)
+    _cii(
+        _cii(_cii(root, "rsm:ExchangedDocumentContext"), "ram:GuidelineSpecifiedDocumentContextParameter"),
+        "ram:ID",
+        EN16931_GUIDELINE,
+    )
     document = _cii(root, "rsm:ExchangedDocument")
     _cii(document, "ram:ID", invoice.invoice_number)
     _cii(document, "ram:TypeCode", "381" if credit else "380")
@@ -350,8 +422,15 @@ def _cii_tax(parent: etree._Element, tag: str, category: str, rate: Decimal) -> 
     return tax
 
 
-def _cii_line(transaction: etree._Element, invoice: Invoice, line: InvoiceLine, position: int, category: str,
-              rate: Decimal, base_quantity: Decimal | None) -> None:
+def _cii_line(
+    transaction: etree._Element,
+    invoice: Invoice,
+    line: InvoiceLine,
+    position: int,
+    category: str,
+    rate: Decimal,
+    base_quantity: Decimal | None,
+) -> None:
     item = _cii(transaction, "ram:IncludedSupplyChainTradeLineItem")
     _cii(_cii(item, "ram:AssociatedDocumentLineDocument"), "ram:LineID", str(position))
     product = _cii(item, "ram:SpecifiedTradeProduct")
@@ -368,12 +447,16 @@ def _cii_line(transaction: etree._Element, invoice: Invoice, line: InvoiceLine, 
     _cii(_cii(item, "ram:SpecifiedLineTradeDelivery"), "ram:BilledQuantity", line.quantity, unitCode=unit)
     settlement = _cii(item, "ram:SpecifiedLineTradeSettlement")
     _cii_tax(settlement, "ram:ApplicableTradeTax", category, rate)
-    _cii(_cii(settlement, "ram:SpecifiedTradeSettlementLineMonetarySummation"), "ram:LineTotalAmount",
-         invoice.line_amount(line))
+    _cii(
+        _cii(settlement, "ram:SpecifiedTradeSettlementLineMonetarySummation"),
+        "ram:LineTotalAmount",
+        invoice.line_amount(line),
+    )
 
 
-def _cii_settlement(transaction: etree._Element, invoice: Invoice, seller: Party, category: str,
-                    rate: Decimal) -> None:
+def _cii_settlement(
+    transaction: etree._Element, invoice: Invoice, seller: Party, category: str, rate: Decimal
+) -> None:
     settlement = _cii(transaction, "ram:ApplicableHeaderTradeSettlement")
     _cii(settlement, "ram:PaymentReference", invoice.invoice_number)
     _cii(settlement, "ram:InvoiceCurrencyCode", invoice.currency)
@@ -434,21 +517,30 @@ def _latin1(text: str) -> str:
 def _visible_page(invoice: Invoice, seller: Party) -> bytes:
     title = "CREDIT NOTE" if invoice.kind == InvoiceKind.CREDIT_MEMO else "INVOICE"
     pdf = FPDF(format="A4")
-    pdf.set_creation_date(datetime.combine(invoice.invoice_date, time(9), tzinfo=timezone.utc))
+    pdf.set_creation_date(datetime.combine(invoice.invoice_date, time(9), tzinfo=UTC))
     pdf.set_title(_latin1(f"{seller.name}: {title.title()} {invoice.invoice_number}"))
     pdf.set_author(_latin1(seller.name))
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 16)
     pdf.cell(0, 10, _latin1(seller.name), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=10)
-    pdf.cell(0, 5, _latin1(f"{seller.street}, {seller.postcode} {seller.city}, {seller.country}"),
-             new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(
+        0,
+        5,
+        _latin1(f"{seller.street}, {seller.postcode} {seller.city}, {seller.country}"),
+        new_x="LMARGIN",
+        new_y="NEXT",
+    )
     pdf.ln(6)
     pdf.set_font("Helvetica", "B", 14)
     pdf.cell(0, 8, title, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("Helvetica", size=10)
-    header = [f"{title.title()} no.: {invoice.invoice_number}", f"Date: {invoice.invoice_date.isoformat()}",
-              f"Your order: {invoice.po_number}", f"Currency: {invoice.currency}"]
+    header = [
+        f"{title.title()} no.: {invoice.invoice_number}",
+        f"Date: {invoice.invoice_date.isoformat()}",
+        f"Your order: {invoice.po_number}",
+        f"Currency: {invoice.currency}",
+    ]
     if invoice.original_invoice_number:
         header.append(f"Credit for invoice: {invoice.original_invoice_number}")
     if (terms := _terms_text(invoice)) is not None:
@@ -463,27 +555,39 @@ def _visible_page(invoice: Invoice, seller: Party) -> bytes:
 def _page_lines(pdf: FPDF, invoice: Invoice) -> None:
     widths = (14, 40, 66, 22, 24, 24)
     pdf.set_font("Helvetica", "B", 9)
-    for width, label in zip(widths, ("Line", "Item", "Description", "Qty", "Unit price", "Amount")):
+    for width, label in zip(
+        widths, ("Line", "Item", "Description", "Qty", "Unit price", "Amount"), strict=False
+    ):
         pdf.cell(width, 6, label, border="B")
     pdf.ln()
     pdf.set_font("Helvetica", size=9)
     for line in invoice.lines:
-        cells = (str(line.line_no), line.item_id or "", (line.description or "")[:40],
-                 f"{_decimal(line.quantity)} {line.uom or ''}", _decimal(line.unit_price),
-                 _decimal(invoice.line_amount(line)))
-        for width, text in zip(widths, cells):
+        cells = (
+            str(line.line_no),
+            line.item_id or "",
+            (line.description or "")[:40],
+            f"{_decimal(line.quantity)} {line.uom or ''}",
+            _decimal(line.unit_price),
+            _decimal(invoice.line_amount(line)),
+        )
+        for width, text in zip(widths, cells, strict=False):
             pdf.cell(width, 6, _latin1(text))
         pdf.ln()
     pdf.ln(3)
-    for label, amount in (("Lines", invoice.lines_total), ("Freight", invoice.freight), ("Tax", invoice.tax),
-                          ("Total", invoice.total)):
+    for label, amount in (
+        ("Lines", invoice.lines_total),
+        ("Freight", invoice.freight),
+        ("Tax", invoice.tax),
+        ("Total", invoice.total),
+    ):
         pdf.cell(166, 6, label, align="R")
         pdf.cell(24, 6, f"{_decimal(amount)} {invoice.currency}", align="R")
         pdf.ln()
 
 
-def render_facturx(invoice: Invoice, *, supplier: Party | None = None,
-                   price_base_quantity: Decimal | None = None) -> bytes:
+def render_facturx(
+    invoice: Invoice, *, supplier: Party | None = None, price_base_quantity: Decimal | None = None
+) -> bytes:
     """A Factur-X PDF: the visible invoice page with the EN 16931 CII XML embedded
     as factur-x.xml (PDF/A-3 metadata by the `facturx` library)."""
     seller = _supplier(invoice, supplier)
@@ -494,10 +598,17 @@ def render_facturx(invoice: Invoice, *, supplier: Party | None = None,
         "keywords": f"Factur-X, {title}",
         "title": f"{seller.name}: {title} {invoice.invoice_number}",
         "subject": f"Factur-X {title.lower()} {invoice.invoice_number} dated {invoice.invoice_date} "
-                   f"issued by {seller.name}",
+        f"issued by {seller.name}",
     }
-    return facturx.generate_from_binary(_visible_page(invoice, seller), xml, flavor="factur-x",
-                                        level="en16931", check_xsd=True, pdf_metadata=metadata, lang="en-US")
+    return facturx.generate_from_binary(
+        _visible_page(invoice, seller),
+        xml,
+        flavor="factur-x",
+        level="en16931",
+        check_xsd=True,
+        pdf_metadata=metadata,
+        lang="en-US",
+    )
 
 
 # --- samples ------------------------------------------------------------------------
@@ -514,52 +625,204 @@ _KNOWN_SENDERS = {
 }
 
 
-def _invoice(number: str, vendor: str, po: str, day: date, currency: str, lines: list[tuple], *,
-             freight: str = "0", tax: str = "0", kind: InvoiceKind = InvoiceKind.INVOICE,
-             terms: PaymentTerms | None = None, original: str | None = None) -> Invoice:
+def _invoice(
+    number: str,
+    vendor: str,
+    po: str,
+    day: date,
+    currency: str,
+    lines: list[tuple],
+    *,
+    freight: str = "0",
+    tax: str = "0",
+    kind: InvoiceKind = InvoiceKind.INVOICE,
+    terms: PaymentTerms | None = None,
+    original: str | None = None,
+) -> Invoice:
     """An invoice with every line amount stated (as e-invoices always state them),
     its total = lines + freight + tax."""
-    built = [InvoiceLine(line_no=no, item_id=item, description=text, quantity=D(qty), uom=uom,
-                         unit_price=D(price), amount=D(amount))
-             for no, item, text, qty, uom, price, amount in lines]
+    built = [
+        InvoiceLine(
+            line_no=no,
+            item_id=item,
+            description=text,
+            quantity=D(qty),
+            uom=uom,
+            unit_price=D(price),
+            amount=D(amount),
+        )
+        for no, item, text, qty, uom, price, amount in lines
+    ]
     total = stated_total(built) + D(freight) + D(tax)
-    return Invoice(invoice_number=number, kind=kind, vendor_id=vendor, po_number=po, invoice_date=day,
-                   currency=currency, lines=built, freight=D(freight), tax=D(tax), total=total,
-                   payment_terms=terms, original_invoice_number=original)
+    return Invoice(
+        invoice_number=number,
+        kind=kind,
+        vendor_id=vendor,
+        po_number=po,
+        invoice_date=day,
+        currency=currency,
+        lines=built,
+        freight=D(freight),
+        tax=D(tax),
+        total=total,
+        payment_terms=terms,
+        original_invoice_number=original,
+    )
 
 
 def _rendered_invoices() -> list[tuple[str, str, Invoice, dict]]:
     """(sample name, format, invoice, render options)."""
-    acme = _invoice("INV-55012", "ACME", "PO-1001", date(2026, 11, 6), "USD", [
-        (1, "MRO-GLOVE-NITRILE-L", "Nitrile gloves, size L, box of 100", "100", "EA", "11.90", "1190.00"),
-        (2, "MRO-BEARING-6204", "Deep groove ball bearing 6204-2RS", "200", "EA", "4.75", "950.00"),
-    ], freight="25.00", tax="178.61", terms=PaymentTerms(net_days=30))
-    nordic = _invoice("NF-2026-10517", "NORDIC", "PO-2042", date(2026, 11, 19), "EUR", [
-        (1, "FST-BOLT-M8X30-A2", "Hex bolt M8x30, stainless A2-70, DIN 933", "2000", "EA", "0.1840",
-         "368.00"),
-        (2, "FST-NUT-M8-A2", "Hex nut M8, stainless A2, DIN 934", "2000", "EA", "0.0425", "85.00"),
-        (3, "FST-WASHER-M8-A2", "Flat washer M8, stainless A2, DIN 125", "4000", "EA", "0.0190", "76.00"),
-    ], freight="18.50", tax="136.88", terms=PaymentTerms(net_days=30, discount_days=10, discount_percent=D("2")))
-    nordic_credit = _invoice("NF-CN-2026-0311", "NORDIC", "PO-2042", date(2026, 11, 27), "EUR", [
-        (1, "FST-BOLT-M8X30-A2", "Hex bolt M8x30, stainless A2-70, DIN 933", "500", "EA", "0.1840", "92.00"),
-    ], tax="23.00", kind=InvoiceKind.CREDIT_MEMO, original="NF-2026-10517")
-    labworks_jp = _invoice("LWJ-2026-00981", "LABWORKS", "PO-LAB-12", date(2026, 11, 24), "JPY", [
-        (1, "LAB-PIPETTE-1000", "Single-channel pipette 100-1000 uL, adjustable", "6", "EA", "43500",
-         "261000"),
-        (2, "LAB-TIPS-1000-RACK", "Filter pipette tips 1000 uL, rack of 96, sterile", "40", "EA", "1300",
-         "52000"),
-    ], freight="2500", tax="31550", terms=PaymentTerms(net_days=60))
-    cloudops = _invoice("CO-2026-1188", "CLOUDOPS", "PO-3107", date(2026, 11, 30), "USD", [
-        (1, "SVC-CLOUD-SUPPORT-HR", "Cloud operations support, November", "12.5", "HR", "145.00", "1812.50"),
-        (2, "SVC-K8S-MANAGED-MO", "Managed Kubernetes cluster, November", "1", "MO", "2400.00", "2400.00"),
-    ], terms=PaymentTerms(net_days=15))
-    nordic_fx = _invoice("NF-2026-10560", "NORDIC", "PO-2047", date(2026, 12, 2), "EUR", [
-        (1, "FST-NUT-M8-A2", "Hex nut M8, stainless A2, DIN 934", "10000", "EA", "0.0425", "425.00"),
-        (2, "FST-WASHER-M8-A2", "Flat washer M8, stainless A2, DIN 125", "10000", "EA", "0.0190", "190.00"),
-    ], freight="22.00", tax="159.25", terms=PaymentTerms(net_days=30, discount_days=10, discount_percent=D("2")))
-    acme_credit = _invoice("CM-30102", "ACME", "PO-1002", date(2026, 12, 3), "USD", [
-        (2, "MRO-BEARING-6204", "Deep groove ball bearing 6204-2RS", "40", "EA", "4.75", "190.00"),
-    ], tax="15.68", kind=InvoiceKind.CREDIT_MEMO, original="INV-55031")
+    acme = _invoice(
+        "INV-55012",
+        "ACME",
+        "PO-1001",
+        date(2026, 11, 6),
+        "USD",
+        [
+            (1, "MRO-GLOVE-NITRILE-L", "Nitrile gloves, size L, box of 100", "100", "EA", "11.90", "1190.00"),
+            (2, "MRO-BEARING-6204", "Deep groove ball bearing 6204-2RS", "200", "EA", "4.75", "950.00"),
+        ],
+        freight="25.00",
+        tax="178.61",
+        terms=PaymentTerms(net_days=30),
+    )
+    nordic = _invoice(
+        "NF-2026-10517",
+        "NORDIC",
+        "PO-2042",
+        date(2026, 11, 19),
+        "EUR",
+        [
+            (
+                1,
+                "FST-BOLT-M8X30-A2",
+                "Hex bolt M8x30, stainless A2-70, DIN 933",
+                "2000",
+                "EA",
+                "0.1840",
+                "368.00",
+            ),
+            (2, "FST-NUT-M8-A2", "Hex nut M8, stainless A2, DIN 934", "2000", "EA", "0.0425", "85.00"),
+            (3, "FST-WASHER-M8-A2", "Flat washer M8, stainless A2, DIN 125", "4000", "EA", "0.0190", "76.00"),
+        ],
+        freight="18.50",
+        tax="136.88",
+        terms=PaymentTerms(net_days=30, discount_days=10, discount_percent=D("2")),
+    )
+    nordic_credit = _invoice(
+        "NF-CN-2026-0311",
+        "NORDIC",
+        "PO-2042",
+        date(2026, 11, 27),
+        "EUR",
+        [
+            (
+                1,
+                "FST-BOLT-M8X30-A2",
+                "Hex bolt M8x30, stainless A2-70, DIN 933",
+                "500",
+                "EA",
+                "0.1840",
+                "92.00",
+            ),
+        ],
+        tax="23.00",
+        kind=InvoiceKind.CREDIT_MEMO,
+        original="NF-2026-10517",
+    )
+    labworks_jp = _invoice(
+        "LWJ-2026-00981",
+        "LABWORKS",
+        "PO-LAB-12",
+        date(2026, 11, 24),
+        "JPY",
+        [
+            (
+                1,
+                "LAB-PIPETTE-1000",
+                "Single-channel pipette 100-1000 uL, adjustable",
+                "6",
+                "EA",
+                "43500",
+                "261000",
+            ),
+            (
+                2,
+                "LAB-TIPS-1000-RACK",
+                "Filter pipette tips 1000 uL, rack of 96, sterile",
+                "40",
+                "EA",
+                "1300",
+                "52000",
+            ),
+        ],
+        freight="2500",
+        tax="31550",
+        terms=PaymentTerms(net_days=60),
+    )
+    cloudops = _invoice(
+        "CO-2026-1188",
+        "CLOUDOPS",
+        "PO-3107",
+        date(2026, 11, 30),
+        "USD",
+        [
+            (
+                1,
+                "SVC-CLOUD-SUPPORT-HR",
+                "Cloud operations support, November",
+                "12.5",
+                "HR",
+                "145.00",
+                "1812.50",
+            ),
+            (
+                2,
+                "SVC-K8S-MANAGED-MO",
+                "Managed Kubernetes cluster, November",
+                "1",
+                "MO",
+                "2400.00",
+                "2400.00",
+            ),
+        ],
+        terms=PaymentTerms(net_days=15),
+    )
+    nordic_fx = _invoice(
+        "NF-2026-10560",
+        "NORDIC",
+        "PO-2047",
+        date(2026, 12, 2),
+        "EUR",
+        [
+            (1, "FST-NUT-M8-A2", "Hex nut M8, stainless A2, DIN 934", "10000", "EA", "0.0425", "425.00"),
+            (
+                2,
+                "FST-WASHER-M8-A2",
+                "Flat washer M8, stainless A2, DIN 125",
+                "10000",
+                "EA",
+                "0.0190",
+                "190.00",
+            ),
+        ],
+        freight="22.00",
+        tax="159.25",
+        terms=PaymentTerms(net_days=30, discount_days=10, discount_percent=D("2")),
+    )
+    acme_credit = _invoice(
+        "CM-30102",
+        "ACME",
+        "PO-1002",
+        date(2026, 12, 3),
+        "USD",
+        [
+            (2, "MRO-BEARING-6204", "Deep groove ball bearing 6204-2RS", "40", "EA", "4.75", "190.00"),
+        ],
+        tax="15.68",
+        kind=InvoiceKind.CREDIT_MEMO,
+        original="INV-55031",
+    )
     hundred = {"price_base_quantity": D(100)}
     return [
         ("ubl-acme-invoice", "ubl", acme, {}),
@@ -583,10 +846,18 @@ def _expected_format(fmt: str, invoice: Invoice) -> str:
 
 def _rendered_sample(name: str, fmt: str, invoice: Invoice, options: dict) -> Sample:
     render, extension = _RENDERERS[fmt]
-    expected = {"kind": kind_of_invoice(invoice.kind).value, "format": _expected_format(fmt, invoice),
-                "document": invoice.model_dump(mode="json", exclude_none=True)}
-    return Sample(name=name, format=fmt, filename=f"{invoice.invoice_number}.{extension}",
-                  raw=render(invoice, **options), expected=[expected])
+    expected = {
+        "kind": kind_of_invoice(invoice.kind).value,
+        "format": _expected_format(fmt, invoice),
+        "document": invoice.model_dump(mode="json", exclude_none=True),
+    }
+    return Sample(
+        name=name,
+        format=fmt,
+        filename=f"{invoice.invoice_number}.{extension}",
+        raw=render(invoice, **options),
+        expected=[expected],
+    )
 
 
 def _handwritten_samples(fmt: str) -> list[Sample]:
@@ -598,9 +869,16 @@ def _handwritten_samples(fmt: str) -> list[Sample]:
         expected_path = path.with_name(f"{path.stem}.expected.json")
         if not expected_path.exists():
             continue
-        samples.append(Sample(name=path.stem, format=fmt, filename=path.name, raw=path.read_bytes(),
-                              expected=json.loads(expected_path.read_text(encoding="utf-8")),
-                              vendor_id=_KNOWN_SENDERS.get(path.stem)))
+        samples.append(
+            Sample(
+                name=path.stem,
+                format=fmt,
+                filename=path.name,
+                raw=path.read_bytes(),
+                expected=json.loads(expected_path.read_text(encoding="utf-8")),
+                vendor_id=_KNOWN_SENDERS.get(path.stem),
+            )
+        )
     return samples
 
 

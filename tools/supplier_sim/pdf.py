@@ -650,7 +650,7 @@ def _text_table(
         pdf.set_font(sheet.font, "B", sheet.size)
         if header_fill:
             pdf.set_fill_color(*header_fill)
-        for column, width in zip(sheet.columns, widths):
+        for column, width in zip(sheet.columns, widths, strict=False):
             pdf.set_xy(x, y)
             pdf.cell(
                 width,
@@ -671,7 +671,9 @@ def _text_table(
     y = header(y)
     pdf.set_font(sheet.font, "", sheet.size)
     for index, row in enumerate(sheet.rows):
-        desc_width = next(w for c, w in zip(sheet.columns, widths) if c.key == "desc") - 2 * pdf.c_margin
+        desc_width = (
+            next(w for c, w in zip(sheet.columns, widths, strict=False) if c.key == "desc") - 2 * pdf.c_margin
+        )
         pdf.set_font(sheet.font, "", sheet.size)
         desc_lines = _wrap(pdf, row.get("desc", ""), desc_width)
         height = line_h * len(desc_lines) + 2
@@ -686,7 +688,7 @@ def _text_table(
             pdf.set_fill_color(238, 242, 248)
             pdf.rect(x0, y, sum(widths), height, style="F")
         x = x0
-        for column, width in zip(sheet.columns, widths):
+        for column, width in zip(sheet.columns, widths, strict=False):
             if ruled == "grid":
                 pdf.rect(x, y, width, height)
             texts = desc_lines if column.key == "desc" else [row.get(column.key, "")]
@@ -1219,11 +1221,11 @@ def _us_distributor(pdf: _Pdf, doc: Invoice, rng: random.Random, opts: Options) 
     pdf.set_draw_color(0, 0, 0)
     pdf.line(40, y - 2, pdf.w - 40, y - 2)
     pdf.set_font("Helvetica", "B", 7.5)
-    group_x = [x for x, c in zip(xs, columns) if c[0] == group]
-    group_w = sum(w for w, c in zip(widths, columns) if c[0] == group)
+    group_x = [x for x, c in zip(xs, columns, strict=False) if c[0] == group]
+    group_w = sum(w for w, c in zip(widths, columns, strict=False) if c[0] == group)
     _box_cell(pdf, group_x[0], y, group_w, 10, group, align="C")
     pdf.line(group_x[0] + 4, y + 10, group_x[0] + group_w - 4, y + 10)
-    for x, w, (top, bottom, _, align, _key) in zip(xs, widths, columns):
+    for x, w, (top, bottom, _, align, _key) in zip(xs, widths, columns, strict=False):
         if top and top != group:
             _box_cell(pdf, x, y, w, 10, top, align=align)
         _box_cell(pdf, x, y + 11, w, 10, bottom, align=align)
@@ -1245,7 +1247,7 @@ def _us_distributor(pdf: _Pdf, doc: Invoice, rng: random.Random, opts: Options) 
         }
         pdf.set_font("Helvetica", "", 8)
         wrapped = _wrap(pdf, line.description or "", desc_w)
-        for x, w, (_, _, _, align, key) in zip(xs, widths, columns):
+        for x, w, (_, _, _, align, key) in zip(xs, widths, columns, strict=False):
             if key != "desc":
                 _box_cell(pdf, x, y, w, 10, values[key], align=align)
         for offset, text in enumerate(wrapped):
@@ -1253,7 +1255,10 @@ def _us_distributor(pdf: _Pdf, doc: Invoice, rng: random.Random, opts: Options) 
         y += 10 * len(wrapped) + 5
     pdf.line(40, y, pdf.w - 40, y)
     y += 8
-    money = lambda v: format_money(v, doc.currency, locale, mark=False)
+
+    def money(v: Decimal) -> str:
+        return format_money(v, doc.currency, locale, mark=False)
+
     totals = [(rng.choice(["Subtotal", "Merchandise Total"]), money(doc.lines_total))]
     if doc.freight:
         totals.append((rng.choice(["Freight", "Shipping & Handling"]), money(doc.freight)))
@@ -1391,8 +1396,13 @@ def _din_letter(pdf: _Pdf, doc: Invoice, rng: random.Random, opts: Options, lang
     words = _LETTER[language]
     vendor = _vendor_card(doc.vendor_id)
     long_date = locale.long_date if language != "sv" else (lambda d: d.isoformat())
-    money = lambda v: format_money(v, doc.currency, locale)
-    plain = lambda v: format_money(v, doc.currency, locale, mark=False)
+
+    def money(v: Decimal) -> str:
+        return format_money(v, doc.currency, locale)
+
+    def plain(v: Decimal) -> str:
+        return format_money(v, doc.currency, locale, mark=False)
+
     pdf.text_at(40, 36, vendor.name, size=16, style="B")
     pdf.text_at(40, 56, " · ".join(vendor.address), size=8)
     pdf.text_at(40, 118, f"{vendor.name} · {vendor.address[0]} · {vendor.address[1]}", size=6)
@@ -1442,11 +1452,13 @@ def _din_letter(pdf: _Pdf, doc: Invoice, rng: random.Random, opts: Options, lang
     titles = _pick(rng, words, "columns").split("|")
     has_pos = len(titles) == 7
     keys = (["line"] if has_pos else []) + ["item", "desc", "qty", "uom", "price", "amount"]
-    widths: dict[str, float] = dict(zip(keys, ([30] if has_pos else []) + [118, 0, 48, 42, 62, 72]))
+    widths: dict[str, float] = dict(
+        zip(keys, ([30] if has_pos else []) + [118, 0, 48, 42, 62, 72], strict=False)
+    )
     widths["desc"] = pdf.w - 80 - sum(widths.values())
     aligns = {"line": "L", "item": "L", "desc": "L", "qty": "R", "uom": "L", "price": "R", "amount": "R"}
     x = 40.0
-    for key, text in zip(keys, titles):
+    for key, text in zip(keys, titles, strict=False):
         pdf.text_at(x, y, text, size=8.5, style="B", w=widths[key], align=aligns[key])
         x += widths[key]
     y += 13
@@ -1541,11 +1553,11 @@ def _remarks_ack(pdf: _Pdf, doc: Acknowledgment, rng: random.Random, opts: Optio
     y += 20
     titles = _pick(rng, words, "columns").split("|")
     keys = ["line", "item", "desc", "ordered", "confirmed", "uom", "price", "date"]
-    widths: dict[str, float] = dict(zip(keys, [28, 112, 0, 44, 50, 32, 56, 70]))
+    widths: dict[str, float] = dict(zip(keys, [28, 112, 0, 44, 50, 32, 56, 70], strict=False))
     widths["desc"] = pdf.w - 80 - sum(widths.values())
     aligns = {"line": "L", "item": "L", "desc": "L", "uom": "L"}
     x = 40.0
-    for key, text in zip(keys, titles):
+    for key, text in zip(keys, titles, strict=False):
         pdf.text_at(x, y, text, size=8, style="B", w=widths[key], align=aligns.get(key, "R"))
         x += widths[key]
     y += 12
@@ -1717,7 +1729,7 @@ def _invoice_lines(
 ) -> list[InvoiceLine]:
     catalogue = CATALOGUE[vendor]
     lines = []
-    for position, line_no in zip(range(count), line_numbers):
+    for position, line_no in zip(range(count), line_numbers, strict=False):
         item_id, description, uom, price = (
             catalogue[position % len(catalogue)] if count <= len(catalogue) else rng.choice(catalogue)
         )

@@ -17,7 +17,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -34,8 +34,15 @@ from models.documents import (
 from models.purchase_order import PurchaseOrder, PurchaseOrderLine
 from tools.supplier_sim.samples import Sample
 
-__all__ = ["SUPPLIERS", "SupplierEdi", "render_810", "render_855", "render_856", "render_interchange",
-           "sample_set"]
+__all__ = [
+    "SUPPLIERS",
+    "SupplierEdi",
+    "render_810",
+    "render_855",
+    "render_856",
+    "render_interchange",
+    "sample_set",
+]
 
 SAMPLES_DIR = Path(__file__).resolve().parents[2] / "tests" / "samples" / "x12"
 _SCAC = re.compile(r"[A-Z]{2,4}")
@@ -58,19 +65,33 @@ class SupplierEdi:
 
 SUPPLIERS: dict[str, SupplierEdi] = {
     "ACME": SupplierEdi(
-        vendor_id="ACME", name="Acme Industrial Supply", interchange_id="ACMEIND",
-        style=X12Style(), writes_currency=False,
+        vendor_id="ACME",
+        name="Acme Industrial Supply",
+        interchange_id="ACMEIND",
+        style=X12Style(),
+        writes_currency=False,
     ),
     "NORDIC": SupplierEdi(
-        vendor_id="NORDIC", name="Nordic Fasteners AB", interchange_id="7350012340005",
-        style=X12Style(component=":", repetition="^", isa_version="00501", group_version="005010",
-                       line_end="", sender_qualifier="14"),
+        vendor_id="NORDIC",
+        name="Nordic Fasteners AB",
+        interchange_id="7350012340005",
+        style=X12Style(
+            component=":",
+            repetition="^",
+            isa_version="00501",
+            group_version="005010",
+            line_end="",
+            sender_qualifier="14",
+        ),
         invoice_type=None,
     ),
     "LABWORKS": SupplierEdi(
-        vendor_id="LABWORKS", name="LabWorks Scientific", interchange_id="LABWORKSSCI",
+        vendor_id="LABWORKS",
+        name="LabWorks Scientific",
+        interchange_id="LABWORKSSCI",
         style=X12Style(element="|", component="\\", segment="\n", line_end="", isa_version="00401"),
-        sends_vendor_number=False, duns="804735132",
+        sends_vendor_number=False,
+        duns="804735132",
     ),
 }
 
@@ -78,19 +99,35 @@ SUPPLIERS: dict[str, SupplierEdi] = {
 # --- rendering ----------------------------------------------------------------
 
 
-def render_855(acks: Sequence[Acknowledgment], *, supplier: SupplierEdi,
-               orders: Mapping[str, PurchaseOrder] | None = None, control_number: int = 1,
-               now: datetime | None = None) -> bytes:
+def render_855(
+    acks: Sequence[Acknowledgment],
+    *,
+    supplier: SupplierEdi,
+    orders: Mapping[str, PurchaseOrder] | None = None,
+    control_number: int = 1,
+    now: datetime | None = None,
+) -> bytes:
     return render_interchange(acks, supplier=supplier, orders=orders, control_number=control_number, now=now)
 
 
-def render_810(invoices: Sequence[Invoice], *, supplier: SupplierEdi, control_number: int = 1,
-               now: datetime | None = None) -> bytes:
+def render_810(
+    invoices: Sequence[Invoice],
+    *,
+    supplier: SupplierEdi,
+    control_number: int = 1,
+    now: datetime | None = None,
+) -> bytes:
     return render_interchange(invoices, supplier=supplier, control_number=control_number, now=now)
 
 
-def render_856(notices: Sequence[ShipNotice], *, supplier: SupplierEdi, shipment_id: str | None = None,
-               control_number: int = 1, now: datetime | None = None) -> bytes:
+def render_856(
+    notices: Sequence[ShipNotice],
+    *,
+    supplier: SupplierEdi,
+    shipment_id: str | None = None,
+    control_number: int = 1,
+    now: datetime | None = None,
+) -> bytes:
     """One 856 for one shipment. Several notices (orders) in one shipment must
     be named `<shipment_id>/<po_number>`: the reader gives each order's
     notice that id, since BSN02 alone would not tell them apart."""
@@ -99,9 +136,14 @@ def render_856(notices: Sequence[ShipNotice], *, supplier: SupplierEdi, shipment
     return writer.render()
 
 
-def render_interchange(documents: Sequence[Acknowledgment | ShipNotice | Invoice], *, supplier: SupplierEdi,
-                       orders: Mapping[str, PurchaseOrder] | None = None, control_number: int = 1,
-                       now: datetime | None = None) -> bytes:
+def render_interchange(
+    documents: Sequence[Acknowledgment | ShipNotice | Invoice],
+    *,
+    supplier: SupplierEdi,
+    orders: Mapping[str, PurchaseOrder] | None = None,
+    control_number: int = 1,
+    now: datetime | None = None,
+) -> bytes:
     """One interchange, a group per document type, a transaction set per
     document (a ship notice here is a shipment of one order)."""
     writer = _writer(supplier, control_number, now)
@@ -116,9 +158,13 @@ def render_interchange(documents: Sequence[Acknowledgment | ShipNotice | Invoice
 
 
 def _writer(supplier: SupplierEdi, control_number: int, now: datetime | None) -> InterchangeWriter:
-    return InterchangeWriter(supplier.style, sender_id=supplier.interchange_id,
-                             receiver_id=supplier.receiver_id, control_number=control_number,
-                             now=now or datetime.now(timezone.utc))
+    return InterchangeWriter(
+        supplier.style,
+        sender_id=supplier.interchange_id,
+        receiver_id=supplier.receiver_id,
+        control_number=control_number,
+        now=now or datetime.now(UTC),
+    )
 
 
 def _party(supplier: SupplierEdi, entity: str) -> SegmentSpec:
@@ -132,7 +178,7 @@ def _message(text: str | None) -> list[SegmentSpec]:
         return []
     segments: list[SegmentSpec] = [("N9", "L1", "NOTES")]
     for line in text.splitlines():
-        segments += [("MSG", line[i:i + 264]) for i in range(0, len(line), 264)]
+        segments += [("MSG", line[i : i + 264]) for i in range(0, len(line), 264)]
     return segments
 
 
@@ -145,8 +191,18 @@ def _segments_855(ack: Acknowledgment, supplier: SupplierEdi, po: PurchaseOrder 
     acked = ack.acknowledged_at.date()
     po_date = po.order_date if po and po.order_date else acked
     segments: list[SegmentSpec] = [
-        ("BAK", "00", _BAK02[ack.status], ack.po_number, x12_date(po_date), None, None, None, ack.ack_id,
-         x12_date(acked)),
+        (
+            "BAK",
+            "00",
+            _BAK02[ack.status],
+            ack.po_number,
+            x12_date(po_date),
+            None,
+            None,
+            None,
+            ack.ack_id,
+            x12_date(acked),
+        ),
         *_message(ack.message),
         _party(supplier, "VN"),
     ]
@@ -163,8 +219,16 @@ def _ack_line(line: AcknowledgmentLine, ordered: PurchaseOrderLine | None) -> li
     if code == "IC" and line.unit_price is None:
         price = None  # "changes made" without a price change: no price to misread
     item = ordered.item_id if ordered else None
-    po1: SegmentSpec = ("PO1", line.line_no, ordered.quantity if ordered else None, uom if ordered else None,
-                        price, "PE" if price is not None else None, "BP" if item else None, item)
+    po1: SegmentSpec = (
+        "PO1",
+        line.line_no,
+        ordered.quantity if ordered else None,
+        uom if ordered else None,
+        price,
+        "PE" if price is not None else None,
+        "BP" if item else None,
+        item,
+    )
     quantity = line.quantity if line.quantity is not None else (ordered.quantity if ordered else None)
     date = ("068", x12_date(line.promised_date)) if line.promised_date else (None, None)
     ack: SegmentSpec = ("ACK", code, quantity, uom if quantity is not None else None, *date)
@@ -181,11 +245,13 @@ def _ack_code(line: AcknowledgmentLine, ordered: PurchaseOrderLine | None) -> st
     price_changed = line.unit_price is not None and (ordered is None or line.unit_price != ordered.unit_price)
     quantity_changed = line.quantity is not None and (ordered is None or line.quantity != ordered.quantity)
     changes = [
-        code for code, changed in (
+        code
+        for code, changed in (
             ("IP", price_changed),
             ("IQ", quantity_changed),
             ("DR", line.promised_date is not None),
-        ) if changed
+        )
+        if changed
     ]
     return changes[0] if len(changes) == 1 else "IC"
 
@@ -193,8 +259,9 @@ def _ack_code(line: AcknowledgmentLine, ordered: PurchaseOrderLine | None) -> st
 # 856 ----------------------------------------------------------------------------
 
 
-def _segments_856(notices: list[ShipNotice], supplier: SupplierEdi,
-                  shipment_id: str | None) -> list[SegmentSpec]:
+def _segments_856(
+    notices: list[ShipNotice], supplier: SupplierEdi, shipment_id: str | None
+) -> list[SegmentSpec]:
     if not notices:
         raise ValueError("a ship notice needs at least one order")
     first = notices[0]
@@ -259,8 +326,17 @@ def _segments_810(invoice: Invoice, supplier: SupplierEdi) -> list[SegmentSpec]:
         raise ValueError("an X12 810 has no standard way to say a credit is for price only")
     credit = invoice.kind == InvoiceKind.CREDIT_MEMO
     segments: list[SegmentSpec] = [
-        ("BIG", x12_date(invoice.invoice_date), invoice.invoice_number, None, invoice.po_number, None, None,
-         "CR" if credit else supplier.invoice_type, "00"),
+        (
+            "BIG",
+            x12_date(invoice.invoice_date),
+            invoice.invoice_number,
+            None,
+            invoice.po_number,
+            None,
+            None,
+            "CR" if credit else supplier.invoice_type,
+            "00",
+        ),
     ]
     if credit and invoice.original_invoice_number:
         segments.append(("REF", "OI", invoice.original_invoice_number))
@@ -270,8 +346,9 @@ def _segments_810(invoice: Invoice, supplier: SupplierEdi) -> list[SegmentSpec]:
     terms = invoice.payment_terms
     if terms is not None:
         if terms.discount_percent is not None:
-            segments.append(("ITD", "08", "3", terms.discount_percent, None, terms.discount_days, None,
-                             terms.net_days))
+            segments.append(
+                ("ITD", "08", "3", terms.discount_percent, None, terms.discount_days, None, terms.net_days)
+            )
         else:
             segments.append(("ITD", "01", "3", None, None, None, None, terms.net_days))
     for line in invoice.lines:
@@ -292,60 +369,124 @@ def _segments_810(invoice: Invoice, supplier: SupplierEdi) -> list[SegmentSpec]:
 
 # --- samples ------------------------------------------------------------------------
 
-_NOW = datetime(2026, 11, 20, 15, 30, tzinfo=timezone.utc)
+_NOW = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
 
 
 def _po(number: str, vendor: str, currency: str, lines: list[tuple[str, str, str, str]]) -> PurchaseOrder:
-    return PurchaseOrder.model_validate({
-        "po_number": number, "vendor_id": vendor, "buyer": "bob.buyer", "currency": currency,
-        "order_date": "2026-11-02",
-        "lines": [{"line_no": n, "item_id": item, "quantity": qty, "unit_price": price, "uom": uom}
-                  for n, (item, qty, uom, price) in enumerate(lines, start=1)],
-    })
+    return PurchaseOrder.model_validate(
+        {
+            "po_number": number,
+            "vendor_id": vendor,
+            "buyer": "bob.buyer",
+            "currency": currency,
+            "order_date": "2026-11-02",
+            "lines": [
+                {"line_no": n, "item_id": item, "quantity": qty, "unit_price": price, "uom": uom}
+                for n, (item, qty, uom, price) in enumerate(lines, start=1)
+            ],
+        }
+    )
 
 
 ORDERS: dict[str, PurchaseOrder] = {
-    "PO-2026-1001": _po("PO-2026-1001", "ACME", "USD", [
-        ("MRO-GLOVE-NITRILE-L", "100", "EA", "11.90"), ("MRO-BEARING-6204", "200", "EA", "4.75"),
-        ("MRO-SAFETY-GLASSES", "50", "EA", "6.40")]),
-    "PO-2026-1002": _po("PO-2026-1002", "NORDIC", "EUR", [
-        ("FST-BOLT-M8X30-A2", "5000", "EA", "0.1840"), ("FST-NUT-M8-A2", "5000", "EA", "0.0425"),
-        ("FST-WASHER-M8-A2", "10000", "EA", "0.0190")]),
-    "PO-2026-1003": _po("PO-2026-1003", "LABWORKS", "USD", [
-        ("LAB-PIPETTE-1000", "4", "EA", "289.00"), ("LAB-CENTRIFUGE-MINI", "1", "EA", "1450.00"),
-        ("LAB-TIPS-1000-RACK", "20", "EA", "8.65")]),
+    "PO-2026-1001": _po(
+        "PO-2026-1001",
+        "ACME",
+        "USD",
+        [
+            ("MRO-GLOVE-NITRILE-L", "100", "EA", "11.90"),
+            ("MRO-BEARING-6204", "200", "EA", "4.75"),
+            ("MRO-SAFETY-GLASSES", "50", "EA", "6.40"),
+        ],
+    ),
+    "PO-2026-1002": _po(
+        "PO-2026-1002",
+        "NORDIC",
+        "EUR",
+        [
+            ("FST-BOLT-M8X30-A2", "5000", "EA", "0.1840"),
+            ("FST-NUT-M8-A2", "5000", "EA", "0.0425"),
+            ("FST-WASHER-M8-A2", "10000", "EA", "0.0190"),
+        ],
+    ),
+    "PO-2026-1003": _po(
+        "PO-2026-1003",
+        "LABWORKS",
+        "USD",
+        [
+            ("LAB-PIPETTE-1000", "4", "EA", "289.00"),
+            ("LAB-CENTRIFUGE-MINI", "1", "EA", "1450.00"),
+            ("LAB-TIPS-1000-RACK", "20", "EA", "8.65"),
+        ],
+    ),
     "PO-2026-1004": _po("PO-2026-1004", "ACME", "USD", [("MRO-GLOVE-NITRILE-L", "40", "EA", "11.90")]),
     "PO-2026-1012": _po("PO-2026-1012", "NORDIC", "EUR", [("FST-NUT-M8-A2", "2000", "EA", "0.0425")]),
 }
 
 
-def _ack(ack_id: str, po: str, vendor: str, status: str, lines: list[dict], message: str | None = None,
-         day: str = "2026-11-03") -> Acknowledgment:
-    return Acknowledgment.model_validate({
-        "ack_id": ack_id, "po_number": po, "vendor_id": vendor, "status": status, "lines": lines,
-        "message": message, "acknowledged_at": f"{day}T00:00:00Z",
-    })
+def _ack(
+    ack_id: str,
+    po: str,
+    vendor: str,
+    status: str,
+    lines: list[dict],
+    message: str | None = None,
+    day: str = "2026-11-03",
+) -> Acknowledgment:
+    return Acknowledgment.model_validate(
+        {
+            "ack_id": ack_id,
+            "po_number": po,
+            "vendor_id": vendor,
+            "status": status,
+            "lines": lines,
+            "message": message,
+            "acknowledged_at": f"{day}T00:00:00Z",
+        }
+    )
 
 
-def _notice(asn_id: str, po: str, vendor: str, lines: list[tuple[int, str, str | None]], **extra: object
-            ) -> ShipNotice:
-    return ShipNotice.model_validate({
-        "asn_id": asn_id, "po_number": po, "vendor_id": vendor, "shipped_at": "2026-11-10T14:45:00Z",
-        "lines": [{"line_no": n, "quantity_shipped": q, "uom": "EA", "item_id": item}
-                  for n, q, item in lines],
-        **extra,
-    })
+def _notice(
+    asn_id: str, po: str, vendor: str, lines: list[tuple[int, str, str | None]], **extra: object
+) -> ShipNotice:
+    return ShipNotice.model_validate(
+        {
+            "asn_id": asn_id,
+            "po_number": po,
+            "vendor_id": vendor,
+            "shipped_at": "2026-11-10T14:45:00Z",
+            "lines": [
+                {"line_no": n, "quantity_shipped": q, "uom": "EA", "item_id": item} for n, q, item in lines
+            ],
+            **extra,
+        }
+    )
 
 
-def _invoice(number: str, po: str, vendor: str, currency: str, lines: list[tuple[int, str, str, str | None]],
-             total: str, **extra: object) -> Invoice:
-    return Invoice.model_validate({
-        "invoice_number": number, "vendor_id": vendor, "po_number": po, "invoice_date": "2026-11-20",
-        "currency": currency, "total": total,
-        "lines": [{"line_no": n, "quantity": q, "unit_price": p, "uom": "EA", "item_id": item}
-                  for n, q, p, item in lines],
-        **extra,
-    })
+def _invoice(
+    number: str,
+    po: str,
+    vendor: str,
+    currency: str,
+    lines: list[tuple[int, str, str, str | None]],
+    total: str,
+    **extra: object,
+) -> Invoice:
+    return Invoice.model_validate(
+        {
+            "invoice_number": number,
+            "vendor_id": vendor,
+            "po_number": po,
+            "invoice_date": "2026-11-20",
+            "currency": currency,
+            "total": total,
+            "lines": [
+                {"line_no": n, "quantity": q, "unit_price": p, "uom": "EA", "item_id": item}
+                for n, q, p, item in lines
+            ],
+            **extra,
+        }
+    )
 
 
 def _expected(document: Acknowledgment | ShipNotice | Invoice) -> dict:
@@ -362,97 +503,243 @@ def _expected(document: Acknowledgment | ShipNotice | Invoice) -> dict:
 Document = Acknowledgment | ShipNotice | Invoice
 
 
-def _rendered(name: str, filename: str, raw: bytes, documents: Sequence[Document],
-              vendor_id: str | None = None) -> Sample:
-    return Sample(name=name, format="x12", filename=filename, raw=raw,
-                  expected=[_expected(document) for document in documents], vendor_id=vendor_id)
+def _rendered(
+    name: str, filename: str, raw: bytes, documents: Sequence[Document], vendor_id: str | None = None
+) -> Sample:
+    return Sample(
+        name=name,
+        format="x12",
+        filename=filename,
+        raw=raw,
+        expected=[_expected(document) for document in documents],
+        vendor_id=vendor_id,
+    )
 
 
 def rendered_samples() -> list[Sample]:
     acme, nordic, labworks = SUPPLIERS["ACME"], SUPPLIERS["NORDIC"], SUPPLIERS["LABWORKS"]
     samples: list[Sample] = []
 
-    accepted = _ack("SO-88120", "PO-2026-1001", "ACME", "accepted", [
-        {"line_no": 1, "promised_date": "2026-11-09"}, {"line_no": 2, "promised_date": "2026-11-09"},
-        {"line_no": 3, "promised_date": "2026-11-09"}])
-    samples.append(_rendered("855-acme-accepted", "acme-855-SO-88120.edi",
-                             render_855([accepted], supplier=acme, orders=ORDERS, control_number=1201,
-                                        now=_NOW),
-                             [accepted]))
+    accepted = _ack(
+        "SO-88120",
+        "PO-2026-1001",
+        "ACME",
+        "accepted",
+        [
+            {"line_no": 1, "promised_date": "2026-11-09"},
+            {"line_no": 2, "promised_date": "2026-11-09"},
+            {"line_no": 3, "promised_date": "2026-11-09"},
+        ],
+    )
+    samples.append(
+        _rendered(
+            "855-acme-accepted",
+            "acme-855-SO-88120.edi",
+            render_855([accepted], supplier=acme, orders=ORDERS, control_number=1201, now=_NOW),
+            [accepted],
+        )
+    )
 
-    changes = _ack("OC-2026-0457", "PO-2026-1002", "NORDIC", "accepted_with_changes", [
-        {"line_no": 1, "status": "changed", "quantity": "4000", "promised_date": "2026-11-12"},
-        {"line_no": 2, "status": "changed", "unit_price": "0.0450"},
-        {"line_no": 3, "status": "backordered", "promised_date": "2026-12-15"}],
+    changes = _ack(
+        "OC-2026-0457",
+        "PO-2026-1002",
+        "NORDIC",
+        "accepted_with_changes",
+        [
+            {"line_no": 1, "status": "changed", "quantity": "4000", "promised_date": "2026-11-12"},
+            {"line_no": 2, "status": "changed", "unit_price": "0.0450"},
+            {"line_no": 3, "status": "backordered", "promised_date": "2026-12-15"},
+        ],
         message="Bolts M8x30 limited to 4000 pcs this month.\n"
-                "Nut price follows the steel surcharge of November.")
-    samples.append(_rendered("855-nordic-changes", "nordic-ordrsp-0457.x12",
-                             render_855([changes], supplier=nordic, orders=ORDERS, control_number=457,
-                                        now=_NOW),
-                             [changes]))
+        "Nut price follows the steel surcharge of November.",
+    )
+    samples.append(
+        _rendered(
+            "855-nordic-changes",
+            "nordic-ordrsp-0457.x12",
+            render_855([changes], supplier=nordic, orders=ORDERS, control_number=457, now=_NOW),
+            [changes],
+        )
+    )
 
-    rejected = _ack("Q-55102", "PO-2026-1003", "LABWORKS", "rejected", [
-        {"line_no": 1, "status": "rejected"}, {"line_no": 2, "status": "rejected"},
-        {"line_no": 3, "status": "rejected"}],
-        message="Account on credit hold - please contact accounts receivable.", day="2026-11-04")
-    samples.append(_rendered("855-labworks-rejected", "LW855_55102.txt",
-                             render_855([rejected], supplier=labworks, orders=ORDERS, control_number=55102,
-                                        now=_NOW), [rejected], vendor_id="LABWORKS"))
+    rejected = _ack(
+        "Q-55102",
+        "PO-2026-1003",
+        "LABWORKS",
+        "rejected",
+        [
+            {"line_no": 1, "status": "rejected"},
+            {"line_no": 2, "status": "rejected"},
+            {"line_no": 3, "status": "rejected"},
+        ],
+        message="Account on credit hold - please contact accounts receivable.",
+        day="2026-11-04",
+    )
+    samples.append(
+        _rendered(
+            "855-labworks-rejected",
+            "LW855_55102.txt",
+            render_855([rejected], supplier=labworks, orders=ORDERS, control_number=55102, now=_NOW),
+            [rejected],
+            vendor_id="LABWORKS",
+        )
+    )
 
-    mixed = _ack("SO-88127", "PO-2026-1001", "ACME", "accepted_with_changes", [
-        {"line_no": 1}, {"line_no": 2, "status": "changed", "promised_date": "2026-11-30"},
-        {"line_no": 3, "status": "rejected"}], message="Safety glasses discontinued, see catalogue.")
-    samples.append(_rendered("855-acme-without-po-echo", "acme-855-SO-88127.edi",
-                             render_855([mixed], supplier=acme, control_number=1207, now=_NOW), [mixed]))
+    mixed = _ack(
+        "SO-88127",
+        "PO-2026-1001",
+        "ACME",
+        "accepted_with_changes",
+        [
+            {"line_no": 1},
+            {"line_no": 2, "status": "changed", "promised_date": "2026-11-30"},
+            {"line_no": 3, "status": "rejected"},
+        ],
+        message="Safety glasses discontinued, see catalogue.",
+    )
+    samples.append(
+        _rendered(
+            "855-acme-without-po-echo",
+            "acme-855-SO-88127.edi",
+            render_855([mixed], supplier=acme, control_number=1207, now=_NOW),
+            [mixed],
+        )
+    )
 
-    one = _notice("ASN-100234", "PO-2026-1001", "ACME",
-                  [(1, "100", "MRO-GLOVE-NITRILE-L"), (2, "150", "MRO-BEARING-6204")],
-                  carrier="UPSN", tracking_number="1Z999AA10123456784", expected_delivery="2026-11-12")
-    samples.append(_rendered("856-acme-one-order", "acme-856-ASN-100234.edi",
-                             render_856([one], supplier=acme, control_number=1301, now=_NOW), [one]))
+    one = _notice(
+        "ASN-100234",
+        "PO-2026-1001",
+        "ACME",
+        [(1, "100", "MRO-GLOVE-NITRILE-L"), (2, "150", "MRO-BEARING-6204")],
+        carrier="UPSN",
+        tracking_number="1Z999AA10123456784",
+        expected_delivery="2026-11-12",
+    )
+    samples.append(
+        _rendered(
+            "856-acme-one-order",
+            "acme-856-ASN-100234.edi",
+            render_856([one], supplier=acme, control_number=1301, now=_NOW),
+            [one],
+        )
+    )
 
     two = [
-        _notice("SHP-77812/PO-2026-1002", "PO-2026-1002", "NORDIC",
-                [(1, "4000", "FST-BOLT-M8X30-A2"), (2, "5000", "FST-NUT-M8-A2")],
-                carrier="DB Schenker Road", tracking_number="SE-40011822", expected_delivery="2026-11-14"),
-        _notice("SHP-77812/PO-2026-1012", "PO-2026-1012", "NORDIC", [(1, "2000", None)],
-                carrier="DB Schenker Road", tracking_number="SE-40011823", expected_delivery="2026-11-14"),
+        _notice(
+            "SHP-77812/PO-2026-1002",
+            "PO-2026-1002",
+            "NORDIC",
+            [(1, "4000", "FST-BOLT-M8X30-A2"), (2, "5000", "FST-NUT-M8-A2")],
+            carrier="DB Schenker Road",
+            tracking_number="SE-40011822",
+            expected_delivery="2026-11-14",
+        ),
+        _notice(
+            "SHP-77812/PO-2026-1012",
+            "PO-2026-1012",
+            "NORDIC",
+            [(1, "2000", None)],
+            carrier="DB Schenker Road",
+            tracking_number="SE-40011823",
+            expected_delivery="2026-11-14",
+        ),
     ]
-    samples.append(_rendered("856-nordic-two-orders", "nordic-desadv-77812.x12",
-                             render_856(two, supplier=nordic, shipment_id="SHP-77812", control_number=458,
-                                        now=_NOW), two))
+    samples.append(
+        _rendered(
+            "856-nordic-two-orders",
+            "nordic-desadv-77812.x12",
+            render_856(two, supplier=nordic, shipment_id="SHP-77812", control_number=458, now=_NOW),
+            two,
+        )
+    )
 
-    invoice = _invoice("INV-26-4471", "PO-2026-1001", "ACME", "USD", [
-        (1, "100", "11.90", "MRO-GLOVE-NITRILE-L"), (2, "150", "4.75", "MRO-BEARING-6204")],
-        total="2035.47", freight="42.50", tax="90.47",
-        payment_terms={"net_days": 30, "discount_days": 10, "discount_percent": "2"})
-    samples.append(_rendered("810-acme-invoice", "acme-810-INV-26-4471.edi",
-                             render_810([invoice], supplier=acme, control_number=1401, now=_NOW), [invoice]))
+    invoice = _invoice(
+        "INV-26-4471",
+        "PO-2026-1001",
+        "ACME",
+        "USD",
+        [(1, "100", "11.90", "MRO-GLOVE-NITRILE-L"), (2, "150", "4.75", "MRO-BEARING-6204")],
+        total="2035.47",
+        freight="42.50",
+        tax="90.47",
+        payment_terms={"net_days": 30, "discount_days": 10, "discount_percent": "2"},
+    )
+    samples.append(
+        _rendered(
+            "810-acme-invoice",
+            "acme-810-INV-26-4471.edi",
+            render_810([invoice], supplier=acme, control_number=1401, now=_NOW),
+            [invoice],
+        )
+    )
 
-    eur = _invoice("NF-2026-11873", "PO-2026-1002", "NORDIC", "EUR", [
-        (1, "4000", "0.1840", "FST-BOLT-M8X30-A2"), (2, "5000", "0.0450", "FST-NUT-M8-A2")],
-        total="961.00", payment_terms={"net_days": 60})
-    samples.append(_rendered("810-nordic-eur", "nordic-invoic-11873.x12",
-                             render_810([eur], supplier=nordic, control_number=459, now=_NOW), [eur]))
+    eur = _invoice(
+        "NF-2026-11873",
+        "PO-2026-1002",
+        "NORDIC",
+        "EUR",
+        [(1, "4000", "0.1840", "FST-BOLT-M8X30-A2"), (2, "5000", "0.0450", "FST-NUT-M8-A2")],
+        total="961.00",
+        payment_terms={"net_days": 60},
+    )
+    samples.append(
+        _rendered(
+            "810-nordic-eur",
+            "nordic-invoic-11873.x12",
+            render_810([eur], supplier=nordic, control_number=459, now=_NOW),
+            [eur],
+        )
+    )
 
-    credit = _invoice("CM-7731", "PO-2026-1003", "LABWORKS", "USD", [
-        (1, "1", "289.00", "LAB-PIPETTE-1000")], total="289.00", kind="credit_memo",
-        original_invoice_number="LW-INV-55877")
-    samples.append(_rendered("810-labworks-credit-memo", "LW810_CM-7731.txt",
-                             render_810([credit], supplier=labworks, control_number=55140, now=_NOW),
-                             [credit], vendor_id="LABWORKS"))
+    credit = _invoice(
+        "CM-7731",
+        "PO-2026-1003",
+        "LABWORKS",
+        "USD",
+        [(1, "1", "289.00", "LAB-PIPETTE-1000")],
+        total="289.00",
+        kind="credit_memo",
+        original_invoice_number="LW-INV-55877",
+    )
+    samples.append(
+        _rendered(
+            "810-labworks-credit-memo",
+            "LW810_CM-7731.txt",
+            render_810([credit], supplier=labworks, control_number=55140, now=_NOW),
+            [credit],
+            vendor_id="LABWORKS",
+        )
+    )
 
     batch_ack = _ack("SO-88131", "PO-2026-1004", "ACME", "accepted", [{"line_no": 1}], day="2026-11-05")
     batch: list[Acknowledgment | ShipNotice | Invoice] = [
         batch_ack,
-        _invoice("INV-26-4480", "PO-2026-1004", "ACME", "USD", [(1, "40", "11.90", "MRO-GLOVE-NITRILE-L")],
-                 total="476.00"),
-        _invoice("INV-26-4481", "PO-2026-1001", "ACME", "USD", [(3, "50", "6.40", "MRO-SAFETY-GLASSES")],
-                 total="320.00", payment_terms={"net_days": 30}),
+        _invoice(
+            "INV-26-4480",
+            "PO-2026-1004",
+            "ACME",
+            "USD",
+            [(1, "40", "11.90", "MRO-GLOVE-NITRILE-L")],
+            total="476.00",
+        ),
+        _invoice(
+            "INV-26-4481",
+            "PO-2026-1001",
+            "ACME",
+            "USD",
+            [(3, "50", "6.40", "MRO-SAFETY-GLASSES")],
+            total="320.00",
+            payment_terms={"net_days": 30},
+        ),
     ]
-    samples.append(_rendered("x12-acme-daily-batch", "acme-20261120.edi",
-                             render_interchange(batch, supplier=acme, orders=ORDERS, control_number=1501,
-                                                now=_NOW), batch))
+    samples.append(
+        _rendered(
+            "x12-acme-daily-batch",
+            "acme-20261120.edi",
+            render_interchange(batch, supplier=acme, orders=ORDERS, control_number=1501, now=_NOW),
+            batch,
+        )
+    )
     return samples
 
 
@@ -469,8 +756,16 @@ def handwritten_samples(directory: Path = SAMPLES_DIR) -> list[Sample]:
         if not truth.exists():
             continue
         spec = json.loads(truth.read_text(encoding="utf-8"))
-        samples.append(Sample(name=path.stem, format="x12", filename=path.name, raw=path.read_bytes(),
-                              expected=spec["expected"], vendor_id=spec.get("vendor_id")))
+        samples.append(
+            Sample(
+                name=path.stem,
+                format="x12",
+                filename=path.name,
+                raw=path.read_bytes(),
+                expected=spec["expected"],
+                vendor_id=spec.get("vendor_id"),
+            )
+        )
     return samples
 
 
