@@ -5,43 +5,15 @@ skipped PostgreSQL test is a failure, not a quiet pass."""
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 import pytest_asyncio
-from temporalio.api.enums.v1 import IndexedValueType
-from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
+from tests.support.temporal import binary, start_time_skipping_server
 from workflows.search_attributes import ALL_KEYS
-
-BIN = Path(sys.executable).parent
-
-
-def _binary(name: str) -> str:
-    path = BIN / name
-    if not path.exists():
-        pytest.fail(f"{path} is missing: install the test extras (python3 dev.py test does)")
-    return str(path)
-
-
-async def start_time_skipping_server() -> WorkflowEnvironment:
-    """The time-skipping test server with poflow's search attributes registered."""
-    env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=_binary("temporal-test-server"), data_converter=pydantic_data_converter
-    )
-    await env.client.operator_service.add_search_attributes(
-        AddSearchAttributesRequest(
-            namespace=env.client.namespace,
-            search_attributes={
-                key.name: IndexedValueType.ValueType(int(key.indexed_value_type)) for key in ALL_KEYS
-            },
-        )
-    )
-    return env
 
 
 @pytest_asyncio.fixture(scope="session")
@@ -56,7 +28,7 @@ async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
 @pytest_asyncio.fixture(scope="session")
 async def dev_server_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_local(
-        dev_server_existing_path=_binary("temporal"),
+        dev_server_existing_path=binary("temporal"),
         data_converter=pydantic_data_converter,
         search_attributes=ALL_KEYS,
         ui=False,

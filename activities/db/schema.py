@@ -9,7 +9,7 @@ Temporal's; nothing here is the source of truth for a running PO.
 Every write path is keyed by a business key with a PRIMARY KEY or UNIQUE
 constraint behind it, so idempotency is enforced by the database, not by
 check-then-insert. The migration in migrations/versions creates exactly these
-tables; tests/test_db_repository.py checks the two agree.
+tables; tests/db/test_db_repository.py checks the two agree.
 """
 
 from __future__ import annotations
