@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import text
+from temporalio.api.testservice.v1 import SleepRequest
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 
@@ -20,6 +21,7 @@ from tests.support.builders import start, state
 # its activities have run; on a loaded machine a multi-day jump can outlast the
 # RPC's own timeout ("Timeout expired"). Steps keep each call short.
 SKIP_STEP = timedelta(hours=6)
+SKIP_RPC_TIMEOUT = timedelta(minutes=2)
 
 
 async def skip_time(env: WorkflowEnvironment, duration: timedelta) -> None:
@@ -27,7 +29,11 @@ async def skip_time(env: WorkflowEnvironment, duration: timedelta) -> None:
     left = duration
     while left > timedelta(0):
         step = min(left, SKIP_STEP)
-        await env.sleep(step)
+        request = SleepRequest()
+        request.duration.FromTimedelta(step)
+        # env.sleep() with an explicit RPC timeout: the default one expired
+        # while activities inside the step were still running.
+        await env.client.test_service.unlock_time_skipping_with_sleep(request, timeout=SKIP_RPC_TIMEOUT)
         left -= step
 
 
