@@ -33,7 +33,7 @@ from activities.intake.errors import ExtractionError
 from activities.intake.extract import extract_file
 from activities.intake.limits import IntakeLimits
 from activities.intake.resolve import PoFacts, VendorRef, resolve_reading
-from activities.intake.x12_write import render_997
+from activities.intake.x12.write_997 import render_997
 from models import PurchaseOrderState
 from models.extraction import model_class
 from models.intake import (

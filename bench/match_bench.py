@@ -47,7 +47,7 @@ import pydantic  # noqa: E402
 
 from models import GoodsReceipt, Invoice, MatchDecision, MatchRequest, PurchaseOrder  # noqa: E402
 from p2p.matching import match_invoice  # noqa: E402
-from starter.match_cli import build_match_request  # noqa: E402
+from starter.match_input import build_match_request  # noqa: E402
 
 DEFAULT_SIZES = (1, 100, 10_000)
 

@@ -220,7 +220,7 @@ def legacy_normalize_invoice_number(number: str) -> str:
     trailing run of the separator-free number did (`INV-0042-A` → `INV0042A`).
     Only to recognise ids recorded under it — match results in workflow
     histories, the audit draw and document de-duplication of runs that
-    started before (workflows.purchase_order.PATCH_INVOICE_NUMBER_RUNS).
+    started before (workflows.po_steps.patches.PATCH_INVOICE_NUMBER_RUNS).
     Never for a new decision: `normalize_invoice_number` is the rule."""
     cleaned = _NON_ALNUM.sub("", number.upper())
     head = cleaned.rstrip("0123456789")

@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from models.documents import AckLineStatus, Acknowledgment, AckStatus
+from models.documents import AckLineStatus, Acknowledgment, AcknowledgmentLine, AckStatus
 from models.matching import ToleranceProfile
-from models.purchase_order import PurchaseOrder, check_order_value
+from models.purchase_order import PurchaseOrder, PurchaseOrderLine, check_order_value
 from p2p.tolerance import Limits
 
 
@@ -63,59 +63,81 @@ def compare_acknowledgment(
     changes go to the buyer. Promised dates become the lines' need-by dates."""
     if ack.status == AckStatus.REJECTED:
         return AckComparison()
-    changes: list[str] = []
-    outside: list[str] = []
+    found = AckComparison()
     new_lines = []
     for po_line in po.lines:
         ack_line = next((line for line in ack.lines if line.line_no == po_line.line_no), None)
         if ack_line is None:
             new_lines.append(po_line)
             continue
-        updates: dict[str, object] = {}
-        n = po_line.line_no
-        if ack_line.status in (AckLineStatus.REJECTED, AckLineStatus.BACKORDERED):
-            text = f"line {n}: {ack_line.status.value} by the supplier"
-            changes.append(text)
-            outside.append(text)
-        if ack_line.unit_price is not None and ack_line.unit_price != po_line.unit_price:
-            pct = _pct_change(po_line.unit_price, ack_line.unit_price)
-            text = (
-                f"line {n}: price {_fmt(po_line.unit_price)} → {_fmt(ack_line.unit_price)} "
-                f"{po.currency} ({pct:+.2f}%)"
-            )
-            changes.append(text)
-            if _outside(po_line.unit_price, ack_line.unit_price, tolerances.ack_price_pct):
-                outside.append(f"{text}, tolerance ±{_limit_text(tolerances.ack_price_pct)}%")
-            updates["unit_price"] = ack_line.unit_price
-        if ack_line.quantity is not None and ack_line.quantity != po_line.quantity:
-            pct = _pct_change(po_line.quantity, ack_line.quantity)
-            text = f"line {n}: quantity {_fmt(po_line.quantity)} → {_fmt(ack_line.quantity)} {po_line.uom}"
-            changes.append(text)
-            if _outside(po_line.quantity, ack_line.quantity, tolerances.ack_qty_pct):
-                outside.append(f"{text} ({pct:+.2f}%), tolerance ±{_limit_text(tolerances.ack_qty_pct)}%")
-            updates["quantity"] = ack_line.quantity
-        if ack_line.promised_date is not None and ack_line.promised_date != po_line.need_by:
-            changes.append(
-                f"line {n}: promised {ack_line.promised_date.isoformat()} (need-by {po_line.need_by})"
-            )
-            updates["need_by"] = ack_line.promised_date
+        updates = _compare_line(po.currency, po_line, ack_line, tolerances, found)
         if ack_line.status == AckLineStatus.REJECTED:
             continue  # if the buyer accepts, the supplier will not deliver this line
         new_lines.append(po_line.model_copy(update=updates) if updates else po_line)
     for ack_line in ack.lines:
         if po.line(ack_line.line_no) is None:
-            text = f"line {ack_line.line_no}: not on the PO"
-            changes.append(text)
-            outside.append(text)
-    revised = None
-    if changes and new_lines:  # every line rejected is a rejection, not a revision
-        revised = po.model_copy(update={"lines": new_lines, "revision": po.revision + 1})
-        refusal = _beyond_bounds(revised)
-        if refusal:  # each change is within bounds, all of them together are not
-            changes.append(refusal)
-            outside.append(refusal)
-            revised = None
-    return AckComparison(changes=changes, outside_tolerance=outside, revised_po=revised)
+            _needs_the_buyer(found, f"line {ack_line.line_no}: not on the PO")
+    return _with_revision(po, new_lines, found)
+
+
+def _needs_the_buyer(found: AckComparison, text: str) -> None:
+    found.changes.append(text)
+    found.outside_tolerance.append(text)
+
+
+def _compare_line(
+    currency: str,
+    po_line: PurchaseOrderLine,
+    ack_line: AcknowledgmentLine,
+    tolerances: ToleranceProfile,
+    found: AckComparison,
+) -> dict[str, object]:
+    """Record what the supplier changed on one PO line in `found`; the line's
+    changed fields are returned (for the revision)."""
+    updates: dict[str, object] = {}
+    n = po_line.line_no
+    if ack_line.status in (AckLineStatus.REJECTED, AckLineStatus.BACKORDERED):
+        _needs_the_buyer(found, f"line {n}: {ack_line.status.value} by the supplier")
+    if ack_line.unit_price is not None and ack_line.unit_price != po_line.unit_price:
+        pct = _pct_change(po_line.unit_price, ack_line.unit_price)
+        text = (
+            f"line {n}: price {_fmt(po_line.unit_price)} → {_fmt(ack_line.unit_price)} "
+            f"{currency} ({pct:+.2f}%)"
+        )
+        found.changes.append(text)
+        if _outside(po_line.unit_price, ack_line.unit_price, tolerances.ack_price_pct):
+            found.outside_tolerance.append(f"{text}, tolerance ±{_limit_text(tolerances.ack_price_pct)}%")
+        updates["unit_price"] = ack_line.unit_price
+    if ack_line.quantity is not None and ack_line.quantity != po_line.quantity:
+        pct = _pct_change(po_line.quantity, ack_line.quantity)
+        text = f"line {n}: quantity {_fmt(po_line.quantity)} → {_fmt(ack_line.quantity)} {po_line.uom}"
+        found.changes.append(text)
+        if _outside(po_line.quantity, ack_line.quantity, tolerances.ack_qty_pct):
+            found.outside_tolerance.append(
+                f"{text} ({pct:+.2f}%), tolerance ±{_limit_text(tolerances.ack_qty_pct)}%"
+            )
+        updates["quantity"] = ack_line.quantity
+    if ack_line.promised_date is not None and ack_line.promised_date != po_line.need_by:
+        found.changes.append(
+            f"line {n}: promised {ack_line.promised_date.isoformat()} (need-by {po_line.need_by})"
+        )
+        updates["need_by"] = ack_line.promised_date
+    return updates
+
+
+def _with_revision(
+    po: PurchaseOrder, new_lines: list[PurchaseOrderLine], found: AckComparison
+) -> AckComparison:
+    """`found` with the revision its changes make, unless it makes none or
+    one the order's bounds refuse (then that refusal needs the buyer too)."""
+    if not found.changes or not new_lines:  # every line rejected is a rejection, not a revision
+        return found
+    revised = po.model_copy(update={"lines": new_lines, "revision": po.revision + 1})
+    refusal = _beyond_bounds(revised)
+    if refusal:  # each change is within bounds, all of them together are not
+        _needs_the_buyer(found, refusal)
+        return found
+    return AckComparison(changes=found.changes, outside_tolerance=found.outside_tolerance, revised_po=revised)
 
 
 def _beyond_bounds(po: PurchaseOrder) -> str | None:

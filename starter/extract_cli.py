@@ -15,24 +15,19 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Callable
-from typing import IO, Any, Protocol
+from typing import IO, Any
 
 from activities.intake.errors import ExtractionError
 from activities.intake.extract import extract_file
 from activities.intake.limits import IntakeLimits
 from models.extraction import Extracted
 from settings import load_settings
+from starter.cli_support import Streams, display_name, read_input
 from starter.errors import EXIT_BAD_INPUT, EXIT_OK, Invalid
 
 __all__ = ["add_extract_command", "extraction_json", "run_extract"]
 
 PREFIX = "poflow extract: "
-
-
-class _Io(Protocol):
-    stdin: IO[bytes]
-    stdout: IO[str]
-    stderr: IO[str]
 
 
 def add_extract_command(commands: Any, handler: Any) -> None:
@@ -53,9 +48,7 @@ def extraction_json(found: list[Extracted], *, locations: bool = False) -> list[
     return [item.model_dump(mode="json", include=keys, exclude_none=True) for item in found]
 
 
-def run_extract(args: argparse.Namespace, io: _Io) -> int:
-    from starter.cli import display_name, read_input
-
+def run_extract(args: argparse.Namespace, io: Streams) -> int:
     try:
         raw = read_input(args.file, io.stdin)
     except Invalid as err:

@@ -25,10 +25,11 @@ from activities.intake_activities import raw_document_id
 from models import HumanTask
 from models.intake import IntakeInput, IntakeState, IntakeStatus, ReviewDecision
 from starter.errors import Duplicate, Invalid, NotFound, Rejected, TooLarge, from_validation_error
+from starter.service.checks import update_failure_message
 from workflows.contract import IntakeQuery, IntakeUpdate, WorkflowType, intake_workflow_id
 
 if TYPE_CHECKING:
-    from starter.operations import PoflowService
+    from starter.service.core import ServiceCore
 
 __all__ = ["FileReceived", "get_intake", "receive_file", "review"]
 
@@ -43,7 +44,7 @@ class FileReceived:
 
 
 async def receive_file(
-    service: PoflowService,
+    service: ServiceCore,
     raw: bytes,
     *,
     filename: str | None = None,
@@ -72,7 +73,7 @@ async def receive_file(
         )
     except ValidationError as err:
         raise from_validation_error(err, prefix="invalid request: ") from None
-    stored = await service._store(
+    stored = await service.store_document(
         document_id=raw_document_id(sha),
         kind="file",
         raw=raw,
@@ -99,11 +100,11 @@ async def receive_file(
     return received_view(workflow_id, sha, state)
 
 
-async def _start(service: PoflowService, inp: IntakeInput) -> bool:
+async def _start(service: ServiceCore, inp: IntakeInput) -> bool:
     """False when the workflow exists (a re-send of the same bytes)."""
     workflow_id = intake_workflow_id(inp.sha256)
     try:
-        with service._temporal_errors(workflow_id):
+        with service.temporal_errors(workflow_id):
             await service.client.start_workflow(
                 WorkflowType.DOCUMENT_INTAKE,
                 inp,
@@ -154,22 +155,20 @@ def received_view(workflow_id: str, sha: str, state: IntakeState | None) -> File
     return FileReceived(workflow_id, sha, state.status.value, found, state.error)
 
 
-async def get_intake(service: PoflowService, workflow_id: str) -> IntakeState:
+async def get_intake(service: ServiceCore, workflow_id: str) -> IntakeState:
     handle = service.client.get_workflow_handle(workflow_id)
-    with service._temporal_errors(workflow_id):
-        return await service._bounded(handle.query(IntakeQuery.STATE, result_type=IntakeState), workflow_id)
+    with service.temporal_errors(workflow_id):
+        return await service.bounded(handle.query(IntakeQuery.STATE, result_type=IntakeState), workflow_id)
 
 
-async def review(service: PoflowService, task: HumanTask, decision: ReviewDecision) -> HumanTask:
+async def review(service: ServiceCore, task: HumanTask, decision: ReviewDecision) -> HumanTask:
     if not task.workflow_id:
         raise NotFound(f"task {task.task_id} names no intake workflow")
     handle = service.client.get_workflow_handle(task.workflow_id)
     try:
-        with service._temporal_errors(task.workflow_id):
-            return await service._bounded(
+        with service.temporal_errors(task.workflow_id):
+            return await service.bounded(
                 handle.execute_update(IntakeUpdate.REVIEW, decision, result_type=HumanTask), task.workflow_id
             )
     except WorkflowUpdateFailedError as err:
-        from starter.operations import update_failure_message
-
         raise Rejected(update_failure_message(err)) from None

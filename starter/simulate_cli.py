@@ -24,10 +24,11 @@ import argparse
 import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import IO, TYPE_CHECKING, Protocol
+from typing import IO, TYPE_CHECKING
 
-from models import ToleranceProfile, format_money
+from models import MatchRecord, ToleranceProfile, format_money
 from models.matching import check_candidates
+from starter.cli_support import Streams, display_name
 from starter.errors import EXIT_BAD_INPUT, EXIT_OK, Invalid, NotFound, Unavailable
 
 if TYPE_CHECKING:
@@ -36,12 +37,6 @@ if TYPE_CHECKING:
 __all__ = ["format_report", "run_simulate"]
 
 PREFIX = "poflow tolerances simulate: "
-
-
-class _Io(Protocol):
-    stdin: IO[bytes]
-    stdout: IO[str]
-    stderr: IO[str]
 
 
 def _since(text: str | None) -> datetime | None:
@@ -54,8 +49,7 @@ def _since(text: str | None) -> datetime | None:
 
 
 def _profiles(path: str, stdin: IO[bytes]) -> list[ToleranceProfile]:
-    from starter.cli import display_name
-    from starter.match_cli import load_tolerances
+    from starter.match_input import load_tolerances
 
     profiles = load_tolerances(path, stdin)
     try:
@@ -104,7 +98,7 @@ def format_report(report: SimulationReport) -> str:
     return "\n".join(lines)
 
 
-def run_simulate(args: argparse.Namespace, io: _Io) -> int:
+def run_simulate(args: argparse.Namespace, io: Streams) -> int:
     """Files and options are checked before the database is opened."""
     from activities.db import make_engine, migrate
     from activities.db.repository import list_match_records
@@ -137,25 +131,7 @@ def run_simulate(args: argparse.Namespace, io: _Io) -> int:
     finally:
         engine.dispose()
     if not any(record.request is not None for record in records):
-        scope = f" matched since {args.since}" if args.since else ""
-        message = (
-            f"no stored match requests{scope}: nothing to simulate "
-            "(requests are stored with each match from migration 0003 on)"
-        )
-        if args.json:
-            print(
-                json.dumps(
-                    {
-                        "message": message,
-                        "rerun": 0,
-                        "without_request": len({r.result.invoice_id for r in records}),
-                    }
-                ),
-                file=io.stdout,
-            )
-        else:
-            print(message, file=io.stdout)
-        return EXIT_OK
+        return _nothing_to_simulate(args, records, io)
     report = simulate(records, proposed)
     if change is not None and not args.json:
         print(
@@ -164,4 +140,27 @@ def run_simulate(args: argparse.Namespace, io: _Io) -> int:
             file=io.stdout,
         )
     print(report.model_dump_json(indent=2) if args.json else format_report(report), file=io.stdout)
+    return EXIT_OK
+
+
+def _nothing_to_simulate(args: argparse.Namespace, records: list[MatchRecord], io: Streams) -> int:
+    """No stored match has its request (or nothing is stored): say so, exit 0."""
+    scope = f" matched since {args.since}" if args.since else ""
+    message = (
+        f"no stored match requests{scope}: nothing to simulate "
+        "(requests are stored with each match from migration 0003 on)"
+    )
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "message": message,
+                    "rerun": 0,
+                    "without_request": len({r.result.invoice_id for r in records}),
+                }
+            ),
+            file=io.stdout,
+        )
+    else:
+        print(message, file=io.stdout)
     return EXIT_OK

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from starter.errors import Invalid, NotFound, Rejected, Unavailable
-from starter.operations import redacted_url
+from starter.service.checks import redacted_url
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine

@@ -23,26 +23,16 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import IO, TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
-from starter.errors import EXIT_OK, Invalid, NotFound, Unavailable
-from starter.operations import redacted_url
-from starter.tolerance_changes import call, one_line, parse_change
+from starter.cli_support import Streams, open_database, table
+from starter.errors import EXIT_OK, Invalid, NotFound
+from starter.tolerance_changes import call, parse_change
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
-
     from models.tolerance_changes import ProfileVersion, ToleranceChange
 
 __all__ = ["add_commands", "format_change", "format_live", "run_tolerances"]
-
-
-class _Io(Protocol):
-    stdin: IO[bytes]
-    stdout: IO[str]
-    stderr: IO[str]
 
 
 # --- parser ------------------------------------------------------------------------------------
@@ -99,43 +89,26 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 # --- running -------------------------------------------------------------------------------------
 
 
-def run_tolerances(args: argparse.Namespace, io: _Io) -> int:
+def run_tolerances(args: argparse.Namespace, io: Streams) -> int:
     """The `local` handler of every subcommand here: input first, then the database."""
     return args.tolerances_run(args, io)
 
 
-@contextmanager
-def _database() -> Iterator[Engine]:
-    from activities.db import make_engine, migrate
-    from settings import load_settings
-
-    engine = make_engine(load_settings().database_url)
-    try:
-        try:
-            migrate(engine)
-        except Exception as err:  # noqa: BLE001 — one line, not a traceback
-            where = redacted_url(engine)
-            raise Unavailable(f"cannot open the database at {where}: {one_line(err)}") from None
-        yield engine
-    finally:
-        engine.dispose()
-
-
-def _say(io: _Io, text: str) -> None:
+def _say(io: Streams, text: str) -> None:
     print(text, file=io.stdout)
 
 
-def _dump(io: _Io, value: Any) -> None:
+def _dump(io: Streams, value: Any) -> None:
     print(json.dumps(value, indent=2), file=io.stdout)
 
 
 # --- commands ------------------------------------------------------------------------------------
 
 
-def _list(args: argparse.Namespace, io: _Io) -> int:
+def _list(args: argparse.Namespace, io: Streams) -> int:
     from activities.db.tolerance_changes import live_profile_versions
 
-    with _database() as engine:
+    with open_database() as engine:
         live = call(engine, live_profile_versions)
     if args.json:
         _dump(io, [version.model_dump(mode="json") for version in live])
@@ -144,14 +117,14 @@ def _list(args: argparse.Namespace, io: _Io) -> int:
     return EXIT_OK
 
 
-def _propose(args: argparse.Namespace, io: _Io) -> int:
+def _propose(args: argparse.Namespace, io: Streams) -> int:
     from activities.db.tolerance_changes import propose_change
-    from starter.match_cli import load_tolerances
+    from starter.match_input import load_tolerances
 
     proposed = load_tolerances(args.file, io.stdin)  # bad file: exit 2 before the database is opened
     if not args.by.strip():
         raise Invalid("--by: a person's name is required")
-    with _database() as engine:
+    with open_database() as engine:
         change = call(engine, propose_change, proposed, by=args.by, reason=args.reason)
     if args.json:
         _dump(io, change.model_dump(mode="json"))
@@ -165,12 +138,12 @@ def _propose(args: argparse.Namespace, io: _Io) -> int:
     return EXIT_OK
 
 
-def _changes(args: argparse.Namespace, io: _Io) -> int:
+def _changes(args: argparse.Namespace, io: Streams) -> int:
     from activities.db.tolerance_changes import list_changes
     from models.tolerance_changes import ChangeStatus
 
     status = ChangeStatus(args.status) if args.status else None
-    with _database() as engine:
+    with open_database() as engine:
         changes = call(engine, list_changes, status)
     if args.json:
         _dump(io, [change.model_dump(mode="json") for change in changes])
@@ -181,11 +154,11 @@ def _changes(args: argparse.Namespace, io: _Io) -> int:
     return EXIT_OK
 
 
-def _approve(args: argparse.Namespace, io: _Io) -> int:
+def _approve(args: argparse.Namespace, io: Streams) -> int:
     from activities.db.tolerance_changes import approve_change
 
     change_id = parse_change(args.change)
-    with _database() as engine:
+    with open_database() as engine:
         change = call(engine, approve_change, change_id, by=args.by, comment=args.comment)
     if args.json:
         _dump(io, change.model_dump(mode="json"))
@@ -198,11 +171,11 @@ def _approve(args: argparse.Namespace, io: _Io) -> int:
     return EXIT_OK
 
 
-def _reject(args: argparse.Namespace, io: _Io) -> int:
+def _reject(args: argparse.Namespace, io: Streams) -> int:
     from activities.db.tolerance_changes import reject_change
 
     change_id = parse_change(args.change)
-    with _database() as engine:
+    with open_database() as engine:
         change = call(engine, reject_change, change_id, by=args.by, reason=args.reason)
     if args.json:
         _dump(io, change.model_dump(mode="json"))
@@ -211,10 +184,10 @@ def _reject(args: argparse.Namespace, io: _Io) -> int:
     return EXIT_OK
 
 
-def _history(args: argparse.Namespace, io: _Io) -> int:
+def _history(args: argparse.Namespace, io: Streams) -> int:
     from activities.db.tolerance_changes import profile_history
 
-    with _database() as engine:
+    with open_database() as engine:
         versions = call(engine, profile_history, args.name)
     if args.version is not None:
         versions = [v for v in versions if v.profile.version == args.version]
@@ -252,8 +225,6 @@ def _approval(version: ProfileVersion) -> str:
 
 
 def format_live(live: list[ProfileVersion]) -> str:
-    from starter.cli import table
-
     if not live:
         return "no tolerance profiles (run `poflow migrate` to seed them)"
     rows = [

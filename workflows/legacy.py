@@ -1,6 +1,6 @@
 """Keeping runs that started under older code correct: state carried over
 (continue-as-new) from such a run is brought to today's conventions here, in
-one place, next to the workflow.patched() ids in purchase_order.py."""
+one place, next to the workflow.patched() ids in po_steps/patches.py."""
 
 from __future__ import annotations
 

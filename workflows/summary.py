@@ -1,6 +1,6 @@
 """What operators read in the Temporal UI: the markdown "current details" the
 workflow keeps up to date (the static summary is set at start by the API:
-starter/operations.py po_summary)."""
+starter/service/naming.py po_summary)."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ payment hand-offs) in `outbox`.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -100,17 +100,14 @@ def store_document(
         first = _document_row(connection, t.documents.c.document_id == document_id) or _document_row(
             connection, t.documents.c.sha256 == digest
         )
+    return _duplicate(document_id, first)
+
+
+def _duplicate(document_id: str, first: dict[str, Any] | None) -> StoredDocument:
+    """What storing `document_id` returns when the insert conflicted: the copy stored first."""
     if first is None:  # the conflicting row was deleted in between: nothing in poflow deletes documents
         raise RuntimeError(f"document {document_id}: conflict reported but no stored copy found")
-    return StoredDocument(
-        document_id=document_id,
-        sha256=first["sha256"],
-        kind=first["kind"],
-        po_number=first["po_number"],
-        received_at=first["received_at"],
-        duplicate=True,
-        first_document_id=first["document_id"],
-    )
+    return replace(_stored(first), document_id=document_id, duplicate=True)
 
 
 _DOCUMENT_META = [c for c in t.documents.c if c.name != "raw"]

@@ -40,17 +40,20 @@ from sqlalchemy import Connection, select, update
 from sqlalchemy.engine import Engine
 
 from activities.db import schema as t
-from activities.db.master_data import _profile, _profile_row, list_tolerance_profiles
+from activities.db.master_data import _profile_row, list_tolerance_profiles
+from activities.db.tolerance_history import (
+    ChangeNotFound,
+    change_from_row,
+    change_row,
+    get_change,
+    get_profile_version,
+    list_changes,
+    live_profile_versions,
+    profile_history,
+)
 from activities.db.upsert import insert
 from models.matching import ToleranceProfile, check_candidates
-from models.tolerance_changes import (
-    ChangeStatus,
-    FieldChange,
-    ProfileDiff,
-    ProfileVersion,
-    ToleranceChange,
-    change_label,
-)
+from models.tolerance_changes import ChangeStatus, FieldChange, ProfileDiff, ToleranceChange, change_label
 
 __all__ = [
     "ChangeInvalid",
@@ -72,10 +75,6 @@ _IDENTITY = {"name", "version"}
 
 class ChangeInvalid(ValueError):
     """The proposal itself is wrong (bad scope, clash, nothing to change)."""
-
-
-class ChangeNotFound(LookupError):
-    pass
 
 
 class ChangeRefused(Exception):
@@ -197,37 +196,6 @@ def _check_proposal(
             )
 
 
-# --- rows ↔ models --------------------------------------------------------------------------
-
-
-def _change(row: Any) -> ToleranceChange:
-    return ToleranceChange.model_validate(
-        {
-            "change_id": row["change_id"],
-            "status": row["status"],
-            "proposed_by": row["proposed_by"],
-            "proposed_at": row["proposed_at"],
-            "reason": row["reason"],
-            "profiles": row["profiles"],
-            "base_versions": row["base_versions"],
-            "diff": row["diff"],
-            "decided_by": row["decided_by"],
-            "decided_at": row["decided_at"],
-            "decision_comment": row["decision_comment"],
-        }
-    )
-
-
-def _version(row: Any) -> ProfileVersion:
-    return ProfileVersion(
-        profile=_profile(row),
-        valid_from=row["valid_from"],
-        valid_to=row["valid_to"],
-        change_id=row["change_id"],
-        approved_by=row["approved_by"],
-    )
-
-
 # --- operations --------------------------------------------------------------------------------
 
 
@@ -262,22 +230,12 @@ def propose_change(
             )
             .returning(t.tolerance_changes.c.change_id)
         ).scalar_one()
-        row = _change_row(connection, change_id)
-    return _change(row)
-
-
-def _change_row(connection: Connection, change_id: int, *, lock: bool = False) -> Any:
-    query = select(t.tolerance_changes).where(t.tolerance_changes.c.change_id == change_id)
-    if lock:
-        query = query.with_for_update()
-    row = connection.execute(query).mappings().first()
-    if row is None:
-        raise ChangeNotFound(f"no tolerance change {change_label(change_id)}")
-    return row
+        row = change_row(connection, change_id)
+    return change_from_row(row)
 
 
 def _pending(row: Any) -> ToleranceChange:
-    change = _change(row)
+    change = change_from_row(row)
     if change.status != ChangeStatus.PENDING:
         raise ChangeRefused(
             f"{change.label} is already {change.status.value} by {change.decided_by} "
@@ -308,58 +266,70 @@ def approve_change(
     approver = _person(by, "approved by")
     at = _now(now)
     with engine.begin() as connection:
-        change = _pending(_change_row(connection, change_id, lock=True))
+        change = _pending(change_row(connection, change_id, lock=True))
         if approver.casefold() == change.proposed_by.casefold():
             raise ChangeRefused(
                 f"{approver} proposed {change.label} and cannot approve it: a second person approves "
                 "tolerance changes (segregation of duties)"
             )
-        p = t.tolerance_profiles
-        names = [profile.name for profile in change.profiles]
-        live = {
-            row["name"]: row["version"]
-            for row in connection.execute(
-                select(p.c.name, p.c.version).where(p.c.name.in_(names)).with_for_update()
-            ).mappings()
-        }
-        moved = [
-            f"{name} is v{live[name]} now, was v{change.base_versions[name]}"
-            if name in live
-            else f"{name} was removed"
-            for name in names
-            if live.get(name) != change.base_versions.get(name)
-        ]
-        if moved:
-            raise ChangeRefused(
-                f"{change.label} is stale: {'; '.join(moved)} since it was proposed; propose it again"
-            )
-        others = [profile for profile in list_tolerance_profiles(connection) if profile.name not in names]
-        try:
-            check_candidates(others + change.profiles)
-        except ValueError as err:  # e.g. another change gave a new profile the same scope first
-            raise ChangeRefused(f"{change.label} is stale: {err}; propose it again") from None
+        _refuse_if_stale(connection, change)
         _decide(connection, change_id, ChangeStatus.APPROVED, approver, (comment or "").strip() or None, at)
-        v = t.tolerance_profile_versions
-        for profile in change.profiles:
-            row = _profile_row(profile)
-            base = change.base_versions[profile.name]
-            if base is not None:
-                connection.execute(
-                    update(v)
-                    .where(v.c.name == profile.name, v.c.version == base, v.c.valid_to.is_(None))
-                    .values(valid_to=at)
-                )
-            connection.execute(
-                v.insert().values(**row, valid_from=at, change_id=change_id, approved_by=approver)
-            )
-            stmt = insert(connection, p).values(**row)
-            connection.execute(
-                stmt.on_conflict_do_update(
-                    index_elements=["name"], set_={key: stmt.excluded[key] for key in row if key != "name"}
-                )
-            )
-        result = _change(_change_row(connection, change_id))
+        _put_live(connection, change, approver, at)
+        result = change_from_row(change_row(connection, change_id))
     return result
+
+
+def _refuse_if_stale(connection: Connection, change: ToleranceChange) -> None:
+    """A profile the change touches moved since the proposal, or the change no
+    longer fits the live profiles: the approver did not read this diff."""
+    p = t.tolerance_profiles
+    names = [profile.name for profile in change.profiles]
+    live = {
+        row["name"]: row["version"]
+        for row in connection.execute(
+            select(p.c.name, p.c.version).where(p.c.name.in_(names)).with_for_update()
+        ).mappings()
+    }
+    moved = [
+        f"{name} is v{live[name]} now, was v{change.base_versions[name]}"
+        if name in live
+        else f"{name} was removed"
+        for name in names
+        if live.get(name) != change.base_versions.get(name)
+    ]
+    if moved:
+        raise ChangeRefused(
+            f"{change.label} is stale: {'; '.join(moved)} since it was proposed; propose it again"
+        )
+    others = [profile for profile in list_tolerance_profiles(connection) if profile.name not in names]
+    try:
+        check_candidates(others + change.profiles)
+    except ValueError as err:  # e.g. another change gave a new profile the same scope first
+        raise ChangeRefused(f"{change.label} is stale: {err}; propose it again") from None
+
+
+def _put_live(connection: Connection, change: ToleranceChange, approver: str, at: datetime) -> None:
+    """Each profile of the change: the version it replaces ends at `at`, the new
+    version is recorded with the change and the approver, the live row takes it."""
+    v = t.tolerance_profile_versions
+    for profile in change.profiles:
+        row = _profile_row(profile)
+        base = change.base_versions[profile.name]
+        if base is not None:
+            connection.execute(
+                update(v)
+                .where(v.c.name == profile.name, v.c.version == base, v.c.valid_to.is_(None))
+                .values(valid_to=at)
+            )
+        connection.execute(
+            v.insert().values(**row, valid_from=at, change_id=change.change_id, approved_by=approver)
+        )
+        stmt = insert(connection, t.tolerance_profiles).values(**row)
+        connection.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["name"], set_={key: stmt.excluded[key] for key in row if key != "name"}
+            )
+        )
 
 
 def reject_change(
@@ -372,60 +342,6 @@ def reject_change(
     if not why:
         raise ChangeInvalid("a rejection needs a reason")
     with engine.begin() as connection:
-        _pending(_change_row(connection, change_id, lock=True))
+        _pending(change_row(connection, change_id, lock=True))
         _decide(connection, change_id, ChangeStatus.REJECTED, person, why, _now(now))
-        return _change(_change_row(connection, change_id))
-
-
-def get_change(engine: Engine, change_id: int) -> ToleranceChange:
-    with engine.connect() as connection:
-        return _change(_change_row(connection, change_id))
-
-
-def list_changes(engine: Engine, status: ChangeStatus | None = None) -> list[ToleranceChange]:
-    """Newest first."""
-    c = t.tolerance_changes
-    query = select(c).order_by(c.c.change_id.desc())
-    if status is not None:
-        query = query.where(c.c.status == status.value)
-    with engine.connect() as connection:
-        return [_change(row) for row in connection.execute(query).mappings()]
-
-
-def profile_history(engine: Engine, name: str) -> list[ProfileVersion]:
-    """Every recorded version of `name`, oldest first."""
-    v = t.tolerance_profile_versions
-    with engine.connect() as connection:
-        rows = connection.execute(select(v).where(v.c.name == name).order_by(v.c.version)).mappings().all()
-    return [_version(row) for row in rows]
-
-
-def get_profile_version(engine: Engine, name: str, version: int) -> ProfileVersion | None:
-    """The profile `name` as it was at `version`: what a hold quoting
-    `name vN` was decided under."""
-    v = t.tolerance_profile_versions
-    with engine.connect() as connection:
-        row = connection.execute(select(v).where(v.c.name == name, v.c.version == version)).mappings().first()
-    return _version(row) if row else None
-
-
-def live_profile_versions(engine: Engine) -> list[ProfileVersion]:
-    """The live profiles (most specific first) with since when and by whose
-    approval they are in force. A live row without history (written by the
-    low-level upsert) is shown with no date of its own."""
-    v = t.tolerance_profile_versions
-    with engine.connect() as connection:
-        live = list_tolerance_profiles(connection)
-        rows = {(row["name"], row["version"]): row for row in connection.execute(select(v)).mappings()}
-    result = []
-    for profile in live:
-        row = rows.get((profile.name, profile.version))
-        result.append(
-            ProfileVersion(
-                profile=profile,
-                valid_from=row["valid_from"] if row else None,
-                change_id=row["change_id"] if row else None,
-                approved_by=row["approved_by"] if row else None,
-            )
-        )
-    return result
+        return change_from_row(change_row(connection, change_id))

@@ -31,24 +31,14 @@ from decimal import Decimal
 
 from lxml import etree
 
-from activities.intake.einvoice_reading import (
-    MAX_LINES,
-    DocumentCharge,
-    ElementReader,
-    SenderId,
-    TermsSource,
-    document_kind,
-    is_identifier,
-    known_type_code,
-    line_number,
-    price_per_unit,
-)
-from activities.intake.einvoice_values import parse_yyyymmdd
+from activities.intake.einvoice_reader import Discount, ElementReader, LinePaths, not_the_root
+from activities.intake.einvoice_reading import MAX_LINES, DocumentCharge, SenderId
+from activities.intake.einvoice_values import document_kind, known_type_code, parse_yyyymmdd
 from activities.intake.errors import ExtractionError
 from activities.intake.limits import DEFAULT_LIMITS, IntakeLimits
 from activities.intake.xml_safety import PathNamer, parse_untrusted_xml, text_of
 from models.documents import InvoiceKind
-from models.extraction import Extracted, kind_of_invoice
+from models.extraction import Extracted
 
 __all__ = ["extract_cii", "read_cii"]
 
@@ -62,20 +52,22 @@ _AGREEMENT = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement
 _SETTLEMENT = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement"
 _SUMMATION = f"{_SETTLEMENT}/ram:SpecifiedTradeSettlementHeaderMonetarySummation"
 _LINE = "rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem"
-_PO_LINE = "ram:SpecifiedLineTradeAgreement/ram:BuyerOrderReferencedDocument/ram:LineID"
 _NET_PRICE = "ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice"
 _GROSS_PRICE = "ram:SpecifiedLineTradeAgreement/ram:GrossPriceProductTradePrice"
-_LINE_TOTAL = (
-    "ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount"
+_LINE_PATHS = LinePaths(
+    order_line="ram:SpecifiedLineTradeAgreement/ram:BuyerOrderReferencedDocument/ram:LineID",
+    own_id="ram:AssociatedDocumentLineDocument/ram:LineID",
+    quantity="ram:SpecifiedLineTradeDelivery/ram:BilledQuantity",
+    amount="ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount",
 )
+# The seller's part number first (what the supplier bills), then the buyer's, then a GTIN.
+_ITEM_IDS = ("ram:SellerAssignedID", "ram:BuyerAssignedID", "ram:GlobalID")
 _OTHER_SELLER_IDS = (
     ("ram:GlobalID", "global id"),
     ("ram:URIUniversalCommunication/ram:URIID", "endpoint"),
     ("ram:SpecifiedLegalOrganization/ram:ID", "legal id"),
     ("ram:SpecifiedTaxRegistration/ram:ID", "tax id"),
 )
-_DESCRIPTION_MAX = 500
-_ITEM_ID_MAX = 64
 
 
 def extract_cii(
@@ -92,12 +84,7 @@ def read_cii(
     """Read a parsed CrossIndustryInvoice (also the one a Factur-X PDF embeds:
     then `fmt` is "factur-x" and `source` names the attachment)."""
     if root.tag != ROOT:
-        qname = etree.QName(root)
-        namespace = f"namespace {qname.namespace}" if qname.namespace else "no namespace"
-        raise ExtractionError(
-            f"root element <{qname.localname}> in {namespace} is not a UN/CEFACT CrossIndustryInvoice (D16B)",
-            f"line {root.sourceline}",
-        )
+        raise not_the_root(root, "a UN/CEFACT CrossIndustryInvoice (D16B)")
     return _CiiReader(root, vendor_id, PathNamer(source)).read(fmt)
 
 
@@ -114,26 +101,8 @@ def _is_minimum(profile: str) -> bool:
 
 class _CiiReader(ElementReader):
     def __init__(self, root: etree._Element, vendor_id: str | None, names: PathNamer) -> None:
-        super().__init__(root, NS, names)
-        self.caller_vendor_id = vendor_id
+        super().__init__(root, NS, names, what="CII invoice", vendor_id=vendor_id, line_paths=_LINE_PATHS)
         self.profile = profile_of(root)
-
-    def read(self, fmt: str) -> Extracted:
-        kind = self._kind()
-        issue_date = self._header()
-        hint = self._seller()
-        self._payment_terms(issue_date)
-        self._freight()
-        stated_lines, stated_total = self._totals()
-        self._lines()
-        self.r.check_totals(stated_lines, stated_total)
-        return self.r.extracted(kind_of_invoice(kind), fmt, hint)
-
-    def _required(self, path: str) -> tuple[str, etree._Element]:
-        text, element = self.text(path)
-        if element is None or not text:
-            raise ExtractionError(f"the CII invoice has no {path}", self.at(self.doc))
-        return text, element
 
     def _date(self, container: etree._Element | None) -> tuple[date | None, str | None]:
         """The udt:DateTimeString inside `container`; EN 16931 allows only format 102 (YYYYMMDD)."""
@@ -153,7 +122,7 @@ class _CiiReader(ElementReader):
     # --- header ----------------------------------------------------------------
 
     def _kind(self) -> InvoiceKind:
-        code, element = self._required("rsm:ExchangedDocument/ram:TypeCode")
+        code, element = self.required("rsm:ExchangedDocument/ram:TypeCode")
         kind, note = document_kind(code, InvoiceKind.INVOICE)
         if note:
             self.r.warn(note)
@@ -161,7 +130,7 @@ class _CiiReader(ElementReader):
         return kind
 
     def _header(self) -> date:
-        number, element = self._required("rsm:ExchangedDocument/ram:ID")
+        number, element = self.required("rsm:ExchangedDocument/ram:ID")
         self.r.set("invoice_number", number, 1.0, self.at(element))
         issue_date, at = self._date(self.find("rsm:ExchangedDocument/ram:IssueDateTime"))
         if issue_date is None:
@@ -170,7 +139,11 @@ class _CiiReader(ElementReader):
             )
         self.r.set("invoice_date", issue_date, 1.0, at)
         self._currency()
-        self._po_number()
+        self.po_number(
+            f"{_AGREEMENT}/ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID",
+            f"{_AGREEMENT}/ram:BuyerReference",
+            "ram:BuyerOrderReferencedDocument",
+        )
         original, element = self.text(f"{_SETTLEMENT}/ram:InvoiceReferencedDocument/ram:IssuerAssignedID")
         if original:
             self.r.set("original_invoice_number", original, 1.0, self.at_or_none(element))
@@ -183,24 +156,6 @@ class _CiiReader(ElementReader):
             return
         self.r.set("currency", code, 1.0, self.at_or_none(element))
         self.r.check_currency(code)
-
-    def _po_number(self) -> None:
-        order, element = self.text(f"{_AGREEMENT}/ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID")
-        confidence = 1.0
-        if not order:
-            order, element = self.text(f"{_AGREEMENT}/ram:BuyerReference")
-            if not order:
-                self.r.warn("no ram:BuyerOrderReferencedDocument: the PO must be found by a reviewer")
-                return
-            confidence = 0.5
-            self.r.warn(
-                f"no ram:BuyerOrderReferencedDocument: the buyer reference {order!r} was taken "
-                "as the PO number"
-            )
-        if not is_identifier(order):
-            confidence = 0.3
-            self.r.warn(f"the order reference {order!r} is not a valid PO number; a reviewer must correct it")
-        self.r.set("po_number", order, confidence, self.at_or_none(element))
 
     # --- seller ----------------------------------------------------------------
 
@@ -219,13 +174,7 @@ class _CiiReader(ElementReader):
         for element in self.findall("ram:ID", seller):
             if text_of(element):
                 ids.append(SenderId("id", text_of(element), 0.6, self.at(element)))
-        for path, label in _OTHER_SELLER_IDS:
-            for element in self.findall(path, seller):
-                value, scheme = text_of(element), (element.get("schemeID") or "").strip()
-                if value:
-                    shown = f"{label} ({scheme})" if scheme else label
-                    ids.append(SenderId(shown, value, 0.5, self.at(element)))
-        return ids
+        return ids + self.labelled_ids(seller, _OTHER_SELLER_IDS)
 
     # --- payment terms -----------------------------------------------------------
 
@@ -237,21 +186,9 @@ class _CiiReader(ElementReader):
             due, due_at = self._date(self.find("ram:DueDateDateTime", term))
             if due:
                 break
-        days, percent, discount_at = self._discount_terms()
-        self.r.settle_terms(
-            issue_date,
-            TermsSource(
-                text=" ".join(text_of(el) for el in descriptions),
-                text_at=self.at(descriptions[0]) if descriptions else None,
-                due=due,
-                due_at=due_at,
-                discount_days=days,
-                discount_percent=percent,
-                discount_at=discount_at,
-            ),
-        )
+        self.settle_terms(issue_date, descriptions, (due, due_at), self._discount_terms())
 
-    def _discount_terms(self) -> tuple[int | None, Decimal | None, str | None]:
+    def _discount_terms(self) -> Discount:
         """EXTENDED's structured cash discount (ram:ApplicableTradePaymentDiscountTerms)."""
         terms = self.find(
             f"{_SETTLEMENT}/ram:SpecifiedTradePaymentTerms/ram:ApplicableTradePaymentDiscountTerms"
@@ -260,13 +197,7 @@ class _CiiReader(ElementReader):
             return None, None, None
         days_el = self.find("ram:BasisPeriodMeasure", terms)
         percent_el = self.find("ram:CalculationPercent", terms)
-        if days_el is None or percent_el is None or (days_el.get("unitCode") or "DAY") != "DAY":
-            return None, None, None
-        days, percent = self.amount(days_el), self.amount(percent_el)
-        if days != days.to_integral_value() or not 0 <= days <= 365 or not 0 <= percent <= 100:
-            self.r.warn(f"payment discount {percent}% in {days} days is not usable as payment terms")
-            return None, None, None
-        return int(days), percent, self.at(percent_el)
+        return self.discount(days_el, percent_el, "payment discount")
 
     # --- charges and totals ------------------------------------------------------
 
@@ -274,21 +205,13 @@ class _CiiReader(ElementReader):
         if _is_minimum(self.profile):
             self.r.warn("profile MINIMUM states no charges: freight is unknown")
             return
-        charges = []
-        for charge in self.findall(f"{_SETTLEMENT}/ram:SpecifiedTradeAllowanceCharge"):
-            amount_el = self.find("ram:ActualAmount", charge)
-            if amount_el is None:
-                self.r.warn(f"an allowance/charge without an amount was ignored ({self.at(charge)})")
-                continue
-            charges.append(
-                DocumentCharge(
-                    is_charge=self.indicator("ram:ChargeIndicator/udt:Indicator", charge),
-                    amount=self.amount(amount_el),
-                    reason_code=self.text("ram:ReasonCode", charge)[0],
-                    reason=self.text("ram:Reason", charge)[0],
-                    at=self.at(amount_el),
-                )
-            )
+        charges = self.allowance_charges(
+            f"{_SETTLEMENT}/ram:SpecifiedTradeAllowanceCharge",
+            amount="ram:ActualAmount",
+            indicator="ram:ChargeIndicator/udt:Indicator",
+            reason_code="ram:ReasonCode",
+            reason="ram:Reason",
+        )
         # Logistics service charges (EXTENDED) are transport costs by definition.
         for charge in self.findall(f"{_SETTLEMENT}/ram:SpecifiedLogisticsServiceCharge"):
             amount_el = self.find("ram:AppliedAmount", charge)
@@ -316,15 +239,9 @@ class _CiiReader(ElementReader):
             return None, None
         self._tax(summation)
         stated_lines = self.optional_amount("ram:LineTotalAmount", summation)
-        total_el, confidence = self.find("ram:GrandTotalAmount", summation), 1.0
-        if total_el is None:
-            total_el, confidence = self.find("ram:DuePayableAmount", summation), 0.8
-            if total_el is None:
-                self.r.warn("no GrandTotalAmount or DuePayableAmount: the total must be set by a reviewer")
-                return stated_lines, None
-            self.r.warn("no GrandTotalAmount: the amount due was taken as the total")
-        total = self.amount(total_el)
-        self.r.set("total", total, confidence, self.at(total_el))
+        total = self.stated_total(summation, "ram:GrandTotalAmount", "ram:DuePayableAmount", "the amount due")
+        if total is None:
+            return stated_lines, None
         prepaid = self.optional_amount("ram:TotalPrepaidAmount", summation)
         if prepaid:
             self.r.warn(f"{prepaid} was prepaid; the amount due is less than the total")
@@ -352,33 +269,7 @@ class _CiiReader(ElementReader):
                 "since an invoice needs at least one line; a reviewer must add the lines it bills"
             )
             return
-        if len(lines) > MAX_LINES:
-            raise ExtractionError(
-                f"{len(lines):,} lines are more than the {MAX_LINES:,} poflow reads",
-                self.at(lines[MAX_LINES]),
-            )
-        numbers = [self._line(index, line) for index, line in enumerate(lines)]
-        self.r.report_line_numbers(numbers, "BuyerOrderReferencedDocument/LineID")
-
-    def _line(self, index: int, line: etree._Element) -> tuple[int, str]:
-        prefix = f"lines[{index}]"
-        order_line, order_el = self.text(_PO_LINE, line)
-        own_id, own_el = self.text("ram:AssociatedDocumentLineDocument/ram:LineID", line)
-        line_no, confidence, at, source = line_number(
-            order_line,
-            self.at_or_none(order_el),
-            own_id,
-            self.at_or_none(own_el),
-            index + 1,
-        )
-        self.r.set(f"{prefix}.line_no", line_no, confidence, at)
-        self.line_quantity(prefix, line, "ram:SpecifiedLineTradeDelivery/ram:BilledQuantity")
-        self._price(prefix, line)
-        amount_el = self.find(_LINE_TOTAL, line)
-        if amount_el is not None:
-            self.r.set(f"{prefix}.amount", self.amount(amount_el), 1.0, self.at(amount_el))
-        self._product(prefix, line)
-        return line_no, source
+        self.read_lines(lines, MAX_LINES, "BuyerOrderReferencedDocument/LineID")
 
     def _price(self, prefix: str, line: etree._Element) -> None:
         price = self.find(_NET_PRICE, line)
@@ -391,24 +282,9 @@ class _CiiReader(ElementReader):
         if price is None or amount_el is None:
             self.r.warn(f"{self.at(line)} has no ram:NetPriceProductTradePrice/ram:ChargeAmount")
             return
-        base_quantity = self.optional_amount("ram:BasisQuantity", price)
-        unit_price, note = price_per_unit(self.amount(amount_el), base_quantity)
-        if note:
-            self.r.warn(f"{prefix}: {note}")
-            confidence = min(confidence, 0.9)
-        self.r.set(f"{prefix}.unit_price", unit_price, confidence, self.at(amount_el))
+        self.unit_price(prefix, amount_el, self.optional_amount("ram:BasisQuantity", price), confidence)
 
-    def _product(self, prefix: str, line: etree._Element) -> None:
+    def _item(self, prefix: str, line: etree._Element) -> None:
         product = self.find("ram:SpecifiedTradeProduct", line)
-        if product is None:
-            return
-        name, name_el = self.text("ram:Name", product)
-        if not name:
-            name, name_el = self.text("ram:Description", product)
-        if name:
-            self.r.set(f"{prefix}.description", name[:_DESCRIPTION_MAX], 1.0, self.at_or_none(name_el))
-        for path in ("ram:SellerAssignedID", "ram:BuyerAssignedID", "ram:GlobalID"):
-            item_id, item_el = self.text(path, product)
-            if item_id:
-                self.r.set(f"{prefix}.item_id", item_id[:_ITEM_ID_MAX], 1.0, self.at_or_none(item_el))
-                return
+        if product is not None:
+            self.describe_item(prefix, product, ("ram:Name", "ram:Description"), _ITEM_IDS)

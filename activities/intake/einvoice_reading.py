@@ -1,7 +1,11 @@
 """What the UBL and CII readers build while they read: the invoice fields with
 a confidence and an element path each, the warnings, and the rules both
 formats share (which sender id becomes the vendor, which number becomes a
-line's PO line, what a price per base quantity is per unit, the totals check).
+line's PO line, the payment terms, freight, the totals check).
+
+The readers' shared base (element access and reading steps) is
+`activities.intake.einvoice_reader`; values as e-invoices write them are in
+`activities.intake.einvoice_values`.
 """
 
 from __future__ import annotations
@@ -9,32 +13,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from lxml import etree
 from pydantic import TypeAdapter, ValidationError
 
-from activities.intake.einvoice_values import is_freight_charge, parse_decimal, short_uom, terms_from_text
-from activities.intake.errors import ExtractionError
-from activities.intake.xml_safety import PathNamer, text_of
+from activities.intake.einvoice_values import is_freight_charge, terms_from_text
 from models.common import CURRENCY_MINOR_UNITS, Identifier
-from models.documents import InvoiceKind
 from models.extraction import Extracted, ExtractedKind, FieldLocation
 
 __all__ = [
     "MAX_LINES",
     "DocumentCharge",
-    "ElementReader",
     "Reading",
     "SenderId",
     "TermsSource",
-    "document_kind",
     "is_identifier",
-    "known_type_code",
     "line_number",
-    "price_per_unit",
 ]
 
 MAX_LINES = 10_000  # per document: far above real invoices, low enough to bound the reading's size
@@ -252,66 +248,6 @@ class TermsSource:
     discount_at: str | None = None
 
 
-class ElementReader:
-    """Base of the UBL and CII readers: finds elements relative to the document
-    (or a given element), reads their text and amounts, and names them."""
-
-    def __init__(self, doc: etree._Element, ns: dict[str, str], names: PathNamer) -> None:
-        self.doc = doc
-        self.ns = ns
-        self.names = names
-        self.r = Reading()
-
-    def at(self, element: etree._Element, attribute: str | None = None) -> str:
-        return self.names.where(element, attribute)
-
-    def at_or_none(self, element: etree._Element | None) -> str | None:
-        return self.names.where(element) if element is not None else None
-
-    def find(self, path: str, base: etree._Element | None = None) -> etree._Element | None:
-        return (self.doc if base is None else base).find(path, self.ns)
-
-    def findall(self, path: str, base: etree._Element | None = None) -> list[etree._Element]:
-        return (self.doc if base is None else base).findall(path, self.ns)
-
-    def text(self, path: str, base: etree._Element | None = None) -> tuple[str, etree._Element | None]:
-        element = self.find(path, base)
-        return text_of(element), element
-
-    def amount(self, element: etree._Element) -> Decimal:
-        return parse_decimal(text_of(element), self.at(element))
-
-    def optional_amount(self, path: str, base: etree._Element | None = None) -> Decimal | None:
-        element = self.find(path, base)
-        return self.amount(element) if element is not None and text_of(element) else None
-
-    def indicator(self, path: str, base: etree._Element) -> bool:
-        """An xsd:boolean (ChargeIndicator): true/1 or false/0, anything else is an error."""
-        text, element = self.text(path, base)
-        if text in ("true", "1"):
-            return True
-        if text in ("false", "0"):
-            return False
-        raise ExtractionError(
-            f"{path} must be true or false, not {text[:20]!r}",
-            self.at(element if element is not None else base),
-        )
-
-    def line_quantity(self, prefix: str, line: etree._Element, path: str) -> None:
-        """lines[i].quantity and .uom from a quantity element with a Rec 20 unitCode."""
-        element = self.find(path, line)
-        if element is None or not text_of(element):
-            self.r.warn(f"{self.at(line)} has no {path}")
-            return
-        self.r.set(f"{prefix}.quantity", self.amount(element), 1.0, self.at(element))
-        unit = element.get("unitCode") or ""
-        uom = short_uom(unit) if unit else None
-        if uom:
-            self.r.set(f"{prefix}.uom", uom, 1.0, self.at(element, "unitCode"))
-        elif unit:
-            self.r.warn(f"unit code {unit[:20]!r} is not one poflow knows and too long to keep")
-
-
 @dataclass(frozen=True)
 class SenderId:
     """One identifier the document gives its seller; `confidence` is how sure we
@@ -338,92 +274,3 @@ def line_number(
 
 
 _LINE_NUMBER = re.compile(r"[0-9]{1,6}")
-_UNIT_PRICE_PLACES = Decimal("0.000001")  # the models keep 6 decimal places
-
-
-def price_per_unit(price: Decimal, base_quantity: Decimal | None) -> tuple[Decimal, str | None]:
-    """A price stated per `base_quantity` units (EN 16931 BT-149, e.g. 18.40 per 100),
-    as a price per unit; the second value is a warning when it had to be rounded."""
-    if base_quantity is None or base_quantity == 1:
-        return price, None
-    if base_quantity <= 0:
-        return price, f"price base quantity {base_quantity} is not positive; the price is taken as per unit"
-    per_unit = price / base_quantity
-    try:
-        rounded = per_unit.quantize(_UNIT_PRICE_PLACES)
-    except InvalidOperation:  # more digits than Decimal's precision: no real price
-        return per_unit, f"price {price} per {base_quantity} units is too large to be a unit price"
-    if rounded == per_unit:
-        return per_unit, None
-    return rounded, f"price {price} per {base_quantity} units rounded to {rounded} per unit"
-
-
-# UNCL 1001 document type codes. Those not listed are read as invoices, with a warning.
-_CREDIT_CODES = {"81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "532"}
-_INVOICE_CODES = {
-    "80",
-    "82",
-    "84",
-    "130",
-    "202",
-    "203",
-    "204",
-    "211",
-    "218",
-    "219",
-    "295",
-    "325",
-    "326",
-    "331",
-    "380",
-    "382",
-    "383",
-    "384",
-    "385",
-    "386",
-    "387",
-    "388",
-    "389",
-    "390",
-    "393",
-    "394",
-    "395",
-    "456",
-    "457",
-    "527",
-    "553",
-    "575",
-    "623",
-    "633",
-    "751",
-    "780",
-    "875",
-    "876",
-    "877",
-    "935",
-}
-_CODE_NOTES = {
-    "383": "a debit note",
-    "384": "a corrected invoice; check which invoice it corrects",
-    "386": "a prepayment invoice: it bills no delivered goods",
-    "389": "a self-billed invoice",
-    "751": "invoice information for accounting purposes, not a payment request",
-}
-
-
-def known_type_code(code: str) -> bool:
-    return code.strip() in _CREDIT_CODES or code.strip() in _INVOICE_CODES
-
-
-def document_kind(code: str, default: InvoiceKind) -> tuple[InvoiceKind, str | None]:
-    """The invoice kind a UNCL 1001 type code means, with a note for a reviewer
-    when the code is unusual or unknown (then the root element's kind stands)."""
-    code = code.strip()
-    if code in _CREDIT_CODES:
-        return InvoiceKind.CREDIT_MEMO, None
-    if code in _INVOICE_CODES:
-        note = _CODE_NOTES.get(code)
-        return InvoiceKind.INVOICE, f"document type code {code} is {note}" if note else None
-    if not code:
-        return default, None
-    return default, f"document type code {code!r} is not a UNCL 1001 invoice or credit note code"

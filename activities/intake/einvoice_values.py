@@ -1,6 +1,7 @@
 """Values as e-invoices write them (UBL and CII alike): exact decimals, dates,
-UN/ECE Rec 20 unit codes, freight charge reasons and payment terms in free
-text. Shared by the UBL and CII readers so both read them the same way."""
+UN/ECE Rec 20 unit codes, prices per base quantity, freight charge reasons,
+payment terms in free text and UNCL 1001 document type codes. Shared by the
+UBL and CII readers so both read them the same way."""
 
 from __future__ import annotations
 
@@ -10,13 +11,17 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from activities.intake.errors import ExtractionError
+from models.documents import InvoiceKind
 
 __all__ = [
     "TermsReading",
+    "document_kind",
     "is_freight_charge",
+    "known_type_code",
     "parse_decimal",
     "parse_iso_date",
     "parse_yyyymmdd",
+    "price_per_unit",
     "short_uom",
     "terms_from_text",
 ]
@@ -123,6 +128,28 @@ def short_uom(code: str) -> str | None:
     return cleaned if len(cleaned) <= 8 else None
 
 
+# --- prices --------------------------------------------------------------------
+
+_UNIT_PRICE_PLACES = Decimal("0.000001")  # the models keep 6 decimal places
+
+
+def price_per_unit(price: Decimal, base_quantity: Decimal | None) -> tuple[Decimal, str | None]:
+    """A price stated per `base_quantity` units (EN 16931 BT-149, e.g. 18.40 per 100),
+    as a price per unit; the second value is a warning when it had to be rounded."""
+    if base_quantity is None or base_quantity == 1:
+        return price, None
+    if base_quantity <= 0:
+        return price, f"price base quantity {base_quantity} is not positive; the price is taken as per unit"
+    per_unit = price / base_quantity
+    try:
+        rounded = per_unit.quantize(_UNIT_PRICE_PLACES)
+    except InvalidOperation:  # more digits than Decimal's precision: no real price
+        return per_unit, f"price {price} per {base_quantity} units is too large to be a unit price"
+    if rounded == per_unit:
+        return per_unit, None
+    return rounded, f"price {price} per {base_quantity} units rounded to {rounded} per unit"
+
+
 # --- charges -------------------------------------------------------------------
 
 # UNCL 7161 special service codes that unambiguously mean carriage:
@@ -213,3 +240,76 @@ def terms_from_text(text: str) -> TermsReading | None:
         return None
     days, percent = (discount[0], discount[1]) if discount else (None, None)
     return TermsReading(net, days, percent, confidence)
+
+
+# --- document type codes -------------------------------------------------------
+
+# UNCL 1001 document type codes. Those not listed are read as invoices, with a warning.
+_CREDIT_CODES = {"81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "532"}
+_INVOICE_CODES = {
+    "80",
+    "82",
+    "84",
+    "130",
+    "202",
+    "203",
+    "204",
+    "211",
+    "218",
+    "219",
+    "295",
+    "325",
+    "326",
+    "331",
+    "380",
+    "382",
+    "383",
+    "384",
+    "385",
+    "386",
+    "387",
+    "388",
+    "389",
+    "390",
+    "393",
+    "394",
+    "395",
+    "456",
+    "457",
+    "527",
+    "553",
+    "575",
+    "623",
+    "633",
+    "751",
+    "780",
+    "875",
+    "876",
+    "877",
+    "935",
+}
+_CODE_NOTES = {
+    "383": "a debit note",
+    "384": "a corrected invoice; check which invoice it corrects",
+    "386": "a prepayment invoice: it bills no delivered goods",
+    "389": "a self-billed invoice",
+    "751": "invoice information for accounting purposes, not a payment request",
+}
+
+
+def known_type_code(code: str) -> bool:
+    return code.strip() in _CREDIT_CODES or code.strip() in _INVOICE_CODES
+
+
+def document_kind(code: str, default: InvoiceKind) -> tuple[InvoiceKind, str | None]:
+    """The invoice kind a UNCL 1001 type code means, with a note for a reviewer
+    when the code is unusual or unknown (then the root element's kind stands)."""
+    code = code.strip()
+    if code in _CREDIT_CODES:
+        return InvoiceKind.CREDIT_MEMO, None
+    if code in _INVOICE_CODES:
+        note = _CODE_NOTES.get(code)
+        return InvoiceKind.INVOICE, f"document type code {code} is {note}" if note else None
+    if not code:
+        return default, None
+    return default, f"document type code {code!r} is not a UNCL 1001 invoice or credit note code"

@@ -110,11 +110,11 @@ def _dispatch(
 def _structured(fmt: str) -> _Extractor:
     # Imported on use: each extractor pulls in its own libraries (lxml, pydifact…).
     if fmt == SourceFormat.X12.value:
-        from activities.intake.x12_read import extract_x12
+        from activities.intake.x12.read import extract_x12
 
         return extract_x12
     if fmt == SourceFormat.EDIFACT.value:
-        from activities.intake.edifact_read import extract_edifact
+        from activities.intake.edifact.read import extract_edifact
 
         return extract_edifact
     if fmt == SourceFormat.UBL.value:
@@ -135,7 +135,7 @@ def _pdf(
 ) -> list[Extracted]:
     """The XML a Factur-X/ZUGFeRD PDF carries wins over its page text."""
     from activities.intake.facturx import extract_facturx
-    from activities.intake.pdf_read import extract_pdf
+    from activities.intake.pdf.read import extract_pdf
 
     embedded = extract_facturx(raw, vendor_id=vendor_id, limits=limits)
     if embedded:

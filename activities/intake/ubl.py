@@ -28,23 +28,14 @@ from decimal import Decimal
 
 from lxml import etree
 
-from activities.intake.einvoice_reading import (
-    MAX_LINES,
-    DocumentCharge,
-    ElementReader,
-    SenderId,
-    TermsSource,
-    document_kind,
-    is_identifier,
-    line_number,
-    price_per_unit,
-)
-from activities.intake.einvoice_values import parse_iso_date
+from activities.intake.einvoice_reader import Discount, ElementReader, LinePaths, not_the_root
+from activities.intake.einvoice_reading import MAX_LINES, SenderId
+from activities.intake.einvoice_values import document_kind, parse_iso_date
 from activities.intake.errors import ExtractionError
 from activities.intake.limits import DEFAULT_LIMITS, IntakeLimits
 from activities.intake.xml_safety import PathNamer, parse_untrusted_xml, text_of
 from models.documents import InvoiceKind
-from models.extraction import Extracted, kind_of_invoice
+from models.extraction import Extracted
 
 __all__ = ["extract_ubl", "read_ubl"]
 
@@ -55,7 +46,6 @@ CREDIT_NOTE_NS = "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"
 SBDH_NS = "http://www.unece.org/cefact/namespaces/StandardBusinessDocumentHeader"
 NS = {"cbc": CBC, "cac": CAC}
 
-_DESCRIPTION_MAX = 500
 _OTHER_SELLER_IDS = (
     ("cbc:EndpointID", "endpoint"),
     ("cac:PartyLegalEntity/cbc:CompanyID", "legal id"),
@@ -68,7 +58,6 @@ _ITEM_IDS = (
     "cac:Item/cac:BuyersItemIdentification/cbc:ID",
     "cac:Item/cac:StandardItemIdentification/cbc:ID",
 )
-_ITEM_ID_MAX = 64
 
 
 @dataclass(frozen=True)
@@ -125,39 +114,21 @@ def _unwrap(root: etree._Element) -> etree._Element:
                 f"/sh:StandardBusinessDocument (line {root.sourceline})",
             )
         return inner
-    qname = etree.QName(root)
-    namespace = f"namespace {qname.namespace}" if qname.namespace else "no namespace"
-    raise ExtractionError(
-        f"root element <{qname.localname}> in {namespace} is not a UBL 2.1 Invoice or CreditNote",
-        f"line {root.sourceline}",
-    )
+    raise not_the_root(root, "a UBL 2.1 Invoice or CreditNote")
 
 
 class _UblReader(ElementReader):
     def __init__(
         self, doc: etree._Element, flavour: _Flavour, vendor_id: str | None, names: PathNamer
     ) -> None:
-        super().__init__(doc, NS, names)
+        line_paths = LinePaths(
+            order_line="cac:OrderLineReference/cbc:LineID",
+            own_id="cbc:ID",
+            quantity=flavour.quantity,
+            amount="cbc:LineExtensionAmount",
+        )
+        super().__init__(doc, NS, names, what=flavour.format, vendor_id=vendor_id, line_paths=line_paths)
         self.flavour = flavour
-        self.caller_vendor_id = vendor_id
-
-    def read(self, fmt: str) -> Extracted:
-        kind = self._kind()
-        issue_date = self._header()
-        hint = self._seller()
-        self._payment_terms(issue_date)
-        self._freight()
-        self._tax()
-        stated_lines, stated_total = self._totals()
-        self._lines()
-        self.r.check_totals(stated_lines, stated_total)
-        return self.r.extracted(kind_of_invoice(kind), fmt, hint)
-
-    def _required(self, path: str) -> tuple[str, etree._Element]:
-        text, element = self.text(path)
-        if element is None or not text:
-            raise ExtractionError(f"the {self.flavour.format} has no {path}", self.at(self.doc))
-        return text, element
 
     # --- header ----------------------------------------------------------------
 
@@ -177,13 +148,13 @@ class _UblReader(ElementReader):
         return kind
 
     def _header(self) -> date:
-        number, element = self._required("cbc:ID")
+        number, element = self.required("cbc:ID")
         self.r.set("invoice_number", number, 1.0, self.at(element))
-        text, element = self._required("cbc:IssueDate")
+        text, element = self.required("cbc:IssueDate")
         issue_date = parse_iso_date(text, self.at(element))
         self.r.set("invoice_date", issue_date, 1.0, self.at(element))
         self._currency()
-        self._po_number()
+        self.po_number("cac:OrderReference/cbc:ID", "cbc:BuyerReference", "cac:OrderReference")
         original, element = self.text("cac:BillingReference/cac:InvoiceDocumentReference/cbc:ID")
         if original:
             self.r.set("original_invoice_number", original, 1.0, self.at(element))
@@ -204,21 +175,6 @@ class _UblReader(ElementReader):
             self.r.set("currency", code, 0.9, self.at(payable, "currencyID"))
             self.r.warn("no cbc:DocumentCurrencyCode: the currency was taken from the payable amount")
         self.r.check_currency(code)
-
-    def _po_number(self) -> None:
-        order, element = self.text("cac:OrderReference/cbc:ID")
-        confidence = 1.0
-        if not order:
-            order, element = self.text("cbc:BuyerReference")
-            if not order:
-                self.r.warn("no cac:OrderReference: the PO must be found by a reviewer")
-                return
-            confidence = 0.5
-            self.r.warn(f"no cac:OrderReference: the buyer reference {order!r} was taken as the PO number")
-        if not is_identifier(order):
-            confidence = 0.3
-            self.r.warn(f"the order reference {order!r} is not a valid PO number; a reviewer must correct it")
-        self.r.set("po_number", order, confidence, self.at(element))
 
     # --- seller ----------------------------------------------------------------
 
@@ -254,33 +210,13 @@ class _UblReader(ElementReader):
                 schemed.append(SenderId(f"id ({scheme})", value, 0.5, self.at(element)))
             elif value:
                 ids.append(SenderId("id", value, 0.6, self.at(element)))
-        ids += schemed
-        for path, label in _OTHER_SELLER_IDS:
-            for element in self.findall(path, party):
-                value, scheme = text_of(element), (element.get("schemeID") or "").strip()
-                if value:
-                    shown = f"{label} ({scheme})" if scheme else label
-                    ids.append(SenderId(shown, value, 0.5, self.at(element)))
-        return ids
+        return ids + schemed + self.labelled_ids(party, _OTHER_SELLER_IDS)
 
     # --- payment terms -----------------------------------------------------------
 
     def _payment_terms(self, issue_date: date) -> None:
         notes = [note for note in self.findall("cac:PaymentTerms/cbc:Note") if text_of(note)]
-        due, due_at = self._due_date()
-        days, percent, discount_at = self._settlement_discount()
-        self.r.settle_terms(
-            issue_date,
-            TermsSource(
-                text=" ".join(text_of(note) for note in notes),
-                text_at=self.at(notes[0]) if notes else None,
-                due=due,
-                due_at=due_at,
-                discount_days=days,
-                discount_percent=percent,
-                discount_at=discount_at,
-            ),
-        )
+        self.settle_terms(issue_date, notes, self._due_date(), self._settlement_discount())
 
     def _due_date(self) -> tuple[date | None, str | None]:
         for path in _DUE_DATES:
@@ -289,36 +225,22 @@ class _UblReader(ElementReader):
                 return parse_iso_date(text, self.at(element)), self.at(element)
         return None, None
 
-    def _settlement_discount(self) -> tuple[int | None, Decimal | None, str | None]:
+    def _settlement_discount(self) -> Discount:
         """UBL 2.1's structured discount (not used by Peppol BIS, which has only the note)."""
         percent_el = self.find("cac:PaymentTerms/cbc:SettlementDiscountPercent")
         days_el = self.find("cac:PaymentTerms/cac:SettlementPeriod/cbc:DurationMeasure")
-        if percent_el is None or days_el is None or (days_el.get("unitCode") or "DAY") != "DAY":
-            return None, None, None
-        days, percent = self.amount(days_el), self.amount(percent_el)
-        if days != days.to_integral_value() or not 0 <= days <= 365 or not 0 <= percent <= 100:
-            self.r.warn(f"settlement discount {percent}% in {days} days is not usable as payment terms")
-            return None, None, None
-        return int(days), percent, self.at(percent_el)
+        return self.discount(days_el, percent_el, "settlement discount")
 
     # --- charges, tax, totals ----------------------------------------------------
 
     def _freight(self) -> None:
-        charges = []
-        for charge in self.findall("cac:AllowanceCharge"):
-            amount_el = self.find("cbc:Amount", charge)
-            if amount_el is None:
-                self.r.warn(f"an allowance/charge without an amount was ignored ({self.at(charge)})")
-                continue
-            charges.append(
-                DocumentCharge(
-                    is_charge=self.indicator("cbc:ChargeIndicator", charge),
-                    amount=self.amount(amount_el),
-                    reason_code=self.text("cbc:AllowanceChargeReasonCode", charge)[0],
-                    reason=self.text("cbc:AllowanceChargeReason", charge)[0],
-                    at=self.at(amount_el),
-                )
-            )
+        charges = self.allowance_charges(
+            "cac:AllowanceCharge",
+            amount="cbc:Amount",
+            indicator="cbc:ChargeIndicator",
+            reason_code="cbc:AllowanceChargeReasonCode",
+            reason="cbc:AllowanceChargeReason",
+        )
         self.r.settle_freight(charges)
 
     def _tax(self) -> None:
@@ -337,21 +259,18 @@ class _UblReader(ElementReader):
         self.r.set("tax", tax, 1.0, self.at(in_currency[0]))
 
     def _totals(self) -> tuple[Decimal | None, Decimal | None]:
+        self._tax()
         monetary = self.find("cac:LegalMonetaryTotal")
         if monetary is None:
             self.r.warn("no cac:LegalMonetaryTotal: the total must be set by a reviewer")
             return None, None
         line_total = self.find("cbc:LineExtensionAmount", monetary)
         stated_lines = self.amount(line_total) if line_total is not None else None
-        total_el, confidence = self.find("cbc:TaxInclusiveAmount", monetary), 1.0
-        if total_el is None:
-            total_el, confidence = self.find("cbc:PayableAmount", monetary), 0.8
-            if total_el is None:
-                self.r.warn("no TaxInclusiveAmount or PayableAmount: the total must be set by a reviewer")
-                return stated_lines, None
-            self.r.warn("no TaxInclusiveAmount: the payable amount was taken as the total")
-        total = self.amount(total_el)
-        self.r.set("total", total, confidence, self.at(total_el))
+        total = self.stated_total(
+            monetary, "cbc:TaxInclusiveAmount", "cbc:PayableAmount", "the payable amount"
+        )
+        if total is None:
+            return stated_lines, None
         prepaid = self.find("cbc:PrepaidAmount", monetary)
         if prepaid is not None and self.amount(prepaid) != 0:
             self.r.warn(f"{self.amount(prepaid)} was prepaid; the amount payable is less than the total")
@@ -364,53 +283,14 @@ class _UblReader(ElementReader):
         if not lines:
             self.r.warn("the document has no lines; a reviewer must add the lines it bills")
             return
-        if len(lines) > MAX_LINES:
-            raise ExtractionError(
-                f"{len(lines):,} lines are more than the {MAX_LINES:,} poflow reads",
-                self.at(lines[MAX_LINES]),
-            )
-        numbers = [self._line(index, line) for index, line in enumerate(lines)]
-        self.r.report_line_numbers(numbers, "cac:OrderLineReference/cbc:LineID")
-
-    def _line(self, index: int, line: etree._Element) -> tuple[int, str]:
-        prefix = f"lines[{index}]"
-        order_line, order_el = self.text("cac:OrderLineReference/cbc:LineID", line)
-        own_id, own_el = self.text("cbc:ID", line)
-        line_no, confidence, at, source = line_number(
-            order_line,
-            self.at_or_none(order_el),
-            own_id,
-            self.at_or_none(own_el),
-            index + 1,
-        )
-        self.r.set(f"{prefix}.line_no", line_no, confidence, at)
-        self.line_quantity(prefix, line, self.flavour.quantity)
-        self._price(prefix, line)
-        amount_el = self.find("cbc:LineExtensionAmount", line)
-        if amount_el is not None:
-            self.r.set(f"{prefix}.amount", self.amount(amount_el), 1.0, self.at(amount_el))
-        self._item(prefix, line)
-        return line_no, source
+        self.read_lines(lines, MAX_LINES, "cac:OrderLineReference/cbc:LineID")
 
     def _price(self, prefix: str, line: etree._Element) -> None:
         price_el = self.find("cac:Price/cbc:PriceAmount", line)
         if price_el is None:
             self.r.warn(f"{self.at(line)} has no cac:Price/cbc:PriceAmount")
             return
-        base_quantity = self.optional_amount("cac:Price/cbc:BaseQuantity", line)
-        unit_price, note = price_per_unit(self.amount(price_el), base_quantity)
-        if note:
-            self.r.warn(f"{prefix}: {note}")
-        self.r.set(f"{prefix}.unit_price", unit_price, 0.9 if note else 1.0, self.at(price_el))
+        self.unit_price(prefix, price_el, self.optional_amount("cac:Price/cbc:BaseQuantity", line))
 
     def _item(self, prefix: str, line: etree._Element) -> None:
-        name, name_el = self.text("cac:Item/cbc:Name", line)
-        if not name:
-            name, name_el = self.text("cac:Item/cbc:Description", line)
-        if name and name_el is not None:
-            self.r.set(f"{prefix}.description", name[:_DESCRIPTION_MAX], 1.0, self.at(name_el))
-        for path in _ITEM_IDS:
-            item_id, item_el = self.text(path, line)
-            if item_id and item_el is not None:
-                self.r.set(f"{prefix}.item_id", item_id[:_ITEM_ID_MAX], 1.0, self.at(item_el))
-                return
+        self.describe_item(prefix, line, ("cac:Item/cbc:Name", "cac:Item/cbc:Description"), _ITEM_IDS)

@@ -43,7 +43,7 @@ def invoice(
 
 
 def store(engine: Engine, document: Invoice, *, raw: bytes | None = None) -> None:
-    """As the door stores it (starter.operations.submit_document)."""
+    """As the door stores it (PoflowService.submit_document, starter/service/documents.py)."""
     repository.store_document(
         engine,
         document_id=document.document_id,

@@ -36,7 +36,8 @@ from models.tasks import TaskHold
 from settings import load_settings
 from starter import cli
 from starter.errors import Duplicate, Invalid, NotFound, Rejected
-from starter.operations import DocumentAccepted, PoStarted, check_decision
+from starter.operations import DocumentAccepted, PoStarted
+from starter.service.checks import check_decision
 from tests.support.cli import INVOICE, NOW
 from workflows.contract import po_workflow_id
 

@@ -67,7 +67,7 @@ from p2p import acknowledgment
 from p2p.matching import match_invoice
 from starter.api.application import json_body_limit as _body_limit
 from starter.errors import TooLarge
-from starter.operations import check_payload_size, payload_bytes
+from starter.service.checks import check_payload_size, payload_bytes
 from tests.support.api import (
     ACK,
     INVOICE,

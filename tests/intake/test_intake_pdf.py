@@ -25,22 +25,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from activities.intake.amounts import (
-    DMY,
-    MDY,
-    decimal_evidence,
-    detect_date_order,
-    detect_decimal_separator,
-    find_amounts,
-    find_currency,
-    parse_amount,
-    parse_date,
-)
 from activities.intake.errors import ExtractionError
 from activities.intake.limits import DEFAULT_LIMITS, IntakeLimits
-from activities.intake.pdf_confidence import cross_check
-from activities.intake.pdf_fields import Reading, parse_payment_terms, parse_status, tax_amount
-from activities.intake.pdf_read import extract_pdf
+from activities.intake.pdf.amounts import (
+    decimal_evidence,
+    detect_decimal_separator,
+    find_amounts,
+    parse_amount,
+)
+from activities.intake.pdf.confidence import cross_check
+from activities.intake.pdf.conventions import Reading
+from activities.intake.pdf.currencies import find_currency
+from activities.intake.pdf.dates import DMY, MDY, detect_date_order, parse_date
+from activities.intake.pdf.field_amounts import tax_amount
+from activities.intake.pdf.field_terms import parse_payment_terms
+from activities.intake.pdf.read import extract_pdf
+from activities.intake.pdf.status_words import parse_status
 from bench.extraction_bench import leaves
 from models.documents import (
     AckLineStatus,

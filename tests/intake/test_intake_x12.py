@@ -17,9 +17,11 @@ from hypothesis import strategies as st
 
 from activities.intake.errors import ExtractionError
 from activities.intake.limits import IntakeLimits
-from activities.intake.x12_read import extract_x12
-from activities.intake.x12_syntax import X12Error, read_interchanges
-from activities.intake.x12_write import render_850, render_997
+from activities.intake.x12.errors import X12Error
+from activities.intake.x12.read import extract_x12
+from activities.intake.x12.syntax import read_interchanges
+from activities.intake.x12.write_850 import render_850
+from activities.intake.x12.write_997 import render_997
 from models.documents import ShipNotice
 from models.extraction import ExtractedKind, model_class
 from tools.supplier_sim.x12 import ORDERS, SUPPLIERS, handwritten_samples, render_856, sample_set

@@ -68,7 +68,8 @@ from tests.support.workflows import eventually
 from worker import build_activities
 from workflows import legacy
 from workflows.contract import PoSignal
-from workflows.purchase_order import PATCH_INVOICE_NUMBER_RUNS, PurchaseOrderWorkflow
+from workflows.po_steps.patches import PATCH_INVOICE_NUMBER_RUNS
+from workflows.purchase_order import PurchaseOrderWorkflow
 
 D = Decimal
 NOW = datetime(2026, 12, 1, tzinfo=UTC)

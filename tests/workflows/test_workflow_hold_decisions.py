@@ -52,7 +52,8 @@ from tests.support.builders import (
 from tests.support.workflows import eventually, finished, handoffs, issued, open_task, refused, skip_time
 from worker import build_activities
 from workflows.contract import PoSignal, WorkflowType
-from workflows.purchase_order import PATCH_PER_HOLD_DECISIONS, PurchaseOrderWorkflow
+from workflows.po_steps.patches import PATCH_PER_HOLD_DECISIONS
+from workflows.purchase_order import PurchaseOrderWorkflow
 
 
 def open_refs(record: InvoiceRecord) -> set[str]:

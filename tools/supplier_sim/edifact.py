@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from activities.intake.edifact_write import (
+from activities.intake.edifact.write import (
     EdiBody,
     date_element,
     number,

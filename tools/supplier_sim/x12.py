@@ -2,7 +2,7 @@
 invoices / credit memos rendered from poflow's own models, the way each
 supplier's translator writes them (its own delimiters, version and habits).
 
-The reader (activities.intake.x12_read) must get the model back from the
+The reader (activities.intake.x12.read) must get the model back from the
 file; `sample_set()` is the ground truth for the tests and the benchmark, and
 also includes the hand-written files in tests/samples/x12/.
 
@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from activities.intake.x12_write import InterchangeWriter, SegmentSpec, X12Style, x12_date, x12_implied
+from activities.intake.x12.write import InterchangeWriter, SegmentSpec, X12Style, x12_date, x12_implied
 from models.documents import (
     AckLineStatus,
     Acknowledgment,

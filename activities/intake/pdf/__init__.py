@@ -1,0 +1,17 @@
+"""PDF intake: invoices, credit notes and order acknowledgments read from a
+text PDF in any layout and seven languages, with no vendor templates.
+
+`read.extract_pdf` is the entry. Where to look:
+- reading the file: `fence` (limits, hostile files), `page` (words → lines,
+  tables), `text` (words, phrases, lines, pages);
+- vocabularies, as data: `labels` (titles, header labels), `column_labels`,
+  `status_words`; matched through `tokens` and `label_match`;
+- printed values: `amounts`, `dates`, `currencies`, and `conventions` (a
+  document's decimal mark, date order and language);
+- header fields: `fields` (values next to labels), by kind in `field_ids`,
+  `field_dates`, `field_amounts`, `field_terms`, as `field_hit.FieldHit`;
+- the line table: `lines` (across pages), `line_header` (columns),
+  `line_rows` (rows), `line_receipts` (till slips), `line_values` (a row's values);
+- the document: `titles` (its kind), `build` (the model's fields),
+  `confidence` (the arithmetic cross-checks).
+"""

@@ -1,0 +1,267 @@
+"""`poflow create-po | send | status | tasks | decide | cancel | hold` — the
+commands that go through the service (Temporal and the database): one
+connection per command (cli_support.Session), the answer in a line or two, or
+the full state as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from models import (
+    Acknowledgment,
+    GoodsReceipt,
+    HumanTask,
+    Invoice,
+    PurchaseOrder,
+    PurchaseOrderState,
+    format_money,
+    round_money,
+)
+from starter.cli_support import Io, Session, load_document, table
+from starter.errors import EXIT_OK
+from starter.operations import SupplierDocument
+from starter.service.naming import po_label, workflow_id_for
+
+__all__ = ["DOCUMENT_KINDS", "add_hold_command", "add_po_commands", "format_status", "format_tasks"]
+
+DOCUMENT_KINDS: dict[str, type[SupplierDocument]] = {
+    "acknowledgment": Acknowledgment,
+    "receipt": GoodsReceipt,
+    "invoice": Invoice,
+}
+
+
+# --- parser ------------------------------------------------------------------------------
+
+
+def add_po_commands(commands: Any) -> None:
+    """create-po, send, status, tasks, decide and cancel (in the order `--help` lists them)."""
+    create = commands.add_parser("create-po", help="start a purchase order from a JSON file")
+    create.add_argument("file", metavar="FILE", help="PurchaseOrder JSON ('-' for stdin)")
+    create.set_defaults(handler=_create_po)
+
+    send = commands.add_parser("send", help="send a supplier/warehouse document to its PO")
+    send.add_argument(
+        "kind", choices=sorted(DOCUMENT_KINDS), help="document kind (credit memos are invoices)"
+    )
+    send.add_argument("file", metavar="FILE", help="document JSON ('-' for stdin)")
+    send.set_defaults(handler=_send)
+
+    status = commands.add_parser("status", help="show a purchase order's live state")
+    status.add_argument("po_number", metavar="PO")
+    status.add_argument("--json", action="store_true", help="print the full state as JSON")
+    status.set_defaults(handler=_status)
+
+    tasks = commands.add_parser("tasks", help="list human tasks (open by default)")
+    tasks.add_argument("--all", action="store_true", help="include done and cancelled tasks")
+    tasks.add_argument("--json", action="store_true", help="print JSON")
+    tasks.set_defaults(handler=_tasks)
+
+    decide = commands.add_parser("decide", help="decide a human task")
+    decide.add_argument("task_id", metavar="TASK_ID")
+    decide.add_argument("decision", metavar="DECISION", help="one of the task's options, e.g. approve")
+    decide.add_argument("--actor", required=True, metavar="NAME", help="who decides (recorded)")
+    decide.add_argument("--comment", metavar="TEXT", help="why (required for rejections and variances)")
+    decide.add_argument(
+        "--hold",
+        dest="holds",
+        action="append",
+        default=[],
+        metavar="REF",
+        help="accept_variance on an invoice hold: release only this hold, as the task lists it (PRICE:1 for "
+        "line 1, AMOUNT for the header); repeat for more. None: every hold a person may release",
+    )
+    decide.set_defaults(handler=_decide)
+
+    cancel = commands.add_parser("cancel", help="cancel a purchase order (before receipt)")
+    cancel.add_argument("po_number", metavar="PO")
+    cancel.add_argument("--actor", required=True, metavar="NAME")
+    cancel.add_argument("--reason", required=True, metavar="TEXT")
+    cancel.set_defaults(handler=_cancel)
+
+
+def add_hold_command(commands: Any) -> None:
+    hold = commands.add_parser("hold", help="put a MANUAL hold on an invoice that is not approved yet")
+    hold.add_argument("po_number", metavar="PO")
+    hold.add_argument("invoice_number", metavar="INVOICE_NUMBER")
+    hold.add_argument("--by", required=True, metavar="NAME", help="who holds it (recorded)")
+    hold.add_argument("--reason", required=True, metavar="TEXT", help="why (shown on the hold task)")
+    hold.add_argument("--line", type=int, metavar="N", help="hold one PO line only")
+    hold.set_defaults(handler=_hold)
+
+
+# --- service commands --------------------------------------------------------------------
+
+
+def _source(path: str) -> str:
+    return "cli:stdin" if path == "-" else f"cli:{Path(path).name}"
+
+
+async def _create_po(args: argparse.Namespace, session: Session, io: Io) -> int:
+    po, raw = load_document(args.file, PurchaseOrder, io.stdin)
+    service = await session.service()
+    started = await service.create_po(po, raw=raw, source=_source(args.file))
+    io.say(f"accepted: {po_label(started.po_number)} started as workflow {started.workflow_id}")
+    io.say(f"  {started.ui_url}")
+    return EXIT_OK
+
+
+async def _send(args: argparse.Namespace, session: Session, io: Io) -> int:
+    document, raw = load_document(args.file, DOCUMENT_KINDS[args.kind], io.stdin)
+    service = await session.service()
+    accepted = await service.submit_document(document, raw=raw, source=_source(args.file))
+    label = po_label(accepted.po_number)
+    io.say(f"accepted: {accepted.document_id} for {label} (workflow {accepted.workflow_id})")
+    return EXIT_OK
+
+
+async def _status(args: argparse.Namespace, session: Session, io: Io) -> int:
+    service = await session.service()
+    state = await service.get_state(args.po_number)
+    if args.json:
+        io.say(state.model_dump_json(indent=2))
+    else:
+        io.say(format_status(state, service.workflow_url(args.po_number)))
+    return EXIT_OK
+
+
+async def _tasks(args: argparse.Namespace, session: Session, io: Io) -> int:
+    service = await session.service()
+    tasks = await service.list_tasks("all" if args.all else "open")
+    if args.json:
+        io.say(json.dumps([task.model_dump(mode="json") for task in tasks], indent=2))
+    else:
+        io.say(format_tasks(tasks, show_status=args.all))
+    return EXIT_OK
+
+
+async def _decide(args: argparse.Namespace, session: Session, io: Io) -> int:
+    service = await session.service()
+    task = await service.decide(args.task_id, args.decision, args.actor, args.comment, holds=args.holds)
+    io.say(
+        f"{task.status.value}: task {task.task_id} ({task.kind.value}, {po_label(task.po_number)}) "
+        f"→ {task.decision or args.decision} by {task.decided_by or args.actor}"
+    )
+    return EXIT_OK
+
+
+async def _hold(args: argparse.Namespace, session: Session, io: Io) -> int:
+    service = await session.service()
+    record = await service.hold_invoice(args.po_number, args.invoice_number, args.by, args.reason, args.line)
+    io.say(f"{record.invoice.invoice_number} on {po_label(args.po_number)}: {record.status.value}")
+    io.say("\n".join(f"  - {hold.code.value}: {hold.message}" for hold in record.open_holds))
+    return EXIT_OK
+
+
+async def _cancel(args: argparse.Namespace, session: Session, io: Io) -> int:
+    service = await session.service()
+    state = await service.cancel(args.po_number, args.actor, args.reason)
+    io.say(f"{po_label(args.po_number)}: {state.status.value}")
+    return EXIT_OK
+
+
+# --- formatting ----------------------------------------------------------------------------
+
+
+def qty(value: Decimal) -> str:
+    """100.000000 → 100, 2.50 → 2.5."""
+    text = f"{value.normalize():f}"
+    return "0" if text in ("-0", "") else text
+
+
+def unit_price(price: Decimal, currency: str) -> str:
+    """Unit prices may carry more decimals than the currency (0.1234 USD/EA): show them exactly."""
+    if round_money(price, currency) == price:
+        return format_money(price, currency)
+    return f"{price.normalize():,f} {currency}"
+
+
+def when(moment: datetime | None) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else "—"
+
+
+def format_status(state: PurchaseOrderState, ui_url: str) -> str:
+    po = state.po
+    lines = [
+        f"{po_label(po.po_number)} · {po.vendor_id} · {format_money(po.total, po.currency)}",
+        f"status: {state.status.value}   revision: {po.revision}   buyer: {po.buyer}",
+    ]
+    if state.flags:
+        lines.append(f"flags: {', '.join(state.flags)}")
+    if state.cancel_reason:
+        lines.append(f"cancel reason: {state.cancel_reason}")
+    if state.pending_change:
+        lines.append(f"supplier change awaiting the buyer: {state.pending_change.document_id}")
+    lines += ["", "lines:"]
+    rows = [
+        [
+            str(line.line_no),
+            line.item_id,
+            qty(line.quantity),
+            qty(state.received_quantity(line.line_no)),
+            qty(state.accepted_quantity(line.line_no)),
+            qty(state.invoiced_quantity(line.line_no)),
+            unit_price(line.unit_price, po.currency),
+        ]
+        for line in po.lines
+    ]
+    lines += [
+        "  " + row
+        for row in table(["line", "item", "ordered", "received", "accepted", "invoiced", "unit price"], rows)
+    ]
+    lines += ["", "invoices:" if state.invoices else "invoices: none"]
+    for record in state.invoices:
+        invoice = record.invoice
+        lines.append(
+            f"  {invoice.invoice_number} ({invoice.kind.value})  "
+            f"{format_money(invoice.total, invoice.currency)}  {record.status.value}"
+        )
+        lines += [f"    - {hold.code.value}: {hold.message}" for hold in record.open_holds]
+    open_tasks = state.open_tasks
+    lines += ["", "open tasks:" if open_tasks else "open tasks: none"]
+    for task in open_tasks:
+        lines.append(
+            f"  {task.task_id}  {task.kind.value}  {task.title}  (for {task.escalated_to} "
+            f"of {task.assignee_role}, due {when(task.due_at)})"
+        )
+        if task.holds:
+            lines.append("    holds (decide --hold REF): " + task_holds_text(task))
+    lines += ["", f"workflow: {workflow_id_for(po.po_number)}", f"ui: {ui_url}"]
+    return "\n".join(lines)
+
+
+def task_holds_text(task: HumanTask) -> str:
+    """`PRICE:1, NO_RECEIPT:2 (waits for its document)`: what `--hold` can
+    name, and what it cannot because the hold clears itself when it arrives."""
+    waiting = " (waits for its document)"
+    return ", ".join(hold.ref + (waiting if hold.waits_for else "") for hold in task.holds)
+
+
+def format_tasks(tasks: Sequence[HumanTask], *, show_status: bool = False) -> str:
+    if not tasks:
+        return "no tasks" if show_status else "no open tasks"
+    headers = ["task", "kind", "po", "for", "esc", "due", "title"]
+    if show_status:
+        headers.insert(1, "status")
+    rows = []
+    for task in tasks:
+        row = [
+            task.task_id,
+            task.kind.value,
+            task.po_number,
+            task.assignee or task.assignee_role,
+            str(task.escalation_level),
+            when(task.due_at),
+            task.title,
+        ]
+        if show_status:
+            row.insert(1, task.status.value)
+        rows.append(row)
+    return "\n".join(table(headers, rows))

@@ -1,0 +1,95 @@
+"""Supplier documents for a PO: acknowledgments, receipts, invoices and credit
+memos. Stored first, then signalled to the PO's workflow; a re-send finds the
+stored copy, signals again (the workflow ignores an id it has seen) and answers
+Duplicate, so a lost delivery heals and there is never a second effect."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ValidationError
+
+from activities.db import repository
+from starter.errors import Duplicate
+from starter.service.checks import check_payload_size, check_po_number, duplicate_message, sha256_of
+from starter.service.core import ServiceCore
+from starter.service.naming import SupplierDocument, document_kind_and_signal, raw_json, workflow_id_for
+
+log = logging.getLogger("poflow.starter")
+
+
+@dataclass(frozen=True)
+class DocumentAccepted:
+    document_id: str
+    po_number: str
+    workflow_id: str
+
+
+class Documents(ServiceCore):
+    """The document operations of PoflowService."""
+
+    async def submit_document(
+        self,
+        document: SupplierDocument,
+        *,
+        raw: bytes | None = None,
+        source: str = "api",
+        content_type: str = "application/json",
+        expected_po_number: str | None = None,
+    ) -> DocumentAccepted:
+        """Store an acknowledgment, receipt or invoice (credit memos too), then
+        signal it to its PO; a re-send answers Duplicate with the first id."""
+        kind, signal = document_kind_and_signal(document)
+        po_number = document.po_number
+        check_po_number(po_number, expected_po_number)
+        check_payload_size(document, self.settings.max_workflow_input_bytes, f"{kind} {document.document_id}")
+        await self._ensure_open(po_number)
+        document_id = document.document_id
+        raw_bytes = raw or raw_json(document)
+        stored = await self.store_document(
+            document_id=document_id,
+            kind=kind,
+            raw=raw_bytes,
+            content_type=content_type,
+            source=source,
+            po_number=po_number,
+        )
+        workflow_id = workflow_id_for(po_number)
+        same_bytes = stored.sha256 == sha256_of(raw_bytes)
+        to_signal = await self._what_to_signal(document, stored, same_bytes=same_bytes)
+        if to_signal is not None:
+            await self._signal(po_number, signal, to_signal)
+        if stored.duplicate:
+            raise Duplicate(
+                duplicate_message(kind, document_id, po_number, same_bytes=same_bytes),
+                document_id=document_id,
+                first_document_id=stored.first_document_id,
+                workflow_id=workflow_id,
+            )
+        log.info("accepted %s %s for %s", kind, document_id, workflow_id)
+        return DocumentAccepted(document_id, po_number, workflow_id)
+
+    async def _what_to_signal(
+        self, document: SupplierDocument, stored: repository.StoredDocument, *, same_bytes: bool
+    ) -> SupplierDocument | None:
+        """A new document is signalled. A re-send is signalled again so that a
+        delivery lost after storing heals — as its first copy, since the first
+        one stands. Nothing is signalled when the bytes were first stored under
+        another key (delivered under that key), or when the first copy is not
+        JSON of this kind (it came through another channel, which delivers it)."""
+        if not stored.duplicate:
+            return document
+        if stored.first_document_id != document.document_id:
+            return None
+        if same_bytes:
+            return document
+        first = await self._db(repository.get_document_bytes, self.engine, stored.first_document_id)
+        try:
+            return type(document).model_validate_json(first) if first else None
+        except ValidationError:
+            return None
+
+    async def _signal(self, po_number: str, signal: str, document: BaseModel) -> None:
+        with self.temporal_errors(po_number):
+            await self._handle(po_number).signal(signal, document)

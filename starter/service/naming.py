@@ -1,0 +1,58 @@
+"""What the service calls things: workflow ids, PO labels, document keys, and the
+summary and details operators see in the Temporal UI (pure, no I/O)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+from models import Acknowledgment, GoodsReceipt, Invoice, PurchaseOrder, format_money
+from workflows.contract import PoSignal, po_workflow_id
+
+SupplierDocument = Acknowledgment | GoodsReceipt | Invoice
+
+
+def document_kind_and_signal(document: SupplierDocument) -> tuple[str, str]:
+    """The stored kind and the workflow signal of a document; credit memos
+    travel the invoice signal and are stored as `credit_memo`."""
+    if isinstance(document, Acknowledgment):
+        return "acknowledgment", PoSignal.ACKNOWLEDGMENT
+    if isinstance(document, GoodsReceipt):
+        return "receipt", PoSignal.RECEIPT
+    return document.kind.value, PoSignal.INVOICE
+
+
+def workflow_id_for(po_number: str) -> str:
+    return po_workflow_id(po_number)
+
+
+def po_label(po_number: str) -> str:
+    """`1001` → `PO-1001`; a number that already says PO is left alone."""
+    return po_number if po_number.upper().startswith("PO") else f"PO-{po_number}"
+
+
+def po_summary(po: PurchaseOrder, vendor_name: str | None = None) -> str:
+    """The static summary operators see in the Temporal UI's workflow list."""
+    return f"{po_label(po.po_number)} · {vendor_name or po.vendor_id} · {format_money(po.total, po.currency)}"
+
+
+def po_details(po: PurchaseOrder) -> str:
+    """Static details (markdown) shown on the workflow page."""
+    rows = [
+        f"**Buyer** {po.buyer}",
+        f"**Requested by** {po.requested_by or '—'}",
+        f"**Vendor** {po.vendor_id}",
+        f"**Lines** {len(po.lines)}",
+    ]
+    if po.latest_need_by:
+        rows.append(f"**Need by** {po.latest_need_by.isoformat()}")
+    return "  \n".join(rows)
+
+
+def po_document_id(po_number: str) -> str:
+    """Business key of the raw PO as received (the models define the others)."""
+    return f"po:{po_number}"
+
+
+def raw_json(model: BaseModel) -> bytes:
+    """Bytes to store when the caller had no raw document (e.g. built in code)."""
+    return model.model_dump_json().encode()

@@ -1,0 +1,71 @@
+"""Human tasks: the inbox's list (from the projection) and decisions, sent to
+the workflow that owns the task (a PO's, or a document intake's for a review)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from activities.db import repository
+from models import HumanTask, TaskDecision, TaskKind
+from models.intake import ReviewDecision
+from starter.errors import NotFound
+from starter.service.checks import build, check_decision
+from starter.service.core import ServiceCore
+from workflows.contract import PoUpdate
+
+log = logging.getLogger("poflow.starter")
+
+
+class Tasks(ServiceCore):
+    """The task operations of PoflowService."""
+
+    async def list_tasks(self, status: str = "open") -> list[HumanTask]:
+        """`open` (default), `done`, `cancelled` or `all`; from the inbox projection."""
+        return await self._db(repository.list_tasks, self.engine, status=None if status == "all" else status)
+
+    async def get_task(self, task_id: str) -> HumanTask:
+        task = await self._db(repository.get_task, self.engine, task_id)
+        if task is None:
+            raise NotFound(f"no task {task_id}")
+        return task
+
+    async def decide(
+        self,
+        task_id: str,
+        decision: str,
+        actor: str,
+        comment: str | None = None,
+        document: dict[str, Any] | None = None,
+        holds: list[str] | None = None,
+    ) -> HumanTask:
+        """Send the decision to the workflow that owns the task; its validator
+        has the last word (role, limits, segregation of duties, task still open,
+        the named holds open on the invoice). A document review may carry the
+        corrected reading (`document`); accept_variance on an invoice hold may
+        name the holds it releases (`holds`, refs such as PRICE:1)."""
+        task = await self.get_task(task_id)
+        check_decision(task, decision, comment, holds or [])
+        if task.kind == TaskKind.REVIEW_DOCUMENT:
+            from starter import intake_door
+
+            review = build(
+                ReviewDecision,
+                task_id=task_id,
+                decision=decision,
+                actor=actor,
+                comment=comment or None,
+                document=document,
+            )
+            return await intake_door.review(self, task, review)
+        request = build(
+            TaskDecision,
+            task_id=task_id,
+            decision=decision,
+            actor=actor,
+            comment=comment or None,
+            holds=holds or [],
+        )
+        result = await self._update(task.po_number, PoUpdate.DECIDE, request, HumanTask)
+        log.info("task %s decided %s by %s", task_id, decision, actor)
+        return result

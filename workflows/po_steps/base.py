@@ -1,0 +1,274 @@
+"""What every lifecycle stage of the purchase-order workflow (steps 1–7)
+shares: `PoBase` declares the state the step mixins work on (set in
+PurchaseOrderWorkflow.__init__) and holds the helpers all stages use — which
+rule a run follows (patches), human tasks, the timeline, notifications and
+publishing the state (_flush). A step one stage takes in another is declared
+here too, so each mixin type-checks on its own; its stage's module defines it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from temporalio import workflow
+
+from workflows.po_steps.patches import PATCH_INVOICE_NUMBER_RUNS, PATCH_NET_RECEIPTS
+
+with workflow.unsafe.imports_passed_through():
+    from models import (
+        Acknowledgment,
+        AuditEvent,
+        CancelRequest,
+        GoodsReceipt,
+        HumanTask,
+        Invoice,
+        InvoiceRecord,
+        Notification,
+        NotificationChannel,
+        PoProjection,
+        PoStatus,
+        PurchaseOrder,
+        PurchaseOrderState,
+        RevisionReason,
+        ShipNotice,
+        TaskDecision,
+        TaskKind,
+        TaskStatus,
+        TimelineEntry,
+        normalize_invoice_number,
+    )
+    from models.documents import legacy_normalize_invoice_number
+    from models.tasks import TASK_OPTIONS, TASK_ROLES, TaskHold
+    from models.workflow_state import HoldRequest
+    from workflows import activity_calls as act
+    from workflows import search_attributes
+    from workflows.contract import po_task_id
+    from workflows.summary import current_details
+
+Document = Acknowledgment | GoodsReceipt | Invoice | ShipNotice
+R = TypeVar("R")
+# Statuses in which supplier documents are processed (before issue they wait).
+OPEN_FOR_DOCUMENTS = frozenset(
+    {PoStatus.ISSUED, PoStatus.ACKNOWLEDGED, PoStatus.PARTIALLY_RECEIVED, PoStatus.RECEIVED}
+)
+
+
+@dataclass
+class _Pending(Generic[R]):
+    """An update the loop has yet to apply; its handler waits for `done`."""
+
+    request: R
+    done: bool = False
+
+
+class PoBase:
+    """The state and the shared helpers of PurchaseOrderWorkflow's steps."""
+
+    _s: PurchaseOrderState
+    _history_limit: int | None
+    _documents: list[Document]
+    _decisions: list[_Pending[TaskDecision]]
+    _hold_requests: list[_Pending[HoldRequest]]
+    _cancel: CancelRequest | None
+    _cancel_done: bool
+    _audited: int  # timeline entries already written
+    _published: tuple[object, ...] | None
+    _every_digit_run: bool | None  # see _invoice_number_rule
+
+    # ---------------------------------------------------- which rule applies
+
+    @staticmethod
+    def _net_receipts() -> bool:
+        """Received means kept, net of rejections (receiving.received_for_match);
+        runs recorded before that rule replay with gross receipts."""
+        return workflow.patched(PATCH_NET_RECEIPTS)
+
+    def _invoice_by_number(self, number: str) -> InvoiceRecord | None:
+        wanted = self._number_key(number)
+        return next(
+            (r for r in self._s.invoices if self._number_key(r.invoice.invoice_number) == wanted), None
+        )
+
+    def _invoice_number_rule(self) -> bool:
+        """True: models.normalize_invoice_number (every digit run). A run that
+        started under the earlier rule keeps it to its end, so its history
+        replays as it ran: numbers decide which documents are re-sends, which
+        invoice a credit memo settles and what the random audit draws.
+        Decided first thing in run: validators may not call patched()."""
+        if self._every_digit_run is None:
+            if workflow.unsafe.is_read_only():
+                return True  # a validator before run started: only a new run can be there
+            self._every_digit_run = workflow.patched(PATCH_INVOICE_NUMBER_RUNS)
+        return self._every_digit_run
+
+    def _number_key(self, number: str) -> str:
+        if self._invoice_number_rule():
+            return normalize_invoice_number(number)
+        return legacy_normalize_invoice_number(number)
+
+    def _document_key(self, doc: Document) -> str:
+        if isinstance(doc, Invoice) and not self._invoice_number_rule():
+            return doc.legacy_document_id
+        return doc.document_id
+
+    # ------------------------------------------------------------- tasks
+
+    async def _open_task(
+        self,
+        kind: TaskKind,
+        title: str,
+        *,
+        subject_id: str | None = None,
+        context: dict[str, str] | None = None,
+        holds: list[TaskHold] | None = None,
+    ) -> HumanTask:
+        s = self._s
+        assert s.policy is not None
+        now = workflow.now()
+        task = HumanTask(
+            task_id=po_task_id(s.po.po_number, len(s.tasks) + 1),
+            po_number=s.po.po_number,
+            kind=kind,
+            title=title,
+            options=list(TASK_OPTIONS[kind]),
+            assignee_role=TASK_ROLES[kind],
+            assignee=s.po.buyer if TASK_ROLES[kind] == "buyer" else None,
+            subject_id=subject_id,
+            context=context or {},
+            holds=holds or [],
+            created_at=now,
+            due_at=now + s.policy.task_sla,
+        )
+        s.tasks.append(task)
+        self._log("task_opened", f"{task.task_id} {kind.value}: {title} → {task.assignee_role}")
+        await act.save_task(task)
+        await self._notify(
+            NotificationChannel.APPROVER,
+            task.assignee or task.assignee_role,
+            f"task:{task.task_id}:opened",
+            title,
+            "; ".join(f"{k}: {v}" for k, v in task.context.items()),
+        )
+        return task
+
+    async def _close_task(self, task: HumanTask, status: TaskStatus) -> None:
+        task.status = status
+        task.decided_at = workflow.now()
+        await act.save_task(task)
+
+    async def _cancel_open_tasks(self, kind: TaskKind, subject_id: str | None = None) -> None:
+        """Tasks made obsolete by events (the ack arrived, the receipt cleared the hold)."""
+        for task in self._s.open_tasks:
+            if task.kind == kind and (subject_id is None or task.subject_id == subject_id):
+                await self._close_task(task, TaskStatus.CANCELLED)
+                self._log("task_closed", f"{task.task_id} no longer needed")
+
+    # ---------------------------------------------------- story and views
+
+    def _log(self, event: str, detail: str, actor: str = "system") -> None:
+        self._s.timeline.append(TimelineEntry(at=workflow.now(), event=event, detail=detail, actor=actor))
+        workflow.logger.info("%s %s: %s", self._s.po.po_number, event, detail)
+
+    async def _notify(
+        self, channel: NotificationChannel, recipient: str, key: str, subject: str, body: str
+    ) -> None:
+        await act.notify(
+            Notification(
+                notification_id=f"{self._s.po.po_number}:{key}",
+                po_number=self._s.po.po_number,
+                channel=channel,
+                recipient=recipient,
+                subject=subject,
+                body=body,
+                at=workflow.now(),
+            )
+        )
+
+    async def _flush(self) -> None:
+        """Write new timeline entries as audit events and publish the state to
+        search attributes, current details and the PO projection."""
+        s = self._s
+        po = s.po
+        new_entries = s.timeline[self._audited :]
+        if new_entries:
+            await act.record_audit_events(
+                [
+                    AuditEvent(
+                        event_id=f"{po.po_number}:{self._audited + i}",
+                        po_number=po.po_number,
+                        event=e.event,
+                        detail=e.detail,
+                        actor=e.actor,
+                        at=e.at,
+                    )
+                    for i, e in enumerate(new_entries)
+                ]
+            )
+            self._audited += len(new_entries)
+        view = (s.status, po.revision, str(po.total), s.open_hold_count, len(s.open_tasks))
+        if view == self._published:
+            return
+        self._published = view
+        workflow.upsert_search_attributes(
+            [
+                search_attributes.PO_NUMBER.value_set(po.po_number),
+                search_attributes.VENDOR_ID.value_set(po.vendor_id),
+                search_attributes.BUYER.value_set(po.buyer),
+                search_attributes.PO_STATUS.value_set(s.status.value),
+                search_attributes.PO_TOTAL.value_set(float(po.total)),  # search only; money stays Decimal
+                search_attributes.OPEN_HOLDS.value_set(s.open_hold_count),
+            ]
+        )
+        workflow.set_current_details(current_details(s))
+        await act.save_po_projection(
+            PoProjection(
+                po_number=po.po_number,
+                revision=po.revision,
+                vendor_id=po.vendor_id,
+                buyer=po.buyer,
+                status=s.status.value,
+                currency=po.currency,
+                total=po.total,
+                open_holds=s.open_hold_count,
+                open_tasks=len(s.open_tasks),
+                workflow_id=workflow.info().workflow_id,
+                updated_at=workflow.now(),
+            )
+        )
+
+    # ------------------------------------- steps one stage takes in another
+    # Defined in the stage's module (named on each); declared here so that
+    # every mixin type-checks on its own. PurchaseOrderWorkflow lists PoBase
+    # last, so the stage's definition is the one that runs.
+
+    async def _issue(self) -> None:  # start.StartSteps
+        raise NotImplementedError
+
+    async def _decide_supplier_change(self, *, accept: bool, actor: str) -> None:  # documents.DocumentSteps
+        raise NotImplementedError
+
+    async def _new_revision(  # documents.DocumentSteps
+        self, po: PurchaseOrder, reason: RevisionReason, source: str | None, detail: str
+    ) -> None:
+        raise NotImplementedError
+
+    async def _on_invoice(self, invoice: Invoice) -> None:  # invoices.InvoiceSteps
+        raise NotImplementedError
+
+    async def _rematch_held(self) -> None:  # invoices.InvoiceSteps
+        raise NotImplementedError
+
+    async def _open_hold_task(self, record: InvoiceRecord) -> None:  # invoices.InvoiceSteps
+        raise NotImplementedError
+
+    async def _decide_invoice_hold(self, task: HumanTask, d: TaskDecision) -> None:  # invoices.InvoiceSteps
+        raise NotImplementedError
+
+    async def _place_manual_hold(self, request: HoldRequest) -> None:  # invoices.InvoiceSteps
+        raise NotImplementedError
+
+    async def _close_short(self, actor: str) -> None:  # closing.ClosingSteps
+        raise NotImplementedError
+
+    async def _finish_cancelled(self, reason: str) -> None:  # closing.ClosingSteps
+        raise NotImplementedError

@@ -1,0 +1,64 @@
+"""End of the purchase-order lifecycle, step 7: the PO closes once fully
+received (kept), invoiced and settled; a buyer may close it short to what was
+received; and a cancellation (by the `cancel` update or a person's decision)
+is finished here — tasks closed, the supplier told."""
+
+from __future__ import annotations
+
+from temporalio import workflow
+
+from workflows.po_steps.base import PoBase
+
+with workflow.unsafe.imports_passed_through():
+    from models import NotificationChannel, PoStatus, RevisionReason, TaskStatus
+    from p2p import closing, receiving
+
+
+class ClosingSteps(PoBase):
+    """Step 7: close when done, close short, finish a cancellation."""
+
+    async def _close_if_done(self) -> None:
+        if closing.can_close(self._s, net_of_rejections=self._net_receipts()):
+            self._s.status = PoStatus.CLOSED
+            self._s.closed_at = workflow.now()
+            self._log("closed", "fully received, invoiced and approved")
+
+    async def _close_short(self, actor: str) -> None:
+        """Buyer accepts what was received: ordered quantities drop to what was
+        kept (net of rejections: rejected goods are not coming back)."""
+        s = self._s
+        net = self._net_receipts()
+        lines = closing.close_short_lines(s, net_of_rejections=net)
+        if not lines:
+            await self._finish_cancelled(f"closed short by {actor} with nothing received")
+            return
+        revised = s.po.model_copy(update={"lines": lines, "revision": s.po.revision + 1})
+        s.receipt_due_at = None
+        await self._new_revision(revised, RevisionReason.BUYER_AMENDMENT, None, f"closed short by {actor}")
+        if receiving.fully_received(s, net_of_rejections=net):
+            s.status = PoStatus.RECEIVED
+
+    # ---------------------------------------------------------- cancellation
+
+    async def _handle_cancel(self) -> None:
+        if self._cancel is None or self._cancel_done:
+            return
+        await self._finish_cancelled(f"cancelled by {self._cancel.actor}: {self._cancel.reason}")
+        self._cancel_done = True
+
+    async def _finish_cancelled(self, reason: str) -> None:
+        s = self._s
+        s.status = PoStatus.CANCELLED
+        s.cancel_reason = reason
+        s.ack_reminder_at = s.ack_due_at = s.receipt_due_at = None
+        for task in s.open_tasks:
+            await self._close_task(task, TaskStatus.CANCELLED)
+        self._log("cancelled", reason)
+        if s.issued_at is not None:
+            await self._notify(
+                NotificationChannel.SUPPLIER,
+                s.po.vendor_id,
+                "cancelled",
+                f"{s.po.po_number} is cancelled",
+                reason,
+            )

@@ -1,0 +1,83 @@
+"""Deadlines and escalation, across the lifecycle (steps 3–6): when the
+acknowledgment reminder, the acknowledgment SLA, the receipt date or an
+invoice hold's SLA has passed, what happens — a reminder, a task for the
+buyer, a hold task — and overdue tasks escalate. When each is due is
+p2p/deadlines.py; the SLAs come from the policy recorded in history."""
+
+from __future__ import annotations
+
+from temporalio import workflow
+
+from workflows.po_steps.base import PoBase
+
+with workflow.unsafe.imports_passed_through():
+    from models import HumanTask, InvoiceStatus, NotificationChannel, TaskKind
+    from workflows import activity_calls as act
+
+
+class DeadlineSteps(PoBase):
+    """What happens when a deadline passes; escalating overdue tasks."""
+
+    async def _handle_deadlines(self) -> None:
+        s = self._s
+        if s.is_final:
+            return
+        now = workflow.now()
+        if s.ack_reminder_at is not None and now >= s.ack_reminder_at:
+            s.ack_reminder_at = None
+            s.ack_reminders_sent += 1
+            self._log(
+                "ack_reminder",
+                f"no acknowledgment yet; reminder {s.ack_reminders_sent} sent to {s.po.vendor_id}",
+            )
+            await self._notify(
+                NotificationChannel.SUPPLIER,
+                s.po.vendor_id,
+                f"ack-reminder:{s.ack_reminders_sent}",
+                f"Please acknowledge {s.po.po_number}",
+                f"{s.po.po_number} r{s.po.revision} was issued on {s.issued_at:%Y-%m-%d %H:%M} UTC.",
+            )
+        if s.ack_due_at is not None and now >= s.ack_due_at:
+            s.ack_due_at = None
+            self._log("ack_overdue", "acknowledgment SLA lapsed; buyer asked to chase the supplier")
+            if not s.has_open_task(TaskKind.CHASE_SUPPLIER):
+                await self._open_task(
+                    TaskKind.CHASE_SUPPLIER,
+                    f"Chase {s.po.vendor_id} for {s.po.po_number}",
+                    context={
+                        "issued_at": f"{s.issued_at:%Y-%m-%d %H:%M} UTC",
+                        "reminders_sent": str(s.ack_reminders_sent),
+                    },
+                )
+        if s.receipt_due_at is not None and now >= s.receipt_due_at:
+            s.receipt_due_at = None
+            self._log("receipt_overdue", "goods not received by need-by + grace")
+            if not s.has_open_task(TaskKind.EXPEDITE_RECEIPT):
+                await self._open_task(
+                    TaskKind.EXPEDITE_RECEIPT,
+                    f"Expedite {s.po.po_number}",
+                    context={"need_by": str(s.po.latest_need_by)},
+                )
+        for record in s.invoices:
+            if record.status == InvoiceStatus.HELD and record.escalate_at and now >= record.escalate_at:
+                record.escalate_at = None
+                self._log("hold_escalated", f"{record.invoice.invoice_number} still on hold")
+                if not s.has_open_task(TaskKind.RESOLVE_INVOICE_HOLD, record.document_id):
+                    await self._open_hold_task(record)
+        for task in s.open_tasks:
+            if task.escalation_level < 2 and now >= task.due_at:
+                await self._escalate(task)
+
+    async def _escalate(self, task: HumanTask) -> None:
+        assert self._s.policy is not None
+        task.escalation_level += 1
+        task.due_at = workflow.now() + self._s.policy.task_sla
+        self._log("task_escalated", f"{task.task_id} {task.kind.value} overdue → {task.escalated_to}")
+        await act.save_task(task)
+        await self._notify(
+            NotificationChannel.APPROVER,
+            f"{task.assignee_role}:{task.escalated_to}",
+            f"task:{task.task_id}:escalated:{task.escalation_level}",
+            f"Overdue: {task.title}",
+            f"Escalated to the {task.escalated_to}.",
+        )

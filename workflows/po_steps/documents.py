@@ -1,0 +1,182 @@
+"""Supplier documents before the invoice, lifecycle steps 4–5: the loop
+takes the documents that arrived in order (invoices go on to invoices.py);
+an acknowledgment becomes the next revision within tolerance, else a buyer
+decides the supplier's change; ship notices are recorded; receipts (net of
+rejections) move the PO to partially received or received and re-match the
+held invoices."""
+
+from __future__ import annotations
+
+from temporalio import workflow
+
+from workflows.po_steps.base import OPEN_FOR_DOCUMENTS, PoBase
+
+with workflow.unsafe.imports_passed_through():
+    from models import (
+        Acknowledgment,
+        AckOutcome,
+        AckRecord,
+        AckStatus,
+        GoodsReceipt,
+        NotificationChannel,
+        PoStatus,
+        PurchaseOrder,
+        Revision,
+        RevisionReason,
+        ShipNotice,
+        TaskKind,
+    )
+    from p2p import acknowledgment, deadlines, receiving
+
+
+class DocumentSteps(PoBase):
+    """Steps 4–5: acknowledgments and revisions, ship notices, receipts."""
+
+    async def _handle_documents(self) -> None:
+        if self._s.status not in OPEN_FOR_DOCUMENTS:
+            return  # not issued yet: documents wait; final: the loop is ending
+        while self._documents and not self._s.is_final:
+            doc = self._documents.pop(0)
+            self._s.processed_document_ids.append(self._document_key(doc))
+            if isinstance(doc, Acknowledgment):
+                await self._on_acknowledgment(doc)
+            elif isinstance(doc, GoodsReceipt):
+                await self._on_receipt(doc)
+            elif isinstance(doc, ShipNotice):
+                self._on_ship_notice(doc)
+            else:
+                await self._on_invoice(doc)
+
+    async def _on_acknowledgment(self, ack: Acknowledgment) -> None:
+        s = self._s
+        assert s.policy is not None
+        s.ack_reminder_at = s.ack_due_at = None
+        await self._cancel_open_tasks(TaskKind.CHASE_SUPPLIER)
+        if ack.status == AckStatus.REJECTED:
+            s.acknowledgments.append(
+                AckRecord(ack=ack, outcome=AckOutcome.SUPPLIER_REJECTED, received_at=workflow.now())
+            )
+            self._log("supplier_rejected", ack.message or f"{ack.ack_id}: rejected by the supplier")
+            await self._open_task(
+                TaskKind.SUPPLIER_REJECTED,
+                f"{s.po.vendor_id} rejected {s.po.po_number}",
+                subject_id=ack.document_id,
+                context={"supplier_message": ack.message or "(none)"},
+            )
+            return
+        comparison = acknowledgment.compare_acknowledgment(s.po, ack, s.policy.tolerances)
+        if s.status == PoStatus.ISSUED:
+            s.status = PoStatus.ACKNOWLEDGED
+        if not comparison.has_changes:
+            outcome = AckOutcome.ACCEPTED
+            self._log("acknowledged", f"{ack.ack_id}: accepted as ordered")
+        elif comparison.within_tolerance:
+            outcome = AckOutcome.ACCEPTED_AS_REVISION
+            assert comparison.revised_po is not None
+            await self._new_revision(
+                comparison.revised_po,
+                RevisionReason.SUPPLIER_CHANGE_AUTO,
+                ack.document_id,
+                "; ".join(comparison.changes),
+            )
+        else:
+            outcome = AckOutcome.CHANGE_REVIEW
+            s.pending_change = ack
+            await self._cancel_open_tasks(TaskKind.APPROVE_SUPPLIER_CHANGE)  # a newer ack supersedes
+            self._log("supplier_change", "outside tolerance: " + "; ".join(comparison.outside_tolerance))
+            await self._open_task(
+                TaskKind.APPROVE_SUPPLIER_CHANGE,
+                f"Supplier change on {s.po.po_number}",
+                subject_id=ack.document_id,
+                context={
+                    "changes": "; ".join(comparison.changes),
+                    "outside_tolerance": "; ".join(comparison.outside_tolerance),
+                    "supplier_message": ack.message or "(none)",
+                },
+            )
+        s.acknowledgments.append(AckRecord(ack=ack, outcome=outcome, received_at=workflow.now()))
+
+    async def _decide_supplier_change(self, *, accept: bool, actor: str) -> None:
+        s = self._s
+        ack = s.pending_change
+        s.pending_change = None
+        if ack is None:
+            return
+        record = next(r for r in reversed(s.acknowledgments) if r.ack.document_id == ack.document_id)
+        if not accept:
+            record.outcome = AckOutcome.CHANGE_REJECTED
+            await self._notify(
+                NotificationChannel.SUPPLIER,
+                s.po.vendor_id,
+                f"change-rejected:{ack.ack_id}",
+                f"Change to {s.po.po_number} not accepted",
+                f"{actor} kept revision {s.po.revision}; please confirm the order as issued.",
+            )
+            return
+        assert s.policy is not None
+        comparison = acknowledgment.compare_acknowledgment(s.po, ack, s.policy.tolerances)
+        if comparison.revised_po is not None:
+            await self._new_revision(
+                comparison.revised_po,
+                RevisionReason.SUPPLIER_CHANGE_APPROVED,
+                ack.document_id,
+                f"approved by {actor}: " + "; ".join(comparison.changes),
+            )
+        record.outcome = AckOutcome.ACCEPTED_AS_REVISION
+
+    async def _new_revision(
+        self, po: PurchaseOrder, reason: RevisionReason, source: str | None, detail: str
+    ) -> None:
+        s = self._s
+        s.po = po
+        s.revisions.append(
+            Revision(
+                revision=po.revision,
+                reason=reason,
+                source_document_id=source,
+                at=workflow.now(),
+                total=po.total,
+            )
+        )
+        assert s.policy is not None
+        if s.receipt_due_at is not None:
+            s.receipt_due_at = deadlines.receipt_due_at(po, s.policy.receipt_grace)
+        self._log("revised", f"r{po.revision} ({reason.value}): {detail}")
+        # A price hold re-checks itself against the new agreed terms.
+        await self._rematch_held()
+
+    def _on_ship_notice(self, notice: ShipNotice) -> None:
+        """Recorded and told: what is coming, and when. (ASN_MISMATCH — the
+        receipt or invoice against the ASN — is a later match leg.)"""
+        self._s.ship_notices.append(notice)
+        lines = ", ".join(
+            f"line {line.line_no}: {line.quantity_shipped.normalize():f}" for line in notice.lines
+        )
+        due = f", expected {notice.expected_delivery.isoformat()}" if notice.expected_delivery else ""
+        self._log(
+            "shipped", f"{notice.asn_id}: {lines}{due}" + (f" via {notice.carrier}" if notice.carrier else "")
+        )
+
+    async def _on_receipt(self, receipt: GoodsReceipt) -> None:
+        s = self._s
+        unknown = [line.line_no for line in receipt.lines if s.po.line(line.line_no) is None]
+        s.receipts.append(receipt)
+        detail = ", ".join(
+            f"line {line.line_no}: {line.quantity_received.normalize():f} received"
+            + (f", {line.quantity_rejected.normalize():f} rejected" if line.quantity_rejected else "")
+            for line in receipt.lines
+        )
+        self._log(
+            "received",
+            f"{receipt.receipt_id}: {detail}" + (f" (lines {unknown} are not on the PO)" if unknown else ""),
+        )
+        # Goods arriving is the strongest acknowledgment there is.
+        s.ack_reminder_at = s.ack_due_at = None
+        await self._cancel_open_tasks(TaskKind.CHASE_SUPPLIER)
+        if receiving.fully_received(s, net_of_rejections=self._net_receipts()):
+            s.status = PoStatus.RECEIVED
+            s.receipt_due_at = None
+            await self._cancel_open_tasks(TaskKind.EXPEDITE_RECEIPT)
+        elif receiving.anything_received(s):
+            s.status = PoStatus.PARTIALLY_RECEIVED
+        await self._rematch_held()

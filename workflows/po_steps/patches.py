@@ -1,0 +1,14 @@
+"""Patch ids of the purchase-order workflow (every lifecycle stage, steps
+1–7): each `workflow.patched()` id in one place, so that runs recorded before
+a change replay as they ran. Keeping state carried over from such runs
+correct is workflows/legacy.py."""
+
+from __future__ import annotations
+
+# Patch ids (workflow.patched): runs recorded before these changes replay as they ran.
+PATCH_RANDOM_AUDIT = "random-audit-draw"
+# Invoice numbers lose the leading zeros of every digit run, not only the last
+# (models.normalize_invoice_number): runs started before keep the earlier rule.
+PATCH_INVOICE_NUMBER_RUNS = "invoice-number-every-digit-run"
+PATCH_NET_RECEIPTS = "net-receipts"  # received = kept, net of rejections (receiving.received_for_match)
+PATCH_PER_HOLD_DECISIONS = "per-hold-decisions"
