@@ -30,6 +30,9 @@ class Settings:
     # Temporal's 2 MB payload limit, since the PO's state carries it and grows.
     max_request_bytes: int = 1024 * 1024
     max_workflow_input_bytes: int = 512 * 1024
+    # Signs the web app's session cookies; None: a key kept in home/session.key
+    # (starter.api.auth). Set it when several API processes share sign-ins.
+    session_secret: str | None = None
 
     @property
     def api_url(self) -> str:
@@ -56,4 +59,5 @@ def load_settings() -> Settings:
         review_sla_hours=float(os.environ.get("POFLOW_REVIEW_SLA_HOURS", "24")),
         max_request_bytes=int(os.environ.get("POFLOW_MAX_REQUEST_BYTES", str(1024 * 1024))),
         max_workflow_input_bytes=int(os.environ.get("POFLOW_MAX_WORKFLOW_INPUT_BYTES", str(512 * 1024))),
+        session_secret=os.environ.get("POFLOW_SESSION_SECRET") or None,
     )

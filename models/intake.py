@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field
 
@@ -172,6 +172,13 @@ class ReviewDecision(Document):
 
     task_id: str = Field(min_length=1, max_length=255)
     decision: str = Field(min_length=1, max_length=64)
-    actor: str = Field(min_length=1, max_length=128)
+    actor: str = Field(
+        min_length=1, max_length=128, description="The reviewer's principal id, as authenticated"
+    )
+    actor_roles: list[Annotated[str, Field(max_length=64)]] = Field(
+        default_factory=list,
+        max_length=20,
+        description="The reviewer's roles; the task's role must be among them",
+    )
     comment: str | None = Field(default=None, max_length=2000)
     document: dict[str, Any] | None = Field(default=None, description="The corrected reading; None keeps it")

@@ -120,7 +120,14 @@ class TaskDecision(Document):
 
     task_id: str = Field(min_length=1, max_length=255)
     decision: str = Field(min_length=1, max_length=64)
-    actor: str = Field(min_length=1, max_length=128)
+    actor: str = Field(
+        min_length=1, max_length=128, description="The decider's principal id, as authenticated"
+    )
+    actor_roles: list[Annotated[str, Field(max_length=64)]] = Field(
+        default_factory=list,
+        max_length=20,
+        description="The decider's roles; the task's role must be among them",
+    )
     comment: str | None = Field(default=None, max_length=2000)
     holds: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
         default_factory=list,

@@ -1,18 +1,38 @@
-"""Segregation of duties on a PO's tasks: nobody approves their own
-requisition; the receiver of goods does not release the invoice for them."""
+"""Who may decide a task: the role the task names (identity.roles decides
+which roles cover it), and segregation of duties on a PO's tasks — nobody
+approves their own requisition; the receiver of goods does not release the
+invoice for them.
+
+The decider is an authenticated principal id (normalised login); the names it
+is compared with come from other systems as free text, so they are compared
+by identity.names.identity_key (case, width, invisible characters, @domain).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from identity.names import identity_key
+from identity.roles import may_take_task
 from models.tasks import HumanTask, TaskKind
 from models.workflow_state import PurchaseOrderState
 
 
+def check_role(task: HumanTask, actor: str, roles: Sequence[str]) -> None:
+    """Raises ValueError when none of `roles` may take `task`."""
+    if not may_take_task(roles, task.assignee_role):
+        held = ", ".join(sorted(roles)) or "no roles"
+        raise ValueError(
+            f"{actor} ({held}) does not hold the role {task.assignee_role} that task {task.task_id} needs"
+        )
+
+
 def check_segregation_of_duties(state: PurchaseOrderState, task: HumanTask, actor: str) -> None:
     """Raises ValueError when `actor` may not decide `task` on this PO."""
-    who = actor.strip().lower()
-    if task.kind == TaskKind.APPROVE_PO and who in {(state.po.requested_by or "").lower()}:
+    who = identity_key(actor)
+    if task.kind == TaskKind.APPROVE_PO and who == identity_key(state.po.requested_by or ""):
         raise ValueError(f"{actor} requested {state.po.po_number} and cannot approve it")
     if task.kind == TaskKind.RESOLVE_INVOICE_HOLD:
-        receivers = {(r.received_by or "").lower() for r in state.receipts}
+        receivers = {identity_key(r.received_by or "") for r in state.receipts}
         if who in receivers:
             raise ValueError(f"{actor} received the goods and cannot release the invoice for them")

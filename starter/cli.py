@@ -90,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_extract_command(commands, _extract)
 
     _add_tolerances_command(commands)
+    _add_users_command(commands)
     po_cli.add_hold_command(commands)
     return parser
 
@@ -133,6 +134,12 @@ def _add_tolerances_command(commands: argparse._SubParsersAction[argparse.Argume
     from starter import tolerances_cli  # light: its commands import what they need when run
 
     tolerances_cli.add_commands(tolerance_commands)
+
+
+def _add_users_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from starter import users_cli  # light: its commands import what they need when run
+
+    users_cli.add_commands(commands)
 
 
 # --- local commands (no service) ---------------------------------------------------------

@@ -8,19 +8,23 @@ Exit codes and the errors behind them are in starter.errors.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Awaitable, Callable, Iterator, Sequence
+import asyncio
+import os
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from starter.errors import Invalid, Unavailable, from_validation_error
+from starter.errors import Invalid, Unauthenticated, Unavailable, from_validation_error
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from identity.principal import Caller
     from starter.operations import PoflowOperations, ServiceFactory
 
 M = TypeVar("M", bound=BaseModel)
@@ -58,6 +62,11 @@ class Session:
             self._service = await self.factory()
         return self._service
 
+    async def caller(self) -> Caller:
+        """Who runs this command: the principal of the CLI's API token."""
+        service = await self.service()
+        return await asyncio.to_thread(authenticate_cli, service.engine)
+
     async def close(self) -> None:
         if self._service is not None:
             await self._service.close()
@@ -84,6 +93,43 @@ def open_database() -> Iterator[Engine]:
         yield engine
     finally:
         engine.dispose()
+
+
+# --- who is calling -----------------------------------------------------------------------
+
+# The CLI acts as the principal of an API token (`poflow users token create`):
+# from the environment, else from a file only its owner can read.
+TOKEN_ENV = "POFLOW_TOKEN"
+TOKEN_FILE_ENV = "POFLOW_TOKEN_FILE"
+DEFAULT_TOKEN_FILE = "~/.config/poflow/token"
+
+
+def cli_token(environ: Mapping[str, str] = os.environ) -> str:
+    """The CLI's API token, or Unauthenticated saying where to put one."""
+    token = environ.get(TOKEN_ENV, "").strip()
+    if token:
+        return token
+    path = Path(environ.get(TOKEN_FILE_ENV) or DEFAULT_TOKEN_FILE).expanduser()
+    try:
+        token = path.read_text(encoding="utf-8").strip()
+    except OSError:
+        token = ""
+    if not token:
+        raise Unauthenticated(
+            f"not signed in: set {TOKEN_ENV} or put a token in {path} "
+            "(an admin makes one: poflow users token create LOGIN)"
+        )
+    return token
+
+
+def authenticate_cli(engine: Engine, environ: Mapping[str, str] = os.environ) -> Caller:
+    """The principal of the CLI's token, checked against the database."""
+    from activities.db.principals import AuthenticationFailed, authenticate_token
+
+    try:
+        return authenticate_token(engine, cli_token(environ), now=datetime.now(UTC))
+    except AuthenticationFailed as exc:
+        raise Unauthenticated(f"not signed in: {exc}") from exc
 
 
 # A command that goes through the service (Temporal and the database).

@@ -21,6 +21,7 @@ EXIT_BAD_INPUT = 2
 EXIT_REJECTED = 3
 EXIT_NOT_FOUND = 4
 EXIT_DUPLICATE = 5
+EXIT_NOT_ALLOWED = 6  # no credential, a bad one, or one that does not permit this
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,20 @@ class PoflowError(Exception):
 class NotFound(PoflowError):
     http_status = 404
     exit_code = EXIT_NOT_FOUND
+
+
+class Unauthenticated(PoflowError):
+    """No credential, or one that does not authenticate (expired, revoked, unknown)."""
+
+    http_status = 401
+    exit_code = EXIT_NOT_ALLOWED
+
+
+class Forbidden(PoflowError):
+    """Authenticated, but the principal's roles or the token's scope do not allow it."""
+
+    http_status = 403
+    exit_code = EXIT_NOT_ALLOWED
 
 
 class Duplicate(PoflowError):

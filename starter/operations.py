@@ -24,9 +24,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sqlalchemy.engine import Engine
 from temporalio.client import Client
 
+from identity.principal import Caller
+from identity.roles import Permission
 from models import HumanTask, InvoiceRecord, PoProjection, PurchaseOrder, PurchaseOrderState
 from models.intake import IntakeState
 from settings import Settings
+from starter.service.authorization import authorize
 from starter.service.checks import is_connect_failure, unreachable
 from starter.service.documents import DocumentAccepted, Documents
 from starter.service.naming import SupplierDocument
@@ -53,11 +56,13 @@ class PoflowOperations(Protocol):
     """What the API and CLI need; PoflowService is the real one, tests use fakes."""
 
     settings: Settings
+    engine: Engine  # principals are resolved against it (starter.api.auth, the CLI)
 
     async def create_po(
         self,
         po: PurchaseOrder,
         *,
+        by: Caller,
         raw: bytes | None = None,
         source: str = "api",
         content_type: str = "application/json",
@@ -67,6 +72,7 @@ class PoflowOperations(Protocol):
         self,
         document: SupplierDocument,
         *,
+        by: Caller,
         raw: bytes | None = None,
         source: str = "api",
         content_type: str = "application/json",
@@ -85,20 +91,20 @@ class PoflowOperations(Protocol):
         self,
         task_id: str,
         decision: str,
-        actor: str,
+        by: Caller,
         comment: str | None = None,
         document: dict[str, Any] | None = None,
         holds: list[str] | None = None,
     ) -> HumanTask: ...
 
-    async def receive_file(self, raw: bytes, **how: Any) -> FileReceived: ...
+    async def receive_file(self, raw: bytes, *, by: Caller, **how: Any) -> FileReceived: ...
 
     async def get_intake(self, workflow_id: str) -> IntakeState: ...
 
-    async def cancel(self, po_number: str, actor: str, reason: str) -> PurchaseOrderState: ...
+    async def cancel(self, po_number: str, by: Caller, reason: str) -> PurchaseOrderState: ...
 
     async def hold_invoice(
-        self, po_number: str, invoice_number: str, actor: str, reason: str, line_no: int | None = None
+        self, po_number: str, invoice_number: str, by: Caller, reason: str, line_no: int | None = None
     ) -> InvoiceRecord: ...
 
     async def health(self) -> dict[str, str]: ...
@@ -114,10 +120,11 @@ class PoflowService(PurchaseOrders, Documents, Tasks):
 
     # -- files (document intake) ---------------------------------------------------
 
-    async def receive_file(self, raw: bytes, **how: Any) -> FileReceived:
+    async def receive_file(self, raw: bytes, *, by: Caller, **how: Any) -> FileReceived:
         """Store a supplier's file and start its DocumentIntakeWorkflow (starter.intake_door)."""
         from starter import intake_door
 
+        authorize(by, Permission.SUBMIT_DOCUMENTS)
         return await intake_door.receive_file(self, raw, **how)
 
     async def get_intake(self, workflow_id: str) -> IntakeState:

@@ -67,7 +67,6 @@ def add_po_commands(commands: Any) -> None:
     decide = commands.add_parser("decide", help="decide a human task")
     decide.add_argument("task_id", metavar="TASK_ID")
     decide.add_argument("decision", metavar="DECISION", help="one of the task's options, e.g. approve")
-    decide.add_argument("--actor", required=True, metavar="NAME", help="who decides (recorded)")
     decide.add_argument("--comment", metavar="TEXT", help="why (required for rejections and variances)")
     decide.add_argument(
         "--hold",
@@ -82,7 +81,6 @@ def add_po_commands(commands: Any) -> None:
 
     cancel = commands.add_parser("cancel", help="cancel a purchase order (before receipt)")
     cancel.add_argument("po_number", metavar="PO")
-    cancel.add_argument("--actor", required=True, metavar="NAME")
     cancel.add_argument("--reason", required=True, metavar="TEXT")
     cancel.set_defaults(handler=_cancel)
 
@@ -91,7 +89,6 @@ def add_hold_command(commands: Any) -> None:
     hold = commands.add_parser("hold", help="put a MANUAL hold on an invoice that is not approved yet")
     hold.add_argument("po_number", metavar="PO")
     hold.add_argument("invoice_number", metavar="INVOICE_NUMBER")
-    hold.add_argument("--by", required=True, metavar="NAME", help="who holds it (recorded)")
     hold.add_argument("--reason", required=True, metavar="TEXT", help="why (shown on the hold task)")
     hold.add_argument("--line", type=int, metavar="N", help="hold one PO line only")
     hold.set_defaults(handler=_hold)
@@ -107,7 +104,7 @@ def _source(path: str) -> str:
 async def _create_po(args: argparse.Namespace, session: Session, io: Io) -> int:
     po, raw = load_document(args.file, PurchaseOrder, io.stdin)
     service = await session.service()
-    started = await service.create_po(po, raw=raw, source=_source(args.file))
+    started = await service.create_po(po, by=await session.caller(), raw=raw, source=_source(args.file))
     io.say(f"accepted: {po_label(started.po_number)} started as workflow {started.workflow_id}")
     io.say(f"  {started.ui_url}")
     return EXIT_OK
@@ -116,7 +113,9 @@ async def _create_po(args: argparse.Namespace, session: Session, io: Io) -> int:
 async def _send(args: argparse.Namespace, session: Session, io: Io) -> int:
     document, raw = load_document(args.file, DOCUMENT_KINDS[args.kind], io.stdin)
     service = await session.service()
-    accepted = await service.submit_document(document, raw=raw, source=_source(args.file))
+    accepted = await service.submit_document(
+        document, by=await session.caller(), raw=raw, source=_source(args.file)
+    )
     label = po_label(accepted.po_number)
     io.say(f"accepted: {accepted.document_id} for {label} (workflow {accepted.workflow_id})")
     return EXIT_OK
@@ -144,17 +143,19 @@ async def _tasks(args: argparse.Namespace, session: Session, io: Io) -> int:
 
 async def _decide(args: argparse.Namespace, session: Session, io: Io) -> int:
     service = await session.service()
-    task = await service.decide(args.task_id, args.decision, args.actor, args.comment, holds=args.holds)
+    by = await session.caller()
+    task = await service.decide(args.task_id, args.decision, by, args.comment, holds=args.holds)
     io.say(
         f"{task.status.value}: task {task.task_id} ({task.kind.value}, {po_label(task.po_number)}) "
-        f"→ {task.decision or args.decision} by {task.decided_by or args.actor}"
+        f"→ {task.decision or args.decision} by {task.decided_by or by.principal_id}"
     )
     return EXIT_OK
 
 
 async def _hold(args: argparse.Namespace, session: Session, io: Io) -> int:
     service = await session.service()
-    record = await service.hold_invoice(args.po_number, args.invoice_number, args.by, args.reason, args.line)
+    by = await session.caller()
+    record = await service.hold_invoice(args.po_number, args.invoice_number, by, args.reason, args.line)
     io.say(f"{record.invoice.invoice_number} on {po_label(args.po_number)}: {record.status.value}")
     io.say("\n".join(f"  - {hold.code.value}: {hold.message}" for hold in record.open_holds))
     return EXIT_OK
@@ -162,7 +163,7 @@ async def _hold(args: argparse.Namespace, session: Session, io: Io) -> int:
 
 async def _cancel(args: argparse.Namespace, session: Session, io: Io) -> int:
     service = await session.service()
-    state = await service.cancel(args.po_number, args.actor, args.reason)
+    state = await service.cancel(args.po_number, await session.caller(), args.reason)
     io.say(f"{po_label(args.po_number)}: {state.status.value}")
     return EXIT_OK
 

@@ -25,11 +25,14 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any
 
+from identity.roles import Permission
 from starter.cli_support import Streams, open_database, table
-from starter.errors import EXIT_OK, Invalid, NotFound
+from starter.errors import EXIT_OK, NotFound
 from starter.tolerance_changes import call, parse_change
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
     from models.tolerance_changes import ProfileVersion, ToleranceChange
 
 __all__ = ["add_commands", "format_change", "format_live", "run_tolerances"]
@@ -53,7 +56,6 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         metavar="NEW.json",
         help='{"profiles": [...]} or one profile; each replaces the live profile of its name',
     )
-    propose.add_argument("--by", required=True, metavar="USER", help="who proposes (recorded)")
     propose.add_argument("--reason", metavar="TEXT", help="why (shown to the approver)")
     propose.add_argument("--json", action="store_true", help="print the change as JSON")
     propose.set_defaults(local=run_tolerances, tolerances_run=_propose)
@@ -65,14 +67,12 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
     approve = commands.add_parser("approve", help="put a pending change live (not by its proposer)")
     approve.add_argument("change", metavar="CHANGE_ID", help="TC-7 or 7")
-    approve.add_argument("--by", required=True, metavar="USER", help="who approves (recorded)")
     approve.add_argument("--comment", metavar="TEXT", help="optional note")
     approve.add_argument("--json", action="store_true", help="print the change as JSON")
     approve.set_defaults(local=run_tolerances, tolerances_run=_approve)
 
     reject = commands.add_parser("reject", help="close a pending change without applying it")
     reject.add_argument("change", metavar="CHANGE_ID", help="TC-7 or 7")
-    reject.add_argument("--by", required=True, metavar="USER", help="who rejects (recorded)")
     reject.add_argument("--reason", required=True, metavar="TEXT", help="why (recorded)")
     reject.add_argument("--json", action="store_true", help="print the change as JSON")
     reject.set_defaults(local=run_tolerances, tolerances_run=_reject)
@@ -117,15 +117,24 @@ def _list(args: argparse.Namespace, io: Streams) -> int:
     return EXIT_OK
 
 
+def _caller(engine: Engine, permission: Permission) -> str:
+    """The principal id of the CLI's token, if it may do this (starter.service.authorization)."""
+    from starter.cli_support import authenticate_cli
+    from starter.service.authorization import authorize
+
+    caller = authenticate_cli(engine)
+    authorize(caller, permission)
+    return caller.principal_id
+
+
 def _propose(args: argparse.Namespace, io: Streams) -> int:
     from activities.db.tolerance_changes import propose_change
     from starter.match_input import load_tolerances
 
     proposed = load_tolerances(args.file, io.stdin)  # bad file: exit 2 before the database is opened
-    if not args.by.strip():
-        raise Invalid("--by: a person's name is required")
     with open_database() as engine:
-        change = call(engine, propose_change, proposed, by=args.by, reason=args.reason)
+        by = _caller(engine, Permission.PROPOSE_TOLERANCES)
+        change = call(engine, propose_change, proposed, by=by, reason=args.reason)
     if args.json:
         _dump(io, change.model_dump(mode="json"))
         return EXIT_OK
@@ -133,7 +142,7 @@ def _propose(args: argparse.Namespace, io: Streams) -> int:
     _say(
         io,
         f"next: poflow tolerances simulate --change {change.label}; then a second person: "
-        f"poflow tolerances approve {change.label} --by NAME",
+        f"poflow tolerances approve {change.label}",
     )
     return EXIT_OK
 
@@ -159,7 +168,8 @@ def _approve(args: argparse.Namespace, io: Streams) -> int:
 
     change_id = parse_change(args.change)
     with open_database() as engine:
-        change = call(engine, approve_change, change_id, by=args.by, comment=args.comment)
+        by = _caller(engine, Permission.APPROVE_TOLERANCES)
+        change = call(engine, approve_change, change_id, by=by, comment=args.comment)
     if args.json:
         _dump(io, change.model_dump(mode="json"))
     else:
@@ -176,7 +186,8 @@ def _reject(args: argparse.Namespace, io: Streams) -> int:
 
     change_id = parse_change(args.change)
     with open_database() as engine:
-        change = call(engine, reject_change, change_id, by=args.by, reason=args.reason)
+        by = _caller(engine, Permission.APPROVE_TOLERANCES)
+        change = call(engine, reject_change, change_id, by=by, reason=args.reason)
     if args.json:
         _dump(io, change.model_dump(mode="json"))
     else:

@@ -22,6 +22,7 @@ import re
 import sys
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -30,6 +31,7 @@ from typing import Any
 import httpx
 
 from models import normalize_invoice_number
+from tools import demo_users
 from tools.demo_supplier import ack_as_x12, asn_as_desadv, invoice_as_facturx, invoice_as_pdf, invoice_as_ubl
 from workflows.contract import Decision, po_workflow_id
 
@@ -64,10 +66,23 @@ def _need_by(days: int = 14) -> str:
 
 
 class Demo:
-    """Thin client over the API with the few waits the scenarios need."""
+    """Thin client over the API with the few waits the scenarios need. It
+    calls as the principals a real installation has (tools/demo_users.py):
+    the ERP's token for POs, JSON documents and receipts (`http`), the EDI
+    gateway's token for supplier files (`files`), and each person's signed-in
+    session for their decisions (`people`)."""
 
-    def __init__(self, http: httpx.AsyncClient, run_id: str, earlier_runs: int = 0) -> None:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        run_id: str,
+        earlier_runs: int = 0,
+        files: httpx.AsyncClient | None = None,
+        people: dict[str, httpx.AsyncClient] | None = None,
+    ) -> None:
         self.http = http
+        self.files = files or http
+        self.people = people or {}
         self.run_id = run_id
         self._counter = 0
         # Each run orders a different quantity on line 1 (one more per earlier
@@ -138,7 +153,7 @@ class Demo:
 
     async def _post_file(self, file: tuple[bytes, str, str]) -> tuple[str, list[dict[str, Any]]]:
         raw, filename, content_type = file
-        answer = await self.http.post(
+        answer = await self.files.post(
             f"{API}/documents",
             content=raw,
             params={"filename": filename},
@@ -198,9 +213,10 @@ class Demo:
         comment: str | None = None,
         document: dict[str, Any] | None = None,
     ) -> None:
-        answer = await self.http.post(
+        # As the person, signed in: the API records who from the session, never from the body.
+        answer = await self.people[actor].post(
             f"{API}/tasks/{task_id}/decision",
-            json={"decision": decision, "actor": actor, "comment": comment, "document": document},
+            json={"decision": decision, "comment": comment, "document": document},
         )
         _expect(answer, 200)
 
@@ -650,8 +666,21 @@ async def _run_one(demo: Demo, name: str, expected: str, scenario: Scenario, ui:
 
 async def run_scenarios(api_url: str, ui_workflows_url: str) -> list[Outcome]:
     run_id = datetime.now(UTC).strftime("%y%m%d%H%M%S")
-    async with httpx.AsyncClient(base_url=api_url, timeout=30) as http:
-        demo = Demo(http, run_id, await _earlier_runs(http))
+    tokens = await asyncio.to_thread(_demo_principals, run_id)
+    async with AsyncExitStack() as stack:
+        http, files = [
+            await stack.enter_async_context(
+                httpx.AsyncClient(
+                    base_url=api_url, timeout=30, headers={"Authorization": f"Bearer {tokens[name]}"}
+                )
+            )
+            for name in ("erp", "edi-gateway")
+        ]
+        people = {}
+        for login, password in demo_users.passwords().items():
+            people[login] = await _signed_in(api_url, login, password)
+            stack.push_async_callback(people[login].aclose)
+        demo = Demo(http, run_id, await _earlier_runs(http), files=files, people=people)
         print(
             f"poflow demo: {len(SCENARIOS)} scenarios against {api_url} (they run concurrently; "
             "the last one waits for SLA timers, about 30 s)",
@@ -673,6 +702,29 @@ async def run_scenarios(api_url: str, ui_workflows_url: str) -> list[Outcome]:
             )
             outcomes.append(outcome)
     return outcomes
+
+
+def _demo_principals(run_id: str) -> dict[str, str]:
+    """The demo's people and systems in the stack's database; the systems' tokens."""
+    from activities.db import make_engine
+    from settings import load_settings
+
+    engine = make_engine(load_settings().database_url)
+    try:
+        return demo_users.ensure(engine, run_id)
+    finally:
+        engine.dispose()
+
+
+async def _signed_in(api_url: str, login: str, password: str) -> httpx.AsyncClient:
+    """A client signed in as `login` (session cookie), echoing the CSRF token on writes."""
+    client = httpx.AsyncClient(base_url=api_url, timeout=30)
+    answer = await client.post(f"{API}/session", json={"login": login, "password": password})
+    if answer.status_code != 200:
+        await client.aclose()
+        raise DemoError(f"cannot sign in as {login}: {answer.status_code} {answer.text}")
+    client.headers["X-CSRF-Token"] = answer.json()["csrf_token"]
+    return client
 
 
 def run_demo(api_url: str) -> int:

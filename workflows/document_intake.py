@@ -36,6 +36,7 @@ with workflow.unsafe.imports_passed_through():
         ReviewDecision,
     )
     from models.tasks import TASK_ROLES, check_decision
+    from p2p import decisions
     from workflows import intake_calls as act
     from workflows import search_attributes
     from workflows.activity_calls import save_task
@@ -233,6 +234,7 @@ class DocumentIntakeWorkflow:
             decision.comment,
             being_decided=f"{earlier.decision} by {earlier.actor}" if earlier else None,
         )
+        decisions.check_role(task, decision.actor, decision.actor_roles)
         if decision.decision == Decision.SEND_ON and decision.document is not None:
             item = next(i for i in self._s.items if i.task_id == task.task_id)
             try:

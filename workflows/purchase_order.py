@@ -212,6 +212,7 @@ class PurchaseOrderWorkflow(
         check_named_holds(task, decision.decision, decision.holds)
         if task.kind == TaskKind.RESOLVE_INVOICE_HOLD and decision.decision == Decision.ACCEPT_VARIANCE:
             invoice_holds.check_release(self._s.invoice_record(task.subject_id or ""), decision.holds)
+        decisions.check_role(task, decision.actor, decision.actor_roles)
         decisions.check_segregation_of_duties(self._s, task, decision.actor)
 
     @workflow.update(name=PoUpdate.CANCEL)

@@ -243,6 +243,40 @@ audit_events = Table(
     Column("at", UtcDateTime, nullable=False),
 )
 
+# --- people and systems (migration 0009) ---------------------------------------
+
+# A principal is a person or a service account; its id is the normalised login
+# (identity.names), so it can stand in a workflow history as "who". Principals
+# are disabled, never deleted: a decision names its decider for good.
+principals = Table(
+    "principals",
+    metadata,
+    Column("principal_id", String(64), primary_key=True),
+    Column("kind", String(16), nullable=False),  # identity.roles.Kind
+    Column("display_name", String(200), nullable=False),
+    Column("email", String(254), nullable=True),
+    Column("roles", JsonDoc, nullable=False),  # list of identity.roles.Role values
+    Column("password_hash", String(255), nullable=True),  # Argon2id; NULL: no web sign-in
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("created_by", String(64), nullable=True),
+    Column("disabled_at", UtcDateTime, nullable=True),
+)
+
+# API tokens: only a SHA-256 of the secret is kept (identity.credentials).
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("token_id", String(32), primary_key=True),
+    Column("principal_id", String(64), ForeignKey("principals.principal_id"), nullable=False, index=True),
+    Column("scope", String(32), nullable=False),  # identity.roles.Scope
+    Column("secret_hash", String(64), nullable=False),
+    Column("label", String(200), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("expires_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime, nullable=True),
+    Column("last_used_at", UtcDateTime, nullable=True),
+)
+
 match_results = Table(
     "match_results",
     metadata,

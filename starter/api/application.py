@@ -14,17 +14,19 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
 from typing import Literal
 
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from pydantic import BaseModel, Field
 from starlette.types import Scope
 
 from settings import load_settings
-from starter.api import documents, purchase_orders, tasks, tolerances
+from starter.api import documents, purchase_orders, sessions, tasks, tolerances
+from starter.api.auth import Authenticator, current_caller, session_secret
 from starter.api.body_limit import BodySizeLimit
+from starter.api.security import SecurityHeaders, new_nonce, page_csp
 from starter.api.shared import Service
-from starter.errors import Invalid, PoflowError, field_errors
+from starter.errors import Invalid, PoflowError, Unauthenticated, field_errors
 from starter.operations import PoflowOperations, ServiceFactory, connect_service
 
 __all__ = ["INBOX_PAGE", "Health", "create_app", "json_body_limit"]
@@ -55,9 +57,13 @@ def create_app(service_factory: ServiceFactory = _default_service) -> FastAPI:
     app.add_exception_handler(PoflowError, _poflow_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_middleware(BodySizeLimit, limit_for=json_body_limit)
+    app.add_middleware(SecurityHeaders)
     app.include_router(pages)
+    app.include_router(sessions.pages)
+    app.include_router(sessions.api)
     for router in ROUTERS:
-        app.include_router(router)
+        # Every API route has a caller (401 otherwise); each write checks what it may do.
+        app.include_router(router, dependencies=[Depends(current_caller)])
     return app
 
 
@@ -65,6 +71,9 @@ def _lifespan(service_factory: ServiceFactory) -> Callable[[FastAPI], AbstractAs
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.service = await service_factory()
+        app.state.authenticator = Authenticator(
+            app.state.service.engine, session_secret(app.state.service.settings)
+        )
         try:
             yield
         finally:
@@ -115,9 +124,18 @@ async def root() -> RedirectResponse:
 
 
 @pages.get("/inbox", response_class=HTMLResponse, tags=["inbox"])
-async def inbox() -> HTMLResponse:
-    """The approver inbox: open tasks, their evidence, one click per decision."""
-    return HTMLResponse(INBOX_PAGE.read_text(encoding="utf-8"), headers={"Cache-Control": "no-cache"})
+async def inbox(request: Request) -> Response:
+    """The approver inbox: open tasks, their evidence, one click per decision
+    (signed-in people only: anyone else is sent to /login)."""
+    try:
+        await current_caller(request)
+    except Unauthenticated:
+        return RedirectResponse("/login?next=/inbox", status_code=303)
+    nonce = new_nonce()
+    page = INBOX_PAGE.read_text(encoding="utf-8").replace("{{nonce}}", nonce)
+    return HTMLResponse(
+        page, headers={"Cache-Control": "no-store", "Content-Security-Policy": page_csp(nonce)}
+    )
 
 
 @pages.get(

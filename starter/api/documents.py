@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 from models import Acknowledgment, GoodsReceipt, Invoice
 from models.extraction import ExtractedKind
 from models.intake import IntakeItemStatus, IntakeState, IntakeStatus
-from starter.api.shared import API_PREFIX, Service, content_type, errors
+from starter.api.shared import API_PREFIX, Service, Who, content_type, errors
 from starter.errors import FieldError, Invalid, TooLarge
 from starter.operations import DocumentAccepted
 
@@ -97,24 +97,24 @@ _SENT = errors(404, 413, 503, duplicate=True)
 
 @router.post("/purchase-orders/{po_number}/acknowledgments", status_code=202, responses=_SENT)
 async def post_acknowledgment(
-    po_number: str, ack: Acknowledgment, request: Request, service: Service
+    po_number: str, ack: Acknowledgment, request: Request, service: Service, who: Who
 ) -> DocumentQueued:
-    return accepted_view(await service.submit_document(ack, **await _arrival(request, po_number)))
+    return accepted_view(await service.submit_document(ack, by=who, **await _arrival(request, po_number)))
 
 
 @router.post("/purchase-orders/{po_number}/receipts", status_code=202, responses=_SENT)
 async def post_receipt(
-    po_number: str, receipt: GoodsReceipt, request: Request, service: Service
+    po_number: str, receipt: GoodsReceipt, request: Request, service: Service, who: Who
 ) -> DocumentQueued:
-    return accepted_view(await service.submit_document(receipt, **await _arrival(request, po_number)))
+    return accepted_view(await service.submit_document(receipt, by=who, **await _arrival(request, po_number)))
 
 
 @router.post("/purchase-orders/{po_number}/invoices", status_code=202, responses=_SENT)
 async def post_invoice(
-    po_number: str, invoice: Invoice, request: Request, service: Service
+    po_number: str, invoice: Invoice, request: Request, service: Service, who: Who
 ) -> DocumentQueued:
     """Invoices and credit memos (`"kind": "credit_memo"`)."""
-    return accepted_view(await service.submit_document(invoice, **await _arrival(request, po_number)))
+    return accepted_view(await service.submit_document(invoice, by=who, **await _arrival(request, po_number)))
 
 
 async def _arrival(request: Request, po_number: str) -> dict[str, Any]:
@@ -143,7 +143,7 @@ _UNREADABLE = {
     responses={**errors(413, 503, duplicate=True), 422: _UNREADABLE},
 )
 async def post_document(
-    request: Request, service: Service, vendor_id: str | None = None, filename: str | None = None
+    request: Request, service: Service, who: Who, vendor_id: str | None = None, filename: str | None = None
 ) -> FileReceivedAnswer | JSONResponse:
     """Any file a supplier sends (X12, EDIFACT, UBL, Factur-X, PDF, e-mail,
     zip, JSON) as the raw body with its content type, or as multipart
@@ -155,7 +155,7 @@ async def post_document(
         raise TooLarge(f"the request is {int(declared):,} bytes, over the {limit:,}-byte limit")
     raw, name, ctype = await _uploaded_file(request)
     received = await service.receive_file(
-        raw, filename=filename or name, content_type=ctype, source="api", vendor_id=vendor_id
+        raw, by=who, filename=filename or name, content_type=ctype, source="api", vendor_id=vendor_id
     )
     answer = FileReceivedAnswer(
         status=IntakeStatus(received.status),

@@ -14,11 +14,11 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from models import CancelRequest, PoProjection, PurchaseOrder, PurchaseOrderState
+from models import PoProjection, PurchaseOrder, PurchaseOrderState
 from models.workflow_state import PoStatus
-from starter.api.shared import API_PREFIX, Service, content_type, errors
+from starter.api.shared import API_PREFIX, Service, Who, content_type, errors
 from starter.operations import PoflowOperations
 from workflows.contract import po_workflow_id
 
@@ -54,6 +54,14 @@ class PoDetail(BaseModel):
     state: PurchaseOrderState = Field(description="The workflow's state, as its `state` query returns it")
 
 
+class CancelBody(BaseModel):
+    """Body of POST /purchase-orders/{po}/cancel; who cancels is the caller."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: str = Field(min_length=1, max_length=2000)
+
+
 class PoCancelled(BaseModel):
     po_number: str
     status: PoStatus
@@ -65,9 +73,9 @@ def projection_view(row: PoProjection, service: PoflowOperations) -> PoSummary:
 
 
 @router.post("", status_code=201, responses=errors(413, 503, duplicate=True))
-async def create_purchase_order(po: PurchaseOrder, request: Request, service: Service) -> PoCreated:
+async def create_purchase_order(po: PurchaseOrder, request: Request, service: Service, who: Who) -> PoCreated:
     started = await service.create_po(
-        po, raw=await request.body(), source="api", content_type=content_type(request)
+        po, by=who, raw=await request.body(), source="api", content_type=content_type(request)
     )
     return PoCreated(po_number=started.po_number, workflow_id=started.workflow_id, ui_url=started.ui_url)
 
@@ -93,6 +101,7 @@ async def get_purchase_order(po_number: str, service: Service) -> PoDetail:
 
 
 @router.post("/{po_number}/cancel", responses=errors(404, 409, 503))
-async def cancel_purchase_order(po_number: str, body: CancelRequest, service: Service) -> PoCancelled:
-    state = await service.cancel(po_number, body.actor, body.reason)
+async def cancel_purchase_order(po_number: str, body: CancelBody, service: Service, who: Who) -> PoCancelled:
+    """Cancel the PO, as the caller (buyer role, or a documents+pos token)."""
+    state = await service.cancel(po_number, who, body.reason)
     return PoCancelled(po_number=po_number, status=state.status, state=state)

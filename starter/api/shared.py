@@ -13,6 +13,8 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, Request
 from pydantic import BaseModel, Field
 
+from identity.principal import Caller
+from starter.api.auth import current_caller
 from starter.operations import PoflowOperations
 
 __all__ = [
@@ -21,6 +23,7 @@ __all__ = [
     "ErrorBody",
     "InvalidBody",
     "Service",
+    "Who",
     "content_type",
     "errors",
     "get_service",
@@ -36,6 +39,8 @@ def get_service(request: Request) -> PoflowOperations:
 
 
 Service = Annotated[PoflowOperations, Depends(get_service)]
+# The authenticated caller (starter.api.auth); every router requires one.
+Who = Annotated[Caller, Depends(current_caller)]
 
 
 def content_type(request: Request) -> str:
@@ -73,6 +78,11 @@ class DuplicateBody(ErrorBody):
 
 
 _ERRORS: dict[int, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "Not signed in: no token or session, or an expired/revoked one"},
+    403: {
+        "model": ErrorBody,
+        "description": "Signed in, but the roles or the token's scope do not allow it (names the rule)",
+    },
     404: {"model": ErrorBody, "description": "No such purchase order, task, document or profile"},
     409: {
         "model": ErrorBody,
@@ -95,9 +105,9 @@ _DUPLICATE: dict[str, Any] = {
 def errors(*codes: int, duplicate: bool = False) -> dict[int | str, dict[str, Any]]:
     """The `responses=` of a route: the error answers it can give besides 422,
     which is always listed (else FastAPI lists its own validation body, which
-    this app never sends). `duplicate`: its 409 may be a DuplicateBody (a
+    this app never sends), 401 and 403 (every route needs a caller). `duplicate`: its 409 may be a DuplicateBody (a
     document or PO sent before)."""
-    answers: dict[int | str, dict[str, Any]] = {code: _ERRORS[code] for code in (*codes, 422)}
+    answers: dict[int | str, dict[str, Any]] = {code: _ERRORS[code] for code in (*codes, 401, 403, 422)}
     if duplicate:
         answers[409] = _DUPLICATE
     return answers

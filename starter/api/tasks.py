@@ -2,7 +2,9 @@
 
     GET  /api/v1/tasks[?status=open|done|cancelled|all]
     GET  /api/v1/tasks/{task_id}
-    POST /api/v1/tasks/{task_id}/decision     {decision, actor, comment, document, holds}
+    POST /api/v1/tasks/{task_id}/decision     {decision, comment, document, holds}
+
+The decider is the caller (starter.api.auth), never a name in the body.
 
 A decision is checked at the door (option, comment, named holds), then sent
 as the owning workflow's update; its validator may still refuse it (409 with
@@ -18,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from models import HumanTask
 from models.tasks import DECISIONS_NEEDING_COMMENT
-from starter.api.shared import API_PREFIX, Service, errors
+from starter.api.shared import API_PREFIX, Service, Who, errors
 from starter.operations import PoflowOperations
 from workflows.contract import po_workflow_id
 
@@ -35,7 +37,6 @@ class DecisionRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     decision: str = Field(min_length=1)
-    actor: str = Field(min_length=1, max_length=128)
     comment: str | None = Field(default=None, max_length=2000)
     document: dict[str, Any] | None = Field(
         default=None, description="Review of a document only: the corrected reading to send on"
@@ -83,8 +84,9 @@ async def get_task(task_id: str, service: Service) -> TaskView:
     return task_view(await service.get_task(task_id), service)
 
 
-@router.post("/{task_id}/decision", responses=errors(404, 409, 503))
-async def decide(task_id: str, body: DecisionRequest, service: Service) -> TaskView:
-    """Decide a task; the owning workflow's validator may still say no (409)."""
-    task = await service.decide(task_id, body.decision, body.actor, body.comment, body.document, body.holds)
+@router.post("/{task_id}/decision", responses=errors(403, 404, 409, 503))
+async def decide(task_id: str, body: DecisionRequest, service: Service, who: Who) -> TaskView:
+    """Decide a task as the caller: 403 without its role; the owning
+    workflow's validator may still say no (409: segregation of duties, …)."""
+    task = await service.decide(task_id, body.decision, who, body.comment, body.document, body.holds)
     return task_view(task, service)

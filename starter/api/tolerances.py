@@ -3,11 +3,14 @@
     GET  /api/v1/tolerances                               live profiles, version, since, approved by
     GET  /api/v1/tolerances/{name}/versions               every version a profile had
     GET  /api/v1/tolerances/changes[?status=pending]      proposed changes, newest first
-    POST /api/v1/tolerances/changes                       {profiles, by, reason} → 201, pending, with its diff
+    POST /api/v1/tolerances/changes                       {profiles, reason} → 201, pending, with its diff
     GET  /api/v1/tolerances/changes/{change_id}
-    POST /api/v1/tolerances/changes/{change_id}/approve   {by, comment}  (409 for the proposer: SoD)
-    POST /api/v1/tolerances/changes/{change_id}/reject    {by, reason}
-    POST /api/v1/purchase-orders/{po}/invoices/{number}/hold   {by, reason, line_no} → MANUAL hold
+    POST /api/v1/tolerances/changes/{change_id}/approve   {comment}  (409 for the proposer: SoD)
+    POST /api/v1/tolerances/changes/{change_id}/reject    {reason}
+    POST /api/v1/purchase-orders/{po}/invoices/{number}/hold   {reason, line_no} → MANUAL hold
+
+Who proposes, approves, rejects or holds is the caller (starter.api.auth);
+proposing and deciding need the procurement_manager role, a hold an AP role.
 
 Same rules and answers as `poflow tolerances` / `poflow hold`: both doors go
 through starter/tolerance_changes.py, whose errors the app's PoflowError
@@ -24,12 +27,14 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from identity.roles import Permission
 from models import InvoiceRecord
 from models.matching import ToleranceProfile, check_candidates
 from models.tolerance_changes import ProfileVersion, ToleranceChange
 from starter import tolerance_changes
-from starter.api.shared import API_PREFIX, Service, errors
+from starter.api.shared import API_PREFIX, Service, Who, errors
 from starter.errors import Invalid, NotFound
+from starter.service.authorization import authorize
 from starter.tolerance_changes import parse_change
 
 if TYPE_CHECKING:
@@ -48,22 +53,18 @@ class _Body(BaseModel):
 
 class ProposalBody(_Body):
     profiles: list[ToleranceProfile] = Field(min_length=1)
-    by: str = Field(min_length=1, max_length=128)
     reason: str | None = Field(default=None, max_length=2000)
 
 
 class ApprovalBody(_Body):
-    by: str = Field(min_length=1, max_length=128)
     comment: str | None = Field(default=None, max_length=2000)
 
 
 class RejectionBody(_Body):
-    by: str = Field(min_length=1, max_length=128)
     reason: str = Field(min_length=1, max_length=2000)
 
 
 class HoldBody(_Body):
-    by: str = Field(min_length=1, max_length=128)
     reason: str = Field(min_length=1, max_length=2000)
     line_no: int | None = Field(default=None, ge=1)
 
@@ -95,14 +96,15 @@ async def list_tolerance_changes(
 
 
 @router.post("/tolerances/changes", status_code=201, tags=["tolerances"], responses=errors(413, 503))
-async def propose_tolerance_change(body: ProposalBody, request: Request) -> ToleranceChange:
+async def propose_tolerance_change(body: ProposalBody, request: Request, who: Who) -> ToleranceChange:
     from activities.db.tolerance_changes import propose_change
 
+    authorize(who, Permission.PROPOSE_TOLERANCES)
     try:
         check_candidates(body.profiles)
     except ValueError as err:
         raise Invalid(f"profiles: {err}") from None
-    return await _db(request, propose_change, body.profiles, by=body.by, reason=body.reason)
+    return await _db(request, propose_change, body.profiles, by=who.principal_id, reason=body.reason)
 
 
 @router.get("/tolerances/changes/{change_id}", tags=["tolerances"], responses=errors(404, 503))
@@ -113,17 +115,25 @@ async def get_tolerance_change(change_id: str, request: Request) -> ToleranceCha
 
 
 @router.post("/tolerances/changes/{change_id}/approve", tags=["tolerances"], responses=_CHANGE)
-async def approve_tolerance_change(change_id: str, body: ApprovalBody, request: Request) -> ToleranceChange:
+async def approve_tolerance_change(
+    change_id: str, body: ApprovalBody, request: Request, who: Who
+) -> ToleranceChange:
     from activities.db.tolerance_changes import approve_change
 
-    return await _db(request, approve_change, parse_change(change_id), by=body.by, comment=body.comment)
+    authorize(who, Permission.APPROVE_TOLERANCES)
+    return await _db(
+        request, approve_change, parse_change(change_id), by=who.principal_id, comment=body.comment
+    )
 
 
 @router.post("/tolerances/changes/{change_id}/reject", tags=["tolerances"], responses=_CHANGE)
-async def reject_tolerance_change(change_id: str, body: RejectionBody, request: Request) -> ToleranceChange:
+async def reject_tolerance_change(
+    change_id: str, body: RejectionBody, request: Request, who: Who
+) -> ToleranceChange:
     from activities.db.tolerance_changes import reject_change
 
-    return await _db(request, reject_change, parse_change(change_id), by=body.by, reason=body.reason)
+    authorize(who, Permission.APPROVE_TOLERANCES)
+    return await _db(request, reject_change, parse_change(change_id), by=who.principal_id, reason=body.reason)
 
 
 @router.get("/tolerances/{name}/versions", tags=["tolerances"], responses=errors(404, 503))
@@ -142,8 +152,8 @@ async def tolerance_profile_versions(name: str, request: Request) -> list[Profil
     responses=errors(404, 409, 503),
 )
 async def hold_invoice(
-    po_number: str, invoice_number: str, body: HoldBody, service: Service
+    po_number: str, invoice_number: str, body: HoldBody, service: Service, who: Who
 ) -> InvoiceRecord:
     """A MANUAL hold on an invoice not yet approved; only a person's decision on
     its hold task releases it (the workflow's `hold_invoice` update)."""
-    return await service.hold_invoice(po_number, invoice_number, body.by, body.reason, body.line_no)
+    return await service.hold_invoice(po_number, invoice_number, who, body.reason, body.line_no)

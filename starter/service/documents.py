@@ -11,7 +11,11 @@ from dataclasses import dataclass
 from pydantic import BaseModel, ValidationError
 
 from activities.db import repository
+from identity.principal import Caller
+from identity.roles import Permission
+from models import GoodsReceipt
 from starter.errors import Duplicate
+from starter.service.authorization import authorize
 from starter.service.checks import check_payload_size, check_po_number, duplicate_message, sha256_of
 from starter.service.core import ServiceCore
 from starter.service.naming import SupplierDocument, document_kind_and_signal, raw_json, workflow_id_for
@@ -33,6 +37,7 @@ class Documents(ServiceCore):
         self,
         document: SupplierDocument,
         *,
+        by: Caller,
         raw: bytes | None = None,
         source: str = "api",
         content_type: str = "application/json",
@@ -40,6 +45,10 @@ class Documents(ServiceCore):
     ) -> DocumentAccepted:
         """Store an acknowledgment, receipt or invoice (credit memos too), then
         signal it to its PO; a re-send answers Duplicate with the first id."""
+        authorize(
+            by,
+            Permission.POST_RECEIPTS if isinstance(document, GoodsReceipt) else Permission.SUBMIT_DOCUMENTS,
+        )
         kind, signal = document_kind_and_signal(document)
         po_number = document.po_number
         check_po_number(po_number, expected_po_number)

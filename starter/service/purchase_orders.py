@@ -12,6 +12,8 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from activities.db import master_data, repository
+from identity.principal import Caller
+from identity.roles import Permission
 from models import (
     CancelRequest,
     InvoiceRecord,
@@ -22,6 +24,7 @@ from models import (
 )
 from models.workflow_state import HoldRequest
 from starter.errors import Duplicate, PoflowError, Unavailable
+from starter.service.authorization import authorize
 from starter.service.checks import build, check_payload_size, first_line
 from starter.service.core import ServiceCore
 from starter.service.naming import po_details, po_document_id, po_label, po_summary, raw_json, workflow_id_for
@@ -44,12 +47,14 @@ class PurchaseOrders(ServiceCore):
         self,
         po: PurchaseOrder,
         *,
+        by: Caller,
         raw: bytes | None = None,
         source: str = "api",
         content_type: str = "application/json",
     ) -> PoStarted:
         """Store the PO, then start its workflow. An existing PO (running or
         finished: PO numbers are never reused) answers Duplicate."""
+        authorize(by, Permission.MANAGE_POS)
         check_payload_size(
             PurchaseOrderInput(po=po), self.settings.max_workflow_input_bytes, po_label(po.po_number)
         )
@@ -112,18 +117,20 @@ class PurchaseOrders(ServiceCore):
     async def list_pos(self, status: str | None = None) -> list[PoProjection]:
         return await self._db(repository.list_purchase_orders, self.engine, status=status)
 
-    async def cancel(self, po_number: str, actor: str, reason: str) -> PurchaseOrderState:
-        request = build(CancelRequest, actor=actor, reason=reason)
+    async def cancel(self, po_number: str, by: Caller, reason: str) -> PurchaseOrderState:
+        authorize(by, Permission.MANAGE_POS)
+        request = build(CancelRequest, actor=by.principal_id, reason=reason)
         return await self._update(po_number, PoUpdate.CANCEL, request, PurchaseOrderState)
 
     async def hold_invoice(
-        self, po_number: str, invoice_number: str, actor: str, reason: str, line_no: int | None = None
+        self, po_number: str, invoice_number: str, by: Caller, reason: str, line_no: int | None = None
     ) -> InvoiceRecord:
         """A MANUAL hold on an invoice not yet approved (update `hold_invoice`;
         its validator refuses unknown, approved and rejected invoices)."""
+        authorize(by, Permission.HOLD_INVOICES)
         request = build(
-            HoldRequest, invoice_number=invoice_number, actor=actor, reason=reason, line_no=line_no
+            HoldRequest, invoice_number=invoice_number, actor=by.principal_id, reason=reason, line_no=line_no
         )
         record = await self._update(po_number, PoUpdate.HOLD_INVOICE, request, InvoiceRecord)
-        log.info("invoice %s on %s held by %s", invoice_number, po_number, actor)
+        log.info("invoice %s on %s held by %s", invoice_number, po_number, by.principal_id)
         return record

@@ -7,9 +7,11 @@ import logging
 from typing import Any
 
 from activities.db import repository
+from identity.principal import Caller
 from models import HumanTask, TaskDecision, TaskKind
 from models.intake import ReviewDecision
 from starter.errors import NotFound
+from starter.service.authorization import authorize_task
 from starter.service.checks import build, check_decision
 from starter.service.core import ServiceCore
 from workflows.contract import PoUpdate
@@ -34,7 +36,7 @@ class Tasks(ServiceCore):
         self,
         task_id: str,
         decision: str,
-        actor: str,
+        by: Caller,
         comment: str | None = None,
         document: dict[str, Any] | None = None,
         holds: list[str] | None = None,
@@ -45,7 +47,9 @@ class Tasks(ServiceCore):
         corrected reading (`document`); accept_variance on an invoice hold may
         name the holds it releases (`holds`, refs such as PRICE:1)."""
         task = await self.get_task(task_id)
+        authorize_task(by, task)
         check_decision(task, decision, comment, holds or [])
+        actor, roles = by.principal_id, sorted(by.principal.roles)
         if task.kind == TaskKind.REVIEW_DOCUMENT:
             from starter import intake_door
 
@@ -54,6 +58,7 @@ class Tasks(ServiceCore):
                 task_id=task_id,
                 decision=decision,
                 actor=actor,
+                actor_roles=roles,
                 comment=comment or None,
                 document=document,
             )
@@ -63,6 +68,7 @@ class Tasks(ServiceCore):
             task_id=task_id,
             decision=decision,
             actor=actor,
+            actor_roles=roles,
             comment=comment or None,
             holds=holds or [],
         )

@@ -37,6 +37,7 @@ from tests.support.api import (
     approval_task,
     post_json,
 )
+from tests.support.identity import caller
 
 
 def with_po(api: TestClient) -> None:
@@ -172,14 +173,12 @@ def test_list_pos_adds_ui_links(api: TestClient, repo: FakeRepository) -> None:
 
 def test_cancel_and_cancel_of_a_closed_po(api: TestClient, temporal: FakeTemporal) -> None:
     with_po(api)
-    response = api.post(
-        "/api/v1/purchase-orders/1001/cancel", json={"actor": "bob", "reason": "project stopped"}
-    )
+    response = api.post("/api/v1/purchase-orders/1001/cancel", json={"reason": "project stopped"})
     assert response.status_code == 200
     assert response.json()["status"] == "cancelled"
 
     temporal.workflows["po-1001"].status = WorkflowExecutionStatus.COMPLETED
-    response = api.post("/api/v1/purchase-orders/1001/cancel", json={"actor": "bob", "reason": "again"})
+    response = api.post("/api/v1/purchase-orders/1001/cancel", json={"reason": "again"})
     assert response.status_code == 409
     assert "no longer open (workflow completed)" in response.json()["detail"]
 
@@ -271,12 +270,12 @@ async def test_identical_bytes_under_another_key_are_not_signalled_twice(
     from models import GoodsReceipt, Invoice, PurchaseOrder
     from starter.errors import Duplicate
 
-    await service.create_po(PurchaseOrder.model_validate(PO))
+    await service.create_po(PurchaseOrder.model_validate(PO), by=caller())
     raw = json.dumps(INVOICE).encode()
-    await service.submit_document(Invoice.model_validate(INVOICE), raw=raw)
+    await service.submit_document(Invoice.model_validate(INVOICE), by=caller(), raw=raw)
     # Other business key, but the very bytes already stored: the first copy wins.
     with pytest.raises(Duplicate) as caught:
-        await service.submit_document(GoodsReceipt.model_validate(RECEIPT), raw=raw)
+        await service.submit_document(GoodsReceipt.model_validate(RECEIPT), by=caller(), raw=raw)
 
     assert caught.value.first_document_id == "invoice:ACME:INV1001"
     assert caught.value.document_id == "receipt:1001:GR-1"
@@ -352,7 +351,7 @@ def test_decision_goes_to_the_owning_workflow(
     with_po(api)
     repo.tasks["T-1"] = approval_task()
 
-    response = api.post("/api/v1/tasks/T-1/decision", json={"decision": "approve", "actor": "carol"})
+    response = api.post("/api/v1/tasks/T-1/decision", json={"decision": "approve"})
 
     assert response.status_code == 200
     assert response.json()["status"] == "done"
@@ -394,7 +393,7 @@ def test_decision_names_the_holds_it_releases(
 
     response = api.post(
         "/api/v1/tasks/T-2/decision",
-        json={"decision": "accept_variance", "actor": "carol", "comment": "agreed", "holds": [" price:1 "]},
+        json={"decision": "accept_variance", "comment": "agreed", "holds": [" price:1 "]},
     )
 
     assert response.status_code == 200, response.text
@@ -405,11 +404,11 @@ def test_decision_names_the_holds_it_releases(
 @pytest.mark.parametrize(
     ("task", "body", "words"),
     [
-        ("T-1", {"decision": "approve", "actor": "carol", "holds": ["PRICE:1"]}, "names no holds"),
-        ("T-2", {"decision": "wait", "actor": "carol", "holds": ["PRICE:1"]}, "answers the whole invoice"),
+        ("T-1", {"decision": "approve", "holds": ["PRICE:1"]}, "names no holds"),
+        ("T-2", {"decision": "wait", "holds": ["PRICE:1"]}, "answers the whole invoice"),
         (
             "T-2",
-            {"decision": "accept_variance", "actor": "carol", "comment": "ok", "holds": ["PRCE:1"]},
+            {"decision": "accept_variance", "comment": "ok", "holds": ["PRCE:1"]},
             "names no hold",
         ),
     ],
@@ -429,10 +428,10 @@ def test_holds_named_where_they_cannot_be_are_422_and_never_reach_the_workflow(
 @pytest.mark.parametrize(
     ("body", "field", "words"),
     [
-        ({"decision": "maybe", "actor": "carol"}, "decision", "is not one of approve, reject"),
-        ({"decision": "reject", "actor": "carol", "comment": "  "}, "comment", "needs a comment"),
-        ({"decision": "approve", "actor": ""}, "actor", "at least 1 character"),
-        ({"decision": "approve"}, "actor", "Field required"),
+        ({"decision": "maybe"}, "decision", "is not one of approve, reject"),
+        ({"decision": "reject", "comment": "  "}, "comment", "needs a comment"),
+        # The decider is the caller: a body naming someone else is refused, not believed.
+        ({"decision": "approve", "actor": "mallory"}, "actor", "Extra inputs are not permitted"),
     ],
 )
 def test_bad_decisions_are_422_and_never_reach_the_workflow(
@@ -455,7 +454,7 @@ def test_validator_rejection_is_409_with_its_message(
     temporal.workflows["po-1001"].update_error = WorkflowUpdateFailedError(
         ApplicationError("carol requested this PO and cannot approve it (segregation of duties)")
     )
-    response = api.post("/api/v1/tasks/T-1/decision", json={"decision": "approve", "actor": "carol"})
+    response = api.post("/api/v1/tasks/T-1/decision", json={"decision": "approve"})
     assert response.status_code == 409
     assert response.json() == {
         "detail": "carol requested this PO and cannot approve it (segregation of duties)"
@@ -468,7 +467,7 @@ def test_decision_without_a_worker_is_503_and_says_it_may_still_apply(
     with_po(api)
     repo.tasks["T-1"] = approval_task()
     temporal.workflows["po-1001"].hang = True
-    response = api.post("/api/v1/tasks/T-1/decision", json={"decision": "approve", "actor": "carol"})
+    response = api.post("/api/v1/tasks/T-1/decision", json={"decision": "approve"})
     assert response.status_code == 503
     assert response.json()["detail"] == (
         "no answer from workflow po-1001 within 0.2 s — is the worker running (`poflow worker`)?"
@@ -477,7 +476,7 @@ def test_decision_without_a_worker_is_503_and_says_it_may_still_apply(
 
 
 def test_decision_on_unknown_task_is_404(api: TestClient) -> None:
-    response = api.post("/api/v1/tasks/T-9/decision", json={"decision": "approve", "actor": "carol"})
+    response = api.post("/api/v1/tasks/T-9/decision", json={"decision": "approve"})
     assert response.status_code == 404
 
 
@@ -489,7 +488,10 @@ def test_inbox_is_served_and_root_redirects(api: TestClient) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     assert 'const API = "/api/v1"' in response.text and "/tasks?status=open" in response.text
-    assert "localStorage" in response.text
+    # Who decides is the signed-in person: no name to type, the CSRF token echoed on writes.
+    assert 'id="actor"' not in response.text and '"X-CSRF-Token": csrfToken()' in response.text
+    nonce = response.headers["content-security-policy"].split("'nonce-", 1)[1].split("'", 1)[0]
+    assert f'<script nonce="{nonce}">' in response.text and response.headers["x-frame-options"] == "DENY"
 
     redirect = api.get("/", follow_redirects=False)
     assert redirect.status_code in (302, 307)

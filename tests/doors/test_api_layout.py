@@ -33,8 +33,9 @@ def test_the_openapi_document_builds_with_every_route() -> None:
         "/api/v1/tasks/{task_id}/decision",
         "/api/v1/tolerances/changes/{change_id}/approve",
         "/api/v1/purchase-orders/{po_number}/invoices/{invoice_number}/hold",
+        "/api/v1/session",
     } <= set(paths)
-    assert len(paths) == 20
+    assert len(paths) == 21
 
 
 def test_every_api_route_declares_its_answer() -> None:
@@ -53,13 +54,15 @@ def test_error_bodies_are_the_ones_the_app_sends() -> None:
     assert "HTTPValidationError" not in schemas  # the app answers 422 with {detail, errors}
     assert set(schemas["InvalidBody"]["properties"]) == {"detail", "errors"}
     decision = document["paths"]["/api/v1/tasks/{task_id}/decision"]["post"]["responses"]
-    assert {"404", "409", "422", "503"} <= set(decision)
+    assert {"401", "403", "404", "409", "422", "503"} <= set(decision)
     refs = {
         code: body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
         for code, body in document["paths"]["/api/v1/documents"]["post"]["responses"].items()
     }
     assert refs == {
         "202": "FileReceivedAnswer",
+        "401": "ErrorBody",
+        "403": "ErrorBody",
         "409": "DuplicateBody",
         "413": "ErrorBody",
         "422": "FileUnreadableAnswer",

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from identity.principal import Caller
 from models import (
     GoodsReceipt,
     Hold,
@@ -117,7 +118,9 @@ class FakeService:
     """Records what the CLI asked for; raises what a test tells it to."""
 
     settings: Any = field(default_factory=load_settings)
+    engine: Any = None  # the principals the CLI's token is checked against
     calls: list[tuple[str, Any, dict]] = field(default_factory=list)
+    callers: list[str] = field(default_factory=list)  # who each write was made as
     error: Exception | None = None
     closed: bool = False
 
@@ -126,11 +129,13 @@ class FakeService:
         if self.error:
             raise self.error
 
-    async def create_po(self, po: PurchaseOrder, **kwargs: Any) -> PoStarted:
+    async def create_po(self, po: PurchaseOrder, *, by: Caller, **kwargs: Any) -> PoStarted:
+        self.callers.append(by.principal_id)
         self._call("create_po", po, **kwargs)
         return PoStarted(po.po_number, po_workflow_id(po.po_number), self.workflow_url(po.po_number))
 
-    async def submit_document(self, document: Any, **kwargs: Any) -> DocumentAccepted:
+    async def submit_document(self, document: Any, *, by: Caller, **kwargs: Any) -> DocumentAccepted:
+        self.callers.append(by.principal_id)
         self._call(f"submit_{type(document).__name__}", document, **kwargs)
         return DocumentAccepted(document.document_id, document.po_number, po_workflow_id(document.po_number))
 
@@ -146,18 +151,19 @@ class FakeService:
         self,
         task_id: str,
         decision: str,
-        actor: str,
+        by: Caller,
         comment: str | None = None,
         holds: list[str] | None = None,
     ) -> HumanTask:
+        actor = by.principal_id
         self._call("decide", task_id, decision=decision, actor=actor, comment=comment, holds=holds)
         check_decision(a_task(task_id), decision, comment, holds or [])
         return a_task(task_id).model_copy(
             update={"status": TaskStatus.DONE, "decision": decision, "decided_by": actor}
         )
 
-    async def cancel(self, po_number: str, actor: str, reason: str) -> PurchaseOrderState:
-        self._call("cancel", po_number, actor=actor, reason=reason)
+    async def cancel(self, po_number: str, by: Caller, reason: str) -> PurchaseOrderState:
+        self._call("cancel", po_number, actor=by.principal_id, reason=reason)
         return a_state().model_copy(update={"status": PoStatus.CANCELLED})
 
     def workflow_url(self, po_number: str) -> str:
@@ -175,8 +181,14 @@ class Result:
 
 
 @pytest.fixture
-def fake() -> FakeService:
-    return FakeService()
+def fake(people_db: tuple[Any, dict[str, str]]) -> FakeService:
+    return FakeService(engine=people_db[0])
+
+
+@pytest.fixture(autouse=True)
+def signed_in(monkeypatch: pytest.MonkeyPatch, tokens: dict[str, str]) -> None:
+    """The CLI runs with carol's token (tests.support.identity)."""
+    monkeypatch.setenv("POFLOW_TOKEN", tokens["carol"])
 
 
 def poflow(*argv: str, service: FakeService | None = None, stdin: bytes = b"") -> Result:
@@ -205,8 +217,8 @@ def write(tmp_path: Path, name: str, content: str | dict) -> str:
     [
         [],
         ["frobnicate"],
-        ["decide", "T-1", "approve"],  # --actor is required
-        ["cancel", "1001", "--actor", "bob"],  # --reason is required
+        ["decide", "T-1"],  # the decision is required
+        ["cancel", "1001"],  # --reason is required
         ["send", "order", "x.json"],  # not a document kind
     ],
 )
@@ -295,6 +307,7 @@ def test_create_po_sends_the_exact_bytes(tmp_path: Path, fake: FakeService) -> N
     name, po, kwargs = fake.calls[0]
     assert (name, po.total) == ("create_po", Decimal("1334.50"))
     assert kwargs == {"raw": Path(path).read_bytes(), "source": "cli:po-1001.json"}
+    assert fake.callers == ["carol"]  # the principal of the CLI's token
     assert fake.closed
 
 
@@ -366,14 +379,12 @@ def test_tasks_table_and_json(fake: FakeService) -> None:
 
 
 def test_decide(fake: FakeService) -> None:
-    result = poflow(
-        "decide", "TASK-7", "accept_variance", "--actor", "dana", "--comment", "agreed by phone", service=fake
-    )
+    result = poflow("decide", "TASK-7", "accept_variance", "--comment", "agreed by phone", service=fake)
     assert result.code == 0
-    assert result.out == "done: task TASK-7 (resolve_invoice_hold, PO-1001) → accept_variance by dana\n"
+    assert result.out == "done: task TASK-7 (resolve_invoice_hold, PO-1001) → accept_variance by carol\n"
     assert fake.calls[0][2] == {
         "decision": "accept_variance",
-        "actor": "dana",
+        "actor": "carol",
         "comment": "agreed by phone",
         "holds": [],
     }
@@ -384,8 +395,6 @@ def test_decide_names_the_holds_it_releases(fake: FakeService) -> None:
         "decide",
         "TASK-7",
         "accept_variance",
-        "--actor",
-        "dana",
         "--comment",
         "agreed by phone",
         "--hold",
@@ -397,7 +406,7 @@ def test_decide_names_the_holds_it_releases(fake: FakeService) -> None:
     assert result.code == 0
     assert fake.calls[0][2]["holds"] == ["PRICE:1", "AMOUNT"]
 
-    result = poflow("decide", "TASK-7", "wait", "--actor", "dana", "--hold", "PRICE:1", service=fake)
+    result = poflow("decide", "TASK-7", "wait", "--hold", "PRICE:1", service=fake)
     assert result.code == 2
     assert result.err == "poflow: 'wait' answers the whole invoice; only accept_variance names holds\n"
 
@@ -408,22 +417,21 @@ def test_status_lists_the_holds_a_decision_can_name(fake: FakeService) -> None:
 
 
 def test_decide_bad_input_and_rejection(fake: FakeService) -> None:
-    result = poflow("decide", "TASK-7", "reject_invoice", "--actor", "dana", service=fake)
+    result = poflow("decide", "TASK-7", "reject_invoice", service=fake)
     assert (result.code, result.err) == (2, "poflow: decision 'reject_invoice' needs a comment saying why\n")
 
     fake.error = Rejected("dana received the goods and cannot approve the invoice for them")
-    result = poflow("decide", "TASK-7", "wait", "--actor", "dana", service=fake)
+    result = poflow("decide", "TASK-7", "wait", service=fake)
     assert result.code == 3
     assert result.err == "poflow: dana received the goods and cannot approve the invoice for them\n"
 
     fake.error = Invalid("actor: String should have at least 1 character")
-    assert poflow("decide", "TASK-7", "wait", "--actor", "", service=fake).code == 2
 
 
 def test_cancel(fake: FakeService) -> None:
-    result = poflow("cancel", "1001", "--actor", "bob", "--reason", "project stopped", service=fake)
+    result = poflow("cancel", "1001", "--reason", "project stopped", service=fake)
     assert (result.code, result.out) == (0, "PO-1001: cancelled\n")
-    assert fake.calls == [("cancel", "1001", {"actor": "bob", "reason": "project stopped"})]
+    assert fake.calls == [("cancel", "1001", {"actor": "carol", "reason": "project stopped"})]
 
 
 def test_unreachable_temporal_is_one_line_exit_1(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI, Request
@@ -14,10 +16,13 @@ from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from activities.db import make_engine, migrate
+from activities.db import make_engine, migrate, principals
 from activities.db.seed import seed_master_data
+from identity.principal import Caller
+from identity.roles import Kind, Role, Scope
 from models import Hold, HoldCode, Invoice, InvoiceRecord, InvoiceStatus
 from starter.api import tolerances as tolerances_api
+from starter.api.auth import Authenticator
 from starter.errors import PoflowError, Rejected
 from tests.support.cli import INVOICE, NOW
 
@@ -30,8 +35,9 @@ class Stub:
     holds: list[tuple] = field(default_factory=list)
 
     async def hold_invoice(
-        self, po_number: str, invoice_number: str, actor: str, reason: str, line_no: int | None = None
+        self, po_number: str, invoice_number: str, by: Caller, reason: str, line_no: int | None = None
     ) -> InvoiceRecord:
+        actor = by.principal_id
         self.holds.append((po_number, invoice_number, actor, reason, line_no))
         if invoice_number == "PAID":
             raise Rejected("invoice PAID is already approved and handed to AP for payment")
@@ -42,6 +48,18 @@ class Stub:
             received_at=NOW,
             manual_holds=[Hold(code=HoldCode.MANUAL, message=f"Held by {actor}: {reason}")],
         )
+
+
+# `"by": NAME` in these bodies stands for NAME's token: the API takes who from
+# the caller, so post() moves it into the Authorization header.
+TOKENS: dict[str, str] = {}
+NOW_UTC = datetime.now(UTC)
+
+
+def post(api: TestClient, url: str, json: dict[str, Any]) -> Any:
+    body = dict(json)
+    who = body.pop("by", "carl.clerk")
+    return api.post(url, json=body, headers={"Authorization": f"Bearer {TOKENS[who]}"})
 
 
 @pytest.fixture(name="client")
@@ -58,6 +76,16 @@ def fixture_client(tmp_path: Path) -> Iterator[tuple[TestClient, Stub]]:
     app.add_exception_handler(PoflowError, poflow_error)
     app.include_router(tolerances_api.router)
     app.state.service = stub = Stub(engine)
+    app.state.authenticator = Authenticator(engine, "test-session-secret")
+    TOKENS.clear()
+    for login in ("carl.clerk", "anna.apmanager", "anna", "carl"):
+        roles = (Role.PROCUREMENT_MANAGER, Role.AP_CLERK)
+        principals.add_principal(
+            engine, login, kind=Kind.PERSON, display_name=login, roles=roles, now=NOW_UTC
+        )
+        TOKENS[login] = principals.create_token(
+            engine, login, scope=Scope.PERSON, label="t", expires_at=NOW_UTC + timedelta(days=1), now=NOW_UTC
+        ).token
     with TestClient(app) as client:
         yield client, stub
     engine.dispose()
@@ -65,15 +93,15 @@ def fixture_client(tmp_path: Path) -> Iterator[tuple[TestClient, Stub]]:
 
 def test_propose_then_a_second_person_approves(client: tuple[TestClient, Stub]) -> None:
     api, _ = client
-    created = api.post(
-        "/api/v1/tolerances/changes", json={"profiles": [ACME], "by": "carl.clerk", "reason": "contract"}
+    created = post(
+        api, "/api/v1/tolerances/changes", json={"profiles": [ACME], "by": "carl.clerk", "reason": "contract"}
     )
     assert created.status_code == 201
     change = created.json()
     assert (change["change_id"], change["status"], change["diff"][0]["action"]) == (1, "pending", "added")
-    own = api.post("/api/v1/tolerances/changes/TC-1/approve", json={"by": "carl.clerk"})
+    own = post(api, "/api/v1/tolerances/changes/TC-1/approve", json={"by": "carl.clerk"})
     assert own.status_code == 409 and "segregation of duties" in own.json()["detail"]
-    approved = api.post("/api/v1/tolerances/changes/1/approve", json={"by": "anna.apmanager"})
+    approved = post(api, "/api/v1/tolerances/changes/1/approve", json={"by": "anna.apmanager"})
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
     live = {p["profile"]["name"]: p for p in api.get("/api/v1/tolerances").json()}
     assert (live["acme"]["profile"]["version"], live["acme"]["approved_by"], live["acme"]["change_id"]) == (
@@ -87,34 +115,35 @@ def test_propose_then_a_second_person_approves(client: tuple[TestClient, Stub]) 
 
 def test_reject_list_and_errors(client: tuple[TestClient, Stub]) -> None:
     api, _ = client
-    api.post("/api/v1/tolerances/changes", json={"profiles": [ACME], "by": "carl.clerk"})
+    post(api, "/api/v1/tolerances/changes", json={"profiles": [ACME], "by": "carl.clerk"})
     assert (
-        api.post("/api/v1/tolerances/changes/1/reject", json={"by": "anna"}).status_code == 422
+        post(api, "/api/v1/tolerances/changes/1/reject", json={"by": "anna"}).status_code == 422
     )  # no reason
-    rejected = api.post("/api/v1/tolerances/changes/1/reject", json={"by": "anna", "reason": "too loose"})
+    rejected = post(api, "/api/v1/tolerances/changes/1/reject", json={"by": "anna", "reason": "too loose"})
     assert (rejected.status_code, rejected.json()["decision_comment"]) == (200, "too loose")
     assert api.get("/api/v1/tolerances/changes?status=pending").json() == []
     assert [c["status"] for c in api.get("/api/v1/tolerances/changes").json()] == ["rejected"]
     assert api.get("/api/v1/tolerances/changes/TC-9").status_code == 404
     assert api.get("/api/v1/tolerances/changes/nine").status_code == 422
     assert api.get("/api/v1/tolerances/nobody/versions").status_code == 404
-    unknown = api.post(
-        "/api/v1/tolerances/changes", json={"profiles": [{**ACME, "vendor_id": "NOBODY"}], "by": "carl"}
+    unknown = post(
+        api, "/api/v1/tolerances/changes", json={"profiles": [{**ACME, "vendor_id": "NOBODY"}], "by": "carl"}
     )
     assert unknown.status_code == 422 and "unknown vendor_id 'NOBODY'" in unknown.json()["detail"]
 
 
 def test_hold_route_places_a_manual_hold_through_the_service(client: tuple[TestClient, Stub]) -> None:
     api, stub = client
-    held = api.post(
+    held = post(
+        api,
         "/api/v1/purchase-orders/1001/invoices/INV-1001/hold",
         json={"by": "carl.clerk", "reason": "bank details changed", "line_no": 1},
     )
     assert held.status_code == 200 and held.json()["manual_holds"][0]["code"] == "MANUAL"
     assert stub.holds == [("1001", "INV-1001", "carl.clerk", "bank details changed", 1)]
-    late = api.post("/api/v1/purchase-orders/1001/invoices/PAID/hold", json={"by": "carl", "reason": "x"})
+    late = post(api, "/api/v1/purchase-orders/1001/invoices/PAID/hold", json={"by": "carl", "reason": "x"})
     assert late.status_code == 409 and "already approved" in late.json()["detail"]
-    assert api.post("/api/v1/purchase-orders/1001/invoices/X/hold", json={"by": "carl"}).status_code == 422
+    assert post(api, "/api/v1/purchase-orders/1001/invoices/X/hold", json={"by": "carl"}).status_code == 422
 
 
 def test_every_route_is_under_the_api_prefix() -> None:

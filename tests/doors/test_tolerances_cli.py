@@ -8,12 +8,15 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from activities.db import make_engine, migrate, repository
+from activities.db import make_engine, migrate, principals, repository
+from identity.principal import Caller
+from identity.roles import Kind, Role, Scope
 from models import Hold, HoldCode, InvoiceRecord, InvoiceStatus, MatchDecision, MatchRecord, MatchResult
 from p2p.matching import match_invoice
 from settings import load_settings
@@ -30,15 +33,31 @@ class Out:
     err: str
 
 
+# Who runs a command: `--by NAME` in these tests stands for NAME's API token
+# (the CLI takes who from POFLOW_TOKEN; it has no --by). Each is a procurement
+# manager (tolerances) and an AP clerk (holds), in the test's database.
+PEOPLE = ("carl.clerk", "anna.apmanager", "bert.controller", "anna", "carl")
+TOKENS: dict[str, str] = {}
+
+
 def poflow(*argv: str, service: Any = None) -> Out:
     streams = cli.Io(io.BytesIO(), io.StringIO(), io.StringIO())
+    args = list(argv)
+    env = {}
+    if "--by" in args:
+        at = args.index("--by")
+        env["POFLOW_TOKEN"] = TOKENS[args[at + 1]]
+        del args[at : at + 2]
 
     async def factory() -> Any:
         if service is None:
             raise AssertionError("this command must not connect to Temporal")
         return service
 
-    code = cli.run(list(argv), service_factory=factory, io=streams)
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in env.items():
+            patch.setenv(name, value)
+        code = cli.run(args, service_factory=factory, io=streams)
     return Out(code, streams.stdout.getvalue(), streams.stderr.getvalue())
 
 
@@ -46,8 +65,28 @@ def poflow(*argv: str, service: Any = None) -> Out:
 def fixture_db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     url = f"sqlite:///{tmp_path / 'poflow.db'}"
     monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.delenv("POFLOW_TOKEN", raising=False)
+    monkeypatch.setenv("POFLOW_TOKEN_FILE", str(tmp_path / "no-token"))
     assert poflow("migrate").code == 0  # schema + seed: the live profiles are seed/tolerances.json
+    engine = make_engine(url)
+    TOKENS.clear()
+    for login in PEOPLE:
+        principals.add_principal(
+            engine, login, kind=Kind.PERSON, display_name=login, roles=ROLES, now=datetime.now(UTC)
+        )
+        TOKENS[login] = principals.create_token(
+            engine,
+            login,
+            scope=Scope.PERSON,
+            label="t",
+            expires_at=datetime.now(UTC) + timedelta(days=1),
+            now=datetime.now(UTC),
+        ).token
+    engine.dispose()
     return url
+
+
+ROLES = (Role.PROCUREMENT_MANAGER, Role.AP_CLERK)
 
 
 def proposal(tmp_path: Path, **limits: str) -> str:
@@ -78,8 +117,7 @@ def test_propose_prints_the_pending_change_and_its_diff(db_url: str, tmp_path: P
     )
     assert diff.startswith("  acme v1 (new): vendor_id ACME; price_over_pct 3; price_over_abs 0.10")
     assert hint == (
-        "next: poflow tolerances simulate --change TC-1; then a second person: "
-        "poflow tolerances approve TC-1 --by NAME"
+        "next: poflow tolerances simulate --change TC-1; then a second person: poflow tolerances approve TC-1"
     )
 
 
@@ -196,9 +234,8 @@ def test_bad_requests_are_one_line_with_their_exit_code(
     assert (out.code, out.err.strip(), out.out) == (code, message, "")
 
 
-def test_who_and_why_are_required_arguments(db_url: str) -> None:
+def test_why_is_a_required_argument(db_url: str) -> None:
     assert _exit_of("tolerances", "reject", "TC-1", "--by", "anna") == 2  # argparse: --reason
-    assert _exit_of("tolerances", "approve", "TC-1") == 2  # argparse: --by
 
 
 def test_a_proposal_that_changes_nothing_or_clashes_is_exit_2(db_url: str, tmp_path: Path) -> None:
@@ -251,13 +288,15 @@ def _exit_of(*argv: str) -> int:
 
 @dataclass
 class HoldingService:
+    engine: Any
     settings: Any = field(default_factory=load_settings)
     calls: list[tuple] = field(default_factory=list)
     error: Exception | None = None
 
     async def hold_invoice(
-        self, po_number: str, invoice_number: str, actor: str, reason: str, line_no: int | None = None
+        self, po_number: str, invoice_number: str, by: Caller, reason: str, line_no: int | None = None
     ) -> InvoiceRecord:
+        actor = by.principal_id
         self.calls.append((po_number, invoice_number, actor, reason, line_no))
         if self.error:
             raise self.error
@@ -282,8 +321,8 @@ class HoldingService:
         pass
 
 
-def test_hold_places_a_manual_hold_through_the_service() -> None:
-    service = HoldingService()
+def test_hold_places_a_manual_hold_through_the_service(db_url: str) -> None:
+    service = HoldingService(make_engine(db_url))
     out = poflow(
         "hold",
         "1001",
@@ -304,16 +343,39 @@ def test_hold_places_a_manual_hold_through_the_service() -> None:
     ]
 
 
-def test_hold_refused_by_the_workflow_is_exit_3() -> None:
+def test_hold_refused_by_the_workflow_is_exit_3(db_url: str) -> None:
     service = HoldingService(
-        error=Rejected("invoice INV-1001 is already approved and handed to AP for payment")
+        make_engine(db_url),
+        error=Rejected("invoice INV-1001 is already approved and handed to AP for payment"),
     )
     out = poflow("hold", "1001", "INV-1001", "--by", "carl.clerk", "--reason", "late", service=service)
     assert out.code == 3
     assert out.err.strip() == "poflow: invoice INV-1001 is already approved and handed to AP for payment"
 
 
-def test_hold_needs_who_and_why() -> None:
+def test_hold_needs_who_and_why(db_url: str) -> None:
     with pytest.raises(SystemExit) as exit_:
         poflow("hold", "1001", "INV-1001", "--by", "carl.clerk")
     assert exit_.value.code == 2
+
+
+def test_only_a_procurement_manager_proposes(db_url: str, tmp_path: Path) -> None:
+    engine = make_engine(db_url)
+    principals.add_principal(
+        engine, "ed.clerk", kind=Kind.PERSON, display_name="Ed", roles=[Role.AP_CLERK], now=datetime.now(UTC)
+    )
+    TOKENS["ed.clerk"] = principals.create_token(
+        engine,
+        "ed.clerk",
+        scope=Scope.PERSON,
+        label="t",
+        expires_at=datetime.now(UTC) + timedelta(days=1),
+        now=datetime.now(UTC),
+    ).token
+    engine.dispose()
+    out = poflow("tolerances", "propose", "--file", proposal(tmp_path), "--by", "ed.clerk")
+    assert (out.code, out.err.strip()) == (
+        6,
+        "poflow: ed.clerk (ap_clerk; person scope) may not propose tolerances",
+    )
+    assert poflow("tolerances", "changes").out.strip() == "no tolerance changes"

@@ -15,6 +15,7 @@ from temporalio.testing import WorkflowEnvironment
 from starter.api import create_app
 from starter.operations import PoflowService
 from tests.support.builders import full_invoice, full_receipt, po, seeded_sqlite, settings_for
+from tests.support.identity import authenticate_app, bearer
 from worker import create_worker
 from workflows.contract import po_workflow_id
 
@@ -28,10 +29,12 @@ async def api(dev_server_env: WorkflowEnvironment, tmp_path):
     service = PoflowService(dev_server_env.client, engine, settings)
     app = create_app()
     app.state.service = service  # ASGITransport does not run the lifespan
+    tokens = authenticate_app(app, engine)
     async with create_worker(dev_server_env.client, engine, settings):
         async with httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=app), base_url="http://poflow"
+            transport=httpx.ASGITransport(app=app), base_url="http://poflow", headers=bearer(tokens["erp"])
         ) as http:
+            http.tokens = tokens  # type: ignore[attr-defined]  # who else the test acts as
             yield http
     engine.dispose()
 
@@ -75,13 +78,18 @@ async def test_a_po_travels_from_approval_to_close_through_the_api(api: httpx.As
     tasks = (await api.get("/api/v1/tasks")).json()
     task = next(t for t in tasks if t["po_number"] == order.po_number)
     assert task["kind"] == "approve_po" and task["options"] == ["approve", "reject"]
-    refused = await api.post(
-        f"/api/v1/tasks/{task['task_id']}/decision", json={"decision": "approve", "actor": "rita.requester"}
-    )
+    decision = f"/api/v1/tasks/{task['task_id']}/decision"
+    as_ = api.tokens  # type: ignore[attr-defined]
+    anonymous = await api.post(decision, json={"decision": "approve"}, headers={"Authorization": ""})
+    assert anonymous.status_code == 401
+    system = await api.post(decision, json={"decision": "approve"})  # the ERP's token: no person
+    assert system.status_code == 403 and "may not decide tasks" in system.json()["detail"]
+    clerk = await api.post(decision, json={"decision": "approve"}, headers=bearer(as_["carl.clerk"]))
+    assert clerk.status_code == 403 and "does not hold the role budget_owner" in clerk.json()["detail"]
+    refused = await api.post(decision, json={"decision": "approve"}, headers=bearer(as_["rita.requester"]))
     assert refused.status_code == 409 and "cannot approve" in refused.json()["detail"]
-    approved = await api.post(
-        f"/api/v1/tasks/{task['task_id']}/decision", json={"decision": "approve", "actor": "alice.approver"}
-    )
+    approved = await api.post(decision, json={"decision": "approve"}, headers=bearer(as_["alice.approver"]))
+    assert approved.json()["decided_by"] == "alice.approver"
     assert approved.status_code == 200 and approved.json()["status"] == "done"
     await wait_for(api, order.po_number, lambda v: v["status"] == "issued")
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import io
 import uuid
+from contextlib import AsyncExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from starter import cli
 from starter.api import create_app
 from starter.operations import PoflowService
 from tests.support.builders import seeded_sqlite, settings_for
+from tests.support.identity import authenticate_app, bearer
 from tools import demo
 from worker import create_worker
 
@@ -41,17 +43,29 @@ async def run_the_demo(
     settings = settings_for(str(engine.url), f"poflow-replay-{uuid.uuid4().hex[:8]}")
     app = create_app()
     app.state.service = PoflowService(env.client, engine, settings)  # ASGITransport runs no lifespan
+    tokens = authenticate_app(app, engine)
+    transport = httpx.ASGITransport(app=app)
+
+    def client(login: str) -> httpx.AsyncClient:
+        """The API as `login` (the demo's systems and people: tests.support.identity)."""
+        return httpx.AsyncClient(
+            transport=transport, base_url="http://poflow", timeout=30, headers=bearer(tokens[login])
+        )
+
     try:
-        async with create_worker(env.client, engine, settings):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://poflow", timeout=30) as http:
-                run = demo.Demo(http, datetime.now(UTC).strftime("%y%m%d%H%M%S"))
-                outcomes = await asyncio.gather(
-                    *(
-                        demo._run_one(run, name, expected, scenario, "ui")
-                        for name, expected, scenario in WITH_INVOICES
-                    )
+        async with create_worker(env.client, engine, settings), AsyncExitStack() as clients:
+            http, files, bob, carl = [
+                await clients.enter_async_context(client(login))
+                for login in ("erp", "edi-gateway", "bob.buyer", "carl.clerk")
+            ]
+            people = {"bob.buyer": bob, "carl.clerk": carl}
+            run = demo.Demo(http, datetime.now(UTC).strftime("%y%m%d%H%M%S"), files=files, people=people)
+            outcomes = await asyncio.gather(
+                *(
+                    demo._run_one(run, name, expected, scenario, "ui")
+                    for name, expected, scenario in WITH_INVOICES
                 )
+            )
         return list(outcomes), list_match_records(engine)
     finally:
         engine.dispose()

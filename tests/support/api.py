@@ -19,7 +19,19 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from activities.db import repository
 from activities.db.master_data import Vendor
-from models import HumanTask, PoProjection, PurchaseOrderInput, PurchaseOrderState, TaskKind, TaskStatus
+from models import (
+    Hold,
+    HoldCode,
+    HumanTask,
+    Invoice,
+    InvoiceRecord,
+    InvoiceStatus,
+    PoProjection,
+    PurchaseOrderInput,
+    PurchaseOrderState,
+    TaskKind,
+    TaskStatus,
+)
 from models.workflow_state import PoStatus
 
 with warnings.catch_warnings():
@@ -145,6 +157,12 @@ class FakeHandle:
                 update={"status": PoStatus.CANCELLED, "cancel_reason": arg.reason}
             )
             return workflow.state
+        if name == "hold_invoice":  # as the workflow answers: the invoice with its MANUAL hold
+            invoice = Invoice.model_validate(INVOICE)
+            hold = Hold(code=HoldCode.MANUAL, message=f"Held by {arg.actor}: {arg.reason}")
+            return InvoiceRecord(
+                invoice=invoice, status=InvoiceStatus.HELD, received_at=NOW, manual_holds=[hold]
+            )
         raise AssertionError(f"unexpected update {name}")
 
 

@@ -223,14 +223,27 @@ async def decide(
     actor: str = "alice.approver",
     comment: str | None = None,
     holds: list[str] | None = None,
+    roles: list[str] | None = None,
 ):
+    """Decide as `actor` holding `roles` (by default every role that decides
+    tasks: these tests are about the workflow, not about who may decide)."""
     from models import HumanTask
 
     return await handle.execute_update(
         PoUpdate.DECIDE,
-        TaskDecision(task_id=task_id, decision=decision, actor=actor, comment=comment, holds=holds or []),
+        TaskDecision(
+            task_id=task_id,
+            decision=decision,
+            actor=actor,
+            actor_roles=DECIDING_ROLES if roles is None else roles,
+            comment=comment,
+            holds=holds or [],
+        ),
         result_type=HumanTask,
     )
+
+
+DECIDING_ROLES = ["ap_clerk", "budget_owner", "buyer"]
 
 
 def unique(prefix: str) -> str:

@@ -32,6 +32,7 @@ from tests.support.builders import (
     unique,
 )
 from tests.support.builders import po as make_po
+from tests.support.identity import caller
 from workflows.contract import IntakeUpdate, PoSignal
 
 
@@ -94,7 +95,9 @@ async def test_a_file_with_a_clean_invoice_reaches_its_po(env, engine):
         handle = await issued(env.client, queue, order)
         await handle.signal(PoSignal.RECEIPT, full_receipt(order))
         service = door(env, engine, queue)
-        received = await service.receive_file(as_json(full_invoice(order, "INV-77")), filename="inv.json")
+        received = await service.receive_file(
+            as_json(full_invoice(order, "INV-77")), filename="inv.json", by=caller()
+        )
         assert received.status == "done", received
         assert (
             received.found[0]["status"] == "delivered" and received.found[0]["po_number"] == order.po_number
@@ -114,9 +117,9 @@ async def test_an_identical_resend_is_a_duplicate_with_the_first_id(env, engine)
         await issued(env.client, queue, order)
         service = door(env, engine, queue)
         raw = as_json(full_invoice(order, "INV-5"))
-        first = await service.receive_file(raw)
+        first = await service.receive_file(raw, by=caller())
         with pytest.raises(Duplicate) as dup:
-            await service.receive_file(raw)
+            await service.receive_file(raw, by=caller())
     assert dup.value.first_document_id == first.workflow_id == dup.value.workflow_id
 
 
@@ -126,9 +129,11 @@ async def test_the_same_invoice_by_another_channel_is_not_delivered_twice(env, e
         await issued(env.client, queue, order)
         service = door(env, engine, queue)
         invoice = full_invoice(order, "INV-9")
-        await service.submit_document(invoice)  # the portal JSON door first
+        await service.submit_document(invoice, by=caller())  # the portal JSON door first
         again = invoice.model_dump(mode="json") | {"invoice_number": "inv 9"}  # same number, normalised
-        received = await service.receive_file(json.dumps(again, indent=1).encode(), filename="copy.json")
+        received = await service.receive_file(
+            json.dumps(again, indent=1).encode(), filename="copy.json", by=caller()
+        )
     assert received.found[0]["status"] == "duplicate"
     assert received.found[0]["document_id"] == invoice.document_id
 
@@ -136,7 +141,9 @@ async def test_the_same_invoice_by_another_channel_is_not_delivered_twice(env, e
 async def test_an_unreadable_file_fails_with_its_reason_and_stays_stored(env, engine):
     async with running_worker(env.client, engine) as queue:
         service = door(env, engine, queue)
-        received = await service.receive_file(b'{"invoice_number": "X1", "lines": [', filename="broken.json")
+        received = await service.receive_file(
+            b'{"invoice_number": "X1", "lines": [', filename="broken.json", by=caller()
+        )
     assert received.status == IntakeStatus.FAILED.value
     assert "malformed JSON" in received.error and "line 1" in received.error
     assert (
@@ -151,7 +158,7 @@ async def test_an_unknown_po_waits_for_review_and_the_correction_goes_on(env, en
         handle = await issued(env.client, queue, order)
         service = door(env, engine, queue)
         wrong = full_invoice(order, "INV-31").model_dump(mode="json") | {"po_number": "PO-NOSUCH"}
-        received = await service.receive_file(json.dumps(wrong).encode(), filename="inv.json")
+        received = await service.receive_file(json.dumps(wrong).encode(), filename="inv.json", by=caller())
         assert received.status == "needs_review"
         item = received.found[0]
         assert item["status"] == "needs_review" and "PO PO-NOSUCH is unknown to poflow" in item["problems"]
@@ -164,11 +171,11 @@ async def test_an_unknown_po_waits_for_review_and_the_correction_goes_on(env, en
             await service.decide(
                 task.task_id,
                 "send_on",
-                "carl.clerk",
+                caller("carl.clerk"),
                 document=wrong | {"po_number": order.po_number, "currency": "usd?"},
             )
         corrected = wrong | {"po_number": order.po_number}
-        done = await service.decide(task.task_id, "send_on", "carl.clerk", document=corrected)
+        done = await service.decide(task.task_id, "send_on", caller("carl.clerk"), document=corrected)
         assert done.status == TaskStatus.DONE and done.decided_by == "carl.clerk"
         final = await intake_when(service, received.workflow_id, lambda s: s.status == IntakeStatus.DONE)
         assert (
@@ -185,16 +192,20 @@ async def test_a_discarded_document_needs_a_reason_and_ends_the_intake(env, engi
     async with running_worker(env.client, engine) as queue:
         service = door(env, engine, queue)
         stray = full_invoice(make_po("PO-GHOST"), "SPAM-1")
-        received = await service.receive_file(as_json(stray))
+        received = await service.receive_file(as_json(stray), by=caller())
         task_id = received.found[0]["task_id"]
         handle = env.client.get_workflow_handle(received.workflow_id)
         with pytest.raises(WorkflowUpdateFailedError):
             await handle.execute_update(
                 IntakeUpdate.REVIEW,
-                ReviewDecision(task_id=task_id, decision="discard", actor="carl.clerk"),
+                ReviewDecision(
+                    task_id=task_id, decision="discard", actor="carl.clerk", actor_roles=["ap_clerk"]
+                ),
                 result_type=HumanTask,
             )
-        await service.decide(task_id, "discard", "carl.clerk", comment="not ours: sent to the wrong buyer")
+        await service.decide(
+            task_id, "discard", caller("carl.clerk"), comment="not ours: sent to the wrong buyer"
+        )
         final = await intake_when(service, received.workflow_id, lambda s: s.status == IntakeStatus.DONE)
     assert final.items[0].status == IntakeItemStatus.DISCARDED
 
@@ -217,7 +228,9 @@ async def test_an_unreviewed_document_escalates_after_the_review_sla(own_env, en
     env = own_env
     async with running_worker(env.client, engine) as queue:
         service = door(env, engine, queue)
-        received = await service.receive_file(as_json(full_invoice(make_po("PO-LOST"), "INV-LATE")))
+        received = await service.receive_file(
+            as_json(full_invoice(make_po("PO-LOST"), "INV-LATE")), by=caller()
+        )
         assert received.status == "needs_review"
         await env.sleep(timedelta(hours=24, minutes=5))
         escalated = await intake_when(
@@ -226,7 +239,9 @@ async def test_an_unreviewed_document_escalates_after_the_review_sla(own_env, en
         assert escalated.tasks[0].escalated_to == "deputy"
         assert repository.get_task(engine, received.found[0]["task_id"]).escalation_level == 1
         # Leave no workflow waiting on a timer for later tests.
-        await service.decide(received.found[0]["task_id"], "discard", "carl.clerk", comment="test cleanup")
+        await service.decide(
+            received.found[0]["task_id"], "discard", caller("carl.clerk"), comment="test cleanup"
+        )
         await intake_when(service, received.workflow_id, lambda s: s.status == IntakeStatus.DONE)
 
 
@@ -248,7 +263,7 @@ async def test_an_x12_interchange_fans_out_one_signal_per_po(env, engine):
             for order in (first, second)
         ]
         raw = render_855(acks, supplier=SUPPLIERS["ACME"], orders={o.po_number: o for o in (first, second)})
-        received = await door(env, engine, queue).receive_file(raw, filename="acme-855.edi")
+        received = await door(env, engine, queue).receive_file(raw, filename="acme-855.edi", by=caller())
         assert received.status == "done", received
         assert sorted((f["format"], f["po_number"], f["status"]) for f in received.found) == sorted(
             ("x12-855", order.po_number, "delivered") for order in (first, second)
@@ -277,7 +292,7 @@ async def test_an_edifact_despatch_advice_is_recorded_on_its_po(env, engine):
             lines=[{"line_no": 1, "quantity_shipped": "100"}, {"line_no": 2, "quantity_shipped": "150"}],
         )
         raw = render_desadv([notice], control_reference="77", now=datetime(2026, 11, 30, tzinfo=UTC))
-        received = await door(env, engine, queue).receive_file(raw, filename="desadv.edi")
+        received = await door(env, engine, queue).receive_file(raw, filename="desadv.edi", by=caller())
         assert [(f["format"], f["status"]) for f in received.found] == [("edifact-DESADV", "delivered")]
         for _ in range(100):
             if (await state(handle)).ship_notices:
@@ -298,13 +313,15 @@ async def test_x12_senders_get_a_997_accepting_or_rejecting_at_the_segment(env, 
     broken = sample.raw.replace(b"BAK", b"BAQ", 1)
     async with running_worker(env.client, engine) as queue:
         service = door(env, engine, queue)
-        good = await service.receive_file(sample.raw, filename="ok.edi")
-        bad = await service.receive_file(broken, filename="bad.edi")
+        good = await service.receive_file(sample.raw, filename="ok.edi", by=caller())
+        bad = await service.receive_file(broken, filename="bad.edi", by=caller())
         # The sample names a PO this server does not know: its review must not be
         # left waiting on a timer (it would stall time skipping for later tests).
         for item in good.found:
             if item["task_id"]:
-                await service.decide(item["task_id"], "discard", "carl.clerk", comment="test: PO not here")
+                await service.decide(
+                    item["task_id"], "discard", caller("carl.clerk"), comment="test: PO not here"
+                )
         await intake_when(service, good.workflow_id, lambda s: s.status == IntakeStatus.DONE)
     accepted = repository.get_document_bytes(engine, f"997:{good.sha256}")
     rejected = repository.get_document_bytes(engine, f"997:{bad.sha256}")
@@ -323,11 +340,11 @@ async def test_an_intake_with_a_review_replays_deterministically(env, engine):
         await issued(env.client, queue, order)
         service = door(env, engine, queue)
         wrong = full_invoice(order, "INV-R1").model_dump(mode="json") | {"po_number": "PO-TYPO"}
-        received = await service.receive_file(json.dumps(wrong).encode(), filename="typo.json")
+        received = await service.receive_file(json.dumps(wrong).encode(), filename="typo.json", by=caller())
         await service.decide(
             received.found[0]["task_id"],
             "send_on",
-            "carl.clerk",
+            caller("carl.clerk"),
             document=wrong | {"po_number": order.po_number},
         )
         await intake_when(service, received.workflow_id, lambda s: s.status == IntakeStatus.DONE)

@@ -101,6 +101,15 @@ async def test_large_po_needs_approval_and_validator_guards_the_decision(env, en
         task = open_task(s, TaskKind.APPROVE_PO)
         await refused(decide(handle, task.task_id, "maybe"), "not an option")
         await refused(decide(handle, task.task_id, "approve", actor="rita.requester"), "cannot approve")
+        # Free-text requester names are compared by identity key: case, width,
+        # invisible characters and an @domain do not make another person.
+        for spelled in ("Rita.Requester@corp.example", "RITA.REQUESTER", "rita.requester\u200b"):
+            await refused(decide(handle, task.task_id, "approve", actor=spelled), "cannot approve")
+        await refused(
+            decide(handle, task.task_id, "approve", actor="carl.clerk", roles=["ap_clerk", "buyer"]),
+            "does not hold the role budget_owner",
+        )
+        await refused(decide(handle, task.task_id, "approve", roles=[]), "(no roles) does not hold")
         await refused(decide(handle, "PO-X-T9", "approve"), "does not belong")
         decided = await decide(handle, task.task_id, "approve")
         assert decided.status == TaskStatus.DONE and decided.decided_by == "alice.approver"
