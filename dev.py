@@ -15,6 +15,7 @@ Kept to syntax old Pythons can parse, so that they reach the version check.
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +28,9 @@ LOCK = ROOT / "requirements.lock"
 # (packages, entry points) for the editable install.
 INSTALL_INPUTS = (LOCK, ROOT / "pyproject.toml")
 MARKER_NAME = ".poflow-lock-sha256"
+# The browser tests drive Debian's Chromium through playwright (never a
+# downloaded browser): `dev.py test` installs the package when it is missing.
+CHROMIUM = Path("/usr/bin/chromium")
 
 USAGE = """usage: python3 dev.py COMMAND [ARGS...]
 
@@ -120,6 +124,28 @@ def ensure_venv():
     say("environment ready.")
 
 
+def ensure_chromium(chromium=CHROMIUM):
+    """Install Debian's chromium with apt when it is missing (root only). A
+    failure is said, not raised: the browser tests then skip, or fail where a
+    browser is required (.ci/run sets POFLOW_REQUIRE_BROWSER=1)."""
+    if chromium.exists() or os.name == "nt":
+        return
+    apt = shutil.which("apt-get")
+    if apt is None or not hasattr(os, "geteuid") or os.geteuid() != 0:
+        say(
+            f"{chromium} is missing and apt-get cannot install it here (needs root): browser tests cannot run"
+        )
+        return
+    say("installing Debian's chromium for the browser tests (once, about a minute)…")
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    install = [apt, "install", "-y", "-q", "--no-install-recommends", "chromium"]
+    quiet = {"stdin": subprocess.DEVNULL, "stdout": subprocess.DEVNULL, "env": env}
+    if subprocess.run(install, check=False, **quiet).returncode != 0:
+        subprocess.run([apt, "update", "-q"], check=False, **quiet)  # stale package lists
+        if subprocess.run(install, check=False, **quiet).returncode != 0:
+            say("could not install chromium with apt-get: browser tests cannot run")
+
+
 def command_argv(command, extra):
     """The process dev.py becomes for `command`."""
     if command == "demo":
@@ -149,6 +175,8 @@ def main(argv=None):
         print(f"dev.py: {LOCK} is missing", file=sys.stderr)
         return 2
     ensure_venv()
+    if command == "test":
+        ensure_chromium()
     os.chdir(str(ROOT))
     sys.stdout.flush()
     sys.stderr.flush()

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Any
 
 from pydantic import Field
 
 from models.common import Document, UtcDatetime
 from models.extraction import Extracted, ExtractedKind
-from models.tasks import TASK_OPTIONS, HumanTask, TaskKind
+from models.tasks import TASK_OPTIONS, Decider, HumanTask, TaskKind
 from models.workflow_state import TimelineEntry
 from workflows.contract import intake_workflow_id
 
@@ -166,19 +166,11 @@ class IntakeState(Document):
         return next((t for t in self.tasks if t.task_id == task_id), None)
 
 
-class ReviewDecision(Document):
+class ReviewDecision(Decider):
     """Payload of the intake workflow's `review` update: send the (corrected)
     reading on, or discard the document (with a reason)."""
 
     task_id: str = Field(min_length=1, max_length=255)
     decision: str = Field(min_length=1, max_length=64)
-    actor: str = Field(
-        min_length=1, max_length=128, description="The reviewer's principal id, as authenticated"
-    )
-    actor_roles: list[Annotated[str, Field(max_length=64)]] = Field(
-        default_factory=list,
-        max_length=20,
-        description="The reviewer's roles; the task's role must be among them",
-    )
     comment: str | None = Field(default=None, max_length=2000)
     document: dict[str, Any] | None = Field(default=None, description="The corrected reading; None keeps it")

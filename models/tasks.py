@@ -115,11 +115,10 @@ class HumanTask(Document):
         return ESCALATION_CHAIN[min(self.escalation_level, len(ESCALATION_CHAIN) - 1)]
 
 
-class TaskDecision(Document):
-    """The payload of the `decide` update."""
+class Decider(Document):
+    """Who decides a task, as the door authenticated them: the principal id and
+    its roles (the owning workflow's validator checks the task's role)."""
 
-    task_id: str = Field(min_length=1, max_length=255)
-    decision: str = Field(min_length=1, max_length=64)
     actor: str = Field(
         min_length=1, max_length=128, description="The decider's principal id, as authenticated"
     )
@@ -128,6 +127,13 @@ class TaskDecision(Document):
         max_length=20,
         description="The decider's roles; the task's role must be among them",
     )
+
+
+class TaskDecision(Decider):
+    """The payload of the `decide` update."""
+
+    task_id: str = Field(min_length=1, max_length=255)
+    decision: str = Field(min_length=1, max_length=64)
     comment: str | None = Field(default=None, max_length=2000)
     holds: list[Annotated[str, Field(min_length=1, max_length=64)]] = Field(
         default_factory=list,

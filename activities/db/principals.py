@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import RowMapping, select, update
+from sqlalchemy import Column, RowMapping, select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
@@ -135,16 +135,15 @@ def list_principals(engine: Engine) -> list[Principal]:
 
 def disable_principal(engine: Engine, principal_id: str, *, now: datetime) -> bool:
     """Disable sign-in and every token at once; False when there is no such principal."""
+    return _stamp_once(engine, t.principals.c.principal_id, principal_id, t.principals.c.disabled_at, now)
+
+
+def _stamp_once(engine: Engine, key: Column[str], value: str, stamp: Column[datetime], now: datetime) -> bool:
+    """Set `stamp` on the row `key == value` unless it is set (the first time
+    stands: disabling or revoking twice changes nothing); False when no such row."""
     with engine.begin() as connection:
-        connection.execute(
-            update(t.principals)
-            .where(t.principals.c.principal_id == principal_id, t.principals.c.disabled_at.is_(None))
-            .values(disabled_at=now)
-        )
-        found = connection.execute(
-            select(t.principals.c.principal_id).where(t.principals.c.principal_id == principal_id)
-        )
-        return found.first() is not None
+        connection.execute(update(key.table).where(key == value, stamp.is_(None)).values({stamp.name: now}))
+        return connection.execute(select(key).where(key == value)).first() is not None
 
 
 def set_password(engine: Engine, principal_id: str, password: str) -> None:
@@ -210,14 +209,7 @@ def create_token(
 
 def revoke_token(engine: Engine, token_id: str, *, now: datetime) -> bool:
     """Revoke a token; False when there is no such token (revoking twice is fine)."""
-    with engine.begin() as connection:
-        connection.execute(
-            update(t.api_tokens)
-            .where(t.api_tokens.c.token_id == token_id, t.api_tokens.c.revoked_at.is_(None))
-            .values(revoked_at=now)
-        )
-        found = connection.execute(select(t.api_tokens.c.token_id).where(t.api_tokens.c.token_id == token_id))
-        return found.first() is not None
+    return _stamp_once(engine, t.api_tokens.c.token_id, token_id, t.api_tokens.c.revoked_at, now)
 
 
 def list_tokens(engine: Engine, principal_id: str | None = None) -> list[TokenRow]:

@@ -96,7 +96,9 @@ def json_body_limit(scope: Scope) -> int | None:
 
 async def _poflow_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, PoflowError)
-    return JSONResponse(exc.body(), status_code=exc.http_status)
+    # RFC 9110 §11.6.1: a 401 names the scheme that would work.
+    headers = {"WWW-Authenticate": 'Bearer realm="poflow"'} if exc.http_status == 401 else None
+    return JSONResponse(exc.body(), status_code=exc.http_status, headers=headers)
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:

@@ -114,6 +114,7 @@ def test_no_route_answers_without_a_credential(
     headers = {"Authorization": authorization}
     response = call(api, method, path, body, headers)
     assert response.status_code == 401 and why in response.json()["detail"], response.text
+    assert response.headers["www-authenticate"] == 'Bearer realm="poflow"'
 
 
 def test_a_person_signs_in_and_writes_only_with_the_csrf_token(

@@ -18,6 +18,7 @@ import sys
 import time
 import tomllib
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -540,3 +541,27 @@ def test_dockerfile_installs_the_lock_then_the_project() -> None:
     text = (ROOT / "Dockerfile").read_text()
     assert text.startswith("#") and "FROM python:3.11-slim" in text
     assert text.index("-r requirements.lock") < text.index("--no-deps --no-build-isolation -e .")
+
+
+def test_dev_installs_chromium_only_when_it_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dev = load_dev()
+    ran: list[list[str]] = []
+    monkeypatch.setattr(
+        dev.subprocess, "run", lambda argv, **_: ran.append(argv) or SimpleNamespace(returncode=0)
+    )
+    present = tmp_path / "chromium"
+    present.touch()
+    dev.ensure_chromium(present)
+    assert ran == []  # there: nothing to do
+
+    monkeypatch.setattr(dev.shutil, "which", lambda name: "/usr/bin/apt-get")
+    monkeypatch.setattr(dev.os, "geteuid", lambda: 0)
+    dev.ensure_chromium(tmp_path / "missing")
+    assert ran == [["/usr/bin/apt-get", "install", "-y", "-q", "--no-install-recommends", "chromium"]]
+
+    ran.clear()
+    monkeypatch.setattr(dev.shutil, "which", lambda name: None)
+    dev.ensure_chromium(tmp_path / "missing")
+    assert ran == [] and "apt-get cannot install it here" in capsys.readouterr().out

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,15 +16,16 @@ from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine
 
-from activities.db import make_engine, migrate, principals
+from activities.db import make_engine, migrate
 from activities.db.seed import seed_master_data
 from identity.principal import Caller
-from identity.roles import Kind, Role, Scope
+from identity.roles import Role
 from models import Hold, HoldCode, Invoice, InvoiceRecord, InvoiceStatus
 from starter.api import tolerances as tolerances_api
 from starter.api.auth import Authenticator
 from starter.errors import PoflowError, Rejected
 from tests.support.cli import INVOICE, NOW
+from tests.support.identity import add_person
 
 ACME = {"name": "acme", "vendor_id": "ACME", "price_over_pct": "3", "price_over_abs": "0.10"}
 
@@ -79,13 +80,7 @@ def fixture_client(tmp_path: Path) -> Iterator[tuple[TestClient, Stub]]:
     app.state.authenticator = Authenticator(engine, "test-session-secret")
     TOKENS.clear()
     for login in ("carl.clerk", "anna.apmanager", "anna", "carl"):
-        roles = (Role.PROCUREMENT_MANAGER, Role.AP_CLERK)
-        principals.add_principal(
-            engine, login, kind=Kind.PERSON, display_name=login, roles=roles, now=NOW_UTC
-        )
-        TOKENS[login] = principals.create_token(
-            engine, login, scope=Scope.PERSON, label="t", expires_at=NOW_UTC + timedelta(days=1), now=NOW_UTC
-        ).token
+        TOKENS[login] = add_person(engine, login, (Role.PROCUREMENT_MANAGER, Role.AP_CLERK))
     with TestClient(app) as client:
         yield client, stub
     engine.dispose()

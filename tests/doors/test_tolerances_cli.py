@@ -8,21 +8,21 @@ from __future__ import annotations
 import io
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from activities.db import make_engine, migrate, principals, repository
+from activities.db import make_engine, migrate, repository
 from identity.principal import Caller
-from identity.roles import Kind, Role, Scope
+from identity.roles import Role
 from models import Hold, HoldCode, InvoiceRecord, InvoiceStatus, MatchDecision, MatchRecord, MatchResult
 from p2p.matching import match_invoice
 from settings import load_settings
 from starter import cli
 from starter.errors import Rejected
 from tests.support.cli import INVOICE, NOW
+from tests.support.identity import add_person
 from tests.support.simulation import HELD, PO, T0, request_for
 
 
@@ -71,17 +71,7 @@ def fixture_db_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     engine = make_engine(url)
     TOKENS.clear()
     for login in PEOPLE:
-        principals.add_principal(
-            engine, login, kind=Kind.PERSON, display_name=login, roles=ROLES, now=datetime.now(UTC)
-        )
-        TOKENS[login] = principals.create_token(
-            engine,
-            login,
-            scope=Scope.PERSON,
-            label="t",
-            expires_at=datetime.now(UTC) + timedelta(days=1),
-            now=datetime.now(UTC),
-        ).token
+        TOKENS[login] = add_person(engine, login, ROLES)
     engine.dispose()
     return url
 
@@ -361,17 +351,7 @@ def test_hold_needs_who_and_why(db_url: str) -> None:
 
 def test_only_a_procurement_manager_proposes(db_url: str, tmp_path: Path) -> None:
     engine = make_engine(db_url)
-    principals.add_principal(
-        engine, "ed.clerk", kind=Kind.PERSON, display_name="Ed", roles=[Role.AP_CLERK], now=datetime.now(UTC)
-    )
-    TOKENS["ed.clerk"] = principals.create_token(
-        engine,
-        "ed.clerk",
-        scope=Scope.PERSON,
-        label="t",
-        expires_at=datetime.now(UTC) + timedelta(days=1),
-        now=datetime.now(UTC),
-    ).token
+    TOKENS["ed.clerk"] = add_person(engine, "ed.clerk", [Role.AP_CLERK])
     engine.dispose()
     out = poflow("tolerances", "propose", "--file", proposal(tmp_path), "--by", "ed.clerk")
     assert (out.code, out.err.strip()) == (

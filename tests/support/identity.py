@@ -3,6 +3,7 @@ tokens, and callers built without one (for service-level tests)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -40,22 +41,23 @@ def caller(login: str = "carol", *roles: Role, scope: Scope = Scope.PERSON) -> C
     return Caller(Principal(login, Kind.PERSON, login, held), Scope.PERSON, via="token test")
 
 
+def add_person(engine: Engine, login: str, roles: Iterable[Role]) -> str:
+    """A person (with the test password) and a day-long token of theirs."""
+    principals.add_principal(
+        engine, login, kind=Kind.PERSON, display_name=login, roles=roles, now=NOW, password=PASSWORD
+    )
+    return principals.create_token(
+        engine, login, scope=Scope.PERSON, label="tests", expires_at=NOW + timedelta(days=1), now=NOW
+    ).token
+
+
 def seed_principals(engine: Engine) -> dict[str, str]:
-    """Every principal above in `engine` (migrated), with a password for the
-    people; their API tokens by login."""
-    tokens: dict[str, str] = {}
+    """Every principal above in `engine` (migrated, without them), with a
+    password for the people; their API tokens by login."""
     expires = NOW + timedelta(days=30)
-    for login, roles in PEOPLE.items():
-        if principals.get_principal(engine, login) is None:
-            principals.add_principal(
-                engine, login, kind=Kind.PERSON, display_name=login, roles=roles, now=NOW, password=PASSWORD
-            )
-        tokens[login] = principals.create_token(
-            engine, login, scope=Scope.PERSON, label="tests", expires_at=expires, now=NOW
-        ).token
+    tokens = {login: add_person(engine, login, roles) for login, roles in PEOPLE.items()}
     for login, scope in SERVICES.items():
-        if principals.get_principal(engine, login) is None:
-            principals.add_principal(engine, login, kind=Kind.SERVICE, display_name=login, now=NOW)
+        principals.add_principal(engine, login, kind=Kind.SERVICE, display_name=login, now=NOW)
         tokens[login] = principals.create_token(
             engine, login, scope=scope, label="tests", expires_at=expires, now=NOW
         ).token
