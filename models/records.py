@@ -73,6 +73,9 @@ class AuditEvent(Document):
     detail: str = ""
     actor: str = "system"
     at: UtcDatetime
+    evidence: str | None = Field(
+        default=None, description="What it was about: a task, document or tolerance change id"
+    )
 
 
 class NotificationChannel(StrEnum):

@@ -26,7 +26,7 @@ from temporalio.client import Client
 
 from identity.principal import Caller
 from identity.roles import Permission
-from models import HumanTask, InvoiceRecord, PoProjection, PurchaseOrder, PurchaseOrderState
+from models import AuditEvent, HumanTask, InvoiceRecord, PoProjection, PurchaseOrder, PurchaseOrderState
 from models.intake import IntakeState
 from settings import Settings
 from starter.service.authorization import authorize
@@ -83,6 +83,8 @@ class PoflowOperations(Protocol):
 
     async def list_pos(self, status: str | None = None) -> list[PoProjection]: ...
 
+    async def list_audit(self, po_number: str) -> list[AuditEvent]: ...
+
     async def list_tasks(self, status: str = "open") -> list[HumanTask]: ...
 
     async def get_task(self, task_id: str) -> HumanTask: ...
@@ -124,7 +126,8 @@ class PoflowService(PurchaseOrders, Documents, Tasks):
         """Store a supplier's file and start its DocumentIntakeWorkflow (starter.intake_door)."""
         from starter import intake_door
 
-        authorize(by, Permission.SUBMIT_DOCUMENTS)
+        async with self.audited(by, po_number="", what="send a file", evidence=how.get("filename")):
+            authorize(by, Permission.SUBMIT_DOCUMENTS)
         return await intake_door.receive_file(self, raw, **how)
 
     async def get_intake(self, workflow_id: str) -> IntakeState:

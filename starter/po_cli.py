@@ -27,6 +27,7 @@ from models import (
 from starter.cli_support import Io, Session, load_document, table
 from starter.errors import EXIT_OK
 from starter.operations import SupplierDocument
+from starter.service.audit import audit_csv
 from starter.service.naming import po_label, workflow_id_for
 
 __all__ = ["DOCUMENT_KINDS", "add_hold_command", "add_po_commands", "format_status", "format_tasks"]
@@ -93,6 +94,13 @@ def add_hold_command(commands: Any) -> None:
     hold.add_argument("--line", type=int, metavar="N", help="hold one PO line only")
     hold.set_defaults(handler=_hold)
 
+    audit = commands.add_parser("audit", help="a PO's audit trail: decisions, escalations, refusals")
+    audit.add_argument(
+        "po_number", nargs="?", default="", metavar="PO", help="omit: the events that name no PO"
+    )
+    audit.add_argument("--csv", action="store_true", help="RFC 4180 CSV with a header row")
+    audit.set_defaults(handler=_audit)
+
 
 # --- service commands --------------------------------------------------------------------
 
@@ -158,6 +166,18 @@ async def _hold(args: argparse.Namespace, session: Session, io: Io) -> int:
     record = await service.hold_invoice(args.po_number, args.invoice_number, by, args.reason, args.line)
     io.say(f"{record.invoice.invoice_number} on {po_label(args.po_number)}: {record.status.value}")
     io.say("\n".join(f"  - {hold.code.value}: {hold.message}" for hold in record.open_holds))
+    return EXIT_OK
+
+
+async def _audit(args: argparse.Namespace, session: Session, io: Io) -> int:
+    service = await session.service()
+    await session.caller()  # reading the trail needs a principal too
+    events = await service.list_audit(args.po_number)
+    if args.csv:
+        io.stdout.write(audit_csv(events))
+        return EXIT_OK
+    rows = [[f"{e.at:%Y-%m-%d %H:%M:%S} UTC", e.event, e.actor, e.detail, e.evidence or "-"] for e in events]
+    io.say("\n".join(table(["WHEN", "EVENT", "WHO", "WHAT", "ABOUT"], rows)) if rows else "no audit events")
     return EXIT_OK
 
 

@@ -19,7 +19,10 @@ from starter.service.checks import redacted_url
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-__all__ = ["call", "one_line", "parse_change"]
+    from identity.principal import Caller
+    from identity.roles import Permission
+
+__all__ = ["call", "call_as", "one_line", "parse_change"]
 
 T = TypeVar("T")
 
@@ -51,6 +54,27 @@ def call(engine: Engine, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         raise Rejected(str(err)) from None
     except SQLAlchemyError as err:
         raise Unavailable(f"database error at {redacted_url(engine)}: {one_line(err)}") from None
+
+
+def call_as(
+    engine: Engine,
+    caller: Caller,
+    permission: Permission,
+    fn: Callable[..., T],
+    *args: Any,
+    what: str,
+    evidence: str | None = None,
+    **kwargs: Any,
+) -> T:
+    """`call` as `caller` (recorded as `by`): refused without `permission`, and
+    every refusal — the permission, or the rules' own such as a proposer
+    approving their change — recorded as an audit event."""
+    from starter.service.audit import refusals_recorded
+    from starter.service.authorization import authorize
+
+    with refusals_recorded(engine, caller, po_number="", what=what, evidence=evidence):
+        authorize(caller, permission)
+        return call(engine, fn, *args, by=caller.principal_id, **kwargs)
 
 
 def one_line(err: BaseException) -> str:

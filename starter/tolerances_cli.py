@@ -26,13 +26,11 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from identity.roles import Permission
-from starter.cli_support import Streams, open_database, table
+from starter.cli_support import Streams, authenticate_cli, open_database, table
 from starter.errors import EXIT_OK, NotFound
-from starter.tolerance_changes import call, parse_change
+from starter.tolerance_changes import call, call_as, parse_change
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
-
     from models.tolerance_changes import ProfileVersion, ToleranceChange
 
 __all__ = ["add_commands", "format_change", "format_live", "run_tolerances"]
@@ -117,24 +115,21 @@ def _list(args: argparse.Namespace, io: Streams) -> int:
     return EXIT_OK
 
 
-def _caller(engine: Engine, permission: Permission) -> str:
-    """The principal id of the CLI's token, if it may do this (starter.service.authorization)."""
-    from starter.cli_support import authenticate_cli
-    from starter.service.authorization import authorize
-
-    caller = authenticate_cli(engine)
-    authorize(caller, permission)
-    return caller.principal_id
-
-
 def _propose(args: argparse.Namespace, io: Streams) -> int:
     from activities.db.tolerance_changes import propose_change
     from starter.match_input import load_tolerances
 
     proposed = load_tolerances(args.file, io.stdin)  # bad file: exit 2 before the database is opened
     with open_database() as engine:
-        by = _caller(engine, Permission.PROPOSE_TOLERANCES)
-        change = call(engine, propose_change, proposed, by=by, reason=args.reason)
+        change = call_as(
+            engine,
+            authenticate_cli(engine),
+            Permission.PROPOSE_TOLERANCES,
+            propose_change,
+            proposed,
+            what="propose a tolerance change",
+            reason=args.reason,
+        )
     if args.json:
         _dump(io, change.model_dump(mode="json"))
         return EXIT_OK
@@ -168,8 +163,16 @@ def _approve(args: argparse.Namespace, io: Streams) -> int:
 
     change_id = parse_change(args.change)
     with open_database() as engine:
-        by = _caller(engine, Permission.APPROVE_TOLERANCES)
-        change = call(engine, approve_change, change_id, by=by, comment=args.comment)
+        change = call_as(
+            engine,
+            authenticate_cli(engine),
+            Permission.APPROVE_TOLERANCES,
+            approve_change,
+            change_id,
+            what="approve a tolerance change",
+            evidence=args.change,
+            comment=args.comment,
+        )
     if args.json:
         _dump(io, change.model_dump(mode="json"))
     else:
@@ -186,8 +189,16 @@ def _reject(args: argparse.Namespace, io: Streams) -> int:
 
     change_id = parse_change(args.change)
     with open_database() as engine:
-        by = _caller(engine, Permission.APPROVE_TOLERANCES)
-        change = call(engine, reject_change, change_id, by=by, reason=args.reason)
+        change = call_as(
+            engine,
+            authenticate_cli(engine),
+            Permission.APPROVE_TOLERANCES,
+            reject_change,
+            change_id,
+            what="reject a tolerance change",
+            evidence=args.change,
+            reason=args.reason,
+        )
     if args.json:
         _dump(io, change.model_dump(mode="json"))
     else:

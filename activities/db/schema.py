@@ -241,6 +241,8 @@ audit_events = Table(
     Column("detail", Text, nullable=False),
     Column("actor", String(128), nullable=False),
     Column("at", UtcDateTime, nullable=False),
+    # What it was about: a task, document or tolerance change (migration 0010).
+    Column("evidence", String(255), nullable=True),
 )
 
 # --- people and systems (migration 0009) ---------------------------------------

@@ -17,11 +17,12 @@ from typing import Literal
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, Field
 from starlette.types import Scope
 
 from settings import load_settings
-from starter.api import documents, purchase_orders, sessions, tasks, tolerances
+from starter.api import audit, documents, purchase_orders, sessions, tasks, tolerances
 from starter.api.auth import Authenticator, current_caller, session_secret
 from starter.api.body_limit import BodySizeLimit
 from starter.api.security import SecurityHeaders, new_nonce, page_csp
@@ -34,7 +35,7 @@ __all__ = ["INBOX_PAGE", "Health", "create_app", "json_body_limit"]
 INBOX_PAGE = Path(__file__).with_name("inbox.html")
 
 # In the order the OpenAPI document lists them.
-ROUTERS = (purchase_orders.router, documents.router, tolerances.router, tasks.router)
+ROUTERS = (purchase_orders.router, documents.router, tolerances.router, tasks.router, audit.router)
 
 # Routes that take a raw file: they keep their own limit (max_document_bytes).
 FILE_ROUTES = frozenset({documents.FILE_DOOR})
@@ -48,7 +49,9 @@ async def _default_service() -> PoflowOperations:
 
 def create_app(service_factory: ServiceFactory = _default_service) -> FastAPI:
     """The app; `service_factory` runs once at startup (tests pass a fake)."""
-    app = FastAPI(
+    # FastAPIOffline: the /docs and /redoc pages with their assets served from
+    # the package, not a CDN (the API docs work with no internet).
+    app = FastAPIOffline(
         title="poflow",
         summary="Buyer-side procure-to-pay on Temporal",
         version="0.1.0",

@@ -3,8 +3,8 @@
 sites, and a Content-Security-Policy for poflow's own pages that allows only
 their own scripts and styles (inline ones carry the per-answer nonce).
 
-The OpenAPI pages (/docs, /redoc) load FastAPI's assets from a CDN today, so
-they get the headers but not the page CSP (issue #16 item 5 serves them locally).
+The OpenAPI pages (/docs, /redoc: fastapi-offline, assets served locally)
+keep FastAPI's inline start-up script, so they get the framing-only CSP.
 """
 
 from __future__ import annotations

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from identity.principal import Caller
 from identity.roles import Permission
 from models import InvoiceRecord
 from models.matching import ToleranceProfile, check_candidates
@@ -34,7 +35,6 @@ from models.tolerance_changes import ProfileVersion, ToleranceChange
 from starter import tolerance_changes
 from starter.api.shared import API_PREFIX, Service, Who, errors
 from starter.errors import Invalid, NotFound
-from starter.service.authorization import authorize
 from starter.tolerance_changes import parse_change
 
 if TYPE_CHECKING:
@@ -75,6 +75,14 @@ async def _db(request: Request, fn: Callable[..., T], *args: Any, **kwargs: Any)
     return await asyncio.to_thread(tolerance_changes.call, engine, fn, *args, **kwargs)
 
 
+async def _as(
+    request: Request, who: Caller, permission: Permission, fn: Callable[..., T], *args: Any, **kwargs: Any
+) -> T:
+    """`fn` as the caller (starter.tolerance_changes.call_as), off the event loop."""
+    engine: Engine = request.app.state.service.engine
+    return await asyncio.to_thread(tolerance_changes.call_as, engine, who, permission, fn, *args, **kwargs)
+
+
 _CHANGE = errors(404, 409, 503)
 
 
@@ -99,12 +107,19 @@ async def list_tolerance_changes(
 async def propose_tolerance_change(body: ProposalBody, request: Request, who: Who) -> ToleranceChange:
     from activities.db.tolerance_changes import propose_change
 
-    authorize(who, Permission.PROPOSE_TOLERANCES)
     try:
         check_candidates(body.profiles)
     except ValueError as err:
         raise Invalid(f"profiles: {err}") from None
-    return await _db(request, propose_change, body.profiles, by=who.principal_id, reason=body.reason)
+    return await _as(
+        request,
+        who,
+        Permission.PROPOSE_TOLERANCES,
+        propose_change,
+        body.profiles,
+        what="propose a tolerance change",
+        reason=body.reason,
+    )
 
 
 @router.get("/tolerances/changes/{change_id}", tags=["tolerances"], responses=errors(404, 503))
@@ -120,9 +135,15 @@ async def approve_tolerance_change(
 ) -> ToleranceChange:
     from activities.db.tolerance_changes import approve_change
 
-    authorize(who, Permission.APPROVE_TOLERANCES)
-    return await _db(
-        request, approve_change, parse_change(change_id), by=who.principal_id, comment=body.comment
+    return await _as(
+        request,
+        who,
+        Permission.APPROVE_TOLERANCES,
+        approve_change,
+        parse_change(change_id),
+        what="approve a tolerance change",
+        evidence=change_id,
+        comment=body.comment,
     )
 
 
@@ -132,8 +153,16 @@ async def reject_tolerance_change(
 ) -> ToleranceChange:
     from activities.db.tolerance_changes import reject_change
 
-    authorize(who, Permission.APPROVE_TOLERANCES)
-    return await _db(request, reject_change, parse_change(change_id), by=who.principal_id, reason=body.reason)
+    return await _as(
+        request,
+        who,
+        Permission.APPROVE_TOLERANCES,
+        reject_change,
+        parse_change(change_id),
+        what="reject a tolerance change",
+        evidence=change_id,
+        reason=body.reason,
+    )
 
 
 @router.get("/tolerances/{name}/versions", tags=["tolerances"], responses=errors(404, 503))

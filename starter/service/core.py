@@ -15,8 +15,8 @@ keep the event loop free.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -34,8 +34,10 @@ from temporalio.client import (
 from temporalio.service import RPCError
 
 from activities.db import repository
+from identity.principal import Caller
 from settings import Settings
 from starter.errors import NotFound, Rejected, Unavailable
+from starter.service import audit
 from starter.service.checks import (
     closed_message,
     first_line,
@@ -99,6 +101,17 @@ class ServiceCore:
             return "ok"
         except Exception as err:  # noqa: BLE001
             return f"unreachable: {first_line(err)}"
+
+    # -- refusals are audit events ------------------------------------------------
+
+    @asynccontextmanager
+    async def audited(
+        self, caller: Caller, *, po_number: str, what: str, evidence: str | None = None
+    ) -> AsyncIterator[None]:
+        """audit.refusals_recorded for the service's operations. The insert runs
+        on the event loop: only on a refusal, and one short write."""
+        with audit.refusals_recorded(self.engine, caller, po_number=po_number, what=what, evidence=evidence):
+            yield
 
     # -- Temporal plumbing -------------------------------------------------------
 

@@ -45,11 +45,14 @@ class Documents(ServiceCore):
     ) -> DocumentAccepted:
         """Store an acknowledgment, receipt or invoice (credit memos too), then
         signal it to its PO; a re-send answers Duplicate with the first id."""
-        authorize(
-            by,
-            Permission.POST_RECEIPTS if isinstance(document, GoodsReceipt) else Permission.SUBMIT_DOCUMENTS,
-        )
         kind, signal = document_kind_and_signal(document)
+        needs = (
+            Permission.POST_RECEIPTS if isinstance(document, GoodsReceipt) else Permission.SUBMIT_DOCUMENTS
+        )
+        async with self.audited(
+            by, po_number=document.po_number, what=f"send a {kind}", evidence=document.document_id
+        ):
+            authorize(by, needs)
         po_number = document.po_number
         check_po_number(po_number, expected_po_number)
         check_payload_size(document, self.settings.max_workflow_input_bytes, f"{kind} {document.document_id}")

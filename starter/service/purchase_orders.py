@@ -15,6 +15,7 @@ from activities.db import master_data, repository
 from identity.principal import Caller
 from identity.roles import Permission
 from models import (
+    AuditEvent,
     CancelRequest,
     InvoiceRecord,
     PoProjection,
@@ -54,7 +55,8 @@ class PurchaseOrders(ServiceCore):
     ) -> PoStarted:
         """Store the PO, then start its workflow. An existing PO (running or
         finished: PO numbers are never reused) answers Duplicate."""
-        authorize(by, Permission.MANAGE_POS)
+        async with self.audited(by, po_number=po.po_number, what="create the PO"):
+            authorize(by, Permission.MANAGE_POS)
         check_payload_size(
             PurchaseOrderInput(po=po), self.settings.max_workflow_input_bytes, po_label(po.po_number)
         )
@@ -114,23 +116,34 @@ class PurchaseOrders(ServiceCore):
                     f"the state query for {po_label(po_number)} failed: {err.message}"
                 ) from None
 
+    async def list_audit(self, po_number: str) -> list[AuditEvent]:
+        """A PO's audit trail in order: decisions, escalations, refusals ('' for
+        the events that name no PO, such as refused tolerance changes)."""
+        return await self._db(repository.list_audit_events, self.engine, po_number)
+
     async def list_pos(self, status: str | None = None) -> list[PoProjection]:
         return await self._db(repository.list_purchase_orders, self.engine, status=status)
 
     async def cancel(self, po_number: str, by: Caller, reason: str) -> PurchaseOrderState:
-        authorize(by, Permission.MANAGE_POS)
-        request = build(CancelRequest, actor=by.principal_id, reason=reason)
-        return await self._update(po_number, PoUpdate.CANCEL, request, PurchaseOrderState)
+        async with self.audited(by, po_number=po_number, what="cancel the PO"):
+            authorize(by, Permission.MANAGE_POS)
+            request = build(CancelRequest, actor=by.principal_id, reason=reason)
+            return await self._update(po_number, PoUpdate.CANCEL, request, PurchaseOrderState)
 
     async def hold_invoice(
         self, po_number: str, invoice_number: str, by: Caller, reason: str, line_no: int | None = None
     ) -> InvoiceRecord:
         """A MANUAL hold on an invoice not yet approved (update `hold_invoice`;
         its validator refuses unknown, approved and rejected invoices)."""
-        authorize(by, Permission.HOLD_INVOICES)
-        request = build(
-            HoldRequest, invoice_number=invoice_number, actor=by.principal_id, reason=reason, line_no=line_no
-        )
-        record = await self._update(po_number, PoUpdate.HOLD_INVOICE, request, InvoiceRecord)
+        async with self.audited(by, po_number=po_number, what="hold the invoice", evidence=invoice_number):
+            authorize(by, Permission.HOLD_INVOICES)
+            request = build(
+                HoldRequest,
+                invoice_number=invoice_number,
+                actor=by.principal_id,
+                reason=reason,
+                line_no=line_no,
+            )
+            record = await self._update(po_number, PoUpdate.HOLD_INVOICE, request, InvoiceRecord)
         log.info("invoice %s on %s held by %s", invoice_number, po_number, by.principal_id)
         return record

@@ -47,31 +47,38 @@ class Tasks(ServiceCore):
         corrected reading (`document`); accept_variance on an invoice hold may
         name the holds it releases (`holds`, refs such as PRICE:1)."""
         task = await self.get_task(task_id)
-        authorize_task(by, task)
-        check_decision(task, decision, comment, holds or [])
-        actor, roles = by.principal_id, sorted(by.principal.roles)
-        if task.kind == TaskKind.REVIEW_DOCUMENT:
-            from starter import intake_door
-
-            review = build(
-                ReviewDecision,
+        what = f"decide {decision!r} on {task.kind.value}"
+        async with self.audited(by, po_number=task.po_number, what=what, evidence=task_id):
+            authorize_task(by, task)
+            check_decision(task, decision, comment, holds or [])
+            if task.kind == TaskKind.REVIEW_DOCUMENT:
+                return await self._review(task, by, decision, comment, document)
+            request = build(
+                TaskDecision,
                 task_id=task_id,
                 decision=decision,
-                actor=actor,
-                actor_roles=roles,
+                actor=by.principal_id,
+                actor_roles=sorted(by.principal.roles),
                 comment=comment or None,
-                document=document,
+                holds=holds or [],
             )
-            return await intake_door.review(self, task, review)
-        request = build(
-            TaskDecision,
-            task_id=task_id,
-            decision=decision,
-            actor=actor,
-            actor_roles=roles,
-            comment=comment or None,
-            holds=holds or [],
-        )
-        result = await self._update(task.po_number, PoUpdate.DECIDE, request, HumanTask)
-        log.info("task %s decided %s by %s", task_id, decision, actor)
+            result = await self._update(task.po_number, PoUpdate.DECIDE, request, HumanTask)
+        log.info("task %s decided %s by %s", task_id, decision, by.principal_id)
         return result
+
+    async def _review(
+        self, task: HumanTask, by: Caller, decision: str, comment: str | None, document: dict[str, Any] | None
+    ) -> HumanTask:
+        """A document review goes to the intake workflow that owns it."""
+        from starter import intake_door
+
+        review = build(
+            ReviewDecision,
+            task_id=task.task_id,
+            decision=decision,
+            actor=by.principal_id,
+            actor_roles=sorted(by.principal.roles),
+            comment=comment or None,
+            document=document,
+        )
+        return await intake_door.review(self, task, review)

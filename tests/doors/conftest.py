@@ -5,8 +5,11 @@ the database fixtures the input-bounds tests run the real thing on."""
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import warnings
+from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy
@@ -44,27 +47,40 @@ def temporal(repo: FakeRepository) -> FakeTemporal:
 
 
 @pytest.fixture(scope="session")
-def people_db(tmp_path_factory: pytest.TempPathFactory) -> tuple[sqlalchemy.Engine, dict[str, str]]:
-    """A migrated database with the test principals (tests.support.identity)
-    and their tokens: migrated once, since the doors only read it."""
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('people') / 'people.db'}")
+def people_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """A migrated SQLite file with the test principals (tests.support.identity)
+    and their tokens, made once; each test gets a copy (`people_engine`)."""
+    path = tmp_path_factory.mktemp("people") / "people.db"
+    engine = make_engine(f"sqlite:///{path}")
     migrate(engine)
-    return engine, seed_principals(engine)
+    tokens = seed_principals(engine)
+    engine.dispose()
+    return path, tokens
 
 
 @pytest.fixture
-def tokens(people_db: tuple[sqlalchemy.Engine, dict[str, str]]) -> dict[str, str]:
-    return people_db[1]
+def tokens(people_template: tuple[Path, dict[str, str]]) -> dict[str, str]:
+    return people_template[1]
 
 
 @pytest.fixture
-def service(
-    temporal: FakeTemporal, people_db: tuple[sqlalchemy.Engine, dict[str, str]], tmp_path
-) -> PoflowService:
+def people_engine(
+    people_template: tuple[Path, dict[str, str]], tmp_path: Path
+) -> Iterator[sqlalchemy.Engine]:
+    """This test's own copy of the principals' database (audit events and all)."""
+    copy = tmp_path / "people.db"
+    shutil.copyfile(people_template[0], copy)
+    engine = make_engine(f"sqlite:///{copy}")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def service(temporal: FakeTemporal, people_engine: sqlalchemy.Engine, tmp_path: Path) -> PoflowService:
     settings = dataclasses.replace(
         load_settings(), ui_url="http://ui.test", temporal_address="127.0.0.1:7233", home=tmp_path
     )
-    return PoflowService(temporal, people_db[0], settings, call_timeout=timedelta(seconds=0.2))  # type: ignore[arg-type]
+    return PoflowService(temporal, people_engine, settings, call_timeout=timedelta(seconds=0.2))  # type: ignore[arg-type]
 
 
 @pytest.fixture

@@ -187,3 +187,11 @@ def test_every_answer_carries_the_security_headers(api: TestClient) -> None:
         assert response.headers["x-content-type-options"] == "nosniff"
         assert response.headers["referrer-policy"] == "no-referrer"
         assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+
+
+def test_the_api_docs_need_no_internet(api: TestClient) -> None:
+    for page, asset in (("/docs", "swagger-ui-bundle.js"), ("/redoc", "redoc.standalone.js")):
+        html = api.get(page).text
+        assert "cdn.jsdelivr.net" not in html and "fonts.googleapis" not in html
+        assert f"/static-offline-docs/{asset}" in html
+        assert api.get(f"/static-offline-docs/{asset}").status_code == 200

@@ -18,6 +18,7 @@ import pytest
 
 from identity.principal import Caller
 from models import (
+    AuditEvent,
     GoodsReceipt,
     Hold,
     HoldCode,
@@ -162,6 +163,20 @@ class FakeService:
             update={"status": TaskStatus.DONE, "decision": decision, "decided_by": actor}
         )
 
+    async def list_audit(self, po_number: str) -> list[AuditEvent]:
+        self._call("list_audit", po_number)
+        return [
+            AuditEvent(
+                event_id="refused:1",
+                po_number=po_number,
+                event="refused",
+                detail="decide 'approve' on approve_po: carl.clerk (ap_clerk) does not hold the role budget_owner",
+                actor="carl.clerk",
+                at=NOW,
+                evidence="T-1",
+            )
+        ]
+
     async def cancel(self, po_number: str, by: Caller, reason: str) -> PurchaseOrderState:
         self._call("cancel", po_number, actor=by.principal_id, reason=reason)
         return a_state().model_copy(update={"status": PoStatus.CANCELLED})
@@ -181,8 +196,8 @@ class Result:
 
 
 @pytest.fixture
-def fake(people_db: tuple[Any, dict[str, str]]) -> FakeService:
-    return FakeService(engine=people_db[0])
+def fake(people_engine: Any) -> FakeService:
+    return FakeService(engine=people_engine)
 
 
 @pytest.fixture(autouse=True)
@@ -493,3 +508,22 @@ def test_missing_part_is_one_line_not_a_traceback(monkeypatch: pytest.MonkeyPatc
     assert result.code == 1
     assert result.err.startswith("poflow: migrate is unavailable: cannot import activities.db")
     assert result.err.count("\n") == 1
+
+
+def test_audit_lists_and_exports_a_pos_trail(fake: FakeService) -> None:
+    listed = poflow("audit", "1001", service=fake)
+    assert listed.code == 0 and listed.out.splitlines()[0].split() == [
+        "WHEN",
+        "EVENT",
+        "WHO",
+        "WHAT",
+        "ABOUT",
+    ]
+    assert "refused  carl.clerk" in listed.out and listed.out.rstrip().endswith("T-1")
+    exported = poflow("audit", "1001", "--csv", service=fake)
+    assert exported.out.splitlines()[0] == "at,po_number,event,actor,detail,evidence,event_id"
+    assert exported.out.splitlines()[1] == (
+        "2025-03-03T09:00:00Z,1001,refused,carl.clerk,decide 'approve' on approve_po: carl.clerk (ap_clerk) "
+        "does not hold the role budget_owner,T-1,refused:1"
+    )
+    assert [c[:2] for c in fake.calls] == [("list_audit", "1001"), ("list_audit", "1001")]

@@ -111,3 +111,14 @@ def test_a_wrong_password_stays_on_the_sign_in_page(page: Any, inbox_url: str) -
     page.click("button[type=submit]")
     assert page.locator(".error").inner_text() == "wrong login or password"
     assert page.url == f"{inbox_url}/login"
+
+
+def test_the_api_docs_render_from_local_assets(page: Any, inbox_url: str) -> None:
+    outside: list[str] = []
+    page.on(
+        "request", lambda request: None if request.url.startswith(inbox_url) else outside.append(request.url)
+    )
+    page.goto(f"{inbox_url}/docs")
+    page.locator(".swagger-ui .info .title", has_text="poflow").wait_for(timeout=15_000)
+    page.locator(".opblock-summary-path", has_text="/api/v1/tasks/{task_id}/decision").first.wait_for()
+    assert outside == []  # nothing fetched from anywhere else
