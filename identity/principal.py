@@ -4,6 +4,7 @@ credential (a session or a token with its scope)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from identity.roles import Kind, Permission, Role, Scope, permissions_of
 
@@ -18,6 +19,8 @@ class Principal:
     roles: frozenset[Role] = field(default_factory=frozenset)
     email: str | None = None
     disabled: bool = False
+    # What they may approve alone, per currency (the approval matrix's levels).
+    approval_limits: dict[str, Decimal] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

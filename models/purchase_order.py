@@ -108,6 +108,11 @@ class PurchaseOrder(Document):
     vendor_id: Identifier
     buyer: str = Field(min_length=1, max_length=128)
     requested_by: str | None = Field(default=None, max_length=128)
+    budget_code: str | None = Field(
+        default=None,
+        max_length=64,
+        description="Cost centre or budget the spend is booked on (approval matrix)",
+    )
     currency: Currency
     order_date: BusinessDate | None = None
     payment_terms: PaymentTerms = Field(default_factory=PaymentTerms)

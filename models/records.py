@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from pydantic import Field
 
+from models.approvals import ApprovalRoute
 from models.common import Document, UtcDatetime
 from models.purchase_order import MatchLevel, TaxRate
 
@@ -38,6 +39,12 @@ class PoValidation(Document):
     vendor_name: str | None = None
     errors: list[str] = Field(default_factory=list, description="Blocking: the PO is rejected")
     flags: list[str] = Field(default_factory=list, description="Non-blocking findings (off-contract price…)")
+    flag_codes: list[str] = Field(
+        default_factory=list, description="The flags as codes an approval band names (p2p.approvals)"
+    )
+    approval_route: ApprovalRoute | None = Field(
+        default=None, description="The approval matrix's route; None: no band matched (or an older worker)"
+    )
     match_levels: list[LineMatchLevel] = Field(
         default_factory=list,
         description="Enrichment: the level each line is matched at (empty from older workers)",

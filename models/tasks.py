@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
@@ -101,6 +102,12 @@ class HumanTask(Document):
         default_factory=list,
         description="RESOLVE_INVOICE_HOLD: the invoice's open holds, which a decision may name",
     )
+    approval_level: int | None = Field(
+        default=None, ge=1, description="APPROVE_PO on the approval matrix's route: the level (1 = first)"
+    )
+    eligible: list[str] = Field(
+        default_factory=list, description="Who may decide it (any one of them); empty: anyone with the role"
+    )
     created_at: UtcDatetime
     due_at: UtcDatetime
     escalation_level: int = Field(default=0, ge=0, description="0 assignee, 1 deputy, 2 manager")
@@ -126,6 +133,9 @@ class Decider(Document):
         default_factory=list,
         max_length=20,
         description="The decider's roles; the task's role must be among them",
+    )
+    actor_limits: dict[str, Decimal] = Field(
+        default_factory=dict, description="The decider's approval limit per currency (approving a PO)"
     )
 
 

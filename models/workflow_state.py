@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from pydantic import Field, field_validator
 
+from models.approvals import ApprovalRoute
 from models.common import MAX_LINE_NO, Document, UtcDatetime
 from models.documents import Acknowledgment, GoodsReceipt, Invoice, ShipNotice
 from models.matching import Hold, MatchResult
@@ -109,6 +110,9 @@ class PurchaseOrderState(Document):
     status: PoStatus = PoStatus.VALIDATING
     policy: Policy | None = None
     flags: list[str] = Field(default_factory=list)
+    approval_route: ApprovalRoute | None = Field(
+        default=None, description="The approval matrix's route for this PO; None: the policy's threshold"
+    )
     revisions: list[Revision] = Field(default_factory=list)
     pending_change: Acknowledgment | None = Field(
         default=None, description="Supplier change awaiting the buyer"

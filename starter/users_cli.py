@@ -4,6 +4,7 @@
     poflow users add LOGIN --service --name "EDI gateway"
     poflow users list [--json]
     poflow users disable LOGIN
+    poflow users limit LOGIN USD=50000 [EUR=45000 …]
     poflow users token create LOGIN [--scope documents|documents+pos|person] [--days 90] [--label TEXT]
     poflow users token revoke TOKEN_ID
     poflow users token list [LOGIN]
@@ -21,6 +22,7 @@ import argparse
 import getpass
 import json
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal, InvalidOperation
 
 from identity.names import InvalidName
 from identity.roles import Kind, Role, Scope
@@ -47,6 +49,12 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     disable = sub.add_parser("disable", help="stop sign-in and every token of a principal at once")
     disable.add_argument("login", metavar="LOGIN")
     disable.set_defaults(local=run_users, users_run=_disable)
+    limit = sub.add_parser("limit", help="what a person may approve alone, per currency (approval matrix)")
+    limit.add_argument("login", metavar="LOGIN")
+    limit.add_argument(
+        "limits", nargs="+", metavar="CUR=AMOUNT", help="e.g. USD=50000 EUR=45000 (replaces them)"
+    )
+    limit.set_defaults(local=run_users, users_run=_limit)
     _add_token_commands(sub)
 
 
@@ -156,6 +164,31 @@ def _disable(args: argparse.Namespace, io: Streams) -> int:
             raise NotFound(f"no principal {login}")
     print(f"disabled {login}: no sign-in, no token works", file=io.stdout)
     return EXIT_OK
+
+
+def _limit(args: argparse.Namespace, io: Streams) -> int:
+    from activities.db.approval_matrix import set_approval_limits
+    from identity.names import normalize_login
+
+    limits = dict(_parse_limit(text) for text in args.limits)
+    login = normalize_login(args.login)
+    with open_database() as engine:
+        if not set_approval_limits(engine, login, limits):
+            raise NotFound(f"no principal {login}")
+    shown = ", ".join(f"{amount} {currency}" for currency, amount in sorted(limits.items()))
+    print(f"{login} may approve up to {shown}", file=io.stdout)
+    return EXIT_OK
+
+
+def _parse_limit(text: str) -> tuple[str, Decimal]:
+    currency, _, amount = text.partition("=")
+    try:
+        value = Decimal(amount)
+    except InvalidOperation:
+        value = Decimal(-1)
+    if len(currency) != 3 or not currency.isalpha() or not value.is_finite() or value < 0:
+        raise Invalid(f"{text!r}: a limit is CUR=AMOUNT, e.g. USD=50000")
+    return currency.upper(), value
 
 
 def _token_create(args: argparse.Namespace, io: Streams) -> int:

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
 from activities.db import principals
+from activities.db.approval_matrix import set_approval_limits
 from identity.roles import Kind, Role, Scope
 
 DEMO_USERS = Path(__file__).resolve().parents[1] / "seed" / "demo_users.json"
@@ -45,6 +47,9 @@ def ensure(engine: Engine, run_id: str) -> dict[str, str]:
                 password=person["password"],
                 created_by="demo",
             )
+        limits = {currency: Decimal(amount) for currency, amount in person.get("approval_limits", {}).items()}
+        if limits:
+            set_approval_limits(engine, person["login"], limits)
     tokens = {}
     for service in data["services"]:
         if principals.get_principal(engine, service["login"]) is None:

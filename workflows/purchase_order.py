@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from temporalio import workflow
 
+from workflows.po_steps.approval import ApprovalSteps
 from workflows.po_steps.base import OPEN_FOR_DOCUMENTS, Document, PoBase, _Pending
 from workflows.po_steps.closing import ClosingSteps
 from workflows.po_steps.deadlines import DeadlineSteps
@@ -48,7 +49,7 @@ with workflow.unsafe.imports_passed_through():
 
 @workflow.defn(name=WorkflowType.PURCHASE_ORDER)
 class PurchaseOrderWorkflow(
-    StartSteps, DecisionSteps, DocumentSteps, InvoiceSteps, DeadlineSteps, ClosingSteps, PoBase
+    StartSteps, ApprovalSteps, DecisionSteps, DocumentSteps, InvoiceSteps, DeadlineSteps, ClosingSteps, PoBase
 ):
     @workflow.init
     def __init__(self, inp: PurchaseOrderInput) -> None:
@@ -214,6 +215,7 @@ class PurchaseOrderWorkflow(
             invoice_holds.check_release(self._s.invoice_record(task.subject_id or ""), decision.holds)
         decisions.check_role(task, decision.actor, decision.actor_roles)
         decisions.check_segregation_of_duties(self._s, task, decision.actor)
+        self._check_approver(task, decision)
 
     @workflow.update(name=PoUpdate.CANCEL)
     async def cancel(self, request: CancelRequest) -> PurchaseOrderState:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from sqlalchemy import Column, RowMapping, select, update
 from sqlalchemy.engine import Engine
@@ -116,6 +117,9 @@ def _principal(row: RowMapping) -> Principal:
         roles=frozenset(Role(role) for role in row["roles"]),
         email=row["email"],
         disabled=row["disabled_at"] is not None,
+        approval_limits={
+            currency: Decimal(amount) for currency, amount in (row["approval_limits"] or {}).items()
+        },
     )
 
 

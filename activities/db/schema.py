@@ -222,6 +222,10 @@ human_tasks = Table(
     # An invoice-hold task's open holds, one by one, for per-hold decisions
     # (migration 0007); '[]' for every other task and for rows written before.
     Column("holds", JsonDoc, nullable=False, server_default=text("'[]'")),
+    # APPROVE_PO on the approval matrix's route (migration 0011): its level, and
+    # the people any one of whom may decide it ('[]': anyone with the role).
+    Column("approval_level", Integer, nullable=True),
+    Column("eligible", JsonDoc, nullable=False, server_default=text("'[]'")),
     Column("created_at", UtcDateTime, nullable=False),
     Column("due_at", UtcDateTime, nullable=False),
     Column("escalation_level", Integer, nullable=False, default=0),
@@ -245,6 +249,16 @@ audit_events = Table(
     Column("evidence", String(255), nullable=True),
 )
 
+# The approval matrix (migration 0011): models.approvals.ApprovalBand as JSON,
+# tried in position order (the order of seed/approval_matrix.json).
+approval_bands = Table(
+    "approval_bands",
+    metadata,
+    Column("position", Integer, primary_key=True, autoincrement=False),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("band", JsonDoc, nullable=False),
+)
+
 # --- people and systems (migration 0009) ---------------------------------------
 
 # A principal is a person or a service account; its id is the normalised login
@@ -259,6 +273,8 @@ principals = Table(
     Column("email", String(254), nullable=True),
     Column("roles", JsonDoc, nullable=False),  # list of identity.roles.Role values
     Column("password_hash", String(255), nullable=True),  # Argon2id; NULL: no web sign-in
+    # Approval limit per currency, decimals as strings (migration 0011): {"USD": "50000"}.
+    Column("approval_limits", JsonDoc, nullable=False, server_default=text("'{}'")),
     Column("created_at", UtcDateTime, nullable=False),
     Column("created_by", String(64), nullable=True),
     Column("disabled_at", UtcDateTime, nullable=True),

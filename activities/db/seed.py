@@ -30,6 +30,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy.engine import Engine
 
+from activities.db.approval_matrix import load_matrix_file, replace_bands
 from activities.db.engine import REPO_ROOT
 from activities.db.master_data import (
     Contract,
@@ -182,13 +183,18 @@ def _check_scopes_known(profiles: list[ToleranceProfile], data: MasterData) -> N
 
 
 def seed_master_data(
-    engine: Engine, path: Path | str | None = None, tolerances_path: Path | str | None = None
+    engine: Engine,
+    path: Path | str | None = None,
+    tolerances_path: Path | str | None = None,
+    matrix_path: Path | str | None = None,
 ) -> None:
     """Upsert the tolerance file (default seed/tolerances.json) and the master
     data file (default seed/master_data.json) in one transaction, in
-    foreign-key order: profiles, policies, vendors, items, contracts."""
+    foreign-key order: profiles, policies, vendors, items, contracts; then the
+    approval matrix (default seed/approval_matrix.json) replaces the bands."""
     profiles = load_tolerance_profiles(tolerances_path)
     data = load_master_data(path)
+    bands = load_matrix_file(matrix_path)
     policies = resolve_policies(data, profiles)
     _check_scopes_known(profiles, data)
     with engine.begin() as connection:
@@ -210,6 +216,7 @@ def seed_master_data(
             upsert_item(connection, Item(**item.model_dump()))
         for contract in data.contracts:
             upsert_contract(connection, Contract(**contract.model_dump()))
+        replace_bands(connection, bands)
     log.info(
         "master data seeded: %d tolerance profiles, %d policies, %d vendors, %d items, %d contracts",
         len(profiles),

@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from sqlalchemy.engine import Engine
 
+from activities.db.approval_matrix import list_bands
 from activities.db.master_data import (
     Contract,
     Item,
@@ -32,6 +33,7 @@ from activities.db.master_data import (
 )
 from models import Policy, PoValidation, PurchaseOrder
 from models.records import LineMatchLevel, LineTaxRate
+from p2p import approvals
 
 
 def price_text(value: Decimal) -> str:
@@ -115,6 +117,7 @@ def check_purchase_order(
 ) -> PoValidation:
     errors: list[str] = []
     flags: list[str] = []
+    codes: set[str] = set()  # the flags as an approval band names them (p2p.approvals)
     if vendor is None:
         errors.append(f"unknown vendor {po.vendor_id!r}")
     else:
@@ -134,11 +137,13 @@ def check_purchase_order(
         if line.uom != item.uom:
             # Price per BOX against a contract per EA is the classic false price variance.
             flags.append(f"{where}: unit {line.uom} differs from the item's unit {item.uom} ({item.id})")
+            codes.add(approvals.UOM_MISMATCH)
         if vendor is None:
             continue
         contract = contracts.get(item.id)
         if contract is None:
             flags.append(f"{where}: no contract for {item.id} with {vendor.id} (off-contract spend)")
+            codes.add(approvals.OFF_CONTRACT)
         elif contract.currency != po.currency:
             flags.append(
                 f"{where}: contract price for {item.id} is in {contract.currency}, the PO in {po.currency};"
@@ -148,10 +153,12 @@ def check_purchase_order(
             direction = "above" if line.unit_price > contract.unit_price else "below"
             price, agreed = price_text(line.unit_price), price_text(contract.unit_price)
             flags.append(f"{where}: price {price} {direction} contract {agreed}")
+            codes.add(approvals.PRICE_ANOMALY)
     return PoValidation(
         vendor_name=vendor.name if vendor else None,
         errors=errors,
         flags=flags,
+        flag_codes=sorted(codes),
         match_levels=resolve_match_levels(po, items, policy or Policy()),
         tax_rates=resolve_tax_rates(po, items, vendor),
     )
@@ -190,4 +197,17 @@ def validate_purchase_order(engine: Engine, po: PurchaseOrder, *, today: date | 
         if vendor is not None:
             contracts = contracts_on(connection, po.vendor_id, item_ids, pricing_date(po, today))
         policy = policy_for_vendor(connection, po.vendor_id)
-    return check_purchase_order(po, vendor, items, contracts, policy)
+        bands = list_bands(connection)
+    validation = check_purchase_order(po, vendor, items, contracts, policy)
+    if not bands:  # no matrix: the policy's approval threshold decides
+        return validation
+    categories = [items[line.item_id].category for line in po.lines if line.item_id in items]
+    route = approvals.route_for(
+        bands,
+        total=po.total,
+        currency=po.currency,
+        categories=categories,
+        budget_code=po.budget_code,
+        flags=validation.flag_codes,
+    )
+    return validation.model_copy(update={"approval_route": route})

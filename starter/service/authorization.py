@@ -8,6 +8,7 @@ from __future__ import annotations
 from identity.principal import Caller
 from identity.roles import Permission
 from models import HumanTask
+from p2p.approvals import check_eligible
 from p2p.decisions import check_role
 from starter.errors import Forbidden
 
@@ -30,5 +31,7 @@ def authorize_task(caller: Caller, task: HumanTask) -> None:
     authorize(caller, Permission.DECIDE_TASKS)
     try:
         check_role(task, caller.principal_id, sorted(caller.principal.roles))
+        if task.approval_level is not None:
+            check_eligible(actor=caller.principal_id, level=task.approval_level, people=task.eligible)
     except ValueError as exc:
         raise Forbidden(str(exc)) from None

@@ -59,6 +59,7 @@ class Tasks(ServiceCore):
                 decision=decision,
                 actor=by.principal_id,
                 actor_roles=sorted(by.principal.roles),
+                actor_limits=dict(by.principal.approval_limits),
                 comment=comment or None,
                 holds=holds or [],
             )

@@ -646,6 +646,11 @@ async def run_po(
         raise
 
 
+def past_level(opened: int) -> Callable[[PurchaseOrderState], bool]:
+    """Approved to the next level (a new task) or out of approval altogether."""
+    return lambda s: s.status != PoStatus.PENDING_APPROVAL or len(s.tasks) > opened
+
+
 async def _drive(
     handle: WorkflowHandle, engine: Engine, po: PurchaseOrder, ack: Acknowledgment | None, invoice: Invoice
 ) -> PurchaseOrderState:
@@ -653,9 +658,16 @@ async def _drive(
         handle, lambda s: s.status in (PoStatus.ISSUED, PoStatus.PENDING_APPROVAL, PoStatus.REJECTED)
     )
     assert s.status != PoStatus.REJECTED, s.timeline
-    if s.status == PoStatus.PENDING_APPROVAL:
+    # Every level of the approval route, each by another person, whatever the total.
+    limits = {po.currency: Decimal("1e30")}
+    level = 0
+    while s.status == PoStatus.PENDING_APPROVAL:
+        level += 1
         task = next(t for t in s.open_tasks if t.kind == TaskKind.APPROVE_PO)
-        await bounded(handle, decide(handle, task.task_id, "approve"))
+        await bounded(
+            handle, decide(handle, task.task_id, "approve", actor=f"approver-{level}", limits=limits)
+        )
+        s = await until(handle, past_level(len(s.tasks)))
     if ack is not None:
         await handle.signal(PoSignal.ACKNOWLEDGMENT, ack)
     await handle.signal(PoSignal.INVOICE, invoice)

@@ -224,6 +224,7 @@ async def decide(
     comment: str | None = None,
     holds: list[str] | None = None,
     roles: list[str] | None = None,
+    limits: dict[str, Decimal] | None = None,
 ):
     """Decide as `actor` holding `roles` (by default every role that decides
     tasks: these tests are about the workflow, not about who may decide)."""
@@ -236,6 +237,7 @@ async def decide(
             decision=decision,
             actor=actor,
             actor_roles=DECIDING_ROLES if roles is None else roles,
+            actor_limits=APPROVAL_LIMITS if limits is None else limits,
             comment=comment,
             holds=holds or [],
         ),
@@ -243,7 +245,8 @@ async def decide(
     )
 
 
-DECIDING_ROLES = ["ap_clerk", "budget_owner", "buyer"]
+DECIDING_ROLES = ["ap_clerk", "budget_owner", "buyer", "procurement_manager"]
+APPROVAL_LIMITS = {"USD": Decimal("1000000"), "EUR": Decimal("1000000")}
 
 
 def unique(prefix: str) -> str:

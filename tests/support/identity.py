@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
 from activities.db import principals
+from activities.db.approval_matrix import set_approval_limits
 from identity.principal import Caller, Principal
 from identity.roles import Kind, Role, Scope
 
@@ -30,6 +32,11 @@ PEOPLE: dict[str, tuple[Role, ...]] = {
     "wally.warehouse": (Role.RECEIVER,),
     "root.admin": (Role.ADMIN,),
 }
+# What the budget owners may approve alone (the approval matrix's levels).
+LIMITED: dict[str, dict[str, Decimal]] = {
+    login: {"USD": Decimal("100000"), "EUR": Decimal("100000")}
+    for login in ("carol", "alice.approver", "rita.requester")
+}
 SERVICES: dict[str, Scope] = {"edi-gateway": Scope.DOCUMENTS, "erp": Scope.DOCUMENTS_POS}
 
 
@@ -38,7 +45,10 @@ def caller(login: str = "carol", *roles: Role, scope: Scope = Scope.PERSON) -> C
     if scope != Scope.PERSON:
         return Caller(Principal(login, Kind.SERVICE, login), scope, via="token test")
     held = frozenset(roles or PEOPLE.get(login, ()))
-    return Caller(Principal(login, Kind.PERSON, login, held), Scope.PERSON, via="token test")
+    limits = LIMITED.get(login, {})
+    return Caller(
+        Principal(login, Kind.PERSON, login, held, approval_limits=limits), Scope.PERSON, via="token test"
+    )
 
 
 def add_person(engine: Engine, login: str, roles: Iterable[Role]) -> str:
@@ -56,6 +66,8 @@ def seed_principals(engine: Engine) -> dict[str, str]:
     password for the people; their API tokens by login."""
     expires = NOW + timedelta(days=30)
     tokens = {login: add_person(engine, login, roles) for login, roles in PEOPLE.items()}
+    for login in LIMITED:
+        set_approval_limits(engine, login, LIMITED[login])
     for login, scope in SERVICES.items():
         principals.add_principal(engine, login, kind=Kind.SERVICE, display_name=login, now=NOW)
         tokens[login] = principals.create_token(

@@ -887,6 +887,7 @@ def test_po_json_uses_readable_snake_case_names_and_values():
         "vendor_id",
         "buyer",
         "requested_by",
+        "budget_code",
         "currency",
         "order_date",
         "payment_terms",

@@ -118,6 +118,67 @@ async def test_large_po_needs_approval_and_validator_guards_the_decision(env, en
     assert s.issued_at is not None
 
 
+async def test_major_spend_is_approved_level_by_level_within_each_approvers_limit(env, engine):
+    # seed/approval_matrix.json: from 50,000 a budget owner, then a procurement manager.
+    order = po(unique("PO"), gloves="4500")  # 53,550 + 950 = 54,500 USD
+    roomy = {"USD": Decimal("100000")}
+    async with running_worker(env.client, engine) as queue:
+        handle = await start(env.client, queue, order)
+        s = await eventually(handle, lambda s: s.status == PoStatus.PENDING_APPROVAL)
+        assert s.approval_route is not None and s.approval_route.band == "major spend"
+        first = open_task(s, TaskKind.APPROVE_PO)
+        assert (first.approval_level, first.assignee_role) == (1, "budget_owner")
+        await refused(
+            decide(handle, first.task_id, "approve", limits={"USD": Decimal("50000")}),
+            "alice.approver's approval limit is 50000 USD, below the PO's 54500.00 USD",
+        )
+        await refused(
+            decide(handle, first.task_id, "approve", limits={"EUR": Decimal("1000000")}),
+            "alice.approver has no approval limit in USD",
+        )
+        await decide(
+            handle, first.task_id, "approve", limits=roomy, roles=["budget_owner", "procurement_manager"]
+        )
+        s = await eventually(handle, lambda s: len(s.open_tasks) == 1 and s.open_tasks[0].approval_level == 2)
+        second = s.open_tasks[0]
+        assert second.assignee_role == "procurement_manager" and s.status == PoStatus.PENDING_APPROVAL
+        await refused(
+            decide(
+                handle, second.task_id, "approve", limits=roomy, roles=["budget_owner", "procurement_manager"]
+            ),
+            "alice.approver approved an earlier level of this PO",
+        )
+        await refused(
+            decide(handle, second.task_id, "approve", actor="bob.buyer", roles=["buyer"]),
+            "does not hold the role procurement_manager",
+        )
+        await decide(
+            handle, second.task_id, "approve", actor="pat.procurement", roles=["procurement_manager"]
+        )
+        s = await eventually(handle, lambda s: s.status == PoStatus.ISSUED)
+    assert [t.decided_by for t in s.tasks if t.kind == TaskKind.APPROVE_PO] == [
+        "alice.approver",
+        "pat.procurement",
+    ]
+    assert [e.event for e in s.timeline][:6] == [
+        "received",
+        "approval_route",
+        "task_opened",
+        "decided",
+        "approved_level",
+        "task_opened",
+    ]
+
+
+async def test_a_routine_po_is_approved_by_its_band(env, engine):
+    order = po(unique("PO"))  # 1,190 + 950: the 'routine' band, no levels
+    async with running_worker(env.client, engine) as queue:
+        handle = await start(env.client, queue, order)
+        s = await eventually(handle, lambda s: s.status == PoStatus.ISSUED)
+    assert s.tasks == [] and s.approval_route is not None and s.approval_route.band == "routine"
+    assert "approval band 'routine'" in next(e.detail for e in s.timeline if e.event == "auto_approved")
+
+
 async def test_rejected_approval_ends_the_po(env, engine):
     order = po(unique("PO"), gloves="1000")
     async with running_worker(env.client, engine) as queue:

@@ -37,6 +37,7 @@ with workflow.unsafe.imports_passed_through():
         TimelineEntry,
         normalize_invoice_number,
     )
+    from models.approvals import ApprovalLevel, ApprovalRoute
     from models.documents import legacy_normalize_invoice_number
     from models.tasks import TASK_OPTIONS, TASK_ROLES, TaskHold
     from models.workflow_state import HoldRequest
@@ -121,21 +122,25 @@ class PoBase:
         subject_id: str | None = None,
         context: dict[str, str] | None = None,
         holds: list[TaskHold] | None = None,
+        level: tuple[int, ApprovalLevel] | None = None,
     ) -> HumanTask:
         s = self._s
         assert s.policy is not None
         now = workflow.now()
+        role = level[1].role if level else TASK_ROLES[kind]
         task = HumanTask(
             task_id=po_task_id(s.po.po_number, len(s.tasks) + 1),
             po_number=s.po.po_number,
             kind=kind,
             title=title,
             options=list(TASK_OPTIONS[kind]),
-            assignee_role=TASK_ROLES[kind],
-            assignee=s.po.buyer if TASK_ROLES[kind] == "buyer" else None,
+            assignee_role=role,
+            assignee=s.po.buyer if role == "buyer" else None,
             subject_id=subject_id,
             context=context or {},
             holds=holds or [],
+            approval_level=level[0] if level else None,
+            eligible=list(level[1].people) if level else [],
             created_at=now,
             due_at=now + s.policy.task_sla,
         )
@@ -242,6 +247,12 @@ class PoBase:
     # last, so the stage's definition is the one that runs.
 
     async def _issue(self) -> None:  # start.StartSteps
+        raise NotImplementedError
+
+    async def _route_for_approval(self, route: ApprovalRoute) -> None:  # approval.ApprovalSteps
+        raise NotImplementedError
+
+    async def _approve_po(self, task: HumanTask, d: TaskDecision) -> None:  # approval.ApprovalSteps
         raise NotImplementedError
 
     async def _decide_supplier_change(self, *, accept: bool, actor: str) -> None:  # documents.DocumentSteps

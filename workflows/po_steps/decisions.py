@@ -63,7 +63,7 @@ class DecisionSteps(PoBase):
         choice = d.decision
         if task.kind == TaskKind.APPROVE_PO:
             if choice == Decision.APPROVE:
-                await self._issue()
+                await self._approve_po(task, d)
             else:
                 s.status = PoStatus.REJECTED
                 self._log("rejected", f"approval refused by {d.actor}: {d.comment}")

@@ -45,7 +45,9 @@ class StartSteps(PoBase):
             return
         if validation.flags:
             self._log("flagged", "; ".join(validation.flags))
-        if po.total > s.policy.approval_threshold or validation.flags:
+        if validation.approval_route is not None:
+            await self._route_for_approval(validation.approval_route)
+        elif po.total > s.policy.approval_threshold or validation.flags:
             s.status = PoStatus.PENDING_APPROVAL
             reason = (
                 f"total {format_money(po.total, po.currency)} above "
