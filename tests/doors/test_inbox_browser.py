@@ -85,6 +85,15 @@ def test_an_approver_signs_in_and_approves_as_herself(
     assert [e for e in page.console_errors if "Content Security Policy" in e] == []
 
 
+def test_a_task_names_the_people_who_may_decide_it(page: Any, inbox_url: str, repo: FakeRepository) -> None:
+    repo.tasks["T-1"] = repo.tasks["T-1"].model_copy(
+        update={"approval_level": 2, "eligible": ["alice.approver", "dan"]}
+    )
+    sign_in(page, inbox_url, "alice.approver")
+    card = approval_card(page)
+    assert card.locator(".role").inner_text() == "level 2: budget owner, any of alice.approver, dan"
+
+
 def test_a_clerk_without_the_role_is_refused_and_nothing_is_sent(
     page: Any, inbox_url: str, temporal: FakeTemporal
 ) -> None:
