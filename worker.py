@@ -23,6 +23,7 @@ from activities.db import make_engine, migrate
 from activities.intake_activities import IntakeActivities
 from activities.match_activity import match_invoice_activity
 from activities.notifications import NotificationActivities
+from activities.people import PeopleActivities
 from activities.persistence import PersistenceActivities
 from settings import Settings, load_settings
 from workflows.document_intake import DocumentIntakeWorkflow
@@ -39,6 +40,7 @@ def build_activities(
     """Every activity the workflows call, bound to their resources."""
     return [
         *PersistenceActivities(engine).all(),
+        *PeopleActivities(engine).all(),
         NotificationActivities(engine, settings.webhook_url, http).notify,
         match_invoice_activity,
         *IntakeActivities(engine, client, settings).all(),

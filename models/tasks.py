@@ -108,6 +108,11 @@ class HumanTask(Document):
     eligible: list[str] = Field(
         default_factory=list, description="Who may decide it (any one of them); empty: anyone with the role"
     )
+    assignees: list[str] = Field(
+        default_factory=list,
+        description="The named people it is with now (role holders or their delegates, then the deputies, "
+        "then the managers); any of them may decide it; empty: anyone with the role",
+    )
     created_at: UtcDatetime
     due_at: UtcDatetime
     escalation_level: int = Field(default=0, ge=0, description="0 assignee, 1 deputy, 2 manager")
@@ -120,6 +125,20 @@ class HumanTask(Document):
     @property
     def escalated_to(self) -> str:
         return ESCALATION_CHAIN[min(self.escalation_level, len(ESCALATION_CHAIN) - 1)]
+
+
+class TaskPeopleRequest(Document):
+    """Who a task is with at one rung of its SLA ladder (activity `people_for_task`)."""
+
+    role: str
+    named: list[str] = Field(default_factory=list, description="Its own people, when it names any")
+    level: int = Field(default=0, ge=0, description="0 its own people, 1 their deputies, 2 their managers")
+    at: UtcDatetime
+
+
+class TaskPeople(Document):
+    people: list[str] = Field(default_factory=list, description="Empty: nobody named; the role decides")
+    why: str = ""
 
 
 class Decider(Document):

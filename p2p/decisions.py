@@ -19,12 +19,21 @@ from models.workflow_state import PurchaseOrderState
 
 
 def check_role(task: HumanTask, actor: str, roles: Sequence[str]) -> None:
-    """Raises ValueError when none of `roles` may take `task`."""
+    """Raises ValueError when `actor` is not one of the people the task is with
+    (its holders' delegates, deputies, managers) and none of `roles` may take it."""
+    if actor in task.assignees:
+        return
     if not may_take_task(roles, task.assignee_role):
         held = ", ".join(sorted(roles)) or "no roles"
         raise ValueError(
             f"{actor} ({held}) does not hold the role {task.assignee_role} that task {task.task_id} needs"
         )
+
+
+def approvers_of(task: HumanTask) -> list[str]:
+    """Who may approve an approval level that names people: those people, and
+    whoever the task went to since (their delegates, deputies, managers)."""
+    return [*task.eligible, *task.assignees] if task.eligible else []
 
 
 def check_segregation_of_duties(state: PurchaseOrderState, task: HumanTask, actor: str) -> None:

@@ -5,6 +5,8 @@
     poflow users list [--json]
     poflow users disable LOGIN
     poflow users limit LOGIN USD=50000 [EUR=45000 …]
+    poflow users org LOGIN [--deputy LOGIN] [--manager LOGIN]
+    poflow users delegate LOGIN --to LOGIN --from YYYY-MM-DD --until YYYY-MM-DD [--reason TEXT]
     poflow users token create LOGIN [--scope documents|documents+pos|person] [--days 90] [--label TEXT]
     poflow users token revoke TOKEN_ID
     poflow users token list [LOGIN]
@@ -21,7 +23,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
 from identity.names import InvalidName
@@ -55,6 +57,18 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
         "limits", nargs="+", metavar="CUR=AMOUNT", help="e.g. USD=50000 EUR=45000 (replaces them)"
     )
     limit.set_defaults(local=run_users, users_run=_limit)
+    org = sub.add_parser("org", help="who takes over a person's overdue tasks: deputy, then manager")
+    org.add_argument("login", metavar="LOGIN")
+    org.add_argument("--deputy", metavar="LOGIN", help="first rung of the SLA ladder (omit: none)")
+    org.add_argument("--manager", metavar="LOGIN", help="second rung (omit: none)")
+    org.set_defaults(local=run_users, users_run=_org)
+    away = sub.add_parser("delegate", help="out of office: the person's tasks go to another between two days")
+    away.add_argument("login", metavar="LOGIN")
+    away.add_argument("--to", required=True, metavar="LOGIN")
+    away.add_argument("--from", dest="starts", required=True, metavar="YYYY-MM-DD", help="first day (UTC)")
+    away.add_argument("--until", dest="ends", required=True, metavar="YYYY-MM-DD", help="last day (UTC)")
+    away.add_argument("--reason", metavar="TEXT")
+    away.set_defaults(local=run_users, users_run=_delegate)
     _add_token_commands(sub)
 
 
@@ -178,6 +192,55 @@ def _limit(args: argparse.Namespace, io: Streams) -> int:
     shown = ", ".join(f"{amount} {currency}" for currency, amount in sorted(limits.items()))
     print(f"{login} may approve up to {shown}", file=io.stdout)
     return EXIT_OK
+
+
+def _org(args: argparse.Namespace, io: Streams) -> int:
+    from activities.db.org import set_org
+    from activities.db.principals import get_principal
+    from identity.names import normalize_login
+
+    login = normalize_login(args.login)
+    with open_database() as engine:
+        for other in filter(None, (args.deputy, args.manager)):
+            if get_principal(engine, normalize_login(other)) is None:
+                raise NotFound(f"no principal {normalize_login(other)}")
+        if not set_org(engine, login, deputy=args.deputy, manager=args.manager):
+            raise NotFound(f"no principal {login}")
+    print(f"{login}: deputy {args.deputy or '-'}, manager {args.manager or '-'}", file=io.stdout)
+    return EXIT_OK
+
+
+def _delegate(args: argparse.Namespace, io: Streams) -> int:
+    from activities.db.org import add_delegation
+
+    starts, ends = _day(args.starts, "--from"), _day(args.ends, "--until") + timedelta(days=1)
+    with open_database() as engine:
+        try:
+            add_delegation(
+                engine,
+                args.login,
+                to=args.to,
+                starts_at=starts,
+                ends_at=ends,
+                reason=args.reason,
+                now=_now(),
+                created_by=f"cli:{getpass.getuser()}",
+            )
+        except LookupError as exc:
+            raise NotFound(str(exc)) from None
+        except ValueError as exc:
+            raise Invalid(str(exc)) from None
+    print(
+        f"{args.login}'s tasks go to {args.to} from {args.starts} to {args.ends} (UTC days)", file=io.stdout
+    )
+    return EXIT_OK
+
+
+def _day(text: str, flag: str) -> datetime:
+    try:
+        return datetime.combine(date.fromisoformat(text), time(0), tzinfo=UTC)
+    except ValueError:
+        raise Invalid(f"{flag}: {text!r} is not a day (YYYY-MM-DD)") from None
 
 
 def _parse_limit(text: str) -> tuple[str, Decimal]:

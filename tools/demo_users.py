@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 
 from activities.db import principals
 from activities.db.approval_matrix import set_approval_limits
+from activities.db.org import set_org
 from identity.roles import Kind, Role, Scope
 
 DEMO_USERS = Path(__file__).resolve().parents[1] / "seed" / "demo_users.json"
@@ -50,6 +51,9 @@ def ensure(engine: Engine, run_id: str) -> dict[str, str]:
         limits = {currency: Decimal(amount) for currency, amount in person.get("approval_limits", {}).items()}
         if limits:
             set_approval_limits(engine, person["login"], limits)
+    for person in data["people"]:  # after all exist: a deputy or manager is one of them
+        if "deputy" in person or "manager" in person:
+            set_org(engine, person["login"], deputy=person.get("deputy"), manager=person.get("manager"))
     tokens = {}
     for service in data["services"]:
         if principals.get_principal(engine, service["login"]) is None:

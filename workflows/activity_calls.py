@@ -28,6 +28,7 @@ with workflow.unsafe.imports_passed_through():
         PoValidation,
         PurchaseOrder,
     )
+    from models.tasks import TaskPeople, TaskPeopleRequest
 
 T = TypeVar("T")
 
@@ -51,6 +52,11 @@ async def _call(name: str, arg: Any, result_type: type[T] | None, summary: str) 
         summary=summary,
     )
     return result
+
+
+async def people_for_task(req: TaskPeopleRequest) -> TaskPeople:
+    rung = ("its people", "their deputies", "their managers")[min(req.level, 2)]
+    return await _call("people_for_task", req, TaskPeople, f"who has the {req.role} task: {rung}")
 
 
 async def load_policy(vendor_id: str) -> Policy:

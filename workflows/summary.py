@@ -37,7 +37,9 @@ def current_details(state: PurchaseOrderState) -> str:
     if state.open_tasks:
         parts += ["", "**Waiting on people**"]
         parts += [
-            f"- {t.task_id} {t.title} → {t.assignee_role} ({t.escalated_to}), due {t.due_at:%Y-%m-%d %H:%M} UTC"
+            f"- {t.task_id} {t.title} → {t.assignee_role} ({t.escalated_to}"
+            + (f": {', '.join(t.assignees)}" if t.assignees else "")
+            + f"), due {t.due_at:%Y-%m-%d %H:%M} UTC"
             for t in state.open_tasks
         ]
     held = sum(1 for r in state.invoices if r.status == InvoiceStatus.HELD)

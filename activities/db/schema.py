@@ -226,6 +226,9 @@ human_tasks = Table(
     # the people any one of whom may decide it ('[]': anyone with the role).
     Column("approval_level", Integer, nullable=True),
     Column("eligible", JsonDoc, nullable=False, server_default=text("'[]'")),
+    # The named people the task is with now: role holders, their delegates when
+    # out of office, then deputies, then managers (migration 0012).
+    Column("assignees", JsonDoc, nullable=False, server_default=text("'[]'")),
     Column("created_at", UtcDateTime, nullable=False),
     Column("due_at", UtcDateTime, nullable=False),
     Column("escalation_level", Integer, nullable=False, default=0),
@@ -275,9 +278,27 @@ principals = Table(
     Column("password_hash", String(255), nullable=True),  # Argon2id; NULL: no web sign-in
     # Approval limit per currency, decimals as strings (migration 0011): {"USD": "50000"}.
     Column("approval_limits", JsonDoc, nullable=False, server_default=text("'{}'")),
+    # Who takes over an overdue task, by rung of the SLA ladder (migration 0012).
+    Column("deputy", String(64), nullable=True),
+    Column("manager", String(64), nullable=True),
     Column("created_at", UtcDateTime, nullable=False),
     Column("created_by", String(64), nullable=True),
     Column("disabled_at", UtcDateTime, nullable=True),
+)
+
+# Out-of-office delegation (migration 0012): between starts_at and ends_at the
+# principal's tasks go to the delegate.
+delegations = Table(
+    "delegations",
+    metadata,
+    Column("delegation_id", Integer, primary_key=True, autoincrement=True),
+    Column("principal_id", String(64), ForeignKey("principals.principal_id"), nullable=False, index=True),
+    Column("delegate_id", String(64), nullable=False),
+    Column("starts_at", UtcDateTime, nullable=False),
+    Column("ends_at", UtcDateTime, nullable=False),
+    Column("reason", Text, nullable=True),
+    Column("created_by", String(64), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
 )
 
 # API tokens: only a SHA-256 of the secret is kept (identity.credentials).

@@ -9,7 +9,7 @@ from identity.principal import Caller
 from identity.roles import Permission
 from models import HumanTask
 from p2p.approvals import check_eligible
-from p2p.decisions import check_role
+from p2p.decisions import approvers_of, check_role
 from starter.errors import Forbidden
 
 __all__ = ["authorize", "authorize_task"]
@@ -32,6 +32,6 @@ def authorize_task(caller: Caller, task: HumanTask) -> None:
     try:
         check_role(task, caller.principal_id, sorted(caller.principal.roles))
         if task.approval_level is not None:
-            check_eligible(actor=caller.principal_id, level=task.approval_level, people=task.eligible)
+            check_eligible(actor=caller.principal_id, level=task.approval_level, people=approvers_of(task))
     except ValueError as exc:
         raise Forbidden(str(exc)) from None

@@ -92,6 +92,11 @@ def test_a_task_names_the_people_who_may_decide_it(page: Any, inbox_url: str, re
     sign_in(page, inbox_url, "alice.approver")
     card = approval_card(page)
     assert card.locator(".role").inner_text() == "level 2: budget owner, any of alice.approver, dan"
+    escalated = {"assignees": ["dana.deputy", "alice.approver"], "escalation_level": 1}
+    repo.tasks["T-1"] = repo.tasks["T-1"].model_copy(update=escalated)
+    page.reload()
+    card = approval_card(page)
+    assert card.locator(".role").inner_text() == "level 2: budget owner, with dana.deputy, alice.approver"
 
 
 def test_a_clerk_without_the_role_is_refused_and_nothing_is_sent(

@@ -109,3 +109,24 @@ def test_disable_stops_every_token_and_limits_are_per_currency(db_url: str) -> N
     with pytest.raises(principals.AuthenticationFailed, match="disabled"):
         principals.authenticate_token(engine, token, now=datetime.now(UTC))
     assert "disabled" in poflow("users", "list").out
+
+
+def test_org_and_out_of_office_delegation(db_url: str) -> None:
+    for login in ("ann", "dan", "meg"):
+        poflow("users", "add", login, "--name", login, "--role", "ap_clerk")
+    assert (
+        poflow("users", "org", "ann", "--deputy", "dan", "--manager", "meg").out
+        == "ann: deputy dan, manager meg\n"
+    )
+    assert "no principal zed" in poflow("users", "org", "ann", "--deputy", "zed").err
+    away = poflow("users", "delegate", "ann", "--to", "dan", "--from", "2026-12-24", "--until", "2026-12-31")
+    assert away.out == "ann's tasks go to dan from 2026-12-24 to 2026-12-31 (UTC days)\n"
+    engine = make_engine(db_url)
+    from activities.db.org import active_delegates, org_entries
+
+    assert org_entries(engine, ["ann"])["ann"].deputy == "dan"
+    last_day = datetime(2026, 12, 31, 23, 59, tzinfo=UTC)  # --until is the last day, whole
+    assert active_delegates(engine, ["ann"], last_day) == {"ann": "dan"}
+    assert active_delegates(engine, ["ann"], datetime(2027, 1, 1, tzinfo=UTC)) == {}
+    bad = poflow("users", "delegate", "ann", "--to", "dan", "--from", "soon", "--until", "2026-12-31")
+    assert (bad.code, bad.err) == (2, "poflow: --from: 'soon' is not a day (YYYY-MM-DD)\n")

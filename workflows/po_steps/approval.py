@@ -15,7 +15,7 @@ from workflows.po_steps.base import PoBase
 with workflow.unsafe.imports_passed_through():
     from models import HumanTask, PoStatus, TaskDecision, TaskKind, TaskStatus, format_money
     from models.approvals import ApprovalRoute
-    from p2p import approvals
+    from p2p import approvals, decisions
     from workflows.contract import Decision
 
 
@@ -68,7 +68,7 @@ class ApprovalSteps(PoBase):
         approvals.check_approver(
             actor=d.actor,
             level=task.approval_level,
-            people=task.eligible,
+            people=decisions.approvers_of(task),
             limits=d.actor_limits,
             total=self._s.po.total,
             currency=self._s.po.currency,

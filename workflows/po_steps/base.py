@@ -12,7 +12,7 @@ from typing import Generic, TypeVar
 
 from temporalio import workflow
 
-from workflows.po_steps.patches import PATCH_INVOICE_NUMBER_RUNS, PATCH_NET_RECEIPTS
+from workflows.po_steps.patches import PATCH_INVOICE_NUMBER_RUNS, PATCH_NET_RECEIPTS, PATCH_TASK_PEOPLE
 
 with workflow.unsafe.imports_passed_through():
     from models import (
@@ -39,7 +39,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from models.approvals import ApprovalLevel, ApprovalRoute
     from models.documents import legacy_normalize_invoice_number
-    from models.tasks import TASK_OPTIONS, TASK_ROLES, TaskHold
+    from models.tasks import TASK_OPTIONS, TASK_ROLES, TaskHold, TaskPeopleRequest
     from models.workflow_state import HoldRequest
     from workflows import activity_calls as act
     from workflows import search_attributes
@@ -144,17 +144,37 @@ class PoBase:
             created_at=now,
             due_at=now + s.policy.task_sla,
         )
+        # Named before it joins the state: a query never sees it half-assigned.
+        task.assignees, why = await self._people_for(task, level=0)
         s.tasks.append(task)
-        self._log("task_opened", f"{task.task_id} {kind.value}: {title} → {task.assignee_role}")
+        with_whom = f" ({', '.join(task.assignees)}: {why})" if task.assignees else ""
+        self._log("task_opened", f"{task.task_id} {kind.value}: {title} → {task.assignee_role}{with_whom}")
         await act.save_task(task)
-        await self._notify(
-            NotificationChannel.APPROVER,
-            task.assignee or task.assignee_role,
-            f"task:{task.task_id}:opened",
-            title,
-            "; ".join(f"{k}: {v}" for k, v in task.context.items()),
+        await self._notify_people(
+            task, "opened", title, "; ".join(f"{k}: {v}" for k, v in task.context.items())
         )
         return task
+
+    async def _people_for(self, task: HumanTask, *, level: int) -> tuple[list[str], str]:
+        """The people the task is with at `level` of its SLA ladder, and why
+        ('' for runs started before tasks had people: role-only tasks)."""
+        if not workflow.patched(PATCH_TASK_PEOPLE):
+            return [], ""
+        named = task.eligible or ([task.assignee] if task.assignee else [])
+        found = await act.people_for_task(
+            TaskPeopleRequest(role=task.assignee_role, named=named, level=level, at=workflow.now())
+        )
+        return found.people, found.why
+
+    async def _notify_people(self, task: HumanTask, what: str, subject: str, body: str) -> None:
+        """Tell each person the task is with (or its role, when it names nobody)."""
+        key = f"task:{task.task_id}:{what}"
+        if not task.assignees:
+            await self._notify(
+                NotificationChannel.APPROVER, task.assignee or task.assignee_role, key, subject, body
+            )
+        for person in task.assignees:
+            await self._notify(NotificationChannel.APPROVER, person, f"{key}:{person}", subject, body)
 
     async def _close_task(self, task: HumanTask, status: TaskStatus) -> None:
         task.status = status

@@ -69,9 +69,23 @@ class DeadlineSteps(PoBase):
                 await self._escalate(task)
 
     async def _escalate(self, task: HumanTask) -> None:
+        """The next rung of the SLA ladder: the deputy, then the manager — named
+        people from the organisation data, each told; the rung is in the history."""
         assert self._s.policy is not None
+        # The next rung's people first, then the task changes in one go (a
+        # query never sees the new level with the old people).
+        people, why = await self._people_for(task, level=task.escalation_level + 1)
         task.escalation_level += 1
         task.due_at = workflow.now() + self._s.policy.task_sla
+        if why:  # named people (runs before that keep the role-only ladder below)
+            task.assignees = list(dict.fromkeys([*people, *task.assignees]))  # those asked before stay asked
+            to = f"{task.escalated_to}: {why}"
+            self._log("task_escalated", f"{task.task_id} {task.kind.value} overdue → {to}")
+            await act.save_task(task)
+            await self._notify_people(
+                task, f"escalated:{task.escalation_level}", f"Overdue: {task.title}", to
+            )
+            return
         self._log("task_escalated", f"{task.task_id} {task.kind.value} overdue → {task.escalated_to}")
         await act.save_task(task)
         await self._notify(

@@ -12,3 +12,6 @@ PATCH_RANDOM_AUDIT = "random-audit-draw"
 PATCH_INVOICE_NUMBER_RUNS = "invoice-number-every-digit-run"
 PATCH_NET_RECEIPTS = "net-receipts"  # received = kept, net of rejections (receiving.received_for_match)
 PATCH_PER_HOLD_DECISIONS = "per-hold-decisions"
+# Tasks are with named people (role holders or their delegates, then deputies,
+# then managers: activity people_for_task); runs started before keep role-only tasks.
+PATCH_TASK_PEOPLE = "task-people"
