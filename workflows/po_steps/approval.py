@@ -29,9 +29,9 @@ class ApprovalSteps(PoBase):
             self._log("auto_approved", f"approval band {route.band!r} ({route.why}) needs no approval")
             await self._issue()
             return
-        s.status = PoStatus.PENDING_APPROVAL
         self._log("approval_route", f"band {route.band!r} ({route.why}): {len(route.levels)} level(s)")
         await self._open_approval_level(1)
+        s.status = PoStatus.PENDING_APPROVAL  # after the task is in the state: a query sees both or neither
 
     async def _open_approval_level(self, number: int) -> None:
         s = self._s

@@ -48,7 +48,6 @@ class StartSteps(PoBase):
         if validation.approval_route is not None:
             await self._route_for_approval(validation.approval_route)
         elif po.total > s.policy.approval_threshold or validation.flags:
-            s.status = PoStatus.PENDING_APPROVAL
             reason = (
                 f"total {format_money(po.total, po.currency)} above "
                 f"{format_money(s.policy.approval_threshold, po.currency)}"
@@ -56,6 +55,9 @@ class StartSteps(PoBase):
             if validation.flags:
                 reason += "; " + "; ".join(validation.flags)
             await self._open_task(TaskKind.APPROVE_PO, f"Approve {po.po_number}", context={"why": reason})
+            s.status = (
+                PoStatus.PENDING_APPROVAL
+            )  # after the task is in the state: a query sees both or neither
         else:
             self._log(
                 "auto_approved",
