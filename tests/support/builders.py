@@ -176,7 +176,8 @@ def seeded_sqlite(path: Path) -> Engine:
     return engine
 
 
-_started: list[WorkflowHandle] = []
+# Workflows started by start(), with the client (so the server) they run on.
+_started: list[tuple[Client, WorkflowHandle]] = []
 
 
 @asynccontextmanager
@@ -192,8 +193,11 @@ async def running_worker(client: Client, engine: Engine) -> AsyncIterator[str]:
         try:
             yield queue
         finally:
-            while _started:
-                handle = _started.pop()
+            # Only this server's: a module with a time-skipping server of its own
+            # may have left handles on a server that is gone by now.
+            mine = [handle for on, handle in _started if on is client]
+            _started[:] = [(on, handle) for on, handle in _started if on is not client]
+            for handle in reversed(mine):
                 if (await handle.describe()).status == WorkflowExecutionStatus.RUNNING:
                     await handle.cancel()
                     with suppress(WorkflowFailureError):
@@ -208,7 +212,7 @@ async def start(client: Client, queue: str, order: PurchaseOrder, **kwargs: obje
         task_queue=queue,
         result_type=PurchaseOrderState,
     )
-    _started.append(handle)
+    _started.append((client, handle))
     return handle
 
 
