@@ -493,13 +493,13 @@ def number_drawn_differently(salt: str) -> str:
 
 
 async def test_a_run_under_the_earlier_rule_replays_with_todays_code(
-    time_skipping_env: WorkflowEnvironment, engine: Engine, monkeypatch: pytest.MonkeyPatch
+    env: WorkflowEnvironment, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Record a run as the code before this change ran it (ids by the earlier
     rule, no patch marker), then replay it with today's code: the second
     spelling was a second invoice then and stays one; the audit draws by
     the earlier id; match results carry the earlier id."""
-    client = time_skipping_env.client
+    client = env.client
     policy = get_policy(engine, "standard")
     assert policy is not None
     number = number_drawn_differently(policy.audit_salt)
@@ -538,9 +538,9 @@ async def test_a_run_under_the_earlier_rule_replays_with_todays_code(
 
 
 async def test_a_new_run_takes_another_spelling_of_an_invoice_for_a_resend(
-    time_skipping_env: WorkflowEnvironment, engine: Engine
+    env: WorkflowEnvironment, engine: Engine
 ) -> None:
-    client = time_skipping_env.client
+    client = env.client
     order = po(unique("PO"))
     async with running_worker(client, engine) as queue:
         handle = await start(client, queue, order)

@@ -6,12 +6,9 @@ person it is with may decide it (limits and segregation of duties still apply)."
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-import pytest_asyncio
-from temporalio.testing import WorkflowEnvironment
 
 from activities.db import principals
 from activities.db.approval_matrix import set_approval_limits
@@ -19,22 +16,9 @@ from activities.db.org import add_delegation, set_org
 from identity.roles import Kind, Role
 from models import PoStatus, TaskKind
 from tests.support.builders import decide, po, running_worker, seeded_sqlite, start, unique
-from tests.support.temporal import start_time_skipping_server
 from tests.support.workflows import eventually, open_task, refused, skip_time
 
 NOW = datetime.now(UTC)
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def env() -> AsyncIterator[WorkflowEnvironment]:
-    """A time-skipping server of its own: these tests skip days while tasks
-    wait, and a clock held by another module's workflow must not stall them
-    (nor theirs stall the others')."""
-    own = await start_time_skipping_server()
-    try:
-        yield own
-    finally:
-        await own.shutdown()
 
 
 @pytest.fixture

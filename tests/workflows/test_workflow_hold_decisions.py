@@ -15,17 +15,14 @@ default price tolerance is +2 %, so 12.90 and 5.00 are PRICE holds."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-import pytest_asyncio
 from sqlalchemy import text
 from temporalio import workflow
 from temporalio.client import WorkflowHandle
 from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer, Worker
 from temporalio.workflow import NondeterminismError
 
@@ -52,25 +49,11 @@ from tests.support.builders import (
     state,
     unique,
 )
-from tests.support.temporal import start_time_skipping_server
 from tests.support.workflows import eventually, finished, handoffs, issued, open_task, refused, skip_time
 from worker import build_activities
 from workflows.contract import PoSignal, WorkflowType
 from workflows.po_steps.patches import PATCH_PER_HOLD_DECISIONS
 from workflows.purchase_order import PurchaseOrderWorkflow
-
-
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
-async def env() -> AsyncIterator[WorkflowEnvironment]:
-    """A time-skipping server of its own. These tests skip days while tasks
-    wait; on the shared server a workflow another module left with a due
-    timer and no worker can hold the clock, and the skip's sleep RPC then
-    timed out now and then ("Timeout expired", seen in CI)."""
-    own = await start_time_skipping_server()
-    try:
-        yield own
-    finally:
-        await own.shutdown()
 
 
 def open_refs(record: InvoiceRecord) -> set[str]:
