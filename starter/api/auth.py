@@ -9,27 +9,27 @@ Two credentials (DESIGN.md "Identity"):
   cannot read them), so no other site can post in a signed-in person's name.
 
 The principal is read from the database on every request, so disabling a
-person or revoking a token takes effect at once. Routes ask for a permission
-(`require(Permission.X)`); what grants it is identity.roles.
+person or revoking a token takes effect at once. What the caller may do is
+checked by the service for both doors (starter.service.authorization).
 """
 
 from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, Request
+from fastapi import Request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.engine import Engine
 
 from activities.db import principals as db
 from identity.principal import Caller
-from identity.roles import Kind, Permission, Scope
+from identity.roles import Kind, Scope
 from settings import Settings
 from starter.errors import Forbidden, Unauthenticated
 
@@ -39,7 +39,6 @@ __all__ = [
     "SESSION_COOKIE",
     "SESSION_MAX_AGE",
     "Authenticator",
-    "require",
     "session_secret",
 ]
 
@@ -146,21 +145,3 @@ async def current_caller(request: Request) -> Caller:
         cached = await asyncio.to_thread(_resolve, request)
         request.state.caller = cached
     return cached
-
-
-def require(permission: Permission) -> Callable[[Request], Awaitable[Caller]]:
-    """A dependency: the caller, if their roles and credential grant `permission`."""
-
-    async def dependency(request: Request) -> Caller:
-        caller = await current_caller(request)
-        if not caller.may(permission):
-            roles = ", ".join(sorted(caller.principal.roles)) or "no roles"
-            raise Forbidden(
-                f"{caller.principal_id} ({roles}; {caller.scope.value} scope) may not {permission.value.replace('_', ' ')}"
-            )
-        return caller
-
-    return dependency
-
-
-Reader = Annotated[Caller, Depends(require(Permission.READ))]
