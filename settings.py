@@ -4,7 +4,7 @@ default that works on a laptop with nothing but python3 (README "Configuration")
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -33,6 +33,13 @@ class Settings:
     # Signs the web app's session cookies; None: a key kept in home/session.key
     # (starter.api.auth). Set it when several API processes share sign-ins.
     session_secret: str | None = None
+    # Single sign-on with OpenID Connect (README "People and access"): off while
+    # oidc_issuer is None. oidc_claim names the id-token claim that is matched to a
+    # principal. The client secret is kept out of repr() so it is never logged.
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = field(default=None, repr=False)
+    oidc_claim: str = "email"
 
     @property
     def api_url(self) -> str:
@@ -60,4 +67,8 @@ def load_settings() -> Settings:
         max_request_bytes=int(os.environ.get("POFLOW_MAX_REQUEST_BYTES", str(1024 * 1024))),
         max_workflow_input_bytes=int(os.environ.get("POFLOW_MAX_WORKFLOW_INPUT_BYTES", str(512 * 1024))),
         session_secret=os.environ.get("POFLOW_SESSION_SECRET") or None,
+        oidc_issuer=os.environ.get("POFLOW_OIDC_ISSUER") or None,
+        oidc_client_id=os.environ.get("POFLOW_OIDC_CLIENT_ID") or None,
+        oidc_client_secret=os.environ.get("POFLOW_OIDC_CLIENT_SECRET") or None,
+        oidc_claim=os.environ.get("POFLOW_OIDC_CLAIM") or "email",
     )

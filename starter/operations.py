@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from sqlalchemy.engine import Engine
 from temporalio.client import Client
 
+from activities.db.evidence import Original, PricePoint
 from identity.principal import Caller
 from identity.roles import Permission
 from models import AuditEvent, HumanTask, InvoiceRecord, PoProjection, PurchaseOrder, PurchaseOrderState
@@ -32,6 +33,7 @@ from settings import Settings
 from starter.service.authorization import authorize
 from starter.service.checks import is_connect_failure, unreachable
 from starter.service.documents import DocumentAccepted, Documents
+from starter.service.evidence import Evidence
 from starter.service.naming import SupplierDocument
 from starter.service.purchase_orders import PoStarted, PurchaseOrders
 from starter.service.tasks import Tasks
@@ -103,6 +105,12 @@ class PoflowOperations(Protocol):
 
     async def get_intake(self, workflow_id: str) -> IntakeState: ...
 
+    async def original_document(self, document_id: str, by: Caller) -> Original: ...
+
+    async def price_history(self, vendor_id: str, item_id: str) -> list[PricePoint]: ...
+
+    async def ordered_po(self, po_number: str) -> PurchaseOrder | None: ...
+
     async def cancel(self, po_number: str, by: Caller, reason: str) -> PurchaseOrderState: ...
 
     async def hold_invoice(
@@ -116,9 +124,9 @@ class PoflowOperations(Protocol):
     async def close(self) -> None: ...
 
 
-class PoflowService(PurchaseOrders, Documents, Tasks):
+class PoflowService(PurchaseOrders, Documents, Tasks, Evidence):
     """The one implementation of the doors' operations, over Temporal and the DB:
-    purchase orders, documents and tasks (starter/service/), files (starter.intake_door)."""
+    purchase orders, documents, tasks and evidence (starter/service/), files (starter.intake_door)."""
 
     # -- files (document intake) ---------------------------------------------------
 

@@ -102,6 +102,7 @@ def banner(cfg: StackConfig, database_url: str) -> str:
             "poflow is up",
             f"  Temporal UI      {cfg.ui_url}",
             f"  Approver inbox   {cfg.api_url}/inbox",
+            f"  Purchase orders  {cfg.api_url}/pos",
             f"  API docs         {cfg.api_url}/docs",
             f"  Temporal         {cfg.temporal_address} (namespace {cfg.namespace}, task queue {cfg.task_queue})",
             f"  Database         {redacted(database_url)}",

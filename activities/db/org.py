@@ -4,7 +4,7 @@ dates, and the people who hold a role."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
@@ -68,7 +68,23 @@ def add_delegation(
         )
         key = result.inserted_primary_key
         assert key is not None
-        return int(key[0])
+        delegation_id = int(key[0])
+        # In the same transaction: a delegation moves decisions about money to
+        # someone else, so it is on the audit trail the moment it exists.
+        until = (ends_at - timedelta(microseconds=1)).date()
+        detail = f"{principal}'s tasks go to {delegate} from {starts_at.date()} to {until} (UTC days)"
+        connection.execute(
+            t.audit_events.insert().values(
+                event_id=f"delegation:{delegation_id}",
+                po_number="",
+                event="delegation",
+                detail=detail + (f": {reason}" if reason else ""),
+                actor=created_by or "unknown",
+                at=now,
+                evidence=f"delegation {delegation_id}",
+            )
+        )
+        return delegation_id
 
 
 def people_with_role(engine: Engine, role: str) -> list[str]:

@@ -17,18 +17,21 @@ from typing import Literal
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, Field
 from starlette.types import Scope
 
 from settings import load_settings
-from starter.api import audit, documents, purchase_orders, sessions, tasks, tolerances
+from starter.api import audit, documents, oidc, purchase_orders, sessions, tasks, tolerances
 from starter.api.auth import Authenticator, current_caller, session_secret
 from starter.api.body_limit import BodySizeLimit
 from starter.api.security import SecurityHeaders, new_nonce, page_csp
 from starter.api.shared import Service
 from starter.errors import Invalid, PoflowError, Unauthenticated, field_errors
 from starter.operations import PoflowOperations, ServiceFactory, connect_service
+from starter.web.pages import STATIC_DIR
+from starter.web.pages import pages as web_pages
 
 __all__ = ["INBOX_PAGE", "Health", "create_app", "json_body_limit"]
 
@@ -63,7 +66,10 @@ def create_app(service_factory: ServiceFactory = _default_service) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.include_router(pages)
     app.include_router(sessions.pages)
+    app.include_router(oidc.pages)
     app.include_router(sessions.api)
+    app.include_router(web_pages)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in ROUTERS:
         # Every API route has a caller (401 otherwise); each write checks what it may do.
         app.include_router(router, dependencies=[Depends(current_caller)])

@@ -88,8 +88,19 @@ class Authenticator:
             principal = db.authenticate_password(self.engine, login, password)
         except db.AuthenticationFailed as exc:
             raise Unauthenticated(str(exc)) from exc
+        return self._session(principal.principal_id)
+
+    def session_for(self, principal_id: str) -> Session:
+        """A session for a person someone else has authenticated (single sign-on,
+        starter.api.oidc): the same cookie a password gives, for an enabled person only."""
+        principal = db.get_principal(self.engine, principal_id)
+        if principal is None or principal.disabled or principal.kind != Kind.PERSON:
+            raise Unauthenticated(f"no enabled poflow user {principal_id!r}")
+        return self._session(principal.principal_id)
+
+    def _session(self, principal_id: str) -> Session:
         csrf = secrets.token_urlsafe(24)
-        return Session(self._signer.dumps({"p": principal.principal_id, "c": csrf}), csrf)
+        return Session(self._signer.dumps({"p": principal_id, "c": csrf}), csrf)
 
     def from_session(self, cookie: str) -> tuple[Caller, str]:
         """The caller of a session cookie and the session's CSRF token."""

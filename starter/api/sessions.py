@@ -1,6 +1,6 @@
 """Signing in and out of the web app, and "who am I".
 
-    GET  /login                 the sign-in page
+    GET  /login                 the sign-in page (with "Sign in with <IdP>" when OIDC is on: starter.api.oidc)
     POST /login                 form: login, password, next → 303 to next, session cookies set
     POST /logout                → 303 to /login, cookies cleared
     POST /api/v1/session        JSON {login, password} → the caller and the CSRF token (scripts, the demo)
@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import html
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -28,7 +28,17 @@ from starter.api.security import new_nonce, page_csp
 from starter.api.shared import API_PREFIX, Who, errors
 from starter.errors import Unauthenticated
 
-__all__ = ["LOGIN_PAGE", "SignIn", "WhoAmI", "api", "pages"]
+__all__ = [
+    "LOGIN_PAGE",
+    "SignIn",
+    "WhoAmI",
+    "api",
+    "local_path",
+    "login_page",
+    "pages",
+    "set_session",
+    "single_sign_on",
+]
 
 LOGIN_PAGE = Path(__file__).with_name("login.html")
 
@@ -59,28 +69,48 @@ def _authenticator(request: Request) -> Authenticator:
     return authenticator
 
 
-def login_page(next_url: str = "/inbox", error: str = "", status_code: int = 200) -> HTMLResponse:
+def single_sign_on(request: Request) -> str | None:
+    """The identity provider's host when OpenID Connect sign-in is on, else None."""
+    service = getattr(request.app.state, "service", None)  # absent where a test set no service
+    issuer = service.settings.oidc_issuer if service is not None else None
+    return (urlsplit(issuer).hostname or issuer) if issuer else None
+
+
+def login_page(
+    next_url: str = "/inbox", error: str = "", status_code: int = 200, sso: str | None = None
+) -> HTMLResponse:
+    """The sign-in page; `sso` (the identity provider's host) adds its "Sign in with" link."""
     nonce = new_nonce()
+    link = (
+        f'<a class="sso" href="/login/oidc?next={html.escape(quote(next_url, safe="/"), quote=True)}">'
+        f"Sign in with {html.escape(sso)}</a>"
+        if sso
+        else ""
+    )
     body = (
         LOGIN_PAGE.read_text(encoding="utf-8")
         .replace("{{nonce}}", nonce)
         .replace("{{next}}", html.escape(next_url, quote=True))
         .replace("{{error}}", html.escape(error))
+        .replace("{{sso}}", link)
     )
     headers = {"Content-Security-Policy": page_csp(nonce), "Cache-Control": "no-store"}
     return HTMLResponse(body, status_code=status_code, headers=headers)
 
 
-def _local_path(next_url: str) -> str:
+def local_path(next_url: str) -> str:
     """Only a path on this site: a `next` pointing elsewhere would make the
-    sign-in page an open redirect."""
+    sign-in page an open redirect. Browsers read `\\` as `/` and drop tabs and
+    newlines (WHATWG URL), so `/\\evil.example` would be `//evil.example`."""
     parts = urlsplit(next_url)
     if parts.scheme or parts.netloc or not next_url.startswith("/") or next_url.startswith("//"):
+        return "/inbox"
+    if "\\" in next_url or any(ord(char) < 0x20 or ord(char) == 0x7F for char in next_url):
         return "/inbox"
     return next_url
 
 
-def _set_session(response: Response, request: Request, session: Session) -> None:
+def set_session(response: Response, request: Request, session: Session) -> None:
     secure = request.url.scheme == "https"
     max_age = int(SESSION_MAX_AGE.total_seconds())
     response.set_cookie(
@@ -91,8 +121,8 @@ def _set_session(response: Response, request: Request, session: Session) -> None
 
 
 @pages.get("/login")
-async def show_login(next: str = "/inbox") -> HTMLResponse:  # noqa: A002  (the query parameter's name)
-    return login_page(_local_path(next))
+async def show_login(request: Request, next: str = "/inbox") -> HTMLResponse:  # noqa: A002  (the query parameter's name)
+    return login_page(local_path(next), sso=single_sign_on(request))
 
 
 @pages.post("/login")
@@ -102,13 +132,13 @@ async def sign_in_form(
     password: str = Form(""),
     next: str = Form("/inbox"),  # noqa: A002
 ) -> Response:
-    target = _local_path(next)
+    target = local_path(next)
     try:
         session = await asyncio.to_thread(_authenticator(request).sign_in, login, password)
     except Unauthenticated as exc:
-        return login_page(target, exc.message, status_code=401)
+        return login_page(target, exc.message, status_code=401, sso=single_sign_on(request))
     response = RedirectResponse(target, status_code=303)
-    _set_session(response, request, session)
+    set_session(response, request, session)
     return response
 
 
@@ -126,7 +156,7 @@ async def sign_in(body: SignIn, request: Request, response: Response) -> WhoAmI:
     authenticator = _authenticator(request)
     session = await asyncio.to_thread(authenticator.sign_in, body.login, body.password)
     caller, _ = await asyncio.to_thread(authenticator.from_session, session.cookie)
-    _set_session(response, request, session)
+    set_session(response, request, session)
     return _who(caller, session.csrf)
 
 

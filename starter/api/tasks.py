@@ -1,6 +1,6 @@
 """Human tasks: the approver inbox's data, and one decision per task.
 
-    GET  /api/v1/tasks[?status=open|done|cancelled|all]
+    GET  /api/v1/tasks[?status=open|done|cancelled|all][&mine=true]
     GET  /api/v1/tasks/{task_id}
     POST /api/v1/tasks/{task_id}/decision     {decision, comment, document, holds}
 
@@ -13,15 +13,16 @@ the reason: closed task, role, limit, segregation of duties).
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from models import HumanTask
 from models.tasks import DECISIONS_NEEDING_COMMENT
 from starter.api.shared import API_PREFIX, Service, Who, errors
 from starter.operations import PoflowOperations
+from starter.service.authorization import may_decide
 from workflows.contract import po_workflow_id
 
 __all__ = ["DecisionRequest", "TaskStatusFilter", "TaskView", "router", "task_view"]
@@ -75,8 +76,16 @@ def task_view(task: HumanTask, service: PoflowOperations) -> TaskView:
 
 
 @router.get("", responses=errors(503))
-async def list_tasks(service: Service, status: TaskStatusFilter = "open") -> list[TaskView]:
-    return [task_view(task, service) for task in await service.list_tasks(status)]
+async def list_tasks(
+    service: Service,
+    who: Who,
+    status: TaskStatusFilter = "open",
+    mine: Annotated[bool, Query(description="Only the tasks the caller may decide")] = False,
+) -> list[TaskView]:
+    tasks = await service.list_tasks(status)
+    if mine:
+        tasks = [task for task in tasks if may_decide(who, task)]
+    return [task_view(task, service) for task in tasks]
 
 
 @router.get("/{task_id}", responses=errors(404, 503))

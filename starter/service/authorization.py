@@ -12,7 +12,7 @@ from p2p.approvals import check_eligible
 from p2p.decisions import approvers_of, check_role
 from starter.errors import Forbidden
 
-__all__ = ["authorize", "authorize_task"]
+__all__ = ["authorize", "authorize_task", "may_decide"]
 
 
 def authorize(caller: Caller, permission: Permission) -> None:
@@ -35,3 +35,12 @@ def authorize_task(caller: Caller, task: HumanTask) -> None:
             check_eligible(actor=caller.principal_id, level=task.approval_level, people=approvers_of(task))
     except ValueError as exc:
         raise Forbidden(str(exc)) from None
+
+
+def may_decide(caller: Caller, task: HumanTask) -> bool:
+    """Whether the caller may decide the task (the inbox's "my tasks")."""
+    try:
+        authorize_task(caller, task)
+    except Forbidden:
+        return False
+    return True

@@ -37,7 +37,7 @@ from tests.support.api import (
     approval_task,
     post_json,
 )
-from tests.support.identity import caller
+from tests.support.identity import bearer, caller
 
 
 def with_po(api: TestClient) -> None:
@@ -335,6 +335,23 @@ def test_tasks_list_open_by_default_with_links(api: TestClient, repo: FakeReposi
     response = api.get("/api/v1/tasks?status=later")
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "status"
+
+
+def test_my_tasks_are_the_ones_i_may_decide(
+    api: TestClient, repo: FakeRepository, tokens: dict[str, str]
+) -> None:
+    repo.tasks["T-1"] = approval_task()  # budget owner's
+    repo.tasks["T-2"] = approval_task("T-2").model_copy(update={"assignee_role": "ap_clerk"})
+
+    def mine(login: str) -> list[str]:
+        answer = api.get("/api/v1/tasks", params={"mine": "true"}, headers=bearer(tokens[login]))
+        return sorted(t["task_id"] for t in answer.json())
+
+    assert mine("alice.approver") == ["T-1"]
+    assert mine("carl.clerk") == ["T-2"]
+    assert mine("anna.apmanager") == ["T-2"]  # an AP manager covers AP clerks
+    assert mine("wally.warehouse") == []  # decides no task
+    assert mine("carol") == ["T-1", "T-2"]
 
 
 def test_get_task_and_unknown_task(api: TestClient, repo: FakeRepository) -> None:

@@ -99,10 +99,12 @@ def test_a_task_names_the_people_who_may_decide_it(page: Any, inbox_url: str, re
     assert card.locator(".role").inner_text() == "level 2: budget owner, with dana.deputy, alice.approver"
 
 
-def test_a_clerk_without_the_role_is_refused_and_nothing_is_sent(
+def test_a_clerk_sees_only_his_tasks_and_is_refused_a_task_without_his_role(
     page: Any, inbox_url: str, temporal: FakeTemporal
 ) -> None:
     sign_in(page, inbox_url, "carl.clerk")
+    page.locator("#empty").wait_for(timeout=10_000)  # his tasks: none (not his role)
+    page.check("#everyone")  # everyone's: he sees it, and trying is refused with the rule
     card = approval_card(page)
     card.get_by_role("button", name="approve").click()
     card.locator(".answer.error").wait_for(timeout=10_000)

@@ -123,6 +123,7 @@ def test_org_and_out_of_office_delegation(db_url: str) -> None:
     assert away.out == "ann's tasks go to dan from 2026-12-24 to 2026-12-31 (UTC days)\n"
     engine = make_engine(db_url)
     from activities.db.org import active_delegates, org_entries
+    from activities.db.repository import list_audit_events
 
     assert org_entries(engine, ["ann"])["ann"].deputy == "dan"
     last_day = datetime(2026, 12, 31, 23, 59, tzinfo=UTC)  # --until is the last day, whole
@@ -130,3 +131,7 @@ def test_org_and_out_of_office_delegation(db_url: str) -> None:
     assert active_delegates(engine, ["ann"], datetime(2027, 1, 1, tzinfo=UTC)) == {}
     bad = poflow("users", "delegate", "ann", "--to", "dan", "--from", "soon", "--until", "2026-12-31")
     assert (bad.code, bad.err) == (2, "poflow: --from: 'soon' is not a day (YYYY-MM-DD)\n")
+    # the delegation is on the audit trail, with who made it (a refused one is not)
+    [event] = [e for e in list_audit_events(engine, "") if e.event == "delegation"]
+    assert event.detail == "ann's tasks go to dan from 2026-12-24 to 2026-12-31 (UTC days)"
+    assert event.actor.startswith("cli:") and event.evidence is not None

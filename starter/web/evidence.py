@@ -1,0 +1,168 @@
+"""What a person needs to see to decide, drawn from the PO workflow's state:
+lines ordered / received / invoiced, what a revision or a pending supplier
+change does to each line, an invoice's lines beside the PO's, and each hold
+with its sentence, tolerance and source. Pure functions of the models (the
+pages format the numbers: starter.web.formatting)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from models import Hold, InvoiceRecord, PurchaseOrderState
+from models.holds import HoldStatus, awaiting_reason, hold_ref
+from models.matching import ToleranceProfile
+from models.purchase_order import PurchaseOrder, PurchaseOrderLine
+from p2p.acknowledgment import compare_acknowledgment
+
+__all__ = [
+    "Change",
+    "HoldView",
+    "InvoiceLineView",
+    "InvoiceView",
+    "LineProgress",
+    "hold_view",
+    "invoice_view",
+    "line_diff",
+    "line_progress",
+    "pending_change_diff",
+]
+
+
+@dataclass(frozen=True)
+class LineProgress:
+    """One PO line: what was ordered, and how much of it arrived and was billed."""
+
+    line: PurchaseOrderLine
+    received: Decimal
+    accepted: Decimal
+    invoiced: Decimal
+
+    @property
+    def open_to_receive(self) -> Decimal:
+        return max(self.line.quantity - self.accepted, Decimal(0))
+
+
+def line_progress(state: PurchaseOrderState) -> list[LineProgress]:
+    return [
+        LineProgress(
+            line=line,
+            received=state.received_quantity(line.line_no),
+            accepted=state.accepted_quantity(line.line_no),
+            invoiced=state.invoiced_quantity(line.line_no),
+        )
+        for line in state.po.lines
+    ]
+
+
+@dataclass(frozen=True)
+class Change:
+    """One field of one line, before and after (None: the line is new / gone)."""
+
+    line_no: int
+    field: str
+    before: Decimal | date | str | None
+    after: Decimal | date | str | None
+
+
+# The line fields a revision can change, in the order a person reads them.
+_COMPARED = ("item_id", "description", "quantity", "uom", "unit_price", "need_by")
+
+
+def line_diff(before: PurchaseOrder, after: PurchaseOrder) -> list[Change]:
+    """Every line field that differs between two versions of a PO, line by line."""
+    changes: list[Change] = []
+    numbers = sorted({line.line_no for line in before.lines} | {line.line_no for line in after.lines})
+    for line_no in numbers:
+        old, new = before.line(line_no), after.line(line_no)
+        if old is None or new is None:
+            present = old or new
+            assert present is not None
+            what = f"{present.item_id} × {present.quantity}"
+            changes.append(Change(line_no, "line", what if old else None, what if new else None))
+            continue
+        changes += [
+            Change(line_no, name, getattr(old, name), getattr(new, name))
+            for name in _COMPARED
+            if getattr(old, name) != getattr(new, name)
+        ]
+    return changes
+
+
+def pending_change_diff(state: PurchaseOrderState) -> list[Change]:
+    """What the supplier's change waiting for the buyer would do to the agreed
+    revision (lines the supplier rejects disappear). The comparison applies
+    every change whatever the tolerance: the task says which ones are outside."""
+    if state.pending_change is None:
+        return []
+    revised = compare_acknowledgment(state.po, state.pending_change, ToleranceProfile()).revised_po
+    if revised is None:  # nothing left to revise to: every line rejected, or beyond bounds
+        gone = [line.line_no for line in state.pending_change.lines if state.po.line(line.line_no)]
+        return [Change(n, "line", "ordered", "rejected by the supplier") for n in gone]
+    return line_diff(state.po, revised)
+
+
+@dataclass(frozen=True)
+class HoldView:
+    ref: str
+    hold: Hold
+    waits_for: str | None
+
+    @property
+    def released(self) -> bool:
+        return self.hold.status != HoldStatus.OPEN
+
+
+def hold_view(hold: Hold) -> HoldView:
+    return HoldView(ref=hold_ref(hold.code, hold.line_no), hold=hold, waits_for=awaiting_reason(hold.code))
+
+
+@dataclass(frozen=True)
+class InvoiceLineView:
+    line_no: int
+    item_id: str | None
+    description: str | None
+    quantity: Decimal
+    unit_price: Decimal
+    amount: Decimal
+    po_unit_price: Decimal | None
+    po_quantity: Decimal | None
+    received: Decimal
+
+    @property
+    def price_differs(self) -> bool:
+        return self.po_unit_price is not None and self.unit_price != self.po_unit_price
+
+
+@dataclass(frozen=True)
+class InvoiceView:
+    record: InvoiceRecord
+    lines: list[InvoiceLineView]
+    holds: list[HoldView]  # open ones first, then released ones
+
+    @property
+    def currency(self) -> str:
+        return self.record.invoice.currency
+
+
+def invoice_view(state: PurchaseOrderState, record: InvoiceRecord) -> InvoiceView:
+    invoice = record.invoice
+    lines = []
+    for line in invoice.lines:
+        po_line = state.po.line(line.line_no)
+        lines.append(
+            InvoiceLineView(
+                line_no=line.line_no,
+                item_id=line.item_id or (po_line.item_id if po_line else None),
+                description=line.description or (po_line.description if po_line else None),
+                quantity=invoice.billed_quantity(line),
+                unit_price=line.unit_price,
+                amount=invoice.line_amount(line),
+                po_unit_price=po_line.unit_price if po_line else None,
+                po_quantity=po_line.quantity if po_line else None,
+                received=state.accepted_quantity(line.line_no),
+            )
+        )
+    holds = [hold_view(h) for h in record.open_holds] + [hold_view(h) for h in record.released_holds]
+    return InvoiceView(record=record, lines=lines, holds=holds)
