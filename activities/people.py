@@ -1,4 +1,5 @@
-"""Who a task is with: its people at the start (the level's named people or
+"""Who a task is with: the approval matrix's band for it (route_task), its
+people at the start (the level's named people or
 everyone holding its role), each out-of-office one replaced by their
 delegate, then up the SLA ladder — deputies, then managers — from the
 organisation data (identity.org has the rules, activities.db.org the data).
@@ -14,8 +15,11 @@ from sqlalchemy.engine import Engine
 from temporalio import activity
 
 from activities.db import org
+from activities.db.approval_matrix import list_bands
 from identity.org import ladder_rung, with_delegates
+from models.approvals import ApprovalRoute, TaskRouteRequest
 from models.tasks import TaskPeople, TaskPeopleRequest
+from p2p.approvals import route_for
 
 __all__ = ["PeopleActivities"]
 
@@ -25,7 +29,21 @@ class PeopleActivities:
         self._engine = engine
 
     def all(self) -> list[Callable[..., Any]]:
-        return [self.people_for_task]
+        return [self.people_for_task, self.route_task]
+
+    @activity.defn
+    def route_task(self, req: TaskRouteRequest) -> ApprovalRoute | None:
+        """The matrix's route for a task other than a PO's approval (that one is
+        part of validate_po); None: no band for it, the task keeps its role."""
+        return route_for(
+            list_bands(self._engine),
+            total=req.total,
+            currency=req.currency,
+            categories=req.categories,
+            budget_code=req.budget_code,
+            flags=req.flags,
+            task=req.task,
+        )
 
     @activity.defn
     def people_for_task(self, req: TaskPeopleRequest) -> TaskPeople:

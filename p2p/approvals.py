@@ -1,5 +1,5 @@
-"""Who approves a PO: the approval matrix's route (models.approvals) and the
-checks on an approver — in the level's people (when it names any), within
+"""Who approves a PO (and who decides the other tasks the matrix routes): the
+approval matrix's route (models.approvals) and the checks on an approver — in the level's people (when it names any), within
 their own approval limit, and not the approver of an earlier level.
 
 Pure: the validate activity resolves the route from the bands in the
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 
-from models.approvals import ApprovalBand, ApprovalRoute
+from models.approvals import ApprovalBand, ApprovalRoute, RoutedTask
 
 __all__ = ["OFF_CONTRACT", "PRICE_ANOMALY", "UOM_MISMATCH", "check_approver", "check_eligible", "route_for"]
 
@@ -29,10 +29,13 @@ def route_for(
     categories: Iterable[str],
     budget_code: str | None,
     flags: Iterable[str],
+    task: RoutedTask = "approve_po",
 ) -> ApprovalRoute | None:
-    """The first band that matches, as a route; None when none does."""
+    """The first of the task's bands that matches, as a route; None when none does."""
     category_set, flag_set = set(categories), set(flags)
     for band in bands:
+        if band.task != task:
+            continue
         why = _matches(band, total, currency, category_set, budget_code, flag_set)
         if why is not None:
             return ApprovalRoute(band=band.name, levels=list(band.levels), why=why)

@@ -20,9 +20,16 @@ from models.workflow_state import PurchaseOrderState
 
 def check_role(task: HumanTask, actor: str, roles: Sequence[str]) -> None:
     """Raises ValueError when `actor` is not one of the people the task is with
-    (its holders' delegates, deputies, managers) and none of `roles` may take it."""
+    (its holders' delegates, deputies, managers) and either the task names
+    people (the matrix's) and `actor` is not among them, or none of `roles`
+    may take it."""
     if actor in task.assignees:
         return
+    if task.eligible and actor not in task.eligible:
+        # The matrix named who decides it: the role alone is not enough.
+        raise ValueError(
+            f"{actor} is not one of the people task {task.task_id} names ({', '.join(task.eligible)})"
+        )
     if not may_take_task(roles, task.assignee_role):
         held = ", ".join(sorted(roles)) or "no roles"
         raise ValueError(

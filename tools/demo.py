@@ -541,15 +541,16 @@ async def suspected_duplicate(demo: Demo) -> tuple[str, str]:
     linked = [
         h for h in holds if h["code"] == "SUSPECTED_DUPLICATE" and h["related_document_id"] == first_invoice
     ]
+    # The approval matrix sends suspected duplicates to an AP manager (seed/approval_matrix.json).
     await demo.decide(
         task["task_id"],
         Decision.ACCEPT_VARIANCE,
-        actor="carl.clerk",
+        actor="anna.apmanager",
         comment="separate delivery, confirmed with Acme",
     )
     view = await demo.wait_status(second_po["po_number"], "closed")
     found = "SUSPECTED_DUPLICATE hold linked to the first invoice" if linked else f"holds {holds}"
-    return second_po["po_number"], f"{view['status']}, {found}, released by carl.clerk"
+    return second_po["po_number"], f"{view['status']}, {found}, released by anna.apmanager"
 
 
 async def acknowledgment_never_sent(demo: Demo) -> tuple[str, str]:
@@ -640,7 +641,7 @@ SCENARIOS: list[tuple[str, str, Scenario]] = [
     ),
     (
         "suspected duplicate invoice",
-        "closed, SUSPECTED_DUPLICATE hold linked to the first invoice, released by carl.clerk",
+        "closed, SUSPECTED_DUPLICATE hold linked to the first invoice, released by anna.apmanager",
         suspected_duplicate,
     ),
     (

@@ -28,6 +28,7 @@ with workflow.unsafe.imports_passed_through():
         PoValidation,
         PurchaseOrder,
     )
+    from models.approvals import ApprovalRoute, TaskRouteRequest
     from models.tasks import TaskPeople, TaskPeopleRequest
 
 T = TypeVar("T")
@@ -57,6 +58,12 @@ async def _call(name: str, arg: Any, result_type: type[T] | None, summary: str) 
 async def people_for_task(req: TaskPeopleRequest) -> TaskPeople:
     rung = ("its people", "their deputies", "their managers")[min(req.level, 2)]
     return await _call("people_for_task", req, TaskPeople, f"who has the {req.role} task: {rung}")
+
+
+async def route_task(req: TaskRouteRequest) -> ApprovalRoute | None:
+    summary = f"approval matrix: who decides {req.task} ({req.total} {req.currency})"
+    route: ApprovalRoute | None = await _call("route_task", req, ApprovalRoute | None, summary)  # type: ignore[arg-type]
+    return route  # None: no band for this task
 
 
 async def load_policy(vendor_id: str) -> Policy:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 
 from temporalio import workflow
 
@@ -20,6 +21,7 @@ with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
 
     from models import Extracted, HumanTask, TaskKind, TaskStatus, TimelineEntry
+    from models.approvals import ApprovalLevel, TaskRouteRequest
     from models.extraction import model_class
     from models.intake import (
         REVIEW_OPTIONS,
@@ -35,12 +37,21 @@ with workflow.unsafe.imports_passed_through():
         ResolveRequest,
         ReviewDecision,
     )
-    from models.tasks import TASK_ROLES, check_decision
+    from models.records import Notification, NotificationChannel
+    from models.tasks import TASK_ROLES, TaskPeople, TaskPeopleRequest, check_decision
     from p2p import decisions
     from workflows import intake_calls as act
     from workflows import search_attributes
-    from workflows.activity_calls import save_task
+    from workflows.activity_calls import notify, people_for_task, route_task, save_task
     from workflows.contract import Decision, IntakeQuery, IntakeUpdate, WorkflowType, review_task_id
+
+
+# Reviews go to the approval matrix's band for them (activity route_task);
+# runs started before keep their AP-clerk tasks and replay as they ran.
+PATCH_REVIEW_MATRIX = "review-matrix"
+# Reviews are with named people (as PO tasks are: activity people_for_task),
+# who are told; runs started before keep role-only reviews.
+PATCH_REVIEW_PEOPLE = "review-people"
 
 
 @dataclass
@@ -136,6 +147,13 @@ class DocumentIntakeWorkflow:
         now = workflow.now()
         item.status, item.problems = IntakeItemStatus.NEEDS_REVIEW, problems
         item.extracted = reading
+        context = {
+            "problems": "; ".join(problems),
+            "format": reading.format,
+            "document": _short(reading),
+            "warnings": "; ".join(reading.warnings[:5]) or "(none)",
+        }
+        level = await self._matrix_level(reading, context)
         task = HumanTask(
             task_id=review_task_id(s.input.sha256, len(s.tasks) + 1),
             po_number=item.po_number or "",
@@ -143,22 +161,36 @@ class DocumentIntakeWorkflow:
             kind=TaskKind.REVIEW_DOCUMENT,
             title=f"Review {reading.kind.value.replace('_', ' ')} from {s.input.filename or s.input.source}",
             options=list(REVIEW_OPTIONS),
-            assignee_role=TASK_ROLES[TaskKind.REVIEW_DOCUMENT],
+            assignee_role=level.role if level else TASK_ROLES[TaskKind.REVIEW_DOCUMENT],
+            eligible=list(level.people) if level else [],
             subject_id=f"{s.input.sha256}#{item.index}",
             created_at=now,
             due_at=now + self._policy.review_sla,
-            context={
-                "problems": "; ".join(problems),
-                "format": reading.format,
-                "document": _short(reading),
-                "warnings": "; ".join(reading.warnings[:5]) or "(none)",
-            },
+            context=context,
         )
+        found = await self._people_at(task, 0)  # named before it joins the state
+        if found is not None:
+            task.assignees = found.people
         s.tasks.append(task)
         item.task_id = task.task_id
-        self._log("review_requested", f"#{item.index + 1} → {task.task_id}: " + "; ".join(problems))
+        with_whom = f" ({', '.join(task.assignees)}: {found.why})" if found and task.assignees else ""
+        self._log(
+            "review_requested", f"#{item.index + 1} → {task.task_id}{with_whom}: " + "; ".join(problems)
+        )
         await save_task(task)
+        await self._tell(task, found, "opened", task.title)
         self._publish()
+
+    async def _matrix_level(self, reading: Extracted, context: dict[str, str]) -> ApprovalLevel | None:
+        """The approval matrix's band for this review (noted in `context`); None:
+        none matches, or a run started before reviews were routed."""
+        if not workflow.patched(PATCH_REVIEW_MATRIX):
+            return None
+        route = await route_task(_route_request(reading))
+        if route is None or not route.levels:
+            return None
+        context["band"] = f"{route.band} ({route.why})"
+        return route.levels[0]
 
     async def _wait_for_reviews(self) -> None:
         while not all(item.settled for item in self._s.items):
@@ -182,10 +214,44 @@ class DocumentIntakeWorkflow:
     async def _escalate_overdue(self) -> None:
         now = workflow.now()
         for task in [t for t in self._s.tasks if t.status == TaskStatus.OPEN and t.due_at <= now]:
+            found = await self._people_at(task, task.escalation_level + 1)  # then the task changes in one go
             task.escalation_level += 1
             task.due_at = now + self._policy.review_sla
-            self._log("task_escalated", f"{task.task_id} overdue → {task.escalated_to}")
+            to = task.escalated_to
+            if found is not None:
+                task.assignees = list(
+                    dict.fromkeys([*found.people, *task.assignees])
+                )  # asked before: still asked
+                to = f"{to}: {found.why}"
+            self._log("task_escalated", f"{task.task_id} overdue → {to}")
             await save_task(task)
+            await self._tell(task, found, f"escalated:{task.escalation_level}", f"Overdue: {task.title}")
+
+    async def _people_at(self, task: HumanTask, level: int) -> TaskPeople | None:
+        """Who the review is with at `level` of its SLA ladder (its role's
+        people or the band's, then deputies, then managers); None for runs
+        started before reviews had named people."""
+        if not workflow.patched(PATCH_REVIEW_PEOPLE):
+            return None
+        request = TaskPeopleRequest(
+            role=task.assignee_role, named=task.eligible, level=level, at=workflow.now()
+        )
+        return await people_for_task(request)
+
+    async def _tell(self, task: HumanTask, found: TaskPeople | None, what: str, subject: str) -> None:
+        """Each person the review is with hears of it (once per rung: the key)."""
+        for person in found.people if found else []:
+            await notify(
+                Notification(
+                    notification_id=f"task:{task.task_id}:{what}:{person}",
+                    po_number=task.po_number,
+                    channel=NotificationChannel.APPROVER,
+                    recipient=person,
+                    subject=subject,
+                    body=task.context.get("problems", ""),
+                    at=workflow.now(),
+                )
+            )
 
     async def _apply_reviews(self) -> None:
         for pending in [r for r in self._reviews if not r.done]:
@@ -273,6 +339,25 @@ def _corrected(reading: Extracted, decision: ReviewDecision) -> Extracted:
             "document": document,
             "confidence": {field: 1.0 for field in reading.confidence} | {field: 1.0 for field in document},
         }
+    )
+
+
+def _route_request(reading: Extracted) -> TaskRouteRequest:
+    """What is at stake in a reading: its total in its currency, as far as it
+    could be read (nothing readable: 0 in XXX, which no currency band matches);
+    its flag is the kind of document (invoice, credit_memo, …)."""
+    document = reading.document
+    try:
+        total = abs(Decimal(str(document.get("total"))))
+    except (InvalidOperation, ValueError):
+        total = Decimal(0)
+    currency = str(document.get("currency") or "").upper()
+    valid = len(currency) == 3 and currency.isalpha() and total.is_finite()
+    return TaskRouteRequest(
+        task="review_document",
+        total=total if valid else Decimal(0),
+        currency=currency if valid else "XXX",  # ISO 4217: no currency
+        flags=[reading.kind.value],
     )
 
 

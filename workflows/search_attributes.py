@@ -14,8 +14,11 @@ PO_TOTAL = SearchAttributeKey.for_float("PoTotal")
 OPEN_HOLDS = SearchAttributeKey.for_int("OpenHolds")
 BUYER = SearchAttributeKey.for_keyword("Buyer")
 DOCUMENT_KIND = SearchAttributeKey.for_keyword("DocumentKind")
+# How far the PO's most escalated open task has gone up its SLA ladder: 0 with
+# its own people (or no open task), 1 their deputies, 2 their managers.
+TASK_ESCALATION = SearchAttributeKey.for_int("TaskEscalation")
 
-ALL_KEYS = (PO_NUMBER, VENDOR_ID, PO_STATUS, PO_TOTAL, OPEN_HOLDS, BUYER, DOCUMENT_KIND)
+ALL_KEYS = (PO_NUMBER, VENDOR_ID, PO_STATUS, PO_TOTAL, OPEN_HOLDS, BUYER, DOCUMENT_KIND, TASK_ESCALATION)
 
 
 def dev_server_flags() -> list[str]:

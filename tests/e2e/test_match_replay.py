@@ -34,6 +34,8 @@ from worker import create_worker
 pytestmark = pytest.mark.devserver
 
 WITH_INVOICES = [scenario for scenario in demo.SCENARIOS if scenario[2] is not demo.acknowledgment_never_sent]
+# The people the demo's scenarios decide as (the matrix sends suspected duplicates to an AP manager).
+DECIDERS = ("bob.buyer", "carl.clerk", "anna.apmanager")
 
 
 async def run_the_demo(
@@ -54,11 +56,11 @@ async def run_the_demo(
 
     try:
         async with create_worker(env.client, engine, settings), AsyncExitStack() as clients:
-            http, files, bob, carl = [
+            http, files, *deciders = [
                 await clients.enter_async_context(client(login))
-                for login in ("erp", "edi-gateway", "bob.buyer", "carl.clerk")
+                for login in ("erp", "edi-gateway", *DECIDERS)
             ]
-            people = {"bob.buyer": bob, "carl.clerk": carl}
+            people = dict(zip(DECIDERS, deciders, strict=True))
             run = demo.Demo(http, datetime.now(UTC).strftime("%y%m%d%H%M%S"), files=files, people=people)
             outcomes = await asyncio.gather(
                 *(

@@ -249,7 +249,7 @@ async def decide(
     )
 
 
-DECIDING_ROLES = ["ap_clerk", "budget_owner", "buyer", "procurement_manager"]
+DECIDING_ROLES = ["ap_clerk", "ap_manager", "budget_owner", "buyer", "procurement_manager"]
 APPROVAL_LIMITS = {"USD": Decimal("1000000"), "EUR": Decimal("1000000")}
 
 

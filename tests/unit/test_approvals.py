@@ -121,3 +121,74 @@ def test_who_may_approve_a_level(
     else:
         with pytest.raises(ValueError, match=words.replace("(", r"\(").replace(")", r"\)")):
             check()
+
+
+# --- the other tasks the matrix routes ---------------------------------------------------------
+
+
+def task_band(task: str, total: str, **facts: object) -> str | None:
+    found = route_for(
+        SEED,
+        total=Decimal(total),
+        currency="USD",
+        categories=[],
+        budget_code=None,
+        flags=facts.get("flags", []),  # type: ignore[arg-type]
+        task=task,  # type: ignore[arg-type]
+    )
+    return found.band if found else None
+
+
+@pytest.mark.parametrize(
+    ("task", "total", "flags", "band"),
+    [
+        ("resolve_invoice_hold", "24999.99", ["PRICE"], None),  # below: the task's own role
+        ("resolve_invoice_hold", "25000", ["PRICE"], "hold on a large invoice"),  # min_total is inclusive
+        ("resolve_invoice_hold", "10", ["SUSPECTED_DUPLICATE"], "suspected duplicate invoice"),
+        ("resolve_invoice_hold", "10", ["DUPLICATE", "PRICE"], "suspected duplicate invoice"),  # any one flag
+        ("approve_supplier_change", "49999.99", [], None),
+        ("approve_supplier_change", "50000", [], "supplier change on major spend"),
+        ("review_document", "1000000", [], None),  # the seed routes no review: AP clerks
+        ("approve_po", "5", [], "routine"),  # a PO's bands are only its own
+    ],
+)
+def test_the_seed_matrix_routes_each_task_by_its_own_bands(
+    task: str, total: str, flags: list[str], band: str | None
+) -> None:
+    assert task_band(task, total, flags=flags) == band
+
+
+def test_a_band_for_another_task_takes_exactly_one_decision() -> None:
+    one = ApprovalLevel(role="ap_manager")
+    assert ApprovalBand(name="ok", task="resolve_invoice_hold", levels=[one]).task == "resolve_invoice_hold"
+    for levels in ([], [one, one]):
+        with pytest.raises(ValueError, match="has exactly one level"):
+            ApprovalBand(name="bad", task="resolve_invoice_hold", levels=levels)
+    with pytest.raises(ValueError):
+        ApprovalBand(name="bad", task="pay_invoice", levels=[one])  # not a task the matrix routes
+
+
+def test_a_task_that_names_people_is_theirs_whatever_roles_others_hold() -> None:
+    from datetime import UTC, datetime
+
+    from models import HumanTask, TaskKind
+    from p2p.decisions import check_role
+
+    now = datetime(2026, 12, 7, tzinfo=UTC)
+    task = HumanTask(
+        task_id="T-1",
+        po_number="1001",
+        kind=TaskKind.RESOLVE_INVOICE_HOLD,
+        title="Invoice on hold",
+        options=["accept_variance"],
+        assignee_role="ap_manager",
+        eligible=["anna.apmanager"],
+        created_at=now,
+        due_at=now,
+    )
+    check_role(task, "anna.apmanager", ["ap_manager"])  # named, with the role
+    with pytest.raises(ValueError, match="is not one of the people task T-1 names"):
+        check_role(task, "adam.apmanager", ["ap_manager"])  # the role, not named
+    check_role(task.model_copy(update={"assignees": ["dana.deputy"]}), "dana.deputy", [])  # escalated to her
+    with pytest.raises(ValueError, match="does not hold the role ap_manager"):
+        check_role(task.model_copy(update={"eligible": []}), "carl.clerk", ["ap_clerk"])

@@ -10,15 +10,17 @@ import json
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from unittest.mock import patch
 
 import pytest
 import pytest_asyncio
+from temporalio import workflow
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 
 from activities.db import repository
 from models import HumanTask, PoStatus, TaskKind, TaskStatus
-from models.intake import IntakeItemStatus, IntakeState, IntakeStatus, ReviewDecision
+from models.intake import IntakeInput, IntakeItemStatus, IntakeState, IntakeStatus, ReviewDecision
 from starter.errors import Duplicate
 from starter.operations import PoflowService
 from tests.support.builders import (
@@ -33,7 +35,8 @@ from tests.support.builders import (
 )
 from tests.support.builders import po as make_po
 from tests.support.identity import caller
-from workflows.contract import IntakeUpdate, PoSignal
+from workflows.contract import IntakeUpdate, PoSignal, WorkflowType
+from workflows.document_intake import DocumentIntakeWorkflow
 
 
 @pytest.fixture(scope="module")
@@ -245,6 +248,52 @@ async def test_an_unreviewed_document_escalates_after_the_review_sla(own_env, en
         await intake_when(service, received.workflow_id, lambda s: s.status == IntakeStatus.DONE)
 
 
+async def test_a_review_is_with_named_people_and_escalates_to_the_deputy_by_name(own_env, engine):
+    from sqlalchemy import text
+
+    from activities.db import principals
+    from activities.db.org import set_org
+    from identity.roles import Kind, Role
+
+    now = datetime.now(UTC)
+    principals.add_principal(
+        engine, "rosa.reviewer", kind=Kind.PERSON, display_name="Rosa", roles=[Role.AP_CLERK], now=now
+    )
+    principals.add_principal(engine, "dan.deputy", kind=Kind.PERSON, display_name="Dan", roles=[], now=now)
+    set_org(engine, "rosa.reviewer", deputy="dan.deputy", manager=None)
+    env = own_env
+    async with running_worker(env.client, engine) as queue:
+        service = door(env, engine, queue)
+        received = await service.receive_file(
+            as_json(full_invoice(make_po("PO-ASTRAY"), "INV-ROSA")), by=caller()
+        )
+        task_id = received.found[0]["task_id"]
+        opened = await service.get_intake(received.workflow_id)
+        assert opened.tasks[0].assignees == ["rosa.reviewer"]
+        await env.sleep(timedelta(hours=24, minutes=5))
+        escalated = await intake_when(
+            service, received.workflow_id, lambda s: s.tasks[0].escalation_level == 1
+        )
+        assert escalated.tasks[0].assignees == ["dan.deputy", "rosa.reviewer"]
+        assert any(
+            e.detail == f"{task_id} overdue → deputy: dan.deputy (deputy of rosa.reviewer)"
+            for e in escalated.timeline
+        )
+        # Dan is a buyer, not an AP clerk: the review is with him by name, so he may decide it.
+        await service.decide(
+            task_id, "discard", caller("dan.deputy", Role.BUYER), comment="not ours: misrouted"
+        )
+        await intake_when(service, received.workflow_id, lambda s: s.status == IntakeStatus.DONE)
+    with engine.connect() as connection:
+        told = connection.execute(
+            text(
+                "SELECT recipient, notification_id FROM notifications WHERE notification_id LIKE :t ORDER BY 1"
+            ),
+            {"t": f"task:{task_id}:%"},
+        ).all()
+    assert [(r, n.split(":")[-2]) for r, n in told] == [("dan.deputy", "1"), ("rosa.reviewer", "opened")]
+
+
 async def test_an_x12_interchange_fans_out_one_signal_per_po(env, engine):
     from models import Acknowledgment, AckStatus
     from tools.supplier_sim.x12 import SUPPLIERS, render_855
@@ -352,3 +401,108 @@ async def test_an_intake_with_a_review_replays_deterministically(env, engine):
     await Replayer(
         workflows=[DocumentIntakeWorkflow], data_converter=pydantic_data_converter
     ).replay_workflow(history)
+
+
+async def test_a_review_the_matrix_routes_goes_to_its_role(env, engine):
+    """A band for reviews (issue #16 item 2): invoices of 1,000 or more read
+    from a file go to an AP manager; a clerk is refused, the manager decides."""
+    from activities.db.approval_matrix import list_bands, replace_bands
+    from identity.roles import Role
+    from models.approvals import ApprovalBand, ApprovalLevel
+
+    seeded = list_bands(engine)
+    band = ApprovalBand(
+        name="review of a large invoice",
+        task="review_document",
+        min_total=Decimal("1000"),
+        flags=["invoice"],
+        levels=[ApprovalLevel(role="ap_manager")],
+    )
+    with engine.begin() as connection:
+        replace_bands(connection, [band, *seeded])
+    try:
+        order = make_po(unique("PO"))
+        async with running_worker(env.client, engine) as queue:
+            await issued(env.client, queue, order)
+            service = door(env, engine, queue)
+            wrong = full_invoice(order, "INV-77").model_dump(mode="json") | {"po_number": "PO-NOSUCH"}
+            received = await service.receive_file(
+                json.dumps(wrong).encode(), filename="inv.json", by=caller()
+            )
+            task = repository.get_task(engine, received.found[0]["task_id"])
+            assert task is not None and task.assignee_role == "ap_manager"
+            assert task.context["band"].startswith("review of a large invoice (total 2140.00 USD from 1000")
+            corrected = wrong | {"po_number": order.po_number}
+            with pytest.raises(Exception, match="does not hold the role ap_manager"):
+                await service.decide(
+                    task.task_id, "send_on", caller("carl.clerk", Role.AP_CLERK), document=corrected
+                )
+            anna = caller("anna.apmanager", Role.AP_MANAGER)
+            done = await service.decide(task.task_id, "send_on", anna, document=corrected)
+            assert done.decided_by == "anna.apmanager"
+    finally:
+        with engine.begin() as connection:
+            replace_bands(connection, seeded)
+
+
+@pytest.mark.parametrize("patch_id", ["review-matrix", "review-people"])
+async def test_a_review_from_before_the_patch_replays_as_it_ran(env, engine, patch_id: str):
+    """Recorded without the patch marker, as the code before reviews were
+    routed by the matrix (review-matrix) or named people (review-people) ran
+    it: today's code replays it; the same code without the guard would not."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from temporalio.contrib.pydantic import pydantic_data_converter
+    from temporalio.worker import Replayer, Worker
+    from temporalio.workflow import NondeterminismError
+
+    from worker import build_activities
+    from workflows.document_intake import PATCH_REVIEW_MATRIX, PATCH_REVIEW_PEOPLE, DocumentIntakeWorkflow
+    from workflows.purchase_order import PurchaseOrderWorkflow
+
+    assert patch_id in (PATCH_REVIEW_MATRIX, PATCH_REVIEW_PEOPLE)
+    queue = f"poflow-before-{patch_id}-{unique('Q')}"
+    async with Worker(
+        env.client,
+        task_queue=queue,
+        workflows=[DocumentIntakeWorkflow, PurchaseOrderWorkflow],
+        activities=build_activities(env.client, engine, settings_for(str(engine.url), queue), None),
+        activity_executor=ThreadPoolExecutor(max_workers=4),
+        patch_activation_callback=lambda p: p.patch_id != patch_id,
+    ):
+        service = door(env, engine, queue)
+        order = make_po(unique("PO"))
+        wrong = full_invoice(order, f"INV-{patch_id}").model_dump(mode="json") | {"po_number": "PO-NOWHERE"}
+        received = await service.receive_file(json.dumps(wrong).encode(), filename="before.json", by=caller())
+        assert received.status == "needs_review"
+        handle = env.client.get_workflow_handle(received.workflow_id)
+        history = await handle.fetch_history()
+        await handle.terminate("test done")  # with the worker running: the clock must not stall
+
+    await Replayer(
+        workflows=[DocumentIntakeWorkflow], data_converter=pydantic_data_converter
+    ).replay_workflow(history)
+
+    IntakeWithoutTheGuard.forced = patch_id
+    with pytest.raises(NondeterminismError):
+        await Replayer(
+            workflows=[IntakeWithoutTheGuard], data_converter=pydantic_data_converter
+        ).replay_workflow(history)
+
+
+@workflow.defn(name=WorkflowType.DOCUMENT_INTAKE, sandboxed=False)
+class IntakeWithoutTheGuard(DocumentIntakeWorkflow):
+    """Today's intake with the guard of one patch (`forced`) taken away: what
+    the patch protects histories recorded before it from."""
+
+    forced = ""
+
+    @workflow.init
+    def __init__(self, inp: IntakeInput) -> None:
+        super().__init__(inp)
+
+    @workflow.run
+    async def run(self, inp: IntakeInput) -> IntakeState:
+        real = workflow.patched
+        with patch.object(workflow, "patched", lambda id: id == self.forced or real(id)):
+            return await super().run(inp)

@@ -6,17 +6,31 @@ person it is with may decide it (limits and segregation of duties still apply)."
 
 from __future__ import annotations
 
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
 from datetime import UTC, datetime, timedelta
+from unittest.mock import patch
 
 import pytest
+from temporalio import workflow
+from temporalio.client import WorkflowFailureError
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer, Worker
+from temporalio.workflow import NondeterminismError
 
 from activities.db import principals
 from activities.db.approval_matrix import set_approval_limits
 from activities.db.org import add_delegation, set_org
 from identity.roles import Kind, Role
-from models import PoStatus, TaskKind
-from tests.support.builders import decide, po, running_worker, seeded_sqlite, start, unique
+from models import PoStatus, PurchaseOrderInput, PurchaseOrderState, TaskKind
+from tests.support.builders import decide, po, running_worker, seeded_sqlite, settings_for, start, unique
 from tests.support.workflows import eventually, open_task, refused, skip_time
+from worker import build_activities
+from workflows import search_attributes
+from workflows.contract import WorkflowType
+from workflows.po_steps.patches import PATCH_ESCALATION_ATTRIBUTE
+from workflows.purchase_order import PurchaseOrderWorkflow
 
 NOW = datetime.now(UTC)
 
@@ -30,6 +44,18 @@ def engine(tmp_path):
     set_org(engine, "alice.approver", deputy="dana.deputy", manager="mike.manager")
     yield engine
     engine.dispose()
+
+
+async def escalation_attribute(handle, expected: int, seconds: float = 10) -> int | None:
+    """The PO's TaskEscalation search attribute once it reads `expected` (the
+    workflow publishes it at the end of its step), else as it last read."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        described = await handle.describe()
+        found = described.typed_search_attributes.get(search_attributes.TASK_ESCALATION)
+        if found == expected or asyncio.get_running_loop().time() > deadline:
+            return found
+        await asyncio.sleep(0.05)
 
 
 async def test_an_overdue_task_goes_to_the_deputy_then_the_manager_by_name(env, engine):
@@ -46,6 +72,7 @@ async def test_an_overdue_task_goes_to_the_deputy_then_the_manager_by_name(env, 
         await skip_time(env, timedelta(days=2, hours=1))  # the standard task SLA is 2 days
         s = await eventually(handle, lambda s: open_task(s, TaskKind.APPROVE_PO).escalation_level == 1)
         assert open_task(s, TaskKind.APPROVE_PO).assignees == ["dana.deputy", "alice.approver"]
+        assert await escalation_attribute(handle, 1) == 1  # operators find it in the Temporal UI
         await skip_time(env, timedelta(days=2, hours=1))
         s = await eventually(handle, lambda s: open_task(s, TaskKind.APPROVE_PO).escalation_level == 2)
         assert open_task(s, TaskKind.APPROVE_PO).assignees == [
@@ -54,8 +81,10 @@ async def test_an_overdue_task_goes_to_the_deputy_then_the_manager_by_name(env, 
             "alice.approver",
         ]
 
+        assert await escalation_attribute(handle, 2) == 2
         await decide(handle, task_id, "approve", actor="mike.manager", roles=[])  # named: no role needed
         s = await eventually(handle, lambda s: s.status == PoStatus.ISSUED)
+        assert await escalation_attribute(handle, 0) == 0  # no open task left up the ladder
     rungs = [e.detail for e in s.timeline if e.event == "task_escalated"]
     assert rungs == [
         f"{task_id} approve_po overdue → deputy: dana.deputy (deputy of alice.approver)",
@@ -86,3 +115,48 @@ async def test_a_task_goes_to_the_delegate_of_someone_out_of_office(env, engine)
         await decide(handle, task.task_id, "approve", actor="dana.deputy", roles=[])
         s = await eventually(handle, lambda s: s.status == PoStatus.ISSUED)
     assert [t.decided_by for t in s.tasks] == ["dana.deputy"]
+
+
+async def test_a_run_from_before_the_escalation_attribute_replays_as_it_ran(env, engine):
+    """Recorded without the patch marker: its escalation published nothing
+    (the PO's view did not change); today's code replays it, and publishing
+    with no guard would not (an upsert and a projection the history lacks)."""
+    queue = f"poflow-before-escalation-attribute-{unique('Q')}"
+    async with Worker(
+        env.client,
+        task_queue=queue,
+        workflows=[PurchaseOrderWorkflow],
+        activities=build_activities(env.client, engine, settings_for(str(engine.url), queue), None),
+        activity_executor=ThreadPoolExecutor(max_workers=4),
+        patch_activation_callback=lambda p: p.patch_id != PATCH_ESCALATION_ATTRIBUTE,
+    ):
+        handle = await start(env.client, queue, po(unique("PO"), gloves="1000"))
+        await eventually(handle, lambda s: s.status == PoStatus.PENDING_APPROVAL)
+        await skip_time(env, timedelta(days=2, hours=1))
+        await eventually(handle, lambda s: open_task(s, TaskKind.APPROVE_PO).escalation_level == 1)
+        history = await handle.fetch_history()
+        await handle.cancel()  # with the worker running: the test server's clock must not stall
+        with suppress(WorkflowFailureError):
+            await handle.result()
+    replayer = Replayer(workflows=[PurchaseOrderWorkflow], data_converter=pydantic_data_converter)
+    await replayer.replay_workflow(history)
+    with pytest.raises(NondeterminismError):
+        await Replayer(
+            workflows=[PublishingWithoutTheGuard], data_converter=pydantic_data_converter
+        ).replay_workflow(history)
+
+
+@workflow.defn(name=WorkflowType.PURCHASE_ORDER, sandboxed=False)
+class PublishingWithoutTheGuard(PurchaseOrderWorkflow):
+    @workflow.init
+    def __init__(self, inp: PurchaseOrderInput) -> None:
+        super().__init__(inp)
+
+    @workflow.run
+    async def run(self, inp: PurchaseOrderInput) -> PurchaseOrderState:
+        return await super().run(inp)
+
+    async def _flush(self) -> None:
+        real = workflow.patched
+        with patch.object(workflow, "patched", lambda id: id == PATCH_ESCALATION_ATTRIBUTE or real(id)):
+            await super()._flush()

@@ -8,11 +8,19 @@ here too, so each mixin type-checks on its own; its stage's module defines it.""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
 
 from temporalio import workflow
+from temporalio.common import SearchAttributeUpdate
 
-from workflows.po_steps.patches import PATCH_INVOICE_NUMBER_RUNS, PATCH_NET_RECEIPTS, PATCH_TASK_PEOPLE
+from workflows.po_steps.patches import (
+    PATCH_ESCALATION_ATTRIBUTE,
+    PATCH_INVOICE_NUMBER_RUNS,
+    PATCH_NET_RECEIPTS,
+    PATCH_TASK_MATRIX,
+    PATCH_TASK_PEOPLE,
+)
 
 with workflow.unsafe.imports_passed_through():
     from models import (
@@ -37,7 +45,7 @@ with workflow.unsafe.imports_passed_through():
         TimelineEntry,
         normalize_invoice_number,
     )
-    from models.approvals import ApprovalLevel, ApprovalRoute
+    from models.approvals import ApprovalLevel, ApprovalRoute, TaskRouteRequest
     from models.documents import legacy_normalize_invoice_number
     from models.tasks import TASK_OPTIONS, TASK_ROLES, TaskHold, TaskPeopleRequest
     from models.workflow_state import HoldRequest
@@ -123,11 +131,16 @@ class PoBase:
         context: dict[str, str] | None = None,
         holds: list[TaskHold] | None = None,
         level: tuple[int, ApprovalLevel] | None = None,
+        at_stake: tuple[Decimal, list[str]] | None = None,
     ) -> HumanTask:
+        """`level`: a PO approval level on the route; `at_stake`: the amount (PO
+        currency) and flags the matrix routes this task by, when it may."""
         s = self._s
         assert s.policy is not None
+        context = dict(context or {})
+        named = await self._matrix_level(kind, at_stake, context) if at_stake and not level else None
         now = workflow.now()
-        role = level[1].role if level else TASK_ROLES[kind]
+        role = level[1].role if level else (named.role if named else TASK_ROLES[kind])
         task = HumanTask(
             task_id=po_task_id(s.po.po_number, len(s.tasks) + 1),
             po_number=s.po.po_number,
@@ -137,10 +150,10 @@ class PoBase:
             assignee_role=role,
             assignee=s.po.buyer if role == "buyer" else None,
             subject_id=subject_id,
-            context=context or {},
+            context=context,
             holds=holds or [],
             approval_level=level[0] if level else None,
-            eligible=list(level[1].people) if level else [],
+            eligible=list(level[1].people if level else named.people if named else []),
             created_at=now,
             due_at=now + s.policy.task_sla,
         )
@@ -154,6 +167,30 @@ class PoBase:
             task, "opened", title, "; ".join(f"{k}: {v}" for k, v in task.context.items())
         )
         return task
+
+    async def _matrix_level(
+        self, kind: TaskKind, at_stake: tuple[Decimal, list[str]], context: dict[str, str]
+    ) -> ApprovalLevel | None:
+        """The matrix's level for this task (its band noted in `context`); None:
+        no band for it, or a run started before tasks were routed."""
+        if not workflow.patched(PATCH_TASK_MATRIX):
+            return None
+        po = self._s.po
+        total, flags = at_stake
+        route = await act.route_task(
+            TaskRouteRequest(
+                task=kind.value,  # type: ignore[arg-type]  # the kinds that call this are RoutedTask values
+                total=total,
+                currency=po.currency,
+                categories=sorted({line.category for line in po.lines if line.category}),
+                budget_code=po.budget_code,
+                flags=flags,
+            )
+        )
+        if route is None or not route.levels:
+            return None
+        context["band"] = f"{route.band} ({route.why})"
+        return route.levels[0]
 
     async def _people_for(self, task: HumanTask, *, level: int) -> tuple[list[str], str]:
         """The people the task is with at `level` of its SLA ladder, and why
@@ -230,20 +267,29 @@ class PoBase:
                 ]
             )
             self._audited += len(new_entries)
-        view = (s.status, po.revision, str(po.total), s.open_hold_count, len(s.open_tasks))
+        view: tuple[object, ...] = (
+            s.status,
+            po.revision,
+            str(po.total),
+            s.open_hold_count,
+            len(s.open_tasks),
+        )
+        attributes: list[SearchAttributeUpdate[Any]] = [
+            search_attributes.PO_NUMBER.value_set(po.po_number),
+            search_attributes.VENDOR_ID.value_set(po.vendor_id),
+            search_attributes.BUYER.value_set(po.buyer),
+            search_attributes.PO_STATUS.value_set(s.status.value),
+            search_attributes.PO_TOTAL.value_set(float(po.total)),  # search only; money stays Decimal
+            search_attributes.OPEN_HOLDS.value_set(s.open_hold_count),
+        ]
+        if workflow.patched(PATCH_ESCALATION_ATTRIBUTE):
+            escalation = max((t.escalation_level for t in s.open_tasks), default=0)
+            view += (escalation,)
+            attributes.append(search_attributes.TASK_ESCALATION.value_set(escalation))
         if view == self._published:
             return
         self._published = view
-        workflow.upsert_search_attributes(
-            [
-                search_attributes.PO_NUMBER.value_set(po.po_number),
-                search_attributes.VENDOR_ID.value_set(po.vendor_id),
-                search_attributes.BUYER.value_set(po.buyer),
-                search_attributes.PO_STATUS.value_set(s.status.value),
-                search_attributes.PO_TOTAL.value_set(float(po.total)),  # search only; money stays Decimal
-                search_attributes.OPEN_HOLDS.value_set(s.open_hold_count),
-            ]
-        )
+        workflow.upsert_search_attributes(attributes)
         workflow.set_current_details(current_details(s))
         await act.save_po_projection(
             PoProjection(

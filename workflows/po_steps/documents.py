@@ -93,6 +93,7 @@ class DocumentSteps(PoBase):
                     "outside_tolerance": "; ".join(comparison.outside_tolerance),
                     "supplier_message": ack.message or "(none)",
                 },
+                at_stake=(s.po.total, []),  # the state keeps its flags as sentences, not codes
             )
         s.acknowledgments.append(AckRecord(ack=ack, outcome=outcome, received_at=workflow.now()))
 

@@ -135,6 +135,7 @@ class InvoiceSteps(PoBase):
             subject_id=record.document_id,
             context=invoice_holds.hold_task_context(record),
             holds=invoice_holds.task_holds(record),
+            at_stake=(record.invoice.total, sorted({h.code.value for h in record.open_holds})),
         )
 
     async def _decide_invoice_hold(self, task: HumanTask, d: TaskDecision) -> None:

@@ -15,3 +15,9 @@ PATCH_PER_HOLD_DECISIONS = "per-hold-decisions"
 # Tasks are with named people (role holders or their delegates, then deputies,
 # then managers: activity people_for_task); runs started before keep role-only tasks.
 PATCH_TASK_PEOPLE = "task-people"
+# Supplier-change and invoice-hold tasks go to the approval matrix's band for
+# them (activity route_task); runs started before keep their role-only tasks.
+PATCH_TASK_MATRIX = "task-matrix"
+# The search attribute TaskEscalation (how far the PO's open tasks went up
+# their SLA ladder) is published; runs started before publish without it.
+PATCH_ESCALATION_ATTRIBUTE = "escalation-search-attribute"

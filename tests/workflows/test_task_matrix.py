@@ -1,0 +1,169 @@
+"""The approval matrix routes more than a PO's approval (issue #16 item 2), on
+the time-skipping server with the seeded matrix (seed/approval_matrix.json):
+a hold on an invoice of 25,000 or more, or one suspected to be a duplicate,
+goes to an AP manager; a supplier's change on a PO of 50,000 or more goes to a
+procurement manager. The task names the role and its band; whoever does not
+hold the role is refused by the workflow's validator. Runs started before
+this change keep their role-only tasks and replay as they ran."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import suppress
+from decimal import Decimal
+from unittest.mock import patch
+
+import pytest
+from temporalio import workflow
+from temporalio.client import WorkflowFailureError
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.worker import Replayer, Worker
+from temporalio.workflow import NondeterminismError
+
+from models import InvoiceStatus, PoStatus, PurchaseOrderInput, PurchaseOrderState, TaskKind
+from tests.support.builders import (
+    ack,
+    decide,
+    full_receipt,
+    invoice,
+    po,
+    running_worker,
+    settings_for,
+    start,
+    unique,
+)
+from tests.support.workflows import eventually, open_task, refused
+from worker import build_activities
+from workflows.contract import PoSignal, WorkflowType
+from workflows.po_steps.patches import PATCH_TASK_MATRIX
+from workflows.purchase_order import PurchaseOrderWorkflow
+
+# ACME's seeded prices: gloves 11.90, bearings 4.75 (200 of them: 950.00).
+LARGE = "2500"  # gloves: 29,750 + 950 = 30,700 USD: one budget owner approves; its invoice ≥ 25,000
+MAJOR = "5000"  # 59,500 + 950 = 60,450 USD: budget owner, then procurement manager
+
+
+async def approve_all_levels(handle, approvers: list[str]) -> None:
+    for approver in approvers:
+        s = await eventually(handle, lambda s: s.has_open_task(TaskKind.APPROVE_PO))
+        await decide(handle, open_task(s, TaskKind.APPROVE_PO).task_id, "approve", actor=approver)
+    await eventually(handle, lambda s: s.status == PoStatus.ISSUED)
+
+
+async def test_a_hold_on_a_large_invoice_goes_to_an_ap_manager(env, engine):
+    order = po(unique("PO"), gloves=LARGE)
+    async with running_worker(env.client, engine) as queue:
+        handle = await start(env.client, queue, order)
+        await approve_all_levels(handle, ["alice.approver"])
+        await handle.signal(PoSignal.RECEIPT, full_receipt(order))
+        await handle.signal(
+            PoSignal.INVOICE, invoice(order, "INV-BIG", {1: (LARGE, "12.90"), 2: ("200", "4.75")})
+        )
+        s = await eventually(handle, lambda s: s.has_open_task(TaskKind.RESOLVE_INVOICE_HOLD))
+        task = open_task(s, TaskKind.RESOLVE_INVOICE_HOLD)
+        assert task.assignee_role == "ap_manager"
+        assert task.context["band"].startswith("hold on a large invoice (total 33200.00 USD from 25000")
+        await refused(
+            decide(
+                handle, task.task_id, "accept_variance", actor="carl.clerk", roles=["ap_clerk"], comment="ok"
+            ),
+            "does not hold the role ap_manager",
+        )
+        await decide(
+            handle,
+            task.task_id,
+            "accept_variance",
+            actor="anna.apmanager",
+            roles=["ap_manager"],
+            comment="ok",
+        )
+        s = await eventually(handle, lambda s: s.invoices[0].status == InvoiceStatus.APPROVED)
+    assert s.invoices[0].released_holds[0].released_by == "anna.apmanager"
+
+
+async def test_a_small_hold_stays_with_the_ap_clerks(env, engine):
+    order = po(unique("PO"))  # 100 gloves and 200 bearings: 2,140 USD
+    async with running_worker(env.client, engine) as queue:
+        handle = await start(env.client, queue, order)
+        await eventually(handle, lambda s: s.status == PoStatus.ISSUED)
+        await handle.signal(PoSignal.RECEIPT, full_receipt(order))
+        await handle.signal(PoSignal.INVOICE, invoice(order, "INV-SMALL", {1: ("100", "12.90")}))
+        s = await eventually(handle, lambda s: s.has_open_task(TaskKind.RESOLVE_INVOICE_HOLD))
+    task = open_task(s, TaskKind.RESOLVE_INVOICE_HOLD)
+    assert task.assignee_role == "ap_clerk" and "band" not in task.context  # no band: its default role
+
+
+async def test_a_supplier_change_on_major_spend_goes_to_a_procurement_manager(env, engine):
+    order = po(unique("PO"), gloves=MAJOR)
+    async with running_worker(env.client, engine) as queue:
+        handle = await start(env.client, queue, order)
+        await approve_all_levels(handle, ["alice.approver", "pat.procurement"])
+        change = [{"line_no": 1, "status": "changed", "unit_price": "12.60"}]  # +5.9 %: outside tolerance
+        await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order, status="accepted_with_changes", lines=change))
+        s = await eventually(handle, lambda s: s.has_open_task(TaskKind.APPROVE_SUPPLIER_CHANGE))
+        task = open_task(s, TaskKind.APPROVE_SUPPLIER_CHANGE)
+        assert task.assignee_role == "procurement_manager"
+        assert task.context["band"].startswith("supplier change on major spend")
+        await refused(
+            decide(handle, task.task_id, "accept_change", actor="bob.buyer", roles=["buyer"]),
+            "does not hold the role procurement_manager",
+        )
+        await decide(
+            handle, task.task_id, "accept_change", actor="paula.procurement", roles=["procurement_manager"]
+        )
+        s = await eventually(handle, lambda s: s.po.revision == 1)
+    assert s.po.lines[0].unit_price == Decimal("12.60")
+
+
+async def test_a_run_from_before_the_matrix_routed_tasks_replays_as_it_ran(env, engine):
+    """Recorded without the patch (as the code before this change ran it): the
+    large invoice's hold went to the AP clerks; today's code replays it."""
+    client = env.client
+    order = po(unique("PO"), gloves=LARGE)
+    queue = f"poflow-before-matrix-{unique('Q')}"
+    async with Worker(
+        client,
+        task_queue=queue,
+        workflows=[PurchaseOrderWorkflow],
+        activities=build_activities(client, engine, settings_for(str(engine.url), queue), None),
+        activity_executor=ThreadPoolExecutor(max_workers=4),
+        patch_activation_callback=lambda p: p.patch_id != PATCH_TASK_MATRIX,
+    ):
+        handle = await start(client, queue, order)
+        await approve_all_levels(handle, ["alice.approver"])
+        await handle.signal(PoSignal.RECEIPT, full_receipt(order))
+        await handle.signal(
+            PoSignal.INVOICE, invoice(order, "INV-OLD", {1: (LARGE, "12.90"), 2: ("200", "4.75")})
+        )
+        s = await eventually(handle, lambda s: s.has_open_task(TaskKind.RESOLVE_INVOICE_HOLD))
+        history = await handle.fetch_history()
+        await handle.cancel()  # with the worker running: the test server's clock must not stall
+        with suppress(WorkflowFailureError):
+            await handle.result()
+    assert open_task(s, TaskKind.RESOLVE_INVOICE_HOLD).assignee_role == "ap_clerk"
+    await replay(history)  # today's code takes the old branch (no marker): the same commands
+    with pytest.raises(NondeterminismError):  # which routing without the guard would not issue
+        await replay(history, WorkflowWithoutTheGuard)
+
+
+async def replay(history, workflow_class: type = PurchaseOrderWorkflow) -> None:
+    replayer = Replayer(workflows=[workflow_class], data_converter=pydantic_data_converter)
+    await replayer.replay_workflow(history)
+
+
+@workflow.defn(name=WorkflowType.PURCHASE_ORDER, sandboxed=False)
+class WorkflowWithoutTheGuard(PurchaseOrderWorkflow):
+    """Tasks routed by the matrix with no `workflow.patched` guard: what the
+    patch protects histories recorded before it from."""
+
+    @workflow.init
+    def __init__(self, inp: PurchaseOrderInput) -> None:
+        super().__init__(inp)
+
+    @workflow.run
+    async def run(self, inp: PurchaseOrderInput) -> PurchaseOrderState:
+        return await super().run(inp)
+
+    async def _matrix_level(self, kind, at_stake, context):  # type: ignore[no-untyped-def]
+        with patch.object(workflow, "patched", lambda _id: True):
+            return await super()._matrix_level(kind, at_stake, context)
