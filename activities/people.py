@@ -1,4 +1,5 @@
-"""Who a task is with: the approval matrix's band for it (route_task), its
+"""Who a task is with, and who may not take it: the approval matrix's band for
+it (route_task), who changed the vendor's bank details (vendor_bank_changed_by), its
 people at the start (the level's named people or
 everyone holding its role), each out-of-office one replaced by their
 delegate, then up the SLA ladder — deputies, then managers — from the
@@ -16,6 +17,7 @@ from temporalio import activity
 
 from activities.db import org
 from activities.db.approval_matrix import list_bands
+from activities.db.vendor_bank import latest_bank_change
 from identity.org import ladder_rung, with_delegates
 from models.approvals import ApprovalRoute, TaskRouteRequest
 from models.tasks import TaskPeople, TaskPeopleRequest
@@ -29,7 +31,14 @@ class PeopleActivities:
         self._engine = engine
 
     def all(self) -> list[Callable[..., Any]]:
-        return [self.people_for_task, self.route_task]
+        return [self.people_for_task, self.route_task, self.vendor_bank_changed_by]
+
+    @activity.defn
+    def vendor_bank_changed_by(self, vendor_id: str) -> str | None:
+        """Who last changed the vendor's bank details (only who: nothing of the
+        account goes into a history); None: never changed in poflow."""
+        change = latest_bank_change(self._engine, vendor_id)
+        return change.changed_by if change else None
 
     @activity.defn
     def route_task(self, req: TaskRouteRequest) -> ApprovalRoute | None:

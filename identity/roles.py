@@ -58,6 +58,7 @@ class Permission(StrEnum):
     PROPOSE_TOLERANCES = "propose_tolerances"
     APPROVE_TOLERANCES = "approve_tolerances"
     MANAGE_USERS = "manage_users"
+    MANAGE_VENDOR_BANK = "manage_vendor_bank"  # change a vendor's bank account (then: not its payments)
 
 
 _P = Permission
@@ -66,7 +67,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.BUYER: frozenset({_P.READ, _P.SUBMIT_DOCUMENTS, _P.MANAGE_POS, _P.DECIDE_TASKS}),
     Role.BUDGET_OWNER: frozenset({_P.READ, _P.DECIDE_TASKS}),
     Role.AP_CLERK: frozenset({_P.READ, _P.SUBMIT_DOCUMENTS, _P.HOLD_INVOICES, _P.DECIDE_TASKS}),
-    Role.AP_MANAGER: frozenset({_P.READ, _P.SUBMIT_DOCUMENTS, _P.HOLD_INVOICES, _P.DECIDE_TASKS}),
+    Role.AP_MANAGER: frozenset(
+        {_P.READ, _P.SUBMIT_DOCUMENTS, _P.HOLD_INVOICES, _P.DECIDE_TASKS, _P.MANAGE_VENDOR_BANK}
+    ),
     Role.RECEIVER: frozenset({_P.READ, _P.POST_RECEIPTS}),
     Role.PROCUREMENT_MANAGER: frozenset({_P.READ, _P.PROPOSE_TOLERANCES, _P.APPROVE_TOLERANCES}),
 }

@@ -63,6 +63,11 @@ class Policy(Document):
         description="SAP's stochastic block: below the minimum the chance falls in proportion to the total "
         "instead of to zero",
     )
+    buyer_may_approve_own_po: bool = Field(
+        default=False,
+        description="Segregation of duties: False (the default) refuses the PO's buyer as its approver "
+        "(p2p.decisions); True where a small team cannot keep the two apart",
+    )
     audit_salt: str = Field(
         default="",
         max_length=64,

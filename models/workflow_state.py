@@ -83,6 +83,11 @@ class InvoiceRecord(Document):
         default_factory=list,
         description="MANUAL holds people placed (update hold_invoice); only a person releases them",
     )
+    bank_changed_by: str | None = Field(
+        default=None,
+        description="Who last changed the vendor's bank details when its hold task opened: "
+        "they may not release it (p2p.decisions)",
+    )
     legacy_document_id: str | None = Field(
         default=None,
         description="Only in a run that started under the earlier invoice-number rule: the id that run knows "

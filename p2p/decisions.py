@@ -48,7 +48,27 @@ def check_segregation_of_duties(state: PurchaseOrderState, task: HumanTask, acto
     who = identity_key(actor)
     if task.kind == TaskKind.APPROVE_PO and who == identity_key(state.po.requested_by or ""):
         raise ValueError(f"{actor} requested {state.po.po_number} and cannot approve it")
+    policy = state.policy
+    if task.kind == TaskKind.APPROVE_PO and policy is not None and not policy.buyer_may_approve_own_po:
+        if who == identity_key(state.po.buyer):
+            raise ValueError(
+                f"{actor} is the buyer of {state.po.po_number} and the policy {policy.name} "
+                f"v{policy.version} lets no buyer approve their own PO"
+            )
     if task.kind == TaskKind.RESOLVE_INVOICE_HOLD:
         receivers = {identity_key(r.received_by or "") for r in state.receipts}
         if who in receivers:
             raise ValueError(f"{actor} received the goods and cannot release the invoice for them")
+        record = state.invoice_record(task.subject_id or "")
+        if record is not None:
+            check_bank_details_duty(record.bank_changed_by, actor, state.po.vendor_id)
+
+
+def check_bank_details_duty(changed_by: str | None, actor: str, vendor_id: str) -> None:
+    """Raises ValueError when `actor` last changed the vendor's bank details:
+    releasing its invoice to payment is then someone else's call (the fraud
+    this stops: divert the account, then approve the payment into it)."""
+    if changed_by and identity_key(changed_by) == identity_key(actor):
+        raise ValueError(
+            f"{actor} changed {vendor_id}'s bank details and cannot release its invoices to payment"
+        )

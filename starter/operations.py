@@ -29,6 +29,7 @@ from identity.principal import Caller
 from identity.roles import Permission
 from models import AuditEvent, HumanTask, InvoiceRecord, PoProjection, PurchaseOrder, PurchaseOrderState
 from models.intake import IntakeState
+from models.vendors import BankChange
 from settings import Settings
 from starter.service.authorization import authorize
 from starter.service.checks import is_connect_failure, unreachable
@@ -37,6 +38,7 @@ from starter.service.evidence import Evidence
 from starter.service.naming import SupplierDocument
 from starter.service.purchase_orders import PoStarted, PurchaseOrders
 from starter.service.tasks import Tasks
+from starter.service.vendors import Vendors
 
 if TYPE_CHECKING:
     from starter.intake_door import FileReceived
@@ -111,6 +113,10 @@ class PoflowOperations(Protocol):
 
     async def ordered_po(self, po_number: str) -> PurchaseOrder | None: ...
 
+    async def change_bank_account(self, vendor_id: str, iban: str, reason: str, by: Caller) -> BankChange: ...
+
+    async def bank_account(self, vendor_id: str) -> BankChange: ...
+
     async def cancel(self, po_number: str, by: Caller, reason: str) -> PurchaseOrderState: ...
 
     async def hold_invoice(
@@ -124,9 +130,10 @@ class PoflowOperations(Protocol):
     async def close(self) -> None: ...
 
 
-class PoflowService(PurchaseOrders, Documents, Tasks, Evidence):
+class PoflowService(PurchaseOrders, Documents, Tasks, Evidence, Vendors):
     """The one implementation of the doors' operations, over Temporal and the DB:
-    purchase orders, documents, tasks and evidence (starter/service/), files (starter.intake_door)."""
+    purchase orders, documents, tasks, evidence and vendors' bank accounts (starter/service/),
+    files (starter.intake_door)."""
 
     # -- files (document intake) ---------------------------------------------------
 

@@ -66,6 +66,12 @@ async def route_task(req: TaskRouteRequest) -> ApprovalRoute | None:
     return route  # None: no band for this task
 
 
+async def vendor_bank_changed_by(vendor_id: str) -> str | None:
+    summary = f"who changed {vendor_id}'s bank details"
+    who: str | None = await _call("vendor_bank_changed_by", vendor_id, str | None, summary)  # type: ignore[arg-type]
+    return who
+
+
 async def load_policy(vendor_id: str) -> Policy:
     return await _call("load_policy", vendor_id, Policy, f"load policy for vendor {vendor_id}")
 

@@ -301,6 +301,20 @@ delegations = Table(
     Column("created_at", UtcDateTime, nullable=False),
 )
 
+# Who changed a vendor's bank account (migration 0013): masked, hashed, never
+# the number itself; append-only, the latest row is the current account.
+vendor_bank_changes = Table(
+    "vendor_bank_changes",
+    metadata,
+    Column("change_id", Integer, primary_key=True, autoincrement=True),
+    Column("vendor_id", String(64), ForeignKey("vendors.id"), nullable=False, index=True),
+    Column("account_masked", String(40), nullable=False),
+    Column("account_sha256", String(64), nullable=False),
+    Column("changed_by", String(64), nullable=False),
+    Column("changed_at", UtcDateTime, nullable=False),
+    Column("reason", Text, nullable=False),
+)
+
 # API tokens: only a SHA-256 of the secret is kept (identity.credentials).
 api_tokens = Table(
     "api_tokens",

@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 from starlette.types import Scope
 
 from settings import load_settings
-from starter.api import audit, documents, oidc, purchase_orders, sessions, tasks, tolerances
+from starter.api import audit, documents, oidc, purchase_orders, sessions, tasks, tolerances, vendors
 from starter.api.auth import Authenticator, current_caller, session_secret
 from starter.api.body_limit import BodySizeLimit
 from starter.api.security import SecurityHeaders, new_nonce, page_csp
@@ -38,7 +38,14 @@ __all__ = ["INBOX_PAGE", "Health", "create_app", "json_body_limit"]
 INBOX_PAGE = Path(__file__).with_name("inbox.html")
 
 # In the order the OpenAPI document lists them.
-ROUTERS = (purchase_orders.router, documents.router, tolerances.router, tasks.router, audit.router)
+ROUTERS = (
+    purchase_orders.router,
+    documents.router,
+    tolerances.router,
+    tasks.router,
+    audit.router,
+    vendors.router,
+)
 
 # Routes that take a raw file: they keep their own limit (max_document_bytes).
 FILE_ROUTES = frozenset({documents.FILE_DOOR})

@@ -7,10 +7,12 @@ import logging
 from typing import Any
 
 from activities.db import repository
+from activities.db.vendor_bank import latest_bank_change
 from identity.principal import Caller
 from models import HumanTask, TaskDecision, TaskKind
 from models.intake import ReviewDecision
-from starter.errors import NotFound
+from p2p.decisions import check_bank_details_duty
+from starter.errors import NotFound, Rejected
 from starter.service.authorization import authorize_task
 from starter.service.checks import build, check_decision
 from starter.service.core import ServiceCore
@@ -50,6 +52,7 @@ class Tasks(ServiceCore):
         what = f"decide {decision!r} on {task.kind.value}"
         async with self.audited(by, po_number=task.po_number, what=what, evidence=task_id):
             authorize_task(by, task)
+            await self._check_bank_details_duty(task, by)
             check_decision(task, decision, comment, holds or [])
             if task.kind == TaskKind.REVIEW_DOCUMENT:
                 return await self._review(task, by, decision, comment, document)
@@ -66,6 +69,21 @@ class Tasks(ServiceCore):
             result = await self._update(task.po_number, PoUpdate.DECIDE, request, HumanTask)
         log.info("task %s decided %s by %s", task_id, decision, by.principal_id)
         return result
+
+    async def _check_bank_details_duty(self, task: HumanTask, by: Caller) -> None:
+        """Rejected when the caller last changed the bank details of the vendor
+        whose invoice this hold task would release — against the latest change
+        (the workflow's validator checks the one recorded when the task opened)."""
+        if task.kind != TaskKind.RESOLVE_INVOICE_HOLD:
+            return
+        po = await self._db(repository.get_purchase_order, self.engine, task.po_number)
+        if po is None:
+            return
+        change = await self._db(latest_bank_change, self.engine, po.vendor_id)
+        try:
+            check_bank_details_duty(change.changed_by if change else None, by.principal_id, po.vendor_id)
+        except ValueError as exc:
+            raise Rejected(str(exc)) from None
 
     async def _review(
         self, task: HumanTask, by: Caller, decision: str, comment: str | None, document: dict[str, Any] | None

@@ -36,8 +36,9 @@ def test_the_openapi_document_builds_with_every_route() -> None:
         "/api/v1/session",
         "/api/v1/purchase-orders/{po_number}/audit",
         "/api/v1/audit",
+        "/api/v1/vendors/{vendor_id}/bank-account",
     } <= set(paths)
-    assert len(paths) == 23
+    assert len(paths) == 24
 
 
 def test_every_api_route_declares_its_answer() -> None:

@@ -33,6 +33,12 @@ ROUTES: list[tuple[str, str, Any, Permission]] = [
     ("post", "/api/v1/tasks/T-1/decision", {"decision": "approve"}, Permission.DECIDE_TASKS),
     ("post", "/api/v1/tolerances/changes", {"profiles": [{"name": "x"}]}, Permission.PROPOSE_TOLERANCES),
     ("post", "/api/v1/tolerances/changes/1/approve", {}, Permission.APPROVE_TOLERANCES),
+    (
+        "put",
+        "/api/v1/vendors/ACME/bank-account",
+        {"iban": "DE89 3704 0044 0532 0130 00", "reason": "supplier's letter"},
+        Permission.MANAGE_VENDOR_BANK,
+    ),
     ("get", "/api/v1/purchase-orders", None, Permission.READ),
 ]
 PRINCIPALS = [*PEOPLE, *SERVICES]

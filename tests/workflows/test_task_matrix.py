@@ -35,7 +35,7 @@ from tests.support.builders import (
 from tests.support.workflows import eventually, open_task, refused
 from worker import build_activities
 from workflows.contract import PoSignal, WorkflowType
-from workflows.po_steps.patches import PATCH_TASK_MATRIX
+from workflows.po_steps.patches import PATCH_BANK_DETAILS_DUTY, PATCH_TASK_MATRIX
 from workflows.purchase_order import PurchaseOrderWorkflow
 
 # ACME's seeded prices: gloves 11.90, bearings 4.75 (200 of them: 950.00).
@@ -115,19 +115,22 @@ async def test_a_supplier_change_on_major_spend_goes_to_a_procurement_manager(en
     assert s.po.lines[0].unit_price == Decimal("12.60")
 
 
-async def test_a_run_from_before_the_matrix_routed_tasks_replays_as_it_ran(env, engine):
+@pytest.mark.parametrize("patch_id", [PATCH_TASK_MATRIX, PATCH_BANK_DETAILS_DUTY])
+async def test_a_run_from_before_the_patch_replays_as_it_ran(env, engine, patch_id: str):
     """Recorded without the patch (as the code before this change ran it): the
-    large invoice's hold went to the AP clerks; today's code replays it."""
+    large invoice's hold task opened with no route (task-matrix) or without
+    asking who changed the bank details (bank-details-duty); today's code
+    replays it, and the same code without the guard would not."""
     client = env.client
     order = po(unique("PO"), gloves=LARGE)
-    queue = f"poflow-before-matrix-{unique('Q')}"
+    queue = f"poflow-before-{patch_id}-{unique('Q')}"
     async with Worker(
         client,
         task_queue=queue,
         workflows=[PurchaseOrderWorkflow],
         activities=build_activities(client, engine, settings_for(str(engine.url), queue), None),
         activity_executor=ThreadPoolExecutor(max_workers=4),
-        patch_activation_callback=lambda p: p.patch_id != PATCH_TASK_MATRIX,
+        patch_activation_callback=lambda p: p.patch_id != patch_id,
     ):
         handle = await start(client, queue, order)
         await approve_all_levels(handle, ["alice.approver"])
@@ -140,9 +143,11 @@ async def test_a_run_from_before_the_matrix_routed_tasks_replays_as_it_ran(env, 
         await handle.cancel()  # with the worker running: the test server's clock must not stall
         with suppress(WorkflowFailureError):
             await handle.result()
-    assert open_task(s, TaskKind.RESOLVE_INVOICE_HOLD).assignee_role == "ap_clerk"
+    if patch_id == PATCH_TASK_MATRIX:
+        assert open_task(s, TaskKind.RESOLVE_INVOICE_HOLD).assignee_role == "ap_clerk"
     await replay(history)  # today's code takes the old branch (no marker): the same commands
-    with pytest.raises(NondeterminismError):  # which routing without the guard would not issue
+    WorkflowWithoutTheGuard.forced = patch_id
+    with pytest.raises(NondeterminismError):  # which the code without the guard would not issue
         await replay(history, WorkflowWithoutTheGuard)
 
 
@@ -153,8 +158,10 @@ async def replay(history, workflow_class: type = PurchaseOrderWorkflow) -> None:
 
 @workflow.defn(name=WorkflowType.PURCHASE_ORDER, sandboxed=False)
 class WorkflowWithoutTheGuard(PurchaseOrderWorkflow):
-    """Tasks routed by the matrix with no `workflow.patched` guard: what the
-    patch protects histories recorded before it from."""
+    """Today's workflow with the guard of one patch (`forced`) taken away: what
+    the patch protects histories recorded before it from."""
+
+    forced = ""
 
     @workflow.init
     def __init__(self, inp: PurchaseOrderInput) -> None:
@@ -162,8 +169,42 @@ class WorkflowWithoutTheGuard(PurchaseOrderWorkflow):
 
     @workflow.run
     async def run(self, inp: PurchaseOrderInput) -> PurchaseOrderState:
-        return await super().run(inp)
+        real = workflow.patched
+        with patch.object(workflow, "patched", lambda id: id == self.forced or real(id)):
+            return await super().run(inp)
 
-    async def _matrix_level(self, kind, at_stake, context):  # type: ignore[no-untyped-def]
-        with patch.object(workflow, "patched", lambda _id: True):
-            return await super()._matrix_level(kind, at_stake, context)
+
+async def test_whoever_changed_the_vendors_bank_details_cannot_release_its_invoice(env, engine):
+    """Segregation of duties (issue #16 item 3): the hold task records who last
+    changed ACME's bank account; the validator refuses them, not another clerk."""
+    from datetime import UTC, datetime
+
+    from activities.db.vendor_bank import record_bank_change
+
+    record_bank_change(
+        engine,
+        "ACME",
+        iban="DE89 3704 0044 0532 0130 00",
+        changed_by="vera.vendormaster",
+        reason="supplier's letter of 2026-12-01",
+        now=datetime.now(UTC),
+    )
+    order = po(unique("PO"))
+    async with running_worker(env.client, engine) as queue:
+        handle = await start(env.client, queue, order)
+        await eventually(handle, lambda s: s.status == PoStatus.ISSUED)
+        await handle.signal(PoSignal.RECEIPT, full_receipt(order))
+        await handle.signal(PoSignal.INVOICE, invoice(order, "INV-BANK", {1: ("100", "12.90")}))
+        s = await eventually(handle, lambda s: s.has_open_task(TaskKind.RESOLVE_INVOICE_HOLD))
+        assert s.invoices[0].bank_changed_by == "vera.vendormaster"
+        task_id = open_task(s, TaskKind.RESOLVE_INVOICE_HOLD).task_id
+        await refused(
+            decide(
+                handle, task_id, "accept_variance", actor="Vera.VendorMaster", comment="ok"
+            ),  # any spelling
+            "Vera.VendorMaster changed ACME's bank details and cannot release its invoices to payment",
+        )
+        await decide(handle, task_id, "accept_variance", actor="carl.clerk", comment="ok")
+        s = await eventually(handle, lambda s: s.invoices[0].status == InvoiceStatus.APPROVED)
+        history = await handle.fetch_history()
+    assert "DE89" not in history.to_json()  # who changed it is in the history; nothing of the account

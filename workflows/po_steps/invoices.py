@@ -11,7 +11,7 @@ from __future__ import annotations
 from temporalio import workflow
 
 from workflows.po_steps.base import PoBase
-from workflows.po_steps.patches import PATCH_PER_HOLD_DECISIONS, PATCH_RANDOM_AUDIT
+from workflows.po_steps.patches import PATCH_BANK_DETAILS_DUTY, PATCH_PER_HOLD_DECISIONS, PATCH_RANDOM_AUDIT
 
 with workflow.unsafe.imports_passed_through():
     from models import (
@@ -129,6 +129,8 @@ class InvoiceSteps(PoBase):
         )
 
     async def _open_hold_task(self, record: InvoiceRecord) -> None:
+        if workflow.patched(PATCH_BANK_DETAILS_DUTY):
+            record.bank_changed_by = await act.vendor_bank_changed_by(self._s.po.vendor_id)
         await self._open_task(
             TaskKind.RESOLVE_INVOICE_HOLD,
             f"Invoice {record.invoice.invoice_number} on hold",

@@ -21,3 +21,6 @@ PATCH_TASK_MATRIX = "task-matrix"
 # The search attribute TaskEscalation (how far the PO's open tasks went up
 # their SLA ladder) is published; runs started before publish without it.
 PATCH_ESCALATION_ATTRIBUTE = "escalation-search-attribute"
+# A hold task records who last changed the vendor's bank details (activity
+# vendor_bank_changed_by), whom the validator then refuses; runs before do not ask.
+PATCH_BANK_DETAILS_DUTY = "bank-details-duty"
