@@ -33,6 +33,7 @@ ROUTES: list[tuple[str, str, Any, Permission]] = [
     ("post", "/api/v1/tasks/T-1/decision", {"decision": "approve"}, Permission.DECIDE_TASKS),
     ("post", "/api/v1/tolerances/changes", {"profiles": [{"name": "x"}]}, Permission.PROPOSE_TOLERANCES),
     ("post", "/api/v1/tolerances/changes/1/approve", {}, Permission.APPROVE_TOLERANCES),
+    ("post", "/api/v1/tolerances/changes/1/reject", {"reason": "too loose"}, Permission.APPROVE_TOLERANCES),
     (
         "put",
         "/api/v1/vendors/ACME/bank-account",
@@ -201,3 +202,22 @@ def test_the_api_docs_need_no_internet(api: TestClient) -> None:
         assert "cdn.jsdelivr.net" not in html and "fonts.googleapis" not in html
         assert f"/static-offline-docs/{asset}" in html
         assert api.get(f"/static-offline-docs/{asset}").status_code == 200
+
+
+def test_the_table_names_every_write_route() -> None:
+    """A new write route cannot be left out of the table above (only signing in is open)."""
+    import re
+
+    from starter.api import create_app
+
+    writes = [
+        (method, path)
+        for path, operations in create_app().openapi()["paths"].items()
+        if path.startswith("/api/v1/") and path != "/api/v1/session"
+        for method in operations
+        if method in {"post", "put", "patch", "delete"}
+    ]
+    assert len(writes) == 12
+    for method, path in writes:
+        template = re.compile(re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(path)) + "$")
+        assert any(m == method and template.match(p) for m, p, _, _ in ROUTES), (method, path)
