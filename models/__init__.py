@@ -34,6 +34,7 @@ from models.purchase_order import (
     PurchaseOrder,
     PurchaseOrderLine,
     Revision,
+    RevisionChange,
     RevisionReason,
 )
 from models.records import (
@@ -95,6 +96,7 @@ __all__ = [
     "PurchaseOrder",
     "PurchaseOrderLine",
     "Revision",
+    "RevisionChange",
     "RevisionReason",
     "AuditEvent",
     "HandoffResult",

@@ -188,11 +188,29 @@ class RevisionReason(StrEnum):
     BUYER_AMENDMENT = "buyer_amendment"
 
 
+class RevisionChange(Document):
+    """One field of one line, as the revision before had it and as this one has
+    it (None: the line is new, or gone). Values as the PO's JSON writes them."""
+
+    line_no: int
+    field: str = Field(description="item_id, description, quantity, uom, unit_price, need_by, or line")
+    old: str | None = None
+    new: str | None = None
+
+
 class Revision(Document):
-    """One agreed version of the PO, and why it came to be."""
+    """One agreed version of the PO, and why it came to be: what changed on each
+    line, by which rule or whose approval, from which document."""
 
     revision: int
     reason: RevisionReason
     source_document_id: str | None = None
     at: UtcDatetime
     total: Decimal = Field(description="Computed by the workflow (the door bounds the order value)")
+    changes: list[RevisionChange] = Field(
+        default_factory=list, description="Line by line against the revision before (p2p.revisions)"
+    )
+    approved_by: str | None = Field(
+        default=None, description="Who approved it, or `rule: …` when a tolerance accepted it"
+    )
+    why: str = Field(default="", description="The changes as the rule or the approver saw them, in words")

@@ -58,6 +58,9 @@ def add_po_commands(commands: Any) -> None:
     status = commands.add_parser("status", help="show a purchase order's live state")
     status.add_argument("po_number", metavar="PO")
     status.add_argument("--json", action="store_true", help="print the full state as JSON")
+    status.add_argument(
+        "--history", action="store_true", help="also every revision: line, field, old → new, why, approved by"
+    )
     status.set_defaults(handler=_status)
 
     tasks = commands.add_parser("tasks", help="list human tasks (open by default)")
@@ -136,6 +139,8 @@ async def _status(args: argparse.Namespace, session: Session, io: Io) -> int:
         io.say(state.model_dump_json(indent=2))
     else:
         io.say(format_status(state, service.workflow_url(args.po_number)))
+        if args.history:
+            io.say("\n" + format_history(state))
     return EXIT_OK
 
 
@@ -255,6 +260,24 @@ def format_status(state: PurchaseOrderState, ui_url: str) -> str:
         if task.holds:
             lines.append("    holds (decide --hold REF): " + task_holds_text(task))
     lines += ["", f"workflow: {workflow_id_for(po.po_number)}", f"ui: {ui_url}"]
+    return "\n".join(lines)
+
+
+def format_history(state: PurchaseOrderState) -> str:
+    """Each revision and, under it, what it changed on each line (p2p.revisions)."""
+    currency = state.po.currency
+    lines = ["revisions:"]
+    for r in state.revisions:
+        source = f"; from {r.source_document_id}" if r.source_document_id else ""
+        agreed = f" — {r.approved_by}" if r.approved_by else ""
+        lines.append(
+            f"  r{r.revision}  {when(r.at)}  {r.reason.value.replace('_', ' ')}  "
+            f"{format_money(r.total, currency)}{agreed}{source}"
+        )
+        lines += [
+            f"      line {c.line_no}  {c.field.replace('_', ' ')}  {c.old or '—'} → {c.new or '—'}"
+            for c in r.changes
+        ]
     return "\n".join(lines)
 
 

@@ -7,24 +7,22 @@ pages format the numbers: starter.web.formatting)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from models import Hold, InvoiceRecord, PurchaseOrderState
 from models.holds import HoldStatus, awaiting_reason, hold_ref
 from models.matching import ToleranceProfile
-from models.purchase_order import PurchaseOrder, PurchaseOrderLine
+from models.purchase_order import PurchaseOrderLine, RevisionChange
 from p2p.acknowledgment import compare_acknowledgment
+from p2p.revisions import line_changes
 
 __all__ = [
-    "Change",
     "HoldView",
     "InvoiceLineView",
     "InvoiceView",
     "LineProgress",
     "hold_view",
     "invoice_view",
-    "line_diff",
     "line_progress",
     "pending_change_diff",
 ]
@@ -56,41 +54,7 @@ def line_progress(state: PurchaseOrderState) -> list[LineProgress]:
     ]
 
 
-@dataclass(frozen=True)
-class Change:
-    """One field of one line, before and after (None: the line is new / gone)."""
-
-    line_no: int
-    field: str
-    before: Decimal | date | str | None
-    after: Decimal | date | str | None
-
-
-# The line fields a revision can change, in the order a person reads them.
-_COMPARED = ("item_id", "description", "quantity", "uom", "unit_price", "need_by")
-
-
-def line_diff(before: PurchaseOrder, after: PurchaseOrder) -> list[Change]:
-    """Every line field that differs between two versions of a PO, line by line."""
-    changes: list[Change] = []
-    numbers = sorted({line.line_no for line in before.lines} | {line.line_no for line in after.lines})
-    for line_no in numbers:
-        old, new = before.line(line_no), after.line(line_no)
-        if old is None or new is None:
-            present = old or new
-            assert present is not None
-            what = f"{present.item_id} × {present.quantity}"
-            changes.append(Change(line_no, "line", what if old else None, what if new else None))
-            continue
-        changes += [
-            Change(line_no, name, getattr(old, name), getattr(new, name))
-            for name in _COMPARED
-            if getattr(old, name) != getattr(new, name)
-        ]
-    return changes
-
-
-def pending_change_diff(state: PurchaseOrderState) -> list[Change]:
+def pending_change_diff(state: PurchaseOrderState) -> list[RevisionChange]:
     """What the supplier's change waiting for the buyer would do to the agreed
     revision (lines the supplier rejects disappear). The comparison applies
     every change whatever the tolerance: the task says which ones are outside."""
@@ -99,8 +63,11 @@ def pending_change_diff(state: PurchaseOrderState) -> list[Change]:
     revised = compare_acknowledgment(state.po, state.pending_change, ToleranceProfile()).revised_po
     if revised is None:  # nothing left to revise to: every line rejected, or beyond bounds
         gone = [line.line_no for line in state.pending_change.lines if state.po.line(line.line_no)]
-        return [Change(n, "line", "ordered", "rejected by the supplier") for n in gone]
-    return line_diff(state.po, revised)
+        return [
+            RevisionChange(line_no=n, field="line", old="ordered", new="rejected by the supplier")
+            for n in gone
+        ]
+    return line_changes(state.po, revised)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ a decision is the page's script calling POST /api/v1/tasks/{id}/decision.
 from __future__ import annotations
 
 import asyncio
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote
@@ -41,6 +42,7 @@ templates.env.filters.update(
     when=formatting.when,
     day=formatting.day,
     words=lambda text: str(text).replace("_", " "),
+    decimal=Decimal,  # a value recorded as text (a revision's old / new) back to a number
 )
 
 pages = APIRouter(include_in_schema=False)

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from models import AuditEvent, PurchaseOrder, PurchaseOrderState
+from models import AuditEvent, PurchaseOrder, PurchaseOrderState, RevisionChange
+from p2p.revisions import line_changes
 from starter.operations import PoflowOperations
-from starter.web.evidence import Change, InvoiceView, LineProgress, invoice_view, line_diff, line_progress
+from starter.web.evidence import InvoiceView, LineProgress, invoice_view, line_progress
 from workflows.contract import po_workflow_id
 
 __all__ = ["PoPage", "po_page"]
@@ -21,7 +22,7 @@ class PoPage:
     ui_url: str
     lines: list[LineProgress]
     invoices: list[InvoiceView]
-    since_ordered: list[Change] = field(default_factory=list)  # the first order → the agreed revision
+    since_ordered: list[RevisionChange] = field(default_factory=list)  # the first order → the agreed revision
     audit: list[AuditEvent] = field(default_factory=list)
 
     @property
@@ -40,5 +41,5 @@ async def po_page(service: PoflowOperations, po_number: str) -> PoPage:
     )
     ordered = await service.ordered_po(po_number)
     if ordered is not None and state.po.revision > 0:
-        page.since_ordered = line_diff(ordered, state.po)
+        page.since_ordered = line_changes(ordered, state.po)
     return page

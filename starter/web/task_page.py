@@ -11,12 +11,11 @@ from dataclasses import dataclass, field
 
 from activities.db.evidence import PricePoint
 from identity.principal import Caller
-from models import HumanTask, PurchaseOrderState, TaskKind
+from models import HumanTask, PurchaseOrderState, RevisionChange, TaskKind
 from models.intake import IntakeItem, IntakeState
 from starter.errors import NotFound
 from starter.operations import PoflowOperations
 from starter.web.evidence import (
-    Change,
     InvoiceView,
     LineProgress,
     invoice_view,
@@ -44,7 +43,7 @@ class TaskPage:
     ui_url: str
     state: PurchaseOrderState | None = None
     lines: list[LineProgress] = field(default_factory=list)
-    change: list[Change] = field(default_factory=list)
+    change: list[RevisionChange] = field(default_factory=list)
     invoice: InvoiceView | None = None
     prices: dict[str, list[PricePoint]] = field(default_factory=dict)  # item id → history
     original: OriginalView | None = None

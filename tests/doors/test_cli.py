@@ -124,6 +124,7 @@ class FakeService:
     callers: list[str] = field(default_factory=list)  # who each write was made as
     error: Exception | None = None
     closed: bool = False
+    state: PurchaseOrderState | None = None  # what `status` shows (default: a_state())
 
     def _call(self, name: str, arg: Any = None, **kwargs: Any) -> None:
         self.calls.append((name, arg, kwargs))
@@ -142,7 +143,7 @@ class FakeService:
 
     async def get_state(self, po_number: str) -> PurchaseOrderState:
         self._call("get_state", po_number)
-        return a_state()
+        return self.state or a_state()
 
     async def list_tasks(self, status: str = "open") -> list[HumanTask]:
         self._call("list_tasks", status)
@@ -527,3 +528,34 @@ def test_audit_lists_and_exports_a_pos_trail(fake: FakeService) -> None:
         "does not hold the role budget_owner,T-1,refused:1"
     )
     assert [c[:2] for c in fake.calls] == [("list_audit", "1001"), ("list_audit", "1001")]
+
+
+def test_status_history_shows_each_revision_as_a_diff(fake: FakeService) -> None:
+    from models import Revision, RevisionChange, RevisionReason
+
+    revised = Revision(
+        revision=1,
+        reason=RevisionReason.SUPPLIER_CHANGE_APPROVED,
+        source_document_id="ack:ACME:OA-7",
+        at=NOW,
+        total=Decimal("1380.00"),
+        changes=[
+            RevisionChange(line_no=1, field="unit_price", old="123.45", new="138"),
+            RevisionChange(line_no=2, field="line", old=None, new="WIDGET-2 × 5"),
+        ],
+        approved_by="bob.buyer",
+        why="approved by bob.buyer: line 1: price 123.45 → 138 USD (+11.79%)",
+    )
+    original = Revision(revision=0, reason=RevisionReason.ORIGINAL, at=NOW, total=Decimal("1234.50"))
+    fake.state = a_state().model_copy(update={"revisions": [original, revised]})
+    result = poflow("status", "1001", "--history", service=fake)
+    assert result.code == 0
+    history = result.out[result.out.index("revisions:") :].splitlines()
+    assert history == [
+        "revisions:",
+        f"  r0  {NOW:%Y-%m-%d %H:%M} UTC  original  1,234.50 USD",
+        f"  r1  {NOW:%Y-%m-%d %H:%M} UTC  supplier change approved  1,380.00 USD — bob.buyer; from ack:ACME:OA-7",
+        "      line 1  unit price  123.45 → 138",
+        "      line 2  line  — → WIDGET-2 × 5",
+    ]
+    assert "revisions:" not in poflow("status", "1001", service=fake).out  # only when asked

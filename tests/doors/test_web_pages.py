@@ -17,7 +17,17 @@ import sqlalchemy
 from activities.db import repository
 from activities.db import schema as t
 from activities.db.seed import seed_master_data
-from models import HumanTask, InvoiceRecord, InvoiceStatus, MatchRequest, PoProjection, PurchaseOrderState
+from models import (
+    HumanTask,
+    InvoiceRecord,
+    InvoiceStatus,
+    MatchRequest,
+    PoProjection,
+    PurchaseOrderState,
+    Revision,
+    RevisionChange,
+    RevisionReason,
+)
 from models.holds import HoldCode
 from models.tasks import TaskKind
 from models.workflow_state import PoStatus
@@ -182,3 +192,21 @@ def test_a_page_without_a_signed_in_person_sends_them_to_sign_in(api, held: Huma
     answer = api.get(path, headers={"Authorization": ""}, follow_redirects=False)
     assert answer.status_code == 303
     assert answer.headers["location"].startswith("/login?next=/")
+
+
+def test_the_po_page_shows_each_revision_as_a_diff(api, held: HumanTask, temporal: FakeTemporal) -> None:
+    workflow = temporal.workflows[po_workflow_id("1001")]
+    revised = Revision(
+        revision=1,
+        reason=RevisionReason.SUPPLIER_CHANGE_AUTO,
+        source_document_id="ack:ACME:OA-7",
+        at=NOW,
+        total=Decimal("2340.00"),
+        changes=[RevisionChange(line_no=1, field="unit_price", old="11.9", new="12.1")],
+        approved_by="rule: within the acknowledgment tolerance (standard v1)",
+    )
+    workflow.state = workflow.state.model_copy(update={"revisions": [revised]})
+    html = api.get("/pos/1001").text
+    assert "What revision 1 changed" in html
+    assert '<td class="before">11.90 USD</td>' in html and '<td class="after">12.10 USD</td>' in html
+    assert "rule: within the acknowledgment tolerance (standard v1)" in html

@@ -10,10 +10,11 @@ from decimal import Decimal
 
 import pytest
 
-from models import AckLineStatus, PurchaseOrderState
+from models import AckLineStatus, PurchaseOrderState, RevisionChange
 from models.extraction import Extracted, ExtractedKind, FieldLocation
+from p2p.revisions import line_changes
 from starter.web import formatting as fmt
-from starter.web.evidence import Change, line_diff, pending_change_diff
+from starter.web.evidence import pending_change_diff
 from starter.web.readable import readable
 from starter.web.review_form import review_fields
 from tests.support.builders import ack, po
@@ -130,10 +131,13 @@ def test_a_diff_names_each_changed_field_and_each_line_added_or_gone() -> None:
             ]
         }
     )
-    changes = line_diff(before, after)
-    assert Change(1, "unit_price", Decimal("11.90"), Decimal("12.60")) in changes
-    assert Change(1, "need_by", before.lines[0].need_by, date(2026, 12, 24)) in changes
-    assert Change(2, "line", f"{before.lines[1].item_id} × {before.lines[1].quantity}", None) in changes
+    changes = line_changes(before, after)
+    assert RevisionChange(line_no=1, field="unit_price", old="11.9", new="12.6") in changes
+    old_day = before.lines[0].need_by.isoformat() if before.lines[0].need_by else None
+    assert RevisionChange(line_no=1, field="need_by", old=old_day, new="2026-12-24") in changes
+    assert (
+        RevisionChange(line_no=2, field="line", old=f"{before.lines[1].item_id} × 200", new=None) in changes
+    )
     assert len(changes) == 3
 
 
@@ -149,6 +153,6 @@ def test_a_pending_supplier_change_is_shown_against_the_agreed_revision() -> Non
     )
     state = PurchaseOrderState(po=order, pending_change=change)
     changes = pending_change_diff(state)
-    assert Change(1, "unit_price", Decimal("11.90"), Decimal("12.60")) in changes
-    assert any(c.line_no == 2 and c.field == "line" and c.after is None for c in changes)
+    assert RevisionChange(line_no=1, field="unit_price", old="11.9", new="12.6") in changes
+    assert any(c.line_no == 2 and c.field == "line" and c.new is None for c in changes)
     assert pending_change_diff(PurchaseOrderState(po=order)) == []

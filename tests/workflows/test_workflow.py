@@ -18,6 +18,7 @@ from models import (
     InvoiceStatus,
     PoStatus,
     PurchaseOrderState,
+    RevisionChange,
     TaskKind,
     TaskStatus,
 )
@@ -223,6 +224,12 @@ async def test_price_change_within_tolerance_becomes_a_revision(env, engine):
         s = await eventually(handle, lambda s: s.po.revision == 1)
         assert s.acknowledgments[0].outcome == AckOutcome.ACCEPTED_AS_REVISION
         assert s.po.line(1).unit_price == Decimal("12.10") and s.tasks == []
+        # The revision says what changed, by which rule, from which document (#17 item 2).
+        revision = s.revisions[-1]
+        assert revision.changes == [RevisionChange(line_no=1, field="unit_price", old="11.9", new="12.1")]
+        assert revision.approved_by == "rule: within the acknowledgment tolerance (standard v1)"
+        assert revision.source_document_id == s.acknowledgments[0].ack.document_id
+        assert "11.9 → 12.1" in revision.why
         await handle.signal(PoSignal.RECEIPT, full_receipt(order))
         await handle.signal(
             PoSignal.INVOICE, invoice(order, "INV-R1", {1: ("100", "12.10"), 2: ("200", "4.75")})
@@ -249,6 +256,10 @@ async def test_change_outside_tolerance_asks_the_buyer_then_matches(env, engine)
         await decide(handle, task.task_id, "accept_change", actor="bob.buyer")
         s = await state(handle)
         assert s.po.revision == 1 and s.acknowledgments[0].outcome == AckOutcome.ACCEPTED_AS_REVISION
+        assert s.revisions[-1].approved_by == "bob.buyer"
+        assert s.revisions[-1].changes == [
+            RevisionChange(line_no=1, field="unit_price", old="11.9", new="12.9")
+        ]
         await handle.signal(PoSignal.RECEIPT, full_receipt(order))
         await handle.signal(
             PoSignal.INVOICE, invoice(order, "INV-C1", {1: ("100", "12.90"), 2: ("200", "4.75")})

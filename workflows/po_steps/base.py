@@ -325,7 +325,7 @@ class PoBase:
         raise NotImplementedError
 
     async def _new_revision(  # documents.DocumentSteps
-        self, po: PurchaseOrder, reason: RevisionReason, source: str | None, detail: str
+        self, po: PurchaseOrder, reason: RevisionReason, source: str | None, detail: str, approved_by: str
     ) -> None:
         raise NotImplementedError
 

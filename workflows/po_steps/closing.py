@@ -34,7 +34,9 @@ class ClosingSteps(PoBase):
             return
         revised = s.po.model_copy(update={"lines": lines, "revision": s.po.revision + 1})
         s.receipt_due_at = None
-        await self._new_revision(revised, RevisionReason.BUYER_AMENDMENT, None, f"closed short by {actor}")
+        await self._new_revision(
+            revised, RevisionReason.BUYER_AMENDMENT, None, f"closed short by {actor}", approved_by=actor
+        )
         if receiving.fully_received(s, net_of_rejections=net):
             s.status = PoStatus.RECEIVED
 

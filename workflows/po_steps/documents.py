@@ -26,7 +26,7 @@ with workflow.unsafe.imports_passed_through():
         ShipNotice,
         TaskKind,
     )
-    from p2p import acknowledgment, deadlines, receiving
+    from p2p import acknowledgment, deadlines, receiving, revisions
 
 
 class DocumentSteps(PoBase):
@@ -73,11 +73,13 @@ class DocumentSteps(PoBase):
         elif comparison.within_tolerance:
             outcome = AckOutcome.ACCEPTED_AS_REVISION
             assert comparison.revised_po is not None
+            rule = s.policy.tolerances
             await self._new_revision(
                 comparison.revised_po,
                 RevisionReason.SUPPLIER_CHANGE_AUTO,
                 ack.document_id,
                 "; ".join(comparison.changes),
+                approved_by=f"rule: within the acknowledgment tolerance ({rule.name} v{rule.version})",
             )
         else:
             outcome = AckOutcome.CHANGE_REVIEW
@@ -122,13 +124,17 @@ class DocumentSteps(PoBase):
                 RevisionReason.SUPPLIER_CHANGE_APPROVED,
                 ack.document_id,
                 f"approved by {actor}: " + "; ".join(comparison.changes),
+                approved_by=actor,
             )
         record.outcome = AckOutcome.ACCEPTED_AS_REVISION
 
     async def _new_revision(
-        self, po: PurchaseOrder, reason: RevisionReason, source: str | None, detail: str
+        self, po: PurchaseOrder, reason: RevisionReason, source: str | None, detail: str, approved_by: str
     ) -> None:
+        """The next agreed version: what changed on each line (p2p.revisions),
+        why, and who or which rule agreed, kept on the revision itself."""
         s = self._s
+        changes = revisions.line_changes(s.po, po)
         s.po = po
         s.revisions.append(
             Revision(
@@ -137,6 +143,9 @@ class DocumentSteps(PoBase):
                 source_document_id=source,
                 at=workflow.now(),
                 total=po.total,
+                changes=changes,
+                approved_by=approved_by,
+                why=detail,
             )
         )
         assert s.policy is not None
