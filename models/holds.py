@@ -59,6 +59,10 @@ _AWAITING_REASONS: dict[HoldCode, str] = {
     HoldCode.INSPECTION: (
         "waits for goods that pass inspection; it clears itself when a receipt with them arrives"
     ),
+    HoldCode.ACK_MISSING: (
+        "waits for the supplier's acknowledgment; it clears itself when it (or the goods) arrives, "
+        "or when the buyer proceeds without one"
+    ),
 }
 AWAITING_DOCUMENT_HOLDS = frozenset(_AWAITING_REASONS)
 

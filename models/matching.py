@@ -123,6 +123,13 @@ class MatchRequest(Document):
     audit_source: str | None = Field(
         default=None, max_length=200, description="Where the sample rate came from (policy and version)"
     )
+    ack_overdue_since: UtcDatetime | None = Field(
+        default=None,
+        description="The vendor must acknowledge, has not (no acknowledgment, no goods, no waiver), and "
+        "its acknowledgment was due at this moment, before the invoice arrived: ACK_MISSING "
+        "(p2p.acknowledgment.ack_overdue_since); None: nothing is missing",
+    )
+    ack_policy: str | None = Field(default=None, max_length=200, description="The policy that asks for it")
     duplicate_candidates: list[Invoice] = Field(
         default_factory=list,
         description="The vendor's other invoices a suspected duplicate is looked for among",

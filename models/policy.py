@@ -63,6 +63,12 @@ class Policy(Document):
         description="SAP's stochastic block: below the minimum the chance falls in proportion to the total "
         "instead of to zero",
     )
+    acknowledgment_required: bool = Field(
+        default=True,
+        description="The vendor confirms every PO: chased when it does not (reminder, then a buyer task), "
+        "and an invoice that arrives past the acknowledgment's due time is held ACK_MISSING; "
+        "False: neither",
+    )
     buyer_may_approve_own_po: bool = Field(
         default=False,
         description="Segregation of duties: False (the default) refuses the PO's buyer as its approver "

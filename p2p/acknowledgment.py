@@ -1,15 +1,18 @@
 """An acknowledgment against the agreed revision: what the supplier changed,
 which changes the acknowledgment tolerance accepts (the one limit rule,
-`p2p.tolerance`) and the revision they make."""
+`p2p.tolerance`) and the revision they make; and when a missing one holds an
+invoice (ACK_MISSING: p2p-semantics "PO past its ack SLA at invoice time")."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
 
 from models.documents import AckLineStatus, Acknowledgment, AcknowledgmentLine, AckStatus
 from models.matching import ToleranceProfile
 from models.purchase_order import PurchaseOrder, PurchaseOrderLine, check_order_value
+from models.workflow_state import PurchaseOrderState
 from p2p.tolerance import Limits
 
 
@@ -148,3 +151,18 @@ def _beyond_bounds(po: PurchaseOrder) -> str | None:
     except ValueError as err:
         return f"not taken as a revision: {err}"
     return None
+
+
+def ack_overdue_since(state: PurchaseOrderState, invoice_received_at: datetime) -> datetime | None:
+    """When the acknowledgment was due, if an invoice that arrived at
+    `invoice_received_at` finds it missing: the vendor's policy asks for one,
+    none came (goods arriving count as one), the buyer did not proceed without
+    it, and its due time (issue + the policy's ack_due_after) had passed. None:
+    nothing is missing, and an ACK_MISSING hold clears on the next match."""
+    policy = state.policy
+    if policy is None or not policy.acknowledgment_required or state.issued_at is None:
+        return None
+    if state.acknowledged or state.receipts or state.ack_waived:
+        return None
+    due = state.issued_at + policy.ack_due_after
+    return due if invoice_received_at >= due else None

@@ -10,6 +10,7 @@ from models.documents import Invoice
 from models.matching import MatchRequest
 from models.records import PaymentHandoff
 from models.workflow_state import InvoiceRecord, InvoiceStatus, PurchaseOrderState
+from p2p import acknowledgment
 
 
 def prior_invoices(state: PurchaseOrderState, record: InvoiceRecord) -> list[Invoice]:
@@ -51,6 +52,8 @@ def match_request(
         audit_selected=audit is not None and audit.selected,
         audit_basis=audit.basis if audit is not None else None,
         audit_source=audit.source if audit is not None else None,
+        ack_overdue_since=acknowledgment.ack_overdue_since(state, record.received_at),
+        ack_policy=f"policy {policy.name} v{policy.version}",
     )
 
 

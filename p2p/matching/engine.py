@@ -20,6 +20,7 @@ from models.matching import (
 )
 from p2p.matching.context import HeaderCheck, LineCheck, LineFacts, MatchContext, Profiles, line_facts
 from p2p.matching.header_checks import (
+    check_ack_missing,
     check_amount_over_po,
     check_currency,
     check_duplicate_number,
@@ -60,6 +61,7 @@ HEADER_CHECKS: tuple[HeaderCheck, ...] = (
     check_vendor,
     check_po_reference,
     check_po_open,
+    check_ack_missing,
     check_duplicate_number,
     check_total,
     check_amount_over_po,

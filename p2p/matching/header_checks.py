@@ -1,6 +1,7 @@
 """Checks that look at the invoice as a whole, with the vendor-level profile:
-currency, vendor and PO reference, PO open, duplicates, the header total,
-amount over PO, freight, tax, unknown lines and the random audit."""
+currency, vendor and PO reference, PO open, a missing acknowledgment,
+duplicates, the header total, amount over PO, freight, tax, unknown lines and
+the random audit."""
 
 from __future__ import annotations
 
@@ -87,6 +88,29 @@ def check_po_open(ctx: MatchContext) -> list[Hold]:
             message=(
                 f"{po_number} is not open for invoicing (closed or cancelled); "
                 "reject the invoice or reopen the PO"
+            ),
+        )
+    ]
+
+
+def check_ack_missing(ctx: MatchContext) -> list[Hold]:
+    """ACK_MISSING (p2p-semantics: "PO past its ack SLA at invoice time"): the
+    vendor was to confirm the PO and had not when the invoice came. It waits
+    for the acknowledgment (or goods, or the buyer proceeding without one) and
+    clears itself on the re-match then; nobody releases it as a variance."""
+    due = ctx.request.ack_overdue_since
+    if due is None:
+        return []
+    po = ctx.request.po
+    return [
+        make_hold(
+            ctx,
+            HoldCode.ACK_MISSING,
+            tolerance=f"acknowledgment due by {due:%Y-%m-%d %H:%M} UTC ({ctx.request.ack_policy or 'policy'})",
+            formula="no acknowledgment, receipt or waiver when the invoice arrived after the due time",
+            message=(
+                f"{po.vendor_id} has not acknowledged {po.po_number} (due {due:%Y-%m-%d %H:%M} UTC); "
+                "the invoice waits for the acknowledgment, or for the buyer to proceed without it"
             ),
         )
     ]

@@ -42,6 +42,7 @@ from temporalio.testing import ActivityEnvironment
 from activities.match_activity import match_invoice_activity
 from models.common import round_money
 from models.documents import GoodsReceipt, Invoice, InvoiceKind
+from models.holds import awaiting_reason
 from models.matching import (
     Hold,
     HoldCode,
@@ -2048,3 +2049,27 @@ def test_a_different_amount_is_not_a_suspected_duplicate_and_a_released_one_stay
         po=po, receipts=[receipt], invoice=this, duplicate_candidates=[same], released_holds=[released]
     )
     assert match_invoice(again).decision == MatchDecision.APPROVE
+
+
+# --- ACK_MISSING (p2p-semantics b: "PO past its ack SLA at invoice time") ---------------------
+
+
+def test_an_invoice_finding_the_acknowledgment_overdue_waits_for_it() -> None:
+    due = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+    request = make_request(inv({1: (100, "12.00")})).model_copy(
+        update={"ack_overdue_since": due, "ack_policy": "policy standard v1"}
+    )
+    result = match_invoice(request)
+    hold = only_hold(result, C.ACK_MISSING)
+    assert hold.line_no is None and result.decision == MatchDecision.HOLD
+    assert hold.tolerance == "acknowledgment due by 2025-03-01 09:00 UTC (policy standard v1)"
+    assert "has not acknowledged" in hold.message and "2025-03-01 09:00 UTC" in hold.message
+    assert awaiting_reason(C.ACK_MISSING) is not None  # no person releases it as a variance
+    # The same invoice once nothing is missing any more: matched.
+    assert match_invoice(make_request(inv({1: (100, "12.00")}))).decision == MatchDecision.APPROVE
+
+
+def test_a_credit_memo_is_not_held_for_a_missing_acknowledgment() -> None:
+    memo = credit_memo("CM-1", {1: (D(10), D("12.00"))})
+    request = make_request(memo).model_copy(update={"ack_overdue_since": datetime(2025, 3, 1, tzinfo=UTC)})
+    assert all(h.code != C.ACK_MISSING for h in match_invoice(request).holds)

@@ -28,12 +28,15 @@ from hypothesis import strategies as st
 
 from models import (
     Acknowledgment,
+    AckOutcome,
+    AckRecord,
     GoodsReceipt,
     HumanTask,
     Invoice,
     InvoiceRecord,
     InvoiceStatus,
     MatchLevel,
+    Policy,
     PoStatus,
     PurchaseOrder,
     PurchaseOrderState,
@@ -41,7 +44,7 @@ from models import (
     TaskStatus,
     ToleranceProfile,
 )
-from p2p.acknowledgment import compare_acknowledgment
+from p2p.acknowledgment import ack_overdue_since, compare_acknowledgment
 from p2p.closing import billable_quantity, can_close, fully_invoiced
 from p2p.deadlines import hold_escalation_at, next_deadline, receipt_due_at
 from p2p.receiving import fully_received
@@ -845,3 +848,54 @@ def test_next_deadline_ignores_done_tasks_and_tasks_already_at_the_manager():
     state.tasks = [t for t in state.tasks if t.task_id == "manager"]
     state.receipt_due_at = None
     assert next_deadline(state) is None
+
+
+# --- when a missing acknowledgment holds an invoice (ACK_MISSING) -----------------------------
+
+
+def _received_in_full(order: PurchaseOrder) -> GoodsReceipt:
+    return GoodsReceipt.model_validate(
+        {
+            "receipt_id": "GR-1",
+            "po_number": order.po_number,
+            "received_at": T0,
+            "lines": [
+                {"line_no": line.line_no, "quantity_received": str(line.quantity)} for line in order.lines
+            ],
+        }
+    )
+
+
+def _accepted(order: PurchaseOrder) -> AckRecord:
+    confirmed = Acknowledgment(
+        ack_id="OA-1",
+        po_number=order.po_number,
+        vendor_id=order.vendor_id,
+        status="accepted",
+        acknowledged_at=T0,
+    )
+    return AckRecord(ack=confirmed, outcome=AckOutcome.ACCEPTED, received_at=T0)
+
+
+ORDER = make_po()
+ACK_CASES = [
+    # (what, the state's differences from "issued at T0 under the standard policy", invoice after, overdue)
+    ("no acknowledgment, invoice after the due time", {}, 5, True),
+    ("no acknowledgment, invoice before the due time", {}, 3, False),  # standard: due 4 days after issue
+    ("the policy asks for none", {"policy": Policy(acknowledgment_required=False)}, 5, False),
+    ("the buyer proceeds without it", {"ack_waived": True}, 5, False),
+    ("goods arrived: the strongest acknowledgment", {"receipts": [_received_in_full(ORDER)]}, 5, False),
+    ("acknowledged", {"acknowledgments": [_accepted(ORDER)]}, 5, False),
+    ("not issued yet", {"issued_at": None}, 5, False),
+]
+
+
+@pytest.mark.parametrize(
+    ("what", "changes", "after_days", "overdue"), ACK_CASES, ids=[c[0] for c in ACK_CASES]
+)
+def test_an_acknowledgment_is_overdue_only_when_asked_for_and_missing(
+    what: str, changes: dict[str, Any], after_days: int, overdue: bool
+) -> None:
+    state = PurchaseOrderState(po=ORDER, policy=Policy(), issued_at=T0).model_copy(update=changes)
+    due = ack_overdue_since(state, T0 + timedelta(days=after_days))
+    assert due == (T0 + timedelta(days=4) if overdue else None)

@@ -10,17 +10,15 @@ import json
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from unittest.mock import patch
 
 import pytest
 import pytest_asyncio
-from temporalio import workflow
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 
 from activities.db import repository
 from models import HumanTask, PoStatus, TaskKind, TaskStatus
-from models.intake import IntakeInput, IntakeItemStatus, IntakeState, IntakeStatus, ReviewDecision
+from models.intake import IntakeItemStatus, IntakeState, IntakeStatus, ReviewDecision
 from starter.errors import Duplicate
 from starter.operations import PoflowService
 from tests.support.builders import (
@@ -35,8 +33,10 @@ from tests.support.builders import (
 )
 from tests.support.builders import po as make_po
 from tests.support.identity import caller
-from workflows.contract import IntakeUpdate, PoSignal, WorkflowType
-from workflows.document_intake import DocumentIntakeWorkflow
+from tests.support.replay import IntakeWithoutTheGuard, assert_guarded, worker_before
+from workflows.contract import IntakeUpdate, PoSignal
+from workflows.document_intake import PATCH_REVIEW_MATRIX, PATCH_REVIEW_PEOPLE, DocumentIntakeWorkflow
+from workflows.purchase_order import PurchaseOrderWorkflow
 
 
 @pytest.fixture(scope="module")
@@ -445,30 +445,14 @@ async def test_a_review_the_matrix_routes_goes_to_its_role(env, engine):
             replace_bands(connection, seeded)
 
 
-@pytest.mark.parametrize("patch_id", ["review-matrix", "review-people"])
+@pytest.mark.parametrize("patch_id", [PATCH_REVIEW_MATRIX, PATCH_REVIEW_PEOPLE])
 async def test_a_review_from_before_the_patch_replays_as_it_ran(env, engine, patch_id: str):
     """Recorded without the patch marker, as the code before reviews were
     routed by the matrix (review-matrix) or named people (review-people) ran
     it: today's code replays it; the same code without the guard would not."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from temporalio.contrib.pydantic import pydantic_data_converter
-    from temporalio.worker import Replayer, Worker
-    from temporalio.workflow import NondeterminismError
-
-    from worker import build_activities
-    from workflows.document_intake import PATCH_REVIEW_MATRIX, PATCH_REVIEW_PEOPLE, DocumentIntakeWorkflow
-    from workflows.purchase_order import PurchaseOrderWorkflow
-
-    assert patch_id in (PATCH_REVIEW_MATRIX, PATCH_REVIEW_PEOPLE)
     queue = f"poflow-before-{patch_id}-{unique('Q')}"
-    async with Worker(
-        env.client,
-        task_queue=queue,
-        workflows=[DocumentIntakeWorkflow, PurchaseOrderWorkflow],
-        activities=build_activities(env.client, engine, settings_for(str(engine.url), queue), None),
-        activity_executor=ThreadPoolExecutor(max_workers=4),
-        patch_activation_callback=lambda p: p.patch_id != patch_id,
+    async with worker_before(
+        env.client, engine, queue, patch_id, workflows=[DocumentIntakeWorkflow, PurchaseOrderWorkflow]
     ):
         service = door(env, engine, queue)
         order = make_po(unique("PO"))
@@ -478,31 +462,4 @@ async def test_a_review_from_before_the_patch_replays_as_it_ran(env, engine, pat
         handle = env.client.get_workflow_handle(received.workflow_id)
         history = await handle.fetch_history()
         await handle.terminate("test done")  # with the worker running: the clock must not stall
-
-    await Replayer(
-        workflows=[DocumentIntakeWorkflow], data_converter=pydantic_data_converter
-    ).replay_workflow(history)
-
-    IntakeWithoutTheGuard.forced = patch_id
-    with pytest.raises(NondeterminismError):
-        await Replayer(
-            workflows=[IntakeWithoutTheGuard], data_converter=pydantic_data_converter
-        ).replay_workflow(history)
-
-
-@workflow.defn(name=WorkflowType.DOCUMENT_INTAKE, sandboxed=False)
-class IntakeWithoutTheGuard(DocumentIntakeWorkflow):
-    """Today's intake with the guard of one patch (`forced`) taken away: what
-    the patch protects histories recorded before it from."""
-
-    forced = ""
-
-    @workflow.init
-    def __init__(self, inp: IntakeInput) -> None:
-        super().__init__(inp)
-
-    @workflow.run
-    async def run(self, inp: IntakeInput) -> IntakeState:
-        real = workflow.patched
-        with patch.object(workflow, "patched", lambda id: id == self.forced or real(id)):
-            return await super().run(inp)
+    await assert_guarded(history, patch_id, DocumentIntakeWorkflow, IntakeWithoutTheGuard)

@@ -8,19 +8,13 @@ this change keep their role-only tasks and replay as they ran."""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from decimal import Decimal
-from unittest.mock import patch
 
 import pytest
-from temporalio import workflow
 from temporalio.client import WorkflowFailureError
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.worker import Replayer, Worker
-from temporalio.workflow import NondeterminismError
 
-from models import InvoiceStatus, PoStatus, PurchaseOrderInput, PurchaseOrderState, TaskKind
+from models import InvoiceStatus, PoStatus, TaskKind
 from tests.support.builders import (
     ack,
     decide,
@@ -28,13 +22,12 @@ from tests.support.builders import (
     invoice,
     po,
     running_worker,
-    settings_for,
     start,
     unique,
 )
+from tests.support.replay import PurchaseOrderWithoutTheGuard, assert_guarded, worker_before
 from tests.support.workflows import eventually, open_task, refused
-from worker import build_activities
-from workflows.contract import PoSignal, WorkflowType
+from workflows.contract import PoSignal
 from workflows.po_steps.patches import PATCH_BANK_DETAILS_DUTY, PATCH_TASK_MATRIX
 from workflows.purchase_order import PurchaseOrderWorkflow
 
@@ -121,18 +114,10 @@ async def test_a_run_from_before_the_patch_replays_as_it_ran(env, engine, patch_
     large invoice's hold task opened with no route (task-matrix) or without
     asking who changed the bank details (bank-details-duty); today's code
     replays it, and the same code without the guard would not."""
-    client = env.client
     order = po(unique("PO"), gloves=LARGE)
     queue = f"poflow-before-{patch_id}-{unique('Q')}"
-    async with Worker(
-        client,
-        task_queue=queue,
-        workflows=[PurchaseOrderWorkflow],
-        activities=build_activities(client, engine, settings_for(str(engine.url), queue), None),
-        activity_executor=ThreadPoolExecutor(max_workers=4),
-        patch_activation_callback=lambda p: p.patch_id != patch_id,
-    ):
-        handle = await start(client, queue, order)
+    async with worker_before(env.client, engine, queue, patch_id):
+        handle = await start(env.client, queue, order)
         await approve_all_levels(handle, ["alice.approver"])
         await handle.signal(PoSignal.RECEIPT, full_receipt(order))
         await handle.signal(
@@ -145,33 +130,7 @@ async def test_a_run_from_before_the_patch_replays_as_it_ran(env, engine, patch_
             await handle.result()
     if patch_id == PATCH_TASK_MATRIX:
         assert open_task(s, TaskKind.RESOLVE_INVOICE_HOLD).assignee_role == "ap_clerk"
-    await replay(history)  # today's code takes the old branch (no marker): the same commands
-    WorkflowWithoutTheGuard.forced = patch_id
-    with pytest.raises(NondeterminismError):  # which the code without the guard would not issue
-        await replay(history, WorkflowWithoutTheGuard)
-
-
-async def replay(history, workflow_class: type = PurchaseOrderWorkflow) -> None:
-    replayer = Replayer(workflows=[workflow_class], data_converter=pydantic_data_converter)
-    await replayer.replay_workflow(history)
-
-
-@workflow.defn(name=WorkflowType.PURCHASE_ORDER, sandboxed=False)
-class WorkflowWithoutTheGuard(PurchaseOrderWorkflow):
-    """Today's workflow with the guard of one patch (`forced`) taken away: what
-    the patch protects histories recorded before it from."""
-
-    forced = ""
-
-    @workflow.init
-    def __init__(self, inp: PurchaseOrderInput) -> None:
-        super().__init__(inp)
-
-    @workflow.run
-    async def run(self, inp: PurchaseOrderInput) -> PurchaseOrderState:
-        real = workflow.patched
-        with patch.object(workflow, "patched", lambda id: id == self.forced or real(id)):
-            return await super().run(inp)
+    await assert_guarded(history, patch_id, PurchaseOrderWorkflow, PurchaseOrderWithoutTheGuard)
 
 
 async def test_whoever_changed_the_vendors_bank_details_cannot_release_its_invoice(env, engine):

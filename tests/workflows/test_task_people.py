@@ -7,28 +7,21 @@ person it is with may decide it (limits and segregation of duties still apply)."
 from __future__ import annotations
 
 import asyncio
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta
-from unittest.mock import patch
 
 import pytest
-from temporalio import workflow
 from temporalio.client import WorkflowFailureError
-from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.worker import Replayer, Worker
-from temporalio.workflow import NondeterminismError
 
 from activities.db import principals
 from activities.db.approval_matrix import set_approval_limits
 from activities.db.org import add_delegation, set_org
 from identity.roles import Kind, Role
-from models import PoStatus, PurchaseOrderInput, PurchaseOrderState, TaskKind
-from tests.support.builders import decide, po, running_worker, seeded_sqlite, settings_for, start, unique
+from models import PoStatus, TaskKind
+from tests.support.builders import decide, po, running_worker, seeded_sqlite, start, unique
+from tests.support.replay import PurchaseOrderWithoutTheGuard, assert_guarded, worker_before
 from tests.support.workflows import eventually, open_task, refused, skip_time
-from worker import build_activities
 from workflows import search_attributes
-from workflows.contract import WorkflowType
 from workflows.po_steps.patches import PATCH_ESCALATION_ATTRIBUTE
 from workflows.purchase_order import PurchaseOrderWorkflow
 
@@ -122,14 +115,7 @@ async def test_a_run_from_before_the_escalation_attribute_replays_as_it_ran(env,
     (the PO's view did not change); today's code replays it, and publishing
     with no guard would not (an upsert and a projection the history lacks)."""
     queue = f"poflow-before-escalation-attribute-{unique('Q')}"
-    async with Worker(
-        env.client,
-        task_queue=queue,
-        workflows=[PurchaseOrderWorkflow],
-        activities=build_activities(env.client, engine, settings_for(str(engine.url), queue), None),
-        activity_executor=ThreadPoolExecutor(max_workers=4),
-        patch_activation_callback=lambda p: p.patch_id != PATCH_ESCALATION_ATTRIBUTE,
-    ):
+    async with worker_before(env.client, engine, queue, PATCH_ESCALATION_ATTRIBUTE):
         handle = await start(env.client, queue, po(unique("PO"), gloves="1000"))
         await eventually(handle, lambda s: s.status == PoStatus.PENDING_APPROVAL)
         await skip_time(env, timedelta(days=2, hours=1))
@@ -138,25 +124,6 @@ async def test_a_run_from_before_the_escalation_attribute_replays_as_it_ran(env,
         await handle.cancel()  # with the worker running: the test server's clock must not stall
         with suppress(WorkflowFailureError):
             await handle.result()
-    replayer = Replayer(workflows=[PurchaseOrderWorkflow], data_converter=pydantic_data_converter)
-    await replayer.replay_workflow(history)
-    with pytest.raises(NondeterminismError):
-        await Replayer(
-            workflows=[PublishingWithoutTheGuard], data_converter=pydantic_data_converter
-        ).replay_workflow(history)
-
-
-@workflow.defn(name=WorkflowType.PURCHASE_ORDER, sandboxed=False)
-class PublishingWithoutTheGuard(PurchaseOrderWorkflow):
-    @workflow.init
-    def __init__(self, inp: PurchaseOrderInput) -> None:
-        super().__init__(inp)
-
-    @workflow.run
-    async def run(self, inp: PurchaseOrderInput) -> PurchaseOrderState:
-        return await super().run(inp)
-
-    async def _flush(self) -> None:
-        real = workflow.patched
-        with patch.object(workflow, "patched", lambda id: id == PATCH_ESCALATION_ATTRIBUTE or real(id)):
-            await super()._flush()
+    await assert_guarded(
+        history, PATCH_ESCALATION_ATTRIBUTE, PurchaseOrderWorkflow, PurchaseOrderWithoutTheGuard
+    )

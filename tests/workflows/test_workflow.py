@@ -359,6 +359,75 @@ async def test_missing_acknowledgment_reminds_then_escalates(env, engine):
         assert s.open_tasks == [] and s.tasks[0].status == TaskStatus.CANCELLED
 
 
+async def test_an_invoice_past_the_acknowledgment_due_time_waits_for_it(env, engine):
+    """ACK_MISSING (#17 item 7): the invoice arrives after the acknowledgment
+    was due and none came: held, no person asked to release it; the
+    acknowledgment arrives and the re-match releases it."""
+    order = po(unique("PO"))
+    async with running_worker(env.client, engine) as queue:
+        handle = await issued(env.client, queue, order)
+        await skip_time(env, timedelta(days=4, hours=1))  # past the standard policy's 4 days
+        await eventually(handle, lambda s: s.has_open_task(TaskKind.CHASE_SUPPLIER))
+        await handle.signal(PoSignal.INVOICE, full_invoice(order, "INV-EARLY"))
+        s = await eventually(handle, lambda s: bool(s.invoices) and s.invoices[0].match is not None)
+        held = {h.code for h in s.invoices[0].open_holds}
+        assert HoldCode.ACK_MISSING in held and s.invoices[0].status == InvoiceStatus.HELD
+        assert not s.has_open_task(TaskKind.RESOLVE_INVOICE_HOLD)  # it waits for a document, not a person
+        await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order))
+        s = await eventually(
+            handle, lambda s: all(h.code != HoldCode.ACK_MISSING for h in s.invoices[0].open_holds)
+        )
+        assert s.invoices[0].match.po_revision == 0
+        await handle.signal(PoSignal.RECEIPT, full_receipt(order))
+        final = await finished(handle)
+    assert final.status == PoStatus.CLOSED and final.invoices[0].status == InvoiceStatus.APPROVED
+
+
+async def test_an_invoice_before_the_acknowledgment_is_due_is_not_held_for_it(env, engine):
+    order = po(unique("PO"))
+    async with running_worker(env.client, engine) as queue:
+        handle = await issued(env.client, queue, order)
+        await handle.signal(PoSignal.RECEIPT, full_receipt(order))
+        await handle.signal(PoSignal.INVOICE, full_invoice(order, "INV-PROMPT"))
+        final = await finished(handle)
+    assert final.invoices[0].status == InvoiceStatus.APPROVED
+
+
+async def test_a_vendor_whose_policy_asks_no_acknowledgment_is_not_chased(env, engine):
+    from activities.db.master_data import Vendor, get_policy, upsert_policy, upsert_vendor
+
+    standard = get_policy(engine, "standard")
+    assert standard is not None
+    with engine.begin() as connection:
+        upsert_policy(
+            connection, standard.model_copy(update={"name": "no-ack", "acknowledgment_required": False})
+        )
+        upsert_vendor(
+            connection,
+            Vendor(
+                id="QUIET",
+                name="Quiet Supply",
+                active=True,
+                currency="USD",
+                policy_name="no-ack",
+                email="orders@quiet.example",
+            ),
+        )
+    order = po(unique("PO"), vendor="QUIET")
+    async with running_worker(env.client, engine) as queue:
+        handle = await start(env.client, queue, order)
+        s = await eventually(handle, lambda s: s.status in (PoStatus.ISSUED, PoStatus.PENDING_APPROVAL))
+        if s.status == PoStatus.PENDING_APPROVAL:  # off contract: a budget owner approves first
+            await decide(handle, open_task(s, TaskKind.APPROVE_PO).task_id, "approve")
+            s = await eventually(handle, lambda s: s.status == PoStatus.ISSUED)
+        assert s.ack_reminder_at is None and s.ack_due_at is None
+        await skip_time(env, timedelta(days=5))
+        await handle.signal(PoSignal.INVOICE, full_invoice(order, "INV-QUIET"))
+        s = await eventually(handle, lambda s: bool(s.invoices) and s.invoices[0].match is not None)
+    assert s.ack_reminders_sent == 0 and not s.has_open_task(TaskKind.CHASE_SUPPLIER)
+    assert all(h.code != HoldCode.ACK_MISSING for h in s.invoices[0].open_holds)
+
+
 # --- receiving -------------------------------------------------------------------
 
 

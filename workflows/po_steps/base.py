@@ -332,6 +332,9 @@ class PoBase:
     async def _on_invoice(self, invoice: Invoice) -> None:  # invoices.InvoiceSteps
         raise NotImplementedError
 
+    async def _rematch_waiting_for_ack(self) -> None:  # invoices.InvoiceSteps
+        raise NotImplementedError
+
     async def _rematch_held(self) -> None:  # invoices.InvoiceSteps
         raise NotImplementedError
 

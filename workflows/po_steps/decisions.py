@@ -78,6 +78,7 @@ class DecisionSteps(PoBase):
             if choice == Decision.PROCEED_WITHOUT_ACK:
                 s.ack_waived = True
                 s.ack_reminder_at = s.ack_due_at = None
+                await self._rematch_waiting_for_ack()
             else:  # keep_waiting
                 assert s.policy is not None
                 s.ack_due_at = workflow.now() + s.policy.ack_due_after

@@ -98,6 +98,7 @@ class DocumentSteps(PoBase):
                 at_stake=(s.po.total, []),  # the state keeps its flags as sentences, not codes
             )
         s.acknowledgments.append(AckRecord(ack=ack, outcome=outcome, received_at=workflow.now()))
+        await self._rematch_waiting_for_ack()
 
     async def _decide_supplier_change(self, *, accept: bool, actor: str) -> None:
         s = self._s

@@ -115,6 +115,13 @@ class InvoiceSteps(PoBase):
         for record in [r for r in self._s.invoices if r.status == InvoiceStatus.HELD]:
             await self._match(record)
 
+    async def _rematch_waiting_for_ack(self) -> None:
+        """The acknowledgment came, or the buyer proceeds without it: invoices
+        held ACK_MISSING re-match (and only they: nothing else changed)."""
+        for record in [r for r in self._s.invoices if r.status == InvoiceStatus.HELD]:
+            if any(h.code == HoldCode.ACK_MISSING for h in record.open_holds):
+                await self._match(record)
+
     async def _approve(self, record: InvoiceRecord, how: str) -> None:
         s = self._s
         invoice = record.invoice

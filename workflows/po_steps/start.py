@@ -77,7 +77,8 @@ class StartSteps(PoBase):
         s.status = PoStatus.ISSUED
         s.issued_at = now
         assert s.policy is not None
-        s.ack_reminder_at = now + s.policy.ack_reminder_after
-        s.ack_due_at = now + s.policy.ack_due_after
+        if s.policy.acknowledgment_required:  # a vendor that never confirms is not chased
+            s.ack_reminder_at = now + s.policy.ack_reminder_after
+            s.ack_due_at = now + s.policy.ack_due_after
         s.receipt_due_at = deadlines.receipt_due_at(s.po, s.policy.receipt_grace)
         self._log("issued", f"r{s.po.revision} sent by {result.channel} ({result.message_id})")
