@@ -226,6 +226,12 @@ class CancelRequest(Document):
     reason: str = Field(min_length=1, max_length=2000)
 
 
+class FinalCloseRequest(CancelRequest):
+    """The payload of the `final_close` update: the buyer ends the PO for good.
+    What was not received (or, on a 2-way line, not invoiced) is released; no
+    delivery or invoice is taken after it (p2p.closing.final_close_lines)."""
+
+
 class HoldRequest(Document):
     """The payload of the `hold_invoice` update: a person stops an invoice
     that is not yet approved (a MANUAL hold, released only by a person)."""

@@ -1,5 +1,6 @@
 """When a PO may close (DESIGN.md step 7): fully received, fully invoiced
-within what may be billed, every invoice settled, nobody asked anything."""
+within what may be billed, every invoice settled, nobody asked anything; what
+a close short keeps; what a buyer's final close keeps, and when it is refused."""
 
 from __future__ import annotations
 
@@ -61,3 +62,40 @@ def close_short_lines(
         if received > 0:
             lines.append(line.model_copy(update={"quantity": min(received, line.quantity)}))
     return lines
+
+
+def final_close_lines(
+    state: PurchaseOrderState, *, net_of_rejections: bool = True
+) -> list[PurchaseOrderLine]:
+    """The lines of a PO the buyer final-closes: each keeps what it delivered
+    — received (kept) for 3-/4-way lines, invoiced for 2-way lines, never more
+    than ordered — and the open rest is released; a line that delivered
+    nothing drops off. Empty: nothing was delivered (cancel it instead)."""
+    lines = []
+    for line in state.po.lines:
+        if needs_receipt(line.level):
+            kept = received_for_match(state, line.line_no, net_of_rejections=net_of_rejections)
+        else:
+            kept = state.invoiced_quantity(line.line_no)
+        if kept > 0:
+            lines.append(line.model_copy(update={"quantity": min(kept, line.quantity)}))
+    return lines
+
+
+def final_close_refusal(state: PurchaseOrderState, *, net_of_rejections: bool = True) -> str | None:
+    """Why the buyer may not final-close now (None: they may): an invoice
+    still held must be answered first, and a PO that delivered nothing is
+    cancelled, not closed."""
+    held = [r.invoice.invoice_number for r in state.invoices if r.status == InvoiceStatus.HELD]
+    if held:
+        return (
+            f"invoice {', '.join(held)} on {state.po.po_number} is on hold: answer it before the final close"
+        )
+    awaiting = [
+        r.invoice.invoice_number for r in state.invoices if r.status == InvoiceStatus.CREDIT_REQUESTED
+    ]
+    if awaiting:
+        return f"invoice {', '.join(awaiting)} waits for the supplier's credit memo, which a closed PO cannot take"
+    if not final_close_lines(state, net_of_rejections=net_of_rejections):
+        return f"nothing was received or invoiced on {state.po.po_number}: cancel it instead"
+    return None

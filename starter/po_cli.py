@@ -1,4 +1,4 @@
-"""`poflow create-po | send | status | tasks | decide | cancel | hold` — the
+"""`poflow create-po | send | status | tasks | decide | cancel | close | hold` — the
 commands that go through the service (Temporal and the database): one
 connection per command (cli_support.Session), the answer in a line or two, or
 the full state as JSON.
@@ -87,6 +87,13 @@ def add_po_commands(commands: Any) -> None:
     cancel.add_argument("po_number", metavar="PO")
     cancel.add_argument("--reason", required=True, metavar="TEXT")
     cancel.set_defaults(handler=_cancel)
+
+    close = commands.add_parser(
+        "close", help="final-close a purchase order: keep what was delivered, release the rest"
+    )
+    close.add_argument("po_number", metavar="PO")
+    close.add_argument("--reason", required=True, metavar="TEXT")
+    close.set_defaults(handler=_final_close)
 
 
 def add_hold_command(commands: Any) -> None:
@@ -183,6 +190,13 @@ async def _audit(args: argparse.Namespace, session: Session, io: Io) -> int:
         return EXIT_OK
     rows = [[f"{e.at:%Y-%m-%d %H:%M:%S} UTC", e.event, e.actor, e.detail, e.evidence or "-"] for e in events]
     io.say("\n".join(table(["WHEN", "EVENT", "WHO", "WHAT", "ABOUT"], rows)) if rows else "no audit events")
+    return EXIT_OK
+
+
+async def _final_close(args: argparse.Namespace, session: Session, io: Io) -> int:
+    service = await session.service()
+    state = await service.final_close(args.po_number, await session.caller(), args.reason)
+    io.say(f"{po_label(args.po_number)}: {state.status.value} at revision {state.po.revision}")
     return EXIT_OK
 
 

@@ -72,6 +72,7 @@ class PoUpdate:
 
     DECIDE: Final = "decide"
     CANCEL: Final = "cancel"
+    FINAL_CLOSE: Final = "final_close"
     HOLD_INVOICE: Final = "hold_invoice"
 
 

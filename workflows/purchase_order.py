@@ -29,6 +29,7 @@ with workflow.unsafe.imports_passed_through():
     from models import (
         Acknowledgment,
         CancelRequest,
+        FinalCloseRequest,
         GoodsReceipt,
         HumanTask,
         Invoice,
@@ -42,7 +43,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from models.tasks import check_decision, check_named_holds
     from models.workflow_state import HoldRequest
-    from p2p import deadlines, decisions, invoice_holds, receiving
+    from p2p import closing, deadlines, decisions, invoice_holds, receiving
     from workflows import legacy
     from workflows.contract import Decision, PoQuery, PoSignal, PoUpdate, WorkflowType
 
@@ -225,12 +226,35 @@ class PurchaseOrderWorkflow(
 
     @cancel.validator
     def _validate_cancel(self, request: CancelRequest) -> None:
+        self._check_can_end()
+        if receiving.anything_received(self._s):
+            raise ValueError(
+                f"{self._s.po.po_number} has receipts: final-close it instead (it keeps what was received)"
+            )
+
+    @workflow.update(name=PoUpdate.FINAL_CLOSE)
+    async def final_close(self, request: FinalCloseRequest) -> PurchaseOrderState:
+        self._cancel = request  # ended like a cancellation, by the loop (closing.ClosingSteps)
+        await workflow.wait_condition(lambda: self._cancel_done)
+        return self._s
+
+    @final_close.validator
+    def _validate_final_close(self, request: FinalCloseRequest) -> None:
+        self._check_can_end()
+        # A validator may not call workflow.patched: receipts count net of
+        # rejections here (today's rule); the loop applies the run's own rule.
+        refusal = closing.final_close_refusal(self._s, net_of_rejections=True)
+        if refusal:
+            raise ValueError(refusal)
+
+    def _check_can_end(self) -> None:
         if self._s.is_final:
             raise ValueError(f"{self._s.po.po_number} is already {self._s.status.value}")
-        if receiving.anything_received(self._s):
-            raise ValueError(f"{self._s.po.po_number} has receipts; it can be final-closed, not cancelled")
         if self._cancel is not None:
-            raise ValueError("a cancellation is already in progress")
+            raise ValueError(f"a {self._ending()} of {self._s.po.po_number} is already in progress")
+
+    def _ending(self) -> str:
+        return "final close" if isinstance(self._cancel, FinalCloseRequest) else "cancellation"
 
     @workflow.update(name=PoUpdate.HOLD_INVOICE)
     async def hold_invoice(self, request: HoldRequest) -> InvoiceRecord:

@@ -3,7 +3,8 @@
     POST /api/v1/purchase-orders                  a PO as JSON → 201, its workflow started
     GET  /api/v1/purchase-orders[?status=]        the projection (search and the inbox)
     GET  /api/v1/purchase-orders/{po}             live state, from the workflow's `state` query
-    POST /api/v1/purchase-orders/{po}/cancel      {actor, reason}
+    POST /api/v1/purchase-orders/{po}/cancel      {reason}: before anything was received
+    POST /api/v1/purchase-orders/{po}/close       {reason}: final close, keeping what was delivered
 
 The documents a PO receives (acknowledgments, receipts, invoices) are in
 documents.py; a manual invoice hold is with the tolerances (tolerances.py).
@@ -104,4 +105,16 @@ async def get_purchase_order(po_number: str, service: Service) -> PoDetail:
 async def cancel_purchase_order(po_number: str, body: CancelBody, service: Service, who: Who) -> PoCancelled:
     """Cancel the PO, as the caller (buyer role, or a documents+pos token)."""
     state = await service.cancel(po_number, who, body.reason)
+    return PoCancelled(po_number=po_number, status=state.status, state=state)
+
+
+@router.post("/{po_number}/close", responses=errors(404, 409, 503))
+async def final_close_purchase_order(
+    po_number: str, body: CancelBody, service: Service, who: Who
+) -> PoCancelled:
+    """Final close, as the caller: each line keeps what it delivered, the open
+    rest is released, no further delivery or invoice is taken. Refused (409)
+    while an invoice is on hold or waits for a credit memo, and for a PO that
+    delivered nothing (cancel it)."""
+    state = await service.final_close(po_number, who, body.reason)
     return PoCancelled(po_number=po_number, status=state.status, state=state)

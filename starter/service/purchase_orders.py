@@ -17,6 +17,7 @@ from identity.roles import Permission
 from models import (
     AuditEvent,
     CancelRequest,
+    FinalCloseRequest,
     InvoiceRecord,
     PoProjection,
     PurchaseOrder,
@@ -129,6 +130,13 @@ class PurchaseOrders(ServiceCore):
             authorize(by, Permission.MANAGE_POS)
             request = build(CancelRequest, actor=by.principal_id, reason=reason)
             return await self._update(po_number, PoUpdate.CANCEL, request, PurchaseOrderState)
+
+    async def final_close(self, po_number: str, by: Caller, reason: str) -> PurchaseOrderState:
+        """End the PO for good, keeping what was delivered (the `final_close` update)."""
+        async with self.audited(by, po_number=po_number, what="final-close the PO"):
+            authorize(by, Permission.MANAGE_POS)
+            request = build(FinalCloseRequest, actor=by.principal_id, reason=reason)
+            return await self._update(po_number, PoUpdate.FINAL_CLOSE, request, PurchaseOrderState)
 
     async def hold_invoice(
         self, po_number: str, invoice_number: str, by: Caller, reason: str, line_no: int | None = None

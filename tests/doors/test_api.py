@@ -183,6 +183,15 @@ def test_cancel_and_cancel_of_a_closed_po(api: TestClient, temporal: FakeTempora
     assert "no longer open (workflow completed)" in response.json()["detail"]
 
 
+def test_final_close_is_sent_as_the_caller_with_the_reason(api: TestClient, temporal: FakeTemporal) -> None:
+    with_po(api)
+    response = api.post("/api/v1/purchase-orders/1001/close", json={"reason": "last delivery was short"})
+    assert response.status_code == 200 and response.json()["status"] == "closed"
+    name, request = temporal.workflows["po-1001"].updates[-1]
+    assert name == "final_close" and (request.actor, request.reason) == ("carol", "last delivery was short")
+    assert api.post("/api/v1/purchase-orders/1001/close", json={}).status_code == 422  # a reason is required
+
+
 # --- documents ---------------------------------------------------------------------------
 
 

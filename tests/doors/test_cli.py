@@ -182,6 +182,10 @@ class FakeService:
         self._call("cancel", po_number, actor=by.principal_id, reason=reason)
         return a_state().model_copy(update={"status": PoStatus.CANCELLED})
 
+    async def final_close(self, po_number: str, by: Caller, reason: str) -> PurchaseOrderState:
+        self._call("final_close", po_number, actor=by.principal_id, reason=reason)
+        return a_state().model_copy(update={"status": PoStatus.CLOSED})
+
     def workflow_url(self, po_number: str) -> str:
         return f"http://ui.test/namespaces/default/workflows/po-{po_number}"
 
@@ -559,3 +563,12 @@ def test_status_history_shows_each_revision_as_a_diff(fake: FakeService) -> None
         "      line 2  line  — → WIDGET-2 × 5",
     ]
     assert "revisions:" not in poflow("status", "1001", service=fake).out  # only when asked
+
+
+def test_close_final_closes_as_the_caller(fake: FakeService) -> None:
+    result = poflow("close", "1001", "--reason", "last delivery short", service=fake)
+    assert (result.code, result.out) == (0, "PO-1001: closed at revision 0\n")
+    assert fake.calls[-1] == ("final_close", "1001", {"actor": "carol", "reason": "last delivery short"})
+    with pytest.raises(SystemExit) as usage:  # the reason is required: argparse says so
+        poflow("close", "1001", service=fake)
+    assert usage.value.code == 2

@@ -157,6 +157,9 @@ class FakeHandle:
                 update={"status": PoStatus.CANCELLED, "cancel_reason": arg.reason}
             )
             return workflow.state
+        if name == "final_close":
+            workflow.state = workflow.state.model_copy(update={"status": PoStatus.CLOSED})
+            return workflow.state
         if name == "hold_invoice":  # as the workflow answers: the invoice with its MANUAL hold
             invoice = Invoice.model_validate(INVOICE)
             hold = Hold(code=HoldCode.MANUAL, message=f"Held by {arg.actor}: {arg.reason}")

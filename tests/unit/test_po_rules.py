@@ -45,7 +45,7 @@ from models import (
     ToleranceProfile,
 )
 from p2p.acknowledgment import ack_overdue_since, compare_acknowledgment
-from p2p.closing import billable_quantity, can_close, fully_invoiced
+from p2p.closing import billable_quantity, can_close, final_close_lines, final_close_refusal, fully_invoiced
 from p2p.deadlines import hold_escalation_at, next_deadline, receipt_due_at
 from p2p.receiving import fully_received
 
@@ -899,3 +899,43 @@ def test_an_acknowledgment_is_overdue_only_when_asked_for_and_missing(
     state = PurchaseOrderState(po=ORDER, policy=Policy(), issued_at=T0).model_copy(update=changes)
     due = ack_overdue_since(state, T0 + timedelta(days=after_days))
     assert due == (T0 + timedelta(days=4) if overdue else None)
+
+
+# --- the buyer's final close (#17 item 4) ---------------------------------------------------
+
+
+def test_a_final_close_keeps_what_each_line_delivered() -> None:
+    po = make_po(
+        {"quantity": "100", "unit_price": "10.00"},  # 3-way: keeps what was received (kept)
+        {"quantity": "50", "unit_price": "4.75", "match_level": "2-way"},  # keeps what was invoiced
+        {"quantity": "8", "unit_price": "2.00"},  # nothing delivered: drops off
+    )
+    s = state_of(
+        po,
+        receipts=[receipt("GR-1", {1: "70"}, rejected={1: "10"})],
+        invoices=[rec(invoice("INV-1", {1: "60", 2: "20"}), InvoiceStatus.APPROVED)],
+        status=PoStatus.PARTIALLY_RECEIVED,
+    )
+    kept = {line.line_no: line.quantity for line in final_close_lines(s)}
+    assert kept == {1: D(60), 2: D(20)}  # 70 received - 10 rejected; 20 invoiced
+    assert final_close_refusal(s) is None
+
+
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [
+        (InvoiceStatus.HELD, "INV-1 on PO-1001 is on hold: answer it before the final close"),
+        (InvoiceStatus.CREDIT_REQUESTED, "INV-1 waits for the supplier's credit memo"),
+    ],
+)
+def test_a_final_close_is_refused_while_an_invoice_waits(status: InvoiceStatus, words: str) -> None:
+    s = state_of(
+        make_po(), receipts=[receipt("GR-1", {1: "10"})], invoices=[rec(invoice("INV-1", {1: "10"}), status)]
+    )
+    refusal = final_close_refusal(s)
+    assert refusal is not None and words in refusal
+
+
+def test_a_po_that_delivered_nothing_is_cancelled_not_closed() -> None:
+    refusal = final_close_refusal(state_of(make_po(), status=PoStatus.ISSUED))
+    assert refusal == "nothing was received or invoiced on PO-1001: cancel it instead"

@@ -1,6 +1,7 @@
 """End of the purchase-order lifecycle, step 7: the PO closes once fully
 received (kept), invoiced and settled; a buyer may close it short to what was
-received; and a cancellation (by the `cancel` update or a person's decision)
+received, or final-close it (the `final_close` update: for good, the open rest
+released); and a cancellation (by the `cancel` update or a person's decision)
 is finished here — tasks closed, the supplier told."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from temporalio import workflow
 from workflows.po_steps.base import PoBase
 
 with workflow.unsafe.imports_passed_through():
-    from models import NotificationChannel, PoStatus, RevisionReason, TaskStatus
+    from models import FinalCloseRequest, NotificationChannel, PoStatus, RevisionReason, TaskStatus
     from p2p import closing, receiving
 
 
@@ -43,10 +44,41 @@ class ClosingSteps(PoBase):
     # ---------------------------------------------------------- cancellation
 
     async def _handle_cancel(self) -> None:
-        if self._cancel is None or self._cancel_done:
+        request = self._cancel
+        if request is None or self._cancel_done:
             return
-        await self._finish_cancelled(f"cancelled by {self._cancel.actor}: {self._cancel.reason}")
+        if isinstance(request, FinalCloseRequest):
+            await self._final_close(request)
+        else:
+            await self._finish_cancelled(f"cancelled by {request.actor}: {request.reason}")
         self._cancel_done = True
+
+    async def _final_close(self, request: FinalCloseRequest) -> None:
+        """The buyer ends the PO for good: each line keeps what it delivered
+        (a revision saying so), the open rest is released, whatever waited is
+        closed, and the supplier is told to send nothing more."""
+        s = self._s
+        lines = closing.final_close_lines(s, net_of_rejections=self._net_receipts())
+        why = f"final close by {request.actor}: {request.reason}"
+        if lines != s.po.lines:
+            revised = s.po.model_copy(update={"lines": lines, "revision": s.po.revision + 1})
+            await self._new_revision(
+                revised, RevisionReason.BUYER_AMENDMENT, None, why, approved_by=request.actor
+            )
+        s.status = PoStatus.CLOSED
+        s.closed_at = workflow.now()
+        s.ack_reminder_at = s.ack_due_at = s.receipt_due_at = None
+        for task in s.open_tasks:
+            await self._close_task(task, TaskStatus.CANCELLED)
+        self._log("final_closed", why, actor=request.actor)
+        await self._notify(
+            NotificationChannel.SUPPLIER,
+            s.po.vendor_id,
+            "final-closed",
+            f"{s.po.po_number} is closed",
+            f"Closed at revision {s.po.revision} by the buyer; please send no further deliveries or invoices. "
+            f"Reason: {request.reason}",
+        )
 
     async def _finish_cancelled(self, reason: str) -> None:
         s = self._s

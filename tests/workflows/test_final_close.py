@@ -1,0 +1,79 @@
+"""The buyer's final close (#17 item 4) on the time-skipping server: each line
+keeps what it delivered and the open rest is released (a revision says so,
+line by line), what waited is closed, the supplier is told, the PO ends; it is
+refused while an invoice is on hold, and for a PO that delivered nothing
+(cancel that); a cancel after a receipt points to the final close."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy import text
+
+from models import (
+    CancelRequest,
+    FinalCloseRequest,
+    InvoiceStatus,
+    PoStatus,
+    PurchaseOrderState,
+    RevisionChange,
+    RevisionReason,
+)
+from tests.support.builders import invoice, po, receipt, running_worker, unique
+from tests.support.workflows import eventually, finished, issued, refused
+from workflows.contract import PoSignal, PoUpdate
+
+
+def closing(reason: str = "the rest is no longer needed") -> FinalCloseRequest:
+    return FinalCloseRequest(actor="bob.buyer", reason=reason)
+
+
+async def test_a_final_close_keeps_what_was_delivered_and_releases_the_rest(env, engine):
+    order = po(unique("PO"))  # 100 gloves, 200 bearings
+    async with running_worker(env.client, engine) as queue:
+        handle = await issued(env.client, queue, order)
+        await handle.signal(PoSignal.RECEIPT, receipt(order, "GR-1", {1: "60"}))
+        await handle.signal(PoSignal.INVOICE, invoice(order, "INV-60", {1: ("60", "11.90")}))
+        await eventually(
+            handle, lambda s: bool(s.invoices) and s.invoices[0].status == InvoiceStatus.APPROVED
+        )
+        s = await handle.execute_update(PoUpdate.FINAL_CLOSE, closing(), result_type=PurchaseOrderState)
+        assert s.status == PoStatus.CLOSED
+        final = await finished(handle)
+    assert [(line.line_no, line.quantity) for line in final.po.lines] == [(1, Decimal(60))]
+    revision = final.revisions[-1]
+    assert revision.reason == RevisionReason.BUYER_AMENDMENT and revision.approved_by == "bob.buyer"
+    assert revision.changes == [
+        RevisionChange(line_no=1, field="quantity", old="100", new="60"),
+        RevisionChange(line_no=2, field="line", old="MRO-BEARING-6204 × 200", new=None),
+    ]
+    assert revision.why == "final close by bob.buyer: the rest is no longer needed"
+    assert final.receipt_due_at is None and final.open_tasks == []
+    with engine.connect() as connection:
+        told = connection.execute(
+            text("SELECT recipient FROM notifications WHERE notification_id LIKE :key"),
+            {"key": f"%{order.po_number}%final-closed%"},
+        ).scalars()
+        assert list(told) == ["ACME"]
+
+
+async def test_a_final_close_waits_for_held_invoices_and_needs_a_delivery(env, engine):
+    order = po(unique("PO"))
+    async with running_worker(env.client, engine) as queue:
+        handle = await issued(env.client, queue, order)
+        await refused(
+            handle.execute_update(PoUpdate.FINAL_CLOSE, closing()), "nothing was received or invoiced"
+        )
+        await handle.signal(PoSignal.RECEIPT, receipt(order, "GR-1", {1: "60"}))
+        await handle.signal(
+            PoSignal.INVOICE, invoice(order, "INV-HIGH", {1: ("60", "12.90")})
+        )  # a price hold
+        await eventually(handle, lambda s: bool(s.invoices) and s.invoices[0].status == InvoiceStatus.HELD)
+        await refused(
+            handle.execute_update(PoUpdate.FINAL_CLOSE, closing()),
+            f"invoice INV-HIGH on {order.po_number} is on hold: answer it before the final close",
+        )
+        await refused(
+            handle.execute_update(PoUpdate.CANCEL, CancelRequest(actor="bob.buyer", reason="x")),
+            "has receipts: final-close it instead",
+        )
