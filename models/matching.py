@@ -129,6 +129,10 @@ class MatchRequest(Document):
         "its acknowledgment was due at this moment, before the invoice arrived: ACK_MISSING "
         "(p2p.acknowledgment.ack_overdue_since); None: nothing is missing",
     )
+    cancelled_lines: list[int] = Field(
+        default_factory=list,
+        description="PO lines the buyer cancelled: an invoice line on one is PO_NOT_OPEN",
+    )
     ack_policy: str | None = Field(default=None, max_length=200, description="The policy that asks for it")
     duplicate_candidates: list[Invoice] = Field(
         default_factory=list,

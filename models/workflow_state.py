@@ -137,6 +137,10 @@ class PurchaseOrderState(Document):
     ack_reminders_sent: int = 0
     receipt_due_at: UtcDatetime | None = None
     cancel_reason: str | None = None
+    cancelled_lines: list[int] = Field(
+        default_factory=list,
+        description="Lines the buyer cancelled (update cancel_line): invoices on them hold",
+    )
     closed_at: UtcDatetime | None = None
     timeline: list[TimelineEntry] = Field(default_factory=list)
 
@@ -230,6 +234,14 @@ class FinalCloseRequest(CancelRequest):
     """The payload of the `final_close` update: the buyer ends the PO for good.
     What was not received (or, on a 2-way line, not invoiced) is released; no
     delivery or invoice is taken after it (p2p.closing.final_close_lines)."""
+
+
+class LineCancelRequest(CancelRequest):
+    """The payload of the `cancel_line` update: the buyer cancels one line that
+    nothing was received or invoiced on; the supplier is told, and an invoice
+    that bills it later is held PO_NOT_OPEN."""
+
+    line_no: int = Field(ge=1, le=MAX_LINE_NO)
 
 
 class HoldRequest(Document):

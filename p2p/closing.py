@@ -99,3 +99,21 @@ def final_close_refusal(state: PurchaseOrderState, *, net_of_rejections: bool = 
     if not final_close_lines(state, net_of_rejections=net_of_rejections):
         return f"nothing was received or invoiced on {state.po.po_number}: cancel it instead"
     return None
+
+
+def line_cancel_refusal(state: PurchaseOrderState, line_no: int) -> str | None:
+    """Why the buyer may not cancel this line (None: they may): it must be on
+    the PO, with nothing received or invoiced on it (then: close short or
+    final-close), and not the last line (then: cancel the PO)."""
+    po = state.po
+    if po.line(line_no) is None:
+        return (
+            f"line {line_no} is not on {po.po_number} (lines {', '.join(str(x.line_no) for x in po.lines)})"
+        )
+    if state.received_quantity(line_no) > 0:
+        return f"line {line_no} of {po.po_number} has receipts: close it short or final-close the PO instead"
+    if state.invoiced_quantity(line_no) != 0:
+        return f"line {line_no} of {po.po_number} was invoiced: it cannot be cancelled"
+    if len(po.lines) == 1:
+        return f"line {line_no} is the last line of {po.po_number}: cancel the PO instead"
+    return None

@@ -53,6 +53,7 @@ def match_request(
         audit_basis=audit.basis if audit is not None else None,
         audit_source=audit.source if audit is not None else None,
         ack_overdue_since=acknowledgment.ack_overdue_since(state, record.received_at),
+        cancelled_lines=state.cancelled_lines,
         ack_policy=f"policy {policy.name} v{policy.version}",
     )
 

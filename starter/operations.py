@@ -121,6 +121,10 @@ class PoflowOperations(Protocol):
 
     async def final_close(self, po_number: str, by: Caller, reason: str) -> PurchaseOrderState: ...
 
+    async def cancel_line(
+        self, po_number: str, line_no: int, by: Caller, reason: str
+    ) -> PurchaseOrderState: ...
+
     async def hold_invoice(
         self, po_number: str, invoice_number: str, by: Caller, reason: str, line_no: int | None = None
     ) -> InvoiceRecord: ...

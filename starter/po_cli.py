@@ -83,9 +83,12 @@ def add_po_commands(commands: Any) -> None:
     )
     decide.set_defaults(handler=_decide)
 
-    cancel = commands.add_parser("cancel", help="cancel a purchase order (before receipt)")
+    cancel = commands.add_parser("cancel", help="cancel a purchase order (before receipt), or one line of it")
     cancel.add_argument("po_number", metavar="PO")
     cancel.add_argument("--reason", required=True, metavar="TEXT")
+    cancel.add_argument(
+        "--line", type=int, metavar="N", help="only this line (nothing received or invoiced on it)"
+    )
     cancel.set_defaults(handler=_cancel)
 
     close = commands.add_parser(
@@ -202,6 +205,10 @@ async def _final_close(args: argparse.Namespace, session: Session, io: Io) -> in
 
 async def _cancel(args: argparse.Namespace, session: Session, io: Io) -> int:
     service = await session.service()
+    if args.line is not None:
+        state = await service.cancel_line(args.po_number, args.line, await session.caller(), args.reason)
+        io.say(f"{po_label(args.po_number)}: line {args.line} cancelled, revision {state.po.revision}")
+        return EXIT_OK
     state = await service.cancel(args.po_number, await session.caller(), args.reason)
     io.say(f"{po_label(args.po_number)}: {state.status.value}")
     return EXIT_OK

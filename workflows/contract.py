@@ -73,6 +73,7 @@ class PoUpdate:
     DECIDE: Final = "decide"
     CANCEL: Final = "cancel"
     FINAL_CLOSE: Final = "final_close"
+    CANCEL_LINE: Final = "cancel_line"
     HOLD_INVOICE: Final = "hold_invoice"
 
 

@@ -35,6 +35,7 @@ with workflow.unsafe.imports_passed_through():
         Invoice,
         InvoiceRecord,
         InvoiceStatus,
+        LineCancelRequest,
         PurchaseOrderInput,
         PurchaseOrderState,
         ShipNotice,
@@ -59,6 +60,7 @@ class PurchaseOrderWorkflow(
         self._documents: list[Document] = list(inp.pending_documents)
         self._decisions: list[_Pending[TaskDecision]] = []
         self._hold_requests: list[_Pending[HoldRequest]] = []
+        self._line_cancels: list[_Pending[LineCancelRequest]] = []
         self._cancel: CancelRequest | None = None
         self._cancel_done = False
         self._audited = len(self._s.timeline)  # timeline entries already written
@@ -82,6 +84,7 @@ class PurchaseOrderWorkflow(
         # applied), so their update handlers return and the run can complete.
         await self._handle_decisions()
         await self._handle_hold_requests()
+        await self._handle_line_cancels()
         self._cancel_done = True
         await self._flush()
         await workflow.wait_condition(workflow.all_handlers_finished)
@@ -114,6 +117,7 @@ class PurchaseOrderWorkflow(
         return (
             any(not p.done for p in self._decisions)
             or any(not h.done for h in self._hold_requests)
+            or any(not c.done for c in self._line_cancels)
             or (self._cancel is not None and not self._cancel_done)
         )
 
@@ -122,6 +126,7 @@ class PurchaseOrderWorkflow(
         await self._handle_cancel()
         await self._handle_decisions()
         await self._handle_hold_requests()
+        await self._handle_line_cancels()
         await self._handle_documents()
         await self._handle_deadlines()
         await self._close_if_done()
@@ -255,6 +260,22 @@ class PurchaseOrderWorkflow(
 
     def _ending(self) -> str:
         return "final close" if isinstance(self._cancel, FinalCloseRequest) else "cancellation"
+
+    @workflow.update(name=PoUpdate.CANCEL_LINE)
+    async def cancel_line(self, request: LineCancelRequest) -> PurchaseOrderState:
+        pending = _Pending(request)
+        self._line_cancels.append(pending)
+        await workflow.wait_condition(lambda: pending.done)
+        return self._s
+
+    @cancel_line.validator
+    def _validate_cancel_line(self, request: LineCancelRequest) -> None:
+        self._check_can_end()
+        refusal = closing.line_cancel_refusal(self._s, request.line_no)
+        if refusal is None and any(c.request.line_no == request.line_no for c in self._line_cancels):
+            refusal = f"line {request.line_no} is already being cancelled"
+        if refusal:
+            raise ValueError(refusal)
 
     @workflow.update(name=PoUpdate.HOLD_INVOICE)
     async def hold_invoice(self, request: HoldRequest) -> InvoiceRecord:

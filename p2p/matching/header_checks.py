@@ -340,26 +340,52 @@ def check_random_audit(ctx: MatchContext) -> list[Hold]:
 
 
 def check_unknown_lines(ctx: MatchContext) -> list[Hold]:
-    """Invoice lines that reference no PO line cannot be matched at all."""
+    """Invoice lines that reference no PO line cannot be matched at all; one
+    that references a line the buyer cancelled bills what is no longer
+    ordered: PO_NOT_OPEN for that line (Oracle: a cancelled line takes no
+    invoice)."""
     po = ctx.request.po
     on_po = {line.line_no for line in po.lines}
+    cancelled = set(ctx.request.cancelled_lines)
     known = ", ".join(str(line.line_no) for line in po.lines)
-    return [
-        make_hold(
-            ctx,
-            HoldCode.UNKNOWN_LINE,
-            line_no=line.line_no,
-            actual=line.quantity,
-            tolerance="invoice line must reference a PO line",
-            formula="line_no ∈ po.lines",
-            message=(
-                f"Line {line.line_no} is not on {po.po_number} (lines {known}); "
-                "ask the supplier to correct the line reference"
-            ),
+    holds = []
+    for line in ctx.invoice.lines:
+        if line.line_no in on_po:
+            continue
+        if line.line_no in cancelled:
+            holds.append(_cancelled_line_hold(ctx, line.line_no, line.quantity))
+            continue
+        holds.append(
+            make_hold(
+                ctx,
+                HoldCode.UNKNOWN_LINE,
+                line_no=line.line_no,
+                actual=line.quantity,
+                tolerance="invoice line must reference a PO line",
+                formula="line_no ∈ po.lines",
+                message=(
+                    f"Line {line.line_no} is not on {po.po_number} (lines {known}); "
+                    "ask the supplier to correct the line reference"
+                ),
+            )
         )
-        for line in ctx.invoice.lines
-        if line.line_no not in on_po
-    ]
+    return holds
+
+
+def _cancelled_line_hold(ctx: MatchContext, line_no: int, quantity: Decimal) -> Hold:
+    po_number = ctx.request.po.po_number
+    return make_hold(
+        ctx,
+        HoldCode.PO_NOT_OPEN,
+        line_no=line_no,
+        actual=quantity,
+        tolerance="a cancelled PO line takes no invoice",
+        formula="line_no ∉ po.cancelled_lines",
+        message=(
+            f"Line {line_no} of {po_number} was cancelled by the buyer; "
+            "reject the invoice line or ask the supplier for a credit memo"
+        ),
+    )
 
 
 def check_suspected_duplicates(ctx: MatchContext) -> list[Hold]:

@@ -5,6 +5,7 @@
     GET  /api/v1/purchase-orders/{po}             live state, from the workflow's `state` query
     POST /api/v1/purchase-orders/{po}/cancel      {reason}: before anything was received
     POST /api/v1/purchase-orders/{po}/close       {reason}: final close, keeping what was delivered
+    POST /api/v1/purchase-orders/{po}/lines/{n}/cancel  {reason}: one line nothing was received or invoiced on
 
 The documents a PO receives (acknowledgments, receipts, invoices) are in
 documents.py; a manual invoice hold is with the tolerances (tolerances.py).
@@ -117,4 +118,15 @@ async def final_close_purchase_order(
     while an invoice is on hold or waits for a credit memo, and for a PO that
     delivered nothing (cancel it)."""
     state = await service.final_close(po_number, who, body.reason)
+    return PoCancelled(po_number=po_number, status=state.status, state=state)
+
+
+@router.post("/{po_number}/lines/{line_no}/cancel", responses=errors(404, 409, 503))
+async def cancel_purchase_order_line(
+    po_number: str, line_no: int, body: CancelBody, service: Service, who: Who
+) -> PoCancelled:
+    """Cancel one line, as the caller: a revision without it, the supplier told;
+    an invoice billing it later is held PO_NOT_OPEN. Refused (409) for a line
+    with receipts or invoices, and for the last line (cancel the PO)."""
+    state = await service.cancel_line(po_number, line_no, who, body.reason)
     return PoCancelled(po_number=po_number, status=state.status, state=state)

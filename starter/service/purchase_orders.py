@@ -19,6 +19,7 @@ from models import (
     CancelRequest,
     FinalCloseRequest,
     InvoiceRecord,
+    LineCancelRequest,
     PoProjection,
     PurchaseOrder,
     PurchaseOrderInput,
@@ -137,6 +138,13 @@ class PurchaseOrders(ServiceCore):
             authorize(by, Permission.MANAGE_POS)
             request = build(FinalCloseRequest, actor=by.principal_id, reason=reason)
             return await self._update(po_number, PoUpdate.FINAL_CLOSE, request, PurchaseOrderState)
+
+    async def cancel_line(self, po_number: str, line_no: int, by: Caller, reason: str) -> PurchaseOrderState:
+        """Cancel one line nothing was received or invoiced on (the `cancel_line` update)."""
+        async with self.audited(by, po_number=po_number, what=f"cancel line {line_no}"):
+            authorize(by, Permission.MANAGE_POS)
+            request = build(LineCancelRequest, actor=by.principal_id, reason=reason, line_no=line_no)
+            return await self._update(po_number, PoUpdate.CANCEL_LINE, request, PurchaseOrderState)
 
     async def hold_invoice(
         self, po_number: str, invoice_number: str, by: Caller, reason: str, line_no: int | None = None

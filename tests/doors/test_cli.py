@@ -182,6 +182,10 @@ class FakeService:
         self._call("cancel", po_number, actor=by.principal_id, reason=reason)
         return a_state().model_copy(update={"status": PoStatus.CANCELLED})
 
+    async def cancel_line(self, po_number: str, line_no: int, by: Caller, reason: str) -> PurchaseOrderState:
+        self._call("cancel_line", po_number, actor=by.principal_id, reason=reason, line_no=line_no)
+        return a_state().model_copy(update={"cancelled_lines": [line_no]})
+
     async def final_close(self, po_number: str, by: Caller, reason: str) -> PurchaseOrderState:
         self._call("final_close", po_number, actor=by.principal_id, reason=reason)
         return a_state().model_copy(update={"status": PoStatus.CLOSED})
@@ -572,3 +576,11 @@ def test_close_final_closes_as_the_caller(fake: FakeService) -> None:
     with pytest.raises(SystemExit) as usage:  # the reason is required: argparse says so
         poflow("close", "1001", service=fake)
     assert usage.value.code == 2
+
+
+def test_cancel_one_line(fake: FakeService) -> None:
+    result = poflow("cancel", "1001", "--line", "2", "--reason", "sourced elsewhere", service=fake)
+    assert (result.code, result.out) == (0, "PO-1001: line 2 cancelled, revision 0\n")
+    assert fake.calls == [
+        ("cancel_line", "1001", {"actor": "carol", "reason": "sourced elsewhere", "line_no": 2})
+    ]

@@ -157,6 +157,13 @@ class FakeHandle:
                 update={"status": PoStatus.CANCELLED, "cancel_reason": arg.reason}
             )
             return workflow.state
+        if name == "cancel_line":
+            lines = [line for line in workflow.state.po.lines if line.line_no != arg.line_no]
+            po = workflow.state.po.model_copy(
+                update={"lines": lines, "revision": workflow.state.po.revision + 1}
+            )
+            workflow.state = workflow.state.model_copy(update={"po": po, "cancelled_lines": [arg.line_no]})
+            return workflow.state
         if name == "final_close":
             workflow.state = workflow.state.model_copy(update={"status": PoStatus.CLOSED})
             return workflow.state

@@ -13,7 +13,9 @@ from sqlalchemy import text
 from models import (
     CancelRequest,
     FinalCloseRequest,
+    HoldCode,
     InvoiceStatus,
+    LineCancelRequest,
     PoStatus,
     PurchaseOrderState,
     RevisionChange,
@@ -77,3 +79,50 @@ async def test_a_final_close_waits_for_held_invoices_and_needs_a_delivery(env, e
             handle.execute_update(PoUpdate.CANCEL, CancelRequest(actor="bob.buyer", reason="x")),
             "has receipts: final-close it instead",
         )
+
+
+# --- cancelling one line (#17 item 4) ------------------------------------------------------
+
+
+def cancelling(line_no: int, reason: str = "bearings sourced elsewhere") -> LineCancelRequest:
+    return LineCancelRequest(actor="bob.buyer", reason=reason, line_no=line_no)
+
+
+async def test_a_cancelled_line_leaves_the_order_and_an_invoice_on_it_is_held(env, engine):
+    order = po(unique("PO"))  # line 1 gloves, line 2 bearings
+    async with running_worker(env.client, engine) as queue:
+        handle = await issued(env.client, queue, order)
+        s = await handle.execute_update(PoUpdate.CANCEL_LINE, cancelling(2), result_type=PurchaseOrderState)
+        assert [line.line_no for line in s.po.lines] == [1] and s.cancelled_lines == [2]
+        assert s.revisions[-1].changes == [
+            RevisionChange(line_no=2, field="line", old="MRO-BEARING-6204 × 200", new=None)
+        ]
+        await refused(handle.execute_update(PoUpdate.CANCEL_LINE, cancelling(1)), "is the last line")
+        await refused(handle.execute_update(PoUpdate.CANCEL_LINE, cancelling(7)), "line 7 is not on")
+        await handle.signal(PoSignal.RECEIPT, receipt(order, "GR-1", {1: "100"}))
+        await handle.signal(
+            PoSignal.INVOICE, invoice(order, "INV-BOTH", {1: ("100", "11.90"), 2: ("200", "4.75")})
+        )
+        s = await eventually(handle, lambda s: bool(s.invoices) and s.invoices[0].match is not None)
+    [hold] = [h for h in s.invoices[0].open_holds if h.line_no == 2]
+    assert hold.code == HoldCode.PO_NOT_OPEN and "was cancelled by the buyer" in hold.message
+    with engine.connect() as connection:
+        told = connection.execute(
+            text("SELECT count(*) FROM notifications WHERE notification_id LIKE :key"),
+            {"key": f"%{order.po_number}%line-cancelled:2%"},
+        ).scalar_one()
+    assert told == 1
+
+
+async def test_a_line_with_receipts_is_not_cancelled(env, engine):
+    order = po(unique("PO"))
+    async with running_worker(env.client, engine) as queue:
+        handle = await issued(env.client, queue, order)
+        await handle.signal(PoSignal.RECEIPT, receipt(order, "GR-1", {2: "50"}))
+        await eventually(handle, lambda s: bool(s.receipts))
+        await refused(
+            handle.execute_update(PoUpdate.CANCEL_LINE, cancelling(2)),
+            "has receipts: close it short or final-close the PO instead",
+        )
+        s = await handle.execute_update(PoUpdate.CANCEL_LINE, cancelling(1), result_type=PurchaseOrderState)
+    assert [line.line_no for line in s.po.lines] == [2]

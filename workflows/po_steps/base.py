@@ -48,7 +48,7 @@ with workflow.unsafe.imports_passed_through():
     from models.approvals import ApprovalLevel, ApprovalRoute, TaskRouteRequest
     from models.documents import legacy_normalize_invoice_number
     from models.tasks import TASK_OPTIONS, TASK_ROLES, TaskHold, TaskPeopleRequest
-    from models.workflow_state import HoldRequest
+    from models.workflow_state import HoldRequest, LineCancelRequest
     from workflows import activity_calls as act
     from workflows import search_attributes
     from workflows.contract import po_task_id
@@ -78,6 +78,7 @@ class PoBase:
     _documents: list[Document]
     _decisions: list[_Pending[TaskDecision]]
     _hold_requests: list[_Pending[HoldRequest]]
+    _line_cancels: list[_Pending[LineCancelRequest]]
     _cancel: CancelRequest | None
     _cancel_done: bool
     _audited: int  # timeline entries already written

@@ -11,7 +11,14 @@ from temporalio import workflow
 from workflows.po_steps.base import PoBase
 
 with workflow.unsafe.imports_passed_through():
-    from models import FinalCloseRequest, NotificationChannel, PoStatus, RevisionReason, TaskStatus
+    from models import (
+        FinalCloseRequest,
+        LineCancelRequest,
+        NotificationChannel,
+        PoStatus,
+        RevisionReason,
+        TaskStatus,
+    )
     from p2p import closing, receiving
 
 
@@ -42,6 +49,37 @@ class ClosingSteps(PoBase):
             s.status = PoStatus.RECEIVED
 
     # ---------------------------------------------------------- cancellation
+
+    async def _handle_line_cancels(self) -> None:
+        for pending in [c for c in self._line_cancels if not c.done]:
+            if not self._s.is_final:
+                await self._cancel_line(pending.request)
+            pending.done = True
+        self._line_cancels = [c for c in self._line_cancels if not c.done]
+
+    async def _cancel_line(self, request: LineCancelRequest) -> None:
+        """One line off the order: a revision without it, the supplier told,
+        and an invoice that bills it later held PO_NOT_OPEN (p2p.matching)."""
+        s = self._s
+        lines = [line for line in s.po.lines if line.line_no != request.line_no]
+        revised = s.po.model_copy(update={"lines": lines, "revision": s.po.revision + 1})
+        why = f"line {request.line_no} cancelled by {request.actor}: {request.reason}"
+        s.cancelled_lines.append(request.line_no)
+        await self._new_revision(
+            revised, RevisionReason.BUYER_AMENDMENT, None, why, approved_by=request.actor
+        )
+        if s.status == PoStatus.PARTIALLY_RECEIVED and receiving.fully_received(
+            s, net_of_rejections=self._net_receipts()
+        ):
+            s.status = PoStatus.RECEIVED  # what is left was all delivered
+        await self._notify(
+            NotificationChannel.SUPPLIER,
+            s.po.vendor_id,
+            f"line-cancelled:{request.line_no}",
+            f"{s.po.po_number} line {request.line_no} is cancelled",
+            f"Please do not deliver or invoice line {request.line_no}; revision {s.po.revision} is the order now. "
+            f"Reason: {request.reason}",
+        )
 
     async def _handle_cancel(self) -> None:
         request = self._cancel
