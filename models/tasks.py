@@ -22,6 +22,7 @@ class TaskKind(StrEnum):
     EXPEDITE_RECEIPT = "expedite_receipt"
     RESOLVE_INVOICE_HOLD = "resolve_invoice_hold"
     REVIEW_DOCUMENT = "review_document"  # owned by a DocumentIntakeWorkflow, not a PO
+    REVIEW_SHIP_NOTICE = "review_ship_notice"  # a ship notice beyond the order, before the goods arrive
 
 
 # The decisions each kind of task offers, first one = the "happy" answer.
@@ -38,6 +39,8 @@ TASK_OPTIONS: dict[TaskKind, tuple[Decision, ...]] = {
         Decision.WAIT,
     ),
     TaskKind.REVIEW_DOCUMENT: (Decision.SEND_ON, Decision.DISCARD),
+    # accept: the receipt settles it (over-receipt is checked there); ask: the supplier is told now.
+    TaskKind.REVIEW_SHIP_NOTICE: (Decision.ACCEPT_SHIPMENT, Decision.ASK_SUPPLIER),
 }
 
 # Who a task goes to, and where it escalates when its SLA lapses.
@@ -49,6 +52,7 @@ TASK_ROLES: dict[TaskKind, str] = {
     TaskKind.EXPEDITE_RECEIPT: "buyer",
     TaskKind.RESOLVE_INVOICE_HOLD: "ap_clerk",
     TaskKind.REVIEW_DOCUMENT: "ap_clerk",
+    TaskKind.REVIEW_SHIP_NOTICE: "buyer",
 }
 ESCALATION_CHAIN: tuple[str, ...] = ("assignee", "deputy", "manager")
 

@@ -21,6 +21,7 @@ from models import (
     Invoice,
     PurchaseOrder,
     PurchaseOrderState,
+    ShipNotice,
     format_money,
     round_money,
 )
@@ -35,6 +36,7 @@ __all__ = ["DOCUMENT_KINDS", "add_hold_command", "add_po_commands", "format_stat
 DOCUMENT_KINDS: dict[str, type[SupplierDocument]] = {
     "acknowledgment": Acknowledgment,
     "receipt": GoodsReceipt,
+    "ship-notice": ShipNotice,
     "invoice": Invoice,
 }
 

@@ -51,6 +51,8 @@ class Decision(StrEnum):
     WAIT = "wait"
     SEND_ON = "send_on"
     DISCARD = "discard"
+    ACCEPT_SHIPMENT = "accept_shipment"
+    ASK_SUPPLIER = "ask_supplier"
 
 
 class WorkflowType:

@@ -2,6 +2,7 @@
 
     POST /api/v1/purchase-orders/{po}/acknowledgments   202, signalled to the PO's workflow
     POST /api/v1/purchase-orders/{po}/receipts          202
+    POST /api/v1/purchase-orders/{po}/ship-notices      202 (advance ship notices)
     POST /api/v1/purchase-orders/{po}/invoices          202 (credit memos too)
     POST /api/v1/documents[?vendor_id=&filename=]       any file → 202 with its intake workflow
     GET  /api/v1/documents/{workflow_id}                an intake's live state
@@ -18,7 +19,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from models import Acknowledgment, GoodsReceipt, Invoice
+from models import Acknowledgment, GoodsReceipt, Invoice, ShipNotice
 from models.extraction import ExtractedKind
 from models.intake import IntakeItemStatus, IntakeState, IntakeStatus
 from starter.api.shared import API_PREFIX, Service, Who, content_type, errors
@@ -107,6 +108,14 @@ async def post_receipt(
     po_number: str, receipt: GoodsReceipt, request: Request, service: Service, who: Who
 ) -> DocumentQueued:
     return accepted_view(await service.submit_document(receipt, by=who, **await _arrival(request, po_number)))
+
+
+@router.post("/purchase-orders/{po_number}/ship-notices", status_code=202, responses=_SENT)
+async def post_ship_notice(
+    po_number: str, notice: ShipNotice, request: Request, service: Service, who: Who
+) -> DocumentQueued:
+    """The supplier's advance ship notice as JSON (X12 856 and EDIFACT DESADV come as files)."""
+    return accepted_view(await service.submit_document(notice, by=who, **await _arrival(request, po_number)))
 
 
 @router.post("/purchase-orders/{po_number}/invoices", status_code=202, responses=_SENT)

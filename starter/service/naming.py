@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel
 
-from models import Acknowledgment, GoodsReceipt, Invoice, PurchaseOrder, format_money
+from models import Acknowledgment, GoodsReceipt, Invoice, PurchaseOrder, ShipNotice, format_money
 from workflows.contract import PoSignal, po_workflow_id
 
-SupplierDocument = Acknowledgment | GoodsReceipt | Invoice
+SupplierDocument = Acknowledgment | GoodsReceipt | ShipNotice | Invoice
 
 
 def document_kind_and_signal(document: SupplierDocument) -> tuple[str, str]:
@@ -18,6 +18,8 @@ def document_kind_and_signal(document: SupplierDocument) -> tuple[str, str]:
         return "acknowledgment", PoSignal.ACKNOWLEDGMENT
     if isinstance(document, GoodsReceipt):
         return "receipt", PoSignal.RECEIPT
+    if isinstance(document, ShipNotice):
+        return "asn", PoSignal.ASN  # the kind intake stores a DESADV / 856 under
     return document.kind.value, PoSignal.INVOICE
 
 

@@ -28,6 +28,7 @@ with warnings.catch_warnings():
 
 from tests.support.api import (
     ACK,
+    ASN,
     INVOICE,
     NOW,
     PO,
@@ -201,6 +202,7 @@ def test_final_close_is_sent_as_the_caller_with_the_reason(api: TestClient, temp
         ("invoices", INVOICE, "invoice", "invoice:ACME:INV1001"),
         ("receipts", RECEIPT, "receipt", "receipt:1001:GR-1"),
         ("acknowledgments", ACK, "acknowledgment", "ack:ACME:ACK-1"),
+        ("ship-notices", ASN, "asn", "asn:ACME:SHIP-1:1001"),
     ],
 )
 def test_document_is_stored_then_signalled(

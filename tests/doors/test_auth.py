@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from identity.roles import Permission
-from tests.support.api import ACK, INVOICE, PO, RECEIPT, FakeRepository, approval_task
+from tests.support.api import ACK, ASN, INVOICE, PO, RECEIPT, FakeRepository, approval_task
 from tests.support.identity import PASSWORD, PEOPLE, SERVICES, bearer, caller
 
 # (method, path, JSON body or raw bytes, what it needs). The decision needs the
@@ -25,6 +25,7 @@ ROUTES: list[tuple[str, str, Any, Permission]] = [
     ("post", "/api/v1/purchase-orders/1001/receipts", RECEIPT, Permission.POST_RECEIPTS),
     ("post", "/api/v1/purchase-orders/1001/invoices", INVOICE, Permission.SUBMIT_DOCUMENTS),
     ("post", "/api/v1/purchase-orders/1001/acknowledgments", ACK, Permission.SUBMIT_DOCUMENTS),
+    ("post", "/api/v1/purchase-orders/1001/ship-notices", ASN, Permission.SUBMIT_DOCUMENTS),
     ("post", "/api/v1/documents", b'{"not": "a document"}', Permission.SUBMIT_DOCUMENTS),
     (
         "post",
@@ -219,7 +220,7 @@ def test_the_table_names_every_write_route() -> None:
         for method in operations
         if method in {"post", "put", "patch", "delete"}
     ]
-    assert len(writes) == 14
+    assert len(writes) == 15
     for method, path in writes:
         template = re.compile(re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(path)) + "$")
         assert any(m == method and template.match(p) for m, p, _, _ in ROUTES), (method, path)

@@ -63,6 +63,15 @@ RECEIPT = {
     "received_at": "2025-03-02T10:00:00+01:00",
     "lines": [{"line_no": 1, "quantity_received": "10"}],
 }
+ASN = {
+    "asn_id": "SHIP-1",
+    "po_number": "1001",
+    "vendor_id": "ACME",
+    "shipped_at": "2025-03-01T15:00:00Z",
+    "expected_delivery": "2025-03-03",
+    "carrier": "UPS",
+    "lines": [{"line_no": 1, "quantity_shipped": "10"}],
+}
 ACK = {
     "ack_id": "ACK-1",
     "po_number": "1001",

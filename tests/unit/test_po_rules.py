@@ -40,6 +40,7 @@ from models import (
     PoStatus,
     PurchaseOrder,
     PurchaseOrderState,
+    ShipNotice,
     TaskKind,
     TaskStatus,
     ToleranceProfile,
@@ -48,6 +49,7 @@ from p2p.acknowledgment import ack_overdue_since, compare_acknowledgment
 from p2p.closing import billable_quantity, can_close, final_close_lines, final_close_refusal, fully_invoiced
 from p2p.deadlines import hold_escalation_at, next_deadline, receipt_due_at
 from p2p.receiving import fully_received
+from p2p.ship_notices import asn_exceptions
 
 D = Decimal
 UTC = UTC
@@ -939,3 +941,34 @@ def test_a_final_close_is_refused_while_an_invoice_waits(status: InvoiceStatus, 
 def test_a_po_that_delivered_nothing_is_cancelled_not_closed() -> None:
     refusal = final_close_refusal(state_of(make_po(), status=PoStatus.ISSUED))
     assert refusal == "nothing was received or invoiced on PO-1001: cancel it instead"
+
+
+# --- ship notices beyond the order (#17 item 5) ---------------------------------------------
+
+
+def _notice(asn_id: str, lines: dict[int, str]) -> ShipNotice:
+    return ShipNotice.model_validate(
+        {
+            "asn_id": asn_id,
+            "po_number": "PO-1001",
+            "vendor_id": "ACME",
+            "shipped_at": T0,
+            "lines": [{"line_no": n, "quantity_shipped": q} for n, q in lines.items()],
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("earlier", "lines", "expected"),
+    [
+        ({}, {1: "100", 2: "50"}, []),  # exactly the order: nothing to say
+        ({1: "40"}, {1: "60"}, []),  # split over two notices, still the order
+        ({1: "40"}, {1: "61"}, ["line 1: 101 EA shipped (40 on earlier notices), 100 ordered"]),
+        ({}, {3: "1"}, ["line 3 is not on PO-1001"]),
+    ],
+)
+def test_a_notice_is_an_exception_only_beyond_the_order(
+    earlier: dict[int, str], lines: dict[int, str], expected: list[str]
+) -> None:
+    state = state_of(make_po(), ship_notices=[_notice("SHIP-0", earlier)] if earlier else [])
+    assert asn_exceptions(state, _notice("SHIP-1", lines)) == expected

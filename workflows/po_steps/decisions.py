@@ -11,7 +11,7 @@ from temporalio import workflow
 from workflows.po_steps.base import PoBase
 
 with workflow.unsafe.imports_passed_through():
-    from models import HumanTask, PoStatus, TaskDecision, TaskKind, TaskStatus
+    from models import HumanTask, NotificationChannel, PoStatus, TaskDecision, TaskKind, TaskStatus
     from workflows import activity_calls as act
     from workflows.contract import Decision
 
@@ -90,3 +90,11 @@ class DecisionSteps(PoBase):
                 s.receipt_due_at = workflow.now() + s.policy.receipt_grace
         elif task.kind == TaskKind.RESOLVE_INVOICE_HOLD:
             await self._decide_invoice_hold(task, d)
+        elif task.kind == TaskKind.REVIEW_SHIP_NOTICE and choice == Decision.ASK_SUPPLIER:
+            await self._notify(
+                NotificationChannel.SUPPLIER,
+                s.po.vendor_id,
+                f"asn-exception:{task.subject_id}",
+                f"Your ship notice for {s.po.po_number} goes beyond the order",
+                f"{task.context.get('exceptions', '')}. {d.comment or ''}".strip(),
+            )

@@ -1,7 +1,8 @@
 """Supplier documents before the invoice, lifecycle steps 4–5: the loop
 takes the documents that arrived in order (invoices go on to invoices.py);
 an acknowledgment becomes the next revision within tolerance, else a buyer
-decides the supplier's change; ship notices are recorded; receipts (net of
+decides the supplier's change; ship notices are recorded (one beyond the
+order is a buyer task); receipts (net of
 rejections) move the PO to partially received or received and re-match the
 held invoices."""
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 from temporalio import workflow
 
 from workflows.po_steps.base import OPEN_FOR_DOCUMENTS, PoBase
+from workflows.po_steps.patches import PATCH_ASN_EXCEPTIONS
 
 with workflow.unsafe.imports_passed_through():
     from models import (
@@ -26,7 +28,7 @@ with workflow.unsafe.imports_passed_through():
         ShipNotice,
         TaskKind,
     )
-    from p2p import acknowledgment, deadlines, receiving, revisions
+    from p2p import acknowledgment, deadlines, receiving, revisions, ship_notices
 
 
 class DocumentSteps(PoBase):
@@ -43,7 +45,7 @@ class DocumentSteps(PoBase):
             elif isinstance(doc, GoodsReceipt):
                 await self._on_receipt(doc)
             elif isinstance(doc, ShipNotice):
-                self._on_ship_notice(doc)
+                await self._on_ship_notice(doc)
             else:
                 await self._on_invoice(doc)
 
@@ -156,9 +158,11 @@ class DocumentSteps(PoBase):
         # A price hold re-checks itself against the new agreed terms.
         await self._rematch_held()
 
-    def _on_ship_notice(self, notice: ShipNotice) -> None:
-        """Recorded and told: what is coming, and when. (ASN_MISMATCH — the
+    async def _on_ship_notice(self, notice: ShipNotice) -> None:
+        """Recorded and told: what is coming, and when; a notice beyond the
+        order is a buyer task now, before the goods arrive. (ASN_MISMATCH — the
         receipt or invoice against the ASN — is a later match leg.)"""
+        exceptions = ship_notices.asn_exceptions(self._s, notice)
         self._s.ship_notices.append(notice)
         lines = ", ".join(
             f"line {line.line_no}: {line.quantity_shipped.normalize():f}" for line in notice.lines
@@ -167,6 +171,16 @@ class DocumentSteps(PoBase):
         self._log(
             "shipped", f"{notice.asn_id}: {lines}{due}" + (f" via {notice.carrier}" if notice.carrier else "")
         )
+        if exceptions and workflow.patched(PATCH_ASN_EXCEPTIONS):
+            await self._open_task(
+                TaskKind.REVIEW_SHIP_NOTICE,
+                f"Ship notice {notice.asn_id} beyond {self._s.po.po_number}",
+                subject_id=notice.document_id,
+                context={
+                    "exceptions": "; ".join(exceptions),
+                    "expected": due.removeprefix(", expected ") or "—",
+                },
+            )
 
     async def _on_receipt(self, receipt: GoodsReceipt) -> None:
         s = self._s

@@ -24,3 +24,6 @@ PATCH_ESCALATION_ATTRIBUTE = "escalation-search-attribute"
 # A hold task records who last changed the vendor's bank details (activity
 # vendor_bank_changed_by), whom the validator then refuses; runs before do not ask.
 PATCH_BANK_DETAILS_DUTY = "bank-details-duty"
+# A ship notice beyond the order (a line not on it, more than ordered) opens a
+# buyer task (p2p.ship_notices); runs started before only recorded notices.
+PATCH_ASN_EXCEPTIONS = "asn-exceptions"
