@@ -59,6 +59,7 @@ _AWAITING_REASONS: dict[HoldCode, str] = {
     HoldCode.INSPECTION: (
         "waits for goods that pass inspection; it clears itself when a receipt with them arrives"
     ),
+    HoldCode.ASN_MISMATCH: "waits for a ship notice of the rest; it clears itself when one arrives",
     HoldCode.ACK_MISSING: (
         "waits for the supplier's acknowledgment; it clears itself when it (or the goods) arrives, "
         "or when the buyer proceeds without one"

@@ -129,6 +129,10 @@ class MatchRequest(Document):
         "its acknowledgment was due at this moment, before the invoice arrived: ACK_MISSING "
         "(p2p.acknowledgment.ack_overdue_since); None: nothing is missing",
     )
+    shipped_by_line: dict[int, Decimal] = Field(
+        default_factory=dict,
+        description="Shipped to date per PO line on the supplier's ship notices; a line absent has none",
+    )
     cancelled_lines: list[int] = Field(
         default_factory=list,
         description="PO lines the buyer cancelled: an invoice line on one is PO_NOT_OPEN",

@@ -10,7 +10,7 @@ from models.documents import Invoice
 from models.matching import MatchRequest
 from models.records import PaymentHandoff
 from models.workflow_state import InvoiceRecord, InvoiceStatus, PurchaseOrderState
-from p2p import acknowledgment
+from p2p import acknowledgment, ship_notices
 
 
 def prior_invoices(state: PurchaseOrderState, record: InvoiceRecord) -> list[Invoice]:
@@ -54,6 +54,7 @@ def match_request(
         audit_source=audit.source if audit is not None else None,
         ack_overdue_since=acknowledgment.ack_overdue_since(state, record.received_at),
         cancelled_lines=state.cancelled_lines,
+        shipped_by_line=ship_notices.shipped_by_line(state),
         ack_policy=f"policy {policy.name} v{policy.version}",
     )
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 from models.documents import ShipNotice
 from models.workflow_state import PurchaseOrderState
 
-__all__ = ["asn_exceptions"]
+__all__ = ["asn_exceptions", "receipt_differences", "shipped_by_line"]
 
 
 def asn_exceptions(state: PurchaseOrderState, notice: ShipNotice) -> list[str]:
@@ -48,3 +48,25 @@ def _shipped_before(state: PurchaseOrderState, line_no: int) -> Decimal:
 
 def _num(value: Decimal) -> str:
     return f"{value.normalize():f}"
+
+
+def shipped_by_line(state: PurchaseOrderState) -> dict[int, Decimal]:
+    """Shipped to date per PO line, over every notice the PO has."""
+    shipped: dict[int, Decimal] = {}
+    for n in state.ship_notices:
+        for line in n.lines:
+            shipped[line.line_no] = shipped.get(line.line_no, Decimal(0)) + line.quantity_shipped
+    return shipped
+
+
+def receipt_differences(state: PurchaseOrderState) -> list[str]:
+    """Each line whose receipts to date differ from what its notices shipped
+    (ASN_MISMATCH at the dock: recorded, the receipt stands)."""
+    differences = []
+    for line_no, shipped in sorted(shipped_by_line(state).items()):
+        received = state.received_quantity(line_no)
+        if received and received != shipped:
+            differences.append(
+                f"line {line_no}: {_num(received)} received, {_num(shipped)} shipped on the notices"
+            )
+    return differences

@@ -41,6 +41,7 @@ from p2p.matching.line_checks import (
     check_price,
     check_qty_ordered,
     check_receipt,
+    check_shipped,
     check_uom,
 )
 from p2p.matching.wording import tolerance_source
@@ -88,6 +89,7 @@ LINE_CHECKS: tuple[LineCheck, ...] = (
     check_price,
     check_qty_ordered,
     check_receipt,
+    check_shipped,
     check_inspection,
 )
 CREDIT_MEMO_LINE_CHECKS: tuple[LineCheck, ...] = ()

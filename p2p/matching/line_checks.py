@@ -196,6 +196,32 @@ def check_receipt(ctx: MatchContext, facts: LineFacts) -> list[Hold]:
     return _qty_received(ctx, facts)
 
 
+def check_shipped(ctx: MatchContext, facts: LineFacts) -> list[Hold]:
+    """ASN_MISMATCH (p2p-semantics: "GR or invoice vs 856") on a line that
+    needs no receipt (2-way) and has ship notices: they are the only word on
+    what left the supplier's dock, so billing beyond them waits for a notice
+    of the rest. Lines with a receipt leg are judged by the receipt."""
+    shipped = ctx.request.shipped_by_line.get(facts.line_no)
+    if shipped is None or facts.po_line.level in RECEIPT_LEVELS or facts.billed_cum <= shipped:
+        return []
+    return [
+        make_hold(
+            ctx,
+            HoldCode.ASN_MISMATCH,
+            line_no=facts.line_no,
+            expected=shipped,
+            actual=facts.billed_cum,
+            variance=facts.billed_cum - shipped,
+            tolerance="billed to date ≤ shipped on the ship notices (2-way line)",
+            formula="billed_cum − shipped",
+            message=(
+                f"Line {facts.line_no}: {billed_text(facts)} but the supplier's ship notices say "
+                f"{fmt_qty(shipped, facts.uom)} shipped; it waits for a notice of the rest"
+            ),
+        )
+    ]
+
+
 def _no_receipt_hold(ctx: MatchContext, facts: LineFacts) -> Hold:
     return make_hold(
         ctx,

@@ -2073,3 +2073,32 @@ def test_a_credit_memo_is_not_held_for_a_missing_acknowledgment() -> None:
     memo = credit_memo("CM-1", {1: (D(10), D("12.00"))})
     request = make_request(memo).model_copy(update={"ack_overdue_since": datetime(2025, 3, 1, tzinfo=UTC)})
     assert all(h.code != C.ACK_MISSING for h in match_invoice(request).holds)
+
+
+# --- ASN_MISMATCH on a 2-way line (p2p-semantics b: "GR or invoice vs 856") ------------------
+
+
+@pytest.mark.parametrize(
+    ("level", "shipped", "billed", "held"),
+    [
+        (MatchLevel.TWO_WAY, {1: D(50)}, 60, True),  # billed beyond what the notices shipped
+        (MatchLevel.TWO_WAY, {1: D(60)}, 60, False),
+        (MatchLevel.TWO_WAY, {}, 60, False),  # no notice: nothing to compare with
+        (MatchLevel.THREE_WAY, {1: D(50)}, 60, False),  # the receipt judges a 3-way line
+    ],
+)
+def test_a_two_way_line_billed_beyond_its_ship_notices_waits_for_the_rest(
+    level: MatchLevel, shipped: dict[int, Decimal], billed: int, held: bool
+) -> None:
+    po = make_po()
+    lines = [
+        line.model_copy(update={"match_level": level}) if line.line_no == 1 else line for line in po.lines
+    ]
+    request = make_request(inv({1: (billed, "12.00")}), po=po.model_copy(update={"lines": lines}))
+    result = match_invoice(request.model_copy(update={"shipped_by_line": shipped}))
+    found = [h for h in result.holds if h.code == C.ASN_MISMATCH]
+    assert bool(found) == held
+    if held:
+        assert found[0].line_no == 1 and found[0].expected == D(50) and found[0].actual == D(60)
+        assert "ship notices say 50" in found[0].message
+        assert awaiting_reason(C.ASN_MISMATCH) is not None

@@ -11,8 +11,8 @@ from contextlib import suppress
 from sqlalchemy import text
 from temporalio.client import WorkflowFailureError
 
-from models import ShipNotice, TaskKind
-from tests.support.builders import decide, po, running_worker, start, unique
+from models import HoldCode, InvoiceStatus, PurchaseOrderLine, ShipNotice, TaskKind
+from tests.support.builders import decide, invoice, po, receipt, running_worker, start, unique
 from tests.support.replay import PurchaseOrderWithoutTheGuard, assert_guarded, worker_before
 from tests.support.workflows import eventually, issued, open_task
 from workflows.contract import PoSignal
@@ -70,3 +70,40 @@ async def test_a_run_from_before_the_rule_replays_as_it_ran(env, engine):
             await handle.result()
     assert not s.tasks  # recorded, nobody asked: the code before the rule
     await assert_guarded(history, PATCH_ASN_EXCEPTIONS, PurchaseOrderWorkflow, PurchaseOrderWithoutTheGuard)
+
+
+async def test_a_receipt_that_differs_from_the_notices_is_recorded(env, engine):
+    """ASN_MISMATCH at the dock: recorded in the PO's story; the receipt stands."""
+    order = po(unique("PO"))
+    async with running_worker(env.client, engine) as queue:
+        handle = await issued(env.client, queue, order)
+        await handle.signal(PoSignal.ASN, notice(order, "SHIP-1", {1: "100"}))
+        await handle.signal(PoSignal.RECEIPT, receipt(order, "GR-1", {1: "90"}))
+        s = await eventually(handle, lambda s: bool(s.receipts))
+    [recorded] = [e.detail for e in s.timeline if e.event == "asn_mismatch"]
+    assert recorded == "GR-1: line 1: 90 received, 100 shipped on the notices"
+    assert s.received_quantity(1) == 90
+
+
+async def test_a_two_way_line_billed_beyond_its_notices_waits_for_the_rest(env, engine):
+    """ASN_MISMATCH on the invoice: a service line (2-way, no receipt) billed
+    beyond what the notices shipped waits for a notice of the rest."""
+    support = {
+        "line_no": 1,
+        "item_id": "SVC-CLOUD-SUPPORT-HR",
+        "quantity": "40",
+        "uom": "HR",
+        "unit_price": "145.00",
+    }
+    order = po(unique("PO"), vendor="CLOUDOPS").model_copy(
+        update={"lines": [PurchaseOrderLine.model_validate(support)], "currency": "USD"}
+    )
+    async with running_worker(env.client, engine) as queue:
+        handle = await issued(env.client, queue, order)
+        await handle.signal(PoSignal.ASN, notice(order, "HOURS-1", {1: "30"}))
+        await handle.signal(PoSignal.INVOICE, invoice(order, "INV-40H", {1: ("40", "145.00")}))
+        s = await eventually(handle, lambda s: bool(s.invoices) and s.invoices[0].match is not None)
+        assert [h.code for h in s.invoices[0].open_holds] == [HoldCode.ASN_MISMATCH]
+        await handle.signal(PoSignal.ASN, notice(order, "HOURS-2", {1: "10"}))  # the rest
+        s = await eventually(handle, lambda s: s.invoices[0].status == InvoiceStatus.APPROVED)
+    assert s.invoices[0].match.open_holds == []

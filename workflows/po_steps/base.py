@@ -28,6 +28,7 @@ with workflow.unsafe.imports_passed_through():
         AuditEvent,
         CancelRequest,
         GoodsReceipt,
+        HoldCode,
         HumanTask,
         Invoice,
         InvoiceRecord,
@@ -333,7 +334,7 @@ class PoBase:
     async def _on_invoice(self, invoice: Invoice) -> None:  # invoices.InvoiceSteps
         raise NotImplementedError
 
-    async def _rematch_waiting_for_ack(self) -> None:  # invoices.InvoiceSteps
+    async def _rematch_waiting_for(self, code: HoldCode) -> None:  # invoices.InvoiceSteps
         raise NotImplementedError
 
     async def _rematch_held(self) -> None:  # invoices.InvoiceSteps

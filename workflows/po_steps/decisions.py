@@ -11,7 +11,7 @@ from temporalio import workflow
 from workflows.po_steps.base import PoBase
 
 with workflow.unsafe.imports_passed_through():
-    from models import HumanTask, NotificationChannel, PoStatus, TaskDecision, TaskKind, TaskStatus
+    from models import HoldCode, HumanTask, NotificationChannel, PoStatus, TaskDecision, TaskKind, TaskStatus
     from workflows import activity_calls as act
     from workflows.contract import Decision
 
@@ -78,7 +78,7 @@ class DecisionSteps(PoBase):
             if choice == Decision.PROCEED_WITHOUT_ACK:
                 s.ack_waived = True
                 s.ack_reminder_at = s.ack_due_at = None
-                await self._rematch_waiting_for_ack()
+                await self._rematch_waiting_for(HoldCode.ACK_MISSING)
             else:  # keep_waiting
                 assert s.policy is not None
                 s.ack_due_at = workflow.now() + s.policy.ack_due_after

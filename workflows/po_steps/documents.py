@@ -20,6 +20,7 @@ with workflow.unsafe.imports_passed_through():
         AckRecord,
         AckStatus,
         GoodsReceipt,
+        HoldCode,
         NotificationChannel,
         PoStatus,
         PurchaseOrder,
@@ -100,7 +101,7 @@ class DocumentSteps(PoBase):
                 at_stake=(s.po.total, []),  # the state keeps its flags as sentences, not codes
             )
         s.acknowledgments.append(AckRecord(ack=ack, outcome=outcome, received_at=workflow.now()))
-        await self._rematch_waiting_for_ack()
+        await self._rematch_waiting_for(HoldCode.ACK_MISSING)
 
     async def _decide_supplier_change(self, *, accept: bool, actor: str) -> None:
         s = self._s
@@ -171,6 +172,7 @@ class DocumentSteps(PoBase):
         self._log(
             "shipped", f"{notice.asn_id}: {lines}{due}" + (f" via {notice.carrier}" if notice.carrier else "")
         )
+        await self._rematch_waiting_for(HoldCode.ASN_MISMATCH)  # billed beyond the notices before it
         if exceptions and workflow.patched(PATCH_ASN_EXCEPTIONS):
             await self._open_task(
                 TaskKind.REVIEW_SHIP_NOTICE,
@@ -195,6 +197,9 @@ class DocumentSteps(PoBase):
             "received",
             f"{receipt.receipt_id}: {detail}" + (f" (lines {unknown} are not on the PO)" if unknown else ""),
         )
+        differences = ship_notices.receipt_differences(s)
+        if differences:  # recorded (ASN_MISMATCH at the dock); the receipt stands
+            self._log("asn_mismatch", f"{receipt.receipt_id}: " + "; ".join(differences))
         # Goods arriving is the strongest acknowledgment there is.
         s.ack_reminder_at = s.ack_due_at = None
         await self._cancel_open_tasks(TaskKind.CHASE_SUPPLIER)

@@ -115,11 +115,11 @@ class InvoiceSteps(PoBase):
         for record in [r for r in self._s.invoices if r.status == InvoiceStatus.HELD]:
             await self._match(record)
 
-    async def _rematch_waiting_for_ack(self) -> None:
-        """The acknowledgment came, or the buyer proceeds without it: invoices
-        held ACK_MISSING re-match (and only they: nothing else changed)."""
+    async def _rematch_waiting_for(self, code: HoldCode) -> None:
+        """What a hold of `code` waited for came (an acknowledgment, a waiver,
+        a ship notice): invoices held for it re-match, and only they."""
         for record in [r for r in self._s.invoices if r.status == InvoiceStatus.HELD]:
-            if any(h.code == HoldCode.ACK_MISSING for h in record.open_holds):
+            if any(h.code == code for h in record.open_holds):
                 await self._match(record)
 
     async def _approve(self, record: InvoiceRecord, how: str) -> None:
