@@ -7,22 +7,24 @@ page sizes here.
 Rendering is pypdfium2 (PDFium, the engine Chromium's viewer uses), already
 installed with pdfplumber. PDFium is not thread-safe, not even across
 documents (pypdfium2 docs, "Incompatibility with Threading"): every call
-into it holds one lock.
+into it holds the one lock of the PDF libraries (activities.intake.pdf.serial),
+which intake's reading holds too.
 """
 
 from __future__ import annotations
 
 import io
-import threading
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
+
+from activities.intake.pdf.serial import PDF_LIBRARIES
 
 __all__ = ["MAX_PAGES", "NotAPdf", "PageSize", "page_sizes", "render_png"]
 
 MAX_PAGES = 20  # an invoice longer than this is shown in part; the file is a link away
 RENDER_SCALE = 1.6  # 72 dpi × 1.6 ≈ 115 dpi: sharp on screen, small enough to send
-_PDFIUM = threading.Lock()
+_PDFIUM = PDF_LIBRARIES
 
 
 @dataclass(frozen=True)

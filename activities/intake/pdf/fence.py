@@ -23,6 +23,7 @@ from typing import Any
 from activities.intake.errors import ExtractionError
 from activities.intake.limits import IntakeLimits
 from activities.intake.pdf.page import read_page
+from activities.intake.pdf.serial import PDF_LIBRARIES
 from activities.intake.pdf.text import Page, PdfText
 
 __all__ = ["read_pdf"]
@@ -132,7 +133,14 @@ def read_pdf(
     raw: bytes, *, limits: IntakeLimits, progress: Callable[[int, int], None] | None = None
 ) -> PdfText:
     """The text of every page, or an ExtractionError for a file that is not a
-    readable, text-bearing PDF within `limits`."""
+    readable, text-bearing PDF within `limits`. One PDF at a time per process
+    (serial.PDF_LIBRARIES: the libraries are not thread-safe); the time limit
+    starts once this one's turn has come."""
+    with PDF_LIBRARIES:
+        return _read_pdf(raw, limits, progress)
+
+
+def _read_pdf(raw: bytes, limits: IntakeLimits, progress: Callable[[int, int], None] | None) -> PdfText:
     deadline = time.monotonic() + limits.max_seconds
     _check_envelope(raw, limits)
     _check_unpacked(raw, limits, deadline)
