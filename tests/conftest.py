@@ -12,17 +12,8 @@ import pytest_asyncio
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from tests.support.temporal import binary, start_time_skipping_server
+from tests.support.temporal import binary
 from workflows.search_attributes import ALL_KEYS
-
-
-@pytest_asyncio.fixture(scope="session")
-async def time_skipping_env() -> AsyncIterator[WorkflowEnvironment]:
-    env = await start_time_skipping_server()
-    try:
-        yield env
-    finally:
-        await env.shutdown()
 
 
 @pytest_asyncio.fixture(scope="session")

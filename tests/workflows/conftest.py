@@ -1,8 +1,14 @@
 """Fixtures of the workflow tests: a seeded SQLite database per module (a
 module may override `engine`, e.g. to change a policy) and a time-skipping
-server per module as `env`: a workflow another module left with a due timer
-and no worker holds a shared server's clock, and a later module's time skip
-then never completes (seen in full CI runs, never in a module alone)."""
+server per test as `env`.
+
+Why per test: the test server keeps its clock locked while a workflow task is
+scheduled and not yet completed (sdk-java TestWorkflowMutableStateImpl,
+`ctx.lockTimer("scheduleWorkflowTask")`). A workflow an earlier test left
+behind, whose worker is gone, gets such a task when its timer fires inside a
+later test's skip; nobody completes it, the clock stops, and that skip ends in
+"Timeout expired" (seen in full CI runs, never in a module alone). A server
+costs about 0.1 s to start."""
 
 from __future__ import annotations
 
@@ -24,7 +30,7 @@ def engine(tmp_path_factory: pytest.TempPathFactory):
     engine.dispose()
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="session")
+@pytest_asyncio.fixture(loop_scope="session")
 async def env() -> AsyncIterator[WorkflowEnvironment]:
     own = await start_time_skipping_server()
     try:

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-import pytest_asyncio
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 
@@ -44,20 +43,6 @@ def engine(tmp_path_factory: pytest.TempPathFactory):
     engine = seeded_sqlite(tmp_path_factory.mktemp("intake") / "poflow.db")
     yield engine
     engine.dispose()
-
-
-@pytest_asyncio.fixture(scope="module")
-async def env() -> AsyncIterator[WorkflowEnvironment]:
-    """A time-skipping server for this module alone: an intake left waiting on
-    a review timer (its worker gone) would stall time skipping for the timer
-    tests of other modules on a shared server."""
-    from tests.support.temporal import start_time_skipping_server
-
-    env = await start_time_skipping_server()
-    try:
-        yield env
-    finally:
-        await env.shutdown()
 
 
 async def issued(client, queue: str, order):

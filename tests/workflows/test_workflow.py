@@ -4,14 +4,11 @@ DESIGN.md steps 1–7."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from decimal import Decimal
 
-import pytest_asyncio
 from sqlalchemy import text
 from temporalio.contrib.pydantic import pydantic_data_converter
-from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer
 
 from models import (
@@ -38,24 +35,11 @@ from tests.support.builders import (
     state,
     unique,
 )
-from tests.support.temporal import start_time_skipping_server
 from tests.support.workflows import eventually, finished, handoffs, issued, open_task, refused, skip_time
 from workflows.contract import PoSignal, PoUpdate
 from workflows.purchase_order import PurchaseOrderWorkflow
 
 # --- happy path --------------------------------------------------------------
-
-
-@pytest_asyncio.fixture(loop_scope="session")
-async def env() -> AsyncIterator[WorkflowEnvironment]:
-    """A time-skipping server per test in this module: after a dozen tests
-    with multi-day skips, a shared server's skip call failed in full runs
-    ("h2 protocol error", "Timeout expired") while each test alone passed."""
-    own = await start_time_skipping_server()
-    try:
-        yield own
-    finally:
-        await own.shutdown()
 
 
 async def test_clean_po_closes_without_a_human(env, engine):
