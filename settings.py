@@ -40,6 +40,11 @@ class Settings:
     oidc_client_id: str | None = None
     oidc_client_secret: str | None = field(default=None, repr=False)
     oidc_claim: str = "email"
+    # poflow's own EDI identity (README "EDI"): the interchange sender id and
+    # qualifier of the 850s (ISA05/ISA06, GS02) and ORDERS (UNB S002) it sends.
+    edi_sender_id: str = "POFLOW"
+    edi_sender_qualifier: str = "ZZ"  # X12 ISA05: ZZ mutually defined, 01 DUNS, 08 UCC EDI …
+    edifact_sender_qualifier: str = "ZZZ"  # EDIFACT 0007: ZZZ mutually defined, 14 GLN …
 
     @property
     def api_url(self) -> str:
@@ -71,4 +76,7 @@ def load_settings() -> Settings:
         oidc_client_id=os.environ.get("POFLOW_OIDC_CLIENT_ID") or None,
         oidc_client_secret=os.environ.get("POFLOW_OIDC_CLIENT_SECRET") or None,
         oidc_claim=os.environ.get("POFLOW_OIDC_CLAIM") or "email",
+        edi_sender_id=os.environ.get("POFLOW_EDI_SENDER_ID") or "POFLOW",
+        edi_sender_qualifier=os.environ.get("POFLOW_EDI_SENDER_QUALIFIER") or "ZZ",
+        edifact_sender_qualifier=os.environ.get("POFLOW_EDIFACT_SENDER_QUALIFIER") or "ZZZ",
     )

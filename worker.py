@@ -21,10 +21,12 @@ from temporalio.worker import Worker
 
 from activities.db import make_engine, migrate
 from activities.intake_activities import IntakeActivities
+from activities.item_master import ItemMasterActivities
 from activities.match_activity import match_invoice_activity
 from activities.notifications import NotificationActivities
 from activities.people import PeopleActivities
 from activities.persistence import PersistenceActivities
+from activities.po_channel import EdiSender
 from settings import Settings, load_settings
 from workflows.document_intake import DocumentIntakeWorkflow
 from workflows.purchase_order import PurchaseOrderWorkflow
@@ -39,8 +41,9 @@ def build_activities(
 ) -> list:
     """Every activity the workflows call, bound to their resources."""
     return [
-        *PersistenceActivities(engine).all(),
+        *PersistenceActivities(engine, EdiSender.from_settings(settings)).all(),
         *PeopleActivities(engine).all(),
+        *ItemMasterActivities(engine).all(),
         NotificationActivities(engine, settings.webhook_url, http).notify,
         match_invoice_activity,
         *IntakeActivities(engine, client, settings).all(),

@@ -31,11 +31,12 @@ from activities.db import repository
 from activities.db.master_data import list_vendors
 from activities.intake.errors import ExtractionError
 from activities.intake.extract import extract_file
+from activities.intake.functional_acks import answered_message, only_functional_acks
 from activities.intake.limits import IntakeLimits
 from activities.intake.resolve import PoFacts, VendorRef, resolve_reading
 from activities.intake.x12.write_997 import render_997
 from models import PurchaseOrderState
-from models.extraction import model_class
+from models.extraction import ExtractedKind, model_class
 from models.intake import (
     DeliveryRequest,
     DeliveryResult,
@@ -106,6 +107,8 @@ class IntakeActivities:
         the file has no readable ISA to address a reply to."""
         if not raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"ISA"):
             return None
+        if only_functional_acks(raw, self._limits):
+            return None  # a 997 is never acknowledged (X12 997 note 1)
         try:
             reply = render_997(raw, error=error, limits=self._limits)
         except ExtractionError:
@@ -125,16 +128,22 @@ class IntakeActivities:
     @activity.defn
     async def resolve_document(self, request: ResolveRequest) -> Resolution:
         extracted = request.extracted
+        unanswered = None
+        if extracted.kind == ExtractedKind.FUNCTIONAL_ACK and not extracted.document.get("po_number"):
+            extracted, unanswered = await asyncio.to_thread(answered_message, self._engine, extracted)
         po_number = extracted.document.get("po_number")
         po = await self._po_facts(po_number) if isinstance(po_number, str) and po_number else None
         vendors = await asyncio.to_thread(list_vendors, self._engine)
-        return resolve_reading(
+        resolution = resolve_reading(
             extracted,
             po=po,
             vendors=[VendorRef(v.id, v.name, v.email) for v in vendors],
             min_confidence=request.min_confidence,
             reviewed=request.reviewed_by is not None,
         )
+        if unanswered:
+            resolution.problems.insert(0, unanswered)
+        return resolution
 
     async def _po_facts(self, po_number: str) -> PoFacts | None:
         """From the PO workflow itself (the truth), not the projection."""

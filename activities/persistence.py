@@ -17,6 +17,7 @@ retries.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -25,8 +26,9 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.db import outbox, repository
-from activities.db.master_data import get_vendor
+from activities.db.master_data import Vendor, get_vendor
 from activities.db.validation import validate_purchase_order
+from activities.po_channel import EdiSender, edi_renderer, pdf_renderer
 from models import (
     AuditEvent,
     HandoffResult,
@@ -57,9 +59,44 @@ def _money(amount: Decimal, currency: str) -> str:
         return f"{amount} {currency}"
 
 
+def _bad_input(message: str) -> ApplicationError:
+    """Input no retry can fix: Temporal must not retry the activity."""
+    return ApplicationError(message, non_retryable=True, type="BadInput")
+
+
+def _check_po_is_the_one_named(req: IssueRequest) -> None:
+    if req.po is not None and (req.po.po_number, req.po.revision) != (req.po_number, req.revision):
+        raise _bad_input(
+            f"issue_po {req.po_number} r{req.revision}: the PO given is {req.po.po_number} r{req.po.revision}"
+        )
+
+
+def _issue_channel(req: IssueRequest, vendor: Vendor) -> str:
+    """The request's override, else the vendor's channel; "email" for EDI
+    when there is no PO to render the message from."""
+    channel = req.channel or vendor.channel
+    if channel == "edi" and req.po is None:
+        # A workflow from before EDI issuing sends no PO to render: the e-mail, as it did then.
+        activity.logger.warning(
+            "%s r%d: no PO to render an EDI message from; sent by e-mail", req.po_number, req.revision
+        )
+        channel = "email"
+    return channel
+
+
+def _check_can_send(req: IssueRequest, vendor: Vendor, channel: str) -> None:
+    """A resend needs the PO, and the vendor needs the settings of `channel`."""
+    if req.attempt > 0 and req.po is None:
+        raise _bad_input(f"issue_po {req.po_number}: a resend (attempt {req.attempt}) needs the PO")
+    problem = replace(vendor, channel=channel).channel_problem()
+    if problem is not None:
+        raise _bad_input(f"issue_po {req.po_number}: vendor {vendor.id}: {problem}")
+
+
 class PersistenceActivities:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, edi_sender: EdiSender | None = None) -> None:
         self._engine = engine
+        self._edi_sender = edi_sender or EdiSender()
 
     def all(self) -> list[Callable[..., Any]]:
         """The activities to register on a worker."""
@@ -133,25 +170,56 @@ class PersistenceActivities:
 
     @activity.defn
     def issue_po(self, req: IssueRequest) -> IssueResult:
-        """Send the PO revision to the supplier, once. For now "send" means a
-        po_issues row plus an outbox e-mail to the vendor, written together; a
-        repeat returns already_issued=True with the first message id."""
+        """Send the PO revision to the supplier through its channel, once per
+        (po_number, revision, attempt): a vendor on EDI gets the 850 (X12) or
+        ORDERS (EDIFACT) of `req.po`, stored with its control numbers in
+        outbound_messages (the EDI outbox); a vendor on e-mail (or any vendor
+        when `req.channel` says "email") gets the e-mail as before, with the
+        PO as a PDF attachment stored there. A repeat returns
+        already_issued=True with the first send's identifiers."""
+        vendor = self._vendor_to_issue_to(req)
+        _check_po_is_the_one_named(req)
+        channel = _issue_channel(req, vendor)
+        _check_can_send(req, vendor, channel)
+        if channel == "edi":
+            result = self._issue_by_edi(req, vendor)
+        else:
+            result = self._issue_by_email(req, vendor, channel)
+        activity.logger.info(
+            "%s r%d %s to %s by %s",
+            req.po_number,
+            req.revision,
+            "already issued" if result.already_issued else "issued",
+            vendor.id,
+            result.describe(),
+        )
+        return result
+
+    def _vendor_to_issue_to(self, req: IssueRequest) -> Vendor:
         vendor = get_vendor(self._engine, req.vendor_id)
         if vendor is None:
-            raise ApplicationError(
-                f"issue_po {req.po_number}: unknown vendor {req.vendor_id!r}",
-                non_retryable=True,
-                type="BadInput",
-            )
-        if not vendor.email:
-            raise ApplicationError(
-                f"issue_po {req.po_number}: vendor {vendor.id} has no e-mail address on file",
-                non_retryable=True,
-                type="BadInput",
-            )
+            raise _bad_input(f"issue_po {req.po_number}: unknown vendor {req.vendor_id!r}")
+        return vendor
+
+    def _issue_by_edi(self, req: IssueRequest, vendor: Vendor) -> IssueResult:
+        """The 850 / ORDERS to the vendor's trading partner; no e-mail."""
+        assert req.po is not None and vendor.edi_partner_id is not None
+        return outbox.record_po_issue(
+            self._engine,
+            req,
+            channel="edi",
+            recipient=vendor.edi_partner_id,
+            notification=None,
+            render=edi_renderer(req.po, vendor, self._edi_sender, req.at),
+        )
+
+    def _issue_by_email(self, req: IssueRequest, vendor: Vendor, channel: str) -> IssueResult:
+        """The e-mail, with the PO as a PDF when the request carries the PO."""
+        assert vendor.email is not None
         subject, body = self._po_message(req, vendor.name)
+        key = f"issue:{req.po_number}:r{req.revision}" + (f":a{req.attempt}" if req.attempt else "")
         notification = Notification(
-            notification_id=f"issue:{req.po_number}:r{req.revision}",
+            notification_id=key,
             po_number=req.po_number,
             channel=NotificationChannel.SUPPLIER,
             recipient=vendor.email,
@@ -159,25 +227,26 @@ class PersistenceActivities:
             body=body,
             at=req.at,
         )
-        result = outbox.record_po_issue(
-            self._engine, req, channel=vendor.channel, recipient=vendor.email, notification=notification
+        return outbox.record_po_issue(
+            self._engine,
+            req,
+            channel=channel,
+            recipient=vendor.email,
+            notification=notification,
+            render=pdf_renderer(req.po, vendor, req.at) if req.po is not None else None,
         )
-        activity.logger.info(
-            "%s r%d %s to %s (%s)",
-            req.po_number,
-            req.revision,
-            "already issued" if result.already_issued else "issued",
-            vendor.id,
-            result.message_id,
-        )
-        return result
 
     def _po_message(self, req: IssueRequest, vendor_name: str) -> tuple[str, str]:
         """The e-mail summary, from the projection the workflow keeps current."""
         projection = repository.get_purchase_order(self._engine, req.po_number)
         change = "" if req.revision == 0 else f" (revision {req.revision})"
         subject = f"Purchase order {req.po_number}{change}"
-        lines = [f"Dear {vendor_name},", "", f"please find our purchase order {req.po_number}{change}."]
+        if req.po is not None:
+            pdf = f"{req.po_number}-r{req.revision}.pdf"
+            what = f"please find attached our purchase order {req.po_number}{change} ({pdf})."
+        else:
+            what = f"please find our purchase order {req.po_number}{change}."
+        lines = [f"Dear {vendor_name},", "", what]
         if projection is not None:
             lines += [
                 f"Order total: {_money(projection.total, projection.currency)}",

@@ -1,11 +1,8 @@
 """poflow's vocabulary: pydantic v2 models shared by the API, workflows and activities."""
 
+from models.acknowledgments import AckLineStatus, Acknowledgment, AcknowledgmentLine, AckStatus
 from models.common import CURRENCY_MINOR_UNITS, format_money, round_money
 from models.documents import (
-    AckLineStatus,
-    Acknowledgment,
-    AcknowledgmentLine,
-    AckStatus,
     GoodsReceipt,
     Invoice,
     InvoiceKind,
@@ -29,6 +26,7 @@ from models.matching import (
 )
 from models.policy import Policy
 from models.purchase_order import (
+    DeliverySchedule,
     MatchLevel,
     PaymentTerms,
     PurchaseOrder,
@@ -96,6 +94,7 @@ __all__ = [
     "MatchLevel",
     "PaymentTerms",
     "PurchaseOrder",
+    "DeliverySchedule",
     "PurchaseOrderLine",
     "Revision",
     "RevisionChange",

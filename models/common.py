@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, Protocol, TypeVar
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
@@ -266,3 +266,20 @@ class Document(BaseModel):
     @classmethod
     def _no_control_characters(cls, value: Any) -> Any:
         return screen_text(value, replace=cls.control_characters == "replace")
+
+
+class _Numbered(Protocol):
+    line_no: int
+
+
+L = TypeVar("L", bound=_Numbered)
+
+
+def unique_lines(lines: list[L], what: str) -> list[L]:
+    """Refuses a document that numbers two of its lines alike (ValueError)."""
+    seen: set[int] = set()
+    for line in lines:
+        if line.line_no in seen:
+            raise ValueError(f"{what} line_no {line.line_no} appears twice")
+        seen.add(line.line_no)
+    return lines

@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from enum import StrEnum
-from typing import Protocol, TypeVar
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+# The acknowledgment and the functional acknowledgment have modules of their
+# own; they are documents too, so importers find them here as well.
 from models.common import (
     CURRENCY_MINOR_UNITS,
     MAX_DOCUMENT_AMOUNT,
@@ -29,69 +30,9 @@ from models.common import (
     UnitPrice,
     check_minor_units,
     round_money,
+    unique_lines,
 )
 from models.purchase_order import PaymentTerms
-
-
-class _Numbered(Protocol):
-    line_no: int
-
-
-L = TypeVar("L", bound=_Numbered)
-
-
-def _unique_lines(lines: list[L], what: str) -> list[L]:
-    seen: set[int] = set()
-    for line in lines:
-        if line.line_no in seen:
-            raise ValueError(f"{what} line_no {line.line_no} appears twice")
-        seen.add(line.line_no)
-    return lines
-
-
-# --- acknowledgment ---------------------------------------------------------
-
-
-class AckStatus(StrEnum):
-    """Header status, after X12 855 BAK02 (AD / AC / RJ)."""
-
-    ACCEPTED = "accepted"
-    ACCEPTED_WITH_CHANGES = "accepted_with_changes"
-    REJECTED = "rejected"
-
-
-class AckLineStatus(StrEnum):
-    """Line status, a readable subset of X12 element 668 (ACK01)."""
-
-    ACCEPTED = "accepted"  # IA
-    CHANGED = "changed"  # IC / IP / IQ / DR
-    BACKORDERED = "backordered"  # IB
-    REJECTED = "rejected"  # IR
-
-
-class AcknowledgmentLine(Document):
-    line_no: LineNo
-    status: AckLineStatus = AckLineStatus.ACCEPTED
-    quantity: PositiveQuantity | None = Field(default=None, description="Confirmed quantity if it differs")
-    unit_price: UnitPrice | None = Field(default=None, description="Confirmed price if it differs")
-    promised_date: BusinessDate | None = None
-
-
-class Acknowledgment(Document):
-    ack_id: Identifier = Field(description="Supplier's acknowledgment number; idempotency key")
-    po_number: PoNumber
-    vendor_id: Identifier
-    status: AckStatus
-    lines: list[AcknowledgmentLine] = Field(default_factory=list, max_length=MAX_LINES)
-    message: str | None = Field(default=None, max_length=2000, description="Supplier's note")
-    acknowledged_at: BusinessTimestamp
-
-    _unique = field_validator("lines")(lambda cls, v: _unique_lines(v, "acknowledgment"))
-
-    @property
-    def document_id(self) -> str:
-        return f"ack:{self.vendor_id}:{self.ack_id}"
-
 
 # --- goods receipt ----------------------------------------------------------
 
@@ -120,7 +61,7 @@ class GoodsReceipt(Document):
     received_by: str | None = Field(default=None, max_length=128)
     lines: list[ReceiptLine] = Field(min_length=1, max_length=MAX_LINES)
 
-    _unique = field_validator("lines")(lambda cls, v: _unique_lines(v, "receipt"))
+    _unique = field_validator("lines")(lambda cls, v: unique_lines(v, "receipt"))
 
     @property
     def document_id(self) -> str:
@@ -149,7 +90,7 @@ class ShipNotice(Document):
     tracking_number: str | None = Field(default=None, max_length=128)
     lines: list[ShipNoticeLine] = Field(min_length=1, max_length=MAX_LINES)
 
-    _unique = field_validator("lines")(lambda cls, v: _unique_lines(v, "ship notice"))
+    _unique = field_validator("lines")(lambda cls, v: unique_lines(v, "ship notice"))
 
     @property
     def document_id(self) -> str:
@@ -248,7 +189,7 @@ class Invoice(Document):
         description="A subsequent credit (or debit) for price: it changes amounts, not billed quantities",
     )
 
-    _unique = field_validator("lines")(lambda cls, v: _unique_lines(v, "invoice"))
+    _unique = field_validator("lines")(lambda cls, v: unique_lines(v, "invoice"))
 
     @field_validator("lines")
     @classmethod

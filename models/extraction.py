@@ -17,8 +17,10 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from models.acknowledgments import Acknowledgment
 from models.common import Document
-from models.documents import Acknowledgment, Invoice, InvoiceKind, ShipNotice
+from models.documents import Invoice, InvoiceKind, ShipNotice
+from models.functional_acks import FunctionalAck
 from models.purchase_order import PurchaseOrder
 
 __all__ = ["Extracted", "ExtractedKind", "FieldLocation", "SourceFormat", "model_class"]
@@ -30,6 +32,7 @@ class ExtractedKind(StrEnum):
     ACKNOWLEDGMENT = "acknowledgment"
     ASN = "asn"
     PURCHASE_ORDER = "purchase_order"
+    FUNCTIONAL_ACK = "functional_ack"  # the supplier's 997 / CONTRL for a message poflow sent
 
 
 class SourceFormat(StrEnum):
@@ -91,6 +94,7 @@ def model_class(kind: ExtractedKind) -> type[BaseModel]:
         ExtractedKind.ACKNOWLEDGMENT: Acknowledgment,
         ExtractedKind.ASN: ShipNotice,
         ExtractedKind.PURCHASE_ORDER: PurchaseOrder,
+        ExtractedKind.FUNCTIONAL_ACK: FunctionalAck,
     }
     return classes[kind]
 

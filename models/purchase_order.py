@@ -64,6 +64,37 @@ class PaymentTerms(Document):
         return self
 
 
+# A line is split into at most this many deliveries (X12 855 ACK / SCH loops).
+MAX_SCHEDULES = 50
+
+
+class DeliverySchedule(Document):
+    """One delivery of a line split into several: a quantity expected on its
+    own date (X12 855: one ACK segment per schedule; EDIFACT ORDRSP: QTY + DTM
+    per SCC group)."""
+
+    quantity: PositiveQuantity
+    date: BusinessDate
+
+
+class SubstitutePair(Document):
+    """An item shipped in place of the one ordered: the question the
+    workflow asks the item master (activity listed_substitutes)."""
+
+    item_id: Identifier
+    substitute_id: Identifier
+
+
+def check_schedules(schedules: list[DeliverySchedule], quantity: Decimal, what: str) -> None:
+    """Raises ValueError unless the schedules add up to the line's quantity:
+    a split moves dates, it does not change how much is ordered."""
+    if schedules and sum((s.quantity for s in schedules), Decimal(0)) != quantity:
+        total = sum((s.quantity for s in schedules), Decimal(0))
+        raise ValueError(
+            f"{what}: schedules add up to {total.normalize():f}, the line is {quantity.normalize():f}"
+        )
+
+
 class PurchaseOrderLine(Document):
     line_no: LineNo = Field(description="Line number, unique within the PO")
     item_id: Identifier
@@ -90,6 +121,22 @@ class PurchaseOrderLine(Document):
     tax_rate_source: str | None = Field(
         default=None, max_length=200, description="Where the rate came from when validate/enrich set it"
     )
+
+    schedules: list[DeliverySchedule] = Field(
+        default_factory=list,
+        max_length=MAX_SCHEDULES,
+        description="The line split into deliveries, each expected on its own date; quantities sum to the "
+        "line's. Empty: one delivery of the whole quantity by need_by",
+    )
+    substituted_for: Identifier | None = Field(
+        default=None,
+        description="The item ordered, when the supplier ships item_id in its place (an agreed substitution)",
+    )
+
+    @model_validator(mode="after")
+    def _schedules_sum(self) -> PurchaseOrderLine:
+        check_schedules(self.schedules, self.quantity, f"line {self.line_no}")
+        return self
 
     @property
     def level(self) -> MatchLevel:

@@ -11,7 +11,7 @@ from pydantic import Field
 
 from models.approvals import ApprovalRoute
 from models.common import Document, UtcDatetime
-from models.purchase_order import MatchLevel, TaxRate
+from models.purchase_order import MatchLevel, PurchaseOrder, TaxRate
 
 
 class LineMatchLevel(Document):
@@ -100,13 +100,29 @@ class Notification(Document):
     subject: str
     body: str = ""
     at: UtcDatetime
+    attachment_id: str | None = Field(
+        default=None, description="An outbound_messages row sent with it (the PO as a PDF)"
+    )
 
 
 class IssueRequest(Document):
+    """Send a PO revision to its vendor, once per (po_number, revision, attempt)."""
+
     po_number: str
     revision: int
     vendor_id: str
     at: UtcDatetime
+    po: PurchaseOrder | None = Field(
+        default=None,
+        description="The revision to send (an 850 / ORDERS / PDF is rendered from it); None from "
+        "workflows before EDI issuing: the e-mail summary only",
+    )
+    attempt: int = Field(
+        default=0, ge=0, description="0: the first send; a resend after a rejection counts up"
+    )
+    channel: str | None = Field(
+        default=None, description="Override of the vendor's channel ('email' after an EDI rejection)"
+    )
 
 
 class IssueResult(Document):
@@ -115,6 +131,21 @@ class IssueResult(Document):
     channel: str
     message_id: str
     already_issued: bool = False
+    attempt: int = 0
+    standard: str | None = Field(default=None, description="x12 or edifact for an EDI send")
+    interchange_control: str | None = Field(default=None, description="ISA13 / UNB 0020 of the message")
+    group_control: str | None = Field(default=None, description="GS06 (X12)")
+    transaction_control: str | None = Field(default=None, description="ST02 / UNH 0062")
+    attachment: str | None = Field(default=None, description="File name of the PDF sent with the e-mail")
+
+    def describe(self) -> str:
+        """How it went out, for the timeline."""
+        if self.standard == "x12":
+            return f"{self.channel} (X12 850, ISA {self.interchange_control} GS {self.group_control} ST {self.transaction_control})"
+        if self.standard == "edifact":
+            return f"{self.channel} (EDIFACT ORDERS, UNB {self.interchange_control} UNH {self.transaction_control})"
+        with_pdf = f" with {self.attachment}" if self.attachment else ""
+        return f"{self.channel}{with_pdf} ({self.message_id})"
 
 
 class PaymentHandoff(Document):

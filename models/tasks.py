@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import Field, field_validator
 
-from models.common import Document, UtcDatetime
+from models.common import Document, Identifier, UnitPrice, UtcDatetime
 from models.matching import canonical_hold_ref
 from workflows.contract import Decision
 
@@ -23,6 +23,8 @@ class TaskKind(StrEnum):
     RESOLVE_INVOICE_HOLD = "resolve_invoice_hold"
     REVIEW_DOCUMENT = "review_document"  # owned by a DocumentIntakeWorkflow, not a PO
     REVIEW_SHIP_NOTICE = "review_ship_notice"  # a ship notice beyond the order, before the goods arrive
+    REVIEW_EDI_REJECTION = "review_edi_rejection"  # the supplier's 997 / CONTRL rejected the PO we sent
+    RESOLVE_REJECTED_LINE = "resolve_rejected_line"  # the supplier will not deliver one line
 
 
 # The decisions each kind of task offers, first one = the "happy" answer.
@@ -41,6 +43,11 @@ TASK_OPTIONS: dict[TaskKind, tuple[Decision, ...]] = {
     TaskKind.REVIEW_DOCUMENT: (Decision.SEND_ON, Decision.DISCARD),
     # accept: the receipt settles it (over-receipt is checked there); ask: the supplier is told now.
     TaskKind.REVIEW_SHIP_NOTICE: (Decision.ACCEPT_SHIPMENT, Decision.ASK_SUPPLIER),
+    # resend: the same revision again through the vendor's channel (new control numbers);
+    # send_by_email: the PO as a PDF by e-mail instead.
+    TaskKind.REVIEW_EDI_REJECTION: (Decision.RESEND, Decision.SEND_BY_EMAIL),
+    # re-source: the line's open quantity on a new PO to another vendor; cancel: off this PO.
+    TaskKind.RESOLVE_REJECTED_LINE: (Decision.RE_SOURCE, Decision.CANCEL_LINE),
 }
 
 # Who a task goes to, and where it escalates when its SLA lapses.
@@ -53,6 +60,8 @@ TASK_ROLES: dict[TaskKind, str] = {
     TaskKind.RESOLVE_INVOICE_HOLD: "ap_clerk",
     TaskKind.REVIEW_DOCUMENT: "ap_clerk",
     TaskKind.REVIEW_SHIP_NOTICE: "buyer",
+    TaskKind.REVIEW_EDI_REJECTION: "buyer",
+    TaskKind.RESOLVE_REJECTED_LINE: "buyer",
 }
 ESCALATION_CHAIN: tuple[str, ...] = ("assignee", "deputy", "manager")
 
@@ -69,6 +78,7 @@ DECISIONS_NEEDING_COMMENT = frozenset(
         Decision.REJECT_CHANGE,
         Decision.CLOSE_SHORT,
         Decision.DISCARD,
+        Decision.CANCEL_LINE,
     }
 )
 
@@ -173,6 +183,14 @@ class TaskDecision(Decider):
         max_length=100,
         description="accept_variance on a RESOLVE_INVOICE_HOLD task: the holds it releases, by ref (PRICE:1, "
         "AMOUNT); none named: every open hold a person may release",
+    )
+    vendor_id: Identifier | None = Field(
+        default=None, description="re_source on a RESOLVE_REJECTED_LINE task: the vendor to buy the line from"
+    )
+    unit_price: UnitPrice | None = Field(
+        default=None,
+        description="re_source: the new vendor's price, in the PO's currency (none: the agreed price, "
+        "checked against the vendor's contract by the new PO's validation)",
     )
 
     @field_validator("holds")

@@ -12,13 +12,15 @@ from pydantic import Field, model_validator
 from models.common import Document
 from p2p.tolerance import LimitOperator, Limits
 
-__all__ = ["Limit", "ScopeId", "ToleranceProfile", "check_candidates"]
+__all__ = ["DaysLimit", "Limit", "ScopeId", "ToleranceProfile", "check_candidates"]
 
 
 # A tolerance limit: None = not checked, 0 = no variance allowed. Never
 # negative: a negative allowance would hold invoices that match exactly.
 Limit = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=6)] | None
 ScopeId = Annotated[str, Field(min_length=1, max_length=64)] | None
+# Whole days of slack (None = not checked, 0 = none); ten years is no limit.
+DaysLimit = Annotated[int, Field(ge=0, le=3650)] | None
 
 
 class ToleranceProfile(Document):
@@ -72,14 +74,35 @@ class ToleranceProfile(Document):
         default=Decimal("0.05"),
         description="Write-off for header total vs lines + freight + tax, and for line amount vs qty × price",
     )
-    # Supplier acknowledgment changes accepted without asking the buyer.
-    ack_price_pct: Limit = Decimal("2")
-    ack_qty_pct: Limit = Decimal("0")
+    # Supplier acknowledgment changes accepted without asking the buyer, per
+    # direction (SAP's confirmation control keys: PRTLH over %, PRTLL under %).
+    ack_price_over_pct: Limit = Field(default=Decimal("2"), description="Acknowledged price above the PO's")
+    ack_price_under_pct: Limit = Field(default=Decimal("2"), description="Acknowledged price below the PO's")
+    ack_qty_over_pct: Limit = Field(default=Decimal("0"), description="Confirmed quantity above the ordered")
+    ack_qty_under_pct: Limit = Field(default=Decimal("0"), description="Confirmed quantity below the ordered")
+    ack_days_late: DaysLimit = Field(
+        default=None, description="Days a promised date may fall after the line's need-by date"
+    )
     limit_operator: LimitOperator = Field(
         default=LimitOperator.ANY,
         description="How a check's percentage and absolute limits combine: 'any' — a variance beyond any "
         "active limit holds (SAP, Oracle) — or 'all' — only beyond every active limit (Ariba's OR)",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _symmetric_ack_limits(cls, data: object) -> object:
+        """`ack_price_pct` / `ack_qty_pct` (one limit either way) as stored
+        and recorded before the limits had a direction: they set both."""
+        if not isinstance(data, dict) or not ({"ack_price_pct", "ack_qty_pct"} & data.keys()):
+            return data
+        data = dict(data)
+        for legacy, field in (("ack_price_pct", "ack_price"), ("ack_qty_pct", "ack_qty")):
+            if legacy in data:
+                value = data.pop(legacy)
+                data.setdefault(f"{field}_over_pct", value)
+                data.setdefault(f"{field}_under_pct", value)
+        return data
 
     @model_validator(mode="after")
     def _item_or_category(self) -> ToleranceProfile:

@@ -8,9 +8,11 @@ from enum import StrEnum
 
 from pydantic import Field, field_validator
 
+from models.acknowledgments import Acknowledgment
 from models.approvals import ApprovalRoute
-from models.common import MAX_LINE_NO, Document, UtcDatetime
-from models.documents import Acknowledgment, GoodsReceipt, Invoice, ShipNotice
+from models.common import MAX_LINE_NO, Document, Identifier, LineNo, PoNumber, PositiveQuantity, UtcDatetime
+from models.documents import GoodsReceipt, Invoice, ShipNotice
+from models.functional_acks import FunctionalAck
 from models.matching import Hold, MatchResult
 from models.policy import Policy
 from models.purchase_order import PurchaseOrder, Revision
@@ -110,6 +112,17 @@ class TimelineEntry(Document):
     actor: str = "system"
 
 
+class ReSourcedLine(Document):
+    """A line the supplier rejected, re-sourced by the buyer: its open quantity
+    is ordered on `po_number` from `vendor_id` (a PO workflow of its own)."""
+
+    line_no: LineNo
+    po_number: PoNumber
+    vendor_id: Identifier
+    quantity: PositiveQuantity
+    decided_by: str
+
+
 class PurchaseOrderState(Document):
     po: PurchaseOrder = Field(description="The current agreed revision")
     status: PoStatus = PoStatus.VALIDATING
@@ -128,6 +141,9 @@ class PurchaseOrderState(Document):
         default_factory=list, description="The supplier's ASNs, as received"
     )
     invoices: list[InvoiceRecord] = Field(default_factory=list)
+    functional_acks: list[FunctionalAck] = Field(
+        default_factory=list, description="The supplier's 997 / CONTRL for the messages we sent, as received"
+    )
     tasks: list[HumanTask] = Field(default_factory=list)
     processed_document_ids: list[str] = Field(default_factory=list)
     issued_at: UtcDatetime | None = None
@@ -140,6 +156,9 @@ class PurchaseOrderState(Document):
     cancelled_lines: list[int] = Field(
         default_factory=list,
         description="Lines the buyer cancelled (update cancel_line): invoices on them hold",
+    )
+    re_sourced: list[ReSourcedLine] = Field(
+        default_factory=list, description="Lines the supplier rejected that the buyer bought elsewhere"
     )
     closed_at: UtcDatetime | None = None
     timeline: list[TimelineEntry] = Field(default_factory=list)
@@ -215,7 +234,7 @@ class PurchaseOrderInput(Document):
     carried_state: PurchaseOrderState | None = Field(
         default=None, description="Set on continue-as-new: the state to resume from"
     )
-    pending_documents: list[Acknowledgment | GoodsReceipt | Invoice | ShipNotice] = Field(
+    pending_documents: list[Acknowledgment | GoodsReceipt | Invoice | ShipNotice | FunctionalAck] = Field(
         default_factory=list, description="Set on continue-as-new: documents received but not yet processed"
     )
     history_event_limit: int | None = Field(

@@ -1,19 +1,37 @@
-"""An acknowledgment against the agreed revision: what the supplier changed,
-which changes the acknowledgment tolerance accepts (the one limit rule,
-`p2p.tolerance`) and the revision they make; and when a missing one holds an
-invoice (ACK_MISSING: p2p-semantics "PO past its ack SLA at invoice time")."""
+"""An acknowledgment against the agreed revision: what the supplier changed
+on each line, which changes the acknowledgment tolerances accept and the
+revision they make; and when a missing one holds an invoice (ACK_MISSING:
+p2p-semantics "PO past its ack SLA at invoice time").
+
+Line statuses (X12 element 668, EDIFACT 1229), each one rule here:
+- accepted / changed: price, quantity and date compared with the line, each
+  against its limit *per direction* (price over / under, quantity over /
+  under, days late: SAP's confirmation control keys PRTLH / PRTLL), from the
+  line's tolerance profile (item > vendor+category > vendor > category >
+  default, `p2p.tolerance_profiles`). Inside every limit the changes become
+  the next revision with the rule recorded; beyond one, the buyer decides.
+- split into schedules: quantities that sum to the line, each with its own
+  date; every date is checked for lateness against the line's need-by.
+- backordered: a date change like any other; with no date, the buyer decides.
+- substituted: accepted when the item master lists the substitute for the
+  item ordered (`substitutes`), else the buyer decides.
+- rejected: the supplier will not deliver the line. The line stays on the
+  PO; a buyer task per line re-sources or cancels it (`rejected_lines`).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
-from models.documents import AckLineStatus, Acknowledgment, AcknowledgmentLine, AckStatus
+from models.acknowledgments import AckLineStatus, Acknowledgment, AcknowledgmentLine, AckStatus
 from models.matching import ToleranceProfile
-from models.purchase_order import PurchaseOrder, PurchaseOrderLine, check_order_value
+from models.purchase_order import DeliverySchedule, PurchaseOrder, PurchaseOrderLine, check_order_value
 from models.workflow_state import PurchaseOrderState
 from p2p.tolerance import Limits
+from p2p.tolerance_profiles import resolve_profile
 
 
 @dataclass(frozen=True)
@@ -23,6 +41,8 @@ class AckComparison:
     changes: list[str] = field(default_factory=list)  # one readable line per change
     outside_tolerance: list[str] = field(default_factory=list)  # the changes that need the buyer
     revised_po: PurchaseOrder | None = None  # the PO with the changes applied, if any
+    rejected_lines: list[int] = field(default_factory=list)  # a buyer task each: re-source or cancel
+    profiles: list[str] = field(default_factory=list)  # the tolerance profiles the changes were judged by
 
     @property
     def has_changes(self) -> bool:
@@ -43,29 +63,36 @@ def _fmt(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def _limit_text(limit: Decimal | None) -> str:
-    # Only reached when a limit was exceeded, i.e. one is set.
-    assert limit is not None
-    return _fmt(limit)
-
-
-def _outside(old: Decimal, new: Decimal, limit_pct: Decimal | None) -> bool:
-    """A change either way beyond the acknowledgment limit: the one
-    tolerance rule (p2p.tolerance) the invoice match uses too. None is not
-    checked; 0 sends every change to the buyer."""
-    return Limits(pct=limit_pct).exceeded_by(abs(new - old), old)
+def _beyond(old: Decimal, new: Decimal, over: Decimal | None, under: Decimal | None) -> str | None:
+    """The limit a change from `old` to `new` goes beyond, in its direction
+    (`+2%`, `-0%`), or None when it is inside it or that direction is not
+    checked. The one tolerance rule (p2p.tolerance) the invoice match uses."""
+    limit, sign = (over, "+") if new > old else (under, "-")
+    if Limits(pct=limit).exceeded_by(abs(new - old), old):
+        assert limit is not None  # an unchecked direction is never exceeded
+        return f"{sign}{_fmt(limit)}%"
+    return None
 
 
 def compare_acknowledgment(
-    po: PurchaseOrder, ack: Acknowledgment, tolerances: ToleranceProfile
+    po: PurchaseOrder,
+    ack: Acknowledgment,
+    tolerances: ToleranceProfile | Sequence[ToleranceProfile],
+    *,
+    substitutes: Collection[tuple[str, str]] = frozenset(),
+    line_tasks: bool = True,
 ) -> AckComparison:
     """Line-by-line comparison of an acknowledgment with the current revision.
 
-    Price and quantity changes within the acknowledgment tolerance are
-    accepted as a new revision; rejected or back-ordered lines and larger
-    changes go to the buyer. Promised dates become the lines' need-by dates."""
+    `tolerances`: the candidate profiles, one resolved per line (a single
+    profile applies to every line). `substitutes`: the (item ordered, item
+    shipped) pairs the item master allows. `line_tasks=False` is the rule
+    before rejected lines had tasks of their own (PATCH_ACK_LINES): a
+    rejected or back-ordered line is then a change for the buyer, and an
+    accepted change drops the rejected line."""
     if ack.status == AckStatus.REJECTED:
         return AckComparison()
+    profiles = [tolerances] if isinstance(tolerances, ToleranceProfile) else list(tolerances)
     found = AckComparison()
     new_lines = []
     for po_line in po.lines:
@@ -73,14 +100,23 @@ def compare_acknowledgment(
         if ack_line is None:
             new_lines.append(po_line)
             continue
-        updates = _compare_line(po.currency, po_line, ack_line, tolerances, found)
+        profile = resolve_profile(
+            profiles, vendor_id=po.vendor_id, item_id=po_line.item_id, category=po_line.category
+        )
+        if ack_line.status == AckLineStatus.REJECTED and line_tasks:
+            found.changes.append(f"line {po_line.line_no}: rejected by the supplier")
+            found.rejected_lines.append(po_line.line_no)
+            new_lines.append(po_line)  # stays ordered until the buyer re-sources or cancels it
+            continue
+        review = _LineReview(po.currency, po_line, ack_line, profile, found)
+        updates = review.compare(substitutes, line_tasks=line_tasks)
         if ack_line.status == AckLineStatus.REJECTED:
-            continue  # if the buyer accepts, the supplier will not deliver this line
+            continue  # before PATCH_ACK_LINES: if the buyer accepts, the line is gone
         new_lines.append(po_line.model_copy(update=updates) if updates else po_line)
     for ack_line in ack.lines:
         if po.line(ack_line.line_no) is None:
             _needs_the_buyer(found, f"line {ack_line.line_no}: not on the PO")
-    return _with_revision(po, new_lines, found)
+    return _with_revision(po, new_lines, found, line_tasks=line_tasks)
 
 
 def _needs_the_buyer(found: AckComparison, text: str) -> None:
@@ -88,59 +124,138 @@ def _needs_the_buyer(found: AckComparison, text: str) -> None:
     found.outside_tolerance.append(text)
 
 
-def _compare_line(
-    currency: str,
-    po_line: PurchaseOrderLine,
-    ack_line: AcknowledgmentLine,
-    tolerances: ToleranceProfile,
-    found: AckComparison,
-) -> dict[str, object]:
-    """Record what the supplier changed on one PO line in `found`; the line's
-    changed fields are returned (for the revision)."""
-    updates: dict[str, object] = {}
-    n = po_line.line_no
-    if ack_line.status in (AckLineStatus.REJECTED, AckLineStatus.BACKORDERED):
-        _needs_the_buyer(found, f"line {n}: {ack_line.status.value} by the supplier")
-    if ack_line.unit_price is not None and ack_line.unit_price != po_line.unit_price:
-        pct = _pct_change(po_line.unit_price, ack_line.unit_price)
-        text = (
-            f"line {n}: price {_fmt(po_line.unit_price)} → {_fmt(ack_line.unit_price)} "
-            f"{currency} ({pct:+.2f}%)"
-        )
-        found.changes.append(text)
-        if _outside(po_line.unit_price, ack_line.unit_price, tolerances.ack_price_pct):
-            found.outside_tolerance.append(f"{text}, tolerance ±{_limit_text(tolerances.ack_price_pct)}%")
-        updates["unit_price"] = ack_line.unit_price
-    if ack_line.quantity is not None and ack_line.quantity != po_line.quantity:
-        pct = _pct_change(po_line.quantity, ack_line.quantity)
-        text = f"line {n}: quantity {_fmt(po_line.quantity)} → {_fmt(ack_line.quantity)} {po_line.uom}"
-        found.changes.append(text)
-        if _outside(po_line.quantity, ack_line.quantity, tolerances.ack_qty_pct):
-            found.outside_tolerance.append(
-                f"{text} ({pct:+.2f}%), tolerance ±{_limit_text(tolerances.ack_qty_pct)}%"
+@dataclass
+class _LineReview:
+    """One PO line against its acknowledgment line: each check records its
+    change in `found` (and, beyond the limit, why the buyer must decide) and
+    returns the line's changed fields for the revision."""
+
+    currency: str
+    po_line: PurchaseOrderLine
+    ack_line: AcknowledgmentLine
+    profile: ToleranceProfile
+    found: AckComparison
+
+    def compare(self, substitutes: Collection[tuple[str, str]], *, line_tasks: bool) -> dict[str, object]:
+        status = self.ack_line.status
+        if not line_tasks and status in (AckLineStatus.REJECTED, AckLineStatus.BACKORDERED):
+            self._needs_the_buyer(f"{status.value} by the supplier")
+        updates: dict[str, object] = {}
+        updates |= self._substitution(substitutes)
+        updates |= self._price()
+        updates |= self._quantity()
+        updates |= self._dates(line_tasks=line_tasks)
+        return updates
+
+    def _text(self, text: str) -> str:
+        return f"line {self.po_line.line_no}: {text}"
+
+    def _record(self, text: str, beyond: str | None = None) -> None:
+        self.found.changes.append(self._text(text))
+        if self.profile.source not in self.found.profiles:
+            self.found.profiles.append(self.profile.source)
+        if beyond is not None:
+            self.found.outside_tolerance.append(
+                f"{self._text(text)}, tolerance {beyond} ({self.profile.source})"
             )
-        updates["quantity"] = ack_line.quantity
-    if ack_line.promised_date is not None and ack_line.promised_date != po_line.need_by:
-        found.changes.append(
-            f"line {n}: promised {ack_line.promised_date.isoformat()} (need-by {po_line.need_by})"
+
+    def _needs_the_buyer(self, text: str) -> None:
+        _needs_the_buyer(self.found, self._text(text))
+
+    def _substitution(self, substitutes: Collection[tuple[str, str]]) -> dict[str, object]:
+        shipped = self.ack_line.substitute_item_id
+        ordered = self.po_line.item_id
+        if shipped is None or shipped == ordered:
+            return {}
+        text = f"item {ordered} → {shipped} (substitute)"
+        if (ordered, shipped) in substitutes:
+            self.found.changes.append(self._text(f"{text}, listed in the item master"))
+        else:
+            self._needs_the_buyer(f"{text}, not listed in the item master")
+        return {"item_id": shipped, "substituted_for": self.po_line.substituted_for or ordered}
+
+    def _price(self) -> dict[str, object]:
+        old, new = self.po_line.unit_price, self.ack_line.unit_price
+        if new is None or new == old:
+            return {}
+        p = self.profile
+        beyond = _beyond(old, new, p.ack_price_over_pct, p.ack_price_under_pct)
+        self._record(
+            f"price {_fmt(old)} → {_fmt(new)} {self.currency} ({_pct_change(old, new):+.2f}%)", beyond
         )
-        updates["need_by"] = ack_line.promised_date
-    return updates
+        return {"unit_price": new}
+
+    def _quantity(self) -> dict[str, object]:
+        old, new = self.po_line.quantity, self.ack_line.confirmed_quantity
+        if new is None or new == old:
+            return {}
+        p = self.profile
+        beyond = _beyond(old, new, p.ack_qty_over_pct, p.ack_qty_under_pct)
+        text = f"quantity {_fmt(old)} → {_fmt(new)} {self.po_line.uom} ({_pct_change(old, new):+.2f}%)"
+        self._record(text, beyond)
+        # One delivery of the new quantity, unless the supplier split it (below).
+        return {"quantity": new, "schedules": []} if self.po_line.schedules else {"quantity": new}
+
+    def _dates(self, *, line_tasks: bool) -> dict[str, object]:
+        """A promised date, or a split into schedules, each checked for being
+        late against the line's need-by; a backorder with no date at all is
+        the buyer's to judge."""
+        ack, need_by = self.ack_line, self.po_line.need_by
+        if ack.schedules:
+            if ack.schedules == self.po_line.schedules:
+                return {}
+            split = ", ".join(f"{_fmt(s.quantity)} by {s.date.isoformat()}" for s in ack.schedules)
+            self._record(
+                f"split into {len(ack.schedules)} deliveries: {split}", self._late(ack.schedules, need_by)
+            )
+            return {"schedules": list(ack.schedules), "need_by": max(s.date for s in ack.schedules)}
+        if ack.promised_date is None:
+            if ack.status == AckLineStatus.BACKORDERED and line_tasks:
+                self._needs_the_buyer("backordered with no date")
+            return {}
+        if ack.promised_date == need_by and not self.po_line.schedules:
+            return {}
+        what = "backordered, " if ack.status == AckLineStatus.BACKORDERED and line_tasks else ""
+        self._record(
+            f"{what}promised {ack.promised_date.isoformat()} (need-by {need_by})",
+            self._late([DeliverySchedule(quantity=self.po_line.quantity, date=ack.promised_date)], need_by),
+        )
+        return {"need_by": ack.promised_date, "schedules": []}
+
+    def _late(self, schedules: Sequence[DeliverySchedule], need_by: date | None) -> str | None:
+        """`3 days late` when a delivery falls after need-by by more than the
+        profile allows (None: not checked, or no need-by to be late for)."""
+        limit = self.profile.ack_days_late
+        if limit is None or need_by is None:
+            return None
+        latest = max(s.date for s in schedules)
+        if (latest - need_by).days > limit:
+            return f"{limit} days late, promised {(latest - need_by).days}"
+        return None
 
 
 def _with_revision(
-    po: PurchaseOrder, new_lines: list[PurchaseOrderLine], found: AckComparison
+    po: PurchaseOrder, new_lines: list[PurchaseOrderLine], found: AckComparison, *, line_tasks: bool
 ) -> AckComparison:
     """`found` with the revision its changes make, unless it makes none or
-    one the order's bounds refuse (then that refusal needs the buyer too)."""
-    if not found.changes or not new_lines:  # every line rejected is a rejection, not a revision
+    one the order's bounds refuse (then that refusal needs the buyer too).
+    Before PATCH_ACK_LINES any change made one, even with no line changed."""
+    if not new_lines:  # every line rejected is a rejection, not a revision
+        return found
+    if new_lines == po.lines if line_tasks else not found.changes:
         return found
     revised = po.model_copy(update={"lines": new_lines, "revision": po.revision + 1})
     refusal = _beyond_bounds(revised)
     if refusal:  # each change is within bounds, all of them together are not
         _needs_the_buyer(found, refusal)
         return found
-    return AckComparison(changes=found.changes, outside_tolerance=found.outside_tolerance, revised_po=revised)
+    return AckComparison(
+        changes=found.changes,
+        outside_tolerance=found.outside_tolerance,
+        revised_po=revised,
+        rejected_lines=found.rejected_lines,
+        profiles=found.profiles,
+    )
 
 
 def _beyond_bounds(po: PurchaseOrder) -> str | None:

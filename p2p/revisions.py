@@ -11,12 +11,12 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from models.purchase_order import PurchaseOrder, PurchaseOrderLine, RevisionChange
+from models.purchase_order import DeliverySchedule, PurchaseOrder, PurchaseOrderLine, RevisionChange
 
 __all__ = ["COMPARED_FIELDS", "line_changes"]
 
 # The line fields a revision can change, in the order a person reads them.
-COMPARED_FIELDS = ("item_id", "description", "quantity", "uom", "unit_price", "need_by")
+COMPARED_FIELDS = ("item_id", "description", "quantity", "uom", "unit_price", "need_by", "schedules")
 
 
 def line_changes(before: PurchaseOrder, after: PurchaseOrder) -> list[RevisionChange]:
@@ -45,9 +45,11 @@ def _summary(line: PurchaseOrderLine | None) -> str | None:
     return f"{line.item_id} × {_text(line.quantity)}" if line is not None else None
 
 
-def _text(value: Decimal | date | str | None) -> str | None:
-    if value is None:
+def _text(value: Decimal | date | str | list[DeliverySchedule] | None) -> str | None:
+    if value is None or value == []:
         return None
+    if isinstance(value, list):  # a split: `60 by 2026-12-10; 40 by 2026-12-20`
+        return "; ".join(f"{_text(s.quantity)} by {s.date.isoformat()}" for s in value)
     if isinstance(value, Decimal):
         return f"{value.normalize():f}"
     if isinstance(value, date):

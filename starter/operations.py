@@ -19,12 +19,14 @@ tasks, over ServiceCore's plumbing); files go through starter.intake_door.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy.engine import Engine
 from temporalio.client import Client
 
 from activities.db.evidence import Original, PricePoint
+from activities.db.master_data import Vendor
 from identity.principal import Caller
 from identity.roles import Permission
 from models import AuditEvent, HumanTask, InvoiceRecord, PoProjection, PurchaseOrder, PurchaseOrderState
@@ -101,6 +103,9 @@ class PoflowOperations(Protocol):
         comment: str | None = None,
         document: dict[str, Any] | None = None,
         holds: list[str] | None = None,
+        *,
+        vendor_id: str | None = None,
+        unit_price: Decimal | None = None,
     ) -> HumanTask: ...
 
     async def receive_file(self, raw: bytes, *, by: Caller, **how: Any) -> FileReceived: ...
@@ -110,6 +115,8 @@ class PoflowOperations(Protocol):
     async def original_document(self, document_id: str, by: Caller) -> Original: ...
 
     async def price_history(self, vendor_id: str, item_id: str) -> list[PricePoint]: ...
+
+    async def active_vendors(self) -> list[Vendor]: ...
 
     async def ordered_po(self, po_number: str) -> PurchaseOrder | None: ...
 

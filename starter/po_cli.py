@@ -70,20 +70,7 @@ def add_po_commands(commands: Any) -> None:
     tasks.add_argument("--json", action="store_true", help="print JSON")
     tasks.set_defaults(handler=_tasks)
 
-    decide = commands.add_parser("decide", help="decide a human task")
-    decide.add_argument("task_id", metavar="TASK_ID")
-    decide.add_argument("decision", metavar="DECISION", help="one of the task's options, e.g. approve")
-    decide.add_argument("--comment", metavar="TEXT", help="why (required for rejections and variances)")
-    decide.add_argument(
-        "--hold",
-        dest="holds",
-        action="append",
-        default=[],
-        metavar="REF",
-        help="accept_variance on an invoice hold: release only this hold, as the task lists it (PRICE:1 for "
-        "line 1, AMOUNT for the header); repeat for more. None: every hold a person may release",
-    )
-    decide.set_defaults(handler=_decide)
+    _add_decide_command(commands)
 
     cancel = commands.add_parser("cancel", help="cancel a purchase order (before receipt), or one line of it")
     cancel.add_argument("po_number", metavar="PO")
@@ -99,6 +86,32 @@ def add_po_commands(commands: Any) -> None:
     close.add_argument("po_number", metavar="PO")
     close.add_argument("--reason", required=True, metavar="TEXT")
     close.set_defaults(handler=_final_close)
+
+
+def _add_decide_command(commands: Any) -> None:
+    decide = commands.add_parser("decide", help="decide a human task")
+    decide.add_argument("task_id", metavar="TASK_ID")
+    decide.add_argument("decision", metavar="DECISION", help="one of the task's options, e.g. approve")
+    decide.add_argument("--comment", metavar="TEXT", help="why (required for rejections and variances)")
+    decide.add_argument(
+        "--hold",
+        dest="holds",
+        action="append",
+        default=[],
+        metavar="REF",
+        help="accept_variance on an invoice hold: release only this hold, as the task lists it (PRICE:1 for "
+        "line 1, AMOUNT for the header); repeat for more. None: every hold a person may release",
+    )
+    decide.add_argument(
+        "--vendor", metavar="VENDOR", help="re_source on a rejected line: the vendor to buy it from"
+    )
+    decide.add_argument(
+        "--price",
+        metavar="AMOUNT",
+        type=Decimal,
+        help="re_source: that vendor's price (default: the agreed one)",
+    )
+    decide.set_defaults(handler=_decide)
 
 
 def add_hold_command(commands: Any) -> None:
@@ -169,7 +182,15 @@ async def _tasks(args: argparse.Namespace, session: Session, io: Io) -> int:
 async def _decide(args: argparse.Namespace, session: Session, io: Io) -> int:
     service = await session.service()
     by = await session.caller()
-    task = await service.decide(args.task_id, args.decision, by, args.comment, holds=args.holds)
+    task = await service.decide(
+        args.task_id,
+        args.decision,
+        by,
+        args.comment,
+        holds=args.holds,
+        vendor_id=args.vendor,
+        unit_price=args.price,
+    )
     io.say(
         f"{task.status.value}: task {task.task_id} ({task.kind.value}, {po_label(task.po_number)}) "
         f"→ {task.decision or args.decision} by {task.decided_by or by.principal_id}"

@@ -439,6 +439,46 @@ async def partial_shipments(demo: Demo) -> tuple[str, str]:
     )
 
 
+async def split_with_price_change(demo: Demo) -> tuple[str, str]:
+    """The supplier splits the gloves into two deliveries and raises the price
+    +1.7 % (inside the +2 % acknowledgment limit): revision 1 carries both,
+    and each delivery's invoice at the new price matches without a hold."""
+    po = await demo.create_po("ACME", "USD", [ACME_LINES[0]])
+    await demo.wait_status(po["po_number"], "issued")
+    rest = str(Decimal(quantity(po, 1)) - 70)
+    schedules = [
+        {"quantity": "70", "date": (date.today() + timedelta(days=5)).isoformat()},
+        {"quantity": rest, "date": (date.today() + timedelta(days=12)).isoformat()},
+    ]
+    split = {"line_no": 1, "status": "changed", "unit_price": "12.10", "schedules": schedules}
+    await demo.post(
+        po,
+        "acknowledgments",
+        acknowledgment(po, demo.number("ACME-OA-5530"), [split], "accepted_with_changes", "Two shipments"),
+    )
+    await demo.wait_for(po["po_number"], lambda v: v["state"]["po"]["revision"] == 1, "revision 1")
+    await _deliver_and_bill(demo, po, ("GR-88140", "ACME-INV-30250"), "70", "12.10", approved=1)
+    await _deliver_and_bill(demo, po, ("GR-88141", "ACME-INV-30251"), rest, "12.10", approved=2)
+    view = await demo.wait_status(po["po_number"], "closed")
+    line = view["state"]["po"]["lines"][0]
+    return po["po_number"], (
+        f"{_status_with_tasks(view)}, split into {len(line['schedules'])} deliveries at {line['unit_price']} "
+        f"(revision {view['state']['po']['revision']}), {_approved(view)} invoices paid"
+    )
+
+
+async def _deliver_and_bill(
+    demo: Demo, po: dict[str, Any], ids: tuple[str, str], part: str, price: str, approved: int
+) -> None:
+    """One delivery of line 1 received and invoiced; waits until it is paid."""
+    receipt_id, number = ids
+    await demo.post(po, "receipts", receipt(po, receipt_id, {1: part}))
+    await demo.post(po, "invoices", invoice(po, demo.number(number), {1: (part, price)}))
+    await demo.wait_for(
+        po["po_number"], lambda v: _approved(v) == approved, f"{approved} invoice(s) approved"
+    )
+
+
 async def invoice_before_receipt(demo: Demo) -> tuple[str, str]:
     po = await demo.create_po("NORDIC", "EUR", NORDIC_LINES)
     await demo.wait_status(po["po_number"], "issued")
@@ -623,6 +663,11 @@ SCENARIOS: list[tuple[str, str, Scenario]] = [
         "partial shipments",
         "closed with no human touch, 2 receipts, 2 invoices paid (the first as ubl-invoice)",
         partial_shipments,
+    ),
+    (
+        "ack splits a line and changes its price",
+        "closed with no human touch, split into 2 deliveries at 12.10 (revision 1), 2 invoices paid",
+        split_with_price_change,
     ),
     (
         "invoice before receipt",

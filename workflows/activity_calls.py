@@ -29,6 +29,7 @@ with workflow.unsafe.imports_passed_through():
         PurchaseOrder,
     )
     from models.approvals import ApprovalRoute, TaskRouteRequest
+    from models.purchase_order import SubstitutePair
     from models.tasks import TaskPeople, TaskPeopleRequest
 
 T = TypeVar("T")
@@ -72,6 +73,11 @@ async def vendor_bank_changed_by(vendor_id: str) -> str | None:
     return who
 
 
+async def listed_substitutes(pairs: list[SubstitutePair]) -> list[SubstitutePair]:
+    summary = "item master: " + ", ".join(f"{p.substitute_id} for {p.item_id}" for p in pairs)
+    return await _call("listed_substitutes", pairs, list[SubstitutePair], summary[:200])
+
+
 async def load_policy(vendor_id: str) -> Policy:
     return await _call("load_policy", vendor_id, Policy, f"load policy for vendor {vendor_id}")
 
@@ -82,7 +88,15 @@ async def validate_po(po: PurchaseOrder) -> PoValidation:
 
 async def issue_po(req: IssueRequest) -> IssueResult:
     return await _call(
-        "issue_po", req, IssueResult, f"issue {req.po_number} r{req.revision} to {req.vendor_id}"
+        "issue_po",
+        req,
+        IssueResult,
+        f"issue {req.po_number} r{req.revision} to {req.vendor_id}"
+        + (
+            f" again (attempt {req.attempt}{', by e-mail' if req.channel == 'email' else ''})"
+            if req.attempt
+            else ""
+        ),
     )
 
 

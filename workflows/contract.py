@@ -53,6 +53,10 @@ class Decision(StrEnum):
     DISCARD = "discard"
     ACCEPT_SHIPMENT = "accept_shipment"
     ASK_SUPPLIER = "ask_supplier"
+    RE_SOURCE = "re_source"
+    CANCEL_LINE = "cancel_line"
+    RESEND = "resend"
+    SEND_BY_EMAIL = "send_by_email"
 
 
 class WorkflowType:
@@ -67,6 +71,7 @@ class PoSignal:
     RECEIPT: Final = "receipt"
     ASN: Final = "asn"
     INVOICE: Final = "invoice"  # credit memos too
+    FUNCTIONAL_ACK: Final = "functional_ack"  # the supplier's 997 / CONTRL for the PO we sent
 
 
 class PoUpdate:

@@ -18,11 +18,13 @@ from temporalio import workflow
 
 from workflows.po_steps.approval import ApprovalSteps
 from workflows.po_steps.base import OPEN_FOR_DOCUMENTS, Document, PoBase, _Pending
+from workflows.po_steps.channel import ChannelSteps
 from workflows.po_steps.closing import ClosingSteps
 from workflows.po_steps.deadlines import DeadlineSteps
 from workflows.po_steps.decisions import DecisionSteps
 from workflows.po_steps.documents import DocumentSteps
 from workflows.po_steps.invoices import InvoiceSteps
+from workflows.po_steps.rejected_lines import RejectedLineSteps
 from workflows.po_steps.start import StartSteps
 
 with workflow.unsafe.imports_passed_through():
@@ -42,16 +44,26 @@ with workflow.unsafe.imports_passed_through():
         TaskDecision,
         TaskKind,
     )
+    from models.functional_acks import FunctionalAck
     from models.tasks import check_decision, check_named_holds
     from models.workflow_state import HoldRequest
-    from p2p import closing, deadlines, decisions, invoice_holds, receiving
+    from p2p import closing, deadlines, decisions, invoice_holds, receiving, rejected_lines
     from workflows import legacy
     from workflows.contract import Decision, PoQuery, PoSignal, PoUpdate, WorkflowType
 
 
 @workflow.defn(name=WorkflowType.PURCHASE_ORDER)
 class PurchaseOrderWorkflow(
-    StartSteps, ApprovalSteps, DecisionSteps, DocumentSteps, InvoiceSteps, DeadlineSteps, ClosingSteps, PoBase
+    StartSteps,
+    ApprovalSteps,
+    DecisionSteps,
+    DocumentSteps,
+    RejectedLineSteps,
+    ChannelSteps,
+    InvoiceSteps,
+    DeadlineSteps,
+    ClosingSteps,
+    PoBase,
 ):
     @workflow.init
     def __init__(self, inp: PurchaseOrderInput) -> None:
@@ -176,6 +188,10 @@ class PurchaseOrderWorkflow(
     def invoice(self, invoice: Invoice) -> None:
         self._accept_document(invoice)
 
+    @workflow.signal(name=PoSignal.FUNCTIONAL_ACK)
+    def functional_ack(self, fa: FunctionalAck) -> None:
+        self._accept_document(fa)
+
     def _accept_document(self, doc: Document) -> None:
         """Idempotent by document id: a re-sent document has no second effect."""
         key = self._document_key(doc)
@@ -219,6 +235,8 @@ class PurchaseOrderWorkflow(
         check_named_holds(task, decision.decision, decision.holds)
         if task.kind == TaskKind.RESOLVE_INVOICE_HOLD and decision.decision == Decision.ACCEPT_VARIANCE:
             invoice_holds.check_release(self._s.invoice_record(task.subject_id or ""), decision.holds)
+        if task.kind == TaskKind.RESOLVE_REJECTED_LINE:
+            rejected_lines.check_decision(self._s, task, decision)
         decisions.check_role(task, decision.actor, decision.actor_roles)
         decisions.check_segregation_of_duties(self._s, task, decision.actor)
         self._check_approver(task, decision)

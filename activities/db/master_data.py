@@ -33,6 +33,47 @@ class Vendor:
     email: str | None = None
     channel: str = "email"
     tax_rate_pct: Decimal | None = None  # expected tax on lines whose item has no rate; None: unchecked
+    # EDI trading partner (channel "edi"): the standard, and the partner's
+    # interchange id and qualifier (X12 ISA08/ISA07, EDIFACT UNB S003).
+    edi_standard: str | None = None  # "x12" | "edifact"
+    edi_partner_id: str | None = None
+    edi_partner_qualifier: str | None = None
+
+    def channel_problem(self) -> str | None:
+        """What stops a PO going out through this vendor's channel, if anything."""
+        return vendor_channel_problem(
+            self.channel, self.email, self.edi_standard, self.edi_partner_id, self.edi_partner_qualifier
+        )
+
+
+CHANNELS = ("email", "edi")
+EDI_STANDARDS = ("x12", "edifact")
+
+
+def vendor_channel_problem(
+    channel: str,
+    email: str | None,
+    edi_standard: str | None,
+    edi_partner_id: str | None,
+    edi_partner_qualifier: str | None,
+) -> str | None:
+    """A vendor on EDI needs its standard and partner id; one on e-mail an address."""
+    if channel not in CHANNELS:
+        return f"channel {channel!r} is not one of {', '.join(CHANNELS)}"
+    if channel == "email":
+        return None if email else "channel email needs an e-mail address"
+    if edi_standard not in EDI_STANDARDS:
+        return f"channel edi needs edi_standard {' or '.join(EDI_STANDARDS)} (got {edi_standard!r})"
+    if not edi_partner_id or not edi_partner_id.strip():
+        return "channel edi needs the partner's interchange id (edi_partner_id)"
+    limit = 15 if edi_standard == "x12" else 35  # ISA08 is 15 characters, UNB 0010 35
+    if len(edi_partner_id) > limit:
+        return f"edi_partner_id {edi_partner_id!r} is longer than {limit} characters ({edi_standard})"
+    if edi_partner_qualifier is not None and not (
+        edi_partner_qualifier.isalnum() and len(edi_partner_qualifier) <= (2 if edi_standard == "x12" else 4)
+    ):
+        return f"edi_partner_qualifier {edi_partner_qualifier!r} is not an {edi_standard} id qualifier"
+    return None
 
 
 @dataclass(frozen=True)
@@ -350,4 +391,5 @@ __all__ = [
     "upsert_policy",
     "upsert_tolerance_profile",
     "upsert_vendor",
+    "vendor_channel_problem",
 ]

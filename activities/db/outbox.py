@@ -12,14 +12,19 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, select, update
 from sqlalchemy.engine import Engine
 
+from activities.db import outbound
 from activities.db import schema as t
 from activities.db.master_data import connect
 from activities.db.upsert import insert, wrote_row
 from models import HandoffResult, IssueRequest, IssueResult, Notification, PaymentHandoff
+
+if TYPE_CHECKING:
+    from activities.po_channel import OutgoingFile, Renderer
 
 # --- notifications outbox -------------------------------------------------------
 
@@ -36,6 +41,7 @@ class OutboxMessage:
     delivered_at: datetime | None
     attempts: int
     last_error: str | None
+    attachment_id: str | None = None  # an outbound_messages row (the PO as a PDF)
 
 
 def enqueue_notification(bind: Engine | Connection, notification: Notification) -> bool:
@@ -49,6 +55,7 @@ def enqueue_notification(bind: Engine | Connection, notification: Notification) 
         "body": notification.body,
         "created_at": notification.at,
         "attempts": 0,
+        "attachment_id": notification.attachment_id,
     }
     if isinstance(bind, Connection):
         return _insert_ignore(bind, values)
@@ -110,43 +117,170 @@ def po_message_id(po_number: str, revision: int) -> str:
 
 
 def record_po_issue(
-    engine: Engine, request: IssueRequest, *, channel: str, recipient: str, notification: Notification
+    engine: Engine,
+    request: IssueRequest,
+    *,
+    channel: str,
+    recipient: str,
+    notification: Notification | None,
+    render: Renderer | None = None,
 ) -> IssueResult:
-    """Record that this PO revision was sent, and queue the message, in one
-    transaction: either both exist or neither. A second call for the same
-    (po_number, revision) writes nothing and returns already_issued=True with
-    the message id of the first send."""
-    message_id = po_message_id(request.po_number, request.revision)
-    with engine.begin() as connection:
-        stmt = insert(connection, t.po_issues).values(
-            po_number=request.po_number,
-            revision=request.revision,
-            vendor_id=request.vendor_id,
-            channel=channel,
-            recipient=recipient,
-            message_id=message_id,
-            issued_at=request.at,
-        )
-        if wrote_row(connection, stmt.on_conflict_do_nothing()):
-            enqueue_notification(connection, notification)
-            return IssueResult(
-                po_number=request.po_number, revision=request.revision, channel=channel, message_id=message_id
-            )
-        first = (
-            connection.execute(
-                select(t.po_issues).where(
-                    t.po_issues.c.po_number == request.po_number, t.po_issues.c.revision == request.revision
+    """Record that this PO revision was sent (attempt 0: a po_issues row, as
+    always), store the rendered file (`render`: an 850, ORDERS or PDF, given
+    the control number allocated for it) in outbound_messages, and queue the
+    e-mail, in one transaction: all of it exists or none. A second call for
+    the same (po_number, revision, attempt) writes nothing, allocates no
+    control number and returns already_issued=True with the first send's
+    identifiers."""
+    message_id = outbound.outbound_message_id(request.po_number, request.revision, request.attempt)
+    try:
+        with engine.begin() as connection:
+            first = _first_issue(connection, request)
+            if first is not None:
+                return first
+            stored = _render_with_control_number(connection, render)
+            if request.attempt == 0:
+                _insert_po_issue(
+                    connection, request, channel=channel, recipient=recipient, message_id=message_id
                 )
+            if stored is not None:
+                _insert_outbound_file(
+                    connection, request, stored, channel=channel, recipient=recipient, message_id=message_id
+                )
+            if notification is not None:
+                _queue_email(
+                    connection, notification, attachment_id=message_id if stored is not None else None
+                )
+            return _result(request, channel, message_id, stored, already_issued=False)
+    except _Raced:
+        pass  # another worker stored it first: this transaction (and its number) rolled back
+    return _issue_stored_by_the_winner(engine, request)
+
+
+def _render_with_control_number(connection: Connection, render: Renderer | None) -> OutgoingFile | None:
+    """Render the file, allocating its EDI control number (if its standard
+    has one) in the caller's transaction: reached only when nothing is stored
+    for this send yet, and rolled back with it when the send is not stored."""
+    if render is None:
+        return None
+    standard = render.standard
+    control = outbound.next_control_number(connection, standard) if standard else None
+    return render(control)
+
+
+def _insert_po_issue(
+    connection: Connection, request: IssueRequest, *, channel: str, recipient: str, message_id: str
+) -> None:
+    """The po_issues row of a first send (attempt 0); _Raced if it is there already."""
+    stmt = insert(connection, t.po_issues).values(
+        po_number=request.po_number,
+        revision=request.revision,
+        vendor_id=request.vendor_id,
+        channel=channel,
+        recipient=recipient,
+        message_id=message_id,
+        issued_at=request.at,
+    )
+    if not wrote_row(connection, stmt.on_conflict_do_nothing()):
+        raise _Raced
+
+
+def _insert_outbound_file(
+    connection: Connection,
+    request: IssueRequest,
+    stored: OutgoingFile,
+    *,
+    channel: str,
+    recipient: str,
+    message_id: str,
+) -> None:
+    """The rendered file's outbound_messages row; _Raced if this send's is there already."""
+    wrote = outbound.insert_message(
+        connection,
+        {
+            "message_id": message_id,
+            "po_number": request.po_number,
+            "revision": request.revision,
+            "attempt": request.attempt,
+            "vendor_id": request.vendor_id,
+            "channel": channel,
+            "format": stored.format,
+            "standard": stored.standard,
+            "sender_id": stored.sender_id,
+            "receiver_id": recipient,
+            "interchange_control": stored.interchange_control,
+            "group_control": stored.group_control,
+            "transaction_control": stored.transaction_control,
+            "filename": stored.filename,
+            "content_type": stored.content_type,
+            "content": stored.content,
+            "created_at": request.at,
+        },
+    )
+    if not wrote:
+        raise _Raced
+
+
+def _queue_email(connection: Connection, notification: Notification, *, attachment_id: str | None) -> None:
+    """Queue the e-mail; `attachment_id` (the stored file's message id, if a
+    file was stored) replaces the notification's own."""
+    if attachment_id is not None:
+        notification = notification.model_copy(update={"attachment_id": attachment_id})
+    enqueue_notification(connection, notification)
+
+
+def _issue_stored_by_the_winner(engine: Engine, request: IssueRequest) -> IssueResult:
+    """After losing the race (_Raced): the send the other worker committed, in a fresh read."""
+    with engine.connect() as connection:
+        first = _first_issue(connection, request)
+    assert first is not None
+    return first
+
+
+class _Raced(Exception):
+    """The same send was stored by someone else while this one was rendering."""
+
+
+def _first_issue(connection: Connection, request: IssueRequest) -> IssueResult | None:
+    if request.attempt > 0:
+        message = outbound.find_message(connection, request.po_number, request.revision, request.attempt)
+        return _result(request, message.channel, message.message_id, message, True) if message else None
+    # po_issues first: it is committed with the message, so once it is seen
+    # the message is too (SQLite's reads outside a write are not one snapshot).
+    row = (
+        connection.execute(
+            select(t.po_issues).where(
+                t.po_issues.c.po_number == request.po_number, t.po_issues.c.revision == request.revision
             )
-            .mappings()
-            .one()
         )
+        .mappings()
+        .first()
+    )
+    if row is None:
+        return None
+    message = outbound.find_message(connection, request.po_number, request.revision, request.attempt)
+    return _result(request, row["channel"], row["message_id"], message, True)
+
+
+def _result(
+    request: IssueRequest,
+    channel: str,
+    message_id: str,
+    stored: OutgoingFile | outbound.OutboundMessage | None,
+    already_issued: bool,
+) -> IssueResult:
     return IssueResult(
-        po_number=first["po_number"],
-        revision=first["revision"],
-        channel=first["channel"],
-        message_id=first["message_id"],
-        already_issued=True,
+        po_number=request.po_number,
+        revision=request.revision,
+        channel=channel,
+        message_id=message_id,
+        already_issued=already_issued,
+        attempt=request.attempt,
+        standard=stored.standard if stored else None,
+        interchange_control=stored.interchange_control if stored else None,
+        group_control=stored.group_control if stored else None,
+        transaction_control=stored.transaction_control if stored else None,
+        attachment=stored.filename if stored is not None and stored.standard is None else None,
     )
 
 

@@ -12,6 +12,9 @@ check-then-insert. The migration in migrations/versions creates exactly these
 tables; tests/db/test_db_repository.py checks the two agree.
 """
 
+# size: one MetaData is Alembic's target and the tests' schema check: every
+# table in one file, in foreign-key order, each with the migration that made it.
+
 from __future__ import annotations
 
 from sqlalchemy import (
@@ -128,6 +131,11 @@ vendors = Table(
     # Expected tax rate (percent) on this vendor's lines whose item has none
     # (migration 0006); NULL: tax on its invoices is not checked.
     Column("tax_rate_pct", Money, nullable=True),
+    # EDI trading partner (migration 0015), for channel 'edi': x12 or edifact,
+    # and the partner's interchange id and qualifier (ISA08/ISA07, UNB S003).
+    Column("edi_standard", String(8), nullable=True),
+    Column("edi_partner_id", String(35), nullable=True),
+    Column("edi_partner_qualifier", String(4), nullable=True),
 )
 
 items = Table(
@@ -144,6 +152,15 @@ items = Table(
     # (migration 0006); NULL: the vendor's rate applies.
     Column("tax_rate_pct", Money, nullable=True),
     CheckConstraint("match_level IN ('2-way', '3-way', '4-way')", name="match_level"),
+)
+
+# Substitutes the item master allows (migration 0014): a supplier shipping
+# substitute_id for item_id is accepted without asking the buyer.
+item_substitutes = Table(
+    "item_substitutes",
+    metadata,
+    Column("item_id", String(64), ForeignKey("items.id"), primary_key=True),
+    Column("substitute_id", String(64), ForeignKey("items.id"), primary_key=True),
 )
 
 contracts = Table(
@@ -363,6 +380,8 @@ notifications = Table(
     Column("delivered_at", UtcDateTime, nullable=True),  # NULL: still to send
     Column("attempts", Integer, nullable=False, default=0),
     Column("last_error", String(500), nullable=True),  # status/exception class only, never a URL
+    # An outbound_messages row sent with it: the PO as a PDF (migration 0015).
+    Column("attachment_id", String(255), nullable=True),
 )
 
 po_issues = Table(
@@ -375,6 +394,46 @@ po_issues = Table(
     Column("recipient", String(254), nullable=False),
     Column("message_id", String(255), nullable=False, unique=True),
     Column("issued_at", UtcDateTime, nullable=False),
+)
+
+# Every PO message sent (migration 0015): per PO, revision and attempt (a
+# resend after a rejected 997 / CONTRL is the next attempt), the file as sent
+# (X12 850, EDIFACT ORDERS, or the PDF an e-mail carries) with its control
+# numbers, and its delivery like the notifications outbox. A supplier's 997 /
+# CONTRL is routed to its PO by the control numbers here.
+outbound_messages = Table(
+    "outbound_messages",
+    metadata,
+    Column("message_id", String(255), primary_key=True),
+    Column("po_number", String(64), nullable=False, index=True),
+    Column("revision", Integer, nullable=False),
+    Column("attempt", Integer, nullable=False),
+    Column("vendor_id", String(64), nullable=False),
+    Column("channel", String(16), nullable=False),  # edi | email
+    Column("format", String(32), nullable=False),  # x12-850 | edifact-ORDERS | pdf
+    Column("standard", String(8), nullable=True),  # x12 | edifact; NULL for a PDF
+    Column("sender_id", String(35), nullable=True),
+    Column("receiver_id", String(254), nullable=False),  # partner id, or the e-mail address
+    Column("interchange_control", String(14), nullable=True),  # ISA13 / UNB 0020
+    Column("group_control", String(14), nullable=True, index=True),  # GS06
+    Column("transaction_control", String(14), nullable=True),  # ST02 / UNH 0062
+    Column("filename", String(255), nullable=False),
+    Column("content_type", String(255), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("delivered_at", UtcDateTime, nullable=True),  # NULL: still to send
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("last_error", String(500), nullable=True),
+    UniqueConstraint("po_number", "revision", "attempt"),
+    UniqueConstraint("standard", "interchange_control"),  # a control number is never used twice
+)
+
+# The last interchange control number handed out, per standard (migration 0015).
+edi_control_numbers = Table(
+    "edi_control_numbers",
+    metadata,
+    Column("standard", String(8), primary_key=True),
+    Column("last_value", Integer, nullable=False),
 )
 
 payment_handoffs = Table(

@@ -27,7 +27,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from sqlalchemy.engine import Engine
 
 from activities.db.approval_matrix import load_matrix_file, replace_bands
@@ -41,7 +41,9 @@ from activities.db.master_data import (
     upsert_item,
     upsert_policy,
     upsert_vendor,
+    vendor_channel_problem,
 )
+from activities.db.substitutes import add_substitutes
 from models import MatchLevel, Policy, ToleranceProfile
 from models.matching import check_candidates
 
@@ -64,6 +66,18 @@ class VendorSeed(_Strict):
     email: str | None = None
     channel: str = "email"
     tax_rate_pct: Decimal | None = Field(default=None, ge=0, le=100)
+    edi_standard: str | None = None  # channel "edi": "x12" or "edifact"
+    edi_partner_id: str | None = None  # the partner's interchange id (ISA08 / UNB S003)
+    edi_partner_qualifier: str | None = None  # ISA07 (e.g. "ZZ", "01") / UNB S003 qualifier (e.g. "14")
+
+    @model_validator(mode="after")
+    def _channel_complete(self) -> VendorSeed:
+        problem = vendor_channel_problem(
+            self.channel, self.email, self.edi_standard, self.edi_partner_id, self.edi_partner_qualifier
+        )
+        if problem is not None:
+            raise ValueError(f"vendor {self.id!r}: {problem}")
+        return self
 
 
 class ItemSeed(_Strict):
@@ -75,6 +89,7 @@ class ItemSeed(_Strict):
         None  # None: the category's level in the vendor's policy, else its default
     )
     tax_rate_pct: Decimal | None = Field(default=None, ge=0, le=100)  # None: the vendor's rate
+    substitutes: list[str] = Field(default_factory=list)  # items a supplier may ship in its place
 
 
 class ContractSeed(_Strict):
@@ -170,6 +185,10 @@ def _check_scopes_known(profiles: list[ToleranceProfile], data: MasterData) -> N
     vendors = {vendor.id for vendor in data.vendors}
     items = {item.id for item in data.items}
     categories = {item.category.casefold() for item in data.items}
+    for item in data.items:
+        unknown = sorted(set(item.substitutes) - items)
+        if unknown:
+            raise ValueError(f"item {item.id!r}: unknown substitutes {', '.join(map(repr, unknown))}")
     for profile in profiles:
         if profile.vendor_id is not None and profile.vendor_id not in vendors:
             raise ValueError(f"tolerance profile {profile.name!r}: unknown vendor_id {profile.vendor_id!r}")
@@ -213,7 +232,9 @@ def seed_master_data(
         for vendor in data.vendors:
             upsert_vendor(connection, Vendor(**vendor.model_dump()))
         for item in data.items:
-            upsert_item(connection, Item(**item.model_dump()))
+            upsert_item(connection, Item(**item.model_dump(exclude={"substitutes"})))
+        for item in data.items:  # after all items: a substitute is an item too
+            add_substitutes(connection, item.id, item.substitutes)
         for contract in data.contracts:
             upsert_contract(connection, Contract(**contract.model_dump()))
         replace_bands(connection, bands)

@@ -32,6 +32,7 @@ SIGNAL_FOR_KIND: dict[ExtractedKind, str] = {
     ExtractedKind.CREDIT_MEMO: PoSignal.INVOICE,
     ExtractedKind.ACKNOWLEDGMENT: PoSignal.ACKNOWLEDGMENT,
     ExtractedKind.ASN: PoSignal.ASN,
+    ExtractedKind.FUNCTIONAL_ACK: PoSignal.FUNCTIONAL_ACK,
 }
 _CERTAIN = 0.95  # a vendor id read at least this surely is taken as the document says
 
@@ -244,11 +245,22 @@ def _changes_that_change_nothing(document: dict[str, Any], po: PurchaseOrder) ->
                 line.get("quantity") is not None and _decimal(line["quantity"]) != ordered.quantity,
                 line.get("unit_price") is not None and _decimal(line["unit_price"]) != ordered.unit_price,
                 line.get("promised_date") is not None and str(line["promised_date"]) != str(ordered.need_by),
+                bool(line.get("schedules"))
+                and _schedules(line["schedules"]) != _schedules(ordered.schedules),
             )
         )
         if not differs:
             problems.append(f"line {line['line_no']} is marked changed but everything read equals the order")
     return problems
+
+
+def _schedules(schedules: list[Any]) -> list[tuple[Decimal | None, str]]:
+    """Schedules as (quantity, ISO date), read (dicts) or agreed (models)."""
+    pairs = []
+    for schedule in schedules:
+        values = schedule if isinstance(schedule, dict) else schedule.model_dump()
+        pairs.append((_decimal(values.get("quantity")), str(values.get("date"))))
+    return pairs
 
 
 def _decimal(value: Any) -> Decimal | None:

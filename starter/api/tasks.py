@@ -13,6 +13,7 @@ the reason: closed task, role, limit, segregation of duties).
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
@@ -47,6 +48,16 @@ class DecisionRequest(BaseModel):
         max_length=100,
         description="accept_variance on an invoice hold only: the holds it releases, by the refs the task "
         "lists (PRICE:1, AMOUNT); none: every hold a person may release (never those waiting for a receipt)",
+    )
+    vendor_id: str | None = Field(
+        default=None,
+        max_length=64,
+        description="re_source on a rejected line only: the vendor to buy it from",
+    )
+    unit_price: Decimal | None = Field(
+        default=None,
+        gt=0,
+        description="re_source only: that vendor's price in the PO's currency (none: the agreed price)",
     )
 
 
@@ -97,5 +108,14 @@ async def get_task(task_id: str, service: Service) -> TaskView:
 async def decide(task_id: str, body: DecisionRequest, service: Service, who: Who) -> TaskView:
     """Decide a task as the caller: 403 without its role; the owning
     workflow's validator may still say no (409: segregation of duties, …)."""
-    task = await service.decide(task_id, body.decision, who, body.comment, body.document, body.holds)
+    task = await service.decide(
+        task_id,
+        body.decision,
+        who,
+        body.comment,
+        body.document,
+        body.holds,
+        vendor_id=body.vendor_id,
+        unit_price=body.unit_price,
+    )
     return task_view(task, service)

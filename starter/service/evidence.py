@@ -9,7 +9,7 @@ import json
 
 from pydantic import ValidationError
 
-from activities.db import evidence
+from activities.db import evidence, master_data
 from identity.principal import Caller
 from identity.roles import Permission
 from models import PurchaseOrder
@@ -29,6 +29,10 @@ class Evidence(ServiceCore):
         if found is None:
             raise NotFound(f"no document {document_id} is stored")
         return found
+
+    async def active_vendors(self) -> list[master_data.Vendor]:
+        """Who a rejected line can be re-sourced from (the task page offers them)."""
+        return [v for v in await self._db(master_data.list_vendors, self.engine) if v.active]
 
     async def price_history(self, vendor_id: str, item_id: str) -> list[evidence.PricePoint]:
         return await self._db(evidence.price_history, self.engine, vendor_id, item_id)

@@ -4,6 +4,7 @@ the workflow that owns the task (a PO's, or a document intake's for a review).""
 from __future__ import annotations
 
 import logging
+from decimal import Decimal
 from typing import Any
 
 from activities.db import repository
@@ -42,12 +43,16 @@ class Tasks(ServiceCore):
         comment: str | None = None,
         document: dict[str, Any] | None = None,
         holds: list[str] | None = None,
+        *,
+        vendor_id: str | None = None,
+        unit_price: Decimal | None = None,
     ) -> HumanTask:
         """Send the decision to the workflow that owns the task; its validator
         has the last word (role, limits, segregation of duties, task still open,
         the named holds open on the invoice). A document review may carry the
         corrected reading (`document`); accept_variance on an invoice hold may
-        name the holds it releases (`holds`, refs such as PRICE:1)."""
+        name the holds it releases (`holds`, refs such as PRICE:1); re_source
+        on a rejected line names the vendor (`vendor_id`) and its price."""
         task = await self.get_task(task_id)
         what = f"decide {decision!r} on {task.kind.value}"
         async with self.audited(by, po_number=task.po_number, what=what, evidence=task_id):
@@ -65,6 +70,8 @@ class Tasks(ServiceCore):
                 actor_limits=dict(by.principal.approval_limits),
                 comment=comment or None,
                 holds=holds or [],
+                vendor_id=vendor_id,
+                unit_price=unit_price,
             )
             result = await self._update(task.po_number, PoUpdate.DECIDE, request, HumanTask)
         log.info("task %s decided %s by %s", task_id, decision, by.principal_id)

@@ -56,18 +56,13 @@ def line_progress(state: PurchaseOrderState) -> list[LineProgress]:
 
 def pending_change_diff(state: PurchaseOrderState) -> list[RevisionChange]:
     """What the supplier's change waiting for the buyer would do to the agreed
-    revision (lines the supplier rejects disappear). The comparison applies
-    every change whatever the tolerance: the task says which ones are outside."""
+    revision. The comparison applies every change whatever the tolerance: the
+    task says which ones are outside. (A line the supplier rejects is not
+    part of it: it has a task of its own, to re-source or cancel it.)"""
     if state.pending_change is None:
         return []
     revised = compare_acknowledgment(state.po, state.pending_change, ToleranceProfile()).revised_po
-    if revised is None:  # nothing left to revise to: every line rejected, or beyond bounds
-        gone = [line.line_no for line in state.pending_change.lines if state.po.line(line.line_no)]
-        return [
-            RevisionChange(line_no=n, field="line", old="ordered", new="rejected by the supplier")
-            for n in gone
-        ]
-    return line_changes(state.po, revised)
+    return line_changes(state.po, revised) if revised is not None else []
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,11 @@ import asyncio
 from dataclasses import dataclass, field
 
 from activities.db.evidence import PricePoint
+from activities.db.master_data import Vendor
 from identity.principal import Caller
 from models import HumanTask, PurchaseOrderState, RevisionChange, TaskKind
 from models.intake import IntakeItem, IntakeState
+from p2p import rejected_lines
 from starter.errors import NotFound
 from starter.operations import PoflowOperations
 from starter.web.evidence import (
@@ -49,6 +51,7 @@ class TaskPage:
     original: OriginalView | None = None
     review: IntakeItem | None = None
     form: list[ReviewField] = field(default_factory=list)
+    vendors: list[Vendor] = field(default_factory=list)  # to re-source a rejected line from
 
 
 async def task_page(service: PoflowOperations, task_id: str, by: Caller) -> TaskPage:
@@ -72,6 +75,8 @@ async def _add_po_evidence(service: PoflowOperations, page: TaskPage, by: Caller
     record = state.invoice_record(page.task.subject_id) if page.task.subject_id else None
     if record is not None:
         page.invoice = invoice_view(state, record)
+    if page.task.kind == TaskKind.RESOLVE_REJECTED_LINE:
+        page.vendors = [v for v in await service.active_vendors() if v.id != state.po.vendor_id]
     items = _items_to_price(page)
     for item_id in items:
         page.prices[item_id] = await service.price_history(state.po.vendor_id, item_id)
@@ -90,6 +95,8 @@ def _items_to_price(page: TaskPage) -> list[str]:
         numbers = {c.line_no for c in page.change}
     elif page.task.kind == TaskKind.APPROVE_PO:
         numbers = {line.line_no for line in po.lines}
+    elif page.task.kind == TaskKind.RESOLVE_REJECTED_LINE:  # every vendor's contract price for it
+        numbers = {rejected_lines.task_line(page.task)}
     else:
         numbers = set()
     return sorted({line.item_id for line in po.lines if line.line_no in numbers})

@@ -206,7 +206,7 @@ def test_policy_lookup_by_vendor_with_default_fallback(seeded_engine: Engine) ->
     assert standard.approval_threshold == Decimal("10000")
     assert standard.ack_due_after == Policy().ack_due_after
     assert standard.tolerances.price_over_pct == Decimal("2")
-    assert standard.tolerances.ack_price_pct == Decimal("2")
+    assert standard.tolerances.ack_price_over_pct == Decimal("2")
     assert standard.tolerances.qty_over_received_pct == Decimal("0")
     assert standard.tolerances.total_small_difference_abs == Decimal("0.05")
     assert standard.tolerances.price_over_abs is None  # not checked, not "zero"

@@ -193,7 +193,7 @@ def test_each_vendor_gets_its_candidates_and_its_vendor_level_profile(seeded_eng
     nordic = policy_for_vendor(seeded_engine, "NORDIC")
     assert names(nordic.tolerance_profiles) == SEEDED
     assert nordic.tolerances.name == "nordic-fasteners"  # header checks and acknowledgments
-    assert nordic.tolerances.ack_qty_pct == D(2)
+    assert (nordic.tolerances.ack_qty_over_pct, nordic.tolerances.ack_qty_under_pct) == (D(2), D(2))
 
     acme = policy_for_vendor(seeded_engine, "ACME")
     assert names(acme.tolerance_profiles) == SEEDED - {"nordic-fasteners"}  # NORDIC's terms are not ACME's

@@ -429,6 +429,37 @@ def test_decision_names_the_holds_it_releases(
     assert (name, sent.decision, sent.holds) == ("decide", "accept_variance", ["PRICE:1"])
 
 
+def test_a_re_source_names_the_vendor_and_price_it_sends_on(
+    api: TestClient, repo: FakeRepository, temporal: FakeTemporal
+) -> None:
+    with_po(api)
+    repo.tasks["T-3"] = HumanTask(
+        task_id="T-3",
+        po_number="1001",
+        kind=TaskKind.RESOLVE_REJECTED_LINE,
+        title="ACME rejected line 2 of 1001",
+        options=["re_source", "cancel_line"],
+        assignee_role="buyer",
+        context={"line_no": "2"},
+        created_at=NOW,
+        due_at=NOW + timedelta(days=2),
+    )
+
+    response = api.post(
+        "/api/v1/tasks/T-3/decision",
+        json={"decision": "re_source", "vendor_id": "SLOWPOKE", "unit_price": "4.80"},
+    )
+
+    assert response.status_code == 200, response.text
+    name, sent = temporal.workflows["po-1001"].updates[0]
+    assert (name, sent.decision, sent.vendor_id, sent.unit_price) == (
+        "decide",
+        "re_source",
+        "SLOWPOKE",
+        Decimal("4.80"),
+    )
+
+
 @pytest.mark.parametrize(
     ("task", "body", "words"),
     [

@@ -156,9 +156,13 @@ class FakeService:
         by: Caller,
         comment: str | None = None,
         holds: list[str] | None = None,
+        *,
+        vendor_id: str | None = None,
+        unit_price: Decimal | None = None,
     ) -> HumanTask:
         actor = by.principal_id
-        self._call("decide", task_id, decision=decision, actor=actor, comment=comment, holds=holds)
+        extra = {"vendor_id": vendor_id, "unit_price": unit_price} if vendor_id or unit_price else {}
+        self._call("decide", task_id, decision=decision, actor=actor, comment=comment, holds=holds, **extra)
         check_decision(a_task(task_id), decision, comment, holds or [])
         return a_task(task_id).model_copy(
             update={"status": TaskStatus.DONE, "decision": decision, "decided_by": actor}
@@ -412,6 +416,16 @@ def test_decide(fake: FakeService) -> None:
         "comment": "agreed by phone",
         "holds": [],
     }
+
+
+def test_decide_re_sources_from_the_vendor_named(fake: FakeService) -> None:
+    poflow("decide", "TASK-7", "re_source", "--vendor", "SLOWPOKE", "--price", "4.80", service=fake)
+    sent = fake.calls[0][2]
+    assert (sent["decision"], sent["vendor_id"], sent["unit_price"]) == (
+        "re_source",
+        "SLOWPOKE",
+        Decimal("4.80"),
+    )
 
 
 def test_decide_names_the_holds_it_releases(fake: FakeService) -> None:

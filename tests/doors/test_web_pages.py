@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -210,3 +211,34 @@ def test_the_po_page_shows_each_revision_as_a_diff(api, held: HumanTask, tempora
     assert "What revision 1 changed" in html
     assert '<td class="before">11.90 USD</td>' in html and '<td class="after">12.10 USD</td>' in html
     assert "rule: within the acknowledgment tolerance (standard v1)" in html
+
+
+def test_a_rejected_line_task_offers_the_other_vendors_and_every_contract_price(
+    api, held: HumanTask, temporal: FakeTemporal, repo: FakeRepository
+) -> None:
+    """Re-sourcing needs a vendor to buy from and what others charge for the item."""
+    state = temporal.workflows[po_workflow_id("1001")].state
+    task = HumanTask(
+        task_id="T-LINE",
+        po_number="1001",
+        kind=TaskKind.RESOLVE_REJECTED_LINE,
+        title="ACME rejected line 1 of 1001",
+        options=["re_source", "cancel_line"],
+        assignee_role="buyer",
+        context={"line_no": "1", "item": "MRO-GLOVE-NITRILE-L", "quantity": "100 EA"},
+        created_at=NOW,
+        due_at=NOW + timedelta(days=2),
+    )
+    state.tasks.append(task)
+    repo.tasks[task.task_id] = task
+    html = api.get("/tasks/T-LINE").text
+    assert 'id="vendor_id"' in html and 'id="unit_price"' in html
+    offered = set(re.findall(r'<option value="([A-Z]+)">', html))
+    assert offered == {
+        "NORDIC",
+        "LABWORKS",
+        "SLOWPOKE",
+        "CLOUDOPS",
+    }  # active, and not the one that rejected it
+    assert "Price history of <code>MRO-GLOVE-NITRILE-L</code>" in html
+    assert 'data-decision="re_source"' in html and 'data-decision="cancel_line"' in html

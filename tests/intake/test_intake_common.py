@@ -105,6 +105,49 @@ def test_envelopes_as_extract_prints_them_are_read_back() -> None:
     assert [f.document["invoice_number"] for f in found] == ["INV-100", "INV-101"]
 
 
+ACK_JSON = {
+    "ack_id": "SO-9",
+    "po_number": "PO-4711",
+    "vendor_id": "ACME",
+    "status": "accepted_with_changes",
+    "acknowledged_at": "2026-11-03T00:00:00Z",
+    "lines": [
+        {
+            "line_no": 1,
+            "status": "backordered",
+            "schedules": [{"quantity": "60", "date": "2026-11-09"}, {"quantity": "40", "date": "2026-12-01"}],
+        },
+        {"line_no": 2, "status": "substituted", "substitute_item_id": "MRO-GLOVE-NITRILE-XL"},
+    ],
+}
+
+
+def test_an_acknowledgment_in_json_keeps_its_schedules_and_substitutes() -> None:
+    [found] = extract_file(json.dumps(ACK_JSON).encode())
+    assert found.kind == ExtractedKind.ACKNOWLEDGMENT and found.min_confidence() == 1.0
+    first, second = found.document["lines"]
+    assert first["schedules"] == ACK_JSON["lines"][0]["schedules"]  # type: ignore[index]
+    assert (second["status"], second["substitute_item_id"]) == ("substituted", "MRO-GLOVE-NITRILE-XL")
+    assert found.model().lines[0].confirmed_quantity == 100  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ({"line_no": 1, "status": "substituted"}, "names the substitute_item_id"),
+        ({"line_no": 1, "substitute_item_id": "X-1"}, "substitute_item_id is for status substituted"),
+        (
+            {"line_no": 1, "quantity": "90", "schedules": [{"quantity": "60", "date": "2026-11-09"}]},
+            "schedules add up to 60, the line is 90",
+        ),
+    ],
+)
+def test_an_inconsistent_acknowledgment_line_in_json_is_refused(line: dict, message: str) -> None:
+    with pytest.raises(ExtractionError, match=message) as err:
+        extract_file(json.dumps(ACK_JSON | {"lines": [line]}).encode())
+    assert err.value.where == "$.lines.0"
+
+
 @pytest.mark.parametrize(
     ("body", "where", "message"),
     [
@@ -439,3 +482,26 @@ def test_an_ack_line_marked_changed_with_the_ordered_values_needs_a_person() -> 
     assert resolve_reading(
         extracted.model_copy(update={"document": really}), po=facts(), vendors=VENDORS, min_confidence=0.8
     ).ready
+
+
+def test_a_split_at_the_ordered_price_is_a_change() -> None:
+    """A split summing to the order is what the supplier changed, not a value
+    read from the "ordered" column."""
+    split = [{"quantity": "60", "date": "2026-12-08"}, {"quantity": "40", "date": "2026-12-15"}]
+    line = {"line_no": 1, "status": "changed", "unit_price": "11.90", "schedules": split}
+    ack = {
+        "ack_id": "OA-3",
+        "po_number": "PO-4711",
+        "vendor_id": "ACME",
+        "status": "accepted_with_changes",
+        "acknowledged_at": "2026-11-30T00:00:00Z",
+        "lines": [line],
+    }
+    extracted = Extracted(
+        kind=ExtractedKind.ACKNOWLEDGMENT,
+        format="x12-855",
+        document=ack,
+        confidence={field: 1.0 for field in ack},
+    )
+    result = resolve_reading(extracted, po=facts(), vendors=VENDORS, min_confidence=0.8)
+    assert not any("everything read equals the order" in p for p in result.problems)

@@ -234,13 +234,15 @@ def test_utf8_syntax_identifier_decodes_utf8():
 def test_only_messages_intake_does_not_read_is_an_error():
     po = _po()
     raw = render_orders(po, sender_id="POFLOW", receiver_id="ACME", control_reference="9", now=_NOW)
-    assert "no ORDRSP, DESADV or INVOIC message in the interchange (found ORDERS)" in str(error_of(raw))
+    assert "no ORDRSP, DESADV, INVOIC or CONTRL message in the interchange (found ORDERS)" in str(
+        error_of(raw)
+    )
 
 
 def test_other_messages_beside_a_readable_one_are_skipped_with_a_warning():
-    found = extract_edifact(edi(("CONTRL", ["UCI+1+ACME+POFLOW+7"]), ("ORDRSP", ORDRSP)))
+    found = extract_edifact(edi(("APERAK", ["BGM+305+AP-1+9"]), ("ORDRSP", ORDRSP)))
     assert [e.format for e in found] == ["edifact-ORDRSP"]
-    assert "Skipped UNH 1 CONTRL: intake reads only ORDRSP, DESADV and INVOIC." in found[0].warnings
+    assert "Skipped UNH 1 APERAK: intake reads only ORDRSP, DESADV, INVOIC and CONTRL." in found[0].warnings
 
 
 # --- vendor ---------------------------------------------------------------------------
@@ -349,6 +351,177 @@ def test_ordrsp_line_number_missing_is_taken_from_the_position_unsurely():
     body = ORDRSP[:4] + ["LIN++5"]
     ack = one(edi(("ORDRSP", body)))
     assert (ack.document["lines"][0]["line_no"], ack.confidence["lines[0].line_no"]) == (1, 0.6)
+
+
+# Deliveries and substitutions (D.96A ORDRSP: the LIN group's SCC groups with
+# their QTY-DTM pairs; QTY 6063 21 ordered, 113 to be delivered, 83 backorder;
+# DTM 2005 67 current schedule delivery, 69 promised, 506 back order delivery;
+# PIA 4347 3 substituted by, 4 substituted for; C212 7143 IN buyer's item
+# number, SA supplier's article number).
+
+
+def ordrsp_line(*segments: str) -> Extracted:
+    return one(edi(("ORDRSP", ["BGM+231+OC-1+4", *ORDRSP[1:4], *segments])))
+
+
+def test_ordrsp_a_line_split_in_two_scc_groups_reads_as_schedules():
+    ack = ordrsp_line(
+        "LIN+1+5",
+        "QTY+21:100:PCE",
+        "SCC+1",
+        "QTY+113:60:PCE",
+        "DTM+67:20261109:102",
+        "SCC+1",
+        "QTY+113:40:PCE",
+        "DTM+67:20261201:102",
+    )
+    line = ack.document["lines"][0]
+    assert line == {
+        "line_no": 1,
+        "status": "accepted",
+        "schedules": [{"quantity": "60", "date": "2026-11-09"}, {"quantity": "40", "date": "2026-12-01"}],
+    }
+    assert ack.locations["lines[0].schedules[1].date"].segment == "DTM+67 element 1.2 (segment 13)"
+    assert ack.locations["lines[0].schedules[1].quantity"].segment == "QTY+113 element 1.2 (segment 12)"
+    assert ack.confidence["lines[0].schedules[0].quantity"] == 1.0
+    assert "lines[0].schedules" not in ack.confidence
+    ack.model()
+
+
+def test_ordrsp_deliveries_that_do_not_add_up_to_the_order_give_the_quantity():
+    ack = ordrsp_line(
+        "LIN+2+3",
+        "QTY+113:120:PCE",
+        "DTM+69:20261110:102",
+        "QTY+113:50:PCE",
+        "DTM+69:20261204:102",
+    )
+    line = ack.document["lines"][0]
+    assert (line["status"], line["quantity"]) == ("changed", "170")
+    assert line["schedules"] == [
+        {"quantity": "120", "date": "2026-11-10"},
+        {"quantity": "50", "date": "2026-12-04"},
+    ]
+    assert "promised_date" not in line
+    assert ack.model().lines[0].confirmed_quantity == Decimal(170)  # type: ignore[attr-defined]
+
+
+def test_ordrsp_a_delivery_without_a_date_is_no_schedule_the_quantities_add_up():
+    ack = ordrsp_line(
+        "LIN+1+3",
+        "QTY+21:100:PCE",
+        "SCC+1",
+        "QTY+113:60:PCE",
+        "DTM+67:20261109:102",
+        "SCC+1",
+        "QTY+113:30:PCE",
+    )
+    line = ack.document["lines"][0]
+    assert line == {"line_no": 1, "status": "changed", "quantity": "90", "promised_date": "2026-11-09"}
+    assert ack.confidence["lines[0].quantity"] < 1.0
+    assert any("line 1 is confirmed in 2 deliveries" in w and "no delivery date" in w for w in ack.warnings)
+
+
+def test_ordrsp_substitution_names_the_buyers_item_number():
+    ack = ordrsp_line(
+        "LIN+1+3+MRO-GLOVE-NITRILE-L:IN",
+        "PIA+3+AC-NG-100XL:SA+MRO-GLOVE-NITRILE-XL:IN",
+        "QTY+113:100:PCE",
+    )
+    line = ack.document["lines"][0]
+    assert (line["status"], line["substitute_item_id"]) == ("substituted", "MRO-GLOVE-NITRILE-XL")
+    assert ack.confidence["lines[0].substitute_item_id"] == 1.0
+    assert ack.locations["lines[0].substitute_item_id"].segment == "PIA+3 element 3.1 (segment 7)"
+    assert ack.model().lines[0].substitute_item_id == "MRO-GLOVE-NITRILE-XL"  # type: ignore[attr-defined]
+
+
+def test_ordrsp_substitution_with_only_the_suppliers_article_number_goes_to_review():
+    ack = ordrsp_line("LIN+1+3+MRO-GLOVE-NITRILE-L:IN", "PIA+3+AC-NG-100XL:SA", "QTY+113:100:PCE")
+    line = ack.document["lines"][0]
+    assert (line["status"], line["substitute_item_id"]) == ("substituted", "AC-NG-100XL")
+    assert ack.confidence["lines[0].substitute_item_id"] < 0.8
+    assert any("AC-NG-100XL" in w and "'SA'" in w for w in ack.warnings)
+
+
+def test_ordrsp_substituted_for_names_the_item_ordered_so_the_line_names_the_substitute():
+    ack = ordrsp_line("LIN+1+3+MRO-GLOVE-NITRILE-XL:IN", "PIA+4+MRO-GLOVE-NITRILE-L:IN", "QTY+113:100:PCE")
+    line = ack.document["lines"][0]
+    assert (line["status"], line["substitute_item_id"]) == ("substituted", "MRO-GLOVE-NITRILE-XL")
+    assert ack.locations["lines[0].substitute_item_id"].segment == "LIN+1 element 3.1 (segment 6)"
+
+
+def test_ordrsp_substitution_naming_no_item_is_read_as_changed_for_review():
+    ack = ordrsp_line("LIN+1+3+MRO-GLOVE-NITRILE-L:IN", "PIA+3", "QTY+113:100:PCE")
+    line = ack.document["lines"][0]
+    assert line["status"] == "changed" and "substitute_item_id" not in line
+    assert ack.confidence["lines[0].status"] < 0.8
+    assert any("names no substitute" in w for w in ack.warnings)
+    ack.model()
+
+
+@pytest.mark.parametrize(
+    "segments",
+    [
+        # each quantity followed by its date
+        ["QTY+113:60:PCE", "DTM+67:20261109:102", "QTY+83:40:PCE", "DTM+506:20261215:102"],
+        # every QTY before every DTM (the LIN group's order): 506 is the back-order's date
+        ["QTY+113:60:PCE", "QTY+83:40:PCE", "DTM+67:20261109:102", "DTM+506:20261215:102"],
+        # in SCC groups
+        ["SCC+1", "QTY+113:60:PCE", "DTM+67:20261109:102", "SCC+1", "QTY+83:40:PCE", "DTM+506:20261215:102"],
+    ],
+    ids=["pairs", "qty-then-dtm", "scc"],
+)
+def test_ordrsp_part_delivered_and_a_dated_backorder_are_two_schedules(segments):
+    ack = ordrsp_line("LIN+1+3", "QTY+21:100:PCE", *segments)
+    line = ack.document["lines"][0]
+    assert line == {
+        "line_no": 1,
+        "status": "backordered",
+        "schedules": [{"quantity": "60", "date": "2026-11-09"}, {"quantity": "40", "date": "2026-12-15"}],
+    }
+    ack.model()
+
+
+def test_ordrsp_a_backorder_without_a_date_for_the_balance_is_read_as_before():
+    ack = ordrsp_line("LIN+1+3", "QTY+21:100:PCE", "QTY+113:60:PCE", "DTM+67:20261109:102", "QTY+83:40:PCE")
+    line = ack.document["lines"][0]
+    assert line == {"line_no": 1, "status": "backordered", "quantity": "60", "promised_date": "2026-11-09"}
+    assert any("no delivery date" in w for w in ack.warnings)
+
+
+def test_ordrsp_the_part_not_accepted_is_not_in_the_quantity_or_the_schedules():
+    ack = ordrsp_line(
+        "LIN+1+3",
+        "QTY+21:100:PCE",
+        "SCC+1",
+        "QTY+113:30:PCE",
+        "DTM+67:20261109:102",
+        "SCC+1",
+        "QTY+113:30:PCE",
+        "DTM+67:20261123:102",
+        "FTX+AAI+++REMAINDER NOT ACCEPTED",
+        "LIN+2+3",
+        "QTY+21:200:PCE",
+        "QTY+113:150:PCE",
+        "DTM+67:20261110:102",
+        "LIN+3+7",
+        "QTY+21:50:PCE",
+        "SCC+1",
+        "QTY+113:25:PCE",
+        "DTM+67:20261109:102",
+        "SCC+1",
+        "QTY+113:25:PCE",
+        "DTM+67:20261123:102",
+    )
+    first, second, third = ack.document["lines"]
+    assert first["quantity"] == "60"
+    assert first["schedules"] == [
+        {"quantity": "30", "date": "2026-11-09"},
+        {"quantity": "30", "date": "2026-11-23"},
+    ]
+    assert second == {"line_no": 2, "status": "changed", "quantity": "150", "promised_date": "2026-11-10"}
+    assert third["status"] == "rejected" and "schedules" not in third
+    ack.model()
 
 
 # --- DESADV ------------------------------------------------------------------------------

@@ -42,15 +42,8 @@ from activities.intake.pdf.field_terms import parse_payment_terms
 from activities.intake.pdf.read import extract_pdf
 from activities.intake.pdf.status_words import parse_status
 from bench.extraction_bench import leaves
-from models.documents import (
-    AckLineStatus,
-    Acknowledgment,
-    AcknowledgmentLine,
-    AckStatus,
-    Invoice,
-    InvoiceKind,
-    InvoiceLine,
-)
+from models.acknowledgments import AckLineStatus, Acknowledgment, AcknowledgmentLine, AckStatus
+from models.documents import Invoice, InvoiceKind, InvoiceLine
 from models.extraction import ExtractedKind
 from models.purchase_order import PaymentTerms
 from tools.supplier_sim.pdf import LANGUAGES, LAYOUTS, render_pdf, sample_set

@@ -232,8 +232,8 @@ def test_several_interchanges_in_one_file_are_all_read() -> None:
 
 
 def test_only_unsupported_sets_is_an_error() -> None:
-    raw = interchange(["AK1*PO*17", "AK9*A*1*1*1"], set_id="997", functional="FA")
-    with pytest.raises(X12Error, match="no 855, 856 or 810"):
+    raw = interchange(["BCH*00*SA*PO-1**20261102"], set_id="860", functional="PC")
+    with pytest.raises(X12Error, match="no 855, 856, 810 or 997"):
         extract_x12(raw)
 
 
@@ -325,12 +325,151 @@ def test_855_quantity_is_kept_only_when_it_differs_from_the_order() -> None:
     assert second["quantity"] == "150"
 
 
-def test_855_schedules_of_one_line_add_up_and_take_the_latest_date() -> None:
+# Several ACK segments in one PO1 loop are the line's schedules (element 668
+# gives each its status; ACK02 quantity, ACK04/ACK05 its promised date).
+
+
+def test_855_a_line_split_into_two_dated_schedules_reads_as_schedules() -> None:
     found = only(
-        ack_interchange("PO1*1*100*EA*11.90", "ACK*IA*60*EA*068*20261109", "ACK*IB*30*EA*068*20261201")
+        ack_interchange(
+            "PO1*1*100*EA*11.90",
+            "ACK*IA*60*EA*068*20261109",
+            "ACK*IA*40*EA*068*20261201",
+            "PO1*2*200*EA*4.75",
+            "ACK*DR*120*EA*068*20261110",
+            "ACK*DR*50*EA*079*20261204",
+        )
+    )
+    first, second = found.document["lines"]
+    assert first == {
+        "line_no": 1,
+        "status": "accepted",
+        "schedules": [{"quantity": "60", "date": "2026-11-09"}, {"quantity": "40", "date": "2026-12-01"}],
+    }
+    # 120 + 50 is not the 200 ordered: the confirmed quantity is their sum.
+    assert second["status"] == "changed"
+    assert second["quantity"] == "170"
+    assert second["schedules"] == [
+        {"quantity": "120", "date": "2026-11-10"},
+        {"quantity": "50", "date": "2026-12-04"},
+    ]
+    assert "promised_date" not in first and "promised_date" not in second
+    assert found.locations["lines[0].schedules[1].quantity"].segment == "ACK02 (segment 6)"
+    assert found.locations["lines[0].schedules[1].date"].segment == "ACK05 (segment 6)"
+    assert found.confidence["lines[0].schedules[0].date"] == 1.0
+    assert found.confidence["lines[1].quantity"] == 1.0
+    line = found.model().lines[1]
+    assert line.confirmed_quantity == Decimal(170)
+
+
+def test_855_a_schedule_without_a_date_is_no_schedule_the_quantities_add_up() -> None:
+    found = only(ack_interchange("PO1*1*100*EA*11.90", "ACK*IA*60*EA*068*20261109", "ACK*IB*30*EA"))
+    line = found.document["lines"][0]
+    assert line == {"line_no": 1, "status": "backordered", "quantity": "90", "promised_date": "2026-11-09"}
+    assert found.confidence["lines[0].quantity"] < 1.0
+    assert any("line 1" in w and "no quantity or promised date" in w for w in found.warnings)
+
+
+def test_855_one_schedule_keeps_quantity_and_promised_date() -> None:
+    found = only(ack_interchange("PO1*1*100*EA*11.90", "ACK*IQ*80*EA*068*20261109"))
+    assert found.document["lines"][0] == {
+        "line_no": 1,
+        "status": "changed",
+        "quantity": "80",
+        "promised_date": "2026-11-09",
+    }
+
+
+def test_855_substitution_names_the_buyers_part_number() -> None:
+    found = only(
+        ack_interchange(
+            "PO1*1*100*EA*11.90*PE*BP*MRO-GLOVE-NITRILE-L",
+            "ACK*IS*100*EA*068*20261109**VP*AC-NG-100XL*BP*MRO-GLOVE-NITRILE-XL",
+        )
     )
     line = found.document["lines"][0]
-    assert line == {"line_no": 1, "status": "backordered", "quantity": "90", "promised_date": "2026-12-01"}
+    assert line == {
+        "line_no": 1,
+        "status": "substituted",
+        "substitute_item_id": "MRO-GLOVE-NITRILE-XL",
+        "promised_date": "2026-11-09",
+    }
+    assert found.confidence["lines[0].substitute_item_id"] == 1.0
+    assert found.locations["lines[0].substitute_item_id"].segment == "ACK10 (segment 5)"
+    assert found.model().lines[0].substitute_item_id == "MRO-GLOVE-NITRILE-XL"
+
+
+def test_855_substitution_with_only_the_vendors_part_number_goes_to_review() -> None:
+    found = only(
+        ack_interchange(
+            "PO1*1*100*EA*11.90*PE*BP*MRO-GLOVE-NITRILE-L", "ACK*IS*100*EA*068*20261109**VP*AC-NG-100XL"
+        )
+    )
+    line = found.document["lines"][0]
+    assert (line["status"], line["substitute_item_id"]) == ("substituted", "AC-NG-100XL")
+    assert found.confidence["lines[0].substitute_item_id"] < 0.8
+    assert any("VP" in w and "AC-NG-100XL" in w for w in found.warnings)
+
+
+def test_855_substitution_naming_no_item_is_read_as_changed_for_review() -> None:
+    found = only(ack_interchange("PO1*1*100*EA*11.90*PE*BP*MRO-GLOVE-NITRILE-L", "ACK*IS*100*EA"))
+    line = found.document["lines"][0]
+    assert line == {"line_no": 1, "status": "changed"}
+    assert found.confidence["lines[0].status"] < 0.8
+    assert any("names no substitute" in w for w in found.warnings)
+    found.model()
+
+
+def test_855_partial_shipment_with_a_dated_backordered_balance_is_two_schedules() -> None:
+    found = only(
+        ack_interchange("PO1*1*100*EA*11.90", "ACK*BP*60*EA*068*20261109", "ACK*IB*40*EA*068*20261215")
+    )
+    assert found.document["lines"][0] == {
+        "line_no": 1,
+        "status": "backordered",
+        "schedules": [{"quantity": "60", "date": "2026-11-09"}, {"quantity": "40", "date": "2026-12-15"}],
+    }
+
+
+def test_855_backorder_in_one_schedule_keeps_its_promised_date() -> None:
+    backordered = only(ack_interchange("PO1*1*100*EA*11.90", "ACK*IB*100*EA*068*20261215"))
+    assert backordered.document["lines"][0] == {
+        "line_no": 1,
+        "status": "backordered",
+        "promised_date": "2026-12-15",
+    }
+    # BP alone: ACK02 is the part shipped; the balance, still backordered, has no date.
+    partial = only(ack_interchange("PO1*1*100*EA*11.90", "ACK*BP*60*EA*068*20261109"))
+    line = partial.document["lines"][0]
+    assert (line["status"], line["promised_date"]) == ("backordered", "2026-11-09")
+    assert partial.confidence["lines[0].quantity"] < 1.0
+    assert any("BP" in w for w in partial.warnings)
+
+
+def test_855_a_rejected_schedule_is_not_confirmed() -> None:
+    found = only(
+        ack_interchange(
+            "PO1*1*100*EA*11.90",
+            "ACK*IA*60*EA*068*20261109",
+            "ACK*IR*40*EA",
+            "PO1*2*200*EA*4.75",
+            "ACK*IA*100*EA*068*20261110",
+            "ACK*R2*60*EA",
+            "ACK*IA*40*EA*068*20261124",
+        )
+    )
+    first, second = found.document["lines"]
+    assert first == {"line_no": 1, "status": "accepted", "quantity": "60", "promised_date": "2026-11-09"}
+    assert found.locations["lines[0].status"].segment == "ACK01 (segment 5)"
+    assert second == {
+        "line_no": 2,
+        "status": "accepted",
+        "quantity": "140",
+        "schedules": [{"quantity": "100", "date": "2026-11-10"}, {"quantity": "40", "date": "2026-11-24"}],
+    }
+    assert any("line 1" in w and "IR" in w for w in found.warnings)
+    assert any("line 2" in w and "R2" in w for w in found.warnings)
+    found.model()
 
 
 def test_855_price_change_is_read_from_po104_or_ctp() -> None:

@@ -15,7 +15,8 @@ from typing import Any
 import pdfplumber
 import pytest
 
-from models.documents import Acknowledgment, Invoice, InvoiceKind
+from models.acknowledgments import Acknowledgment
+from models.documents import Invoice, InvoiceKind
 from models.extraction import ExtractedKind, model_class
 from tools.supplier_sim.pdf_blind import LAYOUTS, layout_of, sample_set
 from tools.supplier_sim.samples import Sample

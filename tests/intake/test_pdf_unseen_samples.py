@@ -16,7 +16,8 @@ from decimal import ROUND_HALF_UP, Decimal
 import pdfplumber
 import pytest
 
-from models.documents import Acknowledgment, Invoice
+from models.acknowledgments import Acknowledgment
+from models.documents import Invoice
 from models.extraction import ExtractedKind, model_class
 from tools.supplier_sim.pdf_unseen import LAYOUTS, VENDOR_NAMES, sample_set
 

@@ -909,6 +909,8 @@ def test_po_json_uses_readable_snake_case_names_and_values():
         "match_level_source",
         "tax_rate_pct",
         "tax_rate_source",
+        "schedules",
+        "substituted_for",
     } == set(body["lines"][0])
     assert body["payment_terms"] == {"net_days": 30, "discount_days": 10, "discount_percent": "2"}
     # No level given: validate/enrich takes it from the item master; matched 3-way until then.

@@ -22,7 +22,8 @@ import pytest
 
 from activities.db.master_data import Item, Vendor
 from activities.db.validation import resolve_tax_rates
-from models.documents import Acknowledgment, GoodsReceipt, Invoice, InvoiceKind, ReceiptLine
+from models.acknowledgments import Acknowledgment
+from models.documents import GoodsReceipt, Invoice, InvoiceKind, ReceiptLine
 from models.matching import HoldCode, MatchDecision, MatchRequest, ToleranceProfile
 from models.purchase_order import MatchLevel, PurchaseOrder, PurchaseOrderLine
 from models.records import LineTaxRate

@@ -286,9 +286,11 @@ def test_a_quantity_tolerance_of_none_is_not_checked():
 
 
 @pytest.mark.parametrize("status", ["rejected", "backordered"])
-def test_rejected_and_backordered_lines_always_need_the_buyer(status):
-    # even with nothing checked and nothing else changed
-    result = compare_acknowledgment(make_po(), make_ack({"line_no": 2, "status": status}), tol(None, None))
+def test_before_line_tasks_rejected_and_backordered_lines_always_needed_the_buyer(status):
+    # even with nothing checked and nothing else changed (runs before PATCH_ACK_LINES;
+    # today's rules: tests/unit/test_ack_lines.py)
+    ack = make_ack({"line_no": 2, "status": status})
+    result = compare_acknowledgment(make_po(), ack, tol(None, None), line_tasks=False)
     assert len(result.outside_tolerance) == 1
     assert "line 2" in result.outside_tolerance[0] and status in result.outside_tolerance[0]
     assert not result.within_tolerance
@@ -317,8 +319,12 @@ def test_a_line_not_on_the_po_needs_the_buyer_and_is_not_added():
     po = make_po()
     result = compare_acknowledgment(po, make_ack({"line_no": 9, "quantity": "5"}), tol(None, None))
     assert len(result.outside_tolerance) == 1 and "line 9" in result.outside_tolerance[0]
-    assert result.revised_po is not None
-    assert [line.line_no for line in result.revised_po.lines] == [1, 2]
+    assert result.revised_po is None  # no line of the PO changes: nothing to revise
+    legacy = compare_acknowledgment(
+        po, make_ack({"line_no": 9, "quantity": "5"}), tol(None, None), line_tasks=False
+    )
+    assert legacy.revised_po is not None  # runs before PATCH_ACK_LINES made an unchanged revision
+    assert [line.line_no for line in legacy.revised_po.lines] == [1, 2]
 
 
 def test_one_change_in_and_one_out_of_tolerance_needs_the_buyer():
@@ -446,9 +452,7 @@ def test_a_price_change_is_outside_exactly_when_it_exceeds_the_limit(old, new, l
     LIMIT,
     LIMIT,
 )
-def test_whatever_the_ack_says_the_po_is_untouched_and_a_revision_drops_only_rejected_lines(
-    lines, ack_lines, p, q
-):
+def test_whatever_the_ack_says_the_po_is_untouched_and_a_revision_keeps_every_line(lines, ack_lines, p, q):
     po = make_po(*lines, revision=2)
     before = po.model_dump()
     tolerances = ToleranceProfile(ack_price_pct=p, ack_qty_pct=q)
@@ -458,11 +462,49 @@ def test_whatever_the_ack_says_the_po_is_untouched_and_a_revision_drops_only_rej
     changed_lines = {text.split(":")[0] for text in result.changes}
     assert {text.split(":")[0] for text in result.outside_tolerance} <= changed_lines
     assert len(result.outside_tolerance) <= len(result.changes)
+    rejected = sorted(
+        a["line_no"] for a in ack_lines if a["status"] == "rejected" and a["line_no"] <= len(lines)
+    )
+    assert result.rejected_lines == rejected  # each a buyer task of its own, never a change to approve
+    assert not any(f"line {n}:" in text for n in rejected for text in result.outside_tolerance)
+    if result.revised_po is not None:  # a rejected line stays ordered until the buyer decides
+        assert result.revised_po.revision == 3
+        assert [line.line_no for line in result.revised_po.lines] == [line.line_no for line in po.lines]
+        assert result.revised_po.lines != po.lines
+    not_on_po = [a for a in ack_lines if a["line_no"] > len(lines)]
+    if not_on_po:
+        assert not result.within_tolerance
+
+
+@FAST
+@given(
+    po_lines(),
+    st.lists(
+        st.fixed_dictionaries(
+            {
+                "line_no": st.integers(1, 7),
+                "status": st.sampled_from(["accepted", "changed", "backordered", "rejected"]),
+                "quantity": st.one_of(st.none(), QTY),
+                "unit_price": st.one_of(st.none(), PRICE),
+                "promised_date": DATES,
+            }
+        ),
+        max_size=6,
+        unique_by=lambda line: line["line_no"],
+    ),
+    LIMIT,
+    LIMIT,
+)
+def test_before_line_tasks_a_revision_dropped_rejected_lines(lines, ack_lines, p, q):
+    """The rule runs before PATCH_ACK_LINES replay with (line_tasks=False)."""
+    po = make_po(*lines, revision=2)
+    tolerances = ToleranceProfile(ack_price_pct=p, ack_qty_pct=q)
+    result = compare_acknowledgment(po, make_ack(*ack_lines), tolerances, line_tasks=False)
     rejected = {a["line_no"] for a in ack_lines if a["status"] == "rejected"}
     kept = [line.line_no for line in po.lines if line.line_no not in rejected]
+    assert not result.rejected_lines
     assert (result.revised_po is not None) == (result.has_changes and bool(kept))
     if result.revised_po is not None:
-        assert result.revised_po.revision == 3
         assert [line.line_no for line in result.revised_po.lines] == kept
     not_on_po = [a for a in ack_lines if a["line_no"] > len(lines)]
     if not_on_po or any(a["status"] in ("backordered", "rejected") for a in ack_lines):

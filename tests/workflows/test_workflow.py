@@ -227,7 +227,7 @@ async def test_price_change_within_tolerance_becomes_a_revision(env, engine):
         # The revision says what changed, by which rule, from which document (#17 item 2).
         revision = s.revisions[-1]
         assert revision.changes == [RevisionChange(line_no=1, field="unit_price", old="11.9", new="12.1")]
-        assert revision.approved_by == "rule: within the acknowledgment tolerance (standard v1)"
+        assert revision.approved_by == "rule: within the acknowledgment tolerances (standard v1)"
         assert revision.source_document_id == s.acknowledgments[0].ack.document_id
         assert "11.9 → 12.1" in revision.why
         await handle.signal(PoSignal.RECEIPT, full_receipt(order))

@@ -27,15 +27,8 @@ from activities.intake.edifact.write import (
     text_components,
     unit_code,
 )
-from models.documents import (
-    AckLineStatus,
-    Acknowledgment,
-    AckStatus,
-    Invoice,
-    InvoiceKind,
-    InvoiceLine,
-    ShipNotice,
-)
+from models.acknowledgments import AckLineStatus, Acknowledgment, AckStatus
+from models.documents import Invoice, InvoiceKind, InvoiceLine, ShipNotice
 from models.extraction import kind_of_invoice
 from tools.supplier_sim.samples import Sample
 

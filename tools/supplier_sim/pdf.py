@@ -52,16 +52,9 @@ from typing import Any
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from models.acknowledgments import AckLineStatus, Acknowledgment, AcknowledgmentLine, AckStatus
 from models.common import CURRENCY_MINOR_UNITS, round_money
-from models.documents import (
-    AckLineStatus,
-    Acknowledgment,
-    AcknowledgmentLine,
-    AckStatus,
-    Invoice,
-    InvoiceKind,
-    InvoiceLine,
-)
+from models.documents import Invoice, InvoiceKind, InvoiceLine
 from models.purchase_order import PaymentTerms
 from tools.supplier_sim import labels
 from tools.supplier_sim.amounts import stated_total

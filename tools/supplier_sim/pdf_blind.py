@@ -37,16 +37,9 @@ from typing import Any
 
 from fpdf import FPDF
 
+from models.acknowledgments import AckLineStatus, Acknowledgment, AcknowledgmentLine, AckStatus
 from models.common import round_money
-from models.documents import (
-    AckLineStatus,
-    Acknowledgment,
-    AcknowledgmentLine,
-    AckStatus,
-    Invoice,
-    InvoiceKind,
-    InvoiceLine,
-)
+from models.documents import Invoice, InvoiceKind, InvoiceLine
 from models.extraction import ExtractedKind
 from models.purchase_order import PaymentTerms
 from tools.supplier_sim import labels

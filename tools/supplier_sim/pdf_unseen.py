@@ -48,15 +48,8 @@ from typing import Any
 
 from fpdf import FPDF
 
-from models.documents import (
-    AckLineStatus,
-    Acknowledgment,
-    AcknowledgmentLine,
-    AckStatus,
-    Invoice,
-    InvoiceKind,
-    InvoiceLine,
-)
+from models.acknowledgments import AckLineStatus, Acknowledgment, AcknowledgmentLine, AckStatus
+from models.documents import Invoice, InvoiceKind, InvoiceLine
 from models.purchase_order import PaymentTerms
 from tools.supplier_sim import labels
 from tools.supplier_sim.amounts import stated_amount, stated_total

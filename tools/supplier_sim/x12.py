@@ -22,15 +22,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from activities.intake.x12.write import InterchangeWriter, SegmentSpec, X12Style, x12_date, x12_implied
-from models.documents import (
-    AckLineStatus,
-    Acknowledgment,
-    AcknowledgmentLine,
-    AckStatus,
-    Invoice,
-    InvoiceKind,
-    ShipNotice,
-)
+from models.acknowledgments import AckLineStatus, Acknowledgment, AcknowledgmentLine, AckStatus
+from models.documents import Invoice, InvoiceKind, ShipNotice
 from models.purchase_order import PurchaseOrder, PurchaseOrderLine
 from tools.supplier_sim.samples import Sample
 

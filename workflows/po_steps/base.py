@@ -48,6 +48,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from models.approvals import ApprovalLevel, ApprovalRoute, TaskRouteRequest
     from models.documents import legacy_normalize_invoice_number
+    from models.functional_acks import FunctionalAck
     from models.tasks import TASK_OPTIONS, TASK_ROLES, TaskHold, TaskPeopleRequest
     from models.workflow_state import HoldRequest, LineCancelRequest
     from workflows import activity_calls as act
@@ -55,7 +56,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.contract import po_task_id
     from workflows.summary import current_details
 
-Document = Acknowledgment | GoodsReceipt | Invoice | ShipNotice
+Document = Acknowledgment | GoodsReceipt | Invoice | ShipNotice | FunctionalAck
 R = TypeVar("R")
 # Statuses in which supplier documents are processed (before issue they wait).
 OPEN_FOR_DOCUMENTS = frozenset(
@@ -349,8 +350,23 @@ class PoBase:
     async def _place_manual_hold(self, request: HoldRequest) -> None:  # invoices.InvoiceSteps
         raise NotImplementedError
 
+    async def _on_functional_ack(self, fa: FunctionalAck) -> None:  # channel.ChannelSteps
+        raise NotImplementedError
+
+    async def _decide_edi_rejection(self, task: HumanTask, d: TaskDecision) -> None:  # channel.ChannelSteps
+        raise NotImplementedError
+
     async def _close_short(self, actor: str) -> None:  # closing.ClosingSteps
         raise NotImplementedError
 
     async def _finish_cancelled(self, reason: str) -> None:  # closing.ClosingSteps
         raise NotImplementedError
+
+    async def _cancel_line(self, request: LineCancelRequest) -> None:  # closing.ClosingSteps
+        raise NotImplementedError
+
+    async def _open_rejected_line_tasks(self, ack: Acknowledgment, line_nos: list[int]) -> None:
+        raise NotImplementedError  # rejected_lines.RejectedLineSteps
+
+    async def _resolve_rejected_line(self, task: HumanTask, d: TaskDecision) -> None:
+        raise NotImplementedError  # rejected_lines.RejectedLineSteps

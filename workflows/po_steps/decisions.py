@@ -90,6 +90,10 @@ class DecisionSteps(PoBase):
                 s.receipt_due_at = workflow.now() + s.policy.receipt_grace
         elif task.kind == TaskKind.RESOLVE_INVOICE_HOLD:
             await self._decide_invoice_hold(task, d)
+        elif task.kind == TaskKind.RESOLVE_REJECTED_LINE:
+            await self._resolve_rejected_line(task, d)
+        elif task.kind == TaskKind.REVIEW_EDI_REJECTION:
+            await self._decide_edi_rejection(task, d)
         elif task.kind == TaskKind.REVIEW_SHIP_NOTICE and choice == Decision.ASK_SUPPLIER:
             await self._notify(
                 NotificationChannel.SUPPLIER,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from temporalio import workflow
 
 from workflows.po_steps.base import OPEN_FOR_DOCUMENTS, PoBase
-from workflows.po_steps.patches import PATCH_ASN_EXCEPTIONS
+from workflows.po_steps.patches import PATCH_ACK_LINES, PATCH_ASN_EXCEPTIONS
 
 with workflow.unsafe.imports_passed_through():
     from models import (
@@ -29,7 +29,10 @@ with workflow.unsafe.imports_passed_through():
         ShipNotice,
         TaskKind,
     )
+    from models.functional_acks import FunctionalAck
+    from models.purchase_order import SubstitutePair
     from p2p import acknowledgment, deadlines, receiving, revisions, ship_notices
+    from workflows import activity_calls as act
 
 
 class DocumentSteps(PoBase):
@@ -47,61 +50,112 @@ class DocumentSteps(PoBase):
                 await self._on_receipt(doc)
             elif isinstance(doc, ShipNotice):
                 await self._on_ship_notice(doc)
+            elif isinstance(doc, FunctionalAck):
+                await self._on_functional_ack(doc)
             else:
                 await self._on_invoice(doc)
 
     async def _on_acknowledgment(self, ack: Acknowledgment) -> None:
         s = self._s
-        assert s.policy is not None
         s.ack_reminder_at = s.ack_due_at = None
         await self._cancel_open_tasks(TaskKind.CHASE_SUPPLIER)
         if ack.status == AckStatus.REJECTED:
-            s.acknowledgments.append(
-                AckRecord(ack=ack, outcome=AckOutcome.SUPPLIER_REJECTED, received_at=workflow.now())
-            )
-            self._log("supplier_rejected", ack.message or f"{ack.ack_id}: rejected by the supplier")
-            await self._open_task(
-                TaskKind.SUPPLIER_REJECTED,
-                f"{s.po.vendor_id} rejected {s.po.po_number}",
-                subject_id=ack.document_id,
-                context={"supplier_message": ack.message or "(none)"},
-            )
+            await self._on_supplier_rejected(ack)
             return
-        comparison = acknowledgment.compare_acknowledgment(s.po, ack, s.policy.tolerances)
+        comparison = await self._compare_acknowledgment(ack)
         if s.status == PoStatus.ISSUED:
             s.status = PoStatus.ACKNOWLEDGED
-        if not comparison.has_changes:
+        await self._open_rejected_line_tasks(ack, comparison.rejected_lines)
+        if comparison.revised_po is None and comparison.within_tolerance:
             outcome = AckOutcome.ACCEPTED
-            self._log("acknowledged", f"{ack.ack_id}: accepted as ordered")
+            rejected = f" but line(s) {', '.join(map(str, comparison.rejected_lines))}"
+            self._log(
+                "acknowledged",
+                f"{ack.ack_id}: accepted as ordered" + (rejected if comparison.rejected_lines else ""),
+            )
         elif comparison.within_tolerance:
             outcome = AckOutcome.ACCEPTED_AS_REVISION
-            assert comparison.revised_po is not None
-            rule = s.policy.tolerances
-            await self._new_revision(
-                comparison.revised_po,
-                RevisionReason.SUPPLIER_CHANGE_AUTO,
-                ack.document_id,
-                "; ".join(comparison.changes),
-                approved_by=f"rule: within the acknowledgment tolerance ({rule.name} v{rule.version})",
-            )
+            await self._revise_by_rule(ack, comparison)
         else:
             outcome = AckOutcome.CHANGE_REVIEW
-            s.pending_change = ack
-            await self._cancel_open_tasks(TaskKind.APPROVE_SUPPLIER_CHANGE)  # a newer ack supersedes
-            self._log("supplier_change", "outside tolerance: " + "; ".join(comparison.outside_tolerance))
-            await self._open_task(
-                TaskKind.APPROVE_SUPPLIER_CHANGE,
-                f"Supplier change on {s.po.po_number}",
-                subject_id=ack.document_id,
-                context={
-                    "changes": "; ".join(comparison.changes),
-                    "outside_tolerance": "; ".join(comparison.outside_tolerance),
-                    "supplier_message": ack.message or "(none)",
-                },
-                at_stake=(s.po.total, []),  # the state keeps its flags as sentences, not codes
-            )
+            await self._ask_the_buyer(ack, comparison)
         s.acknowledgments.append(AckRecord(ack=ack, outcome=outcome, received_at=workflow.now()))
         await self._rematch_waiting_for(HoldCode.ACK_MISSING)
+
+    async def _on_supplier_rejected(self, ack: Acknowledgment) -> None:
+        """The whole PO refused: the buyer cancels it or keeps it open."""
+        s = self._s
+        s.acknowledgments.append(
+            AckRecord(ack=ack, outcome=AckOutcome.SUPPLIER_REJECTED, received_at=workflow.now())
+        )
+        self._log("supplier_rejected", ack.message or f"{ack.ack_id}: rejected by the supplier")
+        await self._open_task(
+            TaskKind.SUPPLIER_REJECTED,
+            f"{s.po.vendor_id} rejected {s.po.po_number}",
+            subject_id=ack.document_id,
+            context={"supplier_message": ack.message or "(none)"},
+        )
+
+    async def _revise_by_rule(self, ack: Acknowledgment, comparison: acknowledgment.AckComparison) -> None:
+        """Every change inside its limits: the next revision, the rule named."""
+        assert comparison.revised_po is not None and self._s.policy is not None
+        rule = self._s.policy.tolerances
+        await self._new_revision(
+            comparison.revised_po,
+            RevisionReason.SUPPLIER_CHANGE_AUTO,
+            ack.document_id,
+            "; ".join(comparison.changes),
+            approved_by=(
+                f"rule: within the acknowledgment tolerances ({', '.join(comparison.profiles)})"
+                if self._ack_line_rule()
+                else f"rule: within the acknowledgment tolerance ({rule.name} v{rule.version})"
+            ),
+        )
+
+    async def _ask_the_buyer(self, ack: Acknowledgment, comparison: acknowledgment.AckComparison) -> None:
+        """A change beyond a limit: the buyer approves the supplier's change or not."""
+        s = self._s
+        s.pending_change = ack
+        await self._cancel_open_tasks(TaskKind.APPROVE_SUPPLIER_CHANGE)  # a newer ack supersedes
+        self._log("supplier_change", "outside tolerance: " + "; ".join(comparison.outside_tolerance))
+        await self._open_task(
+            TaskKind.APPROVE_SUPPLIER_CHANGE,
+            f"Supplier change on {s.po.po_number}",
+            subject_id=ack.document_id,
+            context={
+                "changes": "; ".join(comparison.changes),
+                "outside_tolerance": "; ".join(comparison.outside_tolerance),
+                "supplier_message": ack.message or "(none)",
+            },
+            at_stake=(s.po.total, []),  # the state keeps its flags as sentences, not codes
+        )
+
+    def _ack_line_rule(self) -> bool:
+        """True: acknowledgment lines read fully (PATCH_ACK_LINES). The SDK
+        keeps a run's answer, so a change decided later compares as it did."""
+        return workflow.patched(PATCH_ACK_LINES)
+
+    async def _compare_acknowledgment(self, ack: Acknowledgment) -> acknowledgment.AckComparison:
+        """The acknowledgment against the agreed revision, under the rule the
+        run follows: each line's own tolerance profile and the item master's
+        substitutes, or (runs before PATCH_ACK_LINES) the PO-wide profile."""
+        s = self._s
+        assert s.policy is not None
+        if not self._ack_line_rule():
+            return acknowledgment.compare_acknowledgment(s.po, ack, s.policy.tolerances, line_tasks=False)
+        return acknowledgment.compare_acknowledgment(
+            s.po, ack, s.policy.tolerance_profiles, substitutes=await self._listed_substitutes(ack)
+        )
+
+    async def _listed_substitutes(self, ack: Acknowledgment) -> set[tuple[str, str]]:
+        asked = [
+            SubstitutePair(item_id=line.item_id, substitute_id=a.substitute_item_id)
+            for a in ack.lines
+            if a.substitute_item_id is not None and (line := self._s.po.line(a.line_no)) is not None
+        ]
+        if not asked:
+            return set()
+        return {(p.item_id, p.substitute_id) for p in await act.listed_substitutes(asked)}
 
     async def _decide_supplier_change(self, *, accept: bool, actor: str) -> None:
         s = self._s
@@ -120,8 +174,7 @@ class DocumentSteps(PoBase):
                 f"{actor} kept revision {s.po.revision}; please confirm the order as issued.",
             )
             return
-        assert s.policy is not None
-        comparison = acknowledgment.compare_acknowledgment(s.po, ack, s.policy.tolerances)
+        comparison = await self._compare_acknowledgment(ack)
         if comparison.revised_po is not None:
             await self._new_revision(
                 comparison.revised_po,

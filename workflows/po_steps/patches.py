@@ -27,3 +27,11 @@ PATCH_BANK_DETAILS_DUTY = "bank-details-duty"
 # A ship notice beyond the order (a line not on it, more than ordered) opens a
 # buyer task (p2p.ship_notices); runs started before only recorded notices.
 PATCH_ASN_EXCEPTIONS = "asn-exceptions"
+# The supplier's 997 / CONTRL for the PO we sent is recorded, and a rejection
+# opens a buyer task (po_steps.channel); runs started before ignored it.
+PATCH_FUNCTIONAL_ACK = "functional-ack"
+# Acknowledgment lines read fully (p2p.acknowledgment): tolerances per
+# direction and per line profile, splits, backorders, substitutes (activity
+# listed_substitutes), a buyer task per rejected line; runs started before
+# compare with the PO-wide symmetric limits and put rejected lines in the change.
+PATCH_ACK_LINES = "ack-lines"

@@ -70,7 +70,13 @@ class StartSteps(PoBase):
         s = self._s
         result = await act.issue_po(
             IssueRequest(
-                po_number=s.po.po_number, revision=s.po.revision, vendor_id=s.po.vendor_id, at=workflow.now()
+                po_number=s.po.po_number,
+                revision=s.po.revision,
+                vendor_id=s.po.vendor_id,
+                at=workflow.now(),
+                # The revision to render (850 / ORDERS / PDF): data for the
+                # activity, not a new command, so histories replay unchanged.
+                po=s.po,
             )
         )
         now = workflow.now()
@@ -81,4 +87,4 @@ class StartSteps(PoBase):
             s.ack_reminder_at = now + s.policy.ack_reminder_after
             s.ack_due_at = now + s.policy.ack_due_after
         s.receipt_due_at = deadlines.receipt_due_at(s.po, s.policy.receipt_grace)
-        self._log("issued", f"r{s.po.revision} sent by {result.channel} ({result.message_id})")
+        self._log("issued", f"r{s.po.revision} sent by {result.describe()}")

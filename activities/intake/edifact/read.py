@@ -2,17 +2,19 @@
 `Extracted` per business document out.
 
 ORDRSP → acknowledgment, DESADV → ship notice (one per order it covers),
-INVOIC → invoice or credit memo. Other message types in the same interchange
-(ORDERS echoes, CONTRL, APERAK, ...) are skipped with a warning; an interchange
-with none of the three is an error. Syntax and envelope: `syntax`; one
-module per message type (`read_ordrsp`, `read_desadv`, `read_invoic` with
-`invoic_lines` and `invoic_totals`), sharing `reading` and `values`.
+INVOIC → invoice or credit memo, CONTRL → the supplier's functional
+acknowledgment of an interchange we sent. Other message types in the same
+interchange (ORDERS echoes, APERAK, ...) are skipped with a warning; an
+interchange with none of the four is an error. Syntax and envelope: `syntax`;
+one module per message type (`read_ordrsp`, `read_desadv`, `read_invoic` with
+`invoic_lines` and `invoic_totals`, `read_contrl`), sharing `reading` and `values`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from activities.intake.edifact.read_contrl import read_contrl
 from activities.intake.edifact.read_desadv import read_desadv
 from activities.intake.edifact.read_invoic import read_invoic
 from activities.intake.edifact.read_ordrsp import read_ordrsp
@@ -28,13 +30,14 @@ _READERS: dict[str, Callable[[EdiMessage, Context], list[Extracted]]] = {
     "ORDRSP": lambda message, context: [read_ordrsp(message, context)],
     "DESADV": read_desadv,
     "INVOIC": lambda message, context: [read_invoic(message, context)],
+    "CONTRL": lambda message, context: [read_contrl(message, context)],
 }
 
 
 def extract_edifact(
     raw: bytes, *, vendor_id: str | None = None, limits: IntakeLimits = DEFAULT_LIMITS
 ) -> list[Extracted]:
-    """Read every ORDRSP, DESADV and INVOIC in the interchange.
+    """Read every ORDRSP, DESADV, INVOIC and CONTRL in the interchange.
 
     Raises `ExtractionError` (and nothing else) for a file that is not a
     well-formed interchange or whose messages cannot be read; `where` names the
@@ -60,7 +63,7 @@ def extract_edifact(
     if not found:
         kinds = ", ".join(sorted({m.type for m in interchange.messages})) or "no messages"
         raise ExtractionError(
-            f"no ORDRSP, DESADV or INVOIC message in the interchange (found {kinds})", "UNB"
+            f"no ORDRSP, DESADV, INVOIC or CONTRL message in the interchange (found {kinds})", "UNB"
         )
     return found
 
@@ -86,7 +89,7 @@ def _skipped_note(messages: tuple[EdiMessage, ...]) -> str | None:
     names = ", ".join(m.name for m in skipped[:5]) + (
         f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""
     )
-    return f"Skipped {names}: intake reads only ORDRSP, DESADV and INVOIC."
+    return f"Skipped {names}: intake reads only ORDRSP, DESADV, INVOIC and CONTRL."
 
 
 def _older_than_96a(message: EdiMessage) -> bool:

@@ -4,29 +4,41 @@ into an `Acknowledgment`.
 BGM 231 + number + message function (1225) gives the header status, LIN action
 codes (1229) the line statuses, QTY/PRI/DTM in each LIN group what the supplier
 confirmed. Code lists: reference/p2p-semantics.md (c), "EDIFACT equivalents".
+
+A line confirmed in several deliveries is read as its schedules: the QTY + DTM
+pairs of its SCC groups (D.96A/D.97A ORDRSP, LIN group: SCC-FTX-RFF and the
+QTY-DTM group under it), or several quantities to be delivered (or back-ordered)
+at line level, each followed by its delivery date. A substitution is PIA with
+product id function 3, "substituted by" (UNTDID 4347, D.96A; EANCOM 2002 S4
+ORDRSP, PIA: LIN names the product ordered, PIA+3 the one replacing it), or 4,
+"substituted for" (the PIA names the product ordered, LIN the substitute).
+1229 itself has no substitution code in D.96A/D.97A.
+
+Here: the message and its header (BGM acknowledgment id and status, RFF+ON
+order, NAD vendor, DTM+137 date, FTX message); the LIN groups are read in
+`ordrsp_lines`, their delivery schedules in `ordrsp_schedules`.
 """
 
 from __future__ import annotations
 
+from activities.intake.edifact.ordrsp_lines import read_lines
+from activities.intake.edifact.ordrsp_schedules import schedule_provenance
 from activities.intake.edifact.reading import (
     UNB_PREPARED_AT,
     Context,
     Fields,
     Read,
     build_extracted,
-    day_field,
     find_bgm,
     free_text,
-    line_number,
     message_dates,
     order_references,
-    read_unit_price,
     read_vendor,
     split_sections,
 )
 from activities.intake.edifact.syntax import EdiMessage, EdiSegment
-from activities.intake.edifact.values import decimal_text, is_identifier, iso_utc, read_qty
-from models.documents import AckLineStatus, AckStatus
+from activities.intake.edifact.values import is_identifier, iso_utc
+from models.acknowledgments import AckLineStatus, AckStatus
 from models.extraction import Extracted, ExtractedKind
 
 __all__ = ["read_ordrsp"]
@@ -48,20 +60,6 @@ _RESPONSE_TYPE = {
     "CA": AckStatus.ACCEPTED_WITH_CHANGES,
     "RE": AckStatus.REJECTED,
 }
-# LIN 1229 action request/notification code → line status.
-_LINE_STATUS = {
-    "5": AckLineStatus.ACCEPTED,  # accepted without amendment
-    "4": AckLineStatus.ACCEPTED,  # no action
-    "3": AckLineStatus.CHANGED,  # changed
-    "6": AckLineStatus.CHANGED,  # accepted with amendment
-    "23": AckLineStatus.CHANGED,  # proposed amendment
-    "24": AckLineStatus.CHANGED,  # accepted with amendment, no confirmation required
-    "1": AckLineStatus.CHANGED,  # added: a line the PO does not have
-    "7": AckLineStatus.REJECTED,  # not accepted
-    "2": AckLineStatus.REJECTED,  # deleted
-    "10": AckLineStatus.REJECTED,  # not found
-}
-_DELIVERY_DATES = (("67", 1.0), ("69", 1.0), ("2", 0.9))  # current schedule, promised, requested
 
 
 def read_ordrsp(message: EdiMessage, context: Context) -> Extracted:
@@ -76,7 +74,7 @@ def read_ordrsp(message: EdiMessage, context: Context) -> Extracted:
     if vendor:
         fields["vendor_id"] = vendor
     _read_acknowledged_at(sections.header, message, context, fields, warnings)
-    lines, notes = _read_lines(sections.lines, message, bgm, warnings)
+    lines, notes, schedules = read_lines(sections.lines, message, bgm, warnings)
     _read_status(bgm, lines, message, fields, warnings)
     # Header free text is one note, continued over FTX segments; line notes
     # (reasons for a change or rejection) follow, one per line of text.
@@ -85,7 +83,9 @@ def read_ordrsp(message: EdiMessage, context: Context) -> Extracted:
     if texts:
         first = next(s for s in message.body if s.tag == "FTX")
         fields["message"] = Read("\n".join(texts)[:2000], first.at(4), 1.0)
-    return build_extracted(ExtractedKind.ACKNOWLEDGMENT, "edifact-ORDRSP", fields, lines, warnings, hint)
+    extracted = build_extracted(ExtractedKind.ACKNOWLEDGMENT, "edifact-ORDRSP", fields, lines, warnings, hint)
+    schedule_provenance(extracted, schedules)
+    return extracted
 
 
 def _read_ack_id(bgm: EdiSegment, message: EdiMessage, fields: Fields, warnings: list[str]) -> None:
@@ -183,84 +183,3 @@ def _status_from_lines(statuses: set[str]) -> AckStatus | None:
     if statuses == {AckLineStatus.ACCEPTED.value}:
         return AckStatus.ACCEPTED
     return AckStatus.ACCEPTED_WITH_CHANGES
-
-
-# --- lines ----------------------------------------------------------------------
-
-
-def _read_lines(
-    groups: list[list[EdiSegment]], message: EdiMessage, bgm: EdiSegment, warnings: list[str]
-) -> tuple[list[Fields], list[str]]:
-    lines: list[Fields] = []
-    notes: list[str] = []
-    seen: set[int] = set()
-    header_rejected = bgm.value(3) == "27"
-    for position, group in enumerate(groups, start=1):
-        line = _read_line(group, position, message, header_rejected, warnings)
-        number = line["line_no"].value
-        if number in seen:
-            raise message.error(group[0], f"line {number} is acknowledged twice")
-        seen.add(number)
-        lines.append(line)
-        notes += [f"Line {number}: {free_text(s)}" for s in group if s.tag == "FTX" and free_text(s)]
-    return lines, notes
-
-
-def _read_line(
-    group: list[EdiSegment], position: int, message: EdiMessage, header_rejected: bool, warnings: list[str]
-) -> Fields:
-    lin = group[0]
-    line: Fields = {"line_no": line_number(group, position, message, warnings)}
-    quantities = {s.qualifier: (s, *read_qty(s, message)) for s in group if s.tag == "QTY"}
-    backordered = "83" in quantities and quantities["83"][1] > 0
-    status = _line_status(lin, backordered, header_rejected, message, warnings)
-    line["status"] = status
-    _line_quantity(quantities, status.value, line, message, warnings)
-    price = read_unit_price(group, message, warnings)
-    if price is not None:
-        line["unit_price"] = price
-    promised = day_field(message_dates(group, message, warnings), _DELIVERY_DATES)
-    if promised is not None:
-        line["promised_date"] = promised
-    return line
-
-
-def _line_status(
-    lin: EdiSegment, backordered: bool, header_rejected: bool, message: EdiMessage, warnings: list[str]
-) -> Read:
-    code = lin.value(2)
-    status = _LINE_STATUS.get(code)
-    if status == AckLineStatus.REJECTED:
-        return Read(status.value, lin.at(2), 1.0)
-    if backordered:  # QTY+83: the line (or part of it) ships later
-        return Read(AckLineStatus.BACKORDERED.value, lin.at(2), 0.9)
-    if code == "1":
-        warnings.append(f"{message.where(lin)}: the supplier added line {lin.value(1)}, which the PO lacks.")
-    if status is not None:
-        return Read(status.value, lin.at(2), 1.0)
-    if code:
-        warnings.append(
-            f"{message.where(lin)}: action code {code!r} is not known; the line was read as accepted."
-        )
-    if header_rejected:
-        return Read(AckLineStatus.REJECTED.value, lin.at(), 0.8)
-    return Read(AckLineStatus.ACCEPTED.value, lin.at(), 0.6)
-
-
-def _line_quantity(
-    quantities: dict, status: str, line: Fields, message: EdiMessage, warnings: list[str]
-) -> None:
-    """Confirmed quantity: QTY+113 (to be delivered) over QTY+21 (ordered, as
-    echoed or corrected); a back-ordered line with neither carries QTY+83."""
-    for qualifier, confidence in (("113", 1.0), ("21", 1.0), ("83", 0.8)):
-        if qualifier not in quantities:
-            continue
-        segment, value, _unit = quantities[qualifier]
-        if value <= 0:
-            if status != AckLineStatus.REJECTED.value:
-                warnings.append(
-                    f"{message.where(segment)}: quantity {value} is not a confirmed quantity; it was ignored."
-                )
-            return
-        line["quantity"] = Read(decimal_text(value), segment.at(1, 2), confidence)
-        return

@@ -129,7 +129,14 @@ def _fits_latin1(text: str) -> bool:
 
 
 def render_orders(
-    po: PurchaseOrder, *, sender_id: str, receiver_id: str, control_reference: str, now: datetime
+    po: PurchaseOrder,
+    *,
+    sender_id: str,
+    receiver_id: str,
+    control_reference: str,
+    now: datetime,
+    sender_qualifier: str = "ZZZ",
+    receiver_qualifier: str = "ZZZ",
 ) -> bytes:
     """The purchase order as an ORDERS D.96A interchange: BGM 220 (function 9
     original, 5 replace for a later revision), order date, buyer and supplier
@@ -143,6 +150,8 @@ def render_orders(
         receiver_id=receiver_id,
         control_reference=control_reference,
         now=now,
+        sender_qualifier=sender_qualifier,
+        receiver_qualifier=receiver_qualifier,
     )
 
 

@@ -1,32 +1,33 @@
 """Reads the X12 855 (purchase order acknowledgment, 004010 and later) into
 poflow's acknowledgment: BAK header status, PO number and acknowledgment id,
-then per PO1 loop the ACK schedules (line status, confirmed quantity and
-promised date) and a changed price (CTP, or PO104 on a price change).
+then per PO1 loop the ACK schedules (line status, confirmed quantity, a
+promised date or, for a line split over several dated ACKs, its delivery
+schedules), the substitute on an IS line (ACK07+ product ids) and a changed
+price (CTP, or PO104 on a price change).
+
+Here: the transaction set and its header (BAK02 status, BAK03 PO number, BAK08
+acknowledgment id, BAK09 date or GS04/GS05, N1/REF vendor, MSG/NTE message,
+CTT line count); the PO1 loops are read in `read_855_lines`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import UTC, datetime, time
-from decimal import Decimal
 from typing import Any
 
+from activities.intake.x12.read_855_lines import free_text, read_ack_line
 from activities.intake.x12.reading import (
     Envelope,
     Reading,
     all_of,
     check_line_count,
-    first_of,
-    product_ids,
     read_identifier,
-    read_line_number,
-    read_unit_price,
     read_vendor,
     split_loops,
     valid_id,
 )
 from activities.intake.x12.segment import Segment, parse_date, parse_time
-from models.documents import AckLineStatus, AckStatus
+from models.acknowledgments import AckLineStatus, AckStatus
 from models.extraction import Extracted, ExtractedKind
 
 __all__ = ["FORMAT_855", "read_855"]
@@ -45,51 +46,6 @@ _ACK_TYPES = {
     "RF": AckStatus.REJECTED,  # rejected with exception detail only
 }
 
-# ACK01 line item status (element 668) → line status. Holds are not a status
-# poflow models: they become "changed" so a buyer looks at them (warned).
-_LINE_STATUS = {
-    "IA": AckLineStatus.ACCEPTED,
-    "AC": AckLineStatus.ACCEPTED,
-    "AR": AckLineStatus.ACCEPTED,
-    "IE": AckLineStatus.ACCEPTED,
-    "SP": AckLineStatus.ACCEPTED,
-    "IC": AckLineStatus.CHANGED,
-    "IP": AckLineStatus.CHANGED,
-    "IQ": AckLineStatus.CHANGED,
-    "DR": AckLineStatus.CHANGED,
-    "IS": AckLineStatus.CHANGED,
-    "IF": AckLineStatus.CHANGED,
-    "IH": AckLineStatus.CHANGED,
-    "IW": AckLineStatus.CHANGED,
-    "IB": AckLineStatus.BACKORDERED,
-    "BP": AckLineStatus.BACKORDERED,
-    "IR": AckLineStatus.REJECTED,
-    "ID": AckLineStatus.REJECTED,
-    **{f"R{n}": AckLineStatus.REJECTED for n in range(1, 9)},
-}
-_LINE_STATUS_NOTES = {
-    "IE": "accepted, price pending",
-    "SP": "accepted, schedule date pending",
-    "IS": "accepted with a substitution",
-    "IF": "on hold (incomplete description)",
-    "IH": "on hold",
-    "IW": "on hold (waiver required)",
-}
-_PRICE_CHANGE_CODES = {"IP", "IC"}
-_SEVERITY = [AckLineStatus.ACCEPTED, AckLineStatus.CHANGED, AckLineStatus.BACKORDERED, AckLineStatus.REJECTED]
-
-# Date qualifiers (element 374) that carry the supplier's promised date.
-_PROMISE_QUALIFIERS = {
-    "068": "current schedule ship",
-    "067": "current schedule delivery",
-    "079": "promised for shipment",
-    "069": "promised for delivery",
-    "017": "estimated delivery",
-    "074": "requested for delivery (week of)",
-    "010": "requested ship",
-}
-_PROMISE_PREFERENCE = ("068", "079", "067", "069", "017", "010", "074")
-
 
 def read_855(env: Envelope) -> list[Extracted]:
     r = Reading(ExtractedKind.ACKNOWLEDGMENT, FORMAT_855)
@@ -103,8 +59,8 @@ def read_855(env: Envelope) -> list[Extracted]:
     _ack_id(r, env, bak)
     _acknowledged_at(r, env, bak)
     read_vendor(r, env, all_of(header, "N1"), all_of(header, "REF"))
-    notes = _notes(header)
-    lines = [_ack_line(r, loop, index, notes) for index, loop in enumerate(loops)]
+    notes = free_text(header)
+    lines = [read_ack_line(r, loop, index, notes) for index, loop in enumerate(loops)]
     doc["lines"] = lines
     if notes:
         doc["message"] = _message(r, notes)
@@ -121,17 +77,6 @@ def _envelope_timestamp(env: Envelope) -> tuple[datetime | None, str]:
     if d is None:
         return None, gs.ref(4)
     return datetime.combine(d, t or time(0, 0), tzinfo=UTC), gs.ref(4)
-
-
-def _notes(segments: Iterable[Segment]) -> list[str]:
-    """Free text: MSG01 and NTE02."""
-    texts: list[str] = []
-    for seg in segments:
-        if seg.tag == "MSG" and seg.get(1):
-            texts.append(seg.get(1))
-        elif seg.tag == "NTE" and seg.get(2):
-            texts.append(seg.get(2))
-    return texts
 
 
 def _ack_id(r: Reading, env: Envelope, bak: Segment) -> None:
@@ -171,115 +116,6 @@ def _message(r: Reading, notes: list[str]) -> str:
         r.warnings.append(f"supplier message of {len(message)} characters cut to 2000")
         message = message[:2000]
     return message
-
-
-def _ack_line(r: Reading, loop: list[Segment], index: int, notes: list[str]) -> dict[str, Any]:
-    po1 = loop[0]
-    path = f"lines[{index}]"
-    line: dict[str, Any] = {}
-    line["line_no"] = read_line_number(r, po1, 1, index, f"{path}.line_no")
-    acks = all_of(loop, "ACK")
-    codes = [ack.code(1, "line item status", _LINE_STATUS) for ack in acks]
-    _line_status(r, po1, acks, codes, line, path)
-    _ack_quantity(r, po1, acks, codes, line, path)
-    _ack_price(r, loop, codes, line, path)
-    _promised_date(r, loop, acks, line, path)
-    notes += [f"line {line['line_no']}: {text}" for text in _notes(loop)]
-    return line
-
-
-def _line_status(
-    r: Reading, po1: Segment, acks: list[Segment], codes: list[str], line: dict[str, Any], path: str
-) -> None:
-    if not acks:
-        line["status"] = AckLineStatus.ACCEPTED
-        r.derived(f"{path}.status", 0.6, po1.ref())
-        r.warnings.append(f"line {line['line_no']} has no ACK segment: read as accepted")
-        return
-    statuses = [_LINE_STATUS[code] for code in codes]
-    open_statuses = [status for status in statuses if status != AckLineStatus.REJECTED] or statuses
-    line["status"] = max(open_statuses, key=_SEVERITY.index)
-    confidence = 1.0
-    for ack, code in zip(acks, codes, strict=False):
-        if code in _LINE_STATUS_NOTES:
-            confidence = 0.8 if code in ("IE", "SP", "IS") else 0.6
-            substitute = ", ".join(f"{q} {v}" for q, (v, _) in product_ids(ack, 7).items())
-            extra = f" (substitute: {substitute})" if code == "IS" and substitute else ""
-            r.warnings.append(
-                f"line {line['line_no']} is {_LINE_STATUS_NOTES[code]} ({code}){extra}: "
-                f"read as {_LINE_STATUS[code].value}"
-            )
-    if len(acks) > 1:
-        r.warnings.append(
-            f"line {line['line_no']} is acknowledged in {len(acks)} schedules "
-            f"({', '.join(codes)}): read as {line['status'].value}, quantities added up"
-        )
-    r.read(f"{path}.status", acks[0], 1, confidence)
-
-
-def _ack_quantity(
-    r: Reading, po1: Segment, acks: list[Segment], codes: list[str], line: dict[str, Any], path: str
-) -> None:
-    """Confirmed quantity (the ACK02s of the schedules not rejected), kept
-    only when it differs from the quantity ordered (PO102)."""
-    confirmed: list[tuple[Segment, Decimal]] = []
-    for ack, code in zip(acks, codes, strict=False):
-        qty = ack.decimal(2, "acknowledged quantity")
-        if qty is not None and _LINE_STATUS[code] != AckLineStatus.REJECTED:
-            confirmed.append((ack, qty))
-    if not confirmed:
-        return
-    total = sum((qty for _, qty in confirmed), Decimal(0))
-    ordered = po1.decimal(2, "quantity ordered")
-    if (ordered is not None and total == ordered) or total <= 0:
-        return
-    line["quantity"] = total
-    r.read(f"{path}.quantity", confirmed[0][0], 2, 1.0 if len(confirmed) == 1 else 0.9)
-    uoms = {ack.get(3) for ack, _ in confirmed if ack.get(3)}
-    ordered_uom = po1.get(3)
-    if ordered_uom and uoms and uoms != {ordered_uom}:
-        r.warnings.append(
-            f"line {line['line_no']} confirmed in {', '.join(sorted(uoms))}, ordered in {ordered_uom}"
-        )
-
-
-def _ack_price(r: Reading, loop: list[Segment], codes: list[str], line: dict[str, Any], path: str) -> None:
-    """A changed price: CTP03 when the supplier itemises it, else PO104 on a
-    line whose status says the price changed (IP, IC)."""
-    ctp = first_of(loop, "CTP")
-    if ctp is not None and ctp.get(3):
-        line["unit_price"] = ctp.decimal(3, "unit price")
-        r.read(f"{path}.unit_price", ctp, 3)
-        return
-    if _PRICE_CHANGE_CODES & set(codes):
-        price = read_unit_price(r, loop[0], 4, 5, "unit price", f"{path}.unit_price")
-        if price is not None:
-            line["unit_price"] = price
-
-
-def _promised_date(
-    r: Reading, loop: list[Segment], acks: list[Segment], line: dict[str, Any], path: str
-) -> None:
-    """The latest promised date of the line's schedules (ACK04/ACK05), else a
-    DTM in the line loop with a ship or delivery qualifier."""
-    dated = []
-    for ack in acks:
-        qualifier = ack.get(4)
-        if qualifier and ack.get(5):
-            if qualifier in _PROMISE_QUALIFIERS:
-                dated.append((ack.date(5, f"date {qualifier}", required=True), ack, 5))
-            else:
-                r.warnings.append(f"date qualifier {qualifier} in {ack.ref(4)} ignored")
-    if not dated:
-        dtms = {seg.get(1): seg for seg in all_of(loop, "DTM")}
-        preferred = next((q for q in _PROMISE_PREFERENCE if q in dtms), None)
-        if preferred is not None:
-            seg = dtms[preferred]
-            dated.append((seg.date(2, f"date {preferred}", required=True), seg, 2))
-    if dated:
-        promised, seg, n = max(dated, key=lambda item: item[0])
-        line["promised_date"] = promised
-        r.read(f"{path}.promised_date", seg, n)
 
 
 def _check_header_status(r: Reading, code: str, lines: list[dict[str, Any]]) -> None:

@@ -38,7 +38,16 @@ def render_850(
 def _po_segments(po: PurchaseOrder) -> list[SegmentSpec]:
     order_date = po.order_date or (po.created_at.date() if po.created_at else None)
     segments: list[SegmentSpec] = [
-        ("BEG", "00", "SA", po.po_number, None, x12_date(order_date) if order_date else None),
+        # BEG01 00 original; a later revision is sent as 05 replace (the whole
+        # order again) until the 860 change order is written.
+        (
+            "BEG",
+            "00" if not po.revision else "05",
+            "SA",
+            po.po_number,
+            None,
+            x12_date(order_date) if order_date else None,
+        ),
         ("CUR", "BY", po.currency),
         ("REF", "VR", po.vendor_id),
     ]

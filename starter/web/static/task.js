@@ -59,11 +59,20 @@ function setPath(target, path, value) {
   node[keys[keys.length - 1]] = value;
 }
 
+// re_source names the vendor to buy the rejected line from (and its price).
+function reSource(decision) {
+  if (decision !== "re_source") return {};
+  const vendor = document.getElementById("vendor_id").value.trim();
+  const price = document.getElementById("unit_price").value.trim();
+  if (!vendor) throw new Error("name the vendor to buy the line from");
+  return { vendor_id: vendor, unit_price: price || null };
+}
+
 async function decide(decision) {
   let body;
   try {
     const comment = document.getElementById("comment").value.trim();
-    body = { decision, comment: comment || null, holds: chosenHolds(decision), document: correctedReading(decision) };
+    body = { decision, comment: comment || null, holds: chosenHolds(decision), document: correctedReading(decision), ...reSource(decision) };
   } catch (error) {
     say(`Not sent: ${error.message}.`, "error");
     return;

@@ -1,0 +1,255 @@
+"""What a PO revision looks like on the vendor's channel (DESIGN.md step 3,
+issue #17 item 9): an X12 850 or an EDIFACT ORDERS for a vendor on EDI (its
+trading-partner settings in the vendor master), a PDF for one on e-mail.
+
+Pure: the renderers take the PO, the parties and the control number the
+caller allocated (activities/db/outbound.py) and return the file. A revision
+after the first goes out as a replacement of the whole order (850 BEG01 "05",
+ORDERS BGM 1225 "5"); the X12 860 change order is a later task.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from fpdf import FPDF
+
+from activities.db.master_data import Vendor
+from activities.intake.edifact.write import render_orders
+from activities.intake.x12.write import X12Style
+from activities.intake.x12.write_850 import render_850
+from models import PaymentTerms, PurchaseOrder, PurchaseOrderLine, format_money
+from settings import Settings
+
+__all__ = ["EdiSender", "OutgoingFile", "Renderer", "edi_renderer", "pdf_renderer", "render_po_pdf"]
+
+
+@dataclass(frozen=True)
+class EdiSender:
+    """poflow's own interchange id and qualifiers (settings: POFLOW_EDI_SENDER_*)."""
+
+    sender_id: str = "POFLOW"
+    x12_qualifier: str = "ZZ"
+    edifact_qualifier: str = "ZZZ"
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> EdiSender:
+        return cls(settings.edi_sender_id, settings.edi_sender_qualifier, settings.edifact_sender_qualifier)
+
+
+@dataclass(frozen=True)
+class OutgoingFile:
+    """One rendered message, with the control numbers it carries."""
+
+    format: str  # x12-850 | edifact-ORDERS | pdf
+    filename: str
+    content_type: str
+    content: bytes
+    standard: str | None = None
+    sender_id: str | None = None
+    interchange_control: str | None = None
+    group_control: str | None = None
+    transaction_control: str | None = None
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """Renders the file once it is given the interchange control number
+    allocated for it (`standard` says which counter; None: a PDF, no number)."""
+
+    standard: str | None
+    render: Callable[[int | None], OutgoingFile]
+
+    def __call__(self, control: int | None) -> OutgoingFile:
+        return self.render(control)
+
+
+def pdf_renderer(po: PurchaseOrder, vendor: Vendor, now: datetime) -> Renderer:
+    return Renderer(None, lambda _control: render_po_pdf(po, vendor, now))
+
+
+def edi_renderer(po: PurchaseOrder, vendor: Vendor, sender: EdiSender, now: datetime) -> Renderer:
+    """The 850 or ORDERS of `po` for `vendor` (whose channel settings are valid)."""
+    assert vendor.edi_standard in ("x12", "edifact") and vendor.edi_partner_id
+    partner = vendor.edi_partner_id
+    base = f"{po.po_number}-r{po.revision}"
+
+    def x12(control: int | None) -> OutgoingFile:
+        assert control is not None
+        style = X12Style(
+            sender_qualifier=sender.x12_qualifier, receiver_qualifier=vendor.edi_partner_qualifier or "ZZ"
+        )
+        raw = render_850(
+            po, sender_id=sender.sender_id, receiver_id=partner, control_number=control, now=now, style=style
+        )
+        return OutgoingFile(
+            format="x12-850",
+            filename=f"{base}-{control:09d}.x12",
+            content_type="application/edi-x12",
+            content=raw,
+            standard="x12",
+            sender_id=sender.sender_id,
+            interchange_control=f"{control:09d}",
+            group_control=str(control),  # InterchangeWriter: the first group's GS06 is ISA13
+            transaction_control="0001",  # the one ST in the group
+        )
+
+    def edifact(control: int | None) -> OutgoingFile:
+        assert control is not None
+        reference = str(control)
+        raw = render_orders(
+            po,
+            sender_id=sender.sender_id,
+            receiver_id=partner,
+            control_reference=reference,
+            now=now,
+            sender_qualifier=sender.edifact_qualifier,
+            receiver_qualifier=vendor.edi_partner_qualifier or "ZZZ",
+        )
+        return OutgoingFile(
+            format="edifact-ORDERS",
+            filename=f"{base}-{reference}.edi",
+            content_type="application/edifact",
+            content=raw,
+            standard="edifact",
+            sender_id=sender.sender_id,
+            interchange_control=reference,
+            transaction_control="1",  # render_interchange numbers messages from 1
+        )
+
+    return Renderer("x12", x12) if vendor.edi_standard == "x12" else Renderer("edifact", edifact)
+
+
+# --- PDF ----------------------------------------------------------------------------
+
+
+def render_po_pdf(po: PurchaseOrder, vendor: Vendor, now: datetime) -> OutgoingFile:
+    """The PO as a one-table PDF (fpdf2, core fonts): header, lines, totals."""
+    pdf = _new_a4_document(po, now)
+    _write_title(pdf, po)
+    _write_order_details(pdf, po, vendor, now)
+    pdf.ln(4)
+    _write_line_table(pdf, po)
+    pdf.ln(3)
+    _write_totals(pdf, po)
+    _write_note_and_acknowledgement_request(pdf, po)
+    return OutgoingFile(
+        format="pdf",
+        filename=f"{po.po_number}-r{po.revision}.pdf",
+        content_type="application/pdf",
+        content=bytes(pdf.output()),
+    )
+
+
+def _new_a4_document(po: PurchaseOrder, now: datetime) -> FPDF:
+    """An A4 document with its first page; `now` is its creation date, so
+    the same PO rendered at the same time gives the same bytes."""
+    pdf = FPDF(orientation="P", unit="mm", format="A4")
+    pdf.set_creation_date(now.astimezone(UTC))
+    pdf.set_title(_latin1(f"Purchase order {po.po_number}"))
+    pdf.set_author("poflow")
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_page()
+    return pdf
+
+
+def _write_title(pdf: FPDF, po: PurchaseOrder) -> None:
+    pdf.set_font("Helvetica", "B", 16)
+    revision = f" (revision {po.revision})" if po.revision else ""
+    pdf.cell(0, 10, _latin1(f"Purchase order {po.po_number}{revision}"), new_x="LMARGIN", new_y="NEXT")
+
+
+def _write_order_details(pdf: FPDF, po: PurchaseOrder, vendor: Vendor, now: datetime) -> None:
+    """Supplier, order date (the PO's, else the day it was created, else
+    today), buyer, currency and payment terms, one labelled line each."""
+    pdf.set_font("Helvetica", "", 10)
+    order_date = po.order_date or (po.created_at.date() if po.created_at else now.date())
+    for label, value in (
+        ("Supplier", f"{vendor.name} ({vendor.id})"),
+        ("Order date", order_date.isoformat()),
+        ("Buyer", po.buyer),
+        ("Currency", po.currency),
+        ("Payment terms", _payment_terms_text(po.payment_terms)),
+    ):
+        pdf.cell(35, 6, _latin1(label + ":"))
+        pdf.cell(0, 6, _latin1(value), new_x="LMARGIN", new_y="NEXT")
+
+
+def _payment_terms_text(terms: PaymentTerms) -> str:
+    """E.g. "net 30 days", or "2% 10 days, net 30 days" with a discount."""
+    text = f"net {terms.net_days} days"
+    if terms.discount_percent is not None:
+        text = f"{terms.discount_percent}% {terms.discount_days} days, " + text
+    return text
+
+
+def _write_line_table(pdf: FPDF, po: PurchaseOrder) -> None:
+    widths = (10, 42, 58, 18, 12, 25, 25)
+    with pdf.table(
+        col_widths=widths, text_align=("RIGHT", "LEFT", "LEFT", "RIGHT", "LEFT", "RIGHT", "RIGHT")
+    ) as table:
+        table.row(["#", "Item", "Description", "Qty", "UoM", "Unit price", "Amount"])
+        for line in po.lines:
+            table.row(_line_cells(line, po.currency))
+
+
+def _line_cells(line: PurchaseOrderLine, currency: str) -> list[str]:
+    """One row of the line table; the need-by date goes with the description."""
+    need_by = f" (need by {line.need_by.isoformat()})" if line.need_by else ""
+    amount = line.quantity * line.unit_price
+    return [
+        str(line.line_no),
+        _latin1(line.item_id),
+        _latin1(line.description + need_by),
+        _plain(line.quantity),
+        _latin1(line.uom),
+        _plain(line.unit_price),
+        _money(amount, currency),
+    ]
+
+
+def _write_totals(pdf: FPDF, po: PurchaseOrder) -> None:
+    """Freight (only when there is some) and the order total, right-aligned."""
+    if po.freight:
+        pdf.cell(
+            0,
+            6,
+            _latin1(f"Freight: {_money(po.freight, po.currency)}"),
+            align="R",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+    pdf.set_font("Helvetica", "B", 11)
+    pdf.cell(
+        0, 7, _latin1(f"Total: {_money(po.total, po.currency)}"), align="R", new_x="LMARGIN", new_y="NEXT"
+    )
+
+
+def _write_note_and_acknowledgement_request(pdf: FPDF, po: PurchaseOrder) -> None:
+    if po.note:
+        pdf.set_font("Helvetica", "", 10)
+        pdf.ln(3)
+        pdf.multi_cell(0, 5, _latin1(f"Note: {po.note}"))
+    pdf.set_font("Helvetica", "", 9)
+    pdf.ln(4)
+    pdf.multi_cell(0, 5, _latin1(f"Please acknowledge this order quoting {po.po_number}."))
+
+
+def _latin1(text: str) -> str:
+    """fpdf2's core fonts are Latin-1: anything else shows as '?'."""
+    return text.encode("latin-1", "replace").decode("latin-1")
+
+
+def _plain(value: Decimal) -> str:
+    text = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+    return text
+
+
+def _money(amount: Decimal, currency: str) -> str:
+    try:
+        return format_money(amount, currency)
+    except KeyError:
+        return f"{amount} {currency}"
