@@ -48,6 +48,7 @@ from models import (
     format_money,
 )
 from p2p.duplicates import MAX_CANDIDATES_LOADED, amount_close_enough_to_load
+from p2p.revisions import line_changes
 
 
 def _money(amount: Decimal, currency: str) -> str:
@@ -68,6 +69,16 @@ def _check_po_is_the_one_named(req: IssueRequest) -> None:
     if req.po is not None and (req.po.po_number, req.po.revision) != (req.po_number, req.revision):
         raise _bad_input(
             f"issue_po {req.po_number} r{req.revision}: the PO given is {req.po.po_number} r{req.po.revision}"
+        )
+    before = req.previous
+    if before is not None and (
+        req.po is None
+        or (before.po_number, before.vendor_id) != (req.po.po_number, req.po.vendor_id)
+        or before.revision >= req.revision
+    ):
+        raise _bad_input(
+            f"issue_po {req.po_number} r{req.revision}: the previous revision given "
+            f"({before.po_number} r{before.revision}) is not an earlier revision of the PO sent"
         )
 
 
@@ -91,6 +102,25 @@ def _check_can_send(req: IssueRequest, vendor: Vendor, channel: str) -> None:
     problem = replace(vendor, channel=channel).channel_problem()
     if problem is not None:
         raise _bad_input(f"issue_po {req.po_number}: vendor {vendor.id}: {problem}")
+
+
+def _changes_text(previous: PurchaseOrder, po: PurchaseOrder) -> list[str]:
+    """What an amendment changes, line by line and field by field, for the e-mail."""
+    changes = line_changes(previous, po)
+    if not changes:
+        return ["", f"Nothing changed on the lines since revision {previous.revision}."]
+    text = ["", f"Changes since revision {previous.revision}:"]
+    for change in changes:
+        field = "line" if change.field == "line" else change.field.replace("_", " ")
+        old = change.old if change.old is not None else "(none)"
+        new = change.new if change.new is not None else "(none)"
+        if change.field == "line" and change.old is None:
+            text.append(f"- line {change.line_no}: added ({new})")
+        elif change.field == "line" and change.new is None:
+            text.append(f"- line {change.line_no}: deleted ({old})")
+        else:
+            text.append(f"- line {change.line_no}, {field}: {old} → {new}")
+    return text
 
 
 class PersistenceActivities:
@@ -172,10 +202,12 @@ class PersistenceActivities:
     def issue_po(self, req: IssueRequest) -> IssueResult:
         """Send the PO revision to the supplier through its channel, once per
         (po_number, revision, attempt): a vendor on EDI gets the 850 (X12) or
-        ORDERS (EDIFACT) of `req.po`, stored with its control numbers in
-        outbound_messages (the EDI outbox); a vendor on e-mail (or any vendor
-        when `req.channel` says "email") gets the e-mail as before, with the
-        PO as a PDF attachment stored there. A repeat returns
+        ORDERS (EDIFACT) of `req.po` (for an amendment, `req.previous` given:
+        the 860 / ORDCHG from that revision to this one), stored with its
+        control numbers in outbound_messages (the EDI outbox); a vendor on
+        e-mail (or any vendor when `req.channel` says "email") gets the e-mail
+        as before, with the PO as a PDF attachment stored there (and, for an
+        amendment, the changes line by line in the text). A repeat returns
         already_issued=True with the first send's identifiers."""
         vendor = self._vendor_to_issue_to(req)
         _check_po_is_the_one_named(req)
@@ -202,7 +234,8 @@ class PersistenceActivities:
         return vendor
 
     def _issue_by_edi(self, req: IssueRequest, vendor: Vendor) -> IssueResult:
-        """The 850 / ORDERS to the vendor's trading partner; no e-mail."""
+        """The 850 / ORDERS to the vendor's trading partner, or the 860 /
+        ORDCHG when the request gives the revision the vendor has; no e-mail."""
         assert req.po is not None and vendor.edi_partner_id is not None
         return outbox.record_po_issue(
             self._engine,
@@ -210,7 +243,7 @@ class PersistenceActivities:
             channel="edi",
             recipient=vendor.edi_partner_id,
             notification=None,
-            render=edi_renderer(req.po, vendor, self._edi_sender, req.at),
+            render=edi_renderer(req.po, vendor, self._edi_sender, req.at, previous=req.previous),
         )
 
     def _issue_by_email(self, req: IssueRequest, vendor: Vendor, channel: str) -> IssueResult:
@@ -247,7 +280,10 @@ class PersistenceActivities:
         else:
             what = f"please find our purchase order {req.po_number}{change}."
         lines = [f"Dear {vendor_name},", "", what]
+        if req.po is not None and req.previous is not None:
+            lines += _changes_text(req.previous, req.po)
         if projection is not None:
+            lines += [""] if req.previous is not None else []
             lines += [
                 f"Order total: {_money(projection.total, projection.currency)}",
                 f"Buyer: {projection.buyer}",

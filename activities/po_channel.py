@@ -4,8 +4,10 @@ trading-partner settings in the vendor master), a PDF for one on e-mail.
 
 Pure: the renderers take the PO, the parties and the control number the
 caller allocated (activities/db/outbound.py) and return the file. A revision
-after the first goes out as a replacement of the whole order (850 BEG01 "05",
-ORDERS BGM 1225 "5"); the X12 860 change order is a later task.
+after the first goes out as a change order against the revision the vendor
+has (X12 860, EDIFACT ORDCHG: only the lines that changed) when the caller
+gives that revision; without it, as a replacement of the whole order (850
+BEG01 "05", ORDERS BGM 1225 "5"), as before.
 """
 
 from __future__ import annotations
@@ -19,8 +21,10 @@ from fpdf import FPDF
 
 from activities.db.master_data import Vendor
 from activities.intake.edifact.write import render_orders
+from activities.intake.edifact.write_ordchg import render_ordchg
 from activities.intake.x12.write import X12Style
 from activities.intake.x12.write_850 import render_850
+from activities.intake.x12.write_860 import render_860
 from models import PaymentTerms, PurchaseOrder, PurchaseOrderLine, format_money
 from settings import Settings
 
@@ -44,7 +48,7 @@ class EdiSender:
 class OutgoingFile:
     """One rendered message, with the control numbers it carries."""
 
-    format: str  # x12-850 | edifact-ORDERS | pdf
+    format: str  # x12-850 | x12-860 | edifact-ORDERS | edifact-ORDCHG | pdf
     filename: str
     content_type: str
     content: bytes
@@ -71,56 +75,121 @@ def pdf_renderer(po: PurchaseOrder, vendor: Vendor, now: datetime) -> Renderer:
     return Renderer(None, lambda _control: render_po_pdf(po, vendor, now))
 
 
-def edi_renderer(po: PurchaseOrder, vendor: Vendor, sender: EdiSender, now: datetime) -> Renderer:
-    """The 850 or ORDERS of `po` for `vendor` (whose channel settings are valid)."""
+def edi_renderer(
+    po: PurchaseOrder,
+    vendor: Vendor,
+    sender: EdiSender,
+    now: datetime,
+    previous: PurchaseOrder | None = None,
+) -> Renderer:
+    """The 850 or ORDERS of `po` for `vendor` (whose channel settings are
+    valid); with `previous` (the revision the vendor has), the 860 or ORDCHG
+    changing it into `po`."""
     assert vendor.edi_standard in ("x12", "edifact") and vendor.edi_partner_id
-    partner = vendor.edi_partner_id
-    base = f"{po.po_number}-r{po.revision}"
+    if vendor.edi_standard == "x12":
+        return Renderer("x12", lambda control: _x12_file(po, previous, vendor, sender, now, control))
+    return Renderer("edifact", lambda control: _edifact_file(po, previous, vendor, sender, now, control))
 
-    def x12(control: int | None) -> OutgoingFile:
-        assert control is not None
-        style = X12Style(
-            sender_qualifier=sender.x12_qualifier, receiver_qualifier=vendor.edi_partner_qualifier or "ZZ"
-        )
+
+def _x12_file(
+    po: PurchaseOrder,
+    previous: PurchaseOrder | None,
+    vendor: Vendor,
+    sender: EdiSender,
+    now: datetime,
+    control: int | None,
+) -> OutgoingFile:
+    assert control is not None and vendor.edi_partner_id
+    partner = vendor.edi_partner_id
+    style = X12Style(
+        sender_qualifier=sender.x12_qualifier, receiver_qualifier=vendor.edi_partner_qualifier or "ZZ"
+    )
+    if previous is None:
+        set_id = "850"
         raw = render_850(
             po, sender_id=sender.sender_id, receiver_id=partner, control_number=control, now=now, style=style
         )
-        return OutgoingFile(
-            format="x12-850",
-            filename=f"{base}-{control:09d}.x12",
-            content_type="application/edi-x12",
-            content=raw,
-            standard="x12",
-            sender_id=sender.sender_id,
-            interchange_control=f"{control:09d}",
-            group_control=str(control),  # InterchangeWriter: the first group's GS06 is ISA13
-            transaction_control="0001",  # the one ST in the group
-        )
-
-    def edifact(control: int | None) -> OutgoingFile:
-        assert control is not None
-        reference = str(control)
-        raw = render_orders(
+    else:
+        set_id = "860"
+        raw = render_860(
+            previous,
             po,
             sender_id=sender.sender_id,
             receiver_id=partner,
+            control_number=control,
+            now=now,
+            style=style,
+        )
+    return OutgoingFile(
+        format=f"x12-{set_id}",
+        filename=f"{po.po_number}-r{po.revision}-{control:09d}.x12",
+        content_type="application/edi-x12",
+        content=raw,
+        standard="x12",
+        sender_id=sender.sender_id,
+        interchange_control=f"{control:09d}",
+        group_control=str(control),  # InterchangeWriter: the first group's GS06 is ISA13
+        transaction_control="0001",  # the one ST in the group
+    )
+
+
+def _edifact_file(
+    po: PurchaseOrder,
+    previous: PurchaseOrder | None,
+    vendor: Vendor,
+    sender: EdiSender,
+    now: datetime,
+    control: int | None,
+) -> OutgoingFile:
+    assert control is not None and vendor.edi_partner_id
+    reference = str(control)
+    parties = _EdifactParties(
+        sender.sender_id,
+        vendor.edi_partner_id,
+        sender.edifact_qualifier,
+        vendor.edi_partner_qualifier or "ZZZ",
+    )
+    if previous is None:
+        message = "ORDERS"
+        raw = render_orders(
+            po,
+            sender_id=parties.sender_id,
+            receiver_id=parties.receiver_id,
             control_reference=reference,
             now=now,
-            sender_qualifier=sender.edifact_qualifier,
-            receiver_qualifier=vendor.edi_partner_qualifier or "ZZZ",
+            sender_qualifier=parties.sender_qualifier,
+            receiver_qualifier=parties.receiver_qualifier,
         )
-        return OutgoingFile(
-            format="edifact-ORDERS",
-            filename=f"{base}-{reference}.edi",
-            content_type="application/edifact",
-            content=raw,
-            standard="edifact",
-            sender_id=sender.sender_id,
-            interchange_control=reference,
-            transaction_control="1",  # render_interchange numbers messages from 1
+    else:
+        message = "ORDCHG"
+        raw = render_ordchg(
+            previous,
+            po,
+            sender_id=parties.sender_id,
+            receiver_id=parties.receiver_id,
+            control_reference=reference,
+            now=now,
+            sender_qualifier=parties.sender_qualifier,
+            receiver_qualifier=parties.receiver_qualifier,
         )
+    return OutgoingFile(
+        format=f"edifact-{message}",
+        filename=f"{po.po_number}-r{po.revision}-{reference}.edi",
+        content_type="application/edifact",
+        content=raw,
+        standard="edifact",
+        sender_id=sender.sender_id,
+        interchange_control=reference,
+        transaction_control="1",  # render_interchange numbers messages from 1
+    )
 
-    return Renderer("x12", x12) if vendor.edi_standard == "x12" else Renderer("edifact", edifact)
+
+@dataclass(frozen=True)
+class _EdifactParties:
+    sender_id: str
+    receiver_id: str
+    sender_qualifier: str
+    receiver_qualifier: str
 
 
 # --- PDF ----------------------------------------------------------------------------

@@ -97,6 +97,9 @@ class Hold(Document):
     related_document_id: str | None = Field(
         default=None, description="The other document a hold points at (e.g. the suspected original invoice)"
     )
+    lineage: str | None = Field(
+        default=None, description="On a line hold: the line's chain of documents, as its LineMatch has it"
+    )
     status: HoldStatus = HoldStatus.OPEN
     released_by: str | None = None
     release_reason: str | None = None

@@ -70,6 +70,11 @@ class LineMatch(Document):
     price_variance: Decimal | None = None
     tolerance_source: str | None = Field(default=None, description="The profile resolved for this line")
     decision: MatchDecision = MatchDecision.APPROVE
+    lineage: str | None = Field(
+        default=None,
+        description="The line's chain, PO revision → acknowledgment → ship notice → receipt → invoice line "
+        "(p2p.matching.lineage)",
+    )
 
 
 class MatchResult(Document):
@@ -87,6 +92,24 @@ class MatchResult(Document):
     @property
     def open_holds(self) -> list[Hold]:
         return [hold for hold in self.holds if hold.status == HoldStatus.OPEN]
+
+
+class AcknowledgedLine(Document):
+    """What a standing acknowledgment (accepted, or accepted as a revision)
+    said of one PO line: its status and the price it stated, if it did."""
+
+    line_no: Annotated[int, Field(ge=1)]
+    ack_id: str = Field(max_length=255)
+    status: str = Field(max_length=32, description="The line status the supplier gave (accepted, changed, …)")
+    unit_price: Decimal | None = Field(default=None, description="The price the supplier stated, if any")
+
+
+class ShippedLine(Document):
+    """One line of a ship notice: what the supplier said it shipped."""
+
+    line_no: Annotated[int, Field(ge=1)]
+    asn_id: str = Field(max_length=255)
+    quantity: Decimal
 
 
 class MatchRequest(Document):
@@ -150,6 +173,19 @@ class MatchRequest(Document):
     )
     freight_taxable: bool = Field(
         default=False, description="The policy taxes freight (at the invoice lines' rate, pro rata)"
+    )
+    acknowledged_lines: list[AcknowledgedLine] = Field(
+        default_factory=list,
+        description="What each standing acknowledgment said of each PO line, oldest first "
+        "(p2p.acknowledgment.acknowledged_lines): ACK_MISMATCH and the line's lineage",
+    )
+    shipped_lines: list[ShippedLine] = Field(
+        default_factory=list, description="Every ship notice line, oldest first: the line's lineage"
+    )
+    returned_by_line: dict[int, Decimal] = Field(
+        default_factory=dict,
+        description="Returned to the vendor after receipt, per PO line (p2p.receiving.returned_by_line): "
+        "received is net of returns. Dock rejections are not in it: the receipts net them already",
     )
 
     @model_validator(mode="before")

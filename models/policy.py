@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
@@ -85,6 +85,12 @@ class Policy(Document):
     )
     category_match_levels: dict[str, MatchLevel] = Field(
         default_factory=dict, description="Match level per item category (case-blind), for items without one"
+    )
+    over_receipt_action: Literal["flag", "refuse"] = Field(
+        default="flag",
+        description="A receipt beyond the line profile's receipt_over limits: 'flag' records it and opens a "
+        "buyer task; 'refuse' also has the receipt door answer 422 (Oracle's over-receipt action "
+        "warning / reject). What reaches the workflow another way is flagged, never dropped",
     )
     freight_taxable: bool = Field(
         default=False,

@@ -27,6 +27,7 @@ from models.common import (
     UtcDatetime,
     check_minor_units,
     round_money,
+    unique_lines,
 )
 
 
@@ -172,15 +173,7 @@ class PurchaseOrder(Document):
     note: str | None = Field(default=None, max_length=2000)
     created_at: BusinessTimestamp | None = None
 
-    @field_validator("lines")
-    @classmethod
-    def _unique_line_numbers(cls, lines: list[PurchaseOrderLine]) -> list[PurchaseOrderLine]:
-        seen: set[int] = set()
-        for line in lines:
-            if line.line_no in seen:
-                raise ValueError(f"line_no {line.line_no} appears twice")
-            seen.add(line.line_no)
-        return lines
+    _unique = field_validator("lines")(lambda cls, v: unique_lines(v, "purchase order"))
 
     @field_validator("lines")
     @classmethod

@@ -123,6 +123,11 @@ class IssueRequest(Document):
     channel: str | None = Field(
         default=None, description="Override of the vendor's channel ('email' after an EDI rejection)"
     )
+    previous: PurchaseOrder | None = Field(
+        default=None,
+        description="A buyer's amendment: the revision before, so the change is sent as a change order "
+        "(860 / ORDCHG, or the changes in the e-mail); None: the PO is sent whole",
+    )
 
 
 class IssueResult(Document):
@@ -137,13 +142,19 @@ class IssueResult(Document):
     group_control: str | None = Field(default=None, description="GS06 (X12)")
     transaction_control: str | None = Field(default=None, description="ST02 / UNH 0062")
     attachment: str | None = Field(default=None, description="File name of the PDF sent with the e-mail")
+    format: str | None = Field(
+        default=None, description="What was sent: x12-850, x12-860, edifact-ORDERS, edifact-ORDCHG, pdf"
+    )
 
     def describe(self) -> str:
         """How it went out, for the timeline."""
         if self.standard == "x12":
-            return f"{self.channel} (X12 850, ISA {self.interchange_control} GS {self.group_control} ST {self.transaction_control})"
+            kind = (self.format or "x12-850").removeprefix("x12-")
+            ids = f"ISA {self.interchange_control} GS {self.group_control} ST {self.transaction_control}"
+            return f"{self.channel} (X12 {kind}, {ids})"
         if self.standard == "edifact":
-            return f"{self.channel} (EDIFACT ORDERS, UNB {self.interchange_control} UNH {self.transaction_control})"
+            kind = (self.format or "edifact-ORDERS").removeprefix("edifact-")
+            return f"{self.channel} (EDIFACT {kind}, UNB {self.interchange_control} UNH {self.transaction_control})"
         with_pdf = f" with {self.attachment}" if self.attachment else ""
         return f"{self.channel}{with_pdf} ({self.message_id})"
 

@@ -25,6 +25,8 @@ class TaskKind(StrEnum):
     REVIEW_SHIP_NOTICE = "review_ship_notice"  # a ship notice beyond the order, before the goods arrive
     REVIEW_EDI_REJECTION = "review_edi_rejection"  # the supplier's 997 / CONTRL rejected the PO we sent
     RESOLVE_REJECTED_LINE = "resolve_rejected_line"  # the supplier will not deliver one line
+    APPROVE_AMENDMENT = "approve_amendment"  # a buyer's amendment that raises the total beyond the threshold
+    REVIEW_OVER_RECEIPT = "review_over_receipt"  # goods received beyond the order and its tolerance
 
 
 # The decisions each kind of task offers, first one = the "happy" answer.
@@ -48,6 +50,10 @@ TASK_OPTIONS: dict[TaskKind, tuple[Decision, ...]] = {
     TaskKind.REVIEW_EDI_REJECTION: (Decision.RESEND, Decision.SEND_BY_EMAIL),
     # re-source: the line's open quantity on a new PO to another vendor; cancel: off this PO.
     TaskKind.RESOLVE_REJECTED_LINE: (Decision.RE_SOURCE, Decision.CANCEL_LINE),
+    TaskKind.APPROVE_AMENDMENT: (Decision.APPROVE, Decision.REJECT),
+    # accept: the goods are kept (the buyer may amend the PO to pay for them); return: the
+    # excess goes back to the supplier (a return to vendor of the units beyond the order).
+    TaskKind.REVIEW_OVER_RECEIPT: (Decision.ACCEPT_OVER_RECEIPT, Decision.RETURN_EXCESS),
 }
 
 # Who a task goes to, and where it escalates when its SLA lapses.
@@ -62,6 +68,8 @@ TASK_ROLES: dict[TaskKind, str] = {
     TaskKind.REVIEW_SHIP_NOTICE: "buyer",
     TaskKind.REVIEW_EDI_REJECTION: "buyer",
     TaskKind.RESOLVE_REJECTED_LINE: "buyer",
+    TaskKind.APPROVE_AMENDMENT: "budget_owner",
+    TaskKind.REVIEW_OVER_RECEIPT: "buyer",
 }
 ESCALATION_CHAIN: tuple[str, ...] = ("assignee", "deputy", "manager")
 
@@ -79,6 +87,7 @@ DECISIONS_NEEDING_COMMENT = frozenset(
         Decision.CLOSE_SHORT,
         Decision.DISCARD,
         Decision.CANCEL_LINE,
+        Decision.ACCEPT_OVER_RECEIPT,
     }
 )
 

@@ -64,6 +64,12 @@ class ToleranceProfile(Document):
     )
     qty_over_accepted_pct: Limit = Decimal("0")
     qty_over_accepted_abs: Limit = Field(default=None, description="PO line unit")
+    # Goods received (kept, to date) beyond the ordered quantity: SAP's
+    # over-delivery tolerance, Oracle's over-receipt tolerance, ERPNext's
+    # over_delivery_receipt_allowance. Unchecked by default; the policy's
+    # `over_receipt_action` says whether the receipt door refuses or flags it.
+    receipt_over_pct: Limit = Field(default=None, description="% of the ordered quantity (p2p.receiving)")
+    receipt_over_abs: Limit = Field(default=None, description="PO line unit, beyond the ordered quantity")
     # --- per invoice (header; vendor-level profile) ---
     amount_over_po_pct: Limit = Field(default=None, description="Σ invoiced line amounts to date vs PO total")
     amount_over_po_abs: Limit = None

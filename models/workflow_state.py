@@ -9,6 +9,7 @@ from enum import StrEnum
 from pydantic import Field, field_validator
 
 from models.acknowledgments import Acknowledgment
+from models.amendments import AmendRequest
 from models.approvals import ApprovalRoute
 from models.common import MAX_LINE_NO, Document, Identifier, LineNo, PoNumber, PositiveQuantity, UtcDatetime
 from models.documents import GoodsReceipt, Invoice, ShipNotice
@@ -16,6 +17,7 @@ from models.functional_acks import FunctionalAck
 from models.matching import Hold, MatchResult
 from models.policy import Policy
 from models.purchase_order import PurchaseOrder, Revision
+from models.returns import ExpectedCredit, ReturnReason, ReturnToVendor
 from models.tasks import HumanTask, TaskKind, TaskStatus
 
 
@@ -132,6 +134,9 @@ class PurchaseOrderState(Document):
         default=None, description="The approval matrix's route for this PO; None: the policy's threshold"
     )
     revisions: list[Revision] = Field(default_factory=list)
+    pending_amendment: AmendRequest | None = Field(
+        default=None, description="The buyer's amendment waiting for an approver (p2p.amendments)"
+    )
     pending_change: Acknowledgment | None = Field(
         default=None, description="Supplier change awaiting the buyer"
     )
@@ -143,6 +148,13 @@ class PurchaseOrderState(Document):
     invoices: list[InvoiceRecord] = Field(default_factory=list)
     functional_acks: list[FunctionalAck] = Field(
         default_factory=list, description="The supplier's 997 / CONTRL for the messages we sent, as received"
+    )
+    returns: list[ReturnToVendor] = Field(
+        default_factory=list,
+        description="Goods returned to the vendor after receipt, and the records of units rejected at the dock",
+    )
+    expected_credits: list[ExpectedCredit] = Field(
+        default_factory=list, description="Credit memos the supplier owes for returned goods already billed"
     )
     tasks: list[HumanTask] = Field(default_factory=list)
     processed_document_ids: list[str] = Field(default_factory=list)
@@ -205,6 +217,23 @@ class PurchaseOrderState(Document):
             Decimal(0),
         )
 
+    def returned_quantity(self, line_no: int) -> Decimal:
+        """Sent back after receipt (returns to vendor). Not the dock's
+        rejections: those never counted as received (`accepted_quantity`)."""
+        return sum(
+            (
+                line.quantity
+                for r in self.returns
+                for line in r.lines
+                if line.line_no == line_no and line.reason_code != ReturnReason.REJECTED_AT_DOCK
+            ),
+            Decimal(0),
+        )
+
+    @property
+    def open_expected_credits(self) -> list[ExpectedCredit]:
+        return [c for c in self.expected_credits if c.open]
+
     def invoiced_quantity(self, line_no: int) -> Decimal:
         """Net of credit memos; rejected invoices do not count."""
         total = Decimal(0)
@@ -234,7 +263,9 @@ class PurchaseOrderInput(Document):
     carried_state: PurchaseOrderState | None = Field(
         default=None, description="Set on continue-as-new: the state to resume from"
     )
-    pending_documents: list[Acknowledgment | GoodsReceipt | Invoice | ShipNotice | FunctionalAck] = Field(
+    pending_documents: list[
+        Acknowledgment | GoodsReceipt | Invoice | ShipNotice | FunctionalAck | ReturnToVendor
+    ] = Field(
         default_factory=list, description="Set on continue-as-new: documents received but not yet processed"
     )
     history_event_limit: int | None = Field(

@@ -27,9 +27,9 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from models.acknowledgments import AckLineStatus, Acknowledgment, AcknowledgmentLine, AckStatus
-from models.matching import ToleranceProfile
+from models.matching import AcknowledgedLine, ToleranceProfile
 from models.purchase_order import DeliverySchedule, PurchaseOrder, PurchaseOrderLine, check_order_value
-from models.workflow_state import PurchaseOrderState
+from models.workflow_state import AckOutcome, PurchaseOrderState
 from p2p.tolerance import Limits
 from p2p.tolerance_profiles import resolve_profile
 
@@ -281,3 +281,33 @@ def ack_overdue_since(state: PurchaseOrderState, invoice_received_at: datetime) 
         return None
     due = state.issued_at + policy.ack_due_after
     return due if invoice_received_at >= due else None
+
+
+def acknowledged_lines(state: PurchaseOrderState) -> list[AcknowledgedLine]:
+    """What every acknowledgment that stands (accepted, or accepted as a
+    revision — not one the buyer turned down or still has to decide) said of
+    each PO line, oldest first: the line's lineage, and the prices
+    ACK_MISMATCH holds an invoice to."""
+    agreed = (AckOutcome.ACCEPTED, AckOutcome.ACCEPTED_AS_REVISION)
+    return [
+        AcknowledgedLine(
+            line_no=line.line_no,
+            ack_id=record.ack.ack_id,
+            status=line.status.value,
+            unit_price=line.unit_price,
+        )
+        for record in state.acknowledgments
+        if record.outcome in agreed
+        for line in record.ack.lines
+    ]
+
+
+def confirmed_price(lines: list[AcknowledgedLine], line_no: int) -> AcknowledgedLine | None:
+    """The latest price the supplier stated for the line in a standing
+    acknowledgment (a rejected line states none)."""
+    stated = [
+        a
+        for a in lines
+        if a.line_no == line_no and a.unit_price is not None and a.status != AckLineStatus.REJECTED
+    ]
+    return stated[-1] if stated else None

@@ -35,7 +35,8 @@ def invoices_settled(state: PurchaseOrderState) -> bool:
 
 def can_close(state: PurchaseOrderState, *, net_of_rejections: bool = True) -> bool:
     """DESIGN.md step 7: fully received and fully invoiced within tolerance,
-    every invoice approved (or rejected), nothing waiting on a person."""
+    every invoice approved (or rejected), nothing waiting on a person, no
+    credit memo owed for returned goods."""
     return (
         state.issued_at is not None
         and not state.is_final
@@ -44,6 +45,7 @@ def can_close(state: PurchaseOrderState, *, net_of_rejections: bool = True) -> b
         and fully_invoiced(state, net_of_rejections=net_of_rejections)
         and invoices_settled(state)
         and not state.open_tasks
+        and not state.open_expected_credits
     )
 
 
@@ -96,6 +98,12 @@ def final_close_refusal(state: PurchaseOrderState, *, net_of_rejections: bool = 
     ]
     if awaiting:
         return f"invoice {', '.join(awaiting)} waits for the supplier's credit memo, which a closed PO cannot take"
+    owed = sorted({c.return_id for c in state.open_expected_credits})
+    if owed:
+        return (
+            f"return {', '.join(owed)} on {state.po.po_number} waits for the supplier's credit memo, "
+            "which a closed PO cannot take"
+        )
     if not final_close_lines(state, net_of_rejections=net_of_rejections):
         return f"nothing was received or invoiced on {state.po.po_number}: cancel it instead"
     return None

@@ -55,6 +55,13 @@ def check_segregation_of_duties(state: PurchaseOrderState, task: HumanTask, acto
                 f"{actor} is the buyer of {state.po.po_number} and the policy {policy.name} "
                 f"v{policy.version} lets no buyer approve their own PO"
             )
+    amendment = state.pending_amendment
+    if (
+        task.kind == TaskKind.APPROVE_AMENDMENT
+        and amendment is not None
+        and who == identity_key(amendment.actor)
+    ):
+        raise ValueError(f"{actor} amended {state.po.po_number} and cannot approve the amendment")
     if task.kind == TaskKind.RESOLVE_INVOICE_HOLD:
         receivers = {identity_key(r.received_by or "") for r in state.receipts}
         if who in receivers:

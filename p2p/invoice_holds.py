@@ -74,13 +74,16 @@ def release(record: InvoiceRecord, holds: list[Hold], actor: str, reason: str | 
 
 def hold_task_context(record: InvoiceRecord) -> dict[str, str]:
     """The evidence a hold task shows: invoice, total, each hold's sentence,
-    the profile the limits came from."""
+    the profile the limits came from, and each held line's lineage (the
+    documents behind it, p2p.matching.lineage)."""
     holds = record.open_holds
+    lineages = {h.line_no: h.lineage for h in holds if h.line_no is not None and h.lineage}
     return {
         "invoice": record.invoice.invoice_number,
         "total": format_money(record.invoice.total, record.invoice.currency),
         **{f"hold {i + 1} ({h.code.value})": h.message for i, h in enumerate(holds)},
         "tolerances": holds[0].source or "" if holds else "",
+        **{f"line {n} lineage": lineage for n, lineage in sorted(lineages.items())},
     }
 
 

@@ -10,7 +10,7 @@ from models.documents import Invoice
 from models.matching import MatchRequest
 from models.records import PaymentHandoff
 from models.workflow_state import InvoiceRecord, InvoiceStatus, PurchaseOrderState
-from p2p import acknowledgment, ship_notices
+from p2p import acknowledgment, receiving, ship_notices
 
 
 def prior_invoices(state: PurchaseOrderState, record: InvoiceRecord) -> list[Invoice]:
@@ -56,6 +56,9 @@ def match_request(
         cancelled_lines=state.cancelled_lines,
         shipped_by_line=ship_notices.shipped_by_line(state),
         ack_policy=f"policy {policy.name} v{policy.version}",
+        acknowledged_lines=acknowledgment.acknowledged_lines(state),
+        shipped_lines=ship_notices.shipped_lines(state),
+        returned_by_line=receiving.returned_by_line(state),
     )
 
 

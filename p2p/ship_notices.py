@@ -13,6 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from models.documents import ShipNotice
+from models.matching import ShippedLine
 from models.workflow_state import PurchaseOrderState
 
 __all__ = ["asn_exceptions", "receipt_differences", "shipped_by_line"]
@@ -48,6 +49,15 @@ def _shipped_before(state: PurchaseOrderState, line_no: int) -> Decimal:
 
 def _num(value: Decimal) -> str:
     return f"{value.normalize():f}"
+
+
+def shipped_lines(state: PurchaseOrderState) -> list[ShippedLine]:
+    """Every notice line, in the order the notices came (a line's lineage)."""
+    return [
+        ShippedLine(line_no=line.line_no, asn_id=n.asn_id, quantity=line.quantity_shipped)
+        for n in state.ship_notices
+        for line in n.lines
+    ]
 
 
 def shipped_by_line(state: PurchaseOrderState) -> dict[int, Decimal]:

@@ -108,6 +108,16 @@ class Rejected(PoflowError):
     exit_code = EXIT_REJECTED
 
 
+class OverReceiptRefused(Rejected):
+    """A goods receipt that takes a PO line beyond its ordered quantity and the
+    over-receipt tolerance, where the vendor's policy refuses such receipts
+    (`over_receipt_action: refuse`, Oracle's over-receipt action "reject"):
+    well-formed, but what was received to date says no. 422 at the door, not
+    stored, not signalled; audited as a refusal."""
+
+    http_status = 422
+
+
 class Invalid(PoflowError):
     """Bad input: names the field (and, in the CLI, the file)."""
 

@@ -1,5 +1,5 @@
-"""`poflow create-po | send | status | tasks | decide | cancel | close | hold` — the
-commands that go through the service (Temporal and the database): one
+"""`poflow create-po | send | status | tasks | decide | cancel | close | hold`
+(and `amend`, in po_change_cli) — the commands that go through the service (Temporal and the database): one
 connection per command (cli_support.Session), the answer in a line or two, or
 the full state as JSON.
 """
@@ -25,9 +25,11 @@ from models import (
     format_money,
     round_money,
 )
+from models.returns import ReturnToVendor
 from starter.cli_support import Io, Session, load_document, table
 from starter.errors import EXIT_OK
 from starter.operations import SupplierDocument
+from starter.po_change_cli import add_amend_command
 from starter.service.audit import audit_csv
 from starter.service.naming import po_label, workflow_id_for
 
@@ -38,6 +40,7 @@ DOCUMENT_KINDS: dict[str, type[SupplierDocument]] = {
     "receipt": GoodsReceipt,
     "ship-notice": ShipNotice,
     "invoice": Invoice,
+    "return": ReturnToVendor,
 }
 
 
@@ -79,6 +82,8 @@ def add_po_commands(commands: Any) -> None:
         "--line", type=int, metavar="N", help="only this line (nothing received or invoiced on it)"
     )
     cancel.set_defaults(handler=_cancel)
+
+    add_amend_command(commands)
 
     close = commands.add_parser(
         "close", help="final-close a purchase order: keep what was delivered, release the rest"
@@ -294,6 +299,7 @@ def format_status(state: PurchaseOrderState, ui_url: str) -> str:
             f"{format_money(invoice.total, invoice.currency)}  {record.status.value}"
         )
         lines += [f"    - {hold.code.value}: {hold.message}" for hold in record.open_holds]
+    lines += _returns_text(state)
     open_tasks = state.open_tasks
     lines += ["", "open tasks:" if open_tasks else "open tasks: none"]
     for task in open_tasks:
@@ -305,6 +311,23 @@ def format_status(state: PurchaseOrderState, ui_url: str) -> str:
             lines.append("    holds (decide --hold REF): " + task_holds_text(task))
     lines += ["", f"workflow: {workflow_id_for(po.po_number)}", f"ui: {ui_url}"]
     return "\n".join(lines)
+
+
+def _returns_text(state: PurchaseOrderState) -> list[str]:
+    """Returns to the vendor (dock rejections too) and the credits they make owed; nothing without any."""
+    if not state.returns:
+        return []
+    lines = ["", "returns to the vendor:"]
+    for r in state.returns:
+        returned = ", ".join(f"line {x.line_no}: {qty(x.quantity)}" for x in r.lines)
+        lines.append(f"  {r.return_id}  {returned}  ({r.reason})")
+    for c in state.expected_credits:
+        answer = f"settled by {', '.join(c.settled_by)}" if not c.open else "owed"
+        lines.append(
+            f"  credit for {c.return_id} line {c.line_no}: {qty(c.quantity)} = "
+            f"{format_money(c.amount, c.currency)}  {answer}"
+        )
+    return lines
 
 
 def format_history(state: PurchaseOrderState) -> str:

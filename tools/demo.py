@@ -440,10 +440,14 @@ async def partial_shipments(demo: Demo) -> tuple[str, str]:
 
 
 async def split_with_price_change(demo: Demo) -> tuple[str, str]:
-    """The supplier splits the gloves into two deliveries and raises the price
-    +1.7 % (inside the +2 % acknowledgment limit): revision 1 carries both,
-    and each delivery's invoice at the new price matches without a hold."""
-    po = await demo.create_po("ACME", "USD", [ACME_LINES[0]])
+    """The supplier splits the gloves into two deliveries and raises their
+    price +1.7 % (inside the +2 % acknowledgment limit): revision 1 carries
+    both, and each delivery's invoice at the new price matches without a hold.
+    The glasses come with the first delivery: with them the two invoices'
+    amounts differ from each other and, like the gloves, vary with the run
+    (Demo.bump), so no invoice looks like a duplicate of another."""
+    glasses = str(80 + demo.bump)
+    po = await demo.create_po("ACME", "USD", [ACME_LINES[0], dict(ACME_LINES[1], quantity=glasses)])
     await demo.wait_status(po["po_number"], "issued")
     rest = str(Decimal(quantity(po, 1)) - 70)
     schedules = [
@@ -457,8 +461,9 @@ async def split_with_price_change(demo: Demo) -> tuple[str, str]:
         acknowledgment(po, demo.number("ACME-OA-5530"), [split], "accepted_with_changes", "Two shipments"),
     )
     await demo.wait_for(po["po_number"], lambda v: v["state"]["po"]["revision"] == 1, "revision 1")
-    await _deliver_and_bill(demo, po, ("GR-88140", "ACME-INV-30250"), "70", "12.10", approved=1)
-    await _deliver_and_bill(demo, po, ("GR-88141", "ACME-INV-30251"), rest, "12.10", approved=2)
+    first = {1: ("70", "12.10"), 2: (glasses, "6.40")}
+    await _deliver_and_bill(demo, po, ("GR-88140", "ACME-INV-30250"), first, approved=1)
+    await _deliver_and_bill(demo, po, ("GR-88141", "ACME-INV-30251"), {1: (rest, "12.10")}, approved=2)
     view = await demo.wait_status(po["po_number"], "closed")
     line = view["state"]["po"]["lines"][0]
     return po["po_number"], (
@@ -468,14 +473,83 @@ async def split_with_price_change(demo: Demo) -> tuple[str, str]:
 
 
 async def _deliver_and_bill(
-    demo: Demo, po: dict[str, Any], ids: tuple[str, str], part: str, price: str, approved: int
+    demo: Demo, po: dict[str, Any], ids: tuple[str, str], billed: dict[int, tuple[str, str]], approved: int
 ) -> None:
-    """One delivery of line 1 received and invoiced; waits until it is paid."""
+    """One delivery received and invoiced ({line: (quantity, price)}); waits until it is paid."""
     receipt_id, number = ids
-    await demo.post(po, "receipts", receipt(po, receipt_id, {1: part}))
-    await demo.post(po, "invoices", invoice(po, demo.number(number), {1: (part, price)}))
+    await demo.post(po, "receipts", receipt(po, receipt_id, {n: q for n, (q, _) in billed.items()}))
+    await demo.post(po, "invoices", invoice(po, demo.number(number), billed))
     await demo.wait_for(
         po["po_number"], lambda v: _approved(v) == approved, f"{approved} invoice(s) approved"
+    )
+
+
+async def buyer_amendment(demo: Demo) -> tuple[str, str]:
+    """The buyer orders 30 more gloves and agrees a lower price for the glasses
+    after issue: under the approval threshold, so revision 1 at once, sent to
+    the supplier as a change; received and invoiced at the amended terms."""
+    po = await demo.create_po("ACME", "USD", ACME_LINES)
+    number = po["po_number"]
+    await demo.wait_status(number, "issued")
+    more = str(Decimal(quantity(po, 1)) + 30)
+    changes = {
+        "reason": "line 2 re-quoted; demand up",
+        "lines": [{"line_no": 1, "quantity": more}, {"line_no": 2, "unit_price": "6.20"}],
+    }
+    _expect(await demo.people["bob.buyer"].post(f"{API}/purchase-orders/{number}/amend", json=changes), 200)
+    await demo.wait_for(
+        number, lambda v: any(e["event"] == "change_sent" for e in v["state"]["timeline"]), "sent"
+    )
+    amended = dict(po, lines=[dict(po["lines"][0], quantity=more), dict(po["lines"][1], unit_price="6.20")])
+    await demo.post(po, "receipts", receipt(amended, "GR-88170", everything(amended)))
+    billed = {1: (more, "11.90"), 2: (quantity(amended, 2), "6.20")}
+    await demo.post(po, "invoices", invoice(po, demo.number("ACME-INV-30280"), billed))
+    view = await demo.wait_status(number, "closed")
+    last = view["state"]["revisions"][-1]
+    return number, (
+        f"{_status_with_tasks(view)}, amended by {last['approved_by']} to revision {last['revision']}, "
+        "change sent to the supplier"
+    )
+
+
+async def return_after_receipt(demo: Demo) -> tuple[str, str]:
+    """Gloves received and billed, some sent back torn: the return lowers what
+    was received, a credit memo is expected (the supplier is told) and the
+    supplier's memo settles it; the replacement is received and billed."""
+    po = await demo.create_po(
+        "ACME", "USD", [dict(ACME_LINES[0], quantity="150"), dict(ACME_LINES[1], quantity="40")]
+    )
+    number = po["po_number"]
+    await demo.wait_status(number, "issued")
+    await demo.post(po, "receipts", receipt(po, "GR-88150", everything(po)))
+    await demo.post(
+        po, "invoices", invoice(po, demo.number("ACME-INV-30260"), {1: (quantity(po, 1), "11.90")})
+    )
+    await demo.wait_for(number, lambda v: _approved(v) == 1, "the gloves invoice approved")
+    back = str(10 + demo.bump % 40)  # amounts vary with the run (see Demo.bump)
+    rma = {
+        "return_id": "RMA-5521",
+        "po_number": number,
+        "returned_at": _now(),
+        "returned_by": "wally.warehouse",
+        "reason": "gloves tear when stretched",
+        "lines": [{"line_no": 1, "quantity": back, "receipt_id": "GR-88150", "reason_code": "defective"}],
+    }
+    await demo.post(po, "returns", rma)
+    await demo.wait_for(number, lambda v: bool(v["state"]["expected_credits"]), "the credit memo expected")
+    memo = invoice(po, demo.number("ACME-CM-30260"), {1: (back, "11.90")}, kind="credit_memo")
+    await demo.post(po, "invoices", dict(memo, original_invoice_number=demo.number("ACME-INV-30260")))
+    await demo.wait_for(
+        number, lambda v: all(c["settled_at"] for c in v["state"]["expected_credits"]), "the credit settled"
+    )
+    await demo.post(po, "receipts", receipt(po, "GR-88161", {1: back}))  # the replacement
+    rest = {1: (back, "11.90"), 2: (quantity(po, 2), "6.40")}
+    await demo.post(po, "invoices", invoice(po, demo.number("ACME-INV-30271"), rest))
+    view = await demo.wait_status(number, "closed")
+    settled = all(c["settled_by"] for c in view["state"]["expected_credits"])
+    return number, (
+        f"{_status_with_tasks(view)}, {len(view['state']['returns'])} return, "
+        f"credit memo {'settled' if settled else 'still owed'}, replacement billed"
     )
 
 
@@ -663,6 +737,16 @@ SCENARIOS: list[tuple[str, str, Scenario]] = [
         "partial shipments",
         "closed with no human touch, 2 receipts, 2 invoices paid (the first as ubl-invoice)",
         partial_shipments,
+    ),
+    (
+        "buyer amendment",
+        "closed with no human touch, amended by bob.buyer to revision 1, change sent to the supplier",
+        buyer_amendment,
+    ),
+    (
+        "return after receipt",
+        "closed with no human touch, 1 return, credit memo settled, replacement billed",
+        return_after_receipt,
     ),
     (
         "ack splits a line and changes its price",

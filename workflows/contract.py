@@ -57,6 +57,8 @@ class Decision(StrEnum):
     CANCEL_LINE = "cancel_line"
     RESEND = "resend"
     SEND_BY_EMAIL = "send_by_email"
+    ACCEPT_OVER_RECEIPT = "accept_over_receipt"
+    RETURN_EXCESS = "return_excess"
 
 
 class WorkflowType:
@@ -72,6 +74,7 @@ class PoSignal:
     ASN: Final = "asn"
     INVOICE: Final = "invoice"  # credit memos too
     FUNCTIONAL_ACK: Final = "functional_ack"  # the supplier's 997 / CONTRL for the PO we sent
+    RETURN: Final = "return"  # goods returned to the vendor after receipt
 
 
 class PoUpdate:
@@ -81,6 +84,7 @@ class PoUpdate:
     CANCEL: Final = "cancel"
     FINAL_CLOSE: Final = "final_close"
     CANCEL_LINE: Final = "cancel_line"
+    AMEND: Final = "amend"
     HOLD_INVOICE: Final = "hold_invoice"
 
 

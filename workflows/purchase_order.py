@@ -16,6 +16,7 @@ from datetime import timedelta
 
 from temporalio import workflow
 
+from workflows.po_steps.amendments import AmendmentSteps
 from workflows.po_steps.approval import ApprovalSteps
 from workflows.po_steps.base import OPEN_FOR_DOCUMENTS, Document, PoBase, _Pending
 from workflows.po_steps.channel import ChannelSteps
@@ -24,7 +25,9 @@ from workflows.po_steps.deadlines import DeadlineSteps
 from workflows.po_steps.decisions import DecisionSteps
 from workflows.po_steps.documents import DocumentSteps
 from workflows.po_steps.invoices import InvoiceSteps
+from workflows.po_steps.over_receipt import OverReceiptSteps
 from workflows.po_steps.rejected_lines import RejectedLineSteps
+from workflows.po_steps.returns import ReturnSteps
 from workflows.po_steps.start import StartSteps
 
 with workflow.unsafe.imports_passed_through():
@@ -44,10 +47,12 @@ with workflow.unsafe.imports_passed_through():
         TaskDecision,
         TaskKind,
     )
+    from models.amendments import AmendRequest
     from models.functional_acks import FunctionalAck
+    from models.returns import ReturnToVendor
     from models.tasks import check_decision, check_named_holds
     from models.workflow_state import HoldRequest
-    from p2p import closing, deadlines, decisions, invoice_holds, receiving, rejected_lines
+    from p2p import amendments, closing, deadlines, decisions, invoice_holds, receiving, rejected_lines
     from workflows import legacy
     from workflows.contract import Decision, PoQuery, PoSignal, PoUpdate, WorkflowType
 
@@ -56,8 +61,11 @@ with workflow.unsafe.imports_passed_through():
 class PurchaseOrderWorkflow(
     StartSteps,
     ApprovalSteps,
+    AmendmentSteps,
     DecisionSteps,
     DocumentSteps,
+    ReturnSteps,
+    OverReceiptSteps,
     RejectedLineSteps,
     ChannelSteps,
     InvoiceSteps,
@@ -73,6 +81,7 @@ class PurchaseOrderWorkflow(
         self._decisions: list[_Pending[TaskDecision]] = []
         self._hold_requests: list[_Pending[HoldRequest]] = []
         self._line_cancels: list[_Pending[LineCancelRequest]] = []
+        self._amendments: list[_Pending[AmendRequest]] = []
         self._cancel: CancelRequest | None = None
         self._cancel_done = False
         self._audited = len(self._s.timeline)  # timeline entries already written
@@ -97,6 +106,7 @@ class PurchaseOrderWorkflow(
         await self._handle_decisions()
         await self._handle_hold_requests()
         await self._handle_line_cancels()
+        await self._handle_amendments()
         self._cancel_done = True
         await self._flush()
         await workflow.wait_condition(workflow.all_handlers_finished)
@@ -130,6 +140,7 @@ class PurchaseOrderWorkflow(
             any(not p.done for p in self._decisions)
             or any(not h.done for h in self._hold_requests)
             or any(not c.done for c in self._line_cancels)
+            or any(not a.done for a in self._amendments)
             or (self._cancel is not None and not self._cancel_done)
         )
 
@@ -139,6 +150,7 @@ class PurchaseOrderWorkflow(
         await self._handle_decisions()
         await self._handle_hold_requests()
         await self._handle_line_cancels()
+        await self._handle_amendments()
         await self._handle_documents()
         await self._handle_deadlines()
         await self._close_if_done()
@@ -187,6 +199,10 @@ class PurchaseOrderWorkflow(
     @workflow.signal(name=PoSignal.INVOICE)
     def invoice(self, invoice: Invoice) -> None:
         self._accept_document(invoice)
+
+    @workflow.signal(name=PoSignal.RETURN)
+    def return_to_vendor(self, rtv: ReturnToVendor) -> None:
+        self._accept_document(rtv)
 
     @workflow.signal(name=PoSignal.FUNCTIONAL_ACK)
     def functional_ack(self, fa: FunctionalAck) -> None:
@@ -240,6 +256,7 @@ class PurchaseOrderWorkflow(
         decisions.check_role(task, decision.actor, decision.actor_roles)
         decisions.check_segregation_of_duties(self._s, task, decision.actor)
         self._check_approver(task, decision)
+        self._check_amendment_approver(task, decision)
 
     @workflow.update(name=PoUpdate.CANCEL)
     async def cancel(self, request: CancelRequest) -> PurchaseOrderState:
@@ -292,6 +309,25 @@ class PurchaseOrderWorkflow(
         refusal = closing.line_cancel_refusal(self._s, request.line_no)
         if refusal is None and any(c.request.line_no == request.line_no for c in self._line_cancels):
             refusal = f"line {request.line_no} is already being cancelled"
+        if refusal:
+            raise ValueError(refusal)
+
+    @workflow.update(name=PoUpdate.AMEND)
+    async def amend(self, request: AmendRequest) -> PurchaseOrderState:
+        """The buyer changes the issued PO (p2p.amendments): the next revision
+        sent to the supplier, or an approval task when the total rises beyond
+        the threshold."""
+        pending = _Pending(request)
+        self._amendments.append(pending)
+        await workflow.wait_condition(lambda: pending.done)
+        return self._s
+
+    @amend.validator
+    def _validate_amend(self, request: AmendRequest) -> None:
+        self._check_can_end()
+        refusal = amendments.amendment_refusal(self._s, request)
+        if refusal is None and any(not a.done for a in self._amendments):
+            refusal = f"another amendment of {self._s.po.po_number} is being applied; try again in a moment"
         if refusal:
             raise ValueError(refusal)
 

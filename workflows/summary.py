@@ -34,6 +34,18 @@ def current_details(state: PurchaseOrderState) -> str:
     ]
     if invoices:
         parts += ["", "**Invoices**", *invoices]
+    if state.returns:
+        parts += ["", "**Returned to the vendor**"]
+        parts += [
+            f"- {r.return_id}: "
+            + ", ".join(f"line {x.line_no} × {x.quantity.normalize():f}" for x in r.lines)
+            + f" ({r.reason})"
+            for r in state.returns
+        ]
+        parts += [
+            f"- credit owed for {c.return_id} line {c.line_no}: {format_money(c.amount, c.currency)}"
+            for c in state.open_expected_credits
+        ]
     if state.open_tasks:
         parts += ["", "**Waiting on people**"]
         parts += [

@@ -21,7 +21,7 @@ from activities.db import schema as t
 from activities.db.master_data import connect
 from workflows.contract import intake_workflow_id
 
-__all__ = ["Original", "PricePoint", "original_document", "price_history", "original_id_of"]
+__all__ = ["Original", "PricePoint", "original_document", "price_histories", "original_id_of"]
 
 _INTAKE_SOURCE = "intake doc-"
 # How far back the invoiced prices of a vendor are read (newest matches first).
@@ -80,12 +80,20 @@ class PricePoint:
     source: str  # "contract from 2026-01-01" / "invoice INV-1 (PO 1001)"
 
 
-def price_history(engine: Engine, vendor_id: str, item_id: str) -> list[PricePoint]:
-    """The item's contract prices (every vendor, every validity period) and the
-    unit prices this vendor invoiced it at in its latest matches; oldest first."""
+def price_histories(engine: Engine, vendor_id: str, item_ids: list[str]) -> dict[str, list[PricePoint]]:
+    """Per item: its contract prices (every vendor, every validity period) and
+    the unit prices this vendor invoiced it at in its latest matches, oldest
+    first. The vendor's stored matches are read once for all the items."""
     with connect(engine) as connection:
-        points = _contract_prices(connection, item_id) + _invoiced_prices(connection, vendor_id, item_id)
-    return sorted(points, key=lambda p: (p.on, p.source))
+        requests = _latest_match_requests(connection, vendor_id)
+        return {
+            item_id: sorted(
+                _contract_prices(connection, item_id)
+                + [point for request in requests for point in _item_prices(request, vendor_id, item_id)],
+                key=lambda p: (p.on, p.source),
+            )
+            for item_id in item_ids
+        }
 
 
 def _contract_prices(connection: Connection, item_id: str) -> list[PricePoint]:
@@ -105,9 +113,9 @@ def _contract_prices(connection: Connection, item_id: str) -> list[PricePoint]:
     ]
 
 
-def _invoiced_prices(connection: Connection, vendor_id: str, item_id: str) -> list[PricePoint]:
-    """From the match requests stored with each match (the PO line names the
-    item, the invoice line its price); one point per invoice line, latest match."""
+def _latest_match_requests(connection: Connection, vendor_id: str) -> list[dict]:
+    """The match request stored with each of the vendor's latest matches (the
+    PO line names the item, the invoice line its price), one per invoice."""
     m = t.match_results
     query = (
         select(m.c.invoice_id, m.c.request)
@@ -116,13 +124,13 @@ def _invoiced_prices(connection: Connection, vendor_id: str, item_id: str) -> li
         .limit(PRICE_HISTORY_MATCHES)
     )
     seen: set[str] = set()
-    points: list[PricePoint] = []
+    requests: list[dict] = []
     for invoice_id, request in connection.execute(query).all():
         if invoice_id in seen or not request:
             continue
         seen.add(invoice_id)
-        points += _item_prices(request, vendor_id, item_id)
-    return points
+        requests.append(request)
+    return requests
 
 
 def _item_prices(request: dict, vendor_id: str, item_id: str) -> list[PricePoint]:

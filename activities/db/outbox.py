@@ -281,6 +281,7 @@ def _result(
         group_control=stored.group_control if stored else None,
         transaction_control=stored.transaction_control if stored else None,
         attachment=stored.filename if stored is not None and stored.standard is None else None,
+        format=stored.format if stored else None,
     )
 
 

@@ -55,10 +55,11 @@ class LineFacts:
 
     invoice_line: InvoiceLine
     po_line: PurchaseOrderLine
-    received: Decimal  # Σ quantity_received over all receipts for the line (gross: what arrived)
-    accepted: Decimal  # Σ quantity_accepted (received − rejected)
+    received: Decimal  # Σ quantity_received over all receipts for the line, less returns after receipt
+    accepted: Decimal  # Σ quantity_accepted (received − rejected), less returns after receipt
     previously_invoiced: Decimal  # earlier invoices net of credit memos
     invoiced: Decimal  # this document's effect: + for an invoice, − for a credit memo
+    returned: Decimal = ZERO  # returned to the vendor after receipt (already out of received and accepted)
 
     @property
     def line_no(self) -> int:
@@ -133,8 +134,12 @@ def _previously_invoiced_by_line(request: MatchRequest) -> dict[int, Decimal]:
 
 
 def line_facts(request: MatchRequest) -> list[LineFacts]:
+    """Received means kept (p2p-semantics b.5: "received is net of returns"):
+    goods returned after receipt come off what arrived and what was accepted
+    alike; the dock's rejections are on the receipts already."""
     received = _received_by_line(request)
     accepted = _accepted_by_line(request)
+    returned = request.returned_by_line
     previous = _previously_invoiced_by_line(request)
     po_lines = {line.line_no: line for line in request.po.lines}  # one lookup per line, not a scan
     facts = []
@@ -147,10 +152,11 @@ def line_facts(request: MatchRequest) -> list[LineFacts]:
             LineFacts(
                 invoice_line=invoice_line,
                 po_line=po_line,
-                received=received.get(line_no, ZERO),
-                accepted=accepted.get(line_no, ZERO),
+                received=received.get(line_no, ZERO) - returned.get(line_no, ZERO),
+                accepted=accepted.get(line_no, ZERO) - returned.get(line_no, ZERO),
                 previously_invoiced=previous.get(line_no, ZERO),
                 invoiced=request.invoice.billed_quantity(invoice_line),
+                returned=returned.get(line_no, ZERO),
             )
         )
     return facts

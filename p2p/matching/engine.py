@@ -35,6 +35,7 @@ from p2p.matching.header_checks import (
     check_vendor,
 )
 from p2p.matching.line_checks import (
+    check_ack_price,
     check_inspection,
     check_line_amount,
     check_positive_quantity,
@@ -44,6 +45,7 @@ from p2p.matching.line_checks import (
     check_shipped,
     check_uom,
 )
+from p2p.matching.lineage import line_lineage
 from p2p.matching.wording import tolerance_source
 
 _CODE_ORDER = {code: index for index, code in enumerate(HoldCode)}
@@ -87,6 +89,7 @@ CREDIT_MEMO_LINE_GATES: tuple[LineCheck, ...] = (check_uom,)
 LINE_CHECKS: tuple[LineCheck, ...] = (
     check_line_amount,
     check_price,
+    check_ack_price,
     check_qty_ordered,
     check_receipt,
     check_shipped,
@@ -139,7 +142,7 @@ def _apply_releases(holds: list[Hold], released: list[Hold]) -> list[Hold]:
     return result
 
 
-def _line_match(facts: LineFacts, profile: ToleranceProfile, held: bool) -> LineMatch:
+def _line_match(facts: LineFacts, profile: ToleranceProfile, held: bool, lineage: str) -> LineMatch:
     return LineMatch(
         line_no=facts.line_no,
         match_level=facts.po_line.level,
@@ -153,6 +156,7 @@ def _line_match(facts: LineFacts, profile: ToleranceProfile, held: bool) -> Line
         price_variance=facts.price_variance,
         tolerance_source=tolerance_source(profile),
         decision=MatchDecision.HOLD if held else MatchDecision.APPROVE,
+        lineage=lineage,
     )
 
 
@@ -169,9 +173,11 @@ def match_invoice(request: MatchRequest, *, matched_at: datetime | None = None) 
     line_checks = CREDIT_MEMO_LINE_CHECKS if is_credit else LINE_CHECKS
 
     lines = [(facts, profiles.for_line(facts.po_line)) for facts in line_facts(request)]
+    lineages = {facts.line_no: line_lineage(request, facts.line_no) for facts, _ in lines}
     holds = [hold for check in header_checks for hold in check(header)]
     for facts, profile in lines:
-        holds += _line_holds(replace(header, profile=profile), facts, gates, line_checks)
+        found = _line_holds(replace(header, profile=profile), facts, gates, line_checks)
+        holds += [h.model_copy(update={"lineage": lineages[facts.line_no]}) for h in found]
     # A person's holds are carried as placed: no check produces or clears them.
     holds += request.manual_holds
     holds = _apply_releases(sorted(holds, key=_sort_key), request.released_holds)
@@ -186,7 +192,10 @@ def match_invoice(request: MatchRequest, *, matched_at: datetime | None = None) 
         po_revision=request.po.revision,
         decision=decision,
         holds=holds,
-        lines=[_line_match(facts, profile, facts.line_no in held_lines) for facts, profile in lines],
+        lines=[
+            _line_match(facts, profile, facts.line_no in held_lines, lineages[facts.line_no])
+            for facts, profile in lines
+        ],
         tolerance_source=header.source,
         matched_at=matched_at,
     )

@@ -9,6 +9,7 @@ from decimal import Decimal
 from models.common import format_money, round_money
 from models.matching import Hold, HoldCode
 from models.purchase_order import MatchLevel
+from p2p.acknowledgment import confirmed_price
 from p2p.matching.context import RECEIPT_LEVELS, LineFacts, MatchContext
 from p2p.matching.wording import (
     billed_text,
@@ -167,6 +168,41 @@ def _price_hold(
             f"the agreed {fmt_price(facts.reference_price, currency)} ({limit_text})"
         ),
     )
+
+
+def check_ack_price(ctx: MatchContext, facts: LineFacts) -> list[Hold]:
+    """ACK_MISMATCH (p2p-semantics: "invoice vs accepted 855 terms"): the
+    supplier stated this line's price in an acknowledgment the buyer accepted,
+    and bills more. A price a supplier confirmed is held to exactly; the price
+    tolerance is for prices nobody confirmed. Only what PRICE does not already
+    report: a bill beyond the price tolerance is a PRICE hold, and a confirmed
+    price that is no longer the agreed one (the buyer amended it since) is no
+    longer the supplier's word on this revision. Price only: quantities and
+    dates the supplier changes become the revision, which the quantity checks
+    and the receipt already hold the invoice to."""
+    confirmed = confirmed_price(ctx.request.acknowledged_lines, facts.line_no)
+    if confirmed is None or confirmed.unit_price != facts.reference_price or facts.price_variance <= 0:
+        return []
+    if ctx.profile.limits("price_over").exceeded_by(facts.price_variance, facts.reference_price):
+        return []  # the PRICE hold says it
+    assert confirmed.unit_price is not None  # confirmed_price returns stated prices only
+    currency = ctx.currency
+    return [
+        make_hold(
+            ctx,
+            HoldCode.ACK_MISMATCH,
+            line_no=facts.line_no,
+            expected=confirmed.unit_price,
+            actual=facts.invoiced_price,
+            variance=facts.price_variance,
+            tolerance=f"the price acknowledged in {confirmed.ack_id}, exactly",
+            formula="invoiced unit price − acknowledged unit price",
+            message=(
+                f"Line {facts.line_no}: billed at {fmt_price(facts.invoiced_price, currency)}, but the supplier "
+                f"confirmed {fmt_price(confirmed.unit_price, currency)} in acknowledgment {confirmed.ack_id}"
+            ),
+        )
+    ]
 
 
 def check_qty_ordered(ctx: MatchContext, facts: LineFacts) -> list[Hold]:

@@ -109,6 +109,10 @@ def billed_text(facts: LineFacts) -> str:
 
 
 def rejected_text(facts: LineFacts) -> str:
-    """` (10 EA rejected at the dock)` where rejections reduced what counts."""
+    """` (10 EA rejected at the dock)` where rejections reduced what counts,
+    and ` (20 EA returned to the vendor)` where returns after receipt did."""
     rejected = facts.received - facts.received_for_match
-    return f" ({fmt_qty(rejected, facts.uom)} rejected at the dock)" if rejected else ""
+    parts = [f"{fmt_qty(rejected, facts.uom)} rejected at the dock"] if rejected else []
+    if facts.returned:
+        parts.append(f"{fmt_qty(facts.returned, facts.uom)} returned to the vendor")
+    return f" ({'; '.join(parts)})" if parts else ""

@@ -2,7 +2,7 @@
 
     application.py      create_app: lifespan, error handlers, body limit, pages (/, /inbox, /healthz)
     purchase_orders.py  /api/v1/purchase-orders: start, list, live state, cancel
-    documents.py        acknowledgments, receipts and invoices for a PO; any file (/api/v1/documents)
+    documents.py        acknowledgments, receipts, returns and invoices for a PO; any file (/api/v1/documents)
     tasks.py            /api/v1/tasks: the inbox's tasks and their decisions
     tolerances.py       /api/v1/tolerances: profile changes by approval; manual invoice holds
     shared.py           the Service dependency, the prefix, the error bodies

@@ -2,6 +2,7 @@
 
     POST /api/v1/purchase-orders/{po}/acknowledgments   202, signalled to the PO's workflow
     POST /api/v1/purchase-orders/{po}/receipts          202
+    POST /api/v1/purchase-orders/{po}/returns           202 (returns to the vendor after receipt)
     POST /api/v1/purchase-orders/{po}/ship-notices      202 (advance ship notices)
     POST /api/v1/purchase-orders/{po}/invoices          202 (credit memos too)
     POST /api/v1/documents[?vendor_id=&filename=]       any file → 202 with its intake workflow
@@ -22,6 +23,7 @@ from pydantic import BaseModel, Field
 from models import Acknowledgment, GoodsReceipt, Invoice, ShipNotice
 from models.extraction import ExtractedKind
 from models.intake import IntakeItemStatus, IntakeState, IntakeStatus
+from models.returns import ReturnToVendor
 from starter.api.shared import API_PREFIX, Service, Who, content_type, errors
 from starter.errors import FieldError, Invalid, TooLarge
 from starter.operations import DocumentAccepted
@@ -108,6 +110,15 @@ async def post_receipt(
     po_number: str, receipt: GoodsReceipt, request: Request, service: Service, who: Who
 ) -> DocumentQueued:
     return accepted_view(await service.submit_document(receipt, by=who, **await _arrival(request, po_number)))
+
+
+@router.post("/purchase-orders/{po_number}/returns", status_code=202, responses=_SENT)
+async def post_return(
+    po_number: str, rtv: ReturnToVendor, request: Request, service: Service, who: Who
+) -> DocumentQueued:
+    """Goods returned to the vendor after receipt (needs the right to post receipts): received
+    drops by the returned units, and a credit memo is expected where they were invoiced."""
+    return accepted_view(await service.submit_document(rtv, by=who, **await _arrival(request, po_number)))
 
 
 @router.post("/purchase-orders/{po_number}/ship-notices", status_code=202, responses=_SENT)

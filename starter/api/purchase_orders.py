@@ -18,7 +18,8 @@ from typing import Literal
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from models import PoProjection, PurchaseOrder, PurchaseOrderState
+from models import PoProjection, PurchaseOrder, PurchaseOrderLine, PurchaseOrderState
+from models.amendments import LineAmendment
 from models.workflow_state import PoStatus
 from starter.api.shared import API_PREFIX, Service, Who, content_type, errors
 from starter.operations import PoflowOperations
@@ -62,6 +63,18 @@ class CancelBody(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     reason: str = Field(min_length=1, max_length=2000)
+
+
+class AmendBody(BaseModel):
+    """Body of POST /purchase-orders/{po}/amend; who amends is the caller."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: str = Field(min_length=1, max_length=2000)
+    lines: list[LineAmendment] = Field(
+        default_factory=list, description="Per line: quantity, unit_price, need_by, or cancel"
+    )
+    add_lines: list[PurchaseOrderLine] = Field(default_factory=list, description="Lines added to the order")
 
 
 class PoCancelled(BaseModel):
@@ -118,6 +131,17 @@ async def final_close_purchase_order(
     while an invoice is on hold or waits for a credit memo, and for a PO that
     delivered nothing (cancel it)."""
     state = await service.final_close(po_number, who, body.reason)
+    return PoCancelled(po_number=po_number, status=state.status, state=state)
+
+
+@router.post("/{po_number}/amend", responses=errors(404, 409, 422, 503))
+async def amend_purchase_order(po_number: str, body: AmendBody, service: Service, who: Who) -> PoCancelled:
+    """Amend the issued PO, as the caller: the next revision, sent to the supplier
+    as a change (860 / ORDCHG, or e-mail); one that raises the total beyond the
+    approval threshold waits for an approver first (its task is in the state).
+    Refused (409) for a quantity below what was received or invoiced, a cancel of
+    a line with receipts or invoices, and on a PO that is not issued."""
+    state = await service.amend(po_number, body.model_dump(), who)
     return PoCancelled(po_number=po_number, status=state.status, state=state)
 
 

@@ -1,5 +1,5 @@
-"""Supplier documents for a PO: acknowledgments, receipts, invoices and credit
-memos. Stored first, then signalled to the PO's workflow; a re-send finds the
+"""Supplier documents for a PO: acknowledgments, receipts, returns to the
+vendor, invoices and credit memos. Stored first, then signalled to the PO's workflow; a re-send finds the
 stored copy, signals again (the workflow ignores an id it has seen) and answers
 Duplicate, so a lost delivery heals and there is never a second effect."""
 
@@ -9,16 +9,20 @@ import logging
 from dataclasses import dataclass
 
 from pydantic import BaseModel, ValidationError
+from temporalio.client import WorkflowQueryFailedError
 
 from activities.db import repository
 from identity.principal import Caller
 from identity.roles import Permission
-from models import GoodsReceipt
-from starter.errors import Duplicate
+from models import GoodsReceipt, PurchaseOrderState
+from models.returns import ReturnReason, ReturnToVendor
+from p2p import receiving
+from starter.errors import Duplicate, FieldError, Invalid, OverReceiptRefused, Unavailable
 from starter.service.authorization import authorize
 from starter.service.checks import check_payload_size, check_po_number, duplicate_message, sha256_of
 from starter.service.core import ServiceCore
 from starter.service.naming import SupplierDocument, document_kind_and_signal, raw_json, workflow_id_for
+from workflows.contract import PoQuery
 
 log = logging.getLogger("poflow.starter")
 
@@ -46,17 +50,23 @@ class Documents(ServiceCore):
         """Store an acknowledgment, receipt or invoice (credit memos too), then
         signal it to its PO; a re-send answers Duplicate with the first id."""
         kind, signal = document_kind_and_signal(document)
-        needs = (
-            Permission.POST_RECEIPTS if isinstance(document, GoodsReceipt) else Permission.SUBMIT_DOCUMENTS
-        )
+        # A return takes goods off a receipt: whoever may post receipts may post it.
+        warehouse = isinstance(document, GoodsReceipt | ReturnToVendor)
+        needs = Permission.POST_RECEIPTS if warehouse else Permission.SUBMIT_DOCUMENTS
         async with self.audited(
             by, po_number=document.po_number, what=f"send a {kind}", evidence=document.document_id
         ):
             authorize(by, needs)
         po_number = document.po_number
         check_po_number(po_number, expected_po_number)
+        _check_return(document)
         check_payload_size(document, self.settings.max_workflow_input_bytes, f"{kind} {document.document_id}")
         await self._ensure_open(po_number)
+        if isinstance(document, GoodsReceipt):
+            async with self.audited(
+                by, po_number=po_number, what=f"send a {kind}", evidence=document.document_id
+            ):
+                await self._check_over_receipt(document)
         document_id = document.document_id
         raw_bytes = raw or raw_json(document)
         stored = await self.store_document(
@@ -102,6 +112,48 @@ class Documents(ServiceCore):
         except ValidationError:
             return None
 
+    async def _check_over_receipt(self, receipt: GoodsReceipt) -> None:
+        """Under a vendor policy that refuses over-receipts, a receipt that
+        takes a line beyond ordered + tolerance (p2p.receiving, on the PO's
+        live state) is refused: OverReceiptRefused, nothing stored or
+        signalled. A re-send of a receipt the PO has goes on (a duplicate).
+        Without an answer from the worker the receipt goes on as well: the
+        workflow flags what is beyond the tolerance, and nothing is lost."""
+        po_number = receipt.po_number
+        try:
+            with self.temporal_errors(po_number):
+                state = await self.bounded(
+                    self._handle(po_number).query(PoQuery.STATE, result_type=PurchaseOrderState), po_number
+                )
+        except (Unavailable, WorkflowQueryFailedError) as err:
+            log.warning(
+                "over-receipt check of %s skipped, the workflow will flag it: %s", receipt.document_id, err
+            )
+            return
+        if receipt.document_id in state.processed_document_ids:
+            return
+        refusal = receiving.over_receipt_refusal(state, receipt)
+        if refusal:
+            raise OverReceiptRefused(refusal)
+
     async def _signal(self, po_number: str, signal: str, document: BaseModel) -> None:
         with self.temporal_errors(po_number):
             await self._handle(po_number).signal(signal, document)
+
+
+def _check_return(document: SupplierDocument) -> None:
+    """A dock rejection is the receipt's `quantity_rejected` (poflow records
+    the return of it): a return sent with that reason code is refused here."""
+    if not isinstance(document, ReturnToVendor):
+        return
+    errors = [
+        FieldError(
+            f"lines[{i}].reason_code", "rejected at the dock goes on the goods receipt (quantity_rejected)"
+        )
+        for i, line in enumerate(document.lines)
+        if line.reason_code == ReturnReason.REJECTED_AT_DOCK
+    ]
+    if errors:
+        raise Invalid(
+            f"return {document.return_id}: a rejection at the dock is not a return after receipt", errors
+        )

@@ -34,8 +34,10 @@ class Evidence(ServiceCore):
         """Who a rejected line can be re-sourced from (the task page offers them)."""
         return [v for v in await self._db(master_data.list_vendors, self.engine) if v.active]
 
-    async def price_history(self, vendor_id: str, item_id: str) -> list[evidence.PricePoint]:
-        return await self._db(evidence.price_history, self.engine, vendor_id, item_id)
+    async def price_histories(
+        self, vendor_id: str, item_ids: list[str]
+    ) -> dict[str, list[evidence.PricePoint]]:
+        return await self._db(evidence.price_histories, self.engine, vendor_id, item_ids)
 
     async def ordered_po(self, po_number: str) -> PurchaseOrder | None:
         """The PO as the buyer first sent it (revision 0); None when it was not

@@ -6,9 +6,10 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from models import Acknowledgment, GoodsReceipt, Invoice, PurchaseOrder, ShipNotice, format_money
+from models.returns import ReturnToVendor
 from workflows.contract import PoSignal, po_workflow_id
 
-SupplierDocument = Acknowledgment | GoodsReceipt | ShipNotice | Invoice
+SupplierDocument = Acknowledgment | GoodsReceipt | ShipNotice | Invoice | ReturnToVendor
 
 
 def document_kind_and_signal(document: SupplierDocument) -> tuple[str, str]:
@@ -20,6 +21,8 @@ def document_kind_and_signal(document: SupplierDocument) -> tuple[str, str]:
         return "receipt", PoSignal.RECEIPT
     if isinstance(document, ShipNotice):
         return "asn", PoSignal.ASN  # the kind intake stores a DESADV / 856 under
+    if isinstance(document, ReturnToVendor):
+        return "return", PoSignal.RETURN
     return document.kind.value, PoSignal.INVOICE
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy.exc
 from temporalio.client import WorkflowQueryFailedError
@@ -25,6 +26,7 @@ from models import (
     PurchaseOrderInput,
     PurchaseOrderState,
 )
+from models.amendments import AmendRequest
 from models.workflow_state import HoldRequest
 from starter.errors import Duplicate, PoflowError, Unavailable
 from starter.service.authorization import authorize
@@ -145,6 +147,14 @@ class PurchaseOrders(ServiceCore):
             authorize(by, Permission.MANAGE_POS)
             request = build(LineCancelRequest, actor=by.principal_id, reason=reason, line_no=line_no)
             return await self._update(po_number, PoUpdate.CANCEL_LINE, request, PurchaseOrderState)
+
+    async def amend(self, po_number: str, changes: dict[str, Any], by: Caller) -> PurchaseOrderState:
+        """The buyer's amendment (the `amend` update): `changes` is the request
+        without its actor — `reason`, `lines`, `add_lines` (models.amendments)."""
+        async with self.audited(by, po_number=po_number, what="amend the PO"):
+            authorize(by, Permission.MANAGE_POS)
+            request = build(AmendRequest, **changes, actor=by.principal_id)
+            return await self._update(po_number, PoUpdate.AMEND, request, PurchaseOrderState)
 
     async def hold_invoice(
         self, po_number: str, invoice_number: str, by: Caller, reason: str, line_no: int | None = None

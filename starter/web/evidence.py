@@ -123,7 +123,8 @@ def invoice_view(state: PurchaseOrderState, record: InvoiceRecord) -> InvoiceVie
                 amount=invoice.line_amount(line),
                 po_unit_price=po_line.unit_price if po_line else None,
                 po_quantity=po_line.quantity if po_line else None,
-                received=state.accepted_quantity(line.line_no),
+                # what the match counts: kept, net of rejections and of returns to the vendor
+                received=state.accepted_quantity(line.line_no) - state.returned_quantity(line.line_no),
             )
         )
     holds = [hold_view(h) for h in record.open_holds] + [hold_view(h) for h in record.released_holds]

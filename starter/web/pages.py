@@ -15,11 +15,11 @@ from __future__ import annotations
 import asyncio
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request, Response
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from identity.principal import Caller
@@ -50,12 +50,16 @@ pages = APIRouter(include_in_schema=False)
 HoldFilter = Literal["", "held", "none"]
 
 
-async def _signed_in(request: Request) -> Caller | RedirectResponse:
+async def _signed_in(request: Request) -> Caller:
+    """The person signed in; nobody: off to sign in, and back here after."""
     try:
         return await current_caller(request)
     except Unauthenticated:
         target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""), safe="/?=&")
-        return RedirectResponse(f"/login?next={target}", status_code=303)
+        raise HTTPException(status_code=303, headers={"Location": f"/login?next={target}"}) from None
+
+
+SignedIn = Annotated[Caller, Depends(_signed_in)]
 
 
 def _render(request: Request, template: str, who: Caller, **context: Any) -> HTMLResponse:
@@ -72,11 +76,13 @@ def _render(request: Request, template: str, who: Caller, **context: Any) -> HTM
 
 @pages.get("/pos", response_class=HTMLResponse)
 async def po_list(
-    request: Request, service: Service, status: str = "", vendor: str = "", hold: HoldFilter = ""
+    request: Request,
+    service: Service,
+    who: SignedIn,
+    status: str = "",
+    vendor: str = "",
+    hold: HoldFilter = "",
 ) -> Response:
-    who = await _signed_in(request)
-    if isinstance(who, RedirectResponse):
-        return who
     rows = await service.list_pos(status or None)
     if vendor:
         rows = [row for row in rows if row.vendor_id.casefold() == vendor.strip().casefold()]
@@ -88,27 +94,18 @@ async def po_list(
 
 
 @pages.get("/pos/{po_number}", response_class=HTMLResponse)
-async def po_view(request: Request, po_number: str, service: Service) -> Response:
-    who = await _signed_in(request)
-    if isinstance(who, RedirectResponse):
-        return who
+async def po_view(request: Request, po_number: str, service: Service, who: SignedIn) -> Response:
     return _render(request, "po.html", who, page=await po_page(service, po_number))
 
 
 @pages.get("/tasks/{task_id}", response_class=HTMLResponse)
-async def task_view(request: Request, task_id: str, service: Service) -> Response:
-    who = await _signed_in(request)
-    if isinstance(who, RedirectResponse):
-        return who
+async def task_view(request: Request, task_id: str, service: Service, who: SignedIn) -> Response:
     return _render(request, "task.html", who, page=await task_page(service, task_id, who))
 
 
 @pages.get("/originals/{document_id:path}")
-async def original(request: Request, document_id: str, service: Service, page: int | None = None) -> Response:
+async def original(document_id: str, service: Service, who: SignedIn, page: int | None = None) -> Response:
     """The file as received; with `page`, that page of a PDF as a PNG."""
-    who = await _signed_in(request)
-    if isinstance(who, RedirectResponse):
-        return who
     found = await service.original_document(document_id, who)
     if page is not None:
         return await _page_image(found.raw, page)

@@ -78,8 +78,8 @@ async def _add_po_evidence(service: PoflowOperations, page: TaskPage, by: Caller
     if page.task.kind == TaskKind.RESOLVE_REJECTED_LINE:
         page.vendors = [v for v in await service.active_vendors() if v.id != state.po.vendor_id]
     items = _items_to_price(page)
-    for item_id in items:
-        page.prices[item_id] = await service.price_history(state.po.vendor_id, item_id)
+    if items:
+        page.prices = await service.price_histories(state.po.vendor_id, items)
     if page.task.subject_id:
         page.original = await _original(service, page.task.subject_id, by)
 

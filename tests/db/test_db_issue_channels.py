@@ -3,13 +3,16 @@ PostgreSQL: a vendor on X12 gets an 850 and one on EDIFACT an ORDERS, each
 stored in outbound_messages with control numbers that are unique and
 allocated once (a retry allocates nothing); a vendor on e-mail gets the
 e-mail with the PO as a PDF; a resend is the next attempt with new numbers;
-the vendor master refuses an EDI vendor without its partner settings."""
+the vendor master refuses an EDI vendor without its partner settings; an
+amendment goes as a change order (860 / ORDCHG) or an e-mail listing the
+changes."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from io import BytesIO
 from typing import Any, TypeVar
 
@@ -301,3 +304,94 @@ def test_a_997_for_a_message_we_never_sent_says_so(seeded_engine: Engine) -> Non
     found, problem = answered_message(seeded_engine, reading(raw))
     assert problem == "the x12-997 answers no message poflow sent (group control 777)"
     assert "po_number" not in found.document
+
+
+# --- amendments: the change order (860 / ORDCHG) or the changes in the e-mail (#17 item 3) ----
+
+
+def amended(po: PurchaseOrder) -> PurchaseOrder:
+    """Revision 1: line 1 at a lower price, line 2 fewer gloves."""
+    lines = [
+        po.lines[0].model_copy(update={"unit_price": Decimal("300.00")}),
+        po.lines[1].model_copy(update={"quantity": Decimal("8")}),
+    ]
+    return po.model_copy(update={"revision": 1, "lines": lines})
+
+
+def test_an_amendment_goes_to_an_x12_vendor_as_an_860_numbered_like_any_send(
+    acts: PersistenceActivities, seeded_engine: Engine
+) -> None:
+    r0 = order("LABWORKS")
+    first = run(acts.issue_po, request(r0))
+    change = run(acts.issue_po, request(amended(r0), previous=r0))
+    again = run(acts.issue_po, request(amended(r0), previous=r0))  # a retry: nothing new
+    assert (first.interchange_control, change.interchange_control) == ("000000001", "000000002")
+    assert again.already_issued and again.interchange_control == "000000002"
+    assert change.describe().startswith("edi (X12 860, ISA 000000002")  # the timeline names what went out
+    assert count(seeded_engine, t.outbound_messages) == 2 and count(seeded_engine, t.notifications) == 0
+    message = outbound.find_message(seeded_engine, "PO-7001", 1, 0)
+    assert message is not None and message.format == "x12-860"
+    [interchange] = read_interchanges(message.content)
+    [group] = interchange.groups
+    assert (group.functional_id, group.control_number, change.group_control) == ("PC", "2", "2")
+    [tx] = group.transactions
+    assert (tx.set_id, tx.control_number) == ("860", "0001")
+    bch = next(seg for seg in tx.segments if seg.tag == "BCH")
+    assert (bch.get(1), bch.get(3), bch.get(5)) == ("04", "PO-7001", "1")
+    assert [seg.elements[1:3] for seg in tx.segments if seg.tag == "POC"] == [["1", "PC"], ["2", "QD"]]
+    # the supplier's 997 of the 860 finds it like that of an 850
+    found, problem = answered_message(
+        seeded_engine, reading(render_997(message.content, control_number=6, now=T0))
+    )
+    assert problem is None and found.document["answers_revision"] == 1
+    assert run(acts.issue_po, request(order("LABWORKS", "PO-7002"))).interchange_control == "000000003"
+
+
+def test_an_amendment_goes_to_an_edifact_vendor_as_an_ordchg(
+    acts: PersistenceActivities, seeded_engine: Engine
+) -> None:
+    r0 = order("NORDIC", currency="EUR")
+    run(acts.issue_po, request(r0))
+    change = run(acts.issue_po, request(amended(r0), previous=r0))
+    assert (change.standard, change.interchange_control, change.transaction_control) == ("edifact", "2", "1")
+    message = outbound.get_message(seeded_engine, change.message_id)
+    assert message is not None and message.format == "edifact-ORDCHG"
+    [ordchg] = parse_interchange(message.content).messages
+    assert ordchg.type == "ORDCHG"
+    bgm = ordchg.body[0]
+    assert (bgm.value(1), bgm.value(2), bgm.value(3)) == ("230", "PO-7001-1", "4")
+    assert [(s.value(1), s.value(2)) for s in ordchg.body if s.tag == "LIN"] == [("1", "3"), ("2", "3")]
+
+
+def test_an_amendment_to_an_email_vendor_says_what_changed_and_attaches_the_pdf(
+    acts: PersistenceActivities, seeded_engine: Engine
+) -> None:
+    r0 = order("ACME")
+    new = amended(r0).model_copy(
+        update={
+            "lines": [
+                *amended(r0).lines[:1],
+                amended(r0).lines[1],
+                r0.lines[1].model_copy(update={"line_no": 3}),
+            ]
+        }
+    )
+    result = run(acts.issue_po, request(new, previous=r0))
+    assert (result.channel, result.attachment) == ("email", "PO-7001-r1.pdf")
+    [mail] = outbox.pending_notifications(seeded_engine)
+    assert mail.subject == "Purchase order PO-7001 (revision 1)"
+    assert "Changes since revision 0:" in mail.body
+    assert "- line 1, unit price: 310 → 300" in mail.body
+    assert "- line 2, quantity: 10 → 8" in mail.body
+    assert "- line 3: added (MRO-GLOVE-NITRILE-L × 10)" in mail.body
+    assert mail.attachment_id == result.message_id
+
+
+def test_a_previous_revision_that_is_not_an_earlier_one_of_the_po_is_refused(
+    acts: PersistenceActivities,
+) -> None:
+    r0 = order("LABWORKS")
+    for previous in (amended(r0), order("LABWORKS", "PO-7002")):
+        with pytest.raises(ApplicationError, match="is not an earlier revision") as err:
+            run(acts.issue_po, request(amended(r0), previous=previous))
+        assert err.value.non_retryable

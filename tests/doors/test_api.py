@@ -429,6 +429,23 @@ def test_decision_names_the_holds_it_releases(
     assert (name, sent.decision, sent.holds) == ("decide", "accept_variance", ["PRICE:1"])
 
 
+def test_an_amendment_goes_to_the_po_as_the_caller(api: TestClient, temporal: FakeTemporal) -> None:
+    with_po(api)
+    body = {"reason": "forecast up", "lines": [{"line_no": 1, "quantity": "150"}]}
+    response = api.post("/api/v1/purchase-orders/1001/amend", json=body)
+    assert response.status_code == 200, response.text
+    assert response.json()["state"]["po"]["revision"] == 1
+    name, sent = temporal.workflows["po-1001"].updates[0]
+    assert (name, sent.actor, sent.reason, sent.lines[0].quantity) == (
+        "amend",
+        "carol",
+        "forecast up",
+        Decimal(150),
+    )
+    refused = api.post("/api/v1/purchase-orders/1001/amend", json={"reason": "nothing"})
+    assert refused.status_code == 422 and "at least one line" in refused.text
+
+
 def test_a_re_source_names_the_vendor_and_price_it_sends_on(
     api: TestClient, repo: FakeRepository, temporal: FakeTemporal
 ) -> None:

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from identity.roles import Permission
-from tests.support.api import ACK, ASN, INVOICE, PO, RECEIPT, FakeRepository, approval_task
+from tests.support.api import ACK, ASN, INVOICE, PO, RECEIPT, RETURN, FakeRepository, approval_task
 from tests.support.identity import PASSWORD, PEOPLE, SERVICES, bearer, caller
 
 # (method, path, JSON body or raw bytes, what it needs). The decision needs the
@@ -22,7 +22,14 @@ ROUTES: list[tuple[str, str, Any, Permission]] = [
     ("post", "/api/v1/purchase-orders/1001/cancel", {"reason": "project stopped"}, Permission.MANAGE_POS),
     ("post", "/api/v1/purchase-orders/1001/close", {"reason": "short delivery"}, Permission.MANAGE_POS),
     ("post", "/api/v1/purchase-orders/1001/lines/1/cancel", {"reason": "not needed"}, Permission.MANAGE_POS),
+    (
+        "post",
+        "/api/v1/purchase-orders/1001/amend",
+        {"reason": "forecast up", "lines": [{"line_no": 1, "quantity": "150"}]},
+        Permission.MANAGE_POS,
+    ),
     ("post", "/api/v1/purchase-orders/1001/receipts", RECEIPT, Permission.POST_RECEIPTS),
+    ("post", "/api/v1/purchase-orders/1001/returns", RETURN, Permission.POST_RECEIPTS),
     ("post", "/api/v1/purchase-orders/1001/invoices", INVOICE, Permission.SUBMIT_DOCUMENTS),
     ("post", "/api/v1/purchase-orders/1001/acknowledgments", ACK, Permission.SUBMIT_DOCUMENTS),
     ("post", "/api/v1/purchase-orders/1001/ship-notices", ASN, Permission.SUBMIT_DOCUMENTS),
@@ -220,7 +227,7 @@ def test_the_table_names_every_write_route() -> None:
         for method in operations
         if method in {"post", "put", "patch", "delete"}
     ]
-    assert len(writes) == 15
+    assert len(writes) == 17
     for method, path in writes:
         template = re.compile(re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(path)) + "$")
         assert any(m == method and template.match(p) for m, p, _, _ in ROUTES), (method, path)

@@ -190,6 +190,10 @@ class FakeService:
         self._call("cancel_line", po_number, actor=by.principal_id, reason=reason, line_no=line_no)
         return a_state().model_copy(update={"cancelled_lines": [line_no]})
 
+    async def amend(self, po_number: str, changes: dict[str, Any], by: Caller) -> PurchaseOrderState:
+        self._call("amend", po_number, actor=by.principal_id, **changes)
+        return a_state().model_copy(update={"po": a_state().po.model_copy(update={"revision": 1})})
+
     async def final_close(self, po_number: str, by: Caller, reason: str) -> PurchaseOrderState:
         self._call("final_close", po_number, actor=by.principal_id, reason=reason)
         return a_state().model_copy(update={"status": PoStatus.CLOSED})
@@ -598,3 +602,34 @@ def test_cancel_one_line(fake: FakeService) -> None:
     assert fake.calls == [
         ("cancel_line", "1001", {"actor": "carol", "reason": "sourced elsewhere", "line_no": 2})
     ]
+
+
+def test_amend_reads_the_changes_and_sends_them_with_the_reason(tmp_path: Path, fake: FakeService) -> None:
+    changes = tmp_path / "changes.json"
+    changes.write_text('{"lines": [{"line_no": 1, "quantity": "150"}, {"line_no": 2, "cancel": true}]}')
+    result = poflow("amend", "1001", str(changes), "--reason", "forecast up", service=fake)
+    assert (result.code, result.out) == (0, "PO-1001: amended, revision 1 sent to ACME\n")
+    [(name, po_number, sent)] = fake.calls
+    assert (name, po_number, sent["actor"], sent["reason"]) == ("amend", "1001", "carol", "forecast up")
+    assert [(c["line_no"], c["quantity"], c["cancel"]) for c in sent["lines"]] == [
+        (1, Decimal(150), False),
+        (2, None, True),
+    ]
+    with pytest.raises(SystemExit):  # the reason is required
+        poflow("amend", "1001", str(changes), service=fake)
+
+
+def test_send_return_to_vendor(tmp_path: Path, fake: FakeService) -> None:
+    """`poflow send return FILE`: the file read as a return to vendor, submitted as the caller."""
+    example = Path(__file__).resolve().parents[2] / "docs/examples/return_to_vendor.json"
+    result = poflow("send", "return", str(example), service=fake)
+    assert (result.code, result.out) == (
+        0,
+        "accepted: return:PO-1001:RMA-5521 for PO-1001 (workflow po-PO-1001)\n",
+    )
+    name, document, kwargs = fake.calls[0]
+    assert name == "submit_ReturnToVendor" and document.lines[0].receipt_id == "GR-88101"
+    assert kwargs == {"raw": example.read_bytes(), "source": "cli:return_to_vendor.json"}
+    assert fake.callers == ["carol"]
+    bad = poflow("send", "return", write(tmp_path, "rtv.json", {"return_id": "R-1", "po_number": "1001"}))
+    assert bad.code == 2 and "rtv.json: " in bad.err  # no service contacted: refused at the door

@@ -33,6 +33,7 @@ from models import (
     TaskStatus,
 )
 from models.workflow_state import PoStatus
+from p2p.amendments import amended_po
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette's note about httpx2; not ours to fix
@@ -62,6 +63,13 @@ RECEIPT = {
     "po_number": "1001",
     "received_at": "2025-03-02T10:00:00+01:00",
     "lines": [{"line_no": 1, "quantity_received": "10"}],
+}
+RETURN = {
+    "return_id": "RMA-1",
+    "po_number": "1001",
+    "returned_at": "2025-03-04T10:00:00Z",
+    "reason": "damaged in storage",
+    "lines": [{"line_no": 1, "quantity": "2", "receipt_id": "GR-1", "reason_code": "damaged"}],
 }
 ASN = {
     "asn_id": "SHIP-1",
@@ -172,6 +180,9 @@ class FakeHandle:
                 update={"lines": lines, "revision": workflow.state.po.revision + 1}
             )
             workflow.state = workflow.state.model_copy(update={"po": po, "cancelled_lines": [arg.line_no]})
+            return workflow.state
+        if name == "amend":  # as the workflow answers under the threshold: the next revision
+            workflow.state = workflow.state.model_copy(update={"po": amended_po(workflow.state.po, arg)})
             return workflow.state
         if name == "final_close":
             workflow.state = workflow.state.model_copy(update={"status": PoStatus.CLOSED})

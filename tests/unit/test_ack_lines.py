@@ -10,15 +10,15 @@ The PO: line 1, 100 gloves at 10.00 by 2026-12-10; line 2, 50 bearings at
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 from pydantic import ValidationError
 
-from models import Acknowledgment, PurchaseOrder, ToleranceProfile
+from models import Acknowledgment, AckOutcome, AckRecord, PurchaseOrder, PurchaseOrderState, ToleranceProfile
 from models.purchase_order import DeliverySchedule
-from p2p.acknowledgment import compare_acknowledgment
+from p2p.acknowledgment import acknowledged_lines, compare_acknowledgment, confirmed_price
 from p2p.revisions import line_changes
 
 D = Decimal
@@ -249,3 +249,49 @@ def test_a_rejected_line_is_a_task_of_its_own_and_the_rest_is_revised():
 def test_an_acknowledgment_that_only_rejects_makes_no_revision():
     result = compare({"line_no": 2, "status": "rejected"})
     assert result.rejected_lines == [2] and result.revised_po is None and result.within_tolerance
+
+
+# --- the prices the supplier confirmed (ACK_MISMATCH's reference) -----------------------------
+
+
+def _state_with(*records: tuple[str, list[dict]]) -> PurchaseOrderState:
+    """The PO with acknowledgments recorded, each (outcome, its lines)."""
+    state = PurchaseOrderState(po=order())
+    for n, (outcome, lines) in enumerate(records, start=1):
+        acknowledged = ack(*lines).model_copy(update={"ack_id": f"OA-{n}"})
+        state.acknowledgments.append(
+            AckRecord(
+                ack=acknowledged, outcome=AckOutcome(outcome), received_at=datetime(2026, 12, n, tzinfo=UTC)
+            )
+        )
+    return state
+
+
+def test_the_latest_price_a_standing_acknowledgment_stated_is_the_confirmed_one():
+    state = _state_with(
+        ("accepted_as_revision", [{"line_no": 1, "unit_price": "10.10"}]),
+        (
+            "accepted_as_revision",
+            [{"line_no": 1, "unit_price": "10.15"}, {"line_no": 2, "status": "accepted"}],
+        ),
+    )
+    said = acknowledged_lines(state)
+    assert [(a.line_no, a.ack_id, a.status, a.unit_price) for a in said] == [
+        (1, "OA-1", "accepted", D("10.10")),
+        (1, "OA-2", "accepted", D("10.15")),
+        (2, "OA-2", "accepted", None),
+    ]
+    latest = confirmed_price(said, 1)
+    assert latest is not None and (latest.unit_price, latest.ack_id) == (D("10.15"), "OA-2")
+    assert confirmed_price(said, 2) is None  # accepted, no price stated
+
+
+@pytest.mark.parametrize("outcome", ["change_rejected", "change_review", "supplier_rejected"])
+def test_a_price_the_buyer_turned_down_or_has_not_decided_is_not_confirmed(outcome):
+    state = _state_with((outcome, [{"line_no": 1, "unit_price": "10.50"}]))
+    assert acknowledged_lines(state) == []
+
+
+def test_a_price_stated_on_a_rejected_line_is_not_confirmed():
+    state = _state_with(("accepted", [{"line_no": 2, "status": "rejected", "unit_price": "4.10"}]))
+    assert confirmed_price(acknowledged_lines(state), 2) is None

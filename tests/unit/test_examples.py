@@ -10,6 +10,7 @@ import pytest
 from pydantic import BaseModel
 
 from models import Acknowledgment, GoodsReceipt, Invoice, InvoiceKind, PurchaseOrder
+from models.returns import ReturnToVendor
 from starter.api.tasks import DecisionRequest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,6 +20,7 @@ EXAMPLES = {
     "receipt": GoodsReceipt,
     "invoice": Invoice,
     "credit_memo": Invoice,
+    "return_to_vendor": ReturnToVendor,
 }
 
 

@@ -44,12 +44,14 @@ from models.common import round_money
 from models.documents import GoodsReceipt, Invoice, InvoiceKind
 from models.holds import awaiting_reason
 from models.matching import (
+    AcknowledgedLine,
     Hold,
     HoldCode,
     HoldStatus,
     MatchDecision,
     MatchRequest,
     MatchResult,
+    ShippedLine,
     ToleranceProfile,
 )
 from models.purchase_order import MatchLevel, PurchaseOrder
@@ -2073,6 +2075,74 @@ def test_a_credit_memo_is_not_held_for_a_missing_acknowledgment() -> None:
     memo = credit_memo("CM-1", {1: (D(10), D("12.00"))})
     request = make_request(memo).model_copy(update={"ack_overdue_since": datetime(2025, 3, 1, tzinfo=UTC)})
     assert all(h.code != C.ACK_MISSING for h in match_invoice(request).holds)
+
+
+# --- ACK_MISMATCH (p2p-semantics b: "invoice vs accepted 855 terms") --------------------------
+
+
+def confirmed(price: str, line_no: int = 1) -> list[AcknowledgedLine]:
+    return [AcknowledgedLine(line_no=line_no, unit_price=D(price), ack_id="OA-7", status="changed")]
+
+
+def with_confirmed(invoice: Invoice, prices: list[AcknowledgedLine]) -> MatchRequest:
+    return make_request(invoice).model_copy(update={"acknowledged_lines": prices})
+
+
+def test_a_price_above_the_one_the_supplier_confirmed_is_held_even_inside_the_tolerance() -> None:
+    # the PO's 12.00 was confirmed; 12.10 is +0.8 %, inside the default +2 %
+    result = match_invoice(with_confirmed(inv({1: (100, "12.10")}), confirmed("12.00")))
+    hold = only_hold(result, C.ACK_MISMATCH)
+    assert (hold.line_no, hold.expected, hold.actual, hold.variance) == (1, D("12.00"), D("12.10"), D("0.10"))
+    assert hold.tolerance == "the price acknowledged in OA-7, exactly"
+    assert "confirmed 12.00 USD in acknowledgment OA-7" in hold.message
+    assert awaiting_reason(C.ACK_MISMATCH) is None  # a person may accept it as a variance
+
+
+@pytest.mark.parametrize(
+    ("billed", "prices", "codes"),
+    [
+        ("12.00", confirmed("12.00"), set()),  # billed as confirmed
+        ("11.90", confirmed("12.00"), set()),  # below: nothing to hold
+        ("12.50", confirmed("12.00"), {C.PRICE}),  # beyond the tolerance: one hold, PRICE, says it
+        ("12.10", confirmed("11.50"), set()),  # the agreed price is no longer the confirmed one
+        ("12.10", confirmed("12.00", line_no=2), set()),  # confirmed for another line
+        ("12.10", [], set()),  # nothing confirmed: the tolerance applies
+    ],
+)
+def test_only_a_bill_above_the_price_in_force_the_supplier_confirmed_is_an_ack_mismatch(
+    billed: str, prices: list[AcknowledgedLine], codes: set[HoldCode]
+) -> None:
+    result = match_invoice(with_confirmed(inv({1: (100, billed)}), prices))
+    assert {h.code for h in result.holds} == codes
+
+
+# --- lineage (p2p-semantics a.1: PO rev → 855 line → 856 → GR → 810 line) ----------------------
+
+
+def test_each_line_and_its_holds_carry_the_chain_of_documents_behind_it() -> None:
+    later = make_receipt("GR-2", {1: D(40)}).model_copy(
+        update={"received_at": datetime(2025, 3, 3, tzinfo=UTC)}
+    )
+    receipts = [later, make_receipt("GR-1", {1: D(50)})]  # listed out of order: the chain is in time order
+    request = make_request(inv({1: (100, "12.00"), 2: (100, "3.00")}), receipts=receipts).model_copy(
+        update={
+            "acknowledged_lines": [
+                AcknowledgedLine(line_no=1, ack_id="OA-7", status="changed", unit_price=D("12.00"))
+            ],
+            "shipped_lines": [ShippedLine(line_no=1, asn_id="SHIP-1", quantity=D(90))],
+        }
+    )
+    result = match_invoice(request)
+    by_line = {m.line_no: m.lineage for m in result.lines}
+    assert by_line[1] == (
+        "PO-1001 r1 line 1 → ack OA-7 changed at 12.00 → ASN SHIP-1 90 → receipt GR-1 50, GR-2 40 → invoice INV-1 line 1"
+    )
+    assert by_line[2] == (
+        "PO-1001 r1 line 2 → no acknowledgment of the line → no ship notice → not received → invoice INV-1 line 2"
+    )
+    held = only_hold(result, C.QTY_RECEIVED)  # 100 billed, 90 received
+    assert held.lineage == by_line[1]
+    assert all(h.lineage is None for h in result.holds if h.line_no is None)  # a header hold has no line
 
 
 # --- ASN_MISMATCH on a 2-way line (p2p-semantics b: "GR or invoice vs 856") ------------------

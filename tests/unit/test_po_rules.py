@@ -433,22 +433,26 @@ def test_a_price_change_is_outside_exactly_when_it_exceeds_the_limit(old, new, l
         assert result.revised_po is not None and result.revised_po.lines[0].unit_price == new
 
 
+# Acknowledgment lines of every status, for the PO lines po_lines() makes (and some not on it).
+ACK_LINES = st.lists(
+    st.fixed_dictionaries(
+        {
+            "line_no": st.integers(1, 7),
+            "status": st.sampled_from(["accepted", "changed", "backordered", "rejected"]),
+            "quantity": st.one_of(st.none(), QTY),
+            "unit_price": st.one_of(st.none(), PRICE),
+            "promised_date": DATES,
+        }
+    ),
+    max_size=6,
+    unique_by=lambda line: line["line_no"],
+)
+
+
 @FAST
 @given(
     po_lines(),
-    st.lists(
-        st.fixed_dictionaries(
-            {
-                "line_no": st.integers(1, 7),
-                "status": st.sampled_from(["accepted", "changed", "backordered", "rejected"]),
-                "quantity": st.one_of(st.none(), QTY),
-                "unit_price": st.one_of(st.none(), PRICE),
-                "promised_date": DATES,
-            }
-        ),
-        max_size=6,
-        unique_by=lambda line: line["line_no"],
-    ),
+    ACK_LINES,
     LIMIT,
     LIMIT,
 )
@@ -479,19 +483,7 @@ def test_whatever_the_ack_says_the_po_is_untouched_and_a_revision_keeps_every_li
 @FAST
 @given(
     po_lines(),
-    st.lists(
-        st.fixed_dictionaries(
-            {
-                "line_no": st.integers(1, 7),
-                "status": st.sampled_from(["accepted", "changed", "backordered", "rejected"]),
-                "quantity": st.one_of(st.none(), QTY),
-                "unit_price": st.one_of(st.none(), PRICE),
-                "promised_date": DATES,
-            }
-        ),
-        max_size=6,
-        unique_by=lambda line: line["line_no"],
-    ),
+    ACK_LINES,
     LIMIT,
     LIMIT,
 )

@@ -25,6 +25,7 @@ from models import (
     TaskKind,
 )
 from models.purchase_order import DeliverySchedule
+from p2p import invoice_holds
 from tests.support.builders import (
     DECIDING_ROLES,
     ack,
@@ -244,3 +245,29 @@ async def test_a_run_from_before_the_rule_replays_as_it_ran(env, engine):
             await handle.result()
     assert s.acknowledgments[0].outcome == AckOutcome.CHANGE_REVIEW and s.po.revision == 0
     await assert_guarded(history, PATCH_ACK_LINES, PurchaseOrderWorkflow, PurchaseOrderWithoutTheGuard)
+
+
+async def test_an_invoice_above_the_price_the_supplier_confirmed_is_held_ack_mismatch(env, engine):
+    """ACK_MISMATCH: 12.10 confirmed and made the revision; billed at 12.20
+    (+0.8 %, inside the +2 % price tolerance) — the supplier's own word says 12.10."""
+    order = ordered(unique("PO"))
+    async with running_worker(env.client, engine) as queue:
+        handle = await issued(env.client, queue, order)
+        line = {"line_no": 1, "status": "changed", "unit_price": "12.10"}
+        await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order, "OA-9", "accepted_with_changes", [line]))
+        await eventually(handle, lambda s: s.po.revision == 1)
+        await handle.signal(PoSignal.RECEIPT, receipt(order, "GR-1", {1: "100"}))
+        await handle.signal(PoSignal.INVOICE, invoice(order, "INV-1", {1: ("100", "12.20")}))
+        s = await eventually(handle, lambda s: bool(s.invoices) and s.invoices[0].match is not None)
+    record = s.invoices[0]
+    assert record.status == InvoiceStatus.HELD
+    [hold] = record.open_holds
+    assert (hold.code.value, hold.expected, hold.actual) == ("ACK_MISMATCH", D("12.10"), D("12.20"))
+    assert "in acknowledgment OA-9" in hold.message
+    # Lineage (#17 item 8): the chain behind the line, on the hold and in the task's evidence.
+    chain = (
+        f"{order.po_number} r1 line 1 → ack OA-9 changed at 12.10 → no ship notice → receipt GR-1 100 "
+        "→ invoice INV-1 line 1"
+    )
+    assert hold.lineage == chain
+    assert invoice_holds.hold_task_context(record)["line 1 lineage"] == chain  # the hold task's evidence

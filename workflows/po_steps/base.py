@@ -3,7 +3,8 @@ shares: `PoBase` declares the state the step mixins work on (set in
 PurchaseOrderWorkflow.__init__) and holds the helpers all stages use — which
 rule a run follows (patches), human tasks, the timeline, notifications and
 publishing the state (_flush). A step one stage takes in another is declared
-here too, so each mixin type-checks on its own; its stage's module defines it."""
+in cross_stage.py (PoBase inherits it), so each mixin type-checks on its own;
+its stage's module defines it."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from typing import Any, Generic, TypeVar
 from temporalio import workflow
 from temporalio.common import SearchAttributeUpdate
 
+from workflows.po_steps.cross_stage import CrossStageSteps
 from workflows.po_steps.patches import (
     PATCH_ESCALATION_ATTRIBUTE,
     PATCH_INVOICE_NUMBER_RUNS,
@@ -28,17 +30,16 @@ with workflow.unsafe.imports_passed_through():
         AuditEvent,
         CancelRequest,
         GoodsReceipt,
-        HoldCode,
         HumanTask,
         Invoice,
         InvoiceRecord,
+        IssueRequest,
         Notification,
         NotificationChannel,
         PoProjection,
         PoStatus,
         PurchaseOrder,
         PurchaseOrderState,
-        RevisionReason,
         ShipNotice,
         TaskDecision,
         TaskKind,
@@ -46,9 +47,10 @@ with workflow.unsafe.imports_passed_through():
         TimelineEntry,
         normalize_invoice_number,
     )
-    from models.approvals import ApprovalLevel, ApprovalRoute, TaskRouteRequest
+    from models.approvals import ApprovalLevel, TaskRouteRequest
     from models.documents import legacy_normalize_invoice_number
     from models.functional_acks import FunctionalAck
+    from models.returns import ReturnToVendor
     from models.tasks import TASK_OPTIONS, TASK_ROLES, TaskHold, TaskPeopleRequest
     from models.workflow_state import HoldRequest, LineCancelRequest
     from workflows import activity_calls as act
@@ -56,7 +58,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.contract import po_task_id
     from workflows.summary import current_details
 
-Document = Acknowledgment | GoodsReceipt | Invoice | ShipNotice | FunctionalAck
+Document = Acknowledgment | GoodsReceipt | Invoice | ShipNotice | FunctionalAck | ReturnToVendor
 R = TypeVar("R")
 # Statuses in which supplier documents are processed (before issue they wait).
 OPEN_FOR_DOCUMENTS = frozenset(
@@ -72,7 +74,7 @@ class _Pending(Generic[R]):
     done: bool = False
 
 
-class PoBase:
+class PoBase(CrossStageSteps):
     """The state and the shared helpers of PurchaseOrderWorkflow's steps."""
 
     _s: PurchaseOrderState
@@ -230,6 +232,25 @@ class PoBase:
 
     # ---------------------------------------------------- story and views
 
+    def _issue_request(
+        self, *, attempt: int = 0, channel: str | None = None, previous: PurchaseOrder | None = None
+    ) -> IssueRequest:
+        """The revision in force, to send (issue_po): `attempt` > 0 is a resend,
+        `channel` "email" overrides the vendor's, `previous` makes it a change
+        order. The PO itself rides along to be rendered (850 / ORDERS / PDF):
+        data for the activity, not a new command, so histories replay unchanged."""
+        s = self._s
+        return IssueRequest(
+            po_number=s.po.po_number,
+            revision=s.po.revision,
+            vendor_id=s.po.vendor_id,
+            at=workflow.now(),
+            po=s.po,
+            attempt=attempt,
+            channel=channel,
+            previous=previous,
+        )
+
     def _log(self, event: str, detail: str, actor: str = "system") -> None:
         self._s.timeline.append(TimelineEntry(at=workflow.now(), event=event, detail=detail, actor=actor))
         workflow.logger.info("%s %s: %s", self._s.po.po_number, event, detail)
@@ -309,64 +330,3 @@ class PoBase:
                 updated_at=workflow.now(),
             )
         )
-
-    # ------------------------------------- steps one stage takes in another
-    # Defined in the stage's module (named on each); declared here so that
-    # every mixin type-checks on its own. PurchaseOrderWorkflow lists PoBase
-    # last, so the stage's definition is the one that runs.
-
-    async def _issue(self) -> None:  # start.StartSteps
-        raise NotImplementedError
-
-    async def _route_for_approval(self, route: ApprovalRoute) -> None:  # approval.ApprovalSteps
-        raise NotImplementedError
-
-    async def _approve_po(self, task: HumanTask, d: TaskDecision) -> None:  # approval.ApprovalSteps
-        raise NotImplementedError
-
-    async def _decide_supplier_change(self, *, accept: bool, actor: str) -> None:  # documents.DocumentSteps
-        raise NotImplementedError
-
-    async def _new_revision(  # documents.DocumentSteps
-        self, po: PurchaseOrder, reason: RevisionReason, source: str | None, detail: str, approved_by: str
-    ) -> None:
-        raise NotImplementedError
-
-    async def _on_invoice(self, invoice: Invoice) -> None:  # invoices.InvoiceSteps
-        raise NotImplementedError
-
-    async def _rematch_waiting_for(self, code: HoldCode) -> None:  # invoices.InvoiceSteps
-        raise NotImplementedError
-
-    async def _rematch_held(self) -> None:  # invoices.InvoiceSteps
-        raise NotImplementedError
-
-    async def _open_hold_task(self, record: InvoiceRecord) -> None:  # invoices.InvoiceSteps
-        raise NotImplementedError
-
-    async def _decide_invoice_hold(self, task: HumanTask, d: TaskDecision) -> None:  # invoices.InvoiceSteps
-        raise NotImplementedError
-
-    async def _place_manual_hold(self, request: HoldRequest) -> None:  # invoices.InvoiceSteps
-        raise NotImplementedError
-
-    async def _on_functional_ack(self, fa: FunctionalAck) -> None:  # channel.ChannelSteps
-        raise NotImplementedError
-
-    async def _decide_edi_rejection(self, task: HumanTask, d: TaskDecision) -> None:  # channel.ChannelSteps
-        raise NotImplementedError
-
-    async def _close_short(self, actor: str) -> None:  # closing.ClosingSteps
-        raise NotImplementedError
-
-    async def _finish_cancelled(self, reason: str) -> None:  # closing.ClosingSteps
-        raise NotImplementedError
-
-    async def _cancel_line(self, request: LineCancelRequest) -> None:  # closing.ClosingSteps
-        raise NotImplementedError
-
-    async def _open_rejected_line_tasks(self, ack: Acknowledgment, line_nos: list[int]) -> None:
-        raise NotImplementedError  # rejected_lines.RejectedLineSteps
-
-    async def _resolve_rejected_line(self, task: HumanTask, d: TaskDecision) -> None:
-        raise NotImplementedError  # rejected_lines.RejectedLineSteps

@@ -12,7 +12,7 @@ from workflows.po_steps.base import PoBase
 from workflows.po_steps.patches import PATCH_FUNCTIONAL_ACK
 
 with workflow.unsafe.imports_passed_through():
-    from models import HumanTask, IssueRequest, TaskDecision, TaskKind, TaskStatus
+    from models import HumanTask, TaskDecision, TaskKind, TaskStatus
     from models.functional_acks import FunctionalAck
     from workflows import activity_calls as act
     from workflows.contract import Decision
@@ -63,17 +63,7 @@ class ChannelSteps(PoBase):
             1 for t in s.tasks if t.kind == TaskKind.REVIEW_EDI_REJECTION and t.status == TaskStatus.DONE
         )
         channel = "email" if d.decision == Decision.SEND_BY_EMAIL else None
-        result = await act.issue_po(
-            IssueRequest(
-                po_number=s.po.po_number,
-                revision=s.po.revision,
-                vendor_id=s.po.vendor_id,
-                at=workflow.now(),
-                po=s.po,
-                attempt=attempt,
-                channel=channel,
-            )
-        )
+        result = await act.issue_po(self._issue_request(attempt=attempt, channel=channel))
         self._log(
             "reissued", f"r{s.po.revision} attempt {attempt} sent by {result.describe()}", actor=d.actor
         )

@@ -92,8 +92,12 @@ class DecisionSteps(PoBase):
             await self._decide_invoice_hold(task, d)
         elif task.kind == TaskKind.RESOLVE_REJECTED_LINE:
             await self._resolve_rejected_line(task, d)
+        elif task.kind == TaskKind.APPROVE_AMENDMENT:
+            await self._decide_amendment(task, d)
         elif task.kind == TaskKind.REVIEW_EDI_REJECTION:
             await self._decide_edi_rejection(task, d)
+        elif task.kind == TaskKind.REVIEW_OVER_RECEIPT:
+            await self._decide_over_receipt(task, d)
         elif task.kind == TaskKind.REVIEW_SHIP_NOTICE and choice == Decision.ASK_SUPPLIER:
             await self._notify(
                 NotificationChannel.SUPPLIER,

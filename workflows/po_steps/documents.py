@@ -4,7 +4,7 @@ an acknowledgment becomes the next revision within tolerance, else a buyer
 decides the supplier's change; ship notices are recorded (one beyond the
 order is a buyer task); receipts (net of
 rejections) move the PO to partially received or received and re-match the
-held invoices."""
+held invoices; returns to the vendor go on to returns.py."""
 
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from models.functional_acks import FunctionalAck
     from models.purchase_order import SubstitutePair
+    from models.returns import ReturnToVendor
     from p2p import acknowledgment, deadlines, receiving, revisions, ship_notices
     from workflows import activity_calls as act
 
@@ -52,6 +53,8 @@ class DocumentSteps(PoBase):
                 await self._on_ship_notice(doc)
             elif isinstance(doc, FunctionalAck):
                 await self._on_functional_ack(doc)
+            elif isinstance(doc, ReturnToVendor):
+                await self._on_return(doc)
             else:
                 await self._on_invoice(doc)
 
@@ -256,6 +259,8 @@ class DocumentSteps(PoBase):
         # Goods arriving is the strongest acknowledgment there is.
         s.ack_reminder_at = s.ack_due_at = None
         await self._cancel_open_tasks(TaskKind.CHASE_SUPPLIER)
+        await self._after_receipt(receipt)  # its dock rejections as a return; replacements settle credits
+        await self._check_over_receipt(receipt)  # beyond the order and its tolerance: a buyer task
         if receiving.fully_received(s, net_of_rejections=self._net_receipts()):
             s.status = PoStatus.RECEIVED
             s.receipt_due_at = None

@@ -134,6 +134,8 @@ class InvoiceSteps(PoBase):
             "approved_for_payment",
             f"{invoice.invoice_number} {how}; handed to AP as {result.payment_reference}",
         )
+        if invoice.kind == InvoiceKind.CREDIT_MEMO:
+            self._settle_expected_credits(invoice)  # a credit owed for returned goods
 
     async def _open_hold_task(self, record: InvoiceRecord) -> None:
         if workflow.patched(PATCH_BANK_DETAILS_DUTY):

@@ -35,3 +35,11 @@ PATCH_FUNCTIONAL_ACK = "functional-ack"
 # listed_substitutes), a buyer task per rejected line; runs started before
 # compare with the PO-wide symmetric limits and put rejected lines in the change.
 PATCH_ACK_LINES = "ack-lines"
+# Returns to the vendor (po_steps.returns): a return lowers what was received,
+# a credit memo is expected where the goods were billed, a receipt's dock
+# rejections are recorded as returns; runs started before took no returns.
+PATCH_RETURNS = "returns-to-vendor"
+# A receipt beyond the ordered quantity and the line profile's over-receipt
+# tolerance (p2p.receiving.over_receipts) is logged `over_receipt` and opens a
+# buyer task (po_steps.over_receipt); runs started before only recorded it.
+PATCH_OVER_RECEIPT = "over-receipt-tolerance"

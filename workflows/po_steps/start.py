@@ -10,7 +10,7 @@ from temporalio import workflow
 from workflows.po_steps.base import PoBase
 
 with workflow.unsafe.imports_passed_through():
-    from models import IssueRequest, PoStatus, Revision, RevisionReason, TaskKind, format_money
+    from models import PoStatus, Revision, RevisionReason, TaskKind, format_money
     from p2p import deadlines, enrichment
     from workflows import activity_calls as act
 
@@ -68,17 +68,7 @@ class StartSteps(PoBase):
 
     async def _issue(self) -> None:
         s = self._s
-        result = await act.issue_po(
-            IssueRequest(
-                po_number=s.po.po_number,
-                revision=s.po.revision,
-                vendor_id=s.po.vendor_id,
-                at=workflow.now(),
-                # The revision to render (850 / ORDERS / PDF): data for the
-                # activity, not a new command, so histories replay unchanged.
-                po=s.po,
-            )
-        )
+        result = await act.issue_po(self._issue_request())
         now = workflow.now()
         s.status = PoStatus.ISSUED
         s.issued_at = now

@@ -1,0 +1,210 @@
+"""Returns to the vendor (issue #17 item 6), pure: when a return is refused,
+the record of a receipt's dock rejections, the credit memo a return makes
+expected, and what settles it. Received is net of returns
+(p2p.receiving.received_for_match subtracts them)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from models.common import round_money
+from models.documents import GoodsReceipt, InvoiceKind
+from models.returns import ExpectedCredit, ReturnLine, ReturnReason, ReturnToVendor, dock_return_id
+from models.workflow_state import InvoiceStatus, PurchaseOrderState
+from p2p.receiving import received_for_match
+
+__all__ = [
+    "approved_billed",
+    "dock_return",
+    "expected_credits",
+    "return_refusal",
+    "settle_by_credit_memo",
+    "settle_by_receipt",
+]
+
+ZERO = Decimal(0)
+
+
+def _qty(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def return_refusal(
+    state: PurchaseOrderState, rtv: ReturnToVendor, *, net_of_rejections: bool = True
+) -> str | None:
+    """Why a return is refused as a whole (None: it stands): a line not on
+    the PO, a dock rejection sent as a return (it belongs on the receipt), a
+    receipt that is not this PO's or does not hold the line, or more than was
+    received and kept on the line (or on that receipt's line)."""
+    po = state.po
+    problems = []
+    for line in rtv.lines:
+        where = f"line {line.line_no}"
+        if po.line(line.line_no) is None:
+            problems.append(f"{where} is not on {po.po_number}")
+            continue
+        if line.reason_code == ReturnReason.REJECTED_AT_DOCK:
+            problems.append(f"{where}: a rejection at the dock is the goods receipt's quantity_rejected")
+            continue
+        kept = received_for_match(state, line.line_no, net_of_rejections=net_of_rejections)
+        if line.quantity > kept:
+            problems.append(f"{where}: {_qty(line.quantity)} returned, only {_qty(kept)} received and kept")
+            continue
+        problem = _beyond_its_receipt(state, line)
+        if problem:
+            problems.append(f"{where}: {problem}")
+    return "; ".join(problems) or None
+
+
+def _beyond_its_receipt(state: PurchaseOrderState, line: ReturnLine) -> str | None:
+    if line.receipt_id is None:
+        return None
+    receipt = next((r for r in state.receipts if r.receipt_id == line.receipt_id), None)
+    if receipt is None:
+        return f"receipt {line.receipt_id} is not on {state.po.po_number}"
+    received = next((x for x in receipt.lines if x.line_no == line.line_no), None)
+    if received is None:
+        return f"receipt {line.receipt_id} did not receive it"
+    earlier = sum(
+        (
+            x.quantity
+            for r in state.returns
+            for x in r.lines
+            if x.line_no == line.line_no
+            and x.receipt_id == line.receipt_id
+            and x.reason_code != ReturnReason.REJECTED_AT_DOCK
+        ),
+        ZERO,
+    )
+    kept = received.quantity_accepted - earlier
+    if line.quantity > kept:
+        return f"{_qty(line.quantity)} returned, only {_qty(kept)} kept from receipt {line.receipt_id}"
+    return None
+
+
+def dock_return(receipt: GoodsReceipt) -> ReturnToVendor | None:
+    """The dock's rejections on a receipt as a return to vendor of their own
+    (id from the receipt's: idempotent); None when nothing was rejected."""
+    lines = [
+        ReturnLine(
+            line_no=line.line_no,
+            quantity=line.quantity_rejected,
+            receipt_id=receipt.receipt_id,
+            reason_code=ReturnReason.REJECTED_AT_DOCK,
+        )
+        for line in receipt.lines
+        if line.quantity_rejected > 0
+    ]
+    if not lines:
+        return None
+    why = "; ".join(
+        f"line {line.line_no}: {line.reject_reason}" for line in receipt.lines if line.reject_reason
+    )
+    return ReturnToVendor(
+        return_id=dock_return_id(receipt.receipt_id),
+        po_number=receipt.po_number,
+        returned_at=receipt.received_at,
+        returned_by=receipt.received_by,
+        reason="rejected at the dock" + (f" ({why})" if why else ""),
+        lines=lines,
+    )
+
+
+def approved_billed(state: PurchaseOrderState, line_no: int) -> Decimal:
+    """Billed on the line by invoices handed to AP, net of approved credit memos."""
+    return sum(
+        (
+            r.invoice.billed_quantity(line)
+            for r in state.invoices
+            if r.status == InvoiceStatus.APPROVED
+            for line in r.invoice.lines
+            if line.line_no == line_no
+        ),
+        ZERO,
+    )
+
+
+def _last_invoiced(state: PurchaseOrderState, line_no: int) -> tuple[Decimal, str] | None:
+    """(unit price, invoice number) of the last approved invoice that billed the line."""
+    for record in reversed(state.invoices):
+        if record.status != InvoiceStatus.APPROVED or record.invoice.kind != InvoiceKind.INVOICE:
+            continue
+        line = next((x for x in record.invoice.lines if x.line_no == line_no), None)
+        if line is not None:
+            return line.unit_price, record.invoice.invoice_number
+    return None
+
+
+def expected_credits(
+    state: PurchaseOrderState, rtv: ReturnToVendor, now: datetime, *, net_of_rejections: bool = True
+) -> list[ExpectedCredit]:
+    """The credit memo a return (already in `state.returns`) makes expected:
+    on each line billed to AP beyond what is now kept — less what earlier
+    returns already expect — the returned units up to that excess, at the
+    price they were invoiced at."""
+    credits = []
+    for line in rtv.lines:
+        kept = received_for_match(state, line.line_no, net_of_rejections=net_of_rejections)
+        expected = sum(
+            (c.outstanding for c in state.open_expected_credits if c.line_no == line.line_no), ZERO
+        )
+        excess = approved_billed(state, line.line_no) - kept - expected
+        invoiced = _last_invoiced(state, line.line_no)
+        if excess <= 0 or invoiced is None:
+            continue
+        quantity = min(line.quantity, excess)
+        price, number = invoiced
+        credits.append(
+            ExpectedCredit(
+                return_id=rtv.return_id,
+                line_no=line.line_no,
+                quantity=quantity,
+                unit_price=price,
+                invoice_number=number,
+                amount=round_money(quantity * price, state.po.currency),
+                currency=state.po.currency,
+                expected_at=now,
+            )
+        )
+    return credits
+
+
+def settle_by_credit_memo(
+    state: PurchaseOrderState, credit_number: str, credited: dict[int, Decimal], now: datetime
+) -> list[ExpectedCredit]:
+    """A credit memo the supplier sent (and AP took) answers the expected
+    credits on its lines, oldest first: `credited` is what it credits per
+    line. Returns the expectations it answered (settled, or in part: still
+    open). Applied once per memo."""
+    if any(credit_number in c.settled_by for c in state.expected_credits):
+        return []
+    touched = []
+    for line_no, quantity in credited.items():
+        left = quantity
+        for credit in state.open_expected_credits:
+            if credit.line_no != line_no or left <= 0:
+                continue
+            take = min(left, credit.outstanding)
+            left -= take
+            credit.credited += take
+            credit.settled_by.append(credit_number)
+            if credit.credited >= credit.quantity:
+                credit.settled_at = now
+            touched.append(credit)
+    return touched
+
+
+def settle_by_receipt(
+    state: PurchaseOrderState, receipt_id: str, now: datetime, *, net_of_rejections: bool = True
+) -> list[ExpectedCredit]:
+    """Replacement goods answer the expected credits of a line once what was
+    billed to AP is all kept again: nothing is owed back any more."""
+    settled = []
+    for credit in state.open_expected_credits:
+        kept = received_for_match(state, credit.line_no, net_of_rejections=net_of_rejections)
+        if approved_billed(state, credit.line_no) <= kept:
+            credit.settled_by.append(f"replacement receipt {receipt_id}")
+            credit.settled_at = now
+            settled.append(credit)
+    return settled

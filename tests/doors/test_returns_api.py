@@ -1,0 +1,66 @@
+"""The returns door (issue #17 item 6): `POST /api/v1/purchase-orders/{po}/returns`
+stores the return as sent and signals it to the PO's workflow (signal
+`return`), needs the right to post receipts (tests/doors/test_auth.py), and
+refuses at the door what belongs on a receipt (a rejection at the dock)."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.support.api import PO, RETURN, FakeRepository, FakeTemporal, post_json
+
+URL = "/api/v1/purchase-orders/1001/returns"
+
+
+def with_po(api: TestClient) -> None:
+    response, _ = post_json(api, "/api/v1/purchase-orders", PO)
+    assert response.status_code == 201, response.text
+
+
+def test_a_return_is_stored_then_signalled(
+    api: TestClient, temporal: FakeTemporal, repo: FakeRepository
+) -> None:
+    with_po(api)
+    response, raw = post_json(api, URL, RETURN)
+
+    assert response.status_code == 202, response.text
+    assert response.json() == {
+        "status": "accepted",
+        "document_id": "return:1001:RMA-1",
+        "workflow_id": "po-1001",
+    }
+    assert repo.documents["return:1001:RMA-1"]["raw"] == raw
+    assert repo.documents["return:1001:RMA-1"]["kind"] == "return"
+    assert repo.events[-2:] == [("store", "return:1001:RMA-1"), ("signal", "return", "return:1001:RMA-1")]
+    [(signal, sent)] = temporal.workflows["po-1001"].signals
+    assert signal == "return" and sent.lines[0].quantity == 2
+
+
+def test_a_resent_return_is_a_duplicate(api: TestClient) -> None:
+    with_po(api)
+    post_json(api, URL, RETURN)
+    response, _ = post_json(api, URL, RETURN)
+    assert response.status_code == 409 and response.json()["document_id"] == "return:1001:RMA-1"
+
+
+def test_a_rejection_at_the_dock_belongs_on_the_receipt(api: TestClient, repo: FakeRepository) -> None:
+    with_po(api)
+    dock = RETURN | {"lines": [{"line_no": 1, "quantity": "2", "reason_code": "rejected_at_dock"}]}
+    response, _ = post_json(api, URL, dock)
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {
+            "field": "lines[0].reason_code",
+            "reason": "rejected at the dock goes on the goods receipt (quantity_rejected)",
+        }
+    ]
+    assert "return:1001:RMA-1" not in repo.documents  # nothing stored
+
+
+def test_a_return_names_what_is_wrong(api: TestClient) -> None:
+    with_po(api)
+    response, _ = post_json(api, URL, RETURN | {"lines": [{"line_no": 1, "quantity": "0"}]})
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["lines[0].quantity"]
+    response, _ = post_json(api, "/api/v1/purchase-orders/2002/returns", RETURN)
+    assert response.status_code == 422  # the PO in the body must be the one in the URL
