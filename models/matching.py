@@ -187,6 +187,11 @@ class MatchRequest(Document):
         description="Returned to the vendor after receipt, per PO line (p2p.receiving.returned_by_line): "
         "received is net of returns. Dock rejections are not in it: the receipts net them already",
     )
+    inspections: list[InspectionResult] | None = Field(
+        default=None,
+        description="The PO's inspection results: on a 4-way line accepted is what they accepted "
+        "(None: the rule before inspections, accepted = received − rejected at the receipt)",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -214,6 +219,7 @@ class MatchRequest(Document):
 
 
 from models.documents import GoodsReceipt, Invoice  # noqa: E402  (forward refs above)
+from models.inspections import InspectionResult  # noqa: E402
 from models.purchase_order import PurchaseOrder  # noqa: E402
 
 MatchRequest.model_rebuild()

@@ -14,9 +14,10 @@ from models.approvals import ApprovalRoute
 from models.common import MAX_LINE_NO, Document, Identifier, LineNo, PoNumber, PositiveQuantity, UtcDatetime
 from models.documents import GoodsReceipt, Invoice, ShipNotice
 from models.functional_acks import FunctionalAck
+from models.inspections import InspectionResult
 from models.matching import Hold, MatchResult
 from models.policy import Policy
-from models.purchase_order import PurchaseOrder, Revision
+from models.purchase_order import MatchLevel, PurchaseOrder, Revision
 from models.returns import ExpectedCredit, ReturnReason, ReturnToVendor
 from models.tasks import HumanTask, TaskKind, TaskStatus
 
@@ -153,6 +154,14 @@ class PurchaseOrderState(Document):
         default_factory=list,
         description="Goods returned to the vendor after receipt, and the records of units rejected at the dock",
     )
+    inspections: list[InspectionResult] = Field(
+        default_factory=list, description="Inspection results of the PO's receipts, as recorded"
+    )
+    inspection_rule: bool = Field(
+        default=False,
+        description="4-way receipts are pending inspection: accepted is what inspections accepted "
+        "(PATCH_INSPECTIONS, decided at the run's start; runs before: received − rejected at the receipt)",
+    )
     expected_credits: list[ExpectedCredit] = Field(
         default_factory=list, description="Credit memos the supplier owes for returned goods already billed"
     )
@@ -212,8 +221,29 @@ class PurchaseOrderState(Document):
         )
 
     def accepted_quantity(self, line_no: int) -> Decimal:
+        """Accepted on a line: received − rejected at the receipt; on a 4-way
+        line under the inspection rule, what inspections accepted (a receipt
+        not yet inspected is received, not accepted)."""
+        if self.inspection_rule and (line := self.po.line(line_no)) and line.level == MatchLevel.FOUR_WAY:
+            return self.inspected_quantity(line_no)
         return sum(
             (line.quantity_accepted for r in self.receipts for line in r.lines if line.line_no == line_no),
+            Decimal(0),
+        )
+
+    def inspected_quantity(
+        self, line_no: int, receipt_id: str | None = None, *, passed: bool = True
+    ) -> Decimal:
+        """What inspections accepted on a line (`passed=False`: everything
+        they inspected, accepted or rejected), of one receipt if named."""
+        return sum(
+            (
+                line.quantity_accepted if passed else line.quantity_inspected
+                for i in self.inspections
+                if receipt_id is None or i.receipt_id == receipt_id
+                for line in i.lines
+                if line.line_no == line_no
+            ),
             Decimal(0),
         )
 
@@ -264,7 +294,13 @@ class PurchaseOrderInput(Document):
         default=None, description="Set on continue-as-new: the state to resume from"
     )
     pending_documents: list[
-        Acknowledgment | GoodsReceipt | Invoice | ShipNotice | FunctionalAck | ReturnToVendor
+        Acknowledgment
+        | GoodsReceipt
+        | Invoice
+        | ShipNotice
+        | FunctionalAck
+        | ReturnToVendor
+        | InspectionResult
     ] = Field(
         default_factory=list, description="Set on continue-as-new: documents received but not yet processed"
     )

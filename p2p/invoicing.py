@@ -59,6 +59,7 @@ def match_request(
         acknowledged_lines=acknowledgment.acknowledged_lines(state),
         shipped_lines=ship_notices.shipped_lines(state),
         returned_by_line=receiving.returned_by_line(state),
+        inspections=state.inspections if state.inspection_rule else None,
     )
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from models.documents import GoodsReceipt
+from models.inspections import InspectionResult
 from models.purchase_order import MatchLevel
 from models.returns import ReturnReason
 from models.workflow_state import PurchaseOrderState
@@ -144,8 +145,12 @@ def returnable_excess(state: PurchaseOrderState, receipt_id: str) -> dict[int, D
         if line is None:
             continue
         ordered = Decimal(0) if line.line_no in state.cancelled_lines else line.quantity
-        kept = state.accepted_quantity(line.line_no) - state.returned_quantity(line.line_no)
-        still_held = received.quantity_accepted - _returned_from(state, line.line_no, receipt_id)
+        kept = _kept_without(state, line.line_no, "")  # every receipt, less returns and failed inspections
+        still_held = (
+            received.quantity_accepted
+            - _returned_from(state, line.line_no, receipt_id)
+            - _failed_inspection(state, line.line_no, receipt_id)
+        )
         quantity = min(kept - ordered, still_held)
         if quantity > 0:
             excess[line.line_no] = quantity
@@ -163,7 +168,28 @@ def _kept_without(state: PurchaseOrderState, line_no: int, receipt_id: str) -> D
         ),
         Decimal(0),
     )
-    return accepted - state.returned_quantity(line_no)
+    return (
+        accepted
+        - state.returned_quantity(line_no)
+        - _failed_inspection(state, line_no, receipt_id, other=True)
+    )
+
+
+def _failed_inspection(
+    state: PurchaseOrderState, line_no: int, receipt_id: str, *, other: bool = False
+) -> Decimal:
+    """Units of a line that failed inspection — of receipt `receipt_id`, or
+    (`other`) of every other receipt: they go back, so they are not kept."""
+    return sum(
+        (
+            line.quantity_rejected
+            for i in state.inspections
+            if (i.receipt_id != receipt_id if other else i.receipt_id == receipt_id)
+            for line in i.lines
+            if line.line_no == line_no
+        ),
+        Decimal(0),
+    )
 
 
 def _returned_from(state: PurchaseOrderState, line_no: int, receipt_id: str) -> Decimal:
@@ -189,3 +215,39 @@ def _limits_text(limits: Limits, uom: str) -> str:
 
 def _num(value: Decimal) -> str:
     return f"{value.normalize():f}"
+
+
+# --- inspection after receipt (issue #17 item 6) -----------------------------------------
+
+
+def inspection_refusal(state: PurchaseOrderState, inspection: InspectionResult) -> str | None:
+    """Why an inspection result is not recorded (None: it is): its receipt is
+    not on the PO, it names a line that receipt did not bring, or it inspects
+    more than the receipt kept at the dock less what was inspected before."""
+    receipt = next((r for r in state.receipts if r.receipt_id == inspection.receipt_id), None)
+    if receipt is None:
+        return f"receipt {inspection.receipt_id} is not on {state.po.po_number}"
+    brought = {line.line_no: line.quantity_accepted for line in receipt.lines}
+    problems = []
+    for line in inspection.lines:
+        if line.line_no not in brought:
+            problems.append(f"line {line.line_no} is not on receipt {receipt.receipt_id}")
+            continue
+        before = state.inspected_quantity(line.line_no, receipt.receipt_id, passed=False)
+        left = brought[line.line_no] - before
+        if line.quantity_inspected > left:
+            problems.append(
+                f"line {line.line_no}: {_num(line.quantity_inspected)} inspected, but receipt "
+                f"{receipt.receipt_id} has {_num(left)} left to inspect "
+                f"({_num(brought[line.line_no])} received and kept, {_num(before)} inspected before)"
+            )
+    return "; ".join(problems) or None
+
+
+def pending_inspection(state: PurchaseOrderState, line_no: int) -> Decimal:
+    """Received and kept on a line but not inspected yet (4-way, inspection rule)."""
+    at_receipt = sum(
+        (line.quantity_accepted for r in state.receipts for line in r.lines if line.line_no == line_no),
+        Decimal(0),
+    )
+    return at_receipt - state.inspected_quantity(line_no, passed=False)

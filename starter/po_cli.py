@@ -25,6 +25,7 @@ from models import (
     format_money,
     round_money,
 )
+from models.inspections import InspectionResult
 from models.returns import ReturnToVendor
 from starter.cli_support import Io, Session, load_document, table
 from starter.errors import EXIT_OK
@@ -41,6 +42,7 @@ DOCUMENT_KINDS: dict[str, type[SupplierDocument]] = {
     "ship-notice": ShipNotice,
     "invoice": Invoice,
     "return": ReturnToVendor,
+    "inspection": InspectionResult,
 }
 
 

@@ -282,6 +282,24 @@ def receipt(
     }
 
 
+def inspection(
+    po: dict[str, Any], inspection_id: str, receipt_id: str, lines: dict[int, tuple[str, str]]
+) -> dict[str, Any]:
+    """`lines`: {line_no: (accepted, rejected)}."""
+    return {
+        "inspection_id": inspection_id,
+        "po_number": po["po_number"],
+        "receipt_id": receipt_id,
+        "inspected_at": _now(),
+        "inspected_by": "quinn.qa",
+        "lines": [
+            {"line_no": n, "quantity_accepted": a, "quantity_rejected": r}
+            | ({"reject_reason": "fails volume calibration"} if r != "0" else {})
+            for n, (a, r) in lines.items()
+        ],
+    }
+
+
 def invoice(
     po: dict[str, Any],
     number: str,
@@ -623,15 +641,18 @@ async def four_way_inspection(demo: Demo) -> tuple[str, str]:
     po = await demo.create_po("LABWORKS", "USD", LAB_LINES)
     await demo.wait_status(po["po_number"], "issued")
     await demo.post(po, "acknowledgments", acknowledgment(po, demo.number("LW-OC-7781")))
-    # one pipette fails incoming inspection: billed 4, accepted 3
-    await demo.post(
-        po, "receipts", receipt(po, "GR-88107", everything(po), received_by="quinn.qa", rejected={2: "1"})
-    )
+    # 4-way: the goods are pending inspection, and the invoice waits for it
+    await demo.post(po, "receipts", receipt(po, "GR-88107", everything(po)))
     await demo.post(po, "invoices", invoice(po, demo.number("LW-INV-5120"), billed_at_po_price(po)))
     await demo.wait_for(po["po_number"], lambda v: v["open_holds"] > 0, "the INSPECTION hold")
-    await demo.post(po, "receipts", receipt(po, "GR-88119", {2: "1"}, received_by="quinn.qa"))  # replacement
+    # one pipette fails incoming inspection: billed 4, accepted 3
+    await demo.post(po, "inspections", inspection(po, "QI-4410", "GR-88107", {1: ("20", "0"), 2: ("3", "1")}))
+    await demo.post(po, "receipts", receipt(po, "GR-88119", {2: "1"}))  # the replacement
+    await demo.post(po, "inspections", inspection(po, "QI-4411", "GR-88119", {2: ("1", "0")}))
     view = await demo.wait_status(po["po_number"], "closed")
-    return po["po_number"], f"{_status_with_tasks(view)}, INSPECTION hold released by the replacement"
+    return po[
+        "po_number"
+    ], f"{_status_with_tasks(view)}, INSPECTION hold released by the inspected replacement"
 
 
 async def suspected_duplicate(demo: Demo) -> tuple[str, str]:
@@ -765,7 +786,7 @@ SCENARIOS: list[tuple[str, str, Scenario]] = [
     ),
     (
         "4-way match with a rejected item",
-        "closed with no human touch, INSPECTION hold released by the replacement",
+        "closed with no human touch, INSPECTION hold released by the inspected replacement",
         four_way_inspection,
     ),
     (

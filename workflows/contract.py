@@ -75,6 +75,7 @@ class PoSignal:
     INVOICE: Final = "invoice"  # credit memos too
     FUNCTIONAL_ACK: Final = "functional_ack"  # the supplier's 997 / CONTRL for the PO we sent
     RETURN: Final = "return"  # goods returned to the vendor after receipt
+    INSPECTION: Final = "inspection"  # the inspection result of a receipt (4-way lines)
 
 
 class PoUpdate:

@@ -24,8 +24,10 @@ from workflows.po_steps.closing import ClosingSteps
 from workflows.po_steps.deadlines import DeadlineSteps
 from workflows.po_steps.decisions import DecisionSteps
 from workflows.po_steps.documents import DocumentSteps
+from workflows.po_steps.inspections import InspectionSteps
 from workflows.po_steps.invoices import InvoiceSteps
 from workflows.po_steps.over_receipt import OverReceiptSteps
+from workflows.po_steps.patches import PATCH_INSPECTIONS
 from workflows.po_steps.rejected_lines import RejectedLineSteps
 from workflows.po_steps.returns import ReturnSteps
 from workflows.po_steps.start import StartSteps
@@ -49,6 +51,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from models.amendments import AmendRequest
     from models.functional_acks import FunctionalAck
+    from models.inspections import InspectionResult
     from models.returns import ReturnToVendor
     from models.tasks import check_decision, check_named_holds
     from models.workflow_state import HoldRequest
@@ -65,6 +68,7 @@ class PurchaseOrderWorkflow(
     DecisionSteps,
     DocumentSteps,
     ReturnSteps,
+    InspectionSteps,
     OverReceiptSteps,
     RejectedLineSteps,
     ChannelSteps,
@@ -95,6 +99,7 @@ class PurchaseOrderWorkflow(
         if self._invoice_number_rule() and inp.carried_state is not None:
             legacy.adopt_invoice_number_rule(self._s)  # carried from a run under the earlier rule
         if inp.carried_state is None:
+            self._s.inspection_rule = workflow.patched(PATCH_INSPECTIONS)  # kept to the run's end
             await self._validate_and_approve()
         while not self._s.is_final:
             await self._wait_for_work()
@@ -203,6 +208,10 @@ class PurchaseOrderWorkflow(
     @workflow.signal(name=PoSignal.RETURN)
     def return_to_vendor(self, rtv: ReturnToVendor) -> None:
         self._accept_document(rtv)
+
+    @workflow.signal(name=PoSignal.INSPECTION)
+    def inspection(self, inspection: InspectionResult) -> None:
+        self._accept_document(inspection)
 
     @workflow.signal(name=PoSignal.FUNCTIONAL_ACK)
     def functional_ack(self, fa: FunctionalAck) -> None:

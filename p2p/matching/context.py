@@ -60,6 +60,7 @@ class LineFacts:
     previously_invoiced: Decimal  # earlier invoices net of credit memos
     invoiced: Decimal  # this document's effect: + for an invoice, − for a credit memo
     returned: Decimal = ZERO  # returned to the vendor after receipt (already out of received and accepted)
+    pending_inspection: Decimal = ZERO  # 4-way, inspection rule: kept at the dock, not inspected yet
 
     @property
     def line_no(self) -> int:
@@ -119,7 +120,36 @@ def _received_by_line(request: MatchRequest) -> dict[int, Decimal]:
 
 
 def _accepted_by_line(request: MatchRequest) -> dict[int, Decimal]:
-    return _sum_by_line((line.line_no, line.quantity_accepted) for r in request.receipts for line in r.lines)
+    """Received − rejected at the receipt; on a 4-way line, when the request
+    carries inspections (the inspection rule), what inspections accepted:
+    goods not inspected yet are received, not accepted."""
+    at_receipt = _sum_by_line(
+        (line.line_no, line.quantity_accepted) for r in request.receipts for line in r.lines
+    )
+    if request.inspections is None:
+        return at_receipt
+    inspected = _sum_by_line(
+        (line.line_no, line.quantity_accepted) for i in request.inspections for line in i.lines
+    )
+    four_way = {line.line_no for line in request.po.lines if line.level == MatchLevel.FOUR_WAY}
+    lines = set(at_receipt) | set(inspected)
+    return {n: inspected.get(n, ZERO) if n in four_way else at_receipt.get(n, ZERO) for n in lines}
+
+
+def _pending_inspection_by_line(request: MatchRequest) -> dict[int, Decimal]:
+    """4-way lines under the inspection rule: kept at the dock, not yet inspected."""
+    if request.inspections is None:
+        return {}
+    four_way = {line.line_no for line in request.po.lines if line.level == MatchLevel.FOUR_WAY}
+    kept = _sum_by_line((line.line_no, line.quantity_accepted) for r in request.receipts for line in r.lines)
+    inspected = _sum_by_line(
+        (line.line_no, line.quantity_inspected) for i in request.inspections for line in i.lines
+    )
+    return {
+        n: kept[n] - inspected.get(n, ZERO)
+        for n in kept
+        if n in four_way and kept[n] > inspected.get(n, ZERO)
+    }
 
 
 def _previously_invoiced_by_line(request: MatchRequest) -> dict[int, Decimal]:
@@ -139,6 +169,7 @@ def line_facts(request: MatchRequest) -> list[LineFacts]:
     alike; the dock's rejections are on the receipts already."""
     received = _received_by_line(request)
     accepted = _accepted_by_line(request)
+    pending = _pending_inspection_by_line(request)
     returned = request.returned_by_line
     previous = _previously_invoiced_by_line(request)
     po_lines = {line.line_no: line for line in request.po.lines}  # one lookup per line, not a scan
@@ -157,6 +188,7 @@ def line_facts(request: MatchRequest) -> list[LineFacts]:
                 previously_invoiced=previous.get(line_no, ZERO),
                 invoiced=request.invoice.billed_quantity(invoice_line),
                 returned=returned.get(line_no, ZERO),
+                pending_inspection=pending.get(line_no, ZERO),
             )
         )
     return facts

@@ -297,7 +297,12 @@ def check_inspection(ctx: MatchContext, facts: LineFacts) -> list[Hold]:
     missing, and nothing can have been inspected."""
     if facts.po_line.level != MatchLevel.FOUR_WAY or facts.received == 0:
         return []
-    rejected = fmt_qty(facts.received - facts.accepted, facts.uom)
+    rejected = fmt_qty(facts.received - facts.accepted - facts.pending_inspection, facts.uom)
+    pending = (
+        f", {fmt_qty(facts.pending_inspection, facts.uom)} pending inspection"
+        if facts.pending_inspection
+        else ""
+    )
     return _billed_beyond(
         ctx,
         facts,
@@ -305,7 +310,7 @@ def check_inspection(ctx: MatchContext, facts: LineFacts) -> list[Hold]:
         "accepted",
         facts.accepted,
         formula="billed_cum − accepted_cum",
-        what=f"accepted after inspection ({rejected} rejected)",
+        what=f"accepted after inspection ({rejected} rejected{pending})",
     )
 
 

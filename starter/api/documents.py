@@ -2,6 +2,7 @@
 
     POST /api/v1/purchase-orders/{po}/acknowledgments   202, signalled to the PO's workflow
     POST /api/v1/purchase-orders/{po}/receipts          202
+    POST /api/v1/purchase-orders/{po}/inspections       202 (inspection results of receipts, 4-way)
     POST /api/v1/purchase-orders/{po}/returns           202 (returns to the vendor after receipt)
     POST /api/v1/purchase-orders/{po}/ship-notices      202 (advance ship notices)
     POST /api/v1/purchase-orders/{po}/invoices          202 (credit memos too)
@@ -22,6 +23,7 @@ from pydantic import BaseModel, Field
 
 from models import Acknowledgment, GoodsReceipt, Invoice, ShipNotice
 from models.extraction import ExtractedKind
+from models.inspections import InspectionResult
 from models.intake import IntakeItemStatus, IntakeState, IntakeStatus
 from models.returns import ReturnToVendor
 from starter.api.shared import API_PREFIX, Service, Who, content_type, errors
@@ -110,6 +112,17 @@ async def post_receipt(
     po_number: str, receipt: GoodsReceipt, request: Request, service: Service, who: Who
 ) -> DocumentQueued:
     return accepted_view(await service.submit_document(receipt, by=who, **await _arrival(request, po_number)))
+
+
+@router.post("/purchase-orders/{po_number}/inspections", status_code=202, responses=_SENT)
+async def post_inspection(
+    po_number: str, inspection: InspectionResult, request: Request, service: Service, who: Who
+) -> DocumentQueued:
+    """The inspection result of a receipt (needs the right to post receipts): on a 4-way line
+    what passed counts as accepted, and invoices waiting for it (INSPECTION) re-match."""
+    return accepted_view(
+        await service.submit_document(inspection, by=who, **await _arrival(request, po_number))
+    )
 
 
 @router.post("/purchase-orders/{po_number}/returns", status_code=202, responses=_SENT)

@@ -1,5 +1,5 @@
-"""Supplier documents for a PO: acknowledgments, receipts, returns to the
-vendor, invoices and credit memos. Stored first, then signalled to the PO's workflow; a re-send finds the
+"""Supplier documents for a PO: acknowledgments, receipts, inspection results,
+returns to the vendor, invoices and credit memos. Stored first, then signalled to the PO's workflow; a re-send finds the
 stored copy, signals again (the workflow ignores an id it has seen) and answers
 Duplicate, so a lost delivery heals and there is never a second effect."""
 
@@ -15,6 +15,7 @@ from activities.db import repository
 from identity.principal import Caller
 from identity.roles import Permission
 from models import GoodsReceipt, PurchaseOrderState
+from models.inspections import InspectionResult
 from models.returns import ReturnReason, ReturnToVendor
 from p2p import receiving
 from starter.errors import Duplicate, FieldError, Invalid, OverReceiptRefused, Unavailable
@@ -50,8 +51,9 @@ class Documents(ServiceCore):
         """Store an acknowledgment, receipt or invoice (credit memos too), then
         signal it to its PO; a re-send answers Duplicate with the first id."""
         kind, signal = document_kind_and_signal(document)
-        # A return takes goods off a receipt: whoever may post receipts may post it.
-        warehouse = isinstance(document, GoodsReceipt | ReturnToVendor)
+        # A return takes goods off a receipt, an inspection judges a receipt's
+        # goods: whoever may post receipts may post them.
+        warehouse = isinstance(document, GoodsReceipt | ReturnToVendor | InspectionResult)
         needs = Permission.POST_RECEIPTS if warehouse else Permission.SUBMIT_DOCUMENTS
         async with self.audited(
             by, po_number=document.po_number, what=f"send a {kind}", evidence=document.document_id

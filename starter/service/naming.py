@@ -6,10 +6,11 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from models import Acknowledgment, GoodsReceipt, Invoice, PurchaseOrder, ShipNotice, format_money
+from models.inspections import InspectionResult
 from models.returns import ReturnToVendor
 from workflows.contract import PoSignal, po_workflow_id
 
-SupplierDocument = Acknowledgment | GoodsReceipt | ShipNotice | Invoice | ReturnToVendor
+SupplierDocument = Acknowledgment | GoodsReceipt | ShipNotice | Invoice | ReturnToVendor | InspectionResult
 
 
 def document_kind_and_signal(document: SupplierDocument) -> tuple[str, str]:
@@ -23,6 +24,8 @@ def document_kind_and_signal(document: SupplierDocument) -> tuple[str, str]:
         return "asn", PoSignal.ASN  # the kind intake stores a DESADV / 856 under
     if isinstance(document, ReturnToVendor):
         return "return", PoSignal.RETURN
+    if isinstance(document, InspectionResult):
+        return "inspection", PoSignal.INSPECTION
     return document.kind.value, PoSignal.INVOICE
 
 

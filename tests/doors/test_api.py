@@ -37,14 +37,9 @@ from tests.support.api import (
     FakeTemporal,
     approval_task,
     post_json,
+    with_po,
 )
 from tests.support.identity import bearer, caller
-
-
-def with_po(api: TestClient) -> None:
-    response, _ = post_json(api, "/api/v1/purchase-orders", PO)
-    assert response.status_code == 201, response.text
-
 
 # --- purchase orders ----------------------------------------------------------------------
 

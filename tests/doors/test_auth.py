@@ -12,7 +12,17 @@ import pytest
 from fastapi.testclient import TestClient
 
 from identity.roles import Permission
-from tests.support.api import ACK, ASN, INVOICE, PO, RECEIPT, RETURN, FakeRepository, approval_task
+from tests.support.api import (
+    ACK,
+    ASN,
+    INSPECTION,
+    INVOICE,
+    PO,
+    RECEIPT,
+    RETURN,
+    FakeRepository,
+    approval_task,
+)
 from tests.support.identity import PASSWORD, PEOPLE, SERVICES, bearer, caller
 
 # (method, path, JSON body or raw bytes, what it needs). The decision needs the
@@ -30,6 +40,7 @@ ROUTES: list[tuple[str, str, Any, Permission]] = [
     ),
     ("post", "/api/v1/purchase-orders/1001/receipts", RECEIPT, Permission.POST_RECEIPTS),
     ("post", "/api/v1/purchase-orders/1001/returns", RETURN, Permission.POST_RECEIPTS),
+    ("post", "/api/v1/purchase-orders/1001/inspections", INSPECTION, Permission.POST_RECEIPTS),
     ("post", "/api/v1/purchase-orders/1001/invoices", INVOICE, Permission.SUBMIT_DOCUMENTS),
     ("post", "/api/v1/purchase-orders/1001/acknowledgments", ACK, Permission.SUBMIT_DOCUMENTS),
     ("post", "/api/v1/purchase-orders/1001/ship-notices", ASN, Permission.SUBMIT_DOCUMENTS),
@@ -227,7 +238,7 @@ def test_the_table_names_every_write_route() -> None:
         for method in operations
         if method in {"post", "put", "patch", "delete"}
     ]
-    assert len(writes) == 17
+    assert len(writes) == 18
     for method, path in writes:
         template = re.compile(re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(path)) + "$")
         assert any(m == method and template.match(p) for m, p, _, _ in ROUTES), (method, path)

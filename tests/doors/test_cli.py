@@ -633,3 +633,20 @@ def test_send_return_to_vendor(tmp_path: Path, fake: FakeService) -> None:
     assert fake.callers == ["carol"]
     bad = poflow("send", "return", write(tmp_path, "rtv.json", {"return_id": "R-1", "po_number": "1001"}))
     assert bad.code == 2 and "rtv.json: " in bad.err  # no service contacted: refused at the door
+
+
+def test_send_inspection(tmp_path: Path, fake: FakeService) -> None:
+    """`poflow send inspection FILE`: the file read as an inspection result, submitted as the caller."""
+    example = Path(__file__).resolve().parents[2] / "docs/examples/inspection.json"
+    result = poflow("send", "inspection", str(example), service=fake)
+    assert (result.code, result.out) == (
+        0,
+        "accepted: inspection:PO-1001:QI-4410 for PO-1001 (workflow po-PO-1001)\n",
+    )
+    name, document, kwargs = fake.calls[0]
+    assert name == "submit_InspectionResult" and document.receipt_id == "GR-88101"
+    assert kwargs == {"raw": example.read_bytes(), "source": "cli:inspection.json"}
+    bad = poflow(
+        "send", "inspection", write(tmp_path, "qi.json", {"inspection_id": "QI-1", "po_number": "1001"})
+    )
+    assert bad.code == 2 and "qi.json: " in bad.err  # no service contacted: refused at the door

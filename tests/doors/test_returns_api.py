@@ -7,14 +7,9 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.support.api import PO, RETURN, FakeRepository, FakeTemporal, post_json
+from tests.support.api import RETURN, FakeRepository, FakeTemporal, post_json, with_po
 
 URL = "/api/v1/purchase-orders/1001/returns"
-
-
-def with_po(api: TestClient) -> None:
-    response, _ = post_json(api, "/api/v1/purchase-orders", PO)
-    assert response.status_code == 201, response.text
 
 
 def test_a_return_is_stored_then_signalled(

@@ -127,7 +127,9 @@ def open_task(stack: Stack, po_number: str, kind: str) -> dict[str, Any]:
             tasks = api.get("/api/v1/tasks").json()
         return next((t for t in tasks if t["po_number"] == po_number and t["kind"] == kind), None)
 
-    return eventually(find, f"a {kind} task on {po_number}")
+    # The PDF is read by intake first (one PDF at a time per worker process): at
+    # the end of a full run on two loaded cores that took more than 30 s once.
+    return eventually(find, f"a {kind} task on {po_number}", seconds=90)
 
 
 def test_a_clerk_releases_a_price_variance_on_a_pdf_invoice(stack: Stack, chromium: Any) -> None:

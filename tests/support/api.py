@@ -71,6 +71,14 @@ RETURN = {
     "reason": "damaged in storage",
     "lines": [{"line_no": 1, "quantity": "2", "receipt_id": "GR-1", "reason_code": "damaged"}],
 }
+INSPECTION = {
+    "inspection_id": "QI-1",
+    "po_number": "1001",
+    "receipt_id": "GR-1",
+    "inspected_at": "2025-03-04T09:00:00Z",
+    "inspected_by": "quinn.qa",
+    "lines": [{"line_no": 1, "quantity_accepted": "8", "quantity_rejected": "2", "reject_reason": "cracked"}],
+}
 ASN = {
     "asn_id": "SHIP-1",
     "po_number": "1001",
@@ -303,3 +311,9 @@ class FakeRepository:
 def post_json(api: TestClient, url: str, body: dict[str, Any]) -> tuple[Any, bytes]:
     raw = json.dumps(body, indent=1).encode()
     return api.post(url, content=raw, headers={"content-type": "application/json"}), raw
+
+
+def with_po(api: TestClient) -> None:
+    """PO 1001 created through the API (the doors' tests post documents to it)."""
+    response, _ = post_json(api, "/api/v1/purchase-orders", PO)
+    assert response.status_code == 201, response.text

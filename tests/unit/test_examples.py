@@ -10,6 +10,7 @@ import pytest
 from pydantic import BaseModel
 
 from models import Acknowledgment, GoodsReceipt, Invoice, InvoiceKind, PurchaseOrder
+from models.inspections import InspectionResult
 from models.returns import ReturnToVendor
 from starter.api.tasks import DecisionRequest
 
@@ -21,6 +22,7 @@ EXAMPLES = {
     "invoice": Invoice,
     "credit_memo": Invoice,
     "return_to_vendor": ReturnToVendor,
+    "inspection": InspectionResult,
 }
 
 

@@ -50,6 +50,7 @@ with workflow.unsafe.imports_passed_through():
     from models.approvals import ApprovalLevel, TaskRouteRequest
     from models.documents import legacy_normalize_invoice_number
     from models.functional_acks import FunctionalAck
+    from models.inspections import InspectionResult
     from models.returns import ReturnToVendor
     from models.tasks import TASK_OPTIONS, TASK_ROLES, TaskHold, TaskPeopleRequest
     from models.workflow_state import HoldRequest, LineCancelRequest
@@ -58,7 +59,9 @@ with workflow.unsafe.imports_passed_through():
     from workflows.contract import po_task_id
     from workflows.summary import current_details
 
-Document = Acknowledgment | GoodsReceipt | Invoice | ShipNotice | FunctionalAck | ReturnToVendor
+Document = (
+    Acknowledgment | GoodsReceipt | Invoice | ShipNotice | FunctionalAck | ReturnToVendor | InspectionResult
+)
 R = TypeVar("R")
 # Statuses in which supplier documents are processed (before issue they wait).
 OPEN_FOR_DOCUMENTS = frozenset(

@@ -22,6 +22,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from models.approvals import ApprovalRoute
     from models.functional_acks import FunctionalAck
+    from models.inspections import InspectionResult
     from models.returns import ReturnToVendor
     from models.workflow_state import HoldRequest, LineCancelRequest
 
@@ -71,6 +72,9 @@ class CrossStageSteps:
         raise NotImplementedError
 
     async def _after_receipt(self, receipt: GoodsReceipt) -> None:  # returns.ReturnSteps
+        raise NotImplementedError
+
+    async def _on_inspection(self, inspection: InspectionResult) -> None:  # inspections.InspectionSteps
         raise NotImplementedError
 
     def _settle_expected_credits(self, credit: Invoice) -> None:  # returns.ReturnSteps

@@ -30,6 +30,7 @@ with workflow.unsafe.imports_passed_through():
         TaskKind,
     )
     from models.functional_acks import FunctionalAck
+    from models.inspections import InspectionResult
     from models.purchase_order import SubstitutePair
     from models.returns import ReturnToVendor
     from p2p import acknowledgment, deadlines, receiving, revisions, ship_notices
@@ -55,6 +56,8 @@ class DocumentSteps(PoBase):
                 await self._on_functional_ack(doc)
             elif isinstance(doc, ReturnToVendor):
                 await self._on_return(doc)
+            elif isinstance(doc, InspectionResult):
+                await self._on_inspection(doc)
             else:
                 await self._on_invoice(doc)
 

@@ -43,3 +43,8 @@ PATCH_RETURNS = "returns-to-vendor"
 # tolerance (p2p.receiving.over_receipts) is logged `over_receipt` and opens a
 # buyer task (po_steps.over_receipt); runs started before only recorded it.
 PATCH_OVER_RECEIPT = "over-receipt-tolerance"
+# Inspection after receipt (po_steps.inspections): a 4-way line's receipt is
+# pending inspection, its accepted quantity what inspection results accepted
+# (PurchaseOrderState.inspection_rule, decided at the run's start); runs
+# started before keep accepted = received − rejected at the receipt.
+PATCH_INSPECTIONS = "inspection-after-receipt"
