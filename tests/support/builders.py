@@ -77,6 +77,20 @@ def po(
     )
 
 
+# LabWorks (on X12 EDI): 2 pipettes at 289.00, 1 centrifuge at 1,450.00, 10 racks of
+# tips at 8.65 — 2,114.50 USD, lab equipment (4-way, lab-tips profile for the tips).
+LAB_LINES = [
+    {"line_no": 1, "item_id": "LAB-PIPETTE-1000", "quantity": "2", "unit_price": "289.00"},
+    {"line_no": 2, "item_id": "LAB-CENTRIFUGE-MINI", "quantity": "1", "unit_price": "1450.00"},
+    {"line_no": 3, "item_id": "LAB-TIPS-1000-RACK", "quantity": "10", "unit_price": "8.65"},
+]
+
+
+def lab_order() -> PurchaseOrder:
+    """A LabWorks PO under the approval threshold, issued as an X12 850."""
+    return po(unique("PO"), vendor="LABWORKS", lines=LAB_LINES)
+
+
 def ack(
     order: PurchaseOrder,
     ack_id: str = "ACK-1",

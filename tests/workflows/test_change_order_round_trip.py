@@ -29,7 +29,7 @@ from models.acknowledgments import Acknowledgment
 from models.amendments import AmendRequest
 from starter.operations import PoflowService
 from starter.po_cli import format_history
-from tests.support.builders import po, running_worker, settings_for, unique
+from tests.support.builders import lab_order, running_worker, settings_for
 from tests.support.identity import caller
 from tests.support.workflows import eventually, issued
 from tools.supplier_sim.x12 import SupplierEdi
@@ -37,18 +37,6 @@ from tools.supplier_sim.x12_865 import render_865
 from workflows.contract import PoUpdate
 
 D = Decimal
-
-# 2 pipettes at 578.00, 1 centrifuge at 1,450.00, 10 racks of tips at 86.50:
-# 2,114.50 USD; after the amendment 558.00 + 2,900.00 + 86.50 = 3,544.50.
-LINES = [
-    {"line_no": 1, "item_id": "LAB-PIPETTE-1000", "quantity": "2", "unit_price": "289.00"},
-    {"line_no": 2, "item_id": "LAB-CENTRIFUGE-MINI", "quantity": "1", "unit_price": "1450.00"},
-    {"line_no": 3, "item_id": "LAB-TIPS-1000-RACK", "quantity": "10", "unit_price": "8.65"},
-]
-
-
-def lab_order() -> PurchaseOrder:
-    return po(unique("PO"), vendor="LABWORKS", lines=LINES)
 
 
 def the_change() -> AmendRequest:

@@ -6,10 +6,14 @@ refused while an invoice is on hold, and for a PO that delivered nothing
 
 from __future__ import annotations
 
+from contextlib import suppress
 from decimal import Decimal
 
 from sqlalchemy import text
+from temporalio.client import WorkflowFailureError
 
+from activities.db import outbound
+from activities.intake.x12.syntax import read_interchanges
 from models import (
     CancelRequest,
     FinalCloseRequest,
@@ -21,9 +25,12 @@ from models import (
     RevisionChange,
     RevisionReason,
 )
-from tests.support.builders import invoice, po, receipt, running_worker, unique
+from tests.support.builders import invoice, lab_order, po, receipt, running_worker, start, unique
+from tests.support.replay import PurchaseOrderWithoutTheGuard, assert_guarded, worker_before
 from tests.support.workflows import eventually, finished, issued, refused
 from workflows.contract import PoSignal, PoUpdate
+from workflows.po_steps.patches import PATCH_LINE_CANCEL_CHANGE_ORDER
+from workflows.purchase_order import PurchaseOrderWorkflow
 
 
 def closing(reason: str = "the rest is no longer needed") -> FinalCloseRequest:
@@ -106,12 +113,48 @@ async def test_a_cancelled_line_leaves_the_order_and_an_invoice_on_it_is_held(en
         s = await eventually(handle, lambda s: bool(s.invoices) and s.invoices[0].match is not None)
     [hold] = [h for h in s.invoices[0].open_holds if h.line_no == 2]
     assert hold.code == HoldCode.PO_NOT_OPEN and "was cancelled by the buyer" in hold.message
+    # The supplier is sent the change through its channel: ACME by e-mail, revision 1
+    # listing the deleted line (an EDI vendor gets an 860 deleting it: below).
     with engine.connect() as connection:
-        told = connection.execute(
-            text("SELECT count(*) FROM notifications WHERE notification_id LIKE :key"),
-            {"key": f"%{order.po_number}%line-cancelled:2%"},
+        body = connection.execute(
+            text("SELECT body FROM notifications WHERE po_number = :po AND subject LIKE '%revision 1%'"),
+            {"po": order.po_number},
         ).scalar_one()
-    assert told == 1
+    assert "Changes since revision 0:" in body and "line 2" in body and "MRO-BEARING-6204" in body
+
+
+async def test_a_cancelled_line_goes_to_an_edi_vendor_as_an_860_deleting_it(env, engine):
+    order = lab_order()
+    async with running_worker(env.client, engine) as queue:
+        handle = await issued(env.client, queue, order)
+        await handle.execute_update(PoUpdate.CANCEL_LINE, cancelling(3), result_type=PurchaseOrderState)
+        s = await eventually(handle, lambda s: any(e.event == "change_sent" for e in s.timeline))
+    sent = outbound.find_message(engine, order.po_number, 1, 0)
+    assert sent is not None and sent.format == "x12-860"
+    [interchange] = read_interchanges(sent.content)
+    [tx] = interchange.groups[0].transactions
+    assert [(p.get(1), p.get(2)) for p in tx.segments if p.tag == "POC"] == [
+        ("3", "DI")
+    ]  # X12 670: delete item
+    assert s.timeline[-1].detail.startswith("r1 sent to LABWORKS by edi (X12 860")
+
+
+async def test_a_run_from_before_the_change_order_tells_the_supplier_by_notification(env, engine):
+    """Recorded without the patch marker: the cancelled line was a notification;
+    today's code replays it, and sending a change order unguarded would not."""
+    order = po(unique("PO"))
+    queue = f"poflow-before-line-cancel-{unique('Q')}"
+    async with worker_before(env.client, engine, queue, PATCH_LINE_CANCEL_CHANGE_ORDER):
+        handle = await start(env.client, queue, order)
+        await eventually(handle, lambda s: s.issued_at is not None)
+        await handle.execute_update(PoUpdate.CANCEL_LINE, cancelling(2), result_type=PurchaseOrderState)
+        history = await handle.fetch_history()
+        await handle.cancel()
+        with suppress(WorkflowFailureError):
+            await handle.result()
+    await assert_guarded(
+        history, PATCH_LINE_CANCEL_CHANGE_ORDER, PurchaseOrderWorkflow, PurchaseOrderWithoutTheGuard
+    )
 
 
 async def test_a_line_with_receipts_is_not_cancelled(env, engine):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from temporalio import workflow
 
 from workflows.po_steps.base import PoBase
+from workflows.po_steps.patches import PATCH_LINE_CANCEL_CHANGE_ORDER
 
 with workflow.unsafe.imports_passed_through():
     from models import (
@@ -20,6 +21,7 @@ with workflow.unsafe.imports_passed_through():
         TaskStatus,
     )
     from p2p import closing, receiving
+    from workflows import activity_calls as act
 
 
 class ClosingSteps(PoBase):
@@ -61,6 +63,7 @@ class ClosingSteps(PoBase):
         """One line off the order: a revision without it, the supplier told,
         and an invoice that bills it later held PO_NOT_OPEN (p2p.matching)."""
         s = self._s
+        before = s.po
         lines = [line for line in s.po.lines if line.line_no != request.line_no]
         revised = s.po.model_copy(update={"lines": lines, "revision": s.po.revision + 1})
         why = f"line {request.line_no} cancelled by {request.actor}: {request.reason}"
@@ -72,6 +75,12 @@ class ClosingSteps(PoBase):
             s, net_of_rejections=self._net_receipts()
         ):
             s.status = PoStatus.RECEIVED  # what is left was all delivered
+        if workflow.patched(PATCH_LINE_CANCEL_CHANGE_ORDER):
+            # Through the vendor's channel, like an amendment: an 860 / ORDCHG
+            # deleting the line (POC02 DI, LIN 1229 2), or the e-mail of the change.
+            result = await act.issue_po(self._issue_request(previous=before))
+            self._log("change_sent", f"r{s.po.revision} sent to {s.po.vendor_id} by {result.describe()}")
+            return
         await self._notify(
             NotificationChannel.SUPPLIER,
             s.po.vendor_id,

@@ -48,3 +48,7 @@ PATCH_OVER_RECEIPT = "over-receipt-tolerance"
 # (PurchaseOrderState.inspection_rule, decided at the run's start); runs
 # started before keep accepted = received − rejected at the receipt.
 PATCH_INSPECTIONS = "inspection-after-receipt"
+# A line the buyer cancels goes to the supplier through its channel, as a change
+# order deleting the line (860 / ORDCHG) or the e-mail of the change; runs
+# started before sent a notification.
+PATCH_LINE_CANCEL_CHANGE_ORDER = "line-cancel-change-order"
