@@ -7,7 +7,14 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.support.api import INSPECTION, FakeRepository, FakeTemporal, post_json, with_po
+from tests.support.api import (
+    INSPECTION,
+    FakeRepository,
+    FakeTemporal,
+    post_json,
+    stored_then_signalled,
+    with_po,
+)
 
 URL = "/api/v1/purchase-orders/1001/inspections"
 
@@ -15,23 +22,8 @@ URL = "/api/v1/purchase-orders/1001/inspections"
 def test_an_inspection_is_stored_then_signalled(
     api: TestClient, temporal: FakeTemporal, repo: FakeRepository
 ) -> None:
-    with_po(api)
-    response, raw = post_json(api, URL, INSPECTION)
-
-    assert response.status_code == 202, response.text
-    assert response.json() == {
-        "status": "accepted",
-        "document_id": "inspection:1001:QI-1",
-        "workflow_id": "po-1001",
-    }
-    assert repo.documents["inspection:1001:QI-1"]["raw"] == raw
-    assert repo.documents["inspection:1001:QI-1"]["kind"] == "inspection"
-    assert repo.events[-2:] == [
-        ("store", "inspection:1001:QI-1"),
-        ("signal", "inspection", "inspection:1001:QI-1"),
-    ]
-    [(signal, sent)] = temporal.workflows["po-1001"].signals
-    assert signal == "inspection" and sent.receipt_id == "GR-1"
+    sent = stored_then_signalled(api, repo, temporal, "inspections", INSPECTION, "inspection")
+    assert sent.document_id == "inspection:1001:QI-1" and sent.receipt_id == "GR-1"
     assert (sent.lines[0].quantity_accepted, sent.lines[0].quantity_rejected) == (8, 2)
 
 

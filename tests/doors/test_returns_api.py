@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from tests.support.api import RETURN, FakeRepository, FakeTemporal, post_json, with_po
+from tests.support.api import RETURN, FakeRepository, FakeTemporal, post_json, stored_then_signalled, with_po
 
 URL = "/api/v1/purchase-orders/1001/returns"
 
@@ -15,20 +15,8 @@ URL = "/api/v1/purchase-orders/1001/returns"
 def test_a_return_is_stored_then_signalled(
     api: TestClient, temporal: FakeTemporal, repo: FakeRepository
 ) -> None:
-    with_po(api)
-    response, raw = post_json(api, URL, RETURN)
-
-    assert response.status_code == 202, response.text
-    assert response.json() == {
-        "status": "accepted",
-        "document_id": "return:1001:RMA-1",
-        "workflow_id": "po-1001",
-    }
-    assert repo.documents["return:1001:RMA-1"]["raw"] == raw
-    assert repo.documents["return:1001:RMA-1"]["kind"] == "return"
-    assert repo.events[-2:] == [("store", "return:1001:RMA-1"), ("signal", "return", "return:1001:RMA-1")]
-    [(signal, sent)] = temporal.workflows["po-1001"].signals
-    assert signal == "return" and sent.lines[0].quantity == 2
+    sent = stored_then_signalled(api, repo, temporal, "returns", RETURN, "return")
+    assert sent.document_id == "return:1001:RMA-1" and sent.lines[0].quantity == 2
 
 
 def test_a_resent_return_is_a_duplicate(api: TestClient) -> None:

@@ -317,3 +317,21 @@ def with_po(api: TestClient) -> None:
     """PO 1001 created through the API (the doors' tests post documents to it)."""
     response, _ = post_json(api, "/api/v1/purchase-orders", PO)
     assert response.status_code == 201, response.text
+
+
+def stored_then_signalled(
+    api: TestClient, repo: FakeRepository, temporal: FakeTemporal, path: str, body: dict[str, Any], kind: str
+) -> Any:
+    """Post a document to PO 1001's door `path`: 202, the raw bytes stored under
+    its document id before the `kind` signal goes to the workflow. Returns what
+    the workflow was sent."""
+    with_po(api)
+    response, raw = post_json(api, f"/api/v1/purchase-orders/1001/{path}", body)
+    assert response.status_code == 202, response.text
+    document_id = response.json()["document_id"]
+    assert response.json() == {"status": "accepted", "document_id": document_id, "workflow_id": "po-1001"}
+    assert repo.documents[document_id]["raw"] == raw and repo.documents[document_id]["kind"] == kind
+    assert repo.events[-2:] == [("store", document_id), ("signal", kind, document_id)]
+    [(signal, sent)] = temporal.workflows["po-1001"].signals
+    assert signal == kind
+    return sent

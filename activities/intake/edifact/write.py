@@ -142,7 +142,7 @@ def render_orders(
     original, 5 replace for a later revision), order date, buyer and supplier
     parties, currency, payment terms, agreed freight, then one LIN group per PO
     line (buyer's item number, description, QTY+21, DTM+2 need-by, PRI+AAA)."""
-    body = _orders_header(po, sender_id, now) + [s for line in po.lines for s in _orders_line(line)]
+    body = _orders_header(po, sender_id, now) + [s for line in po.lines for s in order_line_group(line)]
     body += [segment("UNS", "S"), segment("CNT", ["2", str(len(po.lines))])]
     return render_interchange(
         [("ORDERS", body)],
@@ -178,9 +178,13 @@ def _orders_header(po: PurchaseOrder, sender_id: str, now: datetime) -> EdiBody:
     return body
 
 
-def _orders_line(line: PurchaseOrderLine) -> EdiBody:
-    body = [segment("LIN", str(line.line_no), None, [line.item_id, "IN"])]
-    if line.description:
+def order_line_group(
+    line: PurchaseOrderLine, action: str | None = None, *, described: bool = True
+) -> EdiBody:
+    """One LIN group of an ORDERS (no action) or ORDCHG (1229 `action`, the
+    description only where `described`): item, quantity, need-by, price."""
+    body = [segment("LIN", str(line.line_no), action, [line.item_id, "IN"])]
+    if described and line.description:
         body += [
             segment("IMD", "F", None, ["", "", "", *chunk])
             for chunk in text_components(line.description, 35, 2)

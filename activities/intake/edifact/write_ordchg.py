@@ -32,11 +32,9 @@ from datetime import UTC, datetime
 from activities.intake.edifact.write import (
     EdiBody,
     date_element,
-    number,
+    order_line_group,
     render_interchange,
     segment,
-    text_components,
-    unit_code,
 )
 from activities.intake.x12.write_860 import LineChange, changed_lines
 from models.purchase_order import PurchaseOrder
@@ -100,16 +98,5 @@ def _line(change: LineChange) -> EdiBody:
     if change.after is None:
         assert change.before is not None
         return [segment("LIN", str(change.line_no), "2", [change.before.item_id, "IN"])]
-    line = change.after
     added = change.before is None
-    body = [segment("LIN", str(line.line_no), "1" if added else "3", [line.item_id, "IN"])]
-    if added and line.description:
-        body += [
-            segment("IMD", "F", None, ["", "", "", *chunk])
-            for chunk in text_components(line.description, 35, 2)
-        ]
-    body.append(segment("QTY", ["21", number(line.quantity), unit_code(line.uom)]))
-    if line.need_by:
-        body.append(segment("DTM", date_element("2", line.need_by)))
-    body.append(segment("PRI", ["AAA", number(line.unit_price)]))
-    return body
+    return order_line_group(change.after, "1" if added else "3", described=added)

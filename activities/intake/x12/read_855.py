@@ -30,12 +30,12 @@ from activities.intake.x12.segment import Segment, parse_date, parse_time
 from models.acknowledgments import AckLineStatus, AckStatus
 from models.extraction import Extracted, ExtractedKind
 
-__all__ = ["FORMAT_855", "read_855"]
+__all__ = ["ACK_TYPES", "FORMAT_855", "capped_message", "envelope_timestamp", "read_855"]
 
 FORMAT_855 = "x12-855"
 
 # BAK02 acknowledgment type → header status.
-_ACK_TYPES = {
+ACK_TYPES = {
     "AD": AckStatus.ACCEPTED,  # with detail, no change
     "AK": AckStatus.ACCEPTED,  # no detail or change
     "AT": AckStatus.ACCEPTED,  # accepted
@@ -52,8 +52,8 @@ def read_855(env: Envelope) -> list[Extracted]:
     header, loops, summary = split_loops(env.tx.body, "PO1", {"CTT"})
     bak = env.require(header, "BAK", "beginning segment for the acknowledgment")
     doc = r.document
-    code = bak.code(2, "acknowledgment type", _ACK_TYPES)
-    doc["status"] = _ACK_TYPES[code]
+    code = bak.code(2, "acknowledgment type", ACK_TYPES)
+    doc["status"] = ACK_TYPES[code]
     r.read("status", bak, 2)
     read_identifier(r, "po_number", bak, 3, "PO number", doc)
     _ack_id(r, env, bak)
@@ -63,14 +63,14 @@ def read_855(env: Envelope) -> list[Extracted]:
     lines = [read_ack_line(r, loop, index, notes) for index, loop in enumerate(loops)]
     doc["lines"] = lines
     if notes:
-        doc["message"] = _message(r, notes)
+        doc["message"] = capped_message(r, notes)
         r.derived("message", 1.0, "MSG/NTE")
     check_line_count(r, summary, len(loops), "PO1")
     _check_header_status(r, code, lines)
     return [r.extracted()]
 
 
-def _envelope_timestamp(env: Envelope) -> tuple[datetime | None, str]:
+def envelope_timestamp(env: Envelope) -> tuple[datetime | None, str]:
     """When the sender's translator built the group (GS04/GS05), as UTC."""
     gs = env.group.header
     d, t = parse_date(gs.get(4)), parse_time(gs.get(5))
@@ -99,7 +99,7 @@ def _acknowledged_at(r: Reading, env: Envelope, bak: Segment) -> None:
         r.document["acknowledged_at"] = datetime.combine(ack_date, time(0, 0), tzinfo=UTC)
         r.read("acknowledged_at", bak, 9)
         return
-    stamp, where = _envelope_timestamp(env)
+    stamp, where = envelope_timestamp(env)
     if stamp is not None:
         r.document["acknowledged_at"] = stamp
         r.derived("acknowledged_at", 0.7, where)
@@ -110,7 +110,8 @@ def _acknowledged_at(r: Reading, env: Envelope, bak: Segment) -> None:
         )
 
 
-def _message(r: Reading, notes: list[str]) -> str:
+def capped_message(r: Reading, notes: list[str]) -> str:
+    """The supplier's free text as the message, cut (with a warning) at 2,000 characters."""
     message = "\n".join(notes)
     if len(message) > 2000:
         r.warnings.append(f"supplier message of {len(message)} characters cut to 2000")
@@ -120,6 +121,6 @@ def _message(r: Reading, notes: list[str]) -> str:
 
 def _check_header_status(r: Reading, code: str, lines: list[dict[str, Any]]) -> None:
     changed = [line["line_no"] for line in lines if line["status"] != AckLineStatus.ACCEPTED]
-    if _ACK_TYPES[code] == AckStatus.ACCEPTED and changed:
+    if ACK_TYPES[code] == AckStatus.ACCEPTED and changed:
         r.warnings.append(f"BAK02 {code} says no change, but lines {changed} are not simply accepted")
         r.confidence["status"] = 0.7

@@ -27,10 +27,10 @@ takes it like any acknowledgment.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
 from typing import Any
 
 from activities.intake.x12.errors import EL_MANDATORY_MISSING, X12Error
+from activities.intake.x12.read_855 import ACK_TYPES, capped_message, envelope_timestamp
 from activities.intake.x12.read_855_lines import free_text, read_ack_line
 from activities.intake.x12.reading import (
     Envelope,
@@ -41,7 +41,7 @@ from activities.intake.x12.reading import (
     read_vendor,
     split_loops,
 )
-from activities.intake.x12.segment import Segment, parse_date, parse_time
+from activities.intake.x12.segment import Segment
 from models.acknowledgments import AckLineStatus, AckStatus
 from models.extraction import Extracted, ExtractedKind
 
@@ -49,17 +49,7 @@ __all__ = ["FORMAT_865", "read_865"]
 
 FORMAT_865 = "x12-865"
 
-# BCA02 acknowledgment type (element 587) → header status, as BAK02 in an 855.
-_ACK_TYPES = {
-    "AD": AckStatus.ACCEPTED,  # with detail, no change
-    "AK": AckStatus.ACCEPTED,  # no detail or change
-    "AT": AckStatus.ACCEPTED,  # accepted
-    "AC": AckStatus.ACCEPTED_WITH_CHANGES,  # with detail and change
-    "AE": AckStatus.ACCEPTED_WITH_CHANGES,  # exception detail only
-    "RJ": AckStatus.REJECTED,  # rejected, no detail
-    "RD": AckStatus.REJECTED,  # rejected with detail
-    "RF": AckStatus.REJECTED,  # rejected with exception detail only
-}
+# BCA02 (element 587) takes the codes of BAK02 in an 855: read_855.ACK_TYPES.
 
 
 def read_865(env: Envelope) -> list[Extracted]:
@@ -87,11 +77,11 @@ def _status(r: Reading, bca: Segment, lines: list[dict[str, Any]]) -> None:
     """BCA02 when sent; else what the lines say (all accepted: accepted; all
     rejected: rejected; else accepted with changes), less surely."""
     if bca.get(2):
-        code = bca.code(2, "acknowledgment type", _ACK_TYPES)
-        r.document["status"] = _ACK_TYPES[code]
+        code = bca.code(2, "acknowledgment type", ACK_TYPES)
+        r.document["status"] = ACK_TYPES[code]
         r.read("status", bca, 2)
         changed = [line["line_no"] for line in lines if line["status"] != AckLineStatus.ACCEPTED]
-        if _ACK_TYPES[code] == AckStatus.ACCEPTED and changed:
+        if ACK_TYPES[code] == AckStatus.ACCEPTED and changed:
             r.warnings.append(f"BCA02 {code} says no change, but lines {changed} are not simply accepted")
             r.confidence["status"] = 0.7
         return
@@ -110,13 +100,12 @@ def _status(r: Reading, bca: Segment, lines: list[dict[str, Any]]) -> None:
 def _acknowledged_at(r: Reading, env: Envelope) -> None:
     """BCA has no acknowledgment date: when the sender's translator built the
     group (GS04/GS05), as UTC."""
-    gs = env.group.header
-    d, t = parse_date(gs.get(4)), parse_time(gs.get(5))
-    if d is None:
+    stamp, where = envelope_timestamp(env)
+    if stamp is None:
         r.warnings.append("no group date in GS04: acknowledged_at must be completed by review")
         return
-    r.document["acknowledged_at"] = datetime.combine(d, t or time(0, 0), tzinfo=UTC)
-    r.derived("acknowledged_at", 0.9, gs.ref(4))
+    r.document["acknowledged_at"] = stamp
+    r.derived("acknowledged_at", 0.9, where)
 
 
 def _message(r: Reading, bca: Segment, notes: list[str]) -> str:
@@ -127,11 +116,7 @@ def _message(r: Reading, bca: Segment, notes: list[str]) -> str:
     else:
         head = "answers a change order (BCA05 not sent)"
         r.warnings.append("no change order sequence number in BCA05: which revision it answers is not said")
-    message = "\n".join([head, *notes])
-    if len(message) > 2000:
-        r.warnings.append(f"supplier message of {len(message)} characters cut to 2000")
-        message = message[:2000]
-    return message
+    return capped_message(r, [head, *notes])
 
 
 # POC element → the PO1 element of the same meaning (POC02 change type and
