@@ -16,7 +16,6 @@ from datetime import timedelta
 import httpx
 from sqlalchemy.engine import Engine
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.worker import Worker
 
 from activities.db import make_engine, migrate
@@ -27,6 +26,7 @@ from activities.notifications import NotificationActivities
 from activities.people import PeopleActivities
 from activities.persistence import PersistenceActivities
 from activities.po_channel import EdiSender
+from ops.converter import data_converter
 from settings import Settings, load_settings
 from workflows.document_intake import DocumentIntakeWorkflow
 from workflows.purchase_order import PurchaseOrderWorkflow
@@ -74,7 +74,7 @@ async def connect(settings: Settings) -> Client:
     return await Client.connect(
         settings.temporal_address,
         namespace=settings.temporal_namespace,
-        data_converter=pydantic_data_converter,
+        data_converter=data_converter(settings),
     )
 
 

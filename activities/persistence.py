@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.engine import Engine
@@ -28,13 +27,15 @@ from temporalio.exceptions import ApplicationError
 from activities.db import outbox, repository
 from activities.db.master_data import Vendor, get_vendor
 from activities.db.validation import validate_purchase_order
-from activities.po_channel import EdiSender, edi_renderer, pdf_renderer
+from activities.po_channel import EdiSend, EdiSender, edi_renderer, pdf_renderer
+from activities.po_email import po_email
 from models import (
     AuditEvent,
     HandoffResult,
     HumanTask,
     Invoice,
     InvoiceKind,
+    IssuePurpose,
     IssueRequest,
     IssueResult,
     MatchRecord,
@@ -45,19 +46,9 @@ from models import (
     PoProjection,
     PoValidation,
     PurchaseOrder,
-    format_money,
+    money_text,
 )
 from p2p.duplicates import MAX_CANDIDATES_LOADED, amount_close_enough_to_load
-from p2p.revisions import line_changes
-
-
-def _money(amount: Decimal, currency: str) -> str:
-    """format_money, tolerant of a currency outside poflow's table (log text
-    must never be the reason an activity fails)."""
-    try:
-        return format_money(amount, currency)
-    except KeyError:
-        return f"{amount} {currency}"
 
 
 def _bad_input(message: str) -> ApplicationError:
@@ -102,25 +93,6 @@ def _check_can_send(req: IssueRequest, vendor: Vendor, channel: str) -> None:
     problem = replace(vendor, channel=channel).channel_problem()
     if problem is not None:
         raise _bad_input(f"issue_po {req.po_number}: vendor {vendor.id}: {problem}")
-
-
-def _changes_text(previous: PurchaseOrder, po: PurchaseOrder) -> list[str]:
-    """What an amendment changes, line by line and field by field, for the e-mail."""
-    changes = line_changes(previous, po)
-    if not changes:
-        return ["", f"Nothing changed on the lines since revision {previous.revision}."]
-    text = ["", f"Changes since revision {previous.revision}:"]
-    for change in changes:
-        field = "line" if change.field == "line" else change.field.replace("_", " ")
-        old = change.old if change.old is not None else "(none)"
-        new = change.new if change.new is not None else "(none)"
-        if change.field == "line" and change.old is None:
-            text.append(f"- line {change.line_no}: added ({new})")
-        elif change.field == "line" and change.new is None:
-            text.append(f"- line {change.line_no}: deleted ({old})")
-        else:
-            text.append(f"- line {change.line_no}, {field}: {old} → {new}")
-    return text
 
 
 class PersistenceActivities:
@@ -201,7 +173,10 @@ class PersistenceActivities:
     @activity.defn
     def issue_po(self, req: IssueRequest) -> IssueResult:
         """Send the PO revision to the supplier through its channel, once per
-        (po_number, revision, attempt): a vendor on EDI gets the 850 (X12) or
+        (po_number, revision, purpose, attempt) — the purpose is the order
+        itself, the whole order's cancellation (860 / ORDCHG cancelling it,
+        or the e-mail saying so) or a reminder (the order again as a
+        duplicate, or the e-mail with its PDF): a vendor on EDI gets the 850 (X12) or
         ORDERS (EDIFACT) of `req.po` (for an amendment, `req.previous` given:
         the 860 / ORDCHG from that revision to this one), stored with its
         control numbers in outbound_messages (the EDI outbox); a vendor on
@@ -243,16 +218,21 @@ class PersistenceActivities:
             channel="edi",
             recipient=vendor.edi_partner_id,
             notification=None,
-            render=edi_renderer(req.po, vendor, self._edi_sender, req.at, previous=req.previous),
+            render=edi_renderer(
+                vendor,
+                self._edi_sender,
+                req.at,
+                EdiSend(req.po, previous=req.previous, purpose=req.purpose, reason=req.reason),
+            ),
         )
 
     def _issue_by_email(self, req: IssueRequest, vendor: Vendor, channel: str) -> IssueResult:
         """The e-mail, with the PO as a PDF when the request carries the PO."""
         assert vendor.email is not None
-        subject, body = self._po_message(req, vendor.name)
-        key = f"issue:{req.po_number}:r{req.revision}" + (f":a{req.attempt}" if req.attempt else "")
+        projection = repository.get_purchase_order(self._engine, req.po_number)
+        subject, body = po_email(req, vendor.name, projection)
         notification = Notification(
-            notification_id=key,
+            notification_id=outbox.issue_notification_id(req),
             po_number=req.po_number,
             channel=NotificationChannel.SUPPLIER,
             recipient=vendor.email,
@@ -266,30 +246,11 @@ class PersistenceActivities:
             channel=channel,
             recipient=vendor.email,
             notification=notification,
-            render=pdf_renderer(req.po, vendor, req.at) if req.po is not None else None,
+            # A cancellation's e-mail is the text alone; the others carry the PO as a PDF.
+            render=pdf_renderer(req.po, vendor, req.at)
+            if req.po is not None and req.purpose != IssuePurpose.CANCEL
+            else None,
         )
-
-    def _po_message(self, req: IssueRequest, vendor_name: str) -> tuple[str, str]:
-        """The e-mail summary, from the projection the workflow keeps current."""
-        projection = repository.get_purchase_order(self._engine, req.po_number)
-        change = "" if req.revision == 0 else f" (revision {req.revision})"
-        subject = f"Purchase order {req.po_number}{change}"
-        if req.po is not None:
-            pdf = f"{req.po_number}-r{req.revision}.pdf"
-            what = f"please find attached our purchase order {req.po_number}{change} ({pdf})."
-        else:
-            what = f"please find our purchase order {req.po_number}{change}."
-        lines = [f"Dear {vendor_name},", "", what]
-        if req.po is not None and req.previous is not None:
-            lines += _changes_text(req.previous, req.po)
-        if projection is not None:
-            lines += [""] if req.previous is not None else []
-            lines += [
-                f"Order total: {_money(projection.total, projection.currency)}",
-                f"Buyer: {projection.buyer}",
-            ]
-        lines += ["", f"Please acknowledge this order quoting {req.po_number}.", ""]
-        return subject, "\n".join(lines)
 
     @activity.defn
     def hand_off_for_payment(self, h: PaymentHandoff) -> HandoffResult:
@@ -316,7 +277,7 @@ class PersistenceActivities:
             activity.logger.info(
                 "invoice %s handed off for payment: %s (%s)",
                 h.invoice_id,
-                _money(h.amount, h.currency),
+                money_text(h.amount, h.currency),
                 result.payment_reference,
             )
         return result

@@ -7,7 +7,11 @@ caller allocated (activities/db/outbound.py) and return the file. A revision
 after the first goes out as a change order against the revision the vendor
 has (X12 860, EDIFACT ORDCHG: only the lines that changed) when the caller
 gives that revision; without it, as a replacement of the whole order (850
-BEG01 "05", ORDERS BGM 1225 "5"), as before.
+BEG01 "05", ORDERS BGM 1225 "5"), as before. The cancellation of the whole
+order is a change order too (860 BCH01 "01", ORDCHG BGM 1225 "1"); chasing
+an acknowledgment sends the order the vendor has again as a duplicate (850
+BEG01 "07", ORDERS BGM 1225 "7": X12 and EDIFACT have no reminder message,
+and a partner's translator files a duplicate against the order it has).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import TypedDict
 
 from fpdf import FPDF
 
@@ -25,10 +30,18 @@ from activities.intake.edifact.write_ordchg import render_ordchg
 from activities.intake.x12.write import X12Style
 from activities.intake.x12.write_850 import render_850
 from activities.intake.x12.write_860 import render_860
-from models import PaymentTerms, PurchaseOrder, PurchaseOrderLine, format_money
+from models import IssuePurpose, PaymentTerms, PurchaseOrder, PurchaseOrderLine, money_text
 from settings import Settings
 
-__all__ = ["EdiSender", "OutgoingFile", "Renderer", "edi_renderer", "pdf_renderer", "render_po_pdf"]
+__all__ = [
+    "EdiSend",
+    "EdiSender",
+    "OutgoingFile",
+    "Renderer",
+    "edi_renderer",
+    "pdf_renderer",
+    "render_po_pdf",
+]
 
 
 @dataclass(frozen=True)
@@ -75,54 +88,58 @@ def pdf_renderer(po: PurchaseOrder, vendor: Vendor, now: datetime) -> Renderer:
     return Renderer(None, lambda _control: render_po_pdf(po, vendor, now))
 
 
-def edi_renderer(
-    po: PurchaseOrder,
-    vendor: Vendor,
-    sender: EdiSender,
-    now: datetime,
-    previous: PurchaseOrder | None = None,
-) -> Renderer:
-    """The 850 or ORDERS of `po` for `vendor` (whose channel settings are
-    valid); with `previous` (the revision the vendor has), the 860 or ORDCHG
-    changing it into `po`."""
+@dataclass(frozen=True)
+class EdiSend:
+    """What one EDI message says: `po` (the revision), with `previous` (the
+    revision the vendor has) for a change order; `purpose` cancel or
+    reminder for the revision the vendor has; the buyer's `reason`."""
+
+    po: PurchaseOrder
+    previous: PurchaseOrder | None = None
+    purpose: IssuePurpose = IssuePurpose.ORDER
+    reason: str | None = None
+
+    @property
+    def is_change(self) -> bool:
+        """A change order (860 / ORDCHG): an amendment, or the cancellation."""
+        return self.previous is not None or self.purpose == IssuePurpose.CANCEL
+
+    @property
+    def before(self) -> PurchaseOrder:
+        """What the change order changes: a cancellation cancels the revision itself."""
+        return self.previous or self.po
+
+
+def edi_renderer(vendor: Vendor, sender: EdiSender, now: datetime, send: EdiSend) -> Renderer:
+    """The message of `send` for `vendor` (whose channel settings are valid):
+    an 850 / ORDERS (BEG01 "07" / BGM 1225 "7" for a reminder), or the 860 /
+    ORDCHG of an amendment or of the whole order's cancellation."""
     assert vendor.edi_standard in ("x12", "edifact") and vendor.edi_partner_id
     if vendor.edi_standard == "x12":
-        return Renderer("x12", lambda control: _x12_file(po, previous, vendor, sender, now, control))
-    return Renderer("edifact", lambda control: _edifact_file(po, previous, vendor, sender, now, control))
+        return Renderer("x12", lambda control: _x12_file(send, vendor, sender, now, control))
+    return Renderer("edifact", lambda control: _edifact_file(send, vendor, sender, now, control))
 
 
 def _x12_file(
-    po: PurchaseOrder,
-    previous: PurchaseOrder | None,
-    vendor: Vendor,
-    sender: EdiSender,
-    now: datetime,
-    control: int | None,
+    send: EdiSend, vendor: Vendor, sender: EdiSender, now: datetime, control: int | None
 ) -> OutgoingFile:
     assert control is not None and vendor.edi_partner_id
-    partner = vendor.edi_partner_id
+    ids = _X12Ids(sender_id=sender.sender_id, receiver_id=vendor.edi_partner_id, control_number=control)
     style = X12Style(
         sender_qualifier=sender.x12_qualifier, receiver_qualifier=vendor.edi_partner_qualifier or "ZZ"
     )
-    if previous is None:
+    cancel = send.purpose == IssuePurpose.CANCEL
+    if send.is_change:
+        set_id = "860"
+        raw = render_860(send.before, send.po, now=now, style=style, cancel=cancel, reason=send.reason, **ids)
+    else:
         set_id = "850"
         raw = render_850(
-            po, sender_id=sender.sender_id, receiver_id=partner, control_number=control, now=now, style=style
-        )
-    else:
-        set_id = "860"
-        raw = render_860(
-            previous,
-            po,
-            sender_id=sender.sender_id,
-            receiver_id=partner,
-            control_number=control,
-            now=now,
-            style=style,
+            send.po, now=now, style=style, duplicate=send.purpose == IssuePurpose.REMINDER, **ids
         )
     return OutgoingFile(
         format=f"x12-{set_id}",
-        filename=f"{po.po_number}-r{po.revision}-{control:09d}.x12",
+        filename=f"{_file_stem(send)}-{control:09d}.x12",
         content_type="application/edi-x12",
         content=raw,
         standard="x12",
@@ -133,48 +150,34 @@ def _x12_file(
     )
 
 
+class _X12Ids(TypedDict):
+    sender_id: str
+    receiver_id: str
+    control_number: int
+
+
 def _edifact_file(
-    po: PurchaseOrder,
-    previous: PurchaseOrder | None,
-    vendor: Vendor,
-    sender: EdiSender,
-    now: datetime,
-    control: int | None,
+    send: EdiSend, vendor: Vendor, sender: EdiSender, now: datetime, control: int | None
 ) -> OutgoingFile:
     assert control is not None and vendor.edi_partner_id
     reference = str(control)
-    parties = _EdifactParties(
-        sender.sender_id,
-        vendor.edi_partner_id,
-        sender.edifact_qualifier,
-        vendor.edi_partner_qualifier or "ZZZ",
-    )
-    if previous is None:
-        message = "ORDERS"
-        raw = render_orders(
-            po,
-            sender_id=parties.sender_id,
-            receiver_id=parties.receiver_id,
-            control_reference=reference,
-            now=now,
-            sender_qualifier=parties.sender_qualifier,
-            receiver_qualifier=parties.receiver_qualifier,
-        )
-    else:
+    parties = {
+        "sender_id": sender.sender_id,
+        "receiver_id": vendor.edi_partner_id,
+        "control_reference": reference,
+        "sender_qualifier": sender.edifact_qualifier,
+        "receiver_qualifier": vendor.edi_partner_qualifier or "ZZZ",
+    }
+    cancel = send.purpose == IssuePurpose.CANCEL
+    if send.is_change:
         message = "ORDCHG"
-        raw = render_ordchg(
-            previous,
-            po,
-            sender_id=parties.sender_id,
-            receiver_id=parties.receiver_id,
-            control_reference=reference,
-            now=now,
-            sender_qualifier=parties.sender_qualifier,
-            receiver_qualifier=parties.receiver_qualifier,
-        )
+        raw = render_ordchg(send.before, send.po, now=now, cancel=cancel, reason=send.reason, **parties)
+    else:
+        message = "ORDERS"
+        raw = render_orders(send.po, now=now, duplicate=send.purpose == IssuePurpose.REMINDER, **parties)
     return OutgoingFile(
         format=f"edifact-{message}",
-        filename=f"{po.po_number}-r{po.revision}-{reference}.edi",
+        filename=f"{_file_stem(send)}-{reference}.edi",
         content_type="application/edifact",
         content=raw,
         standard="edifact",
@@ -184,12 +187,9 @@ def _edifact_file(
     )
 
 
-@dataclass(frozen=True)
-class _EdifactParties:
-    sender_id: str
-    receiver_id: str
-    sender_qualifier: str
-    receiver_qualifier: str
+def _file_stem(send: EdiSend) -> str:
+    stem = f"{send.po.po_number}-r{send.po.revision}"
+    return stem if send.purpose == IssuePurpose.ORDER else f"{stem}-{send.purpose.value}"
 
 
 # --- PDF ----------------------------------------------------------------------------
@@ -276,7 +276,7 @@ def _line_cells(line: PurchaseOrderLine, currency: str) -> list[str]:
         _plain(line.quantity),
         _latin1(line.uom),
         _plain(line.unit_price),
-        _money(amount, currency),
+        money_text(amount, currency),
     ]
 
 
@@ -286,14 +286,14 @@ def _write_totals(pdf: FPDF, po: PurchaseOrder) -> None:
         pdf.cell(
             0,
             6,
-            _latin1(f"Freight: {_money(po.freight, po.currency)}"),
+            _latin1(f"Freight: {money_text(po.freight, po.currency)}"),
             align="R",
             new_x="LMARGIN",
             new_y="NEXT",
         )
     pdf.set_font("Helvetica", "B", 11)
     pdf.cell(
-        0, 7, _latin1(f"Total: {_money(po.total, po.currency)}"), align="R", new_x="LMARGIN", new_y="NEXT"
+        0, 7, _latin1(f"Total: {money_text(po.total, po.currency)}"), align="R", new_x="LMARGIN", new_y="NEXT"
     )
 
 
@@ -315,10 +315,3 @@ def _latin1(text: str) -> str:
 def _plain(value: Decimal) -> str:
     text = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
     return text
-
-
-def _money(amount: Decimal, currency: str) -> str:
-    try:
-        return format_money(amount, currency)
-    except KeyError:
-        return f"{amount} {currency}"

@@ -1,7 +1,7 @@
 """poflow's vocabulary: pydantic v2 models shared by the API, workflows and activities."""
 
 from models.acknowledgments import AckLineStatus, Acknowledgment, AcknowledgmentLine, AckStatus
-from models.common import CURRENCY_MINOR_UNITS, format_money, round_money
+from models.common import CURRENCY_MINOR_UNITS, format_money, money_text, round_money
 from models.documents import (
     GoodsReceipt,
     Invoice,
@@ -38,6 +38,7 @@ from models.purchase_order import (
 from models.records import (
     AuditEvent,
     HandoffResult,
+    IssuePurpose,
     IssueRequest,
     IssueResult,
     Notification,
@@ -64,6 +65,7 @@ from models.workflow_state import (
 __all__ = [
     "CURRENCY_MINOR_UNITS",
     "format_money",
+    "money_text",
     "round_money",
     "AckLineStatus",
     "Acknowledgment",
@@ -101,6 +103,7 @@ __all__ = [
     "RevisionReason",
     "AuditEvent",
     "HandoffResult",
+    "IssuePurpose",
     "IssueRequest",
     "IssueResult",
     "Notification",

@@ -1,7 +1,8 @@
 """The supplier's acknowledgment of a PO (X12 855, EDIFACT ORDRSP, JSON):
 its header status and, per line, what the supplier confirms — a changed
 price, quantity or date, a split into schedules, a backorder, a substitute,
-a rejection (p2p.acknowledgment decides what each means)."""
+a rejection (p2p.acknowledgment decides what each means) — and which PO
+revision it answers, when the supplier says."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pydantic import Field, field_validator, model_validator
 
 from models.common import (
     MAX_LINES,
+    MAX_REVISION,
     BusinessDate,
     BusinessTimestamp,
     Document,
@@ -94,6 +96,13 @@ class Acknowledgment(Document):
     status: AckStatus
     lines: list[AcknowledgmentLine] = Field(default_factory=list, max_length=MAX_LINES)
     message: str | None = Field(default=None, max_length=2000, description="Supplier's note")
+    answers_revision: int | None = Field(
+        default=None,
+        ge=0,
+        le=MAX_REVISION,
+        description="The PO revision the supplier answers, as it quotes it back (X12 855 REF*PP, 865 BCA05, "
+        "ORDRSP RFF+PP); None: not stated, taken as the revision in force",
+    )
     acknowledged_at: BusinessTimestamp
 
     _unique = field_validator("lines")(lambda cls, v: unique_lines(v, "acknowledgment"))

@@ -250,6 +250,15 @@ def format_money(amount: Decimal, currency: str) -> str:
     return f"{rounded:,} {currency}"
 
 
+def money_text(amount: Decimal, currency: str) -> str:
+    """format_money, or the plain amount for a currency outside poflow's table:
+    for text (a log line, an e-mail) that must never be why something fails."""
+    try:
+        return format_money(amount, currency)
+    except KeyError:
+        return f"{amount} {currency}"
+
+
 class Document(BaseModel):
     """Base for everything that crosses a door: strict about unknown fields so a
     typo in a field name is an error, not silently dropped data, and no control

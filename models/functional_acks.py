@@ -86,6 +86,9 @@ class FunctionalAck(Document):
     answers_message_id: str | None = Field(default=None, max_length=255, description="Our outbound message")
     answers_revision: int | None = Field(default=None, ge=0)
     answers_attempt: int | None = Field(default=None, ge=0, description="0: the first send of the revision")
+    answers_purpose: str | None = Field(
+        default=None, max_length=16, description="order (None too), cancel or reminder: models.IssuePurpose"
+    )
 
     @property
     def document_id(self) -> str:

@@ -105,8 +105,19 @@ class Notification(Document):
     )
 
 
+class IssuePurpose(StrEnum):
+    """Why a PO message goes to the vendor (each is sent once per PO, revision,
+    purpose and attempt)."""
+
+    ORDER = "order"  # the revision itself: the order, its replacement or a change order
+    CANCEL = "cancel"  # the whole order is cancelled: 860 BCH01 "01" / ORDCHG BGM 1225 "1"
+    # Chasing an acknowledgment: the revision the vendor has, again, marked as a
+    # duplicate (850 BEG01 "07" / ORDERS BGM 1225 "7"); attempt = the reminder's number.
+    REMINDER = "reminder"
+
+
 class IssueRequest(Document):
-    """Send a PO revision to its vendor, once per (po_number, revision, attempt)."""
+    """Send a PO revision to its vendor, once per (po_number, revision, purpose, attempt)."""
 
     po_number: str
     revision: int
@@ -128,6 +139,12 @@ class IssueRequest(Document):
         description="A buyer's amendment: the revision before, so the change is sent as a change order "
         "(860 / ORDCHG, or the changes in the e-mail); None: the PO is sent whole",
     )
+    purpose: IssuePurpose = Field(
+        default=IssuePurpose.ORDER, description="order (default), cancel (the whole PO) or reminder"
+    )
+    reason: str | None = Field(
+        default=None, max_length=500, description="The buyer's reason, told with a cancellation"
+    )
 
 
 class IssueResult(Document):
@@ -145,15 +162,17 @@ class IssueResult(Document):
     format: str | None = Field(
         default=None, description="What was sent: x12-850, x12-860, edifact-ORDERS, edifact-ORDCHG, pdf"
     )
+    purpose: IssuePurpose = IssuePurpose.ORDER
 
     def describe(self) -> str:
         """How it went out, for the timeline."""
+        marked = {IssuePurpose.CANCEL: " cancellation", IssuePurpose.REMINDER: " duplicate"}
         if self.standard == "x12":
-            kind = (self.format or "x12-850").removeprefix("x12-")
+            kind = (self.format or "x12-850").removeprefix("x12-") + marked.get(self.purpose, "")
             ids = f"ISA {self.interchange_control} GS {self.group_control} ST {self.transaction_control}"
             return f"{self.channel} (X12 {kind}, {ids})"
         if self.standard == "edifact":
-            kind = (self.format or "edifact-ORDERS").removeprefix("edifact-")
+            kind = (self.format or "edifact-ORDERS").removeprefix("edifact-") + marked.get(self.purpose, "")
             return f"{self.channel} (EDIFACT {kind}, UNB {self.interchange_control} UNH {self.transaction_control})"
         with_pdf = f" with {self.attachment}" if self.attachment else ""
         return f"{self.channel}{with_pdf} ({self.message_id})"

@@ -1,8 +1,9 @@
 """Returns to the vendor (issue #17 item 6): goods sent back after receipt — a
 document of their own that lowers what counts as received on the PO and, where
-the goods were billed already, makes a credit memo expected; and the record of
-units rejected at the dock, which the PO's story shows as returns too (the
-receipt's `quantity_rejected` already keeps them out of what was received)."""
+the goods were billed already, makes a credit memo expected; and the records of
+units rejected at the dock or at inspection, which the PO's story shows as
+returns too (the receipt's `quantity_rejected`, or the inspection's, already
+keeps them out of what was accepted: such a record is no second subtraction)."""
 
 from __future__ import annotations
 
@@ -25,14 +26,30 @@ from models.common import (
     unique_lines,
 )
 
-__all__ = ["DOCK_SUFFIX", "ExpectedCredit", "ReturnLine", "ReturnReason", "ReturnToVendor", "dock_return_id"]
+__all__ = [
+    "DOCK_SUFFIX",
+    "INSPECTION_SUFFIX",
+    "RECORDED_REJECTIONS",
+    "ExpectedCredit",
+    "ReturnLine",
+    "ReturnReason",
+    "ReturnToVendor",
+    "dock_return_id",
+    "inspection_return_id",
+]
 
 DOCK_SUFFIX = "-DOCK"
+INSPECTION_SUFFIX = "-INSP"
 # A sender's return number is an Identifier (64); a dock record's id is its
-# receipt id with DOCK_SUFFIX, so the id allows that much more.
+# receipt id with DOCK_SUFFIX, an inspection record's its inspection id with
+# INSPECTION_SUFFIX, so the id allows that much more.
 ReturnId = Annotated[
     str,
-    Field(min_length=1, max_length=64 + len(DOCK_SUFFIX), pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$"),
+    Field(
+        min_length=1,
+        max_length=64 + max(len(DOCK_SUFFIX), len(INSPECTION_SUFFIX)),
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-/]*$",
+    ),
 ]
 
 
@@ -49,6 +66,14 @@ class ReturnReason(StrEnum):
     # Only the records poflow makes from a receipt's quantity_rejected: a sent
     # return with this code is refused (the receipt is where a dock rejection goes).
     REJECTED_AT_DOCK = "rejected_at_dock"
+    # Only the records poflow makes from an inspection result's quantity_rejected:
+    # a sent return with this code is refused (the inspection result says it).
+    REJECTED_AT_INSPECTION = "rejected_at_inspection"
+
+
+# Records of units rejected before they were ever kept: what counts as accepted
+# leaves them out already, so they never come off received or accepted again.
+RECORDED_REJECTIONS = frozenset({ReturnReason.REJECTED_AT_DOCK, ReturnReason.REJECTED_AT_INSPECTION})
 
 
 class ReturnLine(Document):
@@ -58,6 +83,11 @@ class ReturnLine(Document):
         default=None, description="The goods receipt they were received with (None: any receipt of the line)"
     )
     reason_code: ReturnReason = ReturnReason.OTHER
+
+    @property
+    def recorded_rejection(self) -> bool:
+        """poflow's record of a rejection at the dock or at inspection, not goods kept and sent back."""
+        return self.reason_code in RECORDED_REJECTIONS
 
 
 class ReturnToVendor(Document):
@@ -80,6 +110,11 @@ class ReturnToVendor(Document):
 def dock_return_id(receipt_id: str) -> str:
     """The id of the dock-rejection record of receipt `receipt_id` (one per receipt: idempotent)."""
     return f"{receipt_id}{DOCK_SUFFIX}"
+
+
+def inspection_return_id(inspection_id: str) -> str:
+    """The id of the record of what inspection `inspection_id` rejected (one per inspection: idempotent)."""
+    return f"{inspection_id}{INSPECTION_SUFFIX}"
 
 
 class ExpectedCredit(Document):

@@ -13,12 +13,13 @@ from models.amendments import AmendRequest
 from models.approvals import ApprovalRoute
 from models.common import MAX_LINE_NO, Document, Identifier, LineNo, PoNumber, PositiveQuantity, UtcDatetime
 from models.documents import GoodsReceipt, Invoice, ShipNotice
+from models.expediting import ExpeditedDelivery
 from models.functional_acks import FunctionalAck
 from models.inspections import InspectionResult
 from models.matching import Hold, MatchResult
 from models.policy import Policy
 from models.purchase_order import MatchLevel, PurchaseOrder, Revision
-from models.returns import ExpectedCredit, ReturnReason, ReturnToVendor
+from models.returns import ExpectedCredit, ReturnToVendor
 from models.tasks import HumanTask, TaskKind, TaskStatus
 
 
@@ -50,6 +51,9 @@ class AckOutcome(StrEnum):
     CHANGE_REVIEW = "change_review"  # outside tolerance: buyer task
     CHANGE_REJECTED = "change_rejected"
     SUPPLIER_REJECTED = "supplier_rejected"
+    # Accepted as it stood, but an older revision than the one the supplier
+    # was last sent: recorded, and the revision in force is still owed one.
+    ANSWERS_OLD_REVISION = "answers_old_revision"
 
 
 class AckRecord(Document):
@@ -173,6 +177,19 @@ class PurchaseOrderState(Document):
     ack_due_at: UtcDatetime | None = None
     ack_reminders_sent: int = 0
     receipt_due_at: UtcDatetime | None = None
+    expedite_per_schedule: bool = Field(
+        default=False,
+        description="The receipt deadline is the earliest promised delivery not yet covered, + grace "
+        "(p2p.deadlines.schedule_receipt_due_at; PATCH_SCHEDULE_EXPEDITE, decided at the run's start; "
+        "runs before: the latest need-by + grace)",
+    )
+    expedited: list[ExpeditedDelivery] = Field(
+        default_factory=list, description="Promised deliveries already expedited: never again"
+    )
+    receipt_follow_up_at: UtcDatetime | None = Field(
+        default=None,
+        description="The buyer kept waiting on an expedite task: asked again then, if still missing",
+    )
     cancel_reason: str | None = None
     cancelled_lines: list[int] = Field(
         default_factory=list,
@@ -192,7 +209,8 @@ class PurchaseOrderState(Document):
 
     @property
     def acknowledged(self) -> bool:
-        return any(r.outcome != AckOutcome.SUPPLIER_REJECTED for r in self.acknowledgments)
+        unanswered = (AckOutcome.SUPPLIER_REJECTED, AckOutcome.ANSWERS_OLD_REVISION)
+        return any(r.outcome not in unanswered for r in self.acknowledgments)
 
     @property
     def open_tasks(self) -> list[HumanTask]:
@@ -248,14 +266,15 @@ class PurchaseOrderState(Document):
         )
 
     def returned_quantity(self, line_no: int) -> Decimal:
-        """Sent back after receipt (returns to vendor). Not the dock's
-        rejections: those never counted as received (`accepted_quantity`)."""
+        """Sent back after receipt (returns to vendor). Not the records of
+        rejections at the dock or at inspection: those never counted as
+        accepted (`accepted_quantity`), so they come off nothing again."""
         return sum(
             (
                 line.quantity
                 for r in self.returns
                 for line in r.lines
-                if line.line_no == line_no and line.reason_code != ReturnReason.REJECTED_AT_DOCK
+                if line.line_no == line_no and not line.recorded_rejection
             ),
             Decimal(0),
         )

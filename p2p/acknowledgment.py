@@ -17,6 +17,10 @@ Line statuses (X12 element 668, EDIFACT 1229), each one rule here:
   item ordered (`substitutes`), else the buyer decides.
 - rejected: the supplier will not deliver the line. The line stays on the
   PO; a buyer task per line re-sources or cancels it (`rejected_lines`).
+
+An acknowledgment that says it answers an older revision than the one the
+supplier was last sent (`answers_an_old_revision`) is not judged by the
+tolerance: the lines it answers are not the ones in force.
 """
 
 from __future__ import annotations
@@ -28,7 +32,13 @@ from decimal import Decimal
 
 from models.acknowledgments import AckLineStatus, Acknowledgment, AcknowledgmentLine, AckStatus
 from models.matching import AcknowledgedLine, ToleranceProfile
-from models.purchase_order import DeliverySchedule, PurchaseOrder, PurchaseOrderLine, check_order_value
+from models.purchase_order import (
+    DeliverySchedule,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    RevisionReason,
+    check_order_value,
+)
 from models.workflow_state import AckOutcome, PurchaseOrderState
 from p2p.tolerance import Limits
 from p2p.tolerance_profiles import resolve_profile
@@ -266,6 +276,29 @@ def _beyond_bounds(po: PurchaseOrder) -> str | None:
     except ValueError as err:
         return f"not taken as a revision: {err}"
     return None
+
+
+# Revisions made from the supplier's own acknowledgment: it knows their lines
+# without being sent them, so answering the revision before one is not stale.
+_THE_SUPPLIERS_OWN = frozenset({RevisionReason.SUPPLIER_CHANGE_AUTO, RevisionReason.SUPPLIER_CHANGE_APPROVED})
+
+
+def answers_an_old_revision(state: PurchaseOrderState, ack: Acknowledgment) -> str | None:
+    """`answers r0, r1 is in force` when the acknowledgment says it answers a
+    revision older than the last one the supplier was sent (the original or
+    a buyer's change; not one made from its own acknowledgment): its lines
+    are not the ones in force, so its changes cannot be judged against them
+    by the tolerance, and its acceptance is not one of the revision in force.
+    None: it does not say (taken as answering the revision in force), or it
+    answers that revision or a later one."""
+    stated = ack.answers_revision
+    if stated is None:
+        return None
+    sent = [r.revision for r in state.revisions if r.reason not in _THE_SUPPLIERS_OWN]
+    last_sent = max(sent) if sent else state.po.revision
+    if stated >= last_sent:
+        return None
+    return f"answers r{stated}, r{state.po.revision} is in force"
 
 
 def ack_overdue_since(state: PurchaseOrderState, invoice_received_at: datetime) -> datetime | None:

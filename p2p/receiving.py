@@ -10,7 +10,6 @@ from decimal import Decimal
 from models.documents import GoodsReceipt
 from models.inspections import InspectionResult
 from models.purchase_order import MatchLevel
-from models.returns import ReturnReason
 from models.workflow_state import PurchaseOrderState
 from p2p.tolerance import Limits
 from p2p.tolerance_profiles import builtin_default, resolve_profile
@@ -24,7 +23,8 @@ def received_for_match(state: PurchaseOrderState, line_no: int, *, net_of_reject
     """What counts as received on a line: accepted at receipt, net of what
     was rejected (p2p-semantics b.5: "received is net of returns; accepted =
     received − rejected"), less what was returned to the vendor after receipt
-    (models.returns; the dock's rejection records are not subtracted again).
+    (models.returns; the records of rejections at the dock or at inspection
+    are not subtracted again: accepted leaves those units out already).
     Rejected and returned goods go back; they are neither kept nor payable.
     `net_of_rejections=False` is the rule before PATCH_NET_RECEIPTS (gross on
     3-way lines), kept so older histories replay as they ran (runs from
@@ -198,9 +198,9 @@ def _returned_from(state: PurchaseOrderState, line_no: int, receipt_id: str) -> 
             line.quantity
             for r in state.returns
             for line in r.lines
-            if line.line_no == line_no
-            and line.receipt_id == receipt_id
-            and line.reason_code != ReturnReason.REJECTED_AT_DOCK
+            # Not the dock's or the inspection's records: quantity_accepted and
+            # _failed_inspection take those off already.
+            if line.line_no == line_no and line.receipt_id == receipt_id and not line.recorded_rejection
         ),
         Decimal(0),
     )

@@ -1,7 +1,8 @@
 """Returns to the vendor (issue #17 item 6), pure: when a return is refused,
-the record of a receipt's dock rejections, the credit memo a return makes
-expected, and what settles it. Received is net of returns
-(p2p.receiving.received_for_match subtracts them)."""
+the records of a receipt's dock rejections and of an inspection's
+rejections, the credit memo a return makes expected, and what settles it.
+Received is net of returns (p2p.receiving.received_for_match subtracts
+them; not those records: accepted leaves their units out already)."""
 
 from __future__ import annotations
 
@@ -10,14 +11,24 @@ from decimal import Decimal
 
 from models.common import round_money
 from models.documents import GoodsReceipt, InvoiceKind
-from models.returns import ExpectedCredit, ReturnLine, ReturnReason, ReturnToVendor, dock_return_id
+from models.inspections import InspectionResult
+from models.purchase_order import MatchLevel
+from models.returns import (
+    ExpectedCredit,
+    ReturnLine,
+    ReturnReason,
+    ReturnToVendor,
+    dock_return_id,
+    inspection_return_id,
+)
 from models.workflow_state import InvoiceStatus, PurchaseOrderState
-from p2p.receiving import received_for_match
+from p2p.receiving import pending_inspection, received_for_match
 
 __all__ = [
     "approved_billed",
     "dock_return",
     "expected_credits",
+    "inspection_return",
     "return_refusal",
     "settle_by_credit_memo",
     "settle_by_receipt",
@@ -34,9 +45,11 @@ def return_refusal(
     state: PurchaseOrderState, rtv: ReturnToVendor, *, net_of_rejections: bool = True
 ) -> str | None:
     """Why a return is refused as a whole (None: it stands): a line not on
-    the PO, a dock rejection sent as a return (it belongs on the receipt), a
-    receipt that is not this PO's or does not hold the line, or more than was
-    received and kept on the line (or on that receipt's line)."""
+    the PO, a rejection at the dock or at inspection sent as a return (it
+    belongs on the receipt or the inspection result), a receipt that is not
+    this PO's or does not hold the line, or more than was received and kept
+    on the line (or on that receipt's line). On a 4-way line kept is what
+    passed inspection: goods still pending inspection are not kept yet."""
     po = state.po
     problems = []
     for line in rtv.lines:
@@ -47,14 +60,38 @@ def return_refusal(
         if line.reason_code == ReturnReason.REJECTED_AT_DOCK:
             problems.append(f"{where}: a rejection at the dock is the goods receipt's quantity_rejected")
             continue
+        if line.reason_code == ReturnReason.REJECTED_AT_INSPECTION:
+            problems.append(
+                f"{where}: a rejection at inspection is the inspection result's quantity_rejected"
+            )
+            continue
         kept = received_for_match(state, line.line_no, net_of_rejections=net_of_rejections)
         if line.quantity > kept:
-            problems.append(f"{where}: {_qty(line.quantity)} returned, only {_qty(kept)} received and kept")
+            problems.append(
+                f"{where}: {_qty(line.quantity)} returned, only {_qty(kept)} received and kept"
+                + _pending_inspection_text(state, line.line_no)
+            )
             continue
         problem = _beyond_its_receipt(state, line)
         if problem:
             problems.append(f"{where}: {problem}")
     return "; ".join(problems) or None
+
+
+def _pending_inspection_text(state: PurchaseOrderState, line_no: int) -> str:
+    """Why goods that arrived are not yet kept: on a 4-way line under the
+    inspection rule they wait for inspection, which decides what is kept and
+    returns what it rejects itself (po_steps.returns)."""
+    po_line = state.po.line(line_no)
+    if not state.inspection_rule or po_line is None or po_line.level != MatchLevel.FOUR_WAY:
+        return ""
+    pending = pending_inspection(state, line_no)
+    if pending <= 0:
+        return ""
+    return (
+        f" (passed inspection): {_qty(pending)} {po_line.uom} still pending inspection cannot be returned "
+        f"before the inspection result, which returns what it rejects to {state.po.vendor_id} itself"
+    )
 
 
 def _beyond_its_receipt(state: PurchaseOrderState, line: ReturnLine) -> str | None:
@@ -66,6 +103,8 @@ def _beyond_its_receipt(state: PurchaseOrderState, line: ReturnLine) -> str | No
     received = next((x for x in receipt.lines if x.line_no == line.line_no), None)
     if received is None:
         return f"receipt {line.receipt_id} did not receive it"
+    # Not the dock's record (quantity_accepted leaves those units out), but
+    # an inspection's: the units it rejected are no longer kept from the receipt.
     earlier = sum(
         (
             x.quantity
@@ -107,6 +146,37 @@ def dock_return(receipt: GoodsReceipt) -> ReturnToVendor | None:
         returned_at=receipt.received_at,
         returned_by=receipt.received_by,
         reason="rejected at the dock" + (f" ({why})" if why else ""),
+        lines=lines,
+    )
+
+
+def inspection_return(inspection: InspectionResult) -> ReturnToVendor | None:
+    """The units an inspection rejected as a return to vendor of their own
+    (they go back to the supplier; id from the inspection's: idempotent);
+    None when it rejected nothing."""
+    lines = [
+        ReturnLine(
+            line_no=line.line_no,
+            quantity=line.quantity_rejected,
+            receipt_id=inspection.receipt_id,
+            reason_code=ReturnReason.REJECTED_AT_INSPECTION,
+        )
+        for line in inspection.lines
+        if line.quantity_rejected > 0
+    ]
+    if not lines:
+        return None
+    why = "; ".join(
+        f"line {line.line_no}: {line.reject_reason}"
+        for line in inspection.lines
+        if line.quantity_rejected > 0 and line.reject_reason
+    )
+    return ReturnToVendor(
+        return_id=inspection_return_id(inspection.inspection_id),
+        po_number=inspection.po_number,
+        returned_at=inspection.inspected_at,
+        returned_by=inspection.inspected_by,
+        reason=f"rejected at inspection {inspection.inspection_id}" + (f" ({why})" if why else ""),
         lines=lines,
     )
 
@@ -196,15 +266,22 @@ def settle_by_credit_memo(
 
 
 def settle_by_receipt(
-    state: PurchaseOrderState, receipt_id: str, now: datetime, *, net_of_rejections: bool = True
+    state: PurchaseOrderState,
+    receipt_id: str,
+    now: datetime,
+    *,
+    net_of_rejections: bool = True,
+    inspection_id: str | None = None,
 ) -> list[ExpectedCredit]:
     """Replacement goods answer the expected credits of a line once what was
-    billed to AP is all kept again: nothing is owed back any more."""
+    billed to AP is all kept again: nothing is owed back any more. On a
+    4-way line they are kept once they passed inspection `inspection_id`."""
+    passed = f" (passed inspection {inspection_id})" if inspection_id else ""
     settled = []
     for credit in state.open_expected_credits:
         kept = received_for_match(state, credit.line_no, net_of_rejections=net_of_rejections)
         if approved_billed(state, credit.line_no) <= kept:
-            credit.settled_by.append(f"replacement receipt {receipt_id}")
+            credit.settled_by.append(f"replacement receipt {receipt_id}{passed}")
             credit.settled_at = now
             settled.append(credit)
     return settled

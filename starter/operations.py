@@ -170,14 +170,14 @@ class PoflowService(PurchaseOrders, Documents, Tasks, Evidence, Vendors):
 
 
 async def connect_client(settings: Settings, *, lazy: bool = False) -> Client:
-    """The Temporal client with the pydantic data converter (readable histories)."""
-    from temporalio.contrib.pydantic import pydantic_data_converter
+    """The Temporal client with poflow's data converter (ops.converter)."""
+    from ops.converter import data_converter
 
     try:
         return await Client.connect(
             settings.temporal_address,
             namespace=settings.temporal_namespace,
-            data_converter=pydantic_data_converter,
+            data_converter=data_converter(settings),
             lazy=lazy,
         )
     except RuntimeError as err:

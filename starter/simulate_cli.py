@@ -26,7 +26,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import IO, TYPE_CHECKING
 
-from models import MatchRecord, ToleranceProfile, format_money
+from models import MatchRecord, ToleranceProfile, money_text
 from models.matching import check_candidates
 from starter.cli_support import Streams, display_name
 from starter.errors import EXIT_BAD_INPUT, EXIT_OK, Invalid, NotFound, Unavailable
@@ -58,15 +58,8 @@ def _profiles(path: str, stdin: IO[bytes]) -> list[ToleranceProfile]:
         raise Invalid(f"{display_name(path)}: profiles: {err}") from None
 
 
-def _money(amount: Decimal, currency: str) -> str:
-    try:
-        return format_money(amount, currency)
-    except KeyError:
-        return f"{amount} {currency}"
-
-
 def _per_currency(totals: dict[str, Decimal]) -> str:
-    return ", ".join(_money(totals[c], c) for c in sorted(totals)) or "none"
+    return ", ".join(money_text(totals[c], c) for c in sorted(totals)) or "none"
 
 
 def format_report(report: SimulationReport) -> str:
@@ -80,7 +73,7 @@ def format_report(report: SimulationReport) -> str:
             parts.append("clears " + ", ".join(hold.label for hold in change.cleared))
         if change.appearing:
             parts.append("adds " + ", ".join(hold.label for hold in change.appearing))
-        parts.append(_money(change.total, change.currency))
+        parts.append(money_text(change.total, change.currency))
         lines.append("  " + "; ".join(parts))
     if not report.changes:
         lines.append("  no invoice would change")

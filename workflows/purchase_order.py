@@ -24,10 +24,11 @@ from workflows.po_steps.closing import ClosingSteps
 from workflows.po_steps.deadlines import DeadlineSteps
 from workflows.po_steps.decisions import DecisionSteps
 from workflows.po_steps.documents import DocumentSteps
+from workflows.po_steps.expedite import ExpediteSteps
 from workflows.po_steps.inspections import InspectionSteps
 from workflows.po_steps.invoices import InvoiceSteps
 from workflows.po_steps.over_receipt import OverReceiptSteps
-from workflows.po_steps.patches import PATCH_INSPECTIONS
+from workflows.po_steps.patches import PATCH_INSPECTIONS, PATCH_SCHEDULE_EXPEDITE
 from workflows.po_steps.rejected_lines import RejectedLineSteps
 from workflows.po_steps.returns import ReturnSteps
 from workflows.po_steps.start import StartSteps
@@ -69,6 +70,7 @@ class PurchaseOrderWorkflow(
     DocumentSteps,
     ReturnSteps,
     InspectionSteps,
+    ExpediteSteps,
     OverReceiptSteps,
     RejectedLineSteps,
     ChannelSteps,
@@ -100,6 +102,7 @@ class PurchaseOrderWorkflow(
             legacy.adopt_invoice_number_rule(self._s)  # carried from a run under the earlier rule
         if inp.carried_state is None:
             self._s.inspection_rule = workflow.patched(PATCH_INSPECTIONS)  # kept to the run's end
+            self._s.expedite_per_schedule = workflow.patched(PATCH_SCHEDULE_EXPEDITE)  # likewise
             await self._validate_and_approve()
         while not self._s.is_final:
             await self._wait_for_work()

@@ -1,6 +1,6 @@
 """Every PO message poflow sends a vendor (table outbound_messages): the file
-as sent, its EDI control numbers and its delivery state, per PO, revision and
-attempt. It is the outbox of EDI files and of the PDFs e-mails carry, and the
+as sent, its EDI control numbers and its delivery state, per PO, revision,
+purpose (the order, a cancellation, a reminder) and attempt. It is the outbox of EDI files and of the PDFs e-mails carry, and the
 record a supplier's 997 / CONTRL is routed back to its PO by.
 
 Control numbers come from `edi_control_numbers` (one counter per standard),
@@ -43,6 +43,7 @@ class OutboundMessage:
     po_number: str
     revision: int
     attempt: int
+    purpose: str  # models.IssuePurpose
     vendor_id: str
     channel: str
     format: str
@@ -61,12 +62,17 @@ class OutboundMessage:
     last_error: str | None
 
 
-def outbound_message_id(po_number: str, revision: int, attempt: int) -> str:
-    """RFC 5322-style, stable per PO revision and attempt; the first attempt's
-    is the one po_issues has always recorded (outbox.po_message_id)."""
-    if attempt == 0:
-        return f"<{po_number}.r{revision}@poflow>"
-    return f"<{po_number}.r{revision}.a{attempt}@poflow>"
+def outbound_message_id(po_number: str, revision: int, attempt: int, purpose: str = "order") -> str:
+    """RFC 5322-style, stable per PO revision, purpose and attempt; the first
+    order's is the one po_issues has always recorded (outbox.po_message_id)."""
+    local = f"{po_number}.r{revision}"
+    if purpose == "reminder":
+        local += f".reminder{attempt}"
+    elif purpose != "order":
+        local += f".{purpose}" + (f".a{attempt}" if attempt else "")
+    elif attempt:
+        local += f".a{attempt}"
+    return f"<{local}@poflow>"
 
 
 def next_control_number(connection: Connection, standard: str) -> int:
@@ -83,16 +89,21 @@ def next_control_number(connection: Connection, standard: str) -> int:
 
 
 def insert_message(connection: Connection, values: dict) -> bool:
-    """False: a message for this PO, revision and attempt is already stored."""
+    """False: a message for this PO, revision, purpose and attempt is already stored."""
     stmt = insert(connection, t.outbound_messages).values(attempts=0, **values)
     return wrote_row(connection, stmt.on_conflict_do_nothing())
 
 
 def find_message(
-    bind: Engine | Connection, po_number: str, revision: int, attempt: int
+    bind: Engine | Connection, po_number: str, revision: int, attempt: int, purpose: str = "order"
 ) -> OutboundMessage | None:
     m = t.outbound_messages
-    query = select(m).where(m.c.po_number == po_number, m.c.revision == revision, m.c.attempt == attempt)
+    query = select(m).where(
+        m.c.po_number == po_number,
+        m.c.revision == revision,
+        m.c.purpose == purpose,
+        m.c.attempt == attempt,
+    )
     with connect(bind) as connection:
         row = connection.execute(query).mappings().first()
     return OutboundMessage(**row) if row else None

@@ -21,7 +21,7 @@ from activities.db import outbound
 from activities.db import schema as t
 from activities.db.master_data import connect
 from activities.db.upsert import insert, wrote_row
-from models import HandoffResult, IssueRequest, IssueResult, Notification, PaymentHandoff
+from models import HandoffResult, IssuePurpose, IssueRequest, IssueResult, Notification, PaymentHandoff
 
 if TYPE_CHECKING:
     from activities.po_channel import OutgoingFile, Renderer
@@ -116,6 +116,15 @@ def po_message_id(po_number: str, revision: int) -> str:
     return f"<{po_number}.r{revision}@poflow>"
 
 
+def issue_notification_id(request: IssueRequest) -> str:
+    """The notifications key of the e-mail of one send (an order's first
+    attempt keeps the key it always had)."""
+    key = f"issue:{request.po_number}:r{request.revision}"
+    if request.purpose != IssuePurpose.ORDER:
+        key += f":{request.purpose.value}"
+    return key + (f":a{request.attempt}" if request.attempt else "")
+
+
 def record_po_issue(
     engine: Engine,
     request: IssueRequest,
@@ -129,17 +138,19 @@ def record_po_issue(
     always), store the rendered file (`render`: an 850, ORDERS or PDF, given
     the control number allocated for it) in outbound_messages, and queue the
     e-mail, in one transaction: all of it exists or none. A second call for
-    the same (po_number, revision, attempt) writes nothing, allocates no
-    control number and returns already_issued=True with the first send's
+    the same (po_number, revision, purpose, attempt) writes nothing, allocates
+    no control number and returns already_issued=True with the first send's
     identifiers."""
-    message_id = outbound.outbound_message_id(request.po_number, request.revision, request.attempt)
+    message_id = outbound.outbound_message_id(
+        request.po_number, request.revision, request.attempt, request.purpose.value
+    )
     try:
         with engine.begin() as connection:
             first = _first_issue(connection, request)
             if first is not None:
                 return first
             stored = _render_with_control_number(connection, render)
-            if request.attempt == 0:
+            if request.attempt == 0 and request.purpose == IssuePurpose.ORDER:
                 _insert_po_issue(
                     connection, request, channel=channel, recipient=recipient, message_id=message_id
                 )
@@ -202,6 +213,7 @@ def _insert_outbound_file(
             "po_number": request.po_number,
             "revision": request.revision,
             "attempt": request.attempt,
+            "purpose": request.purpose.value,
             "vendor_id": request.vendor_id,
             "channel": channel,
             "format": stored.format,
@@ -242,9 +254,8 @@ class _Raced(Exception):
 
 
 def _first_issue(connection: Connection, request: IssueRequest) -> IssueResult | None:
-    if request.attempt > 0:
-        message = outbound.find_message(connection, request.po_number, request.revision, request.attempt)
-        return _result(request, message.channel, message.message_id, message, True) if message else None
+    if request.attempt > 0 or request.purpose != IssuePurpose.ORDER:
+        return _later_send(connection, request)
     # po_issues first: it is committed with the message, so once it is seen
     # the message is too (SQLite's reads outside a write are not one snapshot).
     row = (
@@ -260,6 +271,23 @@ def _first_issue(connection: Connection, request: IssueRequest) -> IssueResult |
         return None
     message = outbound.find_message(connection, request.po_number, request.revision, request.attempt)
     return _result(request, row["channel"], row["message_id"], message, True)
+
+
+def _later_send(connection: Connection, request: IssueRequest) -> IssueResult | None:
+    """A resend, cancellation or reminder stored before: its file, or (an
+    e-mail that carried none) its queued e-mail."""
+    purpose = request.purpose.value
+    message = outbound.find_message(connection, request.po_number, request.revision, request.attempt, purpose)
+    if message is not None:
+        return _result(request, message.channel, message.message_id, message, True)
+    n = t.notifications
+    queued = connection.execute(
+        select(n.c.notification_id).where(n.c.notification_id == issue_notification_id(request))
+    ).first()
+    if queued is None:
+        return None
+    message_id = outbound.outbound_message_id(request.po_number, request.revision, request.attempt, purpose)
+    return _result(request, "email", message_id, None, True)
 
 
 def _result(
@@ -282,6 +310,7 @@ def _result(
         transaction_control=stored.transaction_control if stored else None,
         attachment=stored.filename if stored is not None and stored.standard is None else None,
         format=stored.format if stored else None,
+        purpose=request.purpose,
     )
 
 

@@ -396,8 +396,8 @@ po_issues = Table(
     Column("issued_at", UtcDateTime, nullable=False),
 )
 
-# Every PO message sent (migration 0015): per PO, revision and attempt (a
-# resend after a rejected 997 / CONTRL is the next attempt), the file as sent
+# Every PO message sent (migration 0015): per PO, revision, purpose and
+# attempt (a resend after a rejected 997 / CONTRL is the next attempt), the file as sent
 # (X12 850, EDIFACT ORDERS, or the PDF an e-mail carries) with its control
 # numbers, and its delivery like the notifications outbox. A supplier's 997 /
 # CONTRL is routed to its PO by the control numbers here.
@@ -408,6 +408,8 @@ outbound_messages = Table(
     Column("po_number", String(64), nullable=False, index=True),
     Column("revision", Integer, nullable=False),
     Column("attempt", Integer, nullable=False),
+    # order | cancel | reminder (migration 0016: models.IssuePurpose)
+    Column("purpose", String(16), nullable=False, server_default="order"),
     Column("vendor_id", String(64), nullable=False),
     Column("channel", String(16), nullable=False),  # edi | email
     Column("format", String(32), nullable=False),  # x12-850 | edifact-ORDERS | pdf
@@ -424,7 +426,7 @@ outbound_messages = Table(
     Column("delivered_at", UtcDateTime, nullable=True),  # NULL: still to send
     Column("attempts", Integer, nullable=False, default=0),
     Column("last_error", String(500), nullable=True),
-    UniqueConstraint("po_number", "revision", "attempt"),
+    UniqueConstraint("po_number", "revision", "purpose", "attempt"),
     UniqueConstraint("standard", "interchange_control"),  # a control number is never used twice
 )
 

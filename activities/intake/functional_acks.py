@@ -54,6 +54,7 @@ def answered_message(engine: Engine, extracted: Extracted) -> tuple[Extracted, s
         answers_message_id=message.message_id,
         answers_revision=message.revision,
         answers_attempt=message.attempt,
+        answers_purpose=message.purpose,
     )
     if standard == "edifact":
         _name_segments(document, message.content)

@@ -143,19 +143,28 @@ class Documents(ServiceCore):
             await self._handle(po_number).signal(signal, document)
 
 
+# Where each rejection poflow records as a return of its own is sent instead.
+_RECORDED_ELSEWHERE = {
+    ReturnReason.REJECTED_AT_DOCK: "rejected at the dock goes on the goods receipt (quantity_rejected)",
+    ReturnReason.REJECTED_AT_INSPECTION: (
+        "rejected at inspection goes on the inspection result (quantity_rejected)"
+    ),
+}
+
+
 def _check_return(document: SupplierDocument) -> None:
-    """A dock rejection is the receipt's `quantity_rejected` (poflow records
-    the return of it): a return sent with that reason code is refused here."""
+    """A rejection at the dock is the receipt's `quantity_rejected`, one at
+    inspection the inspection result's (poflow records the return of it): a
+    return sent with either reason code is refused here."""
     if not isinstance(document, ReturnToVendor):
         return
     errors = [
-        FieldError(
-            f"lines[{i}].reason_code", "rejected at the dock goes on the goods receipt (quantity_rejected)"
-        )
+        FieldError(f"lines[{i}].reason_code", _RECORDED_ELSEWHERE[line.reason_code])
         for i, line in enumerate(document.lines)
-        if line.reason_code == ReturnReason.REJECTED_AT_DOCK
+        if line.reason_code in _RECORDED_ELSEWHERE
     ]
     if errors:
         raise Invalid(
-            f"return {document.return_id}: a rejection at the dock is not a return after receipt", errors
+            f"return {document.return_id}: a rejection at the dock or at inspection is not a return after receipt",
+            errors,
         )

@@ -1,7 +1,8 @@
 """The returns door (issue #17 item 6): `POST /api/v1/purchase-orders/{po}/returns`
 stores the return as sent and signals it to the PO's workflow (signal
 `return`), needs the right to post receipts (tests/doors/test_auth.py), and
-refuses at the door what belongs on a receipt (a rejection at the dock)."""
+refuses at the door what belongs on a receipt (a rejection at the dock) or on
+an inspection result (a rejection at inspection)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,22 @@ def test_a_rejection_at_the_dock_belongs_on_the_receipt(api: TestClient, repo: F
         {
             "field": "lines[0].reason_code",
             "reason": "rejected at the dock goes on the goods receipt (quantity_rejected)",
+        }
+    ]
+    assert "return:1001:RMA-1" not in repo.documents  # nothing stored
+
+
+def test_a_rejection_at_inspection_belongs_on_the_inspection_result(
+    api: TestClient, repo: FakeRepository
+) -> None:
+    with_po(api)
+    failed = RETURN | {"lines": [{"line_no": 1, "quantity": "2", "reason_code": "rejected_at_inspection"}]}
+    response, _ = post_json(api, URL, failed)
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {
+            "field": "lines[0].reason_code",
+            "reason": "rejected at inspection goes on the inspection result (quantity_rejected)",
         }
     ]
     assert "return:1001:RMA-1" not in repo.documents  # nothing stored

@@ -2,10 +2,13 @@
 (issue #17 item 3): the X12 860 and EDIFACT ORDCHG writers, each checked by
 parsing the file back with poflow's own segment parsers against the
 standards (BCH/POC/CTT, element 670; BGM 230/1225, LIN 1229, QTY+21, PRI,
-DTM+2), the X12 865 reader, and an ORDRSP that answers an ORDCHG."""
+DTM+2), the X12 865 reader, and an ORDRSP that answers an ORDCHG — with
+the revision each answer says it answers (issue #17 items 2–3): 865 BCA05,
+ORDRSP RFF+PP, 855 REF*PP, and the JSON door's `answers_revision`."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -15,10 +18,13 @@ import pytest
 from activities.intake.edifact.read import extract_edifact
 from activities.intake.edifact.syntax import EdiSegment, parse_interchange
 from activities.intake.edifact.write_ordchg import render_ordchg
+from activities.intake.errors import ExtractionError
+from activities.intake.json_read import extract_json
 from activities.intake.x12.errors import X12Error
 from activities.intake.x12.read import extract_x12
 from activities.intake.x12.segment import Segment
 from activities.intake.x12.syntax import read_interchanges
+from activities.intake.x12.write_850 import render_850
 from activities.intake.x12.write_860 import render_860
 from models import Acknowledgment, PurchaseOrder
 from models.acknowledgments import AckLineStatus, AckStatus
@@ -249,7 +255,8 @@ def test_865_is_read_as_an_acknowledgment_of_the_change_order() -> None:
         "LABWORKS",
         AckStatus.ACCEPTED,
     )
-    assert ack.ack_id == "000000413-0007" and ack.message == "answers change order 2 (BCA05)"
+    assert ack.ack_id == "000000413-0007" and ack.message is None
+    assert ack.answers_revision == 2 and found.locations["answers_revision"].segment == "BCA05 (segment 2)"
     assert ack.acknowledged_at == datetime(2026, 12, 8, 9, 30, tzinfo=UTC)
     assert [(line.line_no, line.status) for line in ack.lines] == [(1, AckLineStatus.ACCEPTED)]
     assert found.locations["lines[0].line_no"].segment == "POC01 (segment 4)"
@@ -273,8 +280,23 @@ def test_865_rejected_change_and_no_bca02_reads_the_status_from_the_lines() -> N
 
 def test_865_without_change_order_sequence_says_so() -> None:
     [found] = extract_x12(x12_865("BCA*00*AT*PO-7001***20261207", "POC*1*PC*2**EA*300", "ACK*IA*2*EA"))
-    assert found.document["message"] == "answers a change order (BCA05 not sent)"
-    assert any("BCA05" in w for w in found.warnings)
+    assert Acknowledgment.model_validate(found.document).answers_revision is None
+    assert any("no change order sequence number in BCA05" in w for w in found.warnings)
+
+
+def test_865_a_change_order_sequence_poflow_never_sent_is_not_a_revision() -> None:
+    """BCA05 is AN 1-8: a supplier's own change number is kept out of the
+    revision (and the file still read), with a warning naming the element."""
+    [found] = extract_x12(x12_865("BCA*00*AT*PO-7001**CO-7*20261207", "POC*1*PC*2**EA*300", "ACK*IA*2*EA"))
+    assert Acknowledgment.model_validate(found.document).answers_revision is None
+    assert any("'CO-7' (BCA05 (segment 2)) is not a revision poflow sent" in w for w in found.warnings)
+
+
+def test_865_message_is_the_suppliers_note_only() -> None:
+    raw = x12_865("BCA*00*AT*PO-7001**3*20261207", "NTE*GEN*price held", "POC*1*PC*2**EA*300", "ACK*IA*2*EA")
+    [found] = extract_x12(raw)
+    ack = Acknowledgment.model_validate(found.document)
+    assert (ack.answers_revision, ack.message) == (3, "price held")
 
 
 def test_865_a_bad_poc_quantity_names_the_poc_element() -> None:
@@ -319,3 +341,104 @@ def test_an_ordrsp_to_an_ordchg_reads_as_an_acknowledgment_of_the_order() -> Non
         (2, AckLineStatus.ACCEPTED),
     ]
     assert ack.acknowledged_at.date() == date(2026, 12, 8)
+
+
+def ordrsp(*header: str) -> bytes:
+    """An ORDRSP from NORDIC accepting both lines of PO-7001, with `header` segments after RFF+ON."""
+    body = [
+        "BGM+231+ORS-88+29",
+        "DTM+137:20261208:102",
+        "RFF+ON:PO-7001",
+        *header,
+        "NAD+SU+NORDIC::92",
+        "LIN+1+5+LAB-PIPETTE-1000:IN",
+        "LIN+2+5+MRO-GLOVE-NITRILE-L:IN",
+    ]
+    segments = ["UNH+1+ORDRSP:D:96A:UN", *body, f"UNT+{len(body) + 2}+1"]
+    return (
+        "UNA:+.? 'UNB+UNOC:3+7350012340005:14+BUYERCO:14+261208:1010+55'" + "'".join(segments) + "'UNZ+1+55'"
+    ).encode()
+
+
+def test_an_ordrsp_quoting_our_ordchg_change_number_answers_that_revision() -> None:
+    # The change number as our ORDCHG wrote it for revision 2 (BGM 1004 and RFF+PP).
+    sent = ordchg(order(1), order(2, l1={"unit_price": "300.00"}))
+    quoted = next(seg.value(1, 2) for seg in sent if seg.tag == "RFF" and seg.value(1, 1) == "PP")
+    assert quoted == "PO-7001-2"
+    [found] = extract_edifact(ordrsp(f"RFF+PP:{quoted}"))
+    assert Acknowledgment.model_validate(found.document).answers_revision == 2
+    assert found.locations["answers_revision"].segment.startswith("RFF")
+    assert found.warnings == []
+
+
+def test_an_ordrsp_to_the_original_orders_does_not_say_which_revision() -> None:
+    [found] = extract_edifact(ordrsp())
+    assert Acknowledgment.model_validate(found.document).answers_revision is None
+
+
+def test_an_ordrsp_quoting_a_bare_change_number_answers_that_revision() -> None:
+    [found] = extract_edifact(ordrsp("RFF+PP:1"))
+    assert Acknowledgment.model_validate(found.document).answers_revision == 1
+
+
+@pytest.mark.parametrize(
+    "quoted", ["PO-7002-1", "CHG-A", "PO-7001-x"], ids=["other-order", "text", "no-number"]
+)
+def test_an_ordrsp_change_number_poflow_never_sent_is_not_a_revision(quoted: str) -> None:
+    [found] = extract_edifact(ordrsp(f"RFF+PP:{quoted}"))
+    ack = Acknowledgment.model_validate(found.document)  # still read: only the revision is not said
+    assert ack.answers_revision is None and ack.po_number == "PO-7001"
+    assert any(f"order change number {quoted!r} is not one poflow sent" in w for w in found.warnings)
+
+
+# --- X12 855: REF*PP, as our 850 of a later revision sends it -------------------------------------
+
+
+def x12_855(*header: str) -> bytes:
+    body = ["BAK*00*AD*PO-7001*20261207****SO-9*20261208", *header, "N1*VN*LABWORKS SCIENTIFIC*92*LABWORKS"]
+    body += ["PO1*1*2*EA*310**BP*LAB-PIPETTE-1000", "ACK*IA*2*EA"]
+    segments = ["ST*855*0001", *body, f"SE*{len(body) + 2}*0001"]
+    return (
+        "ISA*00*          *00*          *ZZ*LABWORKSEDI    *ZZ*POFLOW         *261208*0930*U*00401*000000414*0*P*>~"
+        "GS*PR*LABWORKSEDI*POFLOW*20261208*0930*414*X*004010~"
+        + "~".join(segments)
+        + "~GE*1*414~IEA*1*000000414~"
+    ).encode()
+
+
+def test_855_echoing_the_850s_revision_in_ref_pp_answers_it() -> None:
+    sent = render_850(order(2), sender_id="BUYERCO", receiver_id="LABWORKSEDI", control_number=5, now=NOW)
+    [tx] = read_interchanges(sent)[0].groups[0].transactions
+    ref = next(seg for seg in tx.segments if seg.tag == "REF" and seg.get(1) == "PP")
+    [found] = extract_x12(x12_855(f"REF*PP*{ref.get(2)}"))
+    ack = Acknowledgment.model_validate(found.document)
+    assert ack.answers_revision == 2 and found.locations["answers_revision"].segment == "REF02 (segment 3)"
+
+
+def test_855_without_ref_pp_does_not_say_which_revision() -> None:
+    [found] = extract_x12(x12_855())
+    assert Acknowledgment.model_validate(found.document).answers_revision is None
+    assert not any("revision" in w for w in found.warnings)
+
+
+# --- JSON door -------------------------------------------------------------------------------------
+
+
+def json_ack(**extra: object) -> bytes:
+    body = {"ack_id": "OA-1", "po_number": "PO-7001", "vendor_id": "LABWORKS", "status": "accepted",
+            "acknowledged_at": "2026-12-08T09:30:00Z", **extra}  # fmt: skip
+    return json.dumps(body).encode()
+
+
+def test_the_json_door_takes_the_revision_answered() -> None:
+    [found] = extract_json(json_ack(answers_revision=1))
+    assert Acknowledgment.model_validate(found.document).answers_revision == 1
+    [unstated] = extract_json(json_ack())
+    assert Acknowledgment.model_validate(unstated.document).answers_revision is None
+
+
+@pytest.mark.parametrize("bad", [-1, "r1", 1.5])
+def test_the_json_door_refuses_a_revision_that_is_not_one(bad: object) -> None:
+    with pytest.raises(ExtractionError) as err:
+        extract_json(json_ack(answers_revision=bad))
+    assert "answers_revision" in str(err.value)

@@ -86,6 +86,18 @@ LAB_LINES = [
 ]
 
 
+# Nordic Fasteners (on EDIFACT, EUR): 500 bolts and 500 nuts on contract.
+NORDIC_LINES = [
+    {"line_no": 1, "item_id": "FST-BOLT-M8X30-A2", "quantity": "500", "unit_price": "0.1840"},
+    {"line_no": 2, "item_id": "FST-NUT-M8-A2", "quantity": "500", "unit_price": "0.0425"},
+]
+
+
+def nordic_order(number: str | None = None) -> PurchaseOrder:
+    """A NORDIC PO under the approval threshold, issued as an EDIFACT ORDERS."""
+    return po(number or unique("PO"), vendor="NORDIC", currency="EUR", lines=NORDIC_LINES)
+
+
 def lab_order() -> PurchaseOrder:
     """A LabWorks PO under the approval threshold, issued as an X12 850."""
     return po(unique("PO"), vendor="LABWORKS", lines=LAB_LINES)

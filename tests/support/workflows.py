@@ -88,3 +88,23 @@ def handoffs(engine, po_number: str) -> list[tuple[str, str]]:
             text("SELECT invoice_id, amount FROM payment_handoffs WHERE po_number = :p"), {"p": po_number}
         ).all()
     return [(r[0], str(r[1])) for r in rows]
+
+
+def events(s: PurchaseOrderState, event: str) -> list[str]:
+    """The details of the PO's timeline entries of one kind, in order."""
+    return [e.detail for e in s.timeline if e.event == event]
+
+
+async def told(engine, po_number: str, key: str, seconds: float = 15) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+    """The notification `key` of the PO, once its activity has written it (the
+    state query may show what made it before the activity ran)."""
+    deadline = asyncio.get_running_loop().time() + seconds
+    while True:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT recipient, subject, body FROM notifications WHERE notification_id = :id"),
+                {"id": f"{po_number}:{key}"},
+            ).all()
+        if rows or asyncio.get_running_loop().time() > deadline:
+            return [(r[0], r[1], r[2]) for r in rows]
+        await asyncio.sleep(0.05)

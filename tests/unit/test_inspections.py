@@ -14,7 +14,14 @@ values are written from the rules, not from the code:
   bring, or of more than the receipt kept (less what was inspected before)
   is refused;
 * the match (Oracle 4-way, QUALITY/INSPECTION hold) compares billed with what
-  passed: billing what arrived but was not inspected yet holds INSPECTION.
+  passed: billing what arrived but was not inspected yet holds INSPECTION;
+* units that fail inspection go back to the supplier: a return record of
+  their own (the receipt, the line, the quantity, "rejected at inspection
+  <id>"), counted once — accepted leaves them out already, so neither
+  received nor accepted drops again; a credit memo is expected only where
+  they were billed to AP (as for any return); replacements settle it once
+  they passed inspection; a return of goods still pending inspection, or one
+  sent with the inspection's reason code, is refused and says why.
 """
 
 from __future__ import annotations
@@ -28,6 +35,8 @@ from models import HoldCode, InvoiceRecord, InvoiceStatus, PurchaseOrderState
 from models.inspections import InspectionResult
 from models.policy import Policy
 from models.purchase_order import MatchLevel
+from models.returns import ReturnReason, ReturnToVendor
+from p2p import returns
 from p2p.closing import can_close
 from p2p.invoicing import match_request
 from p2p.matching import match_invoice
@@ -38,6 +47,7 @@ from p2p.receiving import (
     pending_inspection,
     received_for_match,
     returnable_excess,
+    returned_by_line,
 )
 from tests.support.matching import T0, make_invoice, make_po, make_receipt
 
@@ -222,3 +232,113 @@ def test_before_the_rule_the_match_takes_the_receipts_rejection():
     [hold] = held_for(s, "10")
     assert hold.code == HoldCode.INSPECTION and hold.expected == 8
     assert match_request(s, s.invoices[0], []).inspections is None
+
+
+# --- what failed goes back -----------------------------------------------------------------------
+
+
+def rejected_at_inspection() -> PurchaseOrderState:
+    """10 received on the 4-way line, 8 passed, 2 failed and recorded as going back."""
+    failed = inspection("QI-1", "GR-1", {1: ("8", "2")})
+    s = state_of(make_receipt("GR-1", {1: D(10)}), inspections=[failed])
+    record = returns.inspection_return(failed)
+    assert record is not None
+    s.returns.append(record)
+    return s
+
+
+def sent_back(return_id: str, quantity: str, receipt_id: str | None = None, code: str = "defective"):
+    return ReturnToVendor.model_validate(
+        {
+            "return_id": return_id,
+            "po_number": "PO-1001",
+            "returned_at": "2026-12-06T10:00:00Z",
+            "reason": "cracked",
+            "lines": [{"line_no": 1, "quantity": quantity, "receipt_id": receipt_id, "reason_code": code}],
+        }
+    )
+
+
+def test_what_failed_inspection_is_a_return_of_the_receipts_line():
+    record = returns.inspection_return(inspection("QI-1", "GR-1", {1: ("8", "2"), 2: ("5", "0")}))
+    assert record is not None and record.return_id == "QI-1-INSP"
+    assert record.reason == "rejected at inspection QI-1 (line 1: scratched)"
+    assert [(x.line_no, x.quantity, x.receipt_id, x.reason_code) for x in record.lines] == [
+        (1, 2, "GR-1", ReturnReason.REJECTED_AT_INSPECTION)
+    ]
+    assert record.returned_by == "quinn.qa" and record.returned_at.isoformat() == "2026-12-05T10:00:00+00:00"
+    assert returns.inspection_return(inspection("QI-2", "GR-1", {1: ("10", "0")})) is None
+
+
+def test_the_return_of_what_failed_is_counted_once():
+    s = rejected_at_inspection()
+    assert (s.received_quantity(1), s.accepted_quantity(1)) == (10, 8)
+    assert received_for_match(s, 1) == 8  # not 6
+    assert s.returned_quantity(1) == 0 and returned_by_line(s) == {}
+    assert held_for(s, "8") == []  # billing what passed matches, no quantity hold
+    s.invoices.clear()
+    [hold] = held_for(s, "10")
+    assert (hold.code, hold.expected, hold.actual) == (HoldCode.INSPECTION, 8, 10)
+
+
+def test_what_failed_after_it_was_billed_to_ap_expects_a_credit_memo():
+    s = state_of(make_receipt("GR-1", {1: D(10)}))
+    s.invoices.append(
+        InvoiceRecord(
+            invoice=make_invoice("INV-1", {1: (D(10), D("5.00"))}),
+            status=InvoiceStatus.APPROVED,
+            received_at=T0,
+        )
+    )
+    failed = inspection("QI-1", "GR-1", {1: ("8", "2")})
+    s.inspections.append(failed)
+    record = returns.inspection_return(failed)
+    assert record is not None
+    s.returns.append(record)
+    [credit] = returns.expected_credits(s, record, T0)
+    assert (credit.return_id, credit.line_no, credit.quantity, credit.amount) == (
+        "QI-1-INSP",
+        1,
+        2,
+        D("10.00"),
+    )
+    assert credit.invoice_number == "INV-1"
+    s.expected_credits.append(credit)
+    s.receipts.append(make_receipt("GR-2", {1: D(2)}))  # the replacement: kept once it passed
+    assert returns.settle_by_receipt(s, "GR-2", T0) == []
+    s.inspections.append(inspection("QI-2", "GR-2", {1: ("2", "0")}))
+    [settled] = returns.settle_by_receipt(s, "GR-2", T0, inspection_id="QI-2")
+    assert settled.settled_by == ["replacement receipt GR-2 (passed inspection QI-2)"] and not settled.open
+
+
+def test_what_failed_before_it_was_billed_expects_no_credit():
+    s = rejected_at_inspection()
+    assert returns.expected_credits(s, s.returns[0], T0) == []
+
+
+def test_a_return_sent_with_the_inspections_reason_code_is_refused():
+    s = rejected_at_inspection()
+    refusal = returns.return_refusal(s, sent_back("RMA-1", "2", code="rejected_at_inspection"))
+    assert refusal == "line 1: a rejection at inspection is the inspection result's quantity_rejected"
+
+
+def test_a_return_of_goods_still_pending_inspection_is_refused_and_says_so():
+    s = state_of(make_receipt("GR-1", {1: D(10)}))
+    assert returns.return_refusal(s, sent_back("RMA-1", "3")) == (
+        "line 1: 3 returned, only 0 received and kept (passed inspection): 10 EA still pending inspection "
+        "cannot be returned before the inspection result, which returns what it rejects to ACME itself"
+    )
+    s.inspections.append(inspection("QI-1", "GR-1", {1: ("5", "0")}))
+    assert returns.return_refusal(s, sent_back("RMA-1", "5")) is None  # what passed can go back
+    assert "5 EA still pending inspection" in (returns.return_refusal(s, sent_back("RMA-1", "6")) or "")
+
+
+def test_units_that_failed_inspection_are_not_returned_again_from_their_receipt():
+    s = rejected_at_inspection()
+    s.receipts.append(make_receipt("GR-2", {1: D(5)}))
+    s.inspections.append(inspection("QI-2", "GR-2", {1: ("5", "0")}))
+    assert returns.return_refusal(s, sent_back("RMA-1", "9", receipt_id="GR-1")) == (
+        "line 1: 9 returned, only 8 kept from receipt GR-1"
+    )
+    assert returns.return_refusal(s, sent_back("RMA-1", "8", receipt_id="GR-1")) is None
+    assert returnable_excess(s, "GR-1") == {1: 3}  # 13 kept of 10 ordered, 8 of them still held of GR-1

@@ -31,6 +31,7 @@ from tests.support.builders import (
     ack,
     decide,
     invoice,
+    nordic_order,
     po,
     receipt,
     running_worker,
@@ -128,24 +129,8 @@ async def test_a_backorder_with_no_date_goes_to_the_buyer(env, engine):
     )
 
 
-def bolts(number: str) -> PurchaseOrder:
-    return PurchaseOrder.model_validate(
-        {
-            "po_number": number,
-            "vendor_id": "NORDIC",
-            "buyer": "bob.buyer",
-            "requested_by": "rita.requester",
-            "currency": "EUR",
-            "lines": [
-                {"line_no": 1, "item_id": "FST-BOLT-M8X30-A2", "quantity": "500", "unit_price": "0.1840"},
-                {"line_no": 2, "item_id": "FST-NUT-M8-A2", "quantity": "500", "unit_price": "0.0425"},
-            ],
-        }
-    )
-
-
 async def test_a_substitute_the_item_master_lists_becomes_the_revision(env, engine):
-    order = bolts(unique("PO"))
+    order = nordic_order()
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
         line = {"line_no": 1, "status": "substituted", "substitute_item_id": "FST-BOLT-M8X30-A4"}
@@ -156,7 +141,7 @@ async def test_a_substitute_the_item_master_lists_becomes_the_revision(env, engi
 
 
 async def test_a_substitute_it_does_not_list_needs_the_buyer(env, engine):
-    order = bolts(unique("PO"))
+    order = nordic_order()
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
         line = {"line_no": 1, "status": "substituted", "substitute_item_id": "FST-NUT-M8-A2"}
@@ -231,7 +216,7 @@ def _decision(task_id: str, decision: str, **extra: object) -> TaskDecision:
 async def test_a_run_from_before_the_rule_replays_as_it_ran(env, engine):
     """Recorded without the marker: a substitution was not looked up in the
     item master (the whole change went to the buyer); today's code asks it."""
-    order = bolts(unique("PO"))
+    order = nordic_order()
     queue = f"poflow-before-ack-lines-{unique('Q')}"
     async with worker_before(env.client, engine, queue, PATCH_ACK_LINES):
         handle = await start(env.client, queue, order)

@@ -13,7 +13,6 @@ they ran."""
 
 from __future__ import annotations
 
-import asyncio
 from contextlib import suppress
 from decimal import Decimal
 
@@ -21,52 +20,17 @@ from sqlalchemy import text
 from temporalio.client import WorkflowFailureError
 
 from activities.db import master_data
-from models import PoStatus, PurchaseOrder, PurchaseOrderState, TaskKind
+from models import PoStatus, TaskKind
 from models.returns import ReturnReason
 from p2p.receiving import received_for_match
-from tests.support.builders import decide, po, receipt, running_worker, start, unique
+from tests.support.builders import decide, nordic_order, po, receipt, running_worker, start, unique
 from tests.support.replay import PurchaseOrderWithoutTheGuard, assert_guarded, worker_before
-from tests.support.workflows import eventually, issued, open_task
+from tests.support.workflows import events, eventually, issued, open_task, told
 from workflows.contract import PoSignal
 from workflows.po_steps.patches import PATCH_OVER_RECEIPT
 from workflows.purchase_order import PurchaseOrderWorkflow
 
 D = Decimal
-
-
-def bolts(number: str) -> PurchaseOrder:
-    """A PO to NORDIC (their profile: +2 % received beyond the order)."""
-    return PurchaseOrder.model_validate(
-        {
-            "po_number": number,
-            "vendor_id": "NORDIC",
-            "buyer": "bob.buyer",
-            "requested_by": "rita.requester",
-            "currency": "EUR",
-            "lines": [
-                {"line_no": 1, "item_id": "FST-BOLT-M8X30-A2", "quantity": "500", "unit_price": "0.1840"},
-                {"line_no": 2, "item_id": "FST-NUT-M8-A2", "quantity": "500", "unit_price": "0.0425"},
-            ],
-        }
-    )
-
-
-def events(s: PurchaseOrderState, event: str) -> list[str]:
-    return [e.detail for e in s.timeline if e.event == event]
-
-
-async def told(engine, po_number: str, key: str, seconds: float = 15) -> list[tuple[str, str, str]]:
-    """The notification `key` of the PO, once its activity has written it."""
-    deadline = asyncio.get_running_loop().time() + seconds
-    while True:
-        with engine.connect() as connection:
-            rows = connection.execute(
-                text("SELECT recipient, subject, body FROM notifications WHERE notification_id = :id"),
-                {"id": f"{po_number}:{key}"},
-            ).all()
-        if rows or asyncio.get_running_loop().time() > deadline:
-            return [(r[0], r[1], r[2]) for r in rows]
-        await asyncio.sleep(0.05)
 
 
 async def test_an_over_receipt_is_flagged_and_the_buyer_keeps_the_goods(env, engine):
@@ -117,7 +81,7 @@ async def test_returning_the_excess_sends_it_back_and_tells_the_supplier(env, en
 
 
 async def test_within_the_vendors_tolerance_nobody_is_asked(env, engine):
-    order = bolts(unique("PO"))  # nordic-fasteners: +2 % of 500 = 10 pieces
+    order = nordic_order()  # nordic-fasteners: +2 % of 500 = 10 pieces
     async with running_worker(env.client, engine) as queue:
         handle = await issued(env.client, queue, order)
         await handle.signal(PoSignal.RECEIPT, receipt(order, "GR-1", {1: "300", 2: "510"}))  # at the limit

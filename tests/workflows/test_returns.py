@@ -8,18 +8,16 @@ their own, counted once. Runs from before the rule replay as they ran."""
 
 from __future__ import annotations
 
-import asyncio
 from contextlib import suppress
 from decimal import Decimal
 
-from sqlalchemy import text
 from temporalio.client import WorkflowFailureError
 
 from models import FinalCloseRequest, HoldCode, InvoiceStatus, PoStatus, PurchaseOrderState
 from models.returns import ReturnToVendor
 from tests.support.builders import invoice, po, receipt, running_worker, start, unique
 from tests.support.replay import PurchaseOrderWithoutTheGuard, assert_guarded, worker_before
-from tests.support.workflows import eventually, finished, handoffs, issued, refused
+from tests.support.workflows import events, eventually, finished, handoffs, issued, refused, told
 from workflows.contract import PoSignal, PoUpdate
 from workflows.po_steps.patches import PATCH_RETURNS
 from workflows.purchase_order import PurchaseOrderWorkflow
@@ -41,25 +39,6 @@ def sent_back(order, return_id: str, lines: dict[int, str], receipt_id: str | No
             ],
         }
     )
-
-
-async def told(engine, po_number: str, key: str, seconds: float = 15) -> list[tuple[str, str, str]]:
-    """The notification `key` of the PO, once its activity has written it (the
-    state query may show what made it before the activity ran)."""
-    deadline = asyncio.get_running_loop().time() + seconds
-    while True:
-        with engine.connect() as connection:
-            rows = connection.execute(
-                text("SELECT recipient, subject, body FROM notifications WHERE notification_id = :id"),
-                {"id": f"{po_number}:{key}"},
-            ).all()
-        if rows or asyncio.get_running_loop().time() > deadline:
-            return [(r[0], r[1], r[2]) for r in rows]
-        await asyncio.sleep(0.05)
-
-
-def events(s: PurchaseOrderState, event: str) -> list[str]:
-    return [e.detail for e in s.timeline if e.event == event]
 
 
 async def test_goods_billed_then_returned_expect_a_credit_memo_which_settles_it(env, engine):

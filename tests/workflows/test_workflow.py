@@ -345,7 +345,7 @@ async def test_missing_acknowledgment_reminds_then_escalates(env, engine):
         with engine.connect() as conn:
             reminders = conn.execute(
                 text("SELECT count(*) FROM notifications WHERE notification_id = :i"),
-                {"i": f"{order.po_number}:ack-reminder:1"},
+                {"i": f"issue:{order.po_number}:r0:reminder:a1"},  # the e-mail with the PO again
             ).scalar_one()
             inbox = conn.execute(
                 text("SELECT status FROM human_tasks WHERE task_id = :t"), {"t": chase.task_id}

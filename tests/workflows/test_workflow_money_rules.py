@@ -125,13 +125,19 @@ class WorkflowBeforeNetReceipts(PurchaseOrderWorkflow):
         return False
 
 
+# Commands a completed workflow task may leave after it without waking the run again.
+_SLEEPING = {EventType.EVENT_TYPE_TIMER_STARTED, EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES}
+
+
 async def idle(handle: WorkflowHandle, seconds: float = 15) -> None:
-    """Until no activity is pending and the last event is a completed workflow task."""
+    """Until no activity is pending and the run sleeps: its last workflow task
+    completed, followed by nothing but timers started (and search attributes)."""
     deadline = asyncio.get_running_loop().time() + seconds
     while asyncio.get_running_loop().time() < deadline:
         description = await handle.describe()
-        events = (await handle.fetch_history()).events
-        done = events[-1].event_type == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
+        types = [e.event_type for e in (await handle.fetch_history()).events]
+        last_task = max(i for i, t in enumerate(types) if t == EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED)
+        done = all(t in _SLEEPING for t in types[last_task + 1 :])
         if done and not description.raw_description.pending_activities:
             return
         await asyncio.sleep(0.1)

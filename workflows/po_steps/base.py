@@ -33,6 +33,7 @@ with workflow.unsafe.imports_passed_through():
         HumanTask,
         Invoice,
         InvoiceRecord,
+        IssuePurpose,
         IssueRequest,
         Notification,
         NotificationChannel,
@@ -236,12 +237,20 @@ class PoBase(CrossStageSteps):
     # ---------------------------------------------------- story and views
 
     def _issue_request(
-        self, *, attempt: int = 0, channel: str | None = None, previous: PurchaseOrder | None = None
+        self,
+        *,
+        attempt: int = 0,
+        channel: str | None = None,
+        previous: PurchaseOrder | None = None,
+        purpose: IssuePurpose = IssuePurpose.ORDER,
+        reason: str | None = None,
     ) -> IssueRequest:
-        """The revision in force, to send (issue_po): `attempt` > 0 is a resend,
-        `channel` "email" overrides the vendor's, `previous` makes it a change
-        order. The PO itself rides along to be rendered (850 / ORDERS / PDF):
-        data for the activity, not a new command, so histories replay unchanged."""
+        """The revision in force, to send (issue_po): `attempt` > 0 is a resend
+        (a reminder's number, for a reminder), `channel` "email" overrides the
+        vendor's, `previous` makes it a change order, `purpose` a cancellation
+        of the order or a reminder, with the buyer's `reason`. The PO itself
+        rides along to be rendered (850 / ORDERS / PDF): data for the
+        activity, not a new command, so histories replay unchanged."""
         s = self._s
         return IssueRequest(
             po_number=s.po.po_number,
@@ -252,6 +261,8 @@ class PoBase(CrossStageSteps):
             attempt=attempt,
             channel=channel,
             previous=previous,
+            purpose=purpose,
+            reason=reason,
         )
 
     def _log(self, event: str, detail: str, actor: str = "system") -> None:

@@ -51,7 +51,9 @@ class ChannelSteps(PoBase):
         for task in s.open_tasks:
             rejected = by_id.get(task.subject_id or "")
             if task.kind == TaskKind.REVIEW_EDI_REJECTION and rejected is not None:
-                if (accepted.answers_attempt or 0) >= (rejected.answers_attempt or 0):
+                if _purpose(accepted) == _purpose(rejected) and (accepted.answers_attempt or 0) >= (
+                    rejected.answers_attempt or 0
+                ):
                     await self._close_task(task, TaskStatus.CANCELLED)
                     self._log("task_closed", f"{task.task_id} no longer needed: {accepted.ack_id} accepted")
 
@@ -69,8 +71,16 @@ class ChannelSteps(PoBase):
         )
 
 
+def _purpose(fa: FunctionalAck) -> str:
+    return fa.answers_purpose or "order"
+
+
 def _answered(fa: FunctionalAck) -> str:
     if fa.answers_revision is None:
         return ""
+    purpose = _purpose(fa)
+    if purpose == "reminder":
+        return f"(answers r{fa.answers_revision} reminder {fa.answers_attempt})"
     attempt = f" attempt {fa.answers_attempt}" if fa.answers_attempt else ""
-    return f"(answers r{fa.answers_revision}{attempt})"
+    what = " cancellation" if purpose == "cancel" else ""
+    return f"(answers r{fa.answers_revision}{what}{attempt})"

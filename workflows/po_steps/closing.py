@@ -9,11 +9,12 @@ from __future__ import annotations
 from temporalio import workflow
 
 from workflows.po_steps.base import PoBase
-from workflows.po_steps.patches import PATCH_LINE_CANCEL_CHANGE_ORDER
+from workflows.po_steps.patches import PATCH_CANCEL_AND_REMIND_BY_CHANNEL, PATCH_LINE_CANCEL_CHANGE_ORDER
 
 with workflow.unsafe.imports_passed_through():
     from models import (
         FinalCloseRequest,
+        IssuePurpose,
         LineCancelRequest,
         NotificationChannel,
         PoStatus,
@@ -135,7 +136,17 @@ class ClosingSteps(PoBase):
         for task in s.open_tasks:
             await self._close_task(task, TaskStatus.CANCELLED)
         self._log("cancelled", reason)
-        if s.issued_at is not None:
+        if s.issued_at is None:
+            return  # the supplier never had it
+        if workflow.patched(PATCH_CANCEL_AND_REMIND_BY_CHANNEL):
+            # An 860 BCH01 "01" / ORDCHG BGM 1225 "1" cancelling the revision
+            # the vendor has, with the reason; or the e-mail saying so.
+            request = self._issue_request(purpose=IssuePurpose.CANCEL, reason=reason[:500])
+            result = await act.issue_po(request)
+            self._log(
+                "cancellation_sent", f"r{s.po.revision} cancelled to {s.po.vendor_id} by {result.describe()}"
+            )
+        else:
             await self._notify(
                 NotificationChannel.SUPPLIER,
                 s.po.vendor_id,

@@ -74,6 +74,9 @@ class CrossStageSteps:
     async def _after_receipt(self, receipt: GoodsReceipt) -> None:  # returns.ReturnSteps
         raise NotImplementedError
 
+    async def _after_inspection(self, inspection: InspectionResult) -> None:  # returns.ReturnSteps
+        raise NotImplementedError
+
     async def _on_inspection(self, inspection: InspectionResult) -> None:  # inspections.InspectionSteps
         raise NotImplementedError
 
@@ -107,4 +110,13 @@ class CrossStageSteps:
     async def _decide_over_receipt(
         self, task: HumanTask, d: TaskDecision
     ) -> None:  # over_receipt.OverReceiptSteps
+        raise NotImplementedError
+
+    async def _reschedule_receipt(self) -> None:  # expedite.ExpediteSteps
+        raise NotImplementedError
+
+    async def _keep_waiting_for_receipt(self) -> None:  # expedite.ExpediteSteps
+        raise NotImplementedError
+
+    async def _expedite_lapsed(self) -> None:  # expedite.ExpediteSteps
         raise NotImplementedError

@@ -9,9 +9,10 @@ from __future__ import annotations
 from temporalio import workflow
 
 from workflows.po_steps.base import PoBase
+from workflows.po_steps.patches import PATCH_CANCEL_AND_REMIND_BY_CHANNEL
 
 with workflow.unsafe.imports_passed_through():
-    from models import HumanTask, InvoiceStatus, NotificationChannel, TaskKind
+    from models import HumanTask, InvoiceStatus, IssuePurpose, NotificationChannel, TaskKind
     from workflows import activity_calls as act
 
 
@@ -26,17 +27,7 @@ class DeadlineSteps(PoBase):
         if s.ack_reminder_at is not None and now >= s.ack_reminder_at:
             s.ack_reminder_at = None
             s.ack_reminders_sent += 1
-            self._log(
-                "ack_reminder",
-                f"no acknowledgment yet; reminder {s.ack_reminders_sent} sent to {s.po.vendor_id}",
-            )
-            await self._notify(
-                NotificationChannel.SUPPLIER,
-                s.po.vendor_id,
-                f"ack-reminder:{s.ack_reminders_sent}",
-                f"Please acknowledge {s.po.po_number}",
-                f"{s.po.po_number} r{s.po.revision} was issued on {s.issued_at:%Y-%m-%d %H:%M} UTC.",
-            )
+            await self._remind_supplier()
         if s.ack_due_at is not None and now >= s.ack_due_at:
             s.ack_due_at = None
             self._log("ack_overdue", "acknowledgment SLA lapsed; buyer asked to chase the supplier")
@@ -49,7 +40,9 @@ class DeadlineSteps(PoBase):
                         "reminders_sent": str(s.ack_reminders_sent),
                     },
                 )
-        if s.receipt_due_at is not None and now >= s.receipt_due_at:
+        if s.receipt_due_at is not None and now >= s.receipt_due_at and s.expedite_per_schedule:
+            await self._expedite_lapsed()  # per promised delivery (po_steps.expedite)
+        elif s.receipt_due_at is not None and now >= s.receipt_due_at:
             s.receipt_due_at = None
             self._log("receipt_overdue", "goods not received by need-by + grace")
             if not s.has_open_task(TaskKind.EXPEDITE_RECEIPT):
@@ -67,6 +60,25 @@ class DeadlineSteps(PoBase):
         for task in s.open_tasks:
             if task.escalation_level < 2 and now >= task.due_at:
                 await self._escalate(task)
+
+    async def _remind_supplier(self) -> None:
+        """Chase the acknowledgment through the vendor's channel: the order it
+        has, again, as a duplicate (850 BEG01 "07" / ORDERS BGM 1225 "7") or
+        the e-mail with its PDF; runs started before sent a notification."""
+        s = self._s
+        number = s.ack_reminders_sent
+        if workflow.patched(PATCH_CANCEL_AND_REMIND_BY_CHANNEL):
+            result = await act.issue_po(self._issue_request(attempt=number, purpose=IssuePurpose.REMINDER))
+            self._log("ack_reminder", f"no acknowledgment yet; reminder {number} sent by {result.describe()}")
+            return
+        self._log("ack_reminder", f"no acknowledgment yet; reminder {number} sent to {s.po.vendor_id}")
+        await self._notify(
+            NotificationChannel.SUPPLIER,
+            s.po.vendor_id,
+            f"ack-reminder:{number}",
+            f"Please acknowledge {s.po.po_number}",
+            f"{s.po.po_number} r{s.po.revision} was issued on {s.issued_at:%Y-%m-%d %H:%M} UTC.",
+        )
 
     async def _escalate(self, task: HumanTask) -> None:
         """The next rung of the SLA ladder: the deputy, then the manager — named

@@ -85,6 +85,8 @@ class DecisionSteps(PoBase):
         elif task.kind == TaskKind.EXPEDITE_RECEIPT:
             if choice == Decision.CLOSE_SHORT:
                 await self._close_short(d.actor)
+            elif s.expedite_per_schedule:
+                await self._keep_waiting_for_receipt()  # asked again after grace, if still missing
             else:
                 assert s.policy is not None
                 s.receipt_due_at = workflow.now() + s.policy.receipt_grace

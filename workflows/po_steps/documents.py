@@ -1,7 +1,9 @@
 """Supplier documents before the invoice, lifecycle steps 4–5: the loop
 takes the documents that arrived in order (invoices go on to invoices.py);
 an acknowledgment becomes the next revision within tolerance, else a buyer
-decides the supplier's change; ship notices are recorded (one beyond the
+decides the supplier's change (as for one that answers a revision older
+than the one the supplier was last sent, whose acceptance alone does not
+acknowledge the revision in force); ship notices are recorded (one beyond the
 order is a buyer task); receipts (net of
 rejections) move the PO to partially received or received and re-match the
 held invoices; returns to the vendor go on to returns.py."""
@@ -11,7 +13,7 @@ from __future__ import annotations
 from temporalio import workflow
 
 from workflows.po_steps.base import OPEN_FOR_DOCUMENTS, PoBase
-from workflows.po_steps.patches import PATCH_ACK_LINES, PATCH_ASN_EXCEPTIONS
+from workflows.po_steps.patches import PATCH_ACK_ANSWERS_REVISION, PATCH_ACK_LINES, PATCH_ASN_EXCEPTIONS
 
 with workflow.unsafe.imports_passed_through():
     from models import (
@@ -63,6 +65,10 @@ class DocumentSteps(PoBase):
 
     async def _on_acknowledgment(self, ack: Acknowledgment) -> None:
         s = self._s
+        old = acknowledgment.answers_an_old_revision(s, ack)
+        if old and ack.status != AckStatus.REJECTED and workflow.patched(PATCH_ACK_ANSWERS_REVISION):
+            await self._on_old_revision_answer(ack, old)
+            return
         s.ack_reminder_at = s.ack_due_at = None
         await self._cancel_open_tasks(TaskKind.CHASE_SUPPLIER)
         if ack.status == AckStatus.REJECTED:
@@ -74,11 +80,7 @@ class DocumentSteps(PoBase):
         await self._open_rejected_line_tasks(ack, comparison.rejected_lines)
         if comparison.revised_po is None and comparison.within_tolerance:
             outcome = AckOutcome.ACCEPTED
-            rejected = f" but line(s) {', '.join(map(str, comparison.rejected_lines))}"
-            self._log(
-                "acknowledged",
-                f"{ack.ack_id}: accepted as ordered" + (rejected if comparison.rejected_lines else ""),
-            )
+            self._log("acknowledged", f"{ack.ack_id}: {_as_ordered(comparison)}{_answers(ack)}")
         elif comparison.within_tolerance:
             outcome = AckOutcome.ACCEPTED_AS_REVISION
             await self._revise_by_rule(ack, comparison)
@@ -94,7 +96,9 @@ class DocumentSteps(PoBase):
         s.acknowledgments.append(
             AckRecord(ack=ack, outcome=AckOutcome.SUPPLIER_REJECTED, received_at=workflow.now())
         )
-        self._log("supplier_rejected", ack.message or f"{ack.ack_id}: rejected by the supplier")
+        self._log(
+            "supplier_rejected", (ack.message or f"{ack.ack_id}: rejected by the supplier") + _answers(ack)
+        )
         await self._open_task(
             TaskKind.SUPPLIER_REJECTED,
             f"{s.po.vendor_id} rejected {s.po.po_number}",
@@ -110,7 +114,7 @@ class DocumentSteps(PoBase):
             comparison.revised_po,
             RevisionReason.SUPPLIER_CHANGE_AUTO,
             ack.document_id,
-            "; ".join(comparison.changes),
+            "; ".join(comparison.changes) + _answers(ack),
             approved_by=(
                 f"rule: within the acknowledgment tolerances ({', '.join(comparison.profiles)})"
                 if self._ack_line_rule()
@@ -118,19 +122,56 @@ class DocumentSteps(PoBase):
             ),
         )
 
-    async def _ask_the_buyer(self, ack: Acknowledgment, comparison: acknowledgment.AckComparison) -> None:
-        """A change beyond a limit: the buyer approves the supplier's change or not."""
+    async def _on_old_revision_answer(self, ack: Acknowledgment, old: str) -> None:
+        """An acknowledgment of a revision older than the one the supplier was
+        last sent (`old` says which): its changes are the buyer's to judge,
+        whatever the tolerance (it would compare them with lines the supplier
+        did not see); an acceptance as it stood is recorded, and the revision
+        in force still awaits its acknowledgment (timers and chase stand)."""
+        s = self._s
+        comparison = await self._compare_acknowledgment(ack)
+        await self._open_rejected_line_tasks(ack, comparison.rejected_lines)
+        if comparison.revised_po is None and comparison.within_tolerance:
+            s.acknowledgments.append(
+                AckRecord(ack=ack, outcome=AckOutcome.ANSWERS_OLD_REVISION, received_at=workflow.now())
+            )
+            self._log(
+                "acknowledged_old_revision",
+                f"{ack.ack_id}: {_as_ordered(comparison)}{_answers(ack)}; r{s.po.revision} is in force "
+                "and still awaits the supplier's acknowledgment",
+            )
+            return
+        s.ack_reminder_at = s.ack_due_at = None
+        await self._cancel_open_tasks(TaskKind.CHASE_SUPPLIER)
+        if s.status == PoStatus.ISSUED:
+            s.status = PoStatus.ACKNOWLEDGED
+        await self._ask_the_buyer(ack, comparison, old=old)
+        s.acknowledgments.append(
+            AckRecord(ack=ack, outcome=AckOutcome.CHANGE_REVIEW, received_at=workflow.now())
+        )
+        await self._rematch_waiting_for(HoldCode.ACK_MISSING)
+
+    async def _ask_the_buyer(
+        self, ack: Acknowledgment, comparison: acknowledgment.AckComparison, old: str | None = None
+    ) -> None:
+        """A change beyond a limit, or (`old`) one to a revision no longer in
+        force: the buyer approves the supplier's change or not."""
         s = self._s
         s.pending_change = ack
         await self._cancel_open_tasks(TaskKind.APPROVE_SUPPLIER_CHANGE)  # a newer ack supersedes
-        self._log("supplier_change", "outside tolerance: " + "; ".join(comparison.outside_tolerance))
+        beyond = "; ".join(comparison.outside_tolerance)
+        if old:  # every change, not only those beyond a limit: none was judged
+            self._log("supplier_change", f"{old}: " + "; ".join(comparison.changes))
+        else:
+            self._log("supplier_change", f"outside tolerance: {beyond}{_answers(ack)}")
         await self._open_task(
             TaskKind.APPROVE_SUPPLIER_CHANGE,
-            f"Supplier change on {s.po.po_number}",
+            f"Supplier change on {s.po.po_number}" + (f" ({old})" if old else ""),
             subject_id=ack.document_id,
             context={
+                **({"revision": old} if old else {}),
                 "changes": "; ".join(comparison.changes),
-                "outside_tolerance": "; ".join(comparison.outside_tolerance),
+                "outside_tolerance": beyond or (f"(not judged: {old})" if old else ""),
                 "supplier_message": ack.message or "(none)",
             },
             at_stake=(s.po.total, []),  # the state keeps its flags as sentences, not codes
@@ -212,7 +253,9 @@ class DocumentSteps(PoBase):
             )
         )
         assert s.policy is not None
-        if s.receipt_due_at is not None:
+        if s.expedite_per_schedule:
+            await self._reschedule_receipt()  # per promised delivery (po_steps.expedite)
+        elif s.receipt_due_at is not None:
             s.receipt_due_at = deadlines.receipt_due_at(po, s.policy.receipt_grace)
         self._log("revised", f"r{po.revision} ({reason.value}): {detail}")
         # A price hold re-checks itself against the new agreed terms.
@@ -231,6 +274,7 @@ class DocumentSteps(PoBase):
         self._log(
             "shipped", f"{notice.asn_id}: {lines}{due}" + (f" via {notice.carrier}" if notice.carrier else "")
         )
+        await self._reschedule_receipt()  # shipped is on its way: not expedited (po_steps.expedite)
         await self._rematch_waiting_for(HoldCode.ASN_MISMATCH)  # billed beyond the notices before it
         if exceptions and workflow.patched(PATCH_ASN_EXCEPTIONS):
             await self._open_task(
@@ -270,4 +314,15 @@ class DocumentSteps(PoBase):
             await self._cancel_open_tasks(TaskKind.EXPEDITE_RECEIPT)
         elif receiving.anything_received(s):
             s.status = PoStatus.PARTIALLY_RECEIVED
+        await self._reschedule_receipt()  # the next promised delivery not covered (po_steps.expedite)
         await self._rematch_held()
+
+
+def _answers(ack: Acknowledgment) -> str:
+    """` (answers r1)` on the timeline when the supplier says which revision it answers."""
+    return f" (answers r{ack.answers_revision})" if ack.answers_revision is not None else ""
+
+
+def _as_ordered(comparison: acknowledgment.AckComparison) -> str:
+    rejected = f" but line(s) {', '.join(map(str, comparison.rejected_lines))}"
+    return "accepted as ordered" + (rejected if comparison.rejected_lines else "")

@@ -3,8 +3,10 @@ item 6): on a 4-way line a receipt's goods are pending inspection until an
 inspection result says how many passed (Oracle's 4-way on accepted quantity,
 SAP QM's inspection lot). What passed counts as accepted
 (PurchaseOrderState.accepted_quantity), so invoices held INSPECTION re-match,
-and the PO is received once its 4-way lines passed. A result for a receipt not
-on the PO, or of more than its receipt brought, is refused on the timeline.
+and the PO is received once its 4-way lines passed. What failed goes back to
+the supplier as a return of its own (po_steps.returns, PATCH_INSPECTION_RETURNS).
+A result for a receipt not on the PO, or of more than its receipt brought, is
+refused on the timeline.
 Runs started before PATCH_INSPECTIONS (state.inspection_rule False) keep
 accepted = received − rejected at the receipt and ignore inspections."""
 
@@ -48,6 +50,10 @@ class InspectionSteps(PoBase):
             s.status = PoStatus.RECEIVED
             s.receipt_due_at = None
             await self._cancel_open_tasks(TaskKind.EXPEDITE_RECEIPT)
+        await self._reschedule_receipt()  # failed units are missing again (po_steps.expedite)
+        # Before the re-match: a credit is owed for rejected units billed to AP
+        # already, not for what an invoice held until now is approved for.
+        await self._after_inspection(inspection)
         await self._rematch_waiting_for(HoldCode.INSPECTION)
 
     def _text(self, inspection: InspectionResult) -> str:

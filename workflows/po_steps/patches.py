@@ -52,3 +52,25 @@ PATCH_INSPECTIONS = "inspection-after-receipt"
 # order deleting the line (860 / ORDCHG) or the e-mail of the change; runs
 # started before sent a notification.
 PATCH_LINE_CANCEL_CHANGE_ORDER = "line-cancel-change-order"
+# An acknowledgment answering an older revision than the one the supplier was
+# last sent (p2p.acknowledgment.answers_an_old_revision) is not judged by the
+# tolerance: its changes go to the buyer, an acceptance is recorded without
+# acknowledging the revision in force; runs started before took it as any other.
+PATCH_ACK_ANSWERS_REVISION = "ack-answers-revision"
+# Units an inspection rejects go back to the supplier as a return to vendor of
+# their own (po_steps.returns: the supplier is told, a credit memo expected where
+# they were billed to AP; accepted already leaves them out), and replacements
+# that pass inspection settle what was owed; runs started before only recorded
+# the inspection.
+PATCH_INSPECTION_RETURNS = "inspection-rejection-returns"
+# Cancelling the whole PO and chasing its acknowledgment go through the
+# vendor's channel like the order (issue_po with purpose cancel / reminder: an
+# 860 / ORDCHG cancelling it, the order again as a duplicate, or the e-mail);
+# runs started before sent notifications.
+PATCH_CANCEL_AND_REMIND_BY_CHANNEL = "cancel-and-remind-by-channel"
+# The receipt deadline is per promised delivery (po_steps.expedite,
+# p2p.deadlines.schedule_receipt_due_at): the earliest schedule or need-by not
+# yet received or shipped, + grace, each expedited once; decided at the run's
+# start (state.expedite_per_schedule). Runs started before keep one deadline,
+# the latest need-by + grace.
+PATCH_SCHEDULE_EXPEDITE = "expedite-per-schedule"

@@ -5,8 +5,11 @@ line was already billed to AP beyond what is now kept — makes a credit memo
 expected, which the supplier is told about and which their credit memo (or
 replacement goods) settles. A return of more than was received and kept is
 refused on the timeline. A receipt's dock rejections are recorded as a return
-of their own (they never counted as received, so nothing is subtracted twice).
-Runs started before PATCH_RETURNS take no returns."""
+of their own (they never counted as received, so nothing is subtracted twice),
+and so are the units an inspection rejects (they never counted as accepted;
+the supplier is told, and a credit memo is expected where they were billed
+to AP). Runs started before PATCH_RETURNS take no returns, runs started
+before PATCH_INSPECTION_RETURNS only record the inspection."""
 
 from __future__ import annotations
 
@@ -15,10 +18,11 @@ from decimal import Decimal
 from temporalio import workflow
 
 from workflows.po_steps.base import PoBase
-from workflows.po_steps.patches import PATCH_RETURNS
+from workflows.po_steps.patches import PATCH_INSPECTION_RETURNS, PATCH_RETURNS
 
 with workflow.unsafe.imports_passed_through():
     from models import GoodsReceipt, Invoice, NotificationChannel, PoStatus, format_money, round_money
+    from models.inspections import InspectionResult
     from models.returns import ExpectedCredit, ReturnToVendor
     from p2p import receiving, returns
 
@@ -41,6 +45,14 @@ class ReturnSteps(PoBase):
         if refusal:
             self._log("return_refused", f"{rtv.return_id} not recorded: {refusal}", actor=actor)
             return
+        await self._record_return(rtv, actor)
+        await self._rematch_held()  # received is lower now
+
+    async def _record_return(self, rtv: ReturnToVendor, actor: str) -> None:
+        """A return that stands: recorded, the PO perhaps no longer received,
+        a credit memo expected where the goods were billed, the supplier told."""
+        s = self._s
+        net = self._net_receipts()
         s.returns.append(rtv)
         reopened = s.status == PoStatus.RECEIVED and not receiving.fully_received(s, net_of_rejections=net)
         if reopened:
@@ -56,7 +68,6 @@ class ReturnSteps(PoBase):
         if credits:
             self._log("credit_expected", f"{rtv.return_id}: " + "; ".join(map(self._credit_text, credits)))
         await self._tell_the_supplier(rtv, credits)
-        await self._rematch_held()  # received is lower now
 
     def _lines_text(self, rtv: ReturnToVendor) -> str:
         parts = []
@@ -114,6 +125,34 @@ class ReturnSteps(PoBase):
                 "credit_settled",
                 f"{credit.return_id} line {credit.line_no}: replaced by receipt {receipt.receipt_id}, "
                 "no credit owed any more",
+            )
+
+    async def _after_inspection(self, inspection: InspectionResult) -> None:
+        """An inspection (already recorded) sends what it rejected back to the
+        supplier as a return of its own — accepted leaves those units out
+        already, so received and accepted drop no further — and replacement
+        goods that passed it settle what was owed."""
+        s = self._s
+        rtv = returns.inspection_return(inspection)
+        if rtv is None and not s.open_expected_credits:
+            return
+        if not workflow.patched(PATCH_INSPECTION_RETURNS):
+            return
+        if rtv is not None and rtv.document_id not in s.processed_document_ids:
+            s.processed_document_ids.append(rtv.document_id)  # a re-sent return of that id is a duplicate
+            await self._record_return(rtv, "system")
+        settled = returns.settle_by_receipt(
+            s,
+            inspection.receipt_id,
+            workflow.now(),
+            net_of_rejections=self._net_receipts(),
+            inspection_id=inspection.inspection_id,
+        )
+        for credit in settled:
+            self._log(
+                "credit_settled",
+                f"{credit.return_id} line {credit.line_no}: replaced by receipt {inspection.receipt_id}, "
+                f"passed inspection {inspection.inspection_id}: no credit owed any more",
             )
 
     def _settle_expected_credits(self, credit: Invoice) -> None:

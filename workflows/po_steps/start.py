@@ -76,5 +76,8 @@ class StartSteps(PoBase):
         if s.policy.acknowledgment_required:  # a vendor that never confirms is not chased
             s.ack_reminder_at = now + s.policy.ack_reminder_after
             s.ack_due_at = now + s.policy.ack_due_after
-        s.receipt_due_at = deadlines.receipt_due_at(s.po, s.policy.receipt_grace)
+        if s.expedite_per_schedule:
+            await self._reschedule_receipt()  # per promised delivery (po_steps.expedite)
+        else:
+            s.receipt_due_at = deadlines.receipt_due_at(s.po, s.policy.receipt_grace)
         self._log("issued", f"r{s.po.revision} sent by {result.describe()}")

@@ -15,8 +15,16 @@ ORDRSP, PIA: LIN names the product ordered, PIA+3 the one replacing it), or 4,
 1229 itself has no substitution code in D.96A/D.97A.
 
 Here: the message and its header (BGM acknowledgment id and status, RFF+ON
-order, NAD vendor, DTM+137 date, FTX message); the LIN groups are read in
-`ordrsp_lines`, their delivery schedules in `ordrsp_schedules`.
+order, RFF+PP the revision answered, NAD vendor, DTM+137 date, FTX message);
+the LIN groups are read in `ordrsp_lines`, their delivery schedules in
+`ordrsp_schedules`.
+
+RFF+PP (1153 code PP, purchase order change number) in an ORDRSP to an
+ORDCHG quotes back the change number poflow sent (BGM 1004 and RFF+PP of the
+ORDCHG, `{po_number}-{revision}`, `write_ordchg.change_number`): the revision
+it answers (`answers_revision`). A bare number is read as the revision; a
+change number of another order, or one poflow never sends, leaves it
+unstated with a warning. An ORDRSP to an ORDERS has no RFF+PP: not stated.
 """
 
 from __future__ import annotations
@@ -39,6 +47,7 @@ from activities.intake.edifact.reading import (
 from activities.intake.edifact.syntax import EdiMessage, EdiSegment
 from activities.intake.edifact.values import is_identifier, iso_utc
 from models.acknowledgments import AckLineStatus, AckStatus
+from models.common import MAX_REVISION
 from models.extraction import Extracted, ExtractedKind
 
 __all__ = ["read_ordrsp"]
@@ -70,6 +79,7 @@ def read_ordrsp(message: EdiMessage, context: Context) -> Extracted:
     fields: Fields = {}
     _read_ack_id(bgm, message, fields, warnings)
     _read_po_number(sections.header, sections.lines, message, fields, warnings)
+    _read_answers_revision(sections.header, message, fields, warnings)
     vendor, hint = read_vendor(sections.header, context, ("SU", "SE"), warnings)
     if vendor:
         fields["vendor_id"] = vendor
@@ -125,6 +135,26 @@ def _read_po_number(
         confidence = 0.3
         warnings.append(f"{message.where(orders[0])}: order number {numbers[0]!r} is not a valid identifier.")
     fields["po_number"] = Read(numbers[0], orders[0].at(1, 2), confidence)
+
+
+def _read_answers_revision(
+    header: list[EdiSegment], message: EdiMessage, fields: Fields, warnings: list[str]
+) -> None:
+    """The revision from RFF+PP: `{po_number}-{revision}` as our ORDCHG wrote it, or a bare number."""
+    ref = next((s for s in header if s.tag == "RFF" and s.qualifier == "PP" and s.value(1, 2)), None)
+    if ref is None:
+        return
+    value = ref.value(1, 2)
+    order = fields.get("po_number")
+    prefix, _, number = value.rpartition("-")
+    if number.isascii() and number.isdigit() and int(number) <= MAX_REVISION:
+        if not prefix or (order is not None and prefix == order.value):
+            fields["answers_revision"] = Read(int(number), ref.at(1, 2), 1.0)
+            return
+    warnings.append(
+        f"{message.where(ref)}: order change number {value[:40]!r} is not one poflow sent for this order; "
+        "which revision it answers is not said."
+    )
 
 
 def _read_acknowledged_at(

@@ -137,12 +137,15 @@ def render_orders(
     now: datetime,
     sender_qualifier: str = "ZZZ",
     receiver_qualifier: str = "ZZZ",
+    duplicate: bool = False,
 ) -> bytes:
     """The purchase order as an ORDERS D.96A interchange: BGM 220 (function 9
-    original, 5 replace for a later revision), order date, buyer and supplier
+    original, 5 replace for a later revision, 7 duplicate for the order the
+    vendor has sent again as a reminder), order date, buyer and supplier
     parties, currency, payment terms, agreed freight, then one LIN group per PO
     line (buyer's item number, description, QTY+21, DTM+2 need-by, PRI+AAA)."""
-    body = _orders_header(po, sender_id, now) + [s for line in po.lines for s in order_line_group(line)]
+    body = _orders_header(po, sender_id, now, duplicate)
+    body += [s for line in po.lines for s in order_line_group(line)]
     body += [segment("UNS", "S"), segment("CNT", ["2", str(len(po.lines))])]
     return render_interchange(
         [("ORDERS", body)],
@@ -155,9 +158,10 @@ def render_orders(
     )
 
 
-def _orders_header(po: PurchaseOrder, sender_id: str, now: datetime) -> EdiBody:
+def _orders_header(po: PurchaseOrder, sender_id: str, now: datetime, duplicate: bool) -> EdiBody:
+    function = "7" if duplicate else "9" if po.revision == 0 else "5"  # BGM 1225
     body = [
-        segment("BGM", "220", po.po_number, "9" if po.revision == 0 else "5"),
+        segment("BGM", "220", po.po_number, function),
         segment("DTM", date_element("137", po.order_date or now.astimezone(UTC).date())),
     ]
     if po.note:

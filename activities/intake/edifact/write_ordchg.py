@@ -35,6 +35,7 @@ from activities.intake.edifact.write import (
     order_line_group,
     render_interchange,
     segment,
+    text_components,
 )
 from activities.intake.x12.write_860 import LineChange, changed_lines
 from models.purchase_order import PurchaseOrder
@@ -58,14 +59,16 @@ def render_ordchg(
     sender_qualifier: str = "ZZZ",
     receiver_qualifier: str = "ZZZ",
     cancel: bool = False,
+    reason: str | None = None,
 ) -> bytes:
     """The change from `previous` (the revision the vendor has) to `po` as an
     ORDCHG D.96A interchange; with `cancel`, the cancellation of the order
-    (BGM 1225 "1", every line deleted)."""
+    (BGM 1225 "1", every line deleted). The buyer's `reason` goes in FTX
+    "PUR", as the ORDERS carries its note."""
     if (previous.po_number, previous.vendor_id) != (po.po_number, po.vendor_id):
         raise ValueError(f"{previous.po_number} and {po.po_number} are not two revisions of one order")
     changes = changed_lines(previous, po, cancel=cancel)
-    body = _header(po, sender_id, now, cancel) + [s for change in changes for s in _line(change)]
+    body = _header(po, sender_id, now, cancel, reason) + [s for change in changes for s in _line(change)]
     body += [segment("UNS", "S"), segment("CNT", ["2", str(len(changes))])]
     return render_interchange(
         [("ORDCHG", body)],
@@ -78,12 +81,14 @@ def render_ordchg(
     )
 
 
-def _header(po: PurchaseOrder, sender_id: str, now: datetime, cancel: bool) -> EdiBody:
+def _header(po: PurchaseOrder, sender_id: str, now: datetime, cancel: bool, reason: str | None) -> EdiBody:
     body = [
         segment("BGM", "230", change_number(po), "1" if cancel else "4"),
         segment("DTM", date_element("137", now.astimezone(UTC).date())),
-        segment("RFF", ["ON", po.po_number]),
     ]
+    if reason:
+        body += [segment("FTX", "PUR", None, None, chunk) for chunk in text_components(reason)]
+    body.append(segment("RFF", ["ON", po.po_number]))
     if po.order_date:
         body.append(segment("DTM", date_element("171", po.order_date)))
     body.append(segment("RFF", ["PP", change_number(po)]))  # purchase order change number

@@ -6,8 +6,15 @@ schedules), the substitute on an IS line (ACK07+ product ids) and a changed
 price (CTP, or PO104 on a price change).
 
 Here: the transaction set and its header (BAK02 status, BAK03 PO number, BAK08
-acknowledgment id, BAK09 date or GS04/GS05, N1/REF vendor, MSG/NTE message,
-CTT line count); the PO1 loops are read in `read_855_lines`.
+acknowledgment id, BAK09 date or GS04/GS05, N1/REF vendor, REF*PP the PO
+revision answered, MSG/NTE message, CTT line count); the PO1 loops are read in
+`read_855_lines`.
+
+BAK has no element for the order's revision: the 850 poflow sends for a
+revision after the first carries it in REF*PP (purchase order revision
+number, element 128 code PP), and a supplier that echoes that REF in its 855
+says which revision it answers (`answers_revision`). Without it the revision
+is not stated (None), as for every answer to an original 850, which has none.
 """
 
 from __future__ import annotations
@@ -28,9 +35,10 @@ from activities.intake.x12.reading import (
 )
 from activities.intake.x12.segment import Segment, parse_date, parse_time
 from models.acknowledgments import AckLineStatus, AckStatus
+from models.common import MAX_REVISION
 from models.extraction import Extracted, ExtractedKind
 
-__all__ = ["ACK_TYPES", "FORMAT_855", "capped_message", "envelope_timestamp", "read_855"]
+__all__ = ["ACK_TYPES", "FORMAT_855", "capped_message", "envelope_timestamp", "read_855", "read_revision"]
 
 FORMAT_855 = "x12-855"
 
@@ -59,6 +67,9 @@ def read_855(env: Envelope) -> list[Extracted]:
     _ack_id(r, env, bak)
     _acknowledged_at(r, env, bak)
     read_vendor(r, env, all_of(header, "N1"), all_of(header, "REF"))
+    revision = next(iter(all_of(header, "REF", "PP")), None)
+    if revision is not None:
+        read_revision(r, revision, 2, "PO revision number")
     notes = free_text(header)
     lines = [read_ack_line(r, loop, index, notes) for index, loop in enumerate(loops)]
     doc["lines"] = lines
@@ -108,6 +119,21 @@ def _acknowledged_at(r: Reading, env: Envelope, bak: Segment) -> None:
         r.warnings.append(
             "no acknowledgment date in BAK09 or GS04: acknowledged_at must be completed by review"
         )
+
+
+def read_revision(r: Reading, seg: Segment, n: int, what: str) -> None:
+    """`answers_revision` from the number poflow sent (REF*PP in the 850,
+    BCH05 in the 860) as the supplier quotes it back; a value poflow never
+    sends leaves the revision unstated, with a warning, rather than refusing
+    the whole acknowledgment for it."""
+    value = seg.get(n)
+    if value.isascii() and value.isdigit() and int(value) <= MAX_REVISION:
+        r.document["answers_revision"] = int(value)
+        r.read("answers_revision", seg, n)
+        return
+    r.warnings.append(
+        f"{what} {value[:40]!r} ({seg.ref(n)}) is not a revision poflow sent: which revision it answers is not said"
+    )
 
 
 def capped_message(r: Reading, notes: list[str]) -> str:

@@ -17,9 +17,9 @@ takes it like any acknowledgment.
   `read_855_lines.read_ack_line`, exactly as an 855's PO1 loop, through a
   view of the POC with the PO1 element layout that still names the POC
   elements in every location and error.
-- The acknowledgment model has no field for the change order answered: it
-  goes first in `message` ("answers change order 2 (BCA05)"), and a warning
-  says so when BCA05 is not sent.
+- BCA05 is the revision the change answers (`answers_revision`), so the PO
+  workflow does not apply an answer to a revision the supplier never saw; a
+  warning says so when BCA05 is not sent, or is not a number poflow sends.
 - `ack_id` is made from ISA13 and ST02 (the 865 has no seller's
   acknowledgment number of its own; the seller's order number, REF*VN, is
   the one its 855 used, so it would make the 865 look like a repeat of it).
@@ -30,7 +30,7 @@ from __future__ import annotations
 from typing import Any
 
 from activities.intake.x12.errors import EL_MANDATORY_MISSING, X12Error
-from activities.intake.x12.read_855 import ACK_TYPES, capped_message, envelope_timestamp
+from activities.intake.x12.read_855 import ACK_TYPES, capped_message, envelope_timestamp, read_revision
 from activities.intake.x12.read_855_lines import free_text, read_ack_line
 from activities.intake.x12.reading import (
     Envelope,
@@ -67,8 +67,10 @@ def read_865(env: Envelope) -> list[Extracted]:
     lines = [read_ack_line(r, [PocAsPo1.of(loop[0]), *loop[1:]], i, notes) for i, loop in enumerate(loops)]
     doc["lines"] = lines
     _status(r, bca, lines)
-    doc["message"] = _message(r, bca, notes)
-    r.read("message", bca, 5)
+    _answers_revision(r, bca)
+    if notes:
+        doc["message"] = capped_message(r, notes)
+        r.derived("message", 1.0, "MSG/NTE")
     check_line_count(r, summary, len(loops), "POC")
     return [r.extracted()]
 
@@ -108,15 +110,12 @@ def _acknowledged_at(r: Reading, env: Envelope) -> None:
     r.derived("acknowledged_at", 0.9, where)
 
 
-def _message(r: Reading, bca: Segment, notes: list[str]) -> str:
-    """The change order answered (BCA05), then the supplier's free text."""
-    sequence = bca.get(5)
-    if sequence:
-        head = f"answers change order {sequence} (BCA05)"
+def _answers_revision(r: Reading, bca: Segment) -> None:
+    """BCA05 change order sequence number: the revision our 860 sent in BCH05."""
+    if bca.get(5):
+        read_revision(r, bca, 5, "change order sequence number")
     else:
-        head = "answers a change order (BCA05 not sent)"
         r.warnings.append("no change order sequence number in BCA05: which revision it answers is not said")
-    return capped_message(r, [head, *notes])
 
 
 # POC element → the PO1 element of the same meaning (POC02 change type and

@@ -22,8 +22,11 @@ def render_850(
     control_number: int,
     now: datetime,
     style: X12Style | None = None,
+    duplicate: bool = False,
 ) -> bytes:
-    """The PO as an X12 850 interchange from poflow (`sender_id`) to the vendor."""
+    """The PO as an X12 850 interchange from poflow (`sender_id`) to the
+    vendor; with `duplicate`, the order the vendor has, sent again to chase
+    its acknowledgment (BEG01 "07" duplicate)."""
     writer = InterchangeWriter(
         style or X12Style(),
         sender_id=sender_id,
@@ -31,18 +34,19 @@ def render_850(
         control_number=control_number,
         now=now,
     )
-    writer.add("850", _po_segments(po))
+    writer.add("850", _po_segments(po, duplicate))
     return writer.render()
 
 
-def _po_segments(po: PurchaseOrder) -> list[SegmentSpec]:
+def _po_segments(po: PurchaseOrder, duplicate: bool = False) -> list[SegmentSpec]:
     order_date = po.order_date or (po.created_at.date() if po.created_at else None)
+    # BEG01 (element 353): 00 original; a later revision sent whole is 05
+    # replace; 07 duplicate re-sends what the vendor has (a reminder).
+    purpose = "07" if duplicate else "00" if not po.revision else "05"
     segments: list[SegmentSpec] = [
-        # BEG01 00 original; a later revision is sent as 05 replace (the whole
-        # order again) until the 860 change order is written.
         (
             "BEG",
-            "00" if not po.revision else "05",
+            purpose,
             "SA",
             po.po_number,
             None,

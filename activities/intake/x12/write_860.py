@@ -112,10 +112,12 @@ def render_860(
     now: datetime,
     style: X12Style | None = None,
     cancel: bool = False,
+    reason: str | None = None,
 ) -> bytes:
     """The change from `previous` (the revision the vendor has) to `po` as an
     X12 860 interchange from poflow (`sender_id`) to the vendor; with
-    `cancel`, the cancellation of the whole order (BCH01 "01", every line DI)."""
+    `cancel`, the cancellation of the whole order (BCH01 "01", every line DI).
+    The buyer's `reason` goes in N9 "L1" / MSG, as the 850 carries its note."""
     if (previous.po_number, previous.vendor_id) != (po.po_number, po.vendor_id):
         raise ValueError(f"{previous.po_number} and {po.po_number} are not two revisions of one order")
     writer = InterchangeWriter(
@@ -126,11 +128,11 @@ def render_860(
         now=now,
     )
     changes = changed_lines(previous, po, cancel=cancel)
-    writer.add("860", _header(po, now.date(), cancel) + _poc_loops(changes) + [_ctt(changes)])
+    writer.add("860", _header(po, now.date(), cancel, reason) + _poc_loops(changes) + [_ctt(changes)])
     return writer.render()
 
 
-def _header(po: PurchaseOrder, change_date: date, cancel: bool) -> list[SegmentSpec]:
+def _header(po: PurchaseOrder, change_date: date, cancel: bool, reason: str | None) -> list[SegmentSpec]:
     order_date = po.order_date or (po.created_at.date() if po.created_at else change_date)
     segments: list[SegmentSpec] = [
         (
@@ -150,9 +152,16 @@ def _header(po: PurchaseOrder, change_date: date, cancel: bool) -> list[SegmentS
         ("CUR", "BY", po.currency),
         ("REF", "VR", po.vendor_id),
         ("PER", "BD", po.buyer),
+        *_reason(reason),  # the N9 loop comes before N1 in the 860's header
         ("N1", "VN", None, "92", po.vendor_id),
     ]
     return segments
+
+
+def _reason(reason: str | None) -> list[SegmentSpec]:
+    if not reason:
+        return []
+    return [("N9", "L1", "REASON"), *(("MSG", reason[i : i + 264]) for i in range(0, len(reason), 264))]
 
 
 def _poc_loops(changes: list[LineChange]) -> list[SegmentSpec]:
