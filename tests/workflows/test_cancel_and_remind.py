@@ -19,12 +19,13 @@ from temporalio.client import WorkflowFailureError
 from activities.db import outbound
 from activities.intake.edifact.syntax import parse_interchange as parse_edifact
 from activities.intake.x12.syntax import read_interchanges
-from models import CancelRequest, PoStatus, PurchaseOrderState
-from tests.support.builders import lab_order, nordic_order, po, running_worker, start, unique
+from models import CancelRequest, PoStatus, PurchaseOrder, PurchaseOrderState
+from models.amendments import AmendRequest
+from tests.support.builders import ack, lab_order, nordic_order, po, running_worker, start, unique
 from tests.support.replay import PurchaseOrderWithoutTheGuard, assert_guarded, worker_before
 from tests.support.workflows import events, eventually, finished, issued, skip_time
-from workflows.contract import PoUpdate
-from workflows.po_steps.patches import PATCH_CANCEL_AND_REMIND_BY_CHANNEL
+from workflows.contract import PoQuery, PoSignal, PoUpdate
+from workflows.po_steps.patches import PATCH_CANCEL_AND_REMIND_BY_CHANNEL, PATCH_CHANGE_ACK_CHASE
 from workflows.purchase_order import PurchaseOrderWorkflow
 
 REMINDER_AFTER = timedelta(days=2, hours=1)  # the standard policy reminds after 2 days
@@ -156,3 +157,63 @@ async def test_a_run_from_before_the_rule_reminds_and_cancels_by_notification(en
     await assert_guarded(
         history, PATCH_CANCEL_AND_REMIND_BY_CHANNEL, PurchaseOrderWorkflow, PurchaseOrderWithoutTheGuard
     )
+
+
+# --- a buyer's change order is chased like the order --------------------------------------
+
+
+def more_tips() -> AmendRequest:
+    return AmendRequest.model_validate(
+        {"actor": "bob.buyer", "reason": "second lab", "lines": [{"line_no": 3, "quantity": "12"}]}
+    )
+
+
+async def acknowledged_then_amended(handle, order: PurchaseOrder) -> PurchaseOrderState:  # type: ignore[no-untyped-def]
+    await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order))
+    await eventually(handle, lambda s: s.status == PoStatus.ACKNOWLEDGED)
+    await handle.execute_update(PoUpdate.AMEND, more_tips(), result_type=PurchaseOrderState)
+    return await eventually(handle, lambda s: bool(events(s, "change_sent")))
+
+
+async def test_a_change_order_is_chased_until_the_supplier_acknowledges_it(env, engine):
+    order = lab_order()
+    async with running_worker(env.client, engine) as queue:
+        handle = await issued(env.client, queue, order)
+        s = await acknowledged_then_amended(handle, order)
+        assert s.po.revision == 1 and s.ack_reminder_at is not None and s.ack_due_at is not None
+        await skip_time(env, REMINDER_AFTER)
+        s = await eventually(handle, lambda s: bool(events(s, "ack_reminder")))
+        reminder = outbound.find_message(engine, order.po_number, 1, 1, "reminder")
+        assert reminder is not None and reminder.format == "x12-850"
+        segments = x12_segments(reminder.content)
+        assert next(seg for seg in segments if seg[0] == "BEG")[1] == "07"
+        assert ("REF", "PP", "1", "", "", "") in segments  # the revision the vendor is asked to confirm
+        change_ack = ack(order, "ACK-2").model_copy(update={"answers_revision": 1})
+        await handle.signal(PoSignal.ACKNOWLEDGMENT, change_ack)
+        s = await eventually(handle, lambda s: len(s.acknowledgments) == 2)
+        assert s.ack_reminder_at is None and s.ack_due_at is None
+        await skip_time(env, timedelta(days=5))
+        s = await handle.query(PoQuery.STATE, result_type=PurchaseOrderState)
+    assert not s.open_tasks and s.ack_reminders_sent == 1
+
+
+async def test_a_run_from_before_the_rule_does_not_chase_a_change_order(env, engine):
+    """Recorded without the patch marker: an amendment a day after issue left
+    the order's reminder where it was (day 2); today's code replays that, and
+    the unguarded code would have moved it to day 3 and sent nothing on day 2."""
+    order = lab_order()
+    queue = f"poflow-before-change-chase-{unique('Q')}"
+    async with worker_before(env.client, engine, queue, PATCH_CHANGE_ACK_CHASE):
+        handle = await start(env.client, queue, order)
+        issued_at = (await eventually(handle, lambda s: s.issued_at is not None)).issued_at
+        await skip_time(env, timedelta(days=1))
+        await handle.execute_update(PoUpdate.AMEND, more_tips(), result_type=PurchaseOrderState)
+        s = await eventually(handle, lambda s: bool(events(s, "change_sent")))
+        assert s.ack_reminder_at == issued_at + timedelta(days=2)  # the code before the rule
+        await skip_time(env, REMINDER_AFTER)
+        await eventually(handle, lambda s: bool(events(s, "ack_reminder")))
+        await handle.cancel()  # with the worker running: the test server's clock must not stall
+        with suppress(WorkflowFailureError):
+            await handle.result()
+        history = await handle.fetch_history()
+    await assert_guarded(history, PATCH_CHANGE_ACK_CHASE, PurchaseOrderWorkflow, PurchaseOrderWithoutTheGuard)

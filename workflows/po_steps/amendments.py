@@ -3,16 +3,17 @@
 supplier as a change (860 / ORDCHG, or e-mail); one that raises the total
 beyond the approval threshold first waits for an approver. The supplier's
 change acknowledgment (865, or an ORDRSP to the ORDCHG) then arrives like
-any acknowledgment. p2p.amendments has the rules."""
+any acknowledgment, and is chased like the order's. p2p.amendments has the rules."""
 
 from __future__ import annotations
 
 from temporalio import workflow
 
 from workflows.po_steps.base import PoBase, _Pending
+from workflows.po_steps.patches import PATCH_CHANGE_ACK_CHASE
 
 with workflow.unsafe.imports_passed_through():
-    from models import HumanTask, RevisionReason, TaskDecision, TaskKind, format_money
+    from models import HumanTask, PurchaseOrder, RevisionReason, TaskDecision, TaskKind, format_money
     from models.amendments import AmendRequest
     from p2p import amendments, approvals, revisions
     from workflows import activity_calls as act
@@ -102,5 +103,18 @@ class AmendmentSteps(PoBase):
             f"amended by {request.actor}: {request.reason}",
             approved_by=approved_by,
         )
+        await self._send_change(before)
+
+    async def _send_change(self, before: PurchaseOrder) -> None:
+        """The buyer's change from `before` to the revision in force, to the
+        supplier through its channel (860 / ORDCHG, or the e-mail of the
+        change); a vendor that must acknowledge owes an acknowledgment of the
+        change, chased like the order's (runs started before did not chase it)."""
+        s = self._s
         result = await act.issue_po(self._issue_request(previous=before))
         self._log("change_sent", f"r{s.po.revision} sent to {s.po.vendor_id} by {result.describe()}")
+        assert s.policy is not None
+        if s.policy.acknowledgment_required and workflow.patched(PATCH_CHANGE_ACK_CHASE):
+            now = workflow.now()
+            s.ack_reminder_at = now + s.policy.ack_reminder_after
+            s.ack_due_at = now + s.policy.ack_due_after

@@ -79,8 +79,7 @@ class ClosingSteps(PoBase):
         if workflow.patched(PATCH_LINE_CANCEL_CHANGE_ORDER):
             # Through the vendor's channel, like an amendment: an 860 / ORDCHG
             # deleting the line (POC02 DI, LIN 1229 2), or the e-mail of the change.
-            result = await act.issue_po(self._issue_request(previous=before))
-            self._log("change_sent", f"r{s.po.revision} sent to {s.po.vendor_id} by {result.describe()}")
+            await self._send_change(before)
             return
         await self._notify(
             NotificationChannel.SUPPLIER,

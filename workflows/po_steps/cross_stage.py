@@ -33,6 +33,9 @@ class CrossStageSteps:
     async def _issue(self) -> None:  # start.StartSteps
         raise NotImplementedError
 
+    async def _send_change(self, before: PurchaseOrder) -> None:  # amendments.AmendmentSteps
+        raise NotImplementedError
+
     async def _route_for_approval(self, route: ApprovalRoute) -> None:  # approval.ApprovalSteps
         raise NotImplementedError
 

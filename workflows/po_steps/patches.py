@@ -74,3 +74,7 @@ PATCH_CANCEL_AND_REMIND_BY_CHANNEL = "cancel-and-remind-by-channel"
 # start (state.expedite_per_schedule). Runs started before keep one deadline,
 # the latest need-by + grace.
 PATCH_SCHEDULE_EXPEDITE = "expedite-per-schedule"
+# A buyer's change order (amendment, cancelled line) to a vendor that must
+# acknowledge restarts the acknowledgment reminder and SLA for the new
+# revision (po_steps.amendments._send_change); runs started before did not chase it.
+PATCH_CHANGE_ACK_CHASE = "change-order-ack-chase"
