@@ -30,6 +30,7 @@ def po_email(req: IssueRequest, vendor_name: str, projection: PoProjection | Non
     lines = [f"Dear {vendor_name},", "", what]
     if req.po is not None and req.previous is not None:
         lines += _changes_text(req.previous, req.po)
+        lines += [f"Reason: {req.reason}"] if req.reason else []
     if projection is not None:
         lines += [""] if req.previous is not None else []
         lines += [

@@ -113,6 +113,10 @@ async def test_the_buyers_860_and_the_suppliers_865_make_revisions_1_and_2(env, 
         ]
         ctt = next(seg for seg in tx.segments if seg.tag == "CTT")
         assert (ctt.get(1), D(ctt.get(2))) == ("2", D(4))
+        # The buyer's reason travels with the change (N9 L1 / MSG, as the 850 carries its note).
+        assert [seg.get(1) for seg in tx.segments if seg.tag == "MSG"] == [
+            "amended by bob.buyer: quote renegotiated; second centrifuge for the new lab"
+        ]
 
         # The supplier's 865 answering change order 1, built from revision 1.
         now = datetime.now(UTC).replace(second=0, microsecond=0)

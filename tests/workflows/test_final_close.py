@@ -121,6 +121,7 @@ async def test_a_cancelled_line_leaves_the_order_and_an_invoice_on_it_is_held(en
             {"po": order.po_number},
         ).scalar_one()
     assert "Changes since revision 0:" in body and "line 2" in body and "MRO-BEARING-6204" in body
+    assert "Reason: line 2 cancelled by bob.buyer: bearings sourced elsewhere" in body
 
 
 async def test_a_cancelled_line_goes_to_an_edi_vendor_as_an_860_deleting_it(env, engine):

@@ -111,7 +111,8 @@ class AmendmentSteps(PoBase):
         change); a vendor that must acknowledge owes an acknowledgment of the
         change, chased like the order's (runs started before did not chase it)."""
         s = self._s
-        result = await act.issue_po(self._issue_request(previous=before))
+        why = s.revisions[-1].why if s.revisions else None  # the buyer's reason goes with the change
+        result = await act.issue_po(self._issue_request(previous=before, reason=why[:500] if why else None))
         self._log("change_sent", f"r{s.po.revision} sent to {s.po.vendor_id} by {result.describe()}")
         assert s.policy is not None
         if s.policy.acknowledgment_required and workflow.patched(PATCH_CHANGE_ACK_CHASE):
