@@ -40,11 +40,34 @@ class Settings:
     oidc_client_id: str | None = None
     oidc_client_secret: str | None = field(default=None, repr=False)
     oidc_claim: str = "email"
+    # Payload encryption (README "Payload encryption", ops.codec): `id:base64-key[,…]`,
+    # the first key encrypts, all decrypt. None: POFLOW_HOME/payload.keys if it
+    # exists (`poflow up` makes it), else payloads go to Temporal unencrypted.
+    # Kept out of repr() so a key is never logged.
+    payload_keys: str | None = field(default=None, repr=False)
+    # Operations (README "Metrics and logs"): where the worker serves the Temporal
+    # SDK's Prometheus metrics (host:port; None: not served), the log format
+    # (text | json) and a bearer token that may read the API's /metrics and
+    # nothing else (None: only the API's own credentials may); kept out of repr().
+    worker_metrics: str | None = None
+    log_format: str = "text"
+    metrics_token: str | None = field(default=None, repr=False)
     # poflow's own EDI identity (README "EDI"): the interchange sender id and
     # qualifier of the 850s (ISA05/ISA06, GS02) and ORDERS (UNB S002) it sends.
     edi_sender_id: str = "POFLOW"
     edi_sender_qualifier: str = "ZZ"  # X12 ISA05: ZZ mutually defined, 01 DUNS, 08 UCC EDI …
     edifact_sender_qualifier: str = "ZZZ"  # EDIFACT 0007: ZZZ mutually defined, 14 GLN …
+    # Mutual TLS to Temporal (README "Production stack", ops.connection): the
+    # CA that signed the server's certificate, this process's client
+    # certificate and key (PEM file paths), and the name the server's
+    # certificate carries; the variables are Temporal's own client settings.
+    temporal_tls_ca: str | None = None
+    temporal_tls_cert: str | None = None
+    temporal_tls_key: str | None = None
+    temporal_tls_server_name: str | None = None
+    # Seconds the HTTP API waits on a locked or unreachable database before it
+    # answers 503 (README "HTTP API"); the worker keeps long waits, as Temporal retries it.
+    api_db_wait_s: float = 0.5
 
     @property
     def api_url(self) -> str:
@@ -76,7 +99,16 @@ def load_settings() -> Settings:
         oidc_client_id=os.environ.get("POFLOW_OIDC_CLIENT_ID") or None,
         oidc_client_secret=os.environ.get("POFLOW_OIDC_CLIENT_SECRET") or None,
         oidc_claim=os.environ.get("POFLOW_OIDC_CLAIM") or "email",
+        payload_keys=os.environ.get("POFLOW_PAYLOAD_KEYS") or None,
+        worker_metrics=os.environ.get("POFLOW_WORKER_METRICS") or None,
+        log_format=(os.environ.get("POFLOW_LOG_FORMAT") or "text").strip().lower(),
+        metrics_token=os.environ.get("POFLOW_METRICS_TOKEN") or None,
         edi_sender_id=os.environ.get("POFLOW_EDI_SENDER_ID") or "POFLOW",
         edi_sender_qualifier=os.environ.get("POFLOW_EDI_SENDER_QUALIFIER") or "ZZ",
         edifact_sender_qualifier=os.environ.get("POFLOW_EDIFACT_SENDER_QUALIFIER") or "ZZZ",
+        api_db_wait_s=float(os.environ.get("POFLOW_API_DB_WAIT") or "0.5"),
+        temporal_tls_ca=os.environ.get("TEMPORAL_TLS_SERVER_CA_CERT_PATH") or None,
+        temporal_tls_cert=os.environ.get("TEMPORAL_TLS_CLIENT_CERT_PATH") or None,
+        temporal_tls_key=os.environ.get("TEMPORAL_TLS_CLIENT_KEY_PATH") or None,
+        temporal_tls_server_name=os.environ.get("TEMPORAL_TLS_SERVER_NAME") or None,
     )

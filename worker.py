@@ -26,7 +26,9 @@ from activities.notifications import NotificationActivities
 from activities.people import PeopleActivities
 from activities.persistence import PersistenceActivities
 from activities.po_channel import EdiSender
-from ops.converter import data_converter
+from ops.connection import connect_temporal
+from ops.logs import configure_logging
+from ops.metrics import worker_runtime
 from settings import Settings, load_settings
 from workflows.document_intake import DocumentIntakeWorkflow
 from workflows.purchase_order import PurchaseOrderWorkflow
@@ -71,11 +73,9 @@ def create_worker(
 
 
 async def connect(settings: Settings) -> Client:
-    return await Client.connect(
-        settings.temporal_address,
-        namespace=settings.temporal_namespace,
-        data_converter=data_converter(settings),
-    )
+    # The worker's client carries the runtime that serves the SDK's metrics
+    # (POFLOW_WORKER_METRICS); the Worker reports through its client's runtime.
+    return await connect_temporal(settings, runtime=worker_runtime(settings))
 
 
 async def run_worker(settings: Settings) -> None:
@@ -90,14 +90,17 @@ async def run_worker(settings: Settings) -> None:
         worker = create_worker(client, engine, settings, http)
         async with worker:
             log.info("worker polling task queue %r on %s", settings.task_queue, settings.temporal_address)
+            if settings.worker_metrics:
+                log.info("Temporal SDK metrics on http://%s/metrics", settings.worker_metrics)
             await stop.wait()
             log.info("shutting down: finishing in-flight activities")
     engine.dispose()
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    asyncio.run(run_worker(load_settings()))
+    settings = load_settings()
+    configure_logging(settings.log_format)
+    asyncio.run(run_worker(settings))
 
 
 if __name__ == "__main__":

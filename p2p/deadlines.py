@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from models.documents import Invoice
 from models.purchase_order import MatchLevel, PurchaseOrder, PurchaseOrderLine
-from models.tasks import TaskStatus
+from models.tasks import ESCALATION_CHAIN, TaskStatus
 from models.workflow_state import InvoiceStatus, PurchaseOrderState
 from p2p.receiving import needs_receipt, pending_inspection, received_for_match
 from p2p.ship_notices import shipped_by_line
@@ -166,10 +166,38 @@ def hold_escalation_at(invoice: Invoice, held_since: datetime, sla: timedelta, l
     return deadline
 
 
+@dataclass(frozen=True)
+class Deadline:
+    """A time the workflow wakes up at, and what it does then (its
+    `_handle_deadlines`), in words for operators."""
+
+    at: datetime
+    then: str
+
+
+def deadlines_ahead(state: PurchaseOrderState) -> list[Deadline]:
+    """Every timer the workflow must wake up for, earliest first (ties in the
+    order the workflow handles them)."""
+    po = state.po
+    found: list[tuple[datetime | None, str]] = [
+        (state.ack_reminder_at, f"reminder {state.ack_reminders_sent + 1} to {po.vendor_id} to acknowledge"),
+        (state.ack_due_at, f"acknowledgment overdue: the buyer is asked to chase {po.vendor_id}"),
+        (state.receipt_due_at, "goods not received by their date + grace: the buyer is asked to expedite"),
+    ]
+    found += [
+        (r.escalate_at, f"invoice {r.invoice.invoice_number} still on hold: a person is asked to resolve it")
+        for r in state.invoices
+        if r.status == InvoiceStatus.HELD
+    ]
+    found += [
+        (t.due_at, f"task {t.task_id} still open: it goes to the {ESCALATION_CHAIN[t.escalation_level + 1]}")
+        for t in state.tasks
+        if t.status == TaskStatus.OPEN and t.escalation_level < 2
+    ]
+    return sorted((Deadline(at, then) for at, then in found if at is not None), key=lambda d: d.at)
+
+
 def next_deadline(state: PurchaseOrderState) -> datetime | None:
     """The earliest timer the workflow must wake up for."""
-    candidates: list[datetime | None] = [state.ack_reminder_at, state.ack_due_at, state.receipt_due_at]
-    candidates += [r.escalate_at for r in state.invoices if r.status == InvoiceStatus.HELD]
-    candidates += [t.due_at for t in state.tasks if t.status == TaskStatus.OPEN and t.escalation_level < 2]
-    present = [c for c in candidates if c is not None]
-    return min(present) if present else None
+    ahead = deadlines_ahead(state)
+    return ahead[0].at if ahead else None

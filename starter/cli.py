@@ -8,7 +8,8 @@ answered even when Temporal is down.
 
 The commands live beside it: po_cli.py (through the service), match_cli.py,
 extract_cli.py, simulate_cli.py and tolerances_cli.py (offline or on the
-database); what they share is in cli_support.py. The local commands below
+database), replay_cli.py (workflow histories, from files or Temporal); what
+they share is in cli_support.py. The local commands below
 (up, down, demo, worker, api, migrate) hand over to the part that runs them.
 """
 
@@ -20,9 +21,13 @@ import os
 import sys
 from collections.abc import Sequence
 
+from sqlalchemy.exc import OperationalError
+
 from settings import load_settings
 from starter import po_cli
 from starter.cli_support import Handler, Io, Session
+from starter.db_errors import database_unavailable
+from starter.db_errors import where as db_where
 from starter.errors import EXIT_OK, EXIT_RUNTIME, PoflowError, Unavailable
 from starter.extract_cli import add_extract_command
 from starter.operations import ServiceFactory, connect_service
@@ -58,6 +63,12 @@ def run(
     except PoflowError as err:
         print(f"poflow: {err.message}", file=io.stderr)
         return err.exit_code
+    except OperationalError as err:
+        # Locked or unreachable, met outside the service's own mapping (signing
+        # in, a command on the database): one line, exit 1, like the API's 503.
+        unavailable = database_unavailable(err, db_where(load_settings().database_url))
+        print(f"poflow: {unavailable.message}", file=io.stderr)
+        return unavailable.exit_code
     except ImportError as err:
         # A part of poflow this command needs is not installed (or not written yet).
         print(f"poflow: {args.command} is unavailable: cannot import {err.name or err}", file=io.stderr)
@@ -88,6 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_match_command(commands, _match)
 
     add_extract_command(commands, _extract)
+
+    from starter.replay_cli import add_replay_command  # light: the SDK's replayer is imported when it runs
+
+    add_replay_command(commands, _replay)
 
     _add_tolerances_command(commands)
     _add_users_command(commands)
@@ -175,6 +190,12 @@ def _extract(args: argparse.Namespace, io: Io) -> int:
     from starter.extract_cli import run_extract
 
     return run_extract(args, io)
+
+
+def _replay(args: argparse.Namespace, io: Io) -> int:
+    from starter.replay_cli import run_replay
+
+    return run_replay(args, io)
 
 
 def _simulate(args: argparse.Namespace, io: Io) -> int:

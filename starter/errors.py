@@ -146,10 +146,15 @@ class TooLarge(PoflowError):
 
 
 class Unavailable(PoflowError):
-    """Temporal, the worker or the database cannot be reached; retrying later is right."""
+    """Temporal, the worker or the database cannot be reached; retrying later is right.
+    `retry_after_s` is when (the API's Retry-After): sooner for a lock held a moment."""
 
     http_status = 503
     exit_code = EXIT_RUNTIME
+
+    def __init__(self, message: str, *, retry_after_s: int = 5) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
 
 
 # --- readable validation errors ------------------------------------------------

@@ -33,6 +33,7 @@ from models import AuditEvent, HumanTask, InvoiceRecord, PoProjection, PurchaseO
 from models.intake import IntakeState
 from models.vendors import BankChange
 from settings import Settings
+from starter.errors import Unavailable
 from starter.service.authorization import authorize
 from starter.service.checks import is_connect_failure, unreachable
 from starter.service.documents import DocumentAccepted, Documents
@@ -170,33 +171,34 @@ class PoflowService(PurchaseOrders, Documents, Tasks, Evidence, Vendors):
 
 
 async def connect_client(settings: Settings, *, lazy: bool = False) -> Client:
-    """The Temporal client with poflow's data converter (ops.converter)."""
-    from ops.converter import data_converter
+    """The Temporal client with poflow's data converter and TLS (ops.connection)."""
+    from ops.connection import TemporalTlsError, connect_temporal
 
     try:
-        return await Client.connect(
-            settings.temporal_address,
-            namespace=settings.temporal_namespace,
-            data_converter=data_converter(settings),
-            lazy=lazy,
-        )
+        return await connect_temporal(settings, lazy=lazy)
+    except TemporalTlsError as err:  # a deployment's settings: nothing to retry until they change
+        raise Unavailable(f"cannot connect to Temporal: {err}") from None
     except RuntimeError as err:
         if not is_connect_failure(err):
             raise
         raise unreachable(settings.temporal_address) from None
 
 
-def make_engine(settings: Settings) -> Engine:
+def make_engine(settings: Settings, *, wait_s: float | None = None) -> Engine:
     # Imported here: the engine module belongs to the DB layer and pulls drivers.
     from activities.db.engine import make_engine as _make_engine
 
-    return _make_engine(settings.database_url)
+    return _make_engine(settings.database_url, wait_s=wait_s)
 
 
-async def connect_service(settings: Settings, *, lazy: bool = False) -> PoflowService:
-    """Client + engine, once per process (API lifespan, one CLI command)."""
+async def connect_service(
+    settings: Settings, *, lazy: bool = False, db_wait_s: float | None = None
+) -> PoflowService:
+    """Client + engine, once per process (API lifespan, one CLI command).
+    `db_wait_s`: how long a call waits on a locked or unreachable database
+    (activities.db.engine.make_engine); the API passes a short one."""
     client = await connect_client(settings, lazy=lazy)
-    return PoflowService(client, make_engine(settings), settings)
+    return PoflowService(client, make_engine(settings, wait_s=db_wait_s), settings)
 
 
 ServiceFactory = Callable[[], Awaitable[PoflowOperations]]

@@ -22,7 +22,8 @@ This module is the sequence (`up`, `down`, the supervisor loop, the demo as a
 guest); the parts it runs sit beside it: stack_config.py (addresses, the
 worker's and the API's command lines), stack_temporal.py (the dev server),
 stack_processes.py (starting and stopping children), stack_pidfile.py (the
-state file) and stack_ports.py (taken ports, readiness).
+state file), stack_ports.py (taken ports, readiness) and stack_restarts.py (how
+often a dying worker or API is restarted).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ import subprocess
 import sys
 import time
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from settings import Settings, load_settings
@@ -43,6 +44,7 @@ from starter.stack_config import (
     api_command,
     child_env,
     stack_config,
+    without_secrets,
     worker_command,
 )
 from starter.stack_pidfile import check_not_running, live_processes, read_pid_file, write_pid_file
@@ -56,6 +58,7 @@ from starter.stack_processes import (
     stop_in_order,
     stop_processes,
 )
+from starter.stack_restarts import RestartBudget, describe_window
 from starter.stack_temporal import dev_server_command, temporal_binary, wait_for_temporal, wait_for_worker
 
 # Seconds. Startup limits are generous for slow CI machines; POFLOW_STARTUP_TIMEOUT overrides.
@@ -104,6 +107,8 @@ def banner(cfg: StackConfig, database_url: str) -> str:
             f"  Approver inbox   {cfg.api_url}/inbox",
             f"  Purchase orders  {cfg.api_url}/pos",
             f"  API docs         {cfg.api_url}/docs",
+            f"  Metrics          {cfg.api_url}/metrics (API)"
+            + (f", {cfg.worker_metrics_url} (worker)" if cfg.worker_metrics_url else ""),
             f"  Temporal         {cfg.temporal_address} (namespace {cfg.namespace}, task queue {cfg.task_queue})",
             f"  Database         {redacted(database_url)}",
             f"  Logs             {cfg.log_dir}",
@@ -139,19 +144,26 @@ def demo_finished(code: int) -> None:
 
 
 # The worker and the API keep no state of their own (Temporal and the database
-# do), so `up` restarts them when they die, as a process supervisor would; the
-# Temporal server is the one child whose loss stops the stack.
+# do), so `up` restarts them when they die, as a process supervisor would, within
+# a budget per window of time (cfg.restart_budget(): POFLOW_RESTART_LIMIT per
+# POFLOW_RESTART_WINDOW, starter.stack_restarts); the Temporal server is the one
+# child whose loss stops the stack.
 RESTARTABLE = frozenset({"worker", "api"})
-MAX_RESTARTS = 5
+POLL_INTERVAL_S = 0.5
 
 
 def watch(
-    children: dict[str, subprocess.Popen], cfg: StackConfig, demo: subprocess.Popen | None = None
+    children: dict[str, subprocess.Popen],
+    cfg: StackConfig,
+    demo: subprocess.Popen | None = None,
+    *,
+    clock: Callable[[], float] = time.monotonic,
 ) -> int:
     """Block until Ctrl-C/SIGTERM (which interrupt this) or the server dies
-    (then 1). A worker or API that exits is restarted, up to MAX_RESTARTS;
-    the demo's end is reported, and changes nothing else."""
-    restarts: dict[str, int] = {}
+    (then 1). A worker or API that exits is restarted within its budget, and
+    stops the stack (1) once it dies faster than that; the demo's end is
+    reported, and changes nothing else. `clock`: seconds, for the budget."""
+    budgets = {name: cfg.restart_budget() for name in RESTARTABLE}
     while True:
         if demo is not None and demo.poll() is not None:
             demo_finished(demo.returncode)
@@ -160,21 +172,33 @@ def watch(
             if proc.poll() is None:
                 continue
             log_path = cfg.log_file(name)
-            if name not in RESTARTABLE or restarts.get(name, 0) >= MAX_RESTARTS:
+            budget = budgets.get(name)
+            now = clock()
+            if budget is None or not budget.allow(now):
+                why = "unexpectedly" if budget is None else _over_budget(budget, now)
                 _err(
-                    f"poflow up: {name} exited unexpectedly (code {proc.returncode}); see {log_path}\n"
+                    f"poflow up: {name} exited {why} (code {proc.returncode}); see {log_path}\n"
                     f"{log_tail(log_path)}\nstopping the rest…"
                 )
                 return 1
-            restarts[name] = restarts.get(name, 0) + 1
             _err(
                 f"poflow up: {name} exited (code {proc.returncode}); restarting it "
-                f"({restarts[name]}/{MAX_RESTARTS}); in-flight work resumes from Temporal"
+                f"({budget.recent(now)} of at most {budget.describe()}); in-flight work resumes from Temporal"
             )
             command = worker_command() if name == "worker" else api_command(cfg)
             children[name] = start_process(name, command, log_path, child_env(cfg))
             write_pid_file(cfg.pid_file, children, cfg)
-        time.sleep(0.5)
+        time.sleep(POLL_INTERVAL_S)
+
+
+def _over_budget(budget: RestartBudget, now: float) -> str:
+    if budget.limit == 0:
+        return "unexpectedly, and restarts are off (POFLOW_RESTART_LIMIT=0)"
+    # This exit and the restarts still in the window: all within window_s.
+    return (
+        f"{budget.recent(now) + 1} times within {describe_window(budget.window_s)}, over its restart "
+        f"budget of {budget.describe()} (POFLOW_RESTART_LIMIT, POFLOW_RESTART_WINDOW)"
+    )
 
 
 def _startup_timeout() -> float:
@@ -253,7 +277,7 @@ def _start_children(
     resumed = cfg.temporal_db.exists()
     print(f"starting the Temporal dev server ({'resuming' if resumed else 'new'} {cfg.temporal_db})…")
     children["temporal"] = start_process(
-        "temporal", dev_server_command(cfg, binary), cfg.log_file("temporal"), env
+        "temporal", dev_server_command(cfg, binary), cfg.log_file("temporal"), without_secrets(env)
     )
     write_pid_file(cfg.pid_file, children, cfg)
     added = wait_for_temporal(cfg, children["temporal"], timeout)

@@ -50,6 +50,8 @@ def dev_server_command(
         "--db-filename", str(cfg.temporal_db),
         "--namespace", cfg.namespace,
         "--log-level", "warn",
+        # The UI decodes encrypted payloads through poflow's API (starter.api.codec).
+        "--ui-codec-endpoint", f"{cfg.api_url}/codec",
         *search_attribute_flags,
     ]  # fmt: skip
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from starter.db_errors import database_unavailable
 from starter.errors import Invalid, NotFound, Rejected, Unavailable
 from starter.service.checks import redacted_url
 
@@ -40,7 +41,7 @@ def parse_change(text: str) -> int:
 def call(engine: Engine, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """`fn(engine, ...)` with the rules' errors as the doors' (invalid, not
     found, refused) and database trouble as Unavailable."""
-    from sqlalchemy.exc import SQLAlchemyError
+    from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
     from activities.db.tolerance_changes import ChangeInvalid, ChangeNotFound, ChangeRefused
 
@@ -52,6 +53,8 @@ def call(engine: Engine, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         raise NotFound(str(err)) from None
     except ChangeRefused as err:
         raise Rejected(str(err)) from None
+    except OperationalError as err:  # locked or unreachable: starter.db_errors words it
+        raise database_unavailable(err, redacted_url(engine)) from None
     except SQLAlchemyError as err:
         raise Unavailable(f"database error at {redacted_url(engine)}: {one_line(err)}") from None
 

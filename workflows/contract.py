@@ -26,6 +26,7 @@ __all__ = [
     "WorkflowType",
     "intake_workflow_id",
     "is_intake_workflow_id",
+    "po_number_of",
     "po_task_id",
     "po_workflow_id",
     "review_task_id",
@@ -108,6 +109,13 @@ _INTAKE_PREFIX: Final = "doc-"
 def po_workflow_id(po_number: str) -> str:
     """`po-{po_number}`: one workflow per PO, findable by its number."""
     return f"{_PO_PREFIX}{po_number}"
+
+
+def po_number_of(workflow_id: str) -> str | None:
+    """The PO number in a PO workflow's id (`po-1001` → `1001`); None for any other id."""
+    if workflow_id.startswith(_PO_PREFIX) and len(workflow_id) > len(_PO_PREFIX):
+        return workflow_id[len(_PO_PREFIX) :]
+    return None
 
 
 def intake_workflow_id(sha256: str) -> str:

@@ -3,6 +3,10 @@
 `make_engine(url)` gives an Engine tuned for how poflow shares its database:
 the API process and the worker process both write the same SQLite file in the
 embedded setup (WAL, busy timeout), or a PostgreSQL server in production.
+How long a call may wait on the database is the caller's choice (`wait_s`):
+activities wait long, since Temporal retries them and waiting is cheaper than
+failing; the HTTP API waits briefly, so a locked or unreachable database is a
+503 at once rather than a request hanging (settings.api_db_wait_s).
 `migrate(engine_or_url)` brings the schema to Alembic head from code, so no
 process depends on the `alembic` CLI or on the current directory.
 """
@@ -11,8 +15,10 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -30,8 +36,10 @@ MIGRATIONS_DIR = REPO_ROOT / "migrations"
 
 # How long a writer waits for another process's write lock before SQLite gives
 # up with "database is locked". Writes are short; 30 s only bites if something
-# is badly wrong.
+# is badly wrong. The default for everything but the API (see make_engine).
 SQLITE_BUSY_TIMEOUT_S = 30
+# libpq counts its connect timeout in whole seconds and treats anything under 2 as 2.
+PG_MIN_CONNECT_TIMEOUT_S = 2
 # Any constant works; it only has to be the same in every poflow process.
 _PG_MIGRATION_LOCK_KEY = 0x706F666C6F77  # "poflow"
 
@@ -50,20 +58,34 @@ def _is_memory(url: URL) -> bool:
     return database in ("", ":memory:") or database.startswith("file::memory:")
 
 
-def make_engine(url: str | URL) -> Engine:
-    """An Engine for a SQLite file/memory database or PostgreSQL (psycopg 3)."""
+def make_engine(url: str | URL, *, wait_s: float | None = None) -> Engine:
+    """An Engine for a SQLite file/memory database or PostgreSQL (psycopg 3).
+
+    `wait_s` bounds how long a statement waits for another process's lock
+    (SQLite's busy timeout, PostgreSQL's lock_timeout) and a connection for a
+    PostgreSQL server (at least libpq's 2 s) before OperationalError. None:
+    SQLite waits SQLITE_BUSY_TIMEOUT_S and PostgreSQL keeps its own defaults."""
     parsed = normalize_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _make_sqlite_engine(parsed)
-    return create_engine(parsed, pool_pre_ping=True)
+        return _make_sqlite_engine(parsed, SQLITE_BUSY_TIMEOUT_S if wait_s is None else wait_s)
+    return create_engine(parsed, pool_pre_ping=True, connect_args=_postgres_connect_args(wait_s))
 
 
-def _make_sqlite_engine(url: URL) -> Engine:
+def _postgres_connect_args(wait_s: float | None) -> dict[str, Any]:
+    if wait_s is None:
+        return {}
+    return {
+        "connect_timeout": max(PG_MIN_CONNECT_TIMEOUT_S, math.ceil(wait_s)),
+        "options": f"-c lock_timeout={max(1, round(wait_s * 1000))}",
+    }
+
+
+def _make_sqlite_engine(url: URL, busy_timeout_s: float) -> Engine:
     memory = _is_memory(url)
     # The pool hands a connection to one thread at a time (the worker runs sync
     # activities in a thread pool), so sqlite3's same-thread check only gets in
     # the way.
-    connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False}
+    connect_args = {"timeout": busy_timeout_s, "check_same_thread": False}
     if memory:
         # One shared connection, or every checkout would see an empty database.
         engine = create_engine(url, connect_args=connect_args, poolclass=StaticPool)
@@ -80,7 +102,7 @@ def _make_sqlite_engine(url: URL) -> Engine:
                 cursor.execute("PRAGMA journal_mode=WAL")
                 cursor.execute("PRAGMA synchronous=NORMAL")  # durable enough with WAL
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
+            cursor.execute(f"PRAGMA busy_timeout={round(busy_timeout_s * 1000)}")
         finally:
             cursor.close()
 

@@ -9,6 +9,7 @@ becomes the same JSON body ({"detail": ..., ...}) with the status it carries.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from pathlib import Path
@@ -20,15 +21,20 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import OperationalError
 from starlette.types import Scope
 
+from ops.logs import configure_logging
 from settings import load_settings
-from starter.api import audit, documents, oidc, purchase_orders, sessions, tasks, tolerances, vendors
+from starter.api import audit, codec, documents, oidc, purchase_orders, sessions, tasks, tolerances, vendors
+from starter.api import metrics as metrics_route
 from starter.api.auth import Authenticator, current_caller, session_secret
 from starter.api.body_limit import BodySizeLimit
 from starter.api.security import SecurityHeaders, new_nonce, page_csp
 from starter.api.shared import Service
-from starter.errors import Invalid, PoflowError, Unauthenticated, field_errors
+from starter.db_errors import database_unavailable
+from starter.db_errors import where as db_where
+from starter.errors import Invalid, PoflowError, Unauthenticated, Unavailable, field_errors
 from starter.operations import PoflowOperations, ServiceFactory, connect_service
 from starter.web.pages import STATIC_DIR
 from starter.web.pages import pages as web_pages
@@ -36,6 +42,8 @@ from starter.web.pages import pages as web_pages
 __all__ = ["INBOX_PAGE", "Health", "create_app", "json_body_limit"]
 
 INBOX_PAGE = Path(__file__).with_name("inbox.html")
+
+log = logging.getLogger(__name__)
 
 # In the order the OpenAPI document lists them.
 ROUTERS = (
@@ -54,7 +62,9 @@ FILE_ROUTES = frozenset({documents.FILE_DOOR})
 async def _default_service() -> PoflowOperations:
     # Lazy client: the API comes up even if Temporal is still starting; until it
     # is reachable, requests answer 503 instead of the process refusing to start.
-    return await connect_service(load_settings(), lazy=True)
+    # Short database waits: a locked or unreachable database is a 503 at once.
+    settings = load_settings()
+    return await connect_service(settings, lazy=True, db_wait_s=settings.api_db_wait_s)
 
 
 def create_app(service_factory: ServiceFactory = _default_service) -> FastAPI:
@@ -68,6 +78,7 @@ def create_app(service_factory: ServiceFactory = _default_service) -> FastAPI:
         lifespan=_lifespan(service_factory),
     )
     app.add_exception_handler(PoflowError, _poflow_error)
+    app.add_exception_handler(OperationalError, _database_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_middleware(BodySizeLimit, limit_for=json_body_limit)
     app.add_middleware(SecurityHeaders)
@@ -76,6 +87,8 @@ def create_app(service_factory: ServiceFactory = _default_service) -> FastAPI:
     app.include_router(oidc.pages)
     app.include_router(sessions.api)
     app.include_router(web_pages)
+    app.include_router(metrics_route.router)  # its own callers: a scrape token too (starter.api.metrics)
+    app.include_router(codec.router)  # its own callers and CORS (starter.api.codec)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in ROUTERS:
         # Every API route has a caller (401 otherwise); each write checks what it may do.
@@ -87,6 +100,8 @@ def _lifespan(service_factory: ServiceFactory) -> Callable[[FastAPI], AbstractAs
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.service = await service_factory()
+        # JSON logs when asked; text stays as uvicorn set it up.
+        configure_logging(app.state.service.settings.log_format, text=False)
         app.state.authenticator = Authenticator(
             app.state.service.engine, session_secret(app.state.service.settings)
         )
@@ -112,9 +127,23 @@ def json_body_limit(scope: Scope) -> int | None:
 
 async def _poflow_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, PoflowError)
-    # RFC 9110 §11.6.1: a 401 names the scheme that would work.
-    headers = {"WWW-Authenticate": 'Bearer realm="poflow"'} if exc.http_status == 401 else None
+    headers = None
+    if exc.http_status == 401:  # RFC 9110 §11.6.1: a 401 names the scheme that would work.
+        headers = {"WWW-Authenticate": 'Bearer realm="poflow"'}
+    elif isinstance(exc, Unavailable):  # RFC 9110 §10.2.3: when a retry makes sense
+        headers = {"Retry-After": str(exc.retry_after_s)}
     return JSONResponse(exc.body(), status_code=exc.http_status, headers=headers)
+
+
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    """A locked or unreachable database met outside the service's own mapping
+    (signing in, a route's direct read): the same 503 as through the service."""
+    assert isinstance(exc, OperationalError)
+    service = getattr(request.app.state, "service", None)
+    where = db_where(service.engine.url if service is not None else load_settings().database_url)
+    unavailable = database_unavailable(exc, where)
+    log.warning("%s %s: %s", request.method, request.url.path, unavailable.message)
+    return await _poflow_error(request, unavailable)
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:

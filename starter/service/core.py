@@ -36,6 +36,7 @@ from temporalio.service import RPCError
 from activities.db import repository
 from identity.principal import Caller
 from settings import Settings
+from starter.db_errors import database_unavailable
 from starter.errors import NotFound, Rejected, Unavailable
 from starter.service import audit
 from starter.service.checks import (
@@ -176,7 +177,4 @@ class ServiceCore:
         try:
             return await asyncio.to_thread(fn, *args, **kwargs)
         except (sqlalchemy.exc.OperationalError, sqlalchemy.exc.ProgrammingError) as err:
-            raise Unavailable(
-                f"database error at {redacted_url(self.engine)}: {first_line(err.orig or err)} "
-                "— has `poflow migrate` run?"
-            ) from None
+            raise database_unavailable(err, redacted_url(self.engine)) from None

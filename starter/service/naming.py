@@ -39,13 +39,19 @@ def po_label(po_number: str) -> str:
 
 
 def po_summary(po: PurchaseOrder, vendor_name: str | None = None) -> str:
-    """The static summary operators see in the Temporal UI's workflow list."""
-    return f"{po_label(po.po_number)} · {vendor_name or po.vendor_id} · {format_money(po.total, po.currency)}"
+    """The static summary operators see in the Temporal UI. Set once at start:
+    neither the workflow nor a client can change it (temporalio 1.35: static,
+    "a fixed value on the workflow that cannot be updated"), so it names only
+    what a revision never changes; the current revision and total head the
+    current details (workflows/summary.py)."""
+    return f"{po_label(po.po_number)} · {vendor_name or po.vendor_id} · buyer {po.buyer}"
 
 
 def po_details(po: PurchaseOrder) -> str:
-    """Static details (markdown) shown on the workflow page."""
+    """Static details (markdown) shown on the workflow page: the PO as
+    ordered, said so (revisions change it; the current details are current)."""
     rows = [
+        f"**As ordered** r{po.revision}, {format_money(po.total, po.currency)} (current: see Current Details)",
         f"**Buyer** {po.buyer}",
         f"**Requested by** {po.requested_by or '—'}",
         f"**Vendor** {po.vendor_id}",

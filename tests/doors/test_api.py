@@ -61,7 +61,8 @@ def test_create_po_stores_raw_bytes_then_starts_the_workflow(
     start = temporal.starts[0]
     assert start["workflow"] == WorkflowType.PURCHASE_ORDER
     assert start["task_queue"] == "poflow"
-    assert start["static_summary"] == "PO-1001 · Acme Industrial Supply · 1,234.50 USD"
+    # Static: only what no revision changes (the total is in the current details).
+    assert start["static_summary"] == "PO-1001 · Acme Industrial Supply · buyer bob"
     assert start["id_conflict_policy"].name == "FAIL"
     assert start["id_reuse_policy"].name == "REJECT_DUPLICATE"
 

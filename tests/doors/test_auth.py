@@ -62,6 +62,7 @@ ROUTES: list[tuple[str, str, Any, Permission]] = [
         Permission.MANAGE_VENDOR_BANK,
     ),
     ("get", "/api/v1/purchase-orders", None, Permission.READ),
+    ("get", "/metrics", None, Permission.READ),  # or the scrape token (test_metrics_api.py)
 ]
 PRINCIPALS = [*PEOPLE, *SERVICES]
 

@@ -29,6 +29,7 @@ from starter import stack_pidfile as pidfile
 from starter import stack_ports as ports
 from starter import stack_processes as processes
 from starter import stack_temporal as temporal
+from tests.support.stack import clean_stack_home
 from workflows.search_attributes import ALL_KEYS, dev_server_flags
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,16 +37,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    for name in (
-        "TEMPORAL_ADDRESS",
-        "TEMPORAL_UI_URL",
-        "POFLOW_UI_PORT",
-        "POFLOW_API_PORT",
-        "POFLOW_API_HOST",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("POFLOW_HOME", str(tmp_path / "home"))
-    return tmp_path / "home"
+    return clean_stack_home(tmp_path, monkeypatch)
 
 
 def free_port() -> int:
@@ -94,6 +86,15 @@ def test_addresses_and_ports_come_from_settings(home: Path, monkeypatch: pytest.
     assert env["TEMPORAL_ADDRESS"] == "127.0.0.1:17233"
     assert env["TEMPORAL_UI_URL"] == "http://127.0.0.1:18233"
     assert env["POFLOW_HOME"] == str(home.resolve())
+
+
+def test_the_dev_server_gets_no_secret(home: Path) -> None:
+    cfg = config.stack_config()
+    env = config.child_env(cfg, base={"PATH": "/bin", "POFLOW_SESSION_SECRET": "s", "DATABASE_URL": "u"})
+    assert env["POFLOW_PAYLOAD_KEYS"]  # the worker and the API get the key made in POFLOW_HOME
+    server = config.without_secrets(env)
+    assert not {"POFLOW_PAYLOAD_KEYS", "POFLOW_SESSION_SECRET", "DATABASE_URL"} & server.keys()
+    assert server["PATH"] == "/bin" and server["POFLOW_HOME"] == env["POFLOW_HOME"]
 
 
 def test_explicit_ui_url_wins(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -527,14 +528,6 @@ def test_dev_server_registers_search_attributes_and_keeps_workflows_across_resta
     finally:
         processes.stop_processes({"temporal": server}, timeout=10)
     assert server.returncode == 0, processes.log_tail(log_path)
-
-
-def test_compose_registers_the_same_search_attributes_as_the_dev_server() -> None:
-    import re
-
-    compose = (ROOT / "docker-compose.yml").read_text()
-    registered = re.findall(r"\b(\w+=(?:Keyword|Int|Double|Text|Bool|Datetime|KeywordList))\b", compose)
-    assert registered == dev_server_flags()[1::2]
 
 
 def test_dockerfile_installs_the_lock_then_the_project() -> None:

@@ -10,65 +10,33 @@ left out: it has no invoice, and its timers alone take 30 s."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import uuid
-from contextlib import AsyncExitStack
-from datetime import UTC, datetime
 from pathlib import Path
 
-import httpx
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
 from activities.db.repository import list_match_records
 from models import MatchRecord, MatchResult
 from starter import cli
-from starter.api import create_app
-from starter.operations import PoflowService
 from tests.support.builders import seeded_sqlite, settings_for
-from tests.support.identity import authenticate_app, bearer
+from tests.support.demo_run import run_demo_scenarios
 from tools import demo
-from worker import create_worker
 
 pytestmark = pytest.mark.devserver
 
 WITH_INVOICES = [scenario for scenario in demo.SCENARIOS if scenario[2] is not demo.acknowledgment_never_sent]
-# The people the demo's scenarios decide as (the matrix sends suspected duplicates to an AP manager).
-DECIDERS = ("bob.buyer", "carl.clerk", "anna.apmanager")
 
 
 async def run_the_demo(
     env: WorkflowEnvironment, tmp_path: Path
 ) -> tuple[list[demo.Outcome], list[MatchRecord]]:
     engine = seeded_sqlite(tmp_path / "poflow.db")
-    settings = settings_for(str(engine.url), f"poflow-replay-{uuid.uuid4().hex[:8]}")
-    app = create_app()
-    app.state.service = PoflowService(env.client, engine, settings)  # ASGITransport runs no lifespan
-    tokens = authenticate_app(app, engine)
-    transport = httpx.ASGITransport(app=app)
-
-    def client(login: str) -> httpx.AsyncClient:
-        """The API as `login` (the demo's systems and people: tests.support.identity)."""
-        return httpx.AsyncClient(
-            transport=transport, base_url="http://poflow", timeout=30, headers=bearer(tokens[login])
-        )
-
     try:
-        async with create_worker(env.client, engine, settings), AsyncExitStack() as clients:
-            http, files, *deciders = [
-                await clients.enter_async_context(client(login))
-                for login in ("erp", "edi-gateway", *DECIDERS)
-            ]
-            people = dict(zip(DECIDERS, deciders, strict=True))
-            run = demo.Demo(http, datetime.now(UTC).strftime("%y%m%d%H%M%S"), files=files, people=people)
-            outcomes = await asyncio.gather(
-                *(
-                    demo._run_one(run, name, expected, scenario, "ui")
-                    for name, expected, scenario in WITH_INVOICES
-                )
-            )
-        return list(outcomes), list_match_records(engine)
+        settings = settings_for(str(engine.url), f"poflow-replay-{uuid.uuid4().hex[:8]}")
+        runs = await run_demo_scenarios(env.client, engine, settings, WITH_INVOICES)
+        return [run.outcome for run in runs], list_match_records(engine)
     finally:
         engine.dispose()
 

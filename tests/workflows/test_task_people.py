@@ -22,7 +22,7 @@ from tests.support.builders import decide, po, running_worker, seeded_sqlite, st
 from tests.support.replay import PurchaseOrderWithoutTheGuard, assert_guarded, worker_before
 from tests.support.workflows import eventually, open_task, refused, skip_time
 from workflows import search_attributes
-from workflows.po_steps.patches import PATCH_ESCALATION_ATTRIBUTE
+from workflows.po_steps.patches import PATCH_DEADLINE_HOLD_ATTRIBUTES, PATCH_ESCALATION_ATTRIBUTE
 from workflows.purchase_order import PurchaseOrderWorkflow
 
 NOW = datetime.now(UTC)
@@ -115,7 +115,9 @@ async def test_a_run_from_before_the_escalation_attribute_replays_as_it_ran(env,
     (the PO's view did not change); today's code replays it, and publishing
     with no guard would not (an upsert and a projection the history lacks)."""
     queue = f"poflow-before-escalation-attribute-{unique('Q')}"
-    async with worker_before(env.client, engine, queue, PATCH_ESCALATION_ATTRIBUTE):
+    # Before NextDeadline too, which the escalation moves (a later patch that publishes).
+    later = (PATCH_DEADLINE_HOLD_ATTRIBUTES,)
+    async with worker_before(env.client, engine, queue, PATCH_ESCALATION_ATTRIBUTE, later=later):
         handle = await start(env.client, queue, po(unique("PO"), gloves="1000"))
         await eventually(handle, lambda s: s.status == PoStatus.PENDING_APPROVAL)
         await skip_time(env, timedelta(days=2, hours=1))

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from temporalio import workflow
-from temporalio.common import SearchAttributeUpdate
 
 from workflows.po_steps.cross_stage import CrossStageSteps
 from workflows.po_steps.patches import (
+    PATCH_DEADLINE_HOLD_ATTRIBUTES,
     PATCH_ESCALATION_ATTRIBUTE,
     PATCH_INVOICE_NUMBER_RUNS,
     PATCH_NET_RECEIPTS,
@@ -312,23 +312,22 @@ class PoBase(CrossStageSteps):
             s.open_hold_count,
             len(s.open_tasks),
         )
-        attributes: list[SearchAttributeUpdate[Any]] = [
-            search_attributes.PO_NUMBER.value_set(po.po_number),
-            search_attributes.VENDOR_ID.value_set(po.vendor_id),
-            search_attributes.BUYER.value_set(po.buyer),
-            search_attributes.PO_STATUS.value_set(s.status.value),
-            search_attributes.PO_TOTAL.value_set(float(po.total)),  # search only; money stays Decimal
-            search_attributes.OPEN_HOLDS.value_set(s.open_hold_count),
-        ]
+        attributes = search_attributes.po_attributes(s)
         if workflow.patched(PATCH_ESCALATION_ATTRIBUTE):
             escalation = max((t.escalation_level for t in s.open_tasks), default=0)
             view += (escalation,)
             attributes.append(search_attributes.TASK_ESCALATION.value_set(escalation))
+        if workflow.patched(PATCH_DEADLINE_HOLD_ATTRIBUTES):
+            shown, updates = search_attributes.deadline_and_holds(s)
+            view += shown
+            attributes += updates
+        # Not a command (a query answers it): current after every step, also one
+        # that changed nothing the view compares (a second partial receipt).
+        workflow.set_current_details(current_details(s))
         if view == self._published:
             return
         self._published = view
         workflow.upsert_search_attributes(attributes)
-        workflow.set_current_details(current_details(s))
         await act.save_po_projection(
             PoProjection(
                 po_number=po.po_number,

@@ -78,3 +78,7 @@ PATCH_SCHEDULE_EXPEDITE = "expedite-per-schedule"
 # acknowledge restarts the acknowledgment reminder and SLA for the new
 # revision (po_steps.amendments._send_change); runs started before did not chase it.
 PATCH_CHANGE_ACK_CHASE = "change-order-ack-chase"
+# The search attributes NextDeadline (when the PO wakes up next) and HoldCodes
+# (its held invoices' open hold codes) are published (search_attributes.
+# deadline_and_holds); runs started before publish without them.
+PATCH_DEADLINE_HOLD_ATTRIBUTES = "deadline-hold-search-attributes"
