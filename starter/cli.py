@@ -6,7 +6,8 @@ Expected errors print one line on stderr ("poflow: …"), never a traceback.
 Input files are read and validated before anything connects, so a typo is
 answered even when Temporal is down.
 
-The commands live beside it: po_cli.py (through the service), match_cli.py,
+The commands live beside it (their arguments in cli_parsers.py when their
+module is heavy): po_cli.py (through the service), match_cli.py,
 extract_cli.py, simulate_cli.py and tolerances_cli.py (offline or on the
 database), replay_cli.py (workflow histories, from files or Temporal); what
 they share is in cli_support.py. The local commands below
@@ -20,17 +21,24 @@ import asyncio
 import os
 import sys
 from collections.abc import Sequence
-
-from sqlalchemy.exc import OperationalError
+from typing import TYPE_CHECKING, cast
 
 from settings import load_settings
-from starter import po_cli
+from starter import cli_parsers
 from starter.cli_support import Handler, Io, Session
-from starter.db_errors import database_unavailable
-from starter.db_errors import where as db_where
 from starter.errors import EXIT_OK, EXIT_RUNTIME, PoflowError, Unavailable
 from starter.extract_cli import add_extract_command
-from starter.operations import ServiceFactory, connect_service
+
+if TYPE_CHECKING:
+    from sqlalchemy.exc import DBAPIError
+
+    from starter.operations import PoflowOperations, ServiceFactory
+
+# Start-up (issue #19): building the parser imports only light modules — the
+# commands' own modules, the models, Temporal, SQLAlchemy and the service are
+# imported by the handler of the command that runs (cli_parsers.py says how;
+# tests/doors/test_cli_imports.py guards it), so `poflow extract` and
+# `poflow --help` do not pay for what they do not use.
 
 # --- entry points ------------------------------------------------------------------
 
@@ -58,23 +66,40 @@ def run(
     try:
         if hasattr(args, "local"):
             return args.local(args, io)
-        factory = service_factory or (lambda: connect_service(load_settings()))
+        factory = service_factory or _connect
         return asyncio.run(_run_service_command(args.handler, args, Session(factory), io))
     except PoflowError as err:
         print(f"poflow: {err.message}", file=io.stderr)
         return err.exit_code
-    except OperationalError as err:
-        # Locked or unreachable, met outside the service's own mapping (signing
-        # in, a command on the database): one line, exit 1, like the API's 503.
-        unavailable = database_unavailable(err, db_where(load_settings().database_url))
-        print(f"poflow: {unavailable.message}", file=io.stderr)
-        return unavailable.exit_code
     except ImportError as err:
         # A part of poflow this command needs is not installed (or not written yet).
         print(f"poflow: {args.command} is unavailable: cannot import {err.name or err}", file=io.stderr)
         return EXIT_RUNTIME
     except KeyboardInterrupt:
         return 130
+    except Exception as err:
+        if not _is_operational_error(err):
+            raise
+        # Locked or unreachable, met outside the service's own mapping (signing
+        # in, a command on the database): one line, exit 1, like the API's 503.
+        from starter.db_errors import database_unavailable, where
+
+        unavailable = database_unavailable(cast("DBAPIError", err), where(load_settings().database_url))
+        print(f"poflow: {unavailable.message}", file=io.stderr)
+        return unavailable.exit_code
+
+
+def _is_operational_error(err: Exception) -> bool:
+    """SQLAlchemy's OperationalError, without importing SQLAlchemy: a command
+    that never loaded it cannot have raised it."""
+    exc_module = sys.modules.get("sqlalchemy.exc")
+    return exc_module is not None and isinstance(err, exc_module.OperationalError)
+
+
+async def _connect() -> PoflowOperations:
+    from starter.operations import connect_service  # the service: Temporal and the database
+
+    return await connect_service(load_settings())
 
 
 async def _run_service_command(handler: Handler, args: argparse.Namespace, session: Session, io: Io) -> int:
@@ -92,21 +117,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_local_commands(commands)
-    po_cli.add_po_commands(commands)
-
-    from starter.match_cli import add_match_command  # light: the engine is imported when it runs
-
-    add_match_command(commands, _match)
-
+    cli_parsers.add_po_commands(commands)
+    cli_parsers.add_match_command(commands, _match)
     add_extract_command(commands, _extract)
-
-    from starter.replay_cli import add_replay_command  # light: the SDK's replayer is imported when it runs
-
-    add_replay_command(commands, _replay)
+    cli_parsers.add_replay_command(commands, _replay)
 
     _add_tolerances_command(commands)
     _add_users_command(commands)
-    po_cli.add_hold_command(commands)
+    cli_parsers.add_hold_command(commands)
     return parser
 
 

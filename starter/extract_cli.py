@@ -15,15 +15,14 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Callable
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from activities.intake.errors import ExtractionError
-from activities.intake.extract import extract_file
-from activities.intake.limits import IntakeLimits
-from models.extraction import Extracted
 from settings import load_settings
 from starter.cli_support import Streams, display_name, read_input
 from starter.errors import EXIT_BAD_INPUT, EXIT_OK, Invalid
+
+if TYPE_CHECKING:
+    from models.extraction import Extracted
 
 __all__ = ["add_extract_command", "extraction_json", "run_extract"]
 
@@ -49,6 +48,13 @@ def extraction_json(found: list[Extracted], *, locations: bool = False) -> list[
 
 
 def run_extract(args: argparse.Namespace, io: Streams) -> int:
+    # Imported here, not above: every `poflow` command builds this parser, and
+    # `poflow --help` should not load the models (issue #19: start-up). The
+    # extractors themselves are imported per format by `extract_file`.
+    from activities.intake.errors import ExtractionError
+    from activities.intake.extract import extract_file
+    from activities.intake.limits import IntakeLimits
+
     try:
         raw = read_input(args.file, io.stdin)
     except Invalid as err:

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import argparse
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from models import MatchDecision, MatchRecord, MatchRequest, MatchResult, normalize_invoice_number
 from starter.cli_support import Streams
@@ -47,7 +46,6 @@ from starter.match_input import load_request, request_from_files
 __all__ = [
     "EXIT_APPROVE",
     "EXIT_HOLD",
-    "add_match_command",
     "compare_with_stored",
     "run_match",
     "stored_record",
@@ -59,63 +57,7 @@ EXIT_HOLD = EXIT_REJECTED  # "well-formed, but the answer is no (yet)"
 INVOICE_ID_PREFIXES = ("invoice", "credit")
 
 
-# --- the command line ---------------------------------------------------------------
-
-
-def add_match_command(commands: Any, handler: Any) -> None:
-    match = commands.add_parser(
-        "match",
-        help="match an invoice offline: replay a live match (--request, --stored) or try JSON files "
-        "(exit 0 approve, 3 hold, 2 bad input)",
-    )
-    replay = match.add_argument_group("replay a live match (the complete form)")
-    replay.add_argument(
-        "--request",
-        metavar="REQUEST.json",
-        help='a MatchRequest as the workflow sent it, or a stored record {"request": ..., "result": ...}',
-    )
-    replay.add_argument(
-        "--stored",
-        metavar="INVOICE_ID",
-        help="the latest stored match of this invoice (invoice:ACME:INV-1001), from the database",
-    )
-    replay.add_argument(
-        "--export", action="store_true", help="with --stored: print the stored record instead of replaying it"
-    )
-    files = match.add_argument_group("build the request from documents")
-    files.add_argument("--po", metavar="PO.json", help="the PurchaseOrder (agreed revision)")
-    files.add_argument("--invoice", metavar="INV.json", help="the invoice to match")
-    files.add_argument(
-        "--receipt", action="append", default=[], metavar="R.json", help="a GoodsReceipt (repeatable)"
-    )
-    files.add_argument(
-        "--invoice-history",
-        action="append",
-        default=[],
-        metavar="I.json",
-        help="an earlier invoice or credit memo on the PO that counts as billed (repeatable)",
-    )
-    files.add_argument(
-        "--tolerances",
-        metavar="T.json",
-        help='{"profiles": [ToleranceProfile, ...]} or one profile (default: the engine default)',
-    )
-    files.add_argument(
-        "--candidate",
-        action="append",
-        default=[],
-        metavar="I.json",
-        help="another invoice of the vendor, on any PO, to look for a suspected duplicate among (repeatable)",
-    )
-    files.add_argument(
-        "--duplicate-window-days",
-        metavar="N",
-        help="suspected duplicates: invoice dates at most N days apart (default 30)",
-    )
-    files.add_argument("--po-closed", action="store_true", help="the PO is closed or cancelled (PO_NOT_OPEN)")
-    files.add_argument("--tax-rate", metavar="PCT", help="tax rate for PO lines that carry none")
-    files.add_argument("--freight-taxable", action="store_true", help="freight is taxed at the lines' rate")
-    match.set_defaults(local=handler)
+# (Its arguments are declared in cli_parsers.py, so `--help` does not import the engine.)
 
 
 # --- the stored matches ---------------------------------------------------------------

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from models import (
     Acknowledgment,
@@ -30,11 +29,10 @@ from models.returns import ReturnToVendor
 from starter.cli_support import Io, Session, load_document, table
 from starter.errors import EXIT_OK
 from starter.operations import SupplierDocument
-from starter.po_change_cli import add_amend_command
 from starter.service.audit import audit_csv
 from starter.service.naming import po_label, workflow_id_for
 
-__all__ = ["DOCUMENT_KINDS", "add_hold_command", "add_po_commands", "format_status", "format_tasks"]
+__all__ = ["DOCUMENT_KINDS", "format_status", "format_tasks"]
 
 DOCUMENT_KINDS: dict[str, type[SupplierDocument]] = {
     "acknowledgment": Acknowledgment,
@@ -44,97 +42,6 @@ DOCUMENT_KINDS: dict[str, type[SupplierDocument]] = {
     "return": ReturnToVendor,
     "inspection": InspectionResult,
 }
-
-
-# --- parser ------------------------------------------------------------------------------
-
-
-def add_po_commands(commands: Any) -> None:
-    """create-po, send, status, tasks, decide and cancel (in the order `--help` lists them)."""
-    create = commands.add_parser("create-po", help="start a purchase order from a JSON file")
-    create.add_argument("file", metavar="FILE", help="PurchaseOrder JSON ('-' for stdin)")
-    create.set_defaults(handler=_create_po)
-
-    send = commands.add_parser("send", help="send a supplier/warehouse document to its PO")
-    send.add_argument(
-        "kind", choices=sorted(DOCUMENT_KINDS), help="document kind (credit memos are invoices)"
-    )
-    send.add_argument("file", metavar="FILE", help="document JSON ('-' for stdin)")
-    send.set_defaults(handler=_send)
-
-    status = commands.add_parser("status", help="show a purchase order's live state")
-    status.add_argument("po_number", metavar="PO")
-    status.add_argument("--json", action="store_true", help="print the full state as JSON")
-    status.add_argument(
-        "--history", action="store_true", help="also every revision: line, field, old → new, why, approved by"
-    )
-    status.set_defaults(handler=_status)
-
-    tasks = commands.add_parser("tasks", help="list human tasks (open by default)")
-    tasks.add_argument("--all", action="store_true", help="include done and cancelled tasks")
-    tasks.add_argument("--json", action="store_true", help="print JSON")
-    tasks.set_defaults(handler=_tasks)
-
-    _add_decide_command(commands)
-
-    cancel = commands.add_parser("cancel", help="cancel a purchase order (before receipt), or one line of it")
-    cancel.add_argument("po_number", metavar="PO")
-    cancel.add_argument("--reason", required=True, metavar="TEXT")
-    cancel.add_argument(
-        "--line", type=int, metavar="N", help="only this line (nothing received or invoiced on it)"
-    )
-    cancel.set_defaults(handler=_cancel)
-
-    add_amend_command(commands)
-
-    close = commands.add_parser(
-        "close", help="final-close a purchase order: keep what was delivered, release the rest"
-    )
-    close.add_argument("po_number", metavar="PO")
-    close.add_argument("--reason", required=True, metavar="TEXT")
-    close.set_defaults(handler=_final_close)
-
-
-def _add_decide_command(commands: Any) -> None:
-    decide = commands.add_parser("decide", help="decide a human task")
-    decide.add_argument("task_id", metavar="TASK_ID")
-    decide.add_argument("decision", metavar="DECISION", help="one of the task's options, e.g. approve")
-    decide.add_argument("--comment", metavar="TEXT", help="why (required for rejections and variances)")
-    decide.add_argument(
-        "--hold",
-        dest="holds",
-        action="append",
-        default=[],
-        metavar="REF",
-        help="accept_variance on an invoice hold: release only this hold, as the task lists it (PRICE:1 for "
-        "line 1, AMOUNT for the header); repeat for more. None: every hold a person may release",
-    )
-    decide.add_argument(
-        "--vendor", metavar="VENDOR", help="re_source on a rejected line: the vendor to buy it from"
-    )
-    decide.add_argument(
-        "--price",
-        metavar="AMOUNT",
-        type=Decimal,
-        help="re_source: that vendor's price (default: the agreed one)",
-    )
-    decide.set_defaults(handler=_decide)
-
-
-def add_hold_command(commands: Any) -> None:
-    hold = commands.add_parser("hold", help="put a MANUAL hold on an invoice that is not approved yet")
-    hold.add_argument("po_number", metavar="PO")
-    hold.add_argument("invoice_number", metavar="INVOICE_NUMBER")
-    hold.add_argument("--reason", required=True, metavar="TEXT", help="why (shown on the hold task)")
-    hold.add_argument("--line", type=int, metavar="N", help="hold one PO line only")
-    hold.set_defaults(handler=_hold)
-
-    audit = commands.add_parser("audit", help="a PO's audit trail: decisions, escalations, refusals")
-    audit.add_argument(
-        "po_number", nargs="?", default="", metavar="PO", help="omit: the events that name no PO"
-    )
-    audit.add_argument("--csv", action="store_true", help="RFC 4180 CSV with a header row")
-    audit.set_defaults(handler=_audit)
 
 
 # --- service commands --------------------------------------------------------------------

@@ -18,7 +18,9 @@ stands for its *.json files); or every run a visibility query finds, as
 then a count. Exit 0 when every run replays, 1 when one breaks (or Temporal
 cannot be reached), 2 bad input (a file that is not a history, a query the
 server refuses), 4 no such workflow. Files are read before anything replays.
-The replaying itself is ops/replay.py; docs/replay.md is the guide.
+The replaying itself is ops/replay.py; docs/replay.md is the guide. The
+arguments are declared in cli_parsers.py, so that building the parser does
+not import the SDK.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from temporalio.client import Client, WorkflowHistory
 from temporalio.service import RPCError, RPCStatusCode
@@ -41,30 +43,11 @@ from starter.errors import EXIT_OK, EXIT_RUNTIME, Invalid, NotFound, PoflowError
 if TYPE_CHECKING:
     from ops.replay import Replayed
 
-__all__ = ["EXIT_BREAKS", "add_replay_command", "replay_command", "run_replay"]
+__all__ = ["EXIT_BREAKS", "replay_command", "run_replay"]
 
 PREFIX = "poflow replay: "
 EXIT_BREAKS = EXIT_RUNTIME  # a run would not replay: the code is not safe for it
 Connect = Callable[[], Awaitable[Client]]
-
-
-def add_replay_command(commands: Any, handler: Any) -> None:
-    parser = commands.add_parser(
-        "replay",
-        help="replay workflow histories with today's code: which runs would break, at which event "
-        "(exit 0 all replay, 1 one breaks, 2 bad input)",
-    )
-    source = parser.add_mutually_exclusive_group(required=True)
-    source.add_argument("--workflow-id", metavar="ID", help="a workflow on the Temporal server (po-PO-1001)")
-    source.add_argument(
-        "--file",
-        metavar="PATH",
-        action="append",
-        help="a history file (temporal workflow show --output json) or a folder of them; repeatable",
-    )
-    source.add_argument("--query", metavar="QUERY", help="every run this visibility query finds")
-    parser.add_argument("--run-id", metavar="RUN", help="with --workflow-id: this run, not the latest")
-    parser.set_defaults(local=handler)
 
 
 def run_replay(args: argparse.Namespace, io: Streams, *, connect: Connect | None = None) -> int:

@@ -13,9 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from starter.db_errors import database_unavailable
 from starter.errors import Invalid, NotFound, Rejected, Unavailable
-from starter.service.checks import redacted_url
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -41,9 +39,13 @@ def parse_change(text: str) -> int:
 def call(engine: Engine, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """`fn(engine, ...)` with the rules' errors as the doors' (invalid, not
     found, refused) and database trouble as Unavailable."""
+    # Imported on use: `poflow tolerances` is declared by every `poflow` command's
+    # parser, which must not load SQLAlchemy or Temporal (issue #19: start-up).
     from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
     from activities.db.tolerance_changes import ChangeInvalid, ChangeNotFound, ChangeRefused
+    from starter.db_errors import database_unavailable
+    from starter.service.checks import redacted_url
 
     try:
         return fn(engine, *args, **kwargs)

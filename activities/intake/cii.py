@@ -26,6 +26,7 @@ says so; it stays incomplete until a reviewer adds the lines.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -40,7 +41,7 @@ from activities.intake.xml_safety import PathNamer, parse_untrusted_xml, text_of
 from models.documents import InvoiceKind
 from models.extraction import Extracted
 
-__all__ = ["extract_cii", "read_cii"]
+__all__ = ["D16B", "CiiPaths", "CiiReader", "extract_cii", "read_cii"]
 
 RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
@@ -48,17 +49,44 @@ UDT = "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"
 NS = {"rsm": RSM, "ram": RAM, "udt": UDT}
 ROOT = f"{{{RSM}}}CrossIndustryInvoice"
 
-_AGREEMENT = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement"
-_SETTLEMENT = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement"
-_SUMMATION = f"{_SETTLEMENT}/ram:SpecifiedTradeSettlementHeaderMonetarySummation"
-_LINE = "rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem"
-_NET_PRICE = "ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice"
-_GROSS_PRICE = "ram:SpecifiedLineTradeAgreement/ram:GrossPriceProductTradePrice"
-_LINE_PATHS = LinePaths(
-    order_line="ram:SpecifiedLineTradeAgreement/ram:BuyerOrderReferencedDocument/ram:LineID",
-    own_id="ram:AssociatedDocumentLineDocument/ram:LineID",
-    quantity="ram:SpecifiedLineTradeDelivery/ram:BilledQuantity",
-    amount="ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation/ram:LineTotalAmount",
+
+@dataclass(frozen=True)
+class CiiPaths:
+    """Where a CII-family document states each part: D16B (below) and ZUGFeRD 1.0
+    (`activities.intake.zugferd1`) name the same business terms differently."""
+
+    context: str  # the document context holding the profile (guideline) id
+    document: str  # the header document: ID, TypeCode, IssueDateTime
+    agreement: str
+    settlement: str
+    summation: str
+    line: str
+    net_price: str
+    gross_price: str
+    line_paths: LinePaths
+    reference_ids: tuple[str, ...]  # a referenced document's id, first stated wins
+    charge_indicator: str = "ram:ChargeIndicator/udt:Indicator"
+    dates_inline: bool = False  # a date element may hold the date itself (format attribute, no udt)
+
+
+D16B = CiiPaths(
+    context="rsm:ExchangedDocumentContext",
+    document="rsm:ExchangedDocument",
+    agreement="rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement",
+    settlement="rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement",
+    summation="rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement/"
+    "ram:SpecifiedTradeSettlementHeaderMonetarySummation",
+    line="rsm:SupplyChainTradeTransaction/ram:IncludedSupplyChainTradeLineItem",
+    net_price="ram:SpecifiedLineTradeAgreement/ram:NetPriceProductTradePrice",
+    gross_price="ram:SpecifiedLineTradeAgreement/ram:GrossPriceProductTradePrice",
+    line_paths=LinePaths(
+        order_line="ram:SpecifiedLineTradeAgreement/ram:BuyerOrderReferencedDocument/ram:LineID",
+        own_id="ram:AssociatedDocumentLineDocument/ram:LineID",
+        quantity="ram:SpecifiedLineTradeDelivery/ram:BilledQuantity",
+        amount="ram:SpecifiedLineTradeSettlement/ram:SpecifiedTradeSettlementLineMonetarySummation/"
+        "ram:LineTotalAmount",
+    ),
+    reference_ids=("ram:IssuerAssignedID",),
 )
 # The seller's part number first (what the supplier bills), then the buyer's, then a GTIN.
 _ITEM_IDS = ("ram:SellerAssignedID", "ram:BuyerAssignedID", "ram:GlobalID")
@@ -73,8 +101,12 @@ _OTHER_SELLER_IDS = (
 def extract_cii(
     xml: bytes, *, vendor_id: str | None = None, limits: IntakeLimits = DEFAULT_LIMITS
 ) -> list[Extracted]:
-    """The one invoice or credit note a CII file holds."""
+    """The one invoice or credit note a CII file (D16B, or ZUGFeRD 1.0's D13B subset) holds."""
     root = parse_untrusted_xml(xml, limits=limits, what="CII invoice")
+    from activities.intake.zugferd1 import is_zugferd1, read_zugferd1  # it builds on this module
+
+    if is_zugferd1(root):
+        return [read_zugferd1(root, vendor_id=vendor_id)]
     return [read_cii(root, vendor_id=vendor_id)]
 
 
@@ -85,28 +117,38 @@ def read_cii(
     then `fmt` is "factur-x" and `source` names the attachment)."""
     if root.tag != ROOT:
         raise not_the_root(root, "a UN/CEFACT CrossIndustryInvoice (D16B)")
-    return _CiiReader(root, vendor_id, PathNamer(source)).read(fmt)
+    return CiiReader(root, vendor_id, PathNamer(source)).read(fmt)
 
 
-def profile_of(root: etree._Element) -> str:
+def profile_of(root: etree._Element, paths: CiiPaths = D16B, ns: dict[str, str] = NS) -> str:
     """The guideline (profile) URN, e.g. `urn:factur-x.eu:1p0:minimum`; "" when absent."""
-    return text_of(
-        root.find("rsm:ExchangedDocumentContext/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID", NS)
-    )
+    return text_of(root.find(f"{paths.context}/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID", ns))
 
 
 def _is_minimum(profile: str) -> bool:
     return profile.lower().endswith(":minimum")
 
 
-class _CiiReader(ElementReader):
-    def __init__(self, root: etree._Element, vendor_id: str | None, names: PathNamer) -> None:
-        super().__init__(root, NS, names, what="CII invoice", vendor_id=vendor_id, line_paths=_LINE_PATHS)
-        self.profile = profile_of(root)
+class CiiReader(ElementReader):
+    def __init__(
+        self,
+        root: etree._Element,
+        vendor_id: str | None,
+        names: PathNamer,
+        *,
+        paths: CiiPaths = D16B,
+        ns: dict[str, str] = NS,
+        what: str = "CII invoice",
+    ) -> None:
+        super().__init__(root, ns, names, what=what, vendor_id=vendor_id, line_paths=paths.line_paths)
+        self.paths = paths
+        self.profile = profile_of(root, paths, ns)
 
     def _date(self, container: etree._Element | None) -> tuple[date | None, str | None]:
         """The udt:DateTimeString inside `container`; EN 16931 allows only format 102 (YYYYMMDD)."""
         element = self.find("udt:DateTimeString", container) if container is not None else None
+        if element is None and container is not None and self.paths.dates_inline:
+            element = container  # the ZUGFeRD 1.0 release candidate: <IssueDateTime format="102">
         if element is None or not text_of(element):
             return None, None
         fmt = element.get("format")
@@ -122,7 +164,7 @@ class _CiiReader(ElementReader):
     # --- header ----------------------------------------------------------------
 
     def _kind(self) -> InvoiceKind:
-        code, element = self.required("rsm:ExchangedDocument/ram:TypeCode")
+        code, element = self.required(f"{self.paths.document}/ram:TypeCode")
         kind, note = document_kind(code, InvoiceKind.INVOICE)
         if note:
             self.r.warn(note)
@@ -130,27 +172,34 @@ class _CiiReader(ElementReader):
         return kind
 
     def _header(self) -> date:
-        number, element = self.required("rsm:ExchangedDocument/ram:ID")
+        number, element = self.required(f"{self.paths.document}/ram:ID")
         self.r.set("invoice_number", number, 1.0, self.at(element))
-        issue_date, at = self._date(self.find("rsm:ExchangedDocument/ram:IssueDateTime"))
+        issue_date, at = self._date(self.find(f"{self.paths.document}/ram:IssueDateTime"))
         if issue_date is None:
             raise ExtractionError(
-                "the CII invoice has no ram:IssueDateTime/udt:DateTimeString", self.at(self.doc)
+                f"the {self.what} has no ram:IssueDateTime/udt:DateTimeString", self.at(self.doc)
             )
         self.r.set("invoice_date", issue_date, 1.0, at)
         self._currency()
         self.po_number(
-            f"{_AGREEMENT}/ram:BuyerOrderReferencedDocument/ram:IssuerAssignedID",
-            f"{_AGREEMENT}/ram:BuyerReference",
+            self._reference(f"{self.paths.agreement}/ram:BuyerOrderReferencedDocument"),
+            f"{self.paths.agreement}/ram:BuyerReference",
             "ram:BuyerOrderReferencedDocument",
         )
-        original, element = self.text(f"{_SETTLEMENT}/ram:InvoiceReferencedDocument/ram:IssuerAssignedID")
+        original, element = self.text(
+            self._reference(f"{self.paths.settlement}/ram:InvoiceReferencedDocument")
+        )
         if original:
             self.r.set("original_invoice_number", original, 1.0, self.at_or_none(element))
         return issue_date
 
+    def _reference(self, document: str) -> str:
+        """The path of the referenced `document`'s id: the first of the format's id elements stated."""
+        paths = [f"{document}/{element}" for element in self.paths.reference_ids]
+        return next((path for path in paths if self.text(path)[0]), paths[0])
+
     def _currency(self) -> None:
-        code, element = self.text(f"{_SETTLEMENT}/ram:InvoiceCurrencyCode")
+        code, element = self.text(f"{self.paths.settlement}/ram:InvoiceCurrencyCode")
         if not code:
             self.r.warn("no ram:InvoiceCurrencyCode; a reviewer must set the currency")
             return
@@ -160,7 +209,7 @@ class _CiiReader(ElementReader):
     # --- seller ----------------------------------------------------------------
 
     def _seller(self) -> str | None:
-        seller = self.find(f"{_AGREEMENT}/ram:SellerTradeParty")
+        seller = self.find(f"{self.paths.agreement}/ram:SellerTradeParty")
         if seller is None:
             self.r.warn("no ram:SellerTradeParty: the seller is unknown")
             return self.r.settle_vendor(self.caller_vendor_id, "", [])
@@ -179,7 +228,7 @@ class _CiiReader(ElementReader):
     # --- payment terms -----------------------------------------------------------
 
     def _payment_terms(self, issue_date: date) -> None:
-        terms = self.findall(f"{_SETTLEMENT}/ram:SpecifiedTradePaymentTerms")
+        terms = self.findall(f"{self.paths.settlement}/ram:SpecifiedTradePaymentTerms")
         descriptions = [el for term in terms for el in self.findall("ram:Description", term) if text_of(el)]
         due, due_at = None, None
         for term in terms:
@@ -191,7 +240,7 @@ class _CiiReader(ElementReader):
     def _discount_terms(self) -> Discount:
         """EXTENDED's structured cash discount (ram:ApplicableTradePaymentDiscountTerms)."""
         terms = self.find(
-            f"{_SETTLEMENT}/ram:SpecifiedTradePaymentTerms/ram:ApplicableTradePaymentDiscountTerms"
+            f"{self.paths.settlement}/ram:SpecifiedTradePaymentTerms/ram:ApplicableTradePaymentDiscountTerms"
         )
         if terms is None:
             return None, None, None
@@ -206,14 +255,14 @@ class _CiiReader(ElementReader):
             self.r.warn("profile MINIMUM states no charges: freight is unknown")
             return
         charges = self.allowance_charges(
-            f"{_SETTLEMENT}/ram:SpecifiedTradeAllowanceCharge",
+            f"{self.paths.settlement}/ram:SpecifiedTradeAllowanceCharge",
             amount="ram:ActualAmount",
-            indicator="ram:ChargeIndicator/udt:Indicator",
+            indicator=self.paths.charge_indicator,
             reason_code="ram:ReasonCode",
             reason="ram:Reason",
         )
         # Logistics service charges (EXTENDED) are transport costs by definition.
-        for charge in self.findall(f"{_SETTLEMENT}/ram:SpecifiedLogisticsServiceCharge"):
+        for charge in self.findall(f"{self.paths.settlement}/ram:SpecifiedLogisticsServiceCharge"):
             amount_el = self.find("ram:AppliedAmount", charge)
             if amount_el is not None:
                 description = self.text("ram:Description", charge)[0]
@@ -230,7 +279,7 @@ class _CiiReader(ElementReader):
         self.r.settle_freight(charges)
 
     def _totals(self) -> tuple[Decimal | None, Decimal | None]:
-        summation = self.find(_SUMMATION)
+        summation = self.find(self.paths.summation)
         if summation is None:
             self.r.warn(
                 "no ram:SpecifiedTradeSettlementHeaderMonetarySummation: tax and total must be set "
@@ -245,6 +294,11 @@ class _CiiReader(ElementReader):
         prepaid = self.optional_amount("ram:TotalPrepaidAmount", summation)
         if prepaid:
             self.r.warn(f"{prepaid} was prepaid; the amount due is less than the total")
+        due = self.optional_amount("ram:DuePayableAmount", summation)
+        # The total stays the grand total [BT-112]; an amount due that differs (prepayment,
+        # rounding, a deposit) is reported, never taken as the total.
+        if due is not None and due != total and not prepaid:
+            self.r.warn(f"the amount due {due} differs from the invoice total {total}")
         return stated_lines, total
 
     def _tax(self, summation: etree._Element) -> None:
@@ -261,7 +315,14 @@ class _CiiReader(ElementReader):
     # --- lines -----------------------------------------------------------------
 
     def _lines(self) -> None:
-        lines = self.findall(_LINE)
+        # A line item with neither quantity nor amount is a text line (a note
+        # between the lines, as ZUGFeRD 1.0 COMFORT allows): it bills nothing.
+        paths = self.paths.line_paths
+        lines = [
+            line
+            for line in self.findall(self.paths.line)
+            if self.find(paths.quantity, line) is not None or self.find(paths.amount, line) is not None
+        ]
         if not lines:
             profile = self.profile.rsplit(":", 1)[-1].upper() or "unknown"
             self.r.warn(
@@ -272,10 +333,10 @@ class _CiiReader(ElementReader):
         self.read_lines(lines, MAX_LINES, "BuyerOrderReferencedDocument/LineID")
 
     def _price(self, prefix: str, line: etree._Element) -> None:
-        price = self.find(_NET_PRICE, line)
+        price = self.find(self.paths.net_price, line)
         confidence = 1.0
         if price is None:
-            price, confidence = self.find(_GROSS_PRICE, line), 0.7
+            price, confidence = self.find(self.paths.gross_price, line), 0.7
             if price is not None:
                 self.r.warn(f"{prefix}: no net price; the gross price was used")
         amount_el = self.find("ram:ChargeAmount", price) if price is not None else None

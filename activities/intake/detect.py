@@ -14,7 +14,14 @@ __all__ = ["ZIP", "detect_format"]
 ZIP = "zip"  # a container, not a document format: its members are read one by one
 
 _UBL_ROOT = re.compile(rb"<(?:\w+:)?(Invoice|CreditNote)[\s>]")
-_CII_ROOT = re.compile(rb"<(?:\w+:)?CrossIndustryInvoice[\s>]")
+# CII D16B, and ZUGFeRD 1.0's CrossIndustryDocument (read by the CII reader too).
+_CII_ROOT = re.compile(rb"<(?:\w+:)?(CrossIndustryInvoice|CrossIndustryDocument)[\s>]")
+# ZUGFeRD 1.0's 2014 release candidate: root Invoice (like UBL's) in the CBFBUY:5 namespace.
+_ZUGFERD_RC = re.compile(rb"<(?:\w+:)?Invoice\s[^>]*urn:un:unece:uncefact:data:standard:CBFBUY:5")
+# Comments and processing instructions before the root (a licence text can be
+# several KB long) are skipped when looking for the root element.
+_XML_PROLOG_WINDOW = 65536
+_COMMENT_OR_PI = re.compile(rb"<!--.*?-->|<\?.*?\?>", re.DOTALL)
 # Peppol wraps UBL in a Standard Business Document Header, whose header alone
 # may pass the first 4 KB: the envelope says it is (most likely) UBL.
 _SBDH_ROOT = re.compile(rb"<(?:\w+:)?StandardBusinessDocument[\s>]")
@@ -30,7 +37,10 @@ def detect_format(raw: bytes, *, filename: str | None = None, content_type: str 
     """A `SourceFormat` value (or `ZIP`); ExtractionError for what poflow cannot read."""
     if not raw.strip():
         raise ExtractionError("the file is empty", "byte 0")
-    head = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:4096]
+    start = raw.lstrip(b"\xef\xbb\xbf \t\r\n")
+    head = start[:4096]
+    if head.startswith(b"<"):
+        return _xml_dialect(start[:_XML_PROLOG_WINDOW])
     by_magic = _by_magic(head)
     if by_magic is not None:
         return by_magic
@@ -56,13 +66,12 @@ def _by_magic(head: bytes) -> str | None:
         return ZIP
     if head.startswith((b"{", b"[")):
         return SourceFormat.JSON.value
-    if head.startswith(b"<"):
-        return _xml_dialect(head)
     return None
 
 
 def _xml_dialect(head: bytes) -> str:
-    if _CII_ROOT.search(head):
+    head = _COMMENT_OR_PI.sub(b"", head)
+    if _CII_ROOT.search(head) or _ZUGFERD_RC.search(head):
         return SourceFormat.CII.value
     if _UBL_ROOT.search(head) or _SBDH_ROOT.search(head):
         return SourceFormat.UBL.value

@@ -3,55 +3,48 @@ the PDF → `Invoice` readings.
 
 The embedded XML is the legal invoice and wins over the page text, so when a
 PDF carries one the page is not read at all. A PDF without invoice XML returns
-None and the caller reads its pages instead. The XML is found with the
-`facturx` library's `get_xml_from_pdf` (attachments named factur-x.xml,
-zugferd-invoice.xml or xrechnung.xml, any case), without its XSD check: a
-supplier's schema slip should reach a reviewer, not silently drop the XML.
-The XML is then parsed again with poflow's safe parser and read as CII (or
+None and the caller reads its pages instead. The XML is the attachment named
+factur-x.xml, zugferd-invoice.xml or xrechnung.xml (any case), read without an
+XSD check: a supplier's schema slip should reach a reviewer, not silently drop
+the XML. Another .xml attachment whose root is such an invoice is read too,
+with a warning naming it.
+It is parsed with poflow's safe parser and read as CII (or
 as UBL, which XRechnung also allows); the format is "factur-x" either way.
 
-ZUGFeRD 1.0 XML (root CrossIndustryDocument, 2014–2019) is not read: such a
-PDF returns None so its page text is used.
+ZUGFeRD 1.0 XML (root CrossIndustryDocument, 2014–2019, in ZUGFeRD-invoice.xml)
+is read by `activities.intake.zugferd1`. An attachment with one of these names
+that poflow cannot read (not well-formed, another root element) is an error
+naming the attachment and why, never a silent fall-back to the page text: the
+attachments are listed with pypdf directly, since `get_xml_from_pdf` skips such
+files without a word.
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
+from io import BytesIO
 
-import facturx
+import pypdf
 from lxml import etree
 from pypdf.errors import FileNotDecryptedError
 
 from activities.intake.cii import ROOT as CII_ROOT
 from activities.intake.cii import read_cii
+from activities.intake.detect import detect_format
 from activities.intake.errors import ExtractionError
 from activities.intake.limits import DEFAULT_LIMITS, IntakeLimits
 from activities.intake.ubl import read_ubl
 from activities.intake.xml_safety import parse_untrusted_xml
+from activities.intake.zugferd1 import is_zugferd1, read_zugferd1
 from models.extraction import Extracted, SourceFormat
 
 __all__ = ["EMBEDDED_NAMES", "extract_facturx"]
-
-log = logging.getLogger(__name__)
-
-
-class _NoXmlIsNormal(logging.Filter):
-    """`get_xml_from_pdf` warns on every PDF without invoice XML; for intake that
-    is the ordinary case (most PDFs are plain), so the warning is dropped."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("No valid factur-x")
-
-
-logging.getLogger("factur-x").addFilter(_NoXmlIsNormal())
 
 EMBEDDED_NAMES = ["factur-x.xml", "zugferd-invoice.xml", "xrechnung.xml"]
 _UBL_ROOTS = {
     "{urn:oasis:names:specification:ubl:schema:xsd:Invoice-2}Invoice",
     "{urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2}CreditNote",
 }
-_ZUGFERD_1_ROOT = "{urn:ferd:CrossIndustryDocument:invoice:1p0}CrossIndustryDocument"
 
 
 def extract_facturx(
@@ -75,12 +68,19 @@ def extract_facturx(
         )
     unpacked = replace(limits, max_bytes=limits.max_unpacked_bytes)
     root = parse_untrusted_xml(xml, limits=unpacked, what=filename)
-    return _read(root, filename, vendor_id)
+    readings = _read(root, filename, vendor_id)
+    if filename.lower() not in EMBEDDED_NAMES:
+        for reading in readings:
+            reading.warnings.append(
+                f"the invoice XML was read from the attachment {filename!r}, not from one named "
+                f"{', '.join(EMBEDDED_NAMES)} as Factur-X, ZUGFeRD and XRechnung prescribe"
+            )
+    return readings
 
 
 def _embedded_xml(pdf: bytes) -> tuple[str, bytes] | None:
     try:
-        filename, xml = facturx.get_xml_from_pdf(pdf, check_xsd=False, filenames=EMBEDDED_NAMES)
+        found = _named_attachment(pypdf.PdfReader(BytesIO(pdf)))
     except FileNotDecryptedError:
         raise ExtractionError(
             "the PDF is encrypted with a password; poflow cannot read it "
@@ -90,20 +90,38 @@ def _embedded_xml(pdf: bytes) -> tuple[str, bytes] | None:
         raise ExtractionError("the PDF is too large or too deeply nested to read") from None
     except Exception as err:  # pypdf raises many types for broken files; all mean the same to the sender
         raise ExtractionError(f"the PDF cannot be read: {type(err).__name__}: {str(err)[:200]}") from None
-    if not filename or not isinstance(xml, bytes):
-        return None
-    return filename, xml
+    return found
 
 
-def _read(root: etree._Element, filename: str, vendor_id: str | None) -> list[Extracted] | None:
+def _named_attachment(reader: pypdf.PdfReader) -> tuple[str, bytes] | None:
+    """The first attachment named as invoice XML (any case), with its bytes; else
+    the first other .xml attachment whose root is an invoice poflow reads (some
+    generators name it invoice.xml or after the invoice number)."""
+    attachments = [(attachment.name, attachment.content) for attachment in reader.attachment_list]
+    for name, content in attachments:
+        if name.lower() in EMBEDDED_NAMES:
+            return name, content
+    for name, content in attachments:
+        if name.lower().endswith(".xml") and _is_invoice_xml(content):
+            return name, content
+    return None
+
+
+def _is_invoice_xml(content: bytes) -> bool:
+    try:
+        return detect_format(content) in (SourceFormat.CII.value, SourceFormat.UBL.value)
+    except ExtractionError:  # a delivery note or any other XML: not an invoice
+        return False
+
+
+def _read(root: etree._Element, filename: str, vendor_id: str | None) -> list[Extracted]:
     fmt = SourceFormat.FACTURX.value
     if root.tag == CII_ROOT:
         return [read_cii(root, vendor_id=vendor_id, fmt=fmt, source=filename)]
     if root.tag in _UBL_ROOTS:
         return [read_ubl(root, vendor_id=vendor_id, fmt=fmt, source=filename)]
-    if root.tag == _ZUGFERD_1_ROOT:
-        log.info("%s is ZUGFeRD 1.0, which poflow does not read; the page text is used instead", filename)
-        return None
+    if is_zugferd1(root):
+        return [read_zugferd1(root, vendor_id=vendor_id, fmt=fmt, source=filename)]
     raise ExtractionError(
         f"the embedded {filename} is not a CII or UBL invoice (root element <{etree.QName(root).localname}>)",
         filename,

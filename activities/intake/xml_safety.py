@@ -35,6 +35,10 @@ PREFIXES: dict[str, str] = {
     "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100": "udt",
     "urn:un:unece:uncefact:data:standard:QualifiedDataType:100": "qdt",
     "http://www.unece.org/cefact/namespaces/StandardBusinessDocumentHeader": "sh",
+    # ZUGFeRD 1.0 (CII D13B subset)
+    "urn:ferd:CrossIndustryDocument:invoice:1p0": "rsm",
+    "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:12": "ram",
+    "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:15": "udt",
 }
 
 

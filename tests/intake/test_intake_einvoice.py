@@ -394,9 +394,9 @@ def test_cii_impossible_date_is_refused() -> None:
         extract_cii(MINIMUM.replace(b">20261125<", b">20261131<"))
 
 
-def test_zugferd_1_root_is_not_a_cii_invoice() -> None:
+def test_empty_zugferd_1_root_is_read_as_zugferd_1_and_refused_for_its_missing_header() -> None:
     old = b'<rsm:CrossIndustryDocument xmlns:rsm="urn:ferd:CrossIndustryDocument:invoice:1p0"/>'
-    with pytest.raises(ExtractionError, match="CrossIndustryDocument"):
+    with pytest.raises(ExtractionError, match="ZUGFeRD 1.0 invoice has no rsm:HeaderExchangedDocument"):
         extract_cii(old)
 
 
@@ -454,12 +454,14 @@ def test_xrechnung_ubl_embedded_in_a_pdf_is_read_as_factur_x() -> None:
     assert extracted.locations["total"].segment.startswith("xrechnung.xml:/Invoice/")
 
 
-def test_zugferd_1_pdf_falls_back_to_the_page_text() -> None:
+def test_unreadable_zugferd_1_in_a_pdf_is_an_error_naming_the_attachment_not_a_page_reading() -> None:
     old = (
         b'<?xml version="1.0"?><rsm:CrossIndustryDocument '
         b'xmlns:rsm="urn:ferd:CrossIndustryDocument:invoice:1p0"/>'
     )
-    assert extract_facturx(_with_attachment(_plain_pdf(), "ZUGFeRD-invoice.xml", old)) is None
+    with pytest.raises(ExtractionError) as caught:
+        extract_facturx(_with_attachment(_plain_pdf(), "ZUGFeRD-invoice.xml", old))
+    assert "ZUGFeRD-invoice.xml" in str(caught.value) and "has no" in str(caught.value)
 
 
 def test_password_protected_pdf_is_an_extraction_error() -> None:

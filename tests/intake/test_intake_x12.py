@@ -233,7 +233,7 @@ def test_several_interchanges_in_one_file_are_all_read() -> None:
 
 def test_only_unsupported_sets_is_an_error() -> None:
     raw = interchange(["BCH*00*SA*PO-1**20261102"], set_id="860", functional="PC")
-    with pytest.raises(X12Error, match="no 855, 865, 856, 810 or 997"):
+    with pytest.raises(X12Error, match="no 855, 865, 856, 810, 997 or 999"):
         extract_x12(raw)
 
 

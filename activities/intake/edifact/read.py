@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from activities.intake.edifact.interchanges import parse_interchanges
 from activities.intake.edifact.read_contrl import read_contrl
 from activities.intake.edifact.read_desadv import read_desadv
 from activities.intake.edifact.read_invoic import read_invoic
 from activities.intake.edifact.read_ordrsp import read_ordrsp
 from activities.intake.edifact.reading import Context
-from activities.intake.edifact.syntax import EdiMessage, parse_interchange
+from activities.intake.edifact.syntax import EdiInterchange, EdiMessage
 from activities.intake.errors import ExtractionError
 from activities.intake.limits import DEFAULT_LIMITS, IntakeLimits
 from models.extraction import Extracted
@@ -37,12 +38,25 @@ _READERS: dict[str, Callable[[EdiMessage, Context], list[Extracted]]] = {
 def extract_edifact(
     raw: bytes, *, vendor_id: str | None = None, limits: IntakeLimits = DEFAULT_LIMITS
 ) -> list[Extracted]:
-    """Read every ORDRSP, DESADV, INVOIC and CONTRL in the interchange.
+    """Read every ORDRSP, DESADV, INVOIC and CONTRL in the interchange(s) of
+    the file (several, each with its own UNA, are read one after the other).
 
     Raises `ExtractionError` (and nothing else) for a file that is not a
     well-formed interchange or whose messages cannot be read; `where` names the
     message reference, segment number and tag."""
-    interchange = parse_interchange(raw, limits)
+    interchanges = parse_interchanges(raw, limits)
+    found: list[Extracted] = []
+    for interchange in interchanges:
+        found += _read_interchange(interchange, vendor_id)
+    if not found:
+        kinds = ", ".join(sorted({m.type for i in interchanges for m in i.messages})) or "no messages"
+        raise ExtractionError(
+            f"no ORDRSP, DESADV, INVOIC or CONTRL message in the interchange (found {kinds})", "UNB"
+        )
+    return found
+
+
+def _read_interchange(interchange: EdiInterchange, vendor_id: str | None) -> list[Extracted]:
     context = Context(interchange, vendor_id)
     skipped = _skipped_note(interchange.messages)
     found: list[Extracted] = []
@@ -60,11 +74,6 @@ def extract_edifact(
             if skipped:
                 document.warnings.append(skipped)
         found += documents
-    if not found:
-        kinds = ", ".join(sorted({m.type for m in interchange.messages})) or "no messages"
-        raise ExtractionError(
-            f"no ORDRSP, DESADV, INVOIC or CONTRL message in the interchange (found {kinds})", "UNB"
-        )
     return found
 
 

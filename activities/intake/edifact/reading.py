@@ -163,13 +163,28 @@ def line_number(
     """The PO line a LIN group is about: an order line reference (RFF+ON 1156,
     or RFF+LI) when given; else LIN 1082 (`lin_confidence`: in ORDRSP and INVOIC
     it is the order line, in DESADV often the despatch advice's own count); else
-    the group's position (0.6)."""
+    the group's position (0.6).
+
+    RFF+LI (code 1153 LI, line item reference number) points at the order's
+    line: its line number is 1156 (component 3) when sent, else the reference
+    in 1154 — unless 1154 repeats the order number (RFF+ON), as some senders
+    write it, which is no line number."""
+    orders = {s.value(1, 2) for s in group if s.tag == "RFF" and s.qualifier == "ON"}
     for segment in group:
         if segment.tag == "RFF" and segment.qualifier == "ON" and _positive(segment.value(1, 3)):
             return Read(int(segment.value(1, 3)), segment.at(1, 3), 1.0)
-        if segment.tag == "RFF" and segment.qualifier == "LI" and _positive(segment.value(1, 2)):
-            return Read(int(segment.value(1, 2)), segment.at(1, 2), 1.0)
+        if segment.tag == "RFF" and segment.qualifier == "LI":
+            if _positive(segment.value(1, 3)):
+                return Read(int(segment.value(1, 3)), segment.at(1, 3), 1.0)
+            if _positive(segment.value(1, 2)) and segment.value(1, 2) not in orders:
+                return Read(int(segment.value(1, 2)), segment.at(1, 2), 1.0)
     lin = group[0]
+    if _positive(lin.value(1)) and any(s.tag == "RFF" and s.qualifier == "LI" for s in group):
+        # The sender meant to name the order line but gave no line number.
+        warnings.append(
+            f"{message.where(lin)}: RFF+LI names no order line; line taken from LIN, to be checked."
+        )
+        return Read(int(lin.value(1)), lin.at(1), min(lin_confidence, 0.6))
     if _positive(lin.value(1)):
         return Read(int(lin.value(1)), lin.at(1), lin_confidence)
     warnings.append(f"{message.where(lin)}: no usable line number; line {position} taken from the position.")

@@ -165,7 +165,7 @@ def _service_string_advice(text: str) -> tuple[Characters, str]:
     ISO 9735 defaults apply (`:+.? '`, either decimal mark accepted)."""
     text = text.lstrip()
     if not text.startswith("UNA"):
-        return Characters(decimal_point="."), _unwrap(text, "'")
+        return Characters(decimal_point="."), _unwrap(text, "'", "?")
     advice = text[3:9]
     if len(advice) < 6:
         raise ExtractionError("UNA service string advice is cut short: it needs six characters", "UNA")
@@ -184,15 +184,20 @@ def _service_string_advice(text: str) -> tuple[Characters, str]:
         escape_character=release if release != " " else _NO_RELEASE,
         segment_terminator=terminator,
     )
-    return characters, _unwrap(text[9:].lstrip("\r\n"), terminator)
+    return characters, _unwrap(text[9:].lstrip(" \t\r\n"), terminator, release)
 
 
-def _unwrap(text: str, terminator: str) -> str:
+def _unwrap(text: str, terminator: str, release: str) -> str:
     """Line breaks are not part of EDIFACT data; senders add them after segments
-    or wrap lines at 80 columns. Unless a line break *is* the terminator, drop them."""
-    if terminator in "\r\n":
-        return text
-    return text.replace("\r", "").replace("\n", "")
+    or wrap lines at 80 columns. Unless a line break *is* the terminator, drop
+    them. Blanks and tabs right after a terminator (indented segments, padding)
+    are dropped too: a segment starts with its tag, so they are never data; a
+    released terminator (`?'`) is data, and the blanks after it are kept."""
+    if terminator not in "\r\n":
+        text = text.replace("\r", "").replace("\n", "")
+    released = f"{re.escape(release)}.|" if release not in (" ", _NO_RELEASE) else ""
+    pattern = re.compile(f"{released}{re.escape(terminator)}[ \\t\\r\\n]+", re.DOTALL)
+    return pattern.sub(lambda m: m.group() if m.group()[0] != terminator else terminator, text)
 
 
 # --- text → segments (pydifact) -------------------------------------------------

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from itertools import pairwise
 from typing import Any
@@ -99,9 +100,13 @@ def group_lines(words: list[Word], page_number: int) -> list[Line]:
 
 
 def _tables(page: Any, page_number: int) -> list[Table]:
+    found_tables = page.find_tables()
+    if not found_tables:
+        return []
+    by_middle = _CharsByMiddle(page.chars)
     tables = []
-    for found in page.find_tables():
-        texts = found.extract()
+    for found in found_tables:
+        texts = by_middle.table_texts(found)
         rows: list[list[Cell | None]] = []
         for row, row_texts in zip(found.rows, texts, strict=False):
             cells: list[Cell | None] = []
@@ -111,6 +116,49 @@ def _tables(page: Any, page_number: int) -> list[Table]:
         if rows:
             tables.append(Table(page_number, rows, _box(found.bbox)))
     return tables
+
+
+class _CharsByMiddle:
+    """pdfplumber's `Table.extract()` — the same characters in each cell, in
+    the same order, through the same `extract_text` — without scanning every
+    character of the page once per table row, which made long tables the
+    slowest part of reading a page (issue #19: bench/extract_speed.py). The
+    page's characters are sorted by their vertical middle once; a row takes
+    its band by bisection."""
+
+    def __init__(self, chars: list[dict[str, Any]]) -> None:
+        middles = [((c["top"] + c["bottom"]) / 2, i) for i, c in enumerate(chars)]
+        middles.sort()
+        self._chars = chars
+        self._v_mids = [v for v, _ in middles]
+        self._order = [i for _, i in middles]
+
+    def _in_row(self, bbox: Sequence[float]) -> list[dict[str, Any]]:
+        x0, top, x1, bottom = bbox
+        band = self._order[bisect_left(self._v_mids, top) : bisect_left(self._v_mids, bottom)]
+        chars = (self._chars[i] for i in sorted(band))  # the page's order, as pdfplumber keeps it
+        return [c for c in chars if x0 <= (c["x0"] + c["x1"]) / 2 < x1]
+
+    def table_texts(self, found: Any) -> list[list[str | None]]:
+        from pdfplumber.utils import extract_text
+
+        texts: list[list[str | None]] = []
+        for row in found.rows:
+            row_chars = self._in_row(row.bbox)
+            cells: list[str | None] = []
+            for cell in row.cells:
+                if cell is None:
+                    cells.append(None)
+                    continue
+                x0, top, x1, bottom = cell
+                inside = [
+                    c
+                    for c in row_chars
+                    if x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom
+                ]
+                cells.append(extract_text(inside) if inside else "")
+            texts.append(cells)
+        return texts
 
 
 def _box(bbox: Sequence[float]) -> Box:

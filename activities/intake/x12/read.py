@@ -1,6 +1,6 @@
 """Reads X12 855 (PO acknowledgment), 865 (PO change acknowledgment, read
 as an acknowledgment), 856 (ship notice), 810 (invoice or credit memo) and
-997 (the supplier's functional acknowledgment of our 850 / 860)
+997 / 999 (the supplier's functional / implementation acknowledgment of our 850 / 860)
 transaction sets, 004010 and later, into poflow's documents.
 
 `extract_x12` is the door: one `Extracted` per 855, 865 and 810 transaction,
@@ -29,18 +29,27 @@ from activities.intake.x12.read_810 import FORMAT_810, read_810
 from activities.intake.x12.read_855 import FORMAT_855, read_855
 from activities.intake.x12.read_856 import FORMAT_856, read_856
 from activities.intake.x12.read_865 import FORMAT_865, read_865
-from activities.intake.x12.read_997 import FORMAT_997, read_997
+from activities.intake.x12.read_997 import FORMAT_997, FORMAT_999, read_997
 from activities.intake.x12.reading import Envelope
 from activities.intake.x12.syntax import read_interchanges
 from models.extraction import Extracted
 
-__all__ = ["extract_x12", "X12Error", "FORMAT_855", "FORMAT_856", "FORMAT_810", "FORMAT_865", "FORMAT_997"]
+__all__ = [
+    "extract_x12",
+    "X12Error",
+    "FORMAT_855",
+    "FORMAT_856",
+    "FORMAT_810",
+    "FORMAT_865",
+    "FORMAT_997",
+    "FORMAT_999",
+]
 
 
 def extract_x12(
     raw: bytes, *, vendor_id: str | None = None, limits: IntakeLimits = DEFAULT_LIMITS
 ) -> list[Extracted]:
-    """Every 855, 865, 856 (per order), 810 and 997 in the interchange(s) of `raw`."""
+    """Every 855, 865, 856 (per order), 810, 997 and 999 in the interchange(s) of `raw`."""
     interchanges = read_interchanges(raw, limits)
     found: list[Extracted] = []
     skipped: list[str] = []
@@ -51,7 +60,7 @@ def extract_x12(
                 if reader is None:
                     skipped.append(
                         f"transaction {tx.control_number} ({tx.set_id}) skipped: "
-                        "intake reads 855, 865, 856, 810 and 997"
+                        "intake reads 855, 865, 856, 810, 997 and 999"
                     )
                     continue
                 documents = _read_safely(reader, Envelope(interchange, group, tx, vendor_id))
@@ -60,7 +69,9 @@ def extract_x12(
                 found += documents
     if not found:
         detail = f" ({'; '.join(skipped)})" if skipped else ""
-        raise X12Error(f"no 855, 865, 856, 810 or 997 transaction set in the file{detail}", set_error="1")
+        raise X12Error(
+            f"no 855, 865, 856, 810, 997 or 999 transaction set in the file{detail}", set_error="1"
+        )
     for document in found:
         document.warnings += skipped
     return found
@@ -87,4 +98,5 @@ _READERS: dict[str, Callable[[Envelope], list[Extracted]]] = {
     "865": read_865,
     "810": read_810,
     "997": read_997,
+    "999": read_997,  # same reader: IK3/IK4/IK5 in AK3/AK4/AK5's layout
 }

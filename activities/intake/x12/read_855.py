@@ -15,6 +15,11 @@ revision after the first carries it in REF*PP (purchase order revision
 number, element 128 code PP), and a supplier that echoes that REF in its 855
 says which revision it answers (`answers_revision`). Without it the revision
 is not stated (None), as for every answer to an original 850, which has none.
+
+004010 BAK: BAK01 (353), BAK02 (587), BAK03 (324) and BAK04 (373, the order's
+date) are mandatory, BAK05-BAK09 optional. Partners often leave out BAK08 and
+BAK09: the id is then made from ISA13/ST02 and the date taken from GS04/GS05,
+both below the review threshold with a warning; a missing BAK04 is only warned.
 """
 
 from __future__ import annotations
@@ -64,6 +69,9 @@ def read_855(env: Envelope) -> list[Extracted]:
     doc["status"] = ACK_TYPES[code]
     r.read("status", bak, 2)
     read_identifier(r, "po_number", bak, 3, "PO number", doc)
+    if not bak.get(4):
+        # Mandatory in 004010, but poflow takes nothing from it: read on, say so.
+        r.warnings.append("BAK04 (the order's date, mandatory in 004010) is missing: read without it")
     _ack_id(r, env, bak)
     _acknowledged_at(r, env, bak)
     read_vendor(r, env, all_of(header, "N1"), all_of(header, "REF"))

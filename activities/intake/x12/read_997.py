@@ -8,6 +8,14 @@ A 997 says whether the message could be read (syntax), never whether the
 order is accepted: that is the 855. It is not answered with a 997 of our own
 (X12 997 note: acknowledgments are not acknowledged).
 
+The 999 (implementation acknowledgment, 005010X231) is read the same way: its
+AK1/AK2/AK9 are the 997's, and IK3, IK4 and IK5 have the layout of AK3, AK4
+and AK5 (IK3: 721 segment id, 719 position, 447 loop id, 620 error code; IK4:
+C030 position, 725 element reference, 621 error code, 724 bad value; IK5: 717
+then 618 codes). CTX (the business context of an error) says where in the
+business data, not what is wrong, and is not kept. 620 and 621 add the
+implementation-guide codes (I4-I9, I6-I13, 12, 13) to 720 and 723.
+
 Code lists (ASC X12 004010 997 transaction set; summarised in the public
 implementation guides, e.g. Microsoft BizTalk "X12 997 Acknowledgment Error
 Codes", https://learn.microsoft.com/biztalk/core/x12-997-acknowledgment-error-codes,
@@ -40,9 +48,12 @@ from activities.intake.x12.segment import Segment, parse_date, parse_time
 from models.extraction import Extracted, ExtractedKind
 from models.functional_acks import FunctionalAckStatus
 
-__all__ = ["FORMAT_997", "read_997"]
+__all__ = ["FORMAT_997", "FORMAT_999", "read_997"]
 
 FORMAT_997 = "x12-997"
+FORMAT_999 = "x12-999"
+# 999 segments that carry what the 997's AK3/AK4/AK5 carry, in the same layout.
+_AS_997 = {"IK3": "AK3", "IK4": "AK4", "IK5": "AK5"}
 
 _STATUS = {
     "A": FunctionalAckStatus.ACCEPTED,
@@ -62,6 +73,11 @@ SEGMENT_ERRORS = {
     "6": "segment not in defined transaction set",
     "7": "segment not in proper sequence",
     "8": "segment has data element errors",
+    "I4": "implementation 'not used' segment present",
+    "I6": "implementation dependent segment missing",
+    "I7": "implementation loop occurs under minimum times",
+    "I8": "implementation segment below minimum use",
+    "I9": "implementation dependent 'not used' segment present",
 }
 ELEMENT_ERRORS = {
     "1": "mandatory data element missing",
@@ -74,6 +90,14 @@ ELEMENT_ERRORS = {
     "8": "invalid date",
     "9": "invalid time",
     "10": "exclusion condition violated",
+    "12": "too many repetitions",
+    "13": "too many components",
+    "I6": "code value not used in implementation",
+    "I9": "implementation dependent data element missing",
+    "I10": "implementation 'not used' data element present",
+    "I11": "implementation too few repetitions",
+    "I12": "implementation pattern match failure",
+    "I13": "implementation dependent 'not used' data element present",
 }
 SET_ERRORS = {  # AK502-506, element 718
     "1": "transaction set not supported",
@@ -110,8 +134,8 @@ GROUP_ERRORS = {  # AK905-909, element 716
 
 
 def read_997(env: Envelope) -> list[Extracted]:
-    """One FunctionalAck per 997 (a 997 answers exactly one functional group)."""
-    r = Reading(ExtractedKind.FUNCTIONAL_ACK, FORMAT_997)
+    """One FunctionalAck per 997 or 999 (each answers exactly one functional group)."""
+    r = Reading(ExtractedKind.FUNCTIONAL_ACK, FORMAT_999 if env.tx.set_id == "999" else FORMAT_997)
     r.vendor_hint = env.interchange.sender_id or None
     body = env.tx.body
     doc = r.document
@@ -129,7 +153,8 @@ def read_997(env: Envelope) -> list[Extracted]:
     error: dict | None = None
     ak9: Segment | None = None
     for seg in body:
-        if seg.tag == "AK2":
+        tag = _AS_997.get(seg.tag, seg.tag)
+        if tag == "AK2":
             current = {
                 "set_id": seg.text(1, "transaction set identifier code"),
                 "control_number": seg.text(2, "transaction set control number"),
@@ -138,10 +163,10 @@ def read_997(env: Envelope) -> list[Extracted]:
             }
             messages.append(current)
             error = None
-        elif seg.tag == "AK3" and current is not None:
+        elif tag == "AK3" and current is not None:
             error = _segment_error(seg)
             current["errors"].append(error)
-        elif seg.tag == "AK4" and current is not None:
+        elif tag == "AK4" and current is not None:
             if error is None or error.get("element_position") is not None:
                 error = {
                     "segment_tag": error.get("segment_tag") if error else None,
@@ -149,12 +174,12 @@ def read_997(env: Envelope) -> list[Extracted]:
                 }
                 current["errors"].append(error)
             _element_error(seg, error)
-        elif seg.tag == "AK5" and current is not None:
+        elif tag == "AK5" and current is not None:
             code = seg.code(1, "transaction set acknowledgment code", _STATUS)
             current["status"] = _STATUS[code]
             current["codes"] = [seg.get(n) for n in range(2, 7) if seg.get(n)]
             current = None
-        elif seg.tag == "AK9":
+        elif tag == "AK9":
             ak9 = seg
     for index, message in enumerate(messages):
         if "status" not in message:

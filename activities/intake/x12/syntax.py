@@ -4,8 +4,9 @@ and placed in the envelope (ISA/IEA, GS/GE, ST/SE).
 
 The reader is strict about what a translator must check (the fixed-width ISA,
 control numbers and counts, segments outside a transaction set) and lenient
-only where real files are routinely sloppy (CR/LF after segment terminators, a
-missing terminator at the very end, trailing empty elements).
+only where real files are routinely sloppy (line ends, blanks and tabs between
+segments — each segment on its own, indented line —, a missing terminator at
+the very end, trailing empty elements).
 
 Envelope faults are *recorded* on the interchange, group or transaction set
 they belong to instead of stopping the parse, so that a 997 can report every
@@ -156,8 +157,11 @@ class _Scanner:
         return self.count
 
     def _skip_line_ends(self, pos: int, delimiters: Delimiters) -> int:
+        """Line ends, blanks and tabs between segments: partners put each
+        segment on its own (indented) line or leave blanks after the
+        terminator. A segment starts with its id, so they are never data."""
         text = self.text
-        while pos < len(text) and text[pos] in "\r\n" and text[pos] != delimiters.segment:
+        while pos < len(text) and text[pos] in " \t\r\n" and text[pos] != delimiters.segment:
             pos += 1
         return pos
 
