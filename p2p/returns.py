@@ -6,8 +6,10 @@ them; not those records: accepted leaves their units out already)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
+from typing import Protocol
 
 from models.common import round_money
 from models.documents import GoodsReceipt, InvoiceKind
@@ -125,28 +127,15 @@ def _beyond_its_receipt(state: PurchaseOrderState, line: ReturnLine) -> str | No
 def dock_return(receipt: GoodsReceipt) -> ReturnToVendor | None:
     """The dock's rejections on a receipt as a return to vendor of their own
     (id from the receipt's: idempotent); None when nothing was rejected."""
-    lines = [
-        ReturnLine(
-            line_no=line.line_no,
-            quantity=line.quantity_rejected,
-            receipt_id=receipt.receipt_id,
-            reason_code=ReturnReason.REJECTED_AT_DOCK,
-        )
-        for line in receipt.lines
-        if line.quantity_rejected > 0
-    ]
-    if not lines:
-        return None
-    why = "; ".join(
-        f"line {line.line_no}: {line.reject_reason}" for line in receipt.lines if line.reject_reason
-    )
-    return ReturnToVendor(
+    return _rejection_return(
         return_id=dock_return_id(receipt.receipt_id),
         po_number=receipt.po_number,
-        returned_at=receipt.received_at,
-        returned_by=receipt.received_by,
-        reason="rejected at the dock" + (f" ({why})" if why else ""),
-        lines=lines,
+        receipt_id=receipt.receipt_id,
+        at=receipt.received_at,
+        by=receipt.received_by,
+        lines=receipt.lines,
+        code=ReturnReason.REJECTED_AT_DOCK,
+        what="rejected at the dock",
     )
 
 
@@ -154,30 +143,55 @@ def inspection_return(inspection: InspectionResult) -> ReturnToVendor | None:
     """The units an inspection rejected as a return to vendor of their own
     (they go back to the supplier; id from the inspection's: idempotent);
     None when it rejected nothing."""
-    lines = [
-        ReturnLine(
-            line_no=line.line_no,
-            quantity=line.quantity_rejected,
-            receipt_id=inspection.receipt_id,
-            reason_code=ReturnReason.REJECTED_AT_INSPECTION,
-        )
-        for line in inspection.lines
-        if line.quantity_rejected > 0
-    ]
-    if not lines:
-        return None
-    why = "; ".join(
-        f"line {line.line_no}: {line.reject_reason}"
-        for line in inspection.lines
-        if line.quantity_rejected > 0 and line.reject_reason
-    )
-    return ReturnToVendor(
+    return _rejection_return(
         return_id=inspection_return_id(inspection.inspection_id),
         po_number=inspection.po_number,
-        returned_at=inspection.inspected_at,
-        returned_by=inspection.inspected_by,
-        reason=f"rejected at inspection {inspection.inspection_id}" + (f" ({why})" if why else ""),
-        lines=lines,
+        receipt_id=inspection.receipt_id,
+        at=inspection.inspected_at,
+        by=inspection.inspected_by,
+        lines=inspection.lines,
+        code=ReturnReason.REJECTED_AT_INSPECTION,
+        what=f"rejected at inspection {inspection.inspection_id}",
+    )
+
+
+class _RejectingLine(Protocol):
+    """A receipt line or an inspection line: what it rejected, and why."""
+
+    line_no: int
+    quantity_rejected: Decimal
+    reject_reason: str | None
+
+
+def _rejection_return(
+    *,
+    return_id: str,
+    po_number: str,
+    receipt_id: str,
+    at: datetime,
+    by: str | None,
+    lines: Sequence[_RejectingLine],
+    code: ReturnReason,
+    what: str,
+) -> ReturnToVendor | None:
+    """The rejected units of `lines` going back to the supplier as one return;
+    None when nothing was rejected."""
+    rejected = [line for line in lines if line.quantity_rejected > 0]
+    if not rejected:
+        return None
+    why = "; ".join(f"line {line.line_no}: {line.reject_reason}" for line in rejected if line.reject_reason)
+    return ReturnToVendor(
+        return_id=return_id,
+        po_number=po_number,
+        returned_at=at,
+        returned_by=by,
+        reason=what + (f" ({why})" if why else ""),
+        lines=[
+            ReturnLine(
+                line_no=line.line_no, quantity=line.quantity_rejected, receipt_id=receipt_id, reason_code=code
+            )
+            for line in rejected
+        ],
     )
 
 

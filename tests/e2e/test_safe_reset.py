@@ -85,8 +85,13 @@ async def test_resetting_a_paid_po_pays_sends_and_tells_nothing_twice(
             first = await closed(handle)
             assert first.invoices[0].status == "approved"
             before = side_effects(engine, order.po_number)
-            assert [len(before[t]) for t in SIDE_EFFECTS] == [1, 1, len(before["notifications"]), 1]
-            assert before["notifications"], "the e-mail with the PO was queued"
+            # One transmission (its row and its PDF), one payment; the e-mail with the PO among the messages.
+            assert [len(before[t]) for t in ("po_issues", "outbound_messages", "payment_handoffs")] == [
+                1,
+                1,
+                1,
+            ]
+            assert f"issue:{order.po_number}:r0" in before["notifications"]
 
             history = await handle.fetch_history()
             completed = [
