@@ -11,6 +11,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 WORKDIR /app
 
+# Scans (image-only PDFs, PNG/JPEG/TIFF) are read by Tesseract with the packs of
+# the seven languages the PDF reader knows (activities/intake/ocr.py; dev.py installs the same).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-deu tesseract-ocr-fra \
+       tesseract-ocr-spa tesseract-ocr-ita tesseract-ocr-nld tesseract-ocr-swe \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies first (their own layer: rebuilt only when the lock changes).
 # The lock pins everything, test tools included, plus setuptools for the build below.
 COPY requirements.lock ./

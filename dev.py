@@ -31,6 +31,13 @@ MARKER_NAME = ".poflow-lock-sha256"
 # The browser tests drive Debian's Chromium through playwright (never a
 # downloaded browser): `dev.py test` installs the package when it is missing.
 CHROMIUM = Path("/usr/bin/chromium")
+# Scans (image-only PDFs, PNG/JPEG/TIFF) are read by Debian's Tesseract
+# (activities/intake/ocr.py), with the language packs of the seven languages
+# the PDF reader knows (English comes with tesseract-ocr): `dev.py test`
+# installs them when missing, so the OCR tests can run.
+TESSDATA = Path("/usr/share/tesseract-ocr")
+TESSERACT_LANGUAGES = ("deu", "fra", "spa", "ita", "nld", "swe")
+TESSERACT_PACKAGES = ["tesseract-ocr"] + ["tesseract-ocr-" + lang for lang in TESSERACT_LANGUAGES]
 
 USAGE = """usage: python3 dev.py COMMAND [ARGS...]
 
@@ -130,20 +137,38 @@ def ensure_chromium(chromium=CHROMIUM):
     browser is required (.ci/run sets POFLOW_REQUIRE_BROWSER=1)."""
     if chromium.exists() or os.name == "nt":
         return
+    apt_install(["chromium"], str(chromium), "the browser tests", "about a minute")
+
+
+def ensure_tesseract(tessdata=TESSDATA, tesseract="tesseract"):
+    """Install Debian's tesseract-ocr and its language packs with apt when the
+    binary or a pack is missing (root only). A failure is said, not raised:
+    the OCR tests then fail, saying to install it."""
+    if os.name == "nt":
+        return
+    packs = [
+        lang for lang in TESSERACT_LANGUAGES if not list(tessdata.glob("*/tessdata/" + lang + ".traineddata"))
+    ]
+    if shutil.which(tesseract) is not None and not packs:
+        return
+    apt_install(TESSERACT_PACKAGES, "tesseract-ocr", "the OCR tests", "under a minute")
+
+
+def apt_install(packages, missing, purpose, how_long):
+    """apt-get install `packages` (root only), updating the package lists once
+    if the first try fails; a failure is said, not raised."""
     apt = shutil.which("apt-get")
     if apt is None or not hasattr(os, "geteuid") or os.geteuid() != 0:
-        say(
-            f"{chromium} is missing and apt-get cannot install it here (needs root): browser tests cannot run"
-        )
+        say(f"{missing} is missing and apt-get cannot install it here (needs root): {purpose} cannot run")
         return
-    say("installing Debian's chromium for the browser tests (once, about a minute)…")
+    say(f"installing Debian's {' '.join(packages)} for {purpose} (once, {how_long})…")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    install = [apt, "install", "-y", "-q", "--no-install-recommends", "chromium"]
+    install = [apt, "install", "-y", "-q", "--no-install-recommends"] + list(packages)
     quiet = {"stdin": subprocess.DEVNULL, "stdout": subprocess.DEVNULL, "env": env}
     if subprocess.run(install, check=False, **quiet).returncode != 0:
         subprocess.run([apt, "update", "-q"], check=False, **quiet)  # stale package lists
         if subprocess.run(install, check=False, **quiet).returncode != 0:
-            say("could not install chromium with apt-get: browser tests cannot run")
+            say(f"could not install {' '.join(packages)} with apt-get: {purpose} cannot run")
 
 
 def command_argv(command, extra):
@@ -177,6 +202,7 @@ def main(argv=None):
     ensure_venv()
     if command == "test":
         ensure_chromium()
+        ensure_tesseract()
     os.chdir(str(ROOT))
     sys.stdout.flush()
     sys.stderr.flush()

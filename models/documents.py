@@ -180,6 +180,11 @@ class Invoice(Document):
     freight: Amount = Field(default=Decimal(0), description="≥ 0; a credit memo may write it negative")
     tax: Amount = Field(default=Decimal(0), description="≥ 0; a credit memo may write it negative")
     total: Amount = Field(description="Header total as stated by the supplier")
+    amount_due: Amount | None = Field(
+        default=None,
+        description="The amount the supplier asks to be paid, when it differs from the total "
+        "(after a prepayment, deposit or discount; EN 16931 BT-115)",
+    )
     payment_terms: PaymentTerms | None = None
     original_invoice_number: str | None = Field(
         default=None, max_length=64, description="For a credit memo: what it corrects"
@@ -220,10 +225,10 @@ class Invoice(Document):
                 )
         return lines
 
-    @field_validator("freight", "tax", "total")
+    @field_validator("freight", "tax", "total", "amount_due")
     @classmethod
-    def _in_minor_units(cls, amount: Decimal, info: ValidationInfo) -> Decimal:
-        return check_minor_units(amount, info.data.get("currency"))
+    def _in_minor_units(cls, amount: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        return None if amount is None else check_minor_units(amount, info.data.get("currency"))
 
     @model_validator(mode="after")
     def _one_sign_convention(self) -> Invoice:
@@ -259,6 +264,8 @@ class Invoice(Document):
                 if line.amount is not None:
                     line.amount = -line.amount
         self.total, self.tax, self.freight = abs(self.total), abs(self.tax), abs(self.freight)
+        if self.amount_due is not None:
+            self.amount_due = abs(self.amount_due)
         for line in self.lines:
             line.quantity = abs(line.quantity)
 
@@ -292,8 +299,10 @@ class Invoice(Document):
 
     @property
     def payable_amount(self) -> Decimal:
-        """What AP owes on this document: the total, negative for a credit."""
-        return self.sign * self.total
+        """What AP owes on this document, negative for a credit: the amount due
+        the supplier states (BT-115: the total less what was prepaid) when it
+        differs from the total, else the total."""
+        return self.sign * (self.amount_due if self.amount_due is not None else self.total)
 
     def billed_quantity(self, line: InvoiceLine) -> Decimal:
         """What this document adds to the line's billed-to-date quantity:

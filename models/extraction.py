@@ -44,6 +44,7 @@ class SourceFormat(StrEnum):
     PDF = "pdf"  # page text and tables, no embedded XML
     EMAIL = "eml"
     JSON = "json"
+    IMAGE = "image"  # a scan (PNG, JPEG, TIFF), read by OCR
 
 
 class FieldLocation(Document):

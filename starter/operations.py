@@ -18,6 +18,7 @@ tasks, over ServiceCore's plumbing); files go through starter.intake_door.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Protocol
@@ -154,11 +155,16 @@ class PoflowService(PurchaseOrders, Documents, Tasks, Evidence, Vendors):
     # -- files (document intake) ---------------------------------------------------
 
     async def receive_file(self, raw: bytes, *, by: Caller, **how: Any) -> FileReceived:
-        """Store a supplier's file and start its DocumentIntakeWorkflow (starter.intake_door)."""
-        from starter import intake_door
+        """Store a supplier's file and start its DocumentIntakeWorkflow (starter.intake_door);
+        a buyer ERP's X12 850 / EDIFACT ORDERS creates its POs instead (starter.po_file_door)."""
+        from activities.intake.limits import IntakeLimits
+        from starter import intake_door, po_file_door
 
         async with self.audited(by, po_number="", what="send a file", evidence=how.get("filename")):
             authorize(by, Permission.SUBMIT_DOCUMENTS)
+        limits = IntakeLimits(max_bytes=self.settings.max_document_bytes)
+        if await asyncio.to_thread(po_file_door.carries_orders, raw, limits):
+            return await po_file_door.receive_orders(self, raw, by=by, limits=limits, **how)
         return await intake_door.receive_file(self, raw, **how)
 
     async def get_intake(self, workflow_id: str) -> IntakeState:

@@ -25,6 +25,10 @@ _COMMENT_OR_PI = re.compile(rb"<!--.*?-->|<\?.*?\?>", re.DOTALL)
 # Peppol wraps UBL in a Standard Business Document Header, whose header alone
 # may pass the first 4 KB: the envelope says it is (most likely) UBL.
 _SBDH_ROOT = re.compile(rb"<(?:\w+:)?StandardBusinessDocument[\s>]")
+# Scans, read by OCR: PNG's signature (PNG spec §5.2), JPEG's SOI marker and
+# the next marker's 0xFF (ITU-T T.81 §B.1.1.3), TIFF's byte order and 42
+# (TIFF 6.0 §2: "II*\0" little-endian, "MM\0*" big-endian).
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
 # Header names that open an RFC 5322 message (any of them, at the very start).
 _MAIL_HEADER = re.compile(
     rb"^(Return-Path|Received|From|To|Subject|Date|Message-ID|MIME-Version|Delivered-To|"
@@ -50,7 +54,7 @@ def detect_format(raw: bytes, *, filename: str | None = None, content_type: str 
         return SourceFormat.EMAIL.value
     raise ExtractionError(
         "unrecognised format: expected X12 (ISA…), EDIFACT (UNA/UNB…), PDF, UBL or CII XML, "
-        f"JSON, an e-mail (.eml) or a zip archive; the file starts with {head[:16]!r}",
+        f"JSON, an e-mail (.eml), a zip archive or a scan (PNG, JPEG, TIFF); the file starts with {head[:16]!r}",
         "byte 0",
     )
 
@@ -66,6 +70,8 @@ def _by_magic(head: bytes) -> str | None:
         return ZIP
     if head.startswith((b"{", b"[")):
         return SourceFormat.JSON.value
+    if head.startswith(_IMAGE_MAGIC):
+        return SourceFormat.IMAGE.value
     return None
 
 

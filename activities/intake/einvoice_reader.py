@@ -257,7 +257,8 @@ class ElementReader(ABC):
         self, totals: etree._Element, total: str, payable: str, payable_words: str
     ) -> Decimal | None:
         """total [BT-112] from `total`, else from the amount `payable` (0.8); None, with
-        a warning, when neither is stated. Warnings name the elements without prefix."""
+        a warning, when neither is stated. A `payable` amount [BT-115] that differs
+        from the total is kept as `amount_due`. Warnings name the elements without prefix."""
         total_name, payable_name = total.rpartition(":")[2], payable.rpartition(":")[2]
         total_el, confidence = self.find(total, totals), 1.0
         if total_el is None:
@@ -268,6 +269,11 @@ class ElementReader(ABC):
             self.r.warn(f"no {total_name}: {payable_words} was taken as the total")
         value = self.amount(total_el)
         self.r.set("total", value, confidence, self.at(total_el))
+        due_el = self.find(payable, totals)
+        if due_el is not None and due_el is not total_el and self.amount(due_el) != value:
+            # The amount due for payment [BT-115] after a prepayment or rounding: kept
+            # beside the total, never in its place.
+            self.r.set("amount_due", self.amount(due_el), 1.0, self.at(due_el))
         return value
 
     # --- lines ---------------------------------------------------------------------

@@ -3,7 +3,8 @@
 mail gives in its subject, its body or the attachment's file name.
 
 EDI or JSON pasted into the body (some small suppliers do that) is read too
-when there is no attachment."""
+when there is no attachment. Images (PNG, JPEG, TIFF) are read by OCR as scans
+when nothing else is attached; beside a document they are logos, set aside."""
 
 from __future__ import annotations
 
@@ -90,6 +91,9 @@ def _body_text(message: EmailMessage) -> str:
         return ""
 
 
+# Scans, read by OCR when the mail attaches no other document: beside one,
+# an image is a logo or a signature's picture, and reading it costs seconds.
+_SCANS = ("image/png", "image/jpeg", "image/tiff")
 # Parts that are never documents: logos, signatures, business cards.
 _NOT_DOCUMENTS = (
     "image/",
@@ -107,11 +111,12 @@ def _attachments(message: EmailMessage, limits: IntakeLimits) -> tuple[list[tupl
     """The attachments to read, and a note for each one set aside unread."""
     attachments: list[tuple[str, bytes]] = []
     ignored: list[str] = []
+    scans: list[str] = []  # for each attachment kept, its content type if it is a scan, else ""
     unpacked = 0
     for part in message.iter_attachments() if message.is_multipart() else []:
         content_type = part.get_content_type()
-        if content_type.startswith(_NOT_DOCUMENTS):
-            why = "poflow does not OCR images" if content_type.startswith("image/") else "not a document"
+        if content_type.startswith(_NOT_DOCUMENTS) and content_type not in _SCANS:
+            why = "an image poflow does not read" if content_type.startswith("image/") else "not a document"
             ignored.append(f"ignored {part.get_filename() or 'an attachment'} ({content_type}: {why})")
             continue
         if len(attachments) >= limits.max_attachments:
@@ -130,6 +135,14 @@ def _attachments(message: EmailMessage, limits: IntakeLimits) -> tuple[list[tupl
             )
         name = part.get_filename() or f"attachment-{len(attachments) + 1}"
         attachments.append((name, data))
+        scans.append(content_type if content_type in _SCANS else "")
+    if not all(scans):  # other documents: the images beside them are not scans of them
+        ignored += [
+            f"ignored {a[0]} ({kind}: an image beside the documents)"
+            for a, kind in zip(attachments, scans, strict=True)
+            if kind
+        ]
+        attachments = [a for a, kind in zip(attachments, scans, strict=True) if not kind]
     return attachments, ignored
 
 

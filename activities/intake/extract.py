@@ -96,6 +96,10 @@ def _dispatch(
 ) -> list[Extracted]:
     if fmt == SourceFormat.PDF.value:
         return _pdf(raw, vendor_id=vendor_id, limits=limits, progress=progress)
+    if fmt == SourceFormat.IMAGE.value:
+        from activities.intake.pdf.read import extract_image
+
+        return extract_image(raw, vendor_id=vendor_id, limits=limits, progress=progress)
     if fmt == SourceFormat.EMAIL.value:
         from activities.intake.email_read import extract_email
 

@@ -7,6 +7,7 @@
     POST /api/v1/purchase-orders/{po}/ship-notices      202 (advance ship notices)
     POST /api/v1/purchase-orders/{po}/invoices          202 (credit memos too)
     POST /api/v1/documents[?vendor_id=&filename=]       any file → 202 with its intake workflow
+                                                        (an ERP's 850 / ORDERS: its POs, starter.po_file_door)
     GET  /api/v1/documents/{workflow_id}                an intake's live state
 
 Every document's exact bytes are stored before a workflow sees it; a re-sent
@@ -181,7 +182,13 @@ async def post_document(
     """Any file a supplier sends (X12, EDIFACT, UBL, Factur-X, PDF, e-mail,
     zip, JSON) as the raw body with its content type, or as multipart
     `file`. Answers with the intake workflow id and what was found; an
-    identical re-send answers 409 "duplicate" with the first id."""
+    identical re-send answers 409 "duplicate" with the first id.
+
+    A buyer ERP's purchase orders (X12 850, EDIFACT ORDERS) create their POs
+    as POST /purchase-orders does (starter.po_file_door): the caller needs
+    the right to manage POs (403), an unreadable order or unknown vendor is
+    422 naming the segment, an existing PO number 409; `workflow_id` is then
+    the (first) PO's workflow."""
     limit = service.settings.max_document_bytes
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit + 64 * 1024:

@@ -665,3 +665,16 @@ def test_a_price_too_large_for_its_base_quantity_is_reported_not_a_crash() -> No
     extracted = _one(raw)
     assert extracted.confidence["lines[0].unit_price"] == 0.9
     assert any("too large to be a unit price" in warning for warning in extracted.warnings)
+
+
+def test_ubl_payable_amount_after_a_prepayment_is_the_amount_due_not_the_total() -> None:
+    """BT-115 (PayableAmount) = BT-112 (TaxInclusiveAmount) − BT-113 (PrepaidAmount)."""
+    raw = PEPPOL.replace(
+        b'<cbc:PayableAmount currencyID="EUR">1709.38</cbc:PayableAmount>',
+        b'<cbc:PrepaidAmount currencyID="EUR">500.00</cbc:PrepaidAmount>'
+        b'<cbc:PayableAmount currencyID="EUR">1209.38</cbc:PayableAmount>',
+    )
+    extracted = _one(raw)
+    assert (extracted.document["total"], extracted.document["amount_due"]) == ("1709.38", "1209.38")
+    assert extracted.model().amount_due == Decimal("1209.38")
+    assert "amount_due" not in _one(PEPPOL).document

@@ -46,6 +46,7 @@ from models.acknowledgments import AckLineStatus, Acknowledgment, Acknowledgment
 from models.documents import Invoice, InvoiceKind, InvoiceLine
 from models.extraction import ExtractedKind
 from models.purchase_order import PaymentTerms
+from tests.support.pdf_pages import placed_words_pdf as _page
 from tools.supplier_sim.pdf import LANGUAGES, LAYOUTS, render_pdf, sample_set
 
 SAMPLES_DIR = Path(__file__).parents[1] / "samples" / "pdf"
@@ -617,24 +618,6 @@ def test_two_invoices_in_one_file_are_two_documents() -> None:
 #
 # Rendered documents in the layouts of tools.supplier_sim.pdf.EXTRA_LAYOUTS, and
 # hand-placed words (`_page`) for the wordings one layout cannot carry.
-
-
-def _page(
-    items: list[tuple], *, width: float = 595.3, height: float = 841.9, font: str = "Helvetica"
-) -> bytes:
-    """One page of words placed by hand: (x, baseline, text[, size[, style]]);
-    a text starting with ">" is right-aligned at x, as numbers are printed."""
-    pdf = FPDF(unit="pt", format=(width, height))
-    pdf.core_fonts_encoding = "windows-1252"
-    pdf.set_auto_page_break(False)
-    pdf.add_page()
-    for x, y, text, *rest in items:
-        pdf.set_font(font, rest[1] if len(rest) > 1 else "", rest[0] if rest else 9)
-        if text.startswith(">"):
-            text = text[1:]
-            x -= pdf.get_string_width(text)
-        pdf.text(x, y, text)
-    return bytes(pdf.output())
 
 
 def _us_invoice(**changes: object) -> Invoice:
@@ -1417,7 +1400,8 @@ def test_scanned_pdf_without_text_is_refused_naming_the_page() -> None:
     pdf.add_page()
     pdf.image(io.BytesIO(image.getvalue()), x=10, y=10, w=180)
     err = _error(bytes(pdf.output()))
-    assert err.message == "no text layer on page 1: scanned image? poflow does not OCR"
+    # A blank scan: OCR (tests/intake/test_intake_ocr.py) finds no text on it either.
+    assert err.message == "no text on page 1, not even by OCR: a blank or unreadable scan?"
     assert err.where == "page 1"
 
 

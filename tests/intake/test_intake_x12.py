@@ -233,7 +233,7 @@ def test_several_interchanges_in_one_file_are_all_read() -> None:
 
 def test_only_unsupported_sets_is_an_error() -> None:
     raw = interchange(["BCH*00*SA*PO-1**20261102"], set_id="860", functional="PC")
-    with pytest.raises(X12Error, match="no 855, 865, 856, 810, 997 or 999"):
+    with pytest.raises(X12Error, match="no 850, 855, 865, 856, 810, 997 or 999"):
         extract_x12(raw)
 
 
@@ -806,11 +806,14 @@ def test_997_reports_envelope_faults_in_ak5_ak9_and_ta1() -> None:
 
 
 def test_997_rejects_unsupported_sets_as_not_supported() -> None:
-    raw = interchange(["BEG*00*SA*PO-1**20261102", "PO1*1*1*EA*1", "CTT*1"], set_id="850", functional="PO")
+    # 860 (PO change) is one poflow sends, never reads (850 is read since #19: the PO door).
+    raw = interchange(
+        ["BCH*00*SA*PO-1**20261102", "POC*1*CA*1*1*EA*1", "CTT*1"], set_id="860", functional="PC"
+    )
     with pytest.raises(X12Error) as caught:
         extract_x12(raw)
     segments = segments_of(render_997(raw, error=caught.value, now=NOW))
-    assert ["AK2", "850", "0001"] in segments
+    assert ["AK2", "860", "0001"] in segments
     assert ["AK5", "R", "1"] in segments
     assert ["AK9", "R", "1", "1", "0"] in segments
 

@@ -174,10 +174,11 @@ def test_zugferd_1_po_from_issuer_assigned_id_too() -> None:
 
 def test_grand_total_is_the_total_and_a_different_amount_due_is_reported() -> None:
     extracted = extract_cii(zugferd1(prepaid="100.00", due="138.00"))[0]
-    assert extracted.document["total"] == "238.00"
+    assert (extracted.document["total"], extracted.document["amount_due"]) == ("238.00", "138.00")
     assert any("100.00 was prepaid" in w for w in extracted.warnings)
     extracted = extract_cii(zugferd1(due="230.00"))[0]
-    assert extracted.document["total"] == "238.00"
+    assert (extracted.document["total"], extracted.document["amount_due"]) == ("238.00", "230.00")
+    assert "amount_due" not in extract_cii(zugferd1(due="238.00"))[0].document  # the same: nothing apart
     assert any("amount due 230.00 differs from the invoice total 238.00" in w for w in extracted.warnings)
 
 

@@ -415,3 +415,38 @@ def test_acknowledged_price_changes_use_the_one_limit_rule(
     profile = ToleranceProfile(ack_price_pct=None if limit is None else D(limit))
     comparison = compare_acknowledgment(po(LINE_100_AT_10), ack, profile)
     assert comparison.has_changes and (not comparison.within_tolerance) is outside
+
+
+@pytest.mark.parametrize(
+    "kind, total, due, payable",
+    [
+        ("invoice", "1190.00", None, "1190.00"),  # nothing prepaid: the total
+        ("invoice", "1190.00", "690.00", "690.00"),  # BT-115 = BT-112 − 500.00 prepaid
+        ("credit_memo", "-124.00", "-100.00", "-100.00"),  # written negative: magnitudes, then the sign
+    ],
+)
+def test_the_hand_off_pays_the_amount_due_the_supplier_states(
+    kind: str, total: str, due: str | None, payable: str
+) -> None:
+    """EN 16931: the amount due for payment (BT-115) is the invoice total with
+    VAT (BT-112) less the paid amount (BT-113); paying the total after a
+    prepayment would pay the prepayment twice."""
+    document = Invoice.model_validate(
+        {
+            "invoice_number": "INV-9",
+            "kind": kind,
+            "vendor_id": "ACME",
+            "po_number": "PO-7",
+            "invoice_date": "2026-03-02",
+            "currency": "USD",
+            "total": total,
+            "amount_due": due,
+            "lines": [{"line_no": 1, "quantity": "1", "unit_price": "1000.00", "amount": "1000.00"}],
+        }
+    )
+    assert document.payable_amount == D(payable)
+
+
+def test_an_amount_due_in_more_decimals_than_the_currency_has_is_refused() -> None:
+    with pytest.raises(ValueError, match="amount_due"):
+        Invoice.model_validate(invoice({1: ("1", "10.00")}).model_dump() | {"amount_due": "5.001"})

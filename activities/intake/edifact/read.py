@@ -1,12 +1,13 @@
 """UN/EDIFACT intake (directories D.96A and later): an interchange in, one
 `Extracted` per business document out.
 
+ORDERS → purchase order (a buyer ERP's order: the PO door, starter.po_file_door),
 ORDRSP → acknowledgment, DESADV → ship notice (one per order it covers),
 INVOIC → invoice or credit memo, CONTRL → the supplier's functional
 acknowledgment of an interchange we sent. Other message types in the same
-interchange (ORDERS echoes, APERAK, ...) are skipped with a warning; an
-interchange with none of the four is an error. Syntax and envelope: `syntax`;
-one module per message type (`read_ordrsp`, `read_desadv`, `read_invoic` with
+interchange (APERAK, ...) are skipped with a warning; an interchange with none
+of the five is an error. Syntax and envelope: `syntax`;
+one module per message type (`read_orders`, `read_ordrsp`, `read_desadv`, `read_invoic` with
 `invoic_lines` and `invoic_totals`, `read_contrl`), sharing `reading` and `values`.
 """
 
@@ -18,6 +19,7 @@ from activities.intake.edifact.interchanges import parse_interchanges
 from activities.intake.edifact.read_contrl import read_contrl
 from activities.intake.edifact.read_desadv import read_desadv
 from activities.intake.edifact.read_invoic import read_invoic
+from activities.intake.edifact.read_orders import read_orders
 from activities.intake.edifact.read_ordrsp import read_ordrsp
 from activities.intake.edifact.reading import Context
 from activities.intake.edifact.syntax import EdiInterchange, EdiMessage
@@ -28,6 +30,7 @@ from models.extraction import Extracted
 __all__ = ["extract_edifact"]
 
 _READERS: dict[str, Callable[[EdiMessage, Context], list[Extracted]]] = {
+    "ORDERS": lambda message, context: [read_orders(message, context)],  # a buyer ERP's order
     "ORDRSP": lambda message, context: [read_ordrsp(message, context)],
     "DESADV": read_desadv,
     "INVOIC": lambda message, context: [read_invoic(message, context)],
@@ -38,7 +41,7 @@ _READERS: dict[str, Callable[[EdiMessage, Context], list[Extracted]]] = {
 def extract_edifact(
     raw: bytes, *, vendor_id: str | None = None, limits: IntakeLimits = DEFAULT_LIMITS
 ) -> list[Extracted]:
-    """Read every ORDRSP, DESADV, INVOIC and CONTRL in the interchange(s) of
+    """Read every ORDERS, ORDRSP, DESADV, INVOIC and CONTRL in the interchange(s) of
     the file (several, each with its own UNA, are read one after the other).
 
     Raises `ExtractionError` (and nothing else) for a file that is not a
@@ -51,7 +54,7 @@ def extract_edifact(
     if not found:
         kinds = ", ".join(sorted({m.type for i in interchanges for m in i.messages})) or "no messages"
         raise ExtractionError(
-            f"no ORDRSP, DESADV, INVOIC or CONTRL message in the interchange (found {kinds})", "UNB"
+            f"no ORDERS, ORDRSP, DESADV, INVOIC or CONTRL message in the interchange (found {kinds})", "UNB"
         )
     return found
 
@@ -98,7 +101,7 @@ def _skipped_note(messages: tuple[EdiMessage, ...]) -> str | None:
     names = ", ".join(m.name for m in skipped[:5]) + (
         f" and {len(skipped) - 5} more" if len(skipped) > 5 else ""
     )
-    return f"Skipped {names}: intake reads only ORDRSP, DESADV, INVOIC and CONTRL."
+    return f"Skipped {names}: intake reads only ORDERS, ORDRSP, DESADV, INVOIC and CONTRL."
 
 
 def _older_than_96a(message: EdiMessage) -> bool:

@@ -1,5 +1,6 @@
 """PDF intake: invoices, credit notes and order acknowledgments read from a
-text PDF in any layout and seven languages, with no vendor templates.
+PDF (or a scan, by OCR) in any layout and seven languages, with no vendor
+templates.
 
 `read.extract_pdf` is the entry. Where to look:
 - reading the file: `fence` (limits, hostile files), `page` (words → lines,
@@ -13,5 +14,9 @@ text PDF in any layout and seven languages, with no vendor templates.
 - the line table: `lines` (across pages), `line_header` (columns),
   `line_rows` (rows), `line_receipts` (till slips), `line_values` (a row's values);
 - the document: `titles` (its kind), `build` (the model's fields),
-  `confidence` (the arithmetic cross-checks).
+  `confidence` (the arithmetic cross-checks);
+- scans (image-only pages, PNG/JPEG/TIFF files): `scan` (pages and frames
+  within the limits), `ocr` (Tesseract → words with its confidence),
+  `ruling` and `scan_tables` (a scan's ruled tables), `ocr_confidence`
+  (each field scaled by the OCR's confidence in its words).
 """

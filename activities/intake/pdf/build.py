@@ -19,6 +19,7 @@ from activities.intake.pdf.label_match import label_at
 from activities.intake.pdf.lines import LineTable
 from activities.intake.pdf.text import Box, Page
 from activities.intake.pdf.titles import Title, is_title_phrase, title_number, title_number_confidence
+from activities.intake.pdf.totals import choose_total
 from models.extraction import ExtractedKind, FieldLocation
 
 __all__ = [
@@ -112,7 +113,12 @@ def put_currency(builder: Builder, hits: dict[str, FieldHit], pages: list[Page],
     if "currency" in hits:
         builder.put_hit("currency", hits["currency"])
         return
-    for name in ("total", "subtotal", "tax"):  # "Total EUR 1.234,56", "1 234,56 kr", "$1,234.56"
+    for name in (
+        "total",
+        "amount_due",
+        "subtotal",
+        "tax",
+    ):  # "Total EUR 1.234,56", "1 234,56 kr", "$1,234.56"
         hit = hits.get(name)
         found = find_currency(hit.text, reading.language) if hit else None
         if hit and found is None and hit.label_text:  # "Att betala SEK", "Amount due (USD)"
@@ -188,7 +194,10 @@ def build_invoice(
     hits: dict[str, FieldHit],
     table: LineTable,
     pages: list[Page],
+    candidates: dict[str, list[FieldHit]],
 ) -> None:
+    """An invoice or credit note; `candidates` are every hit per field, so the
+    total can be told from the amount due (`totals.choose_total`)."""
     number_hit = next((hits[name] for name in NUMBER_FIELDS[kind] if name in hits), None)
     _put_number(builder, "invoice_number", number_hit, title, "no invoice number found")
     builder.put(
@@ -207,10 +216,7 @@ def build_invoice(
             builder.put_hit(name, hits[name], str(abs(hits[name].value)))
         else:
             builder.put(name, "0", 0.7)  # not printed: none charged, if the total agrees (checked below)
-    if "total" in hits:
-        builder.put_hit("total", hits["total"], str(hits["total"].value))
-    else:
-        builder.warnings.append("no total found")
+    _put_totals(builder, hits, candidates)
     if "payment_terms" in hits:
         builder.put_hit("payment_terms", hits["payment_terms"])
     if kind == ExtractedKind.CREDIT_MEMO:
@@ -220,6 +226,24 @@ def build_invoice(
         builder.put("price_only", bool(_PRICE_ONLY.search(text)), 0.8)
     else:
         builder.put("price_only", False, 0.9)  # only credits (and debits) adjust price alone
+
+
+def _put_totals(builder: Builder, hits: dict[str, FieldHit], candidates: dict[str, list[FieldHit]]) -> None:
+    total, due = choose_total(
+        candidates.get("total", []), candidates.get("amount_due", []), builder.document, hits.get("subtotal")
+    )
+    if total is None:
+        builder.warnings.append("no total found")
+        return
+    builder.put_hit("total", total, str(total.value))
+    if total.field == "amount_due":
+        builder.warnings.append("no invoice total is printed: the amount due is read as the total")
+    if due is not None:
+        builder.put_hit("amount_due", due, str(due.value))
+        builder.warnings.append(
+            f"the amount due {due.value} differs from the invoice total {total.value} "
+            "(a prepayment, deposit or discount?): the total is the invoice's, the amount due is kept apart"
+        )
 
 
 def _put_number(builder: Builder, path: str, hit: FieldHit | None, title: Title | None, missing: str) -> None:

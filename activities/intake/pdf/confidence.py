@@ -88,25 +88,25 @@ def _line_amounts(lines: list[dict], checks: Checks, currency: str | None) -> li
 
 def cross_check(document: dict, confidence: dict[str, float], *, credit: bool = False) -> Checks:
     """Run the arithmetic checks of an invoice document (model JSON fields,
-    plus `subtotal` when one was printed, passed in `document["_subtotal"]`)."""
+    plus `subtotal` when one was printed, passed in `document["_subtotal"]`).
+    Without readable lines, a printed subtotal still checks the total."""
     checks = Checks(dict(confidence))
     currency = document.get("currency")
     lines = document.get("lines") or []
-    amounts = _line_amounts(lines, checks, currency)
-    if amounts is None or not lines:
-        checks.warnings.append("the line amounts could not all be read, so the totals were not cross-checked")
-        return checks
-    lines_sum = sum(amounts, Decimal(0))
-    sign = Decimal(-1) if credit and lines_sum < 0 else Decimal(1)
-    subtotal = document.get("_subtotal")
-    amount_paths = (
-        [f"lines[{i}].amount" for i in range(len(lines))]
-        + [f"lines[{i}].quantity" for i in range(len(lines))]
-        + [f"lines[{i}].unit_price" for i in range(len(lines))]
-    )
+    amounts = _line_amounts(lines, checks, currency) if lines else None
+    subtotal = Decimal(document["_subtotal"]) if document.get("_subtotal") is not None else None
+    if amounts is None:
+        checks.warnings.append(
+            "the line amounts could not all be read, so the totals were not cross-checked against the lines"
+        )
+        if subtotal is None:
+            return checks
+    amount_paths = [
+        f"lines[{i}].{k}" for k in ("amount", "quantity", "unit_price") for i in range(len(lines))
+    ]
     tolerance = _tolerance(currency) * max(1, len(lines)) / 2
-    if subtotal is not None:
-        subtotal = Decimal(subtotal)
+    if amounts is not None and subtotal is not None:
+        lines_sum = sum(amounts, Decimal(0))
         holds = abs(abs(lines_sum) - abs(subtotal)) <= tolerance
         checks.adjust(["subtotal"] + amount_paths, holds)
         if not holds:
@@ -114,7 +114,23 @@ def cross_check(document: dict, confidence: dict[str, float], *, credit: bool = 
                 f"the lines add up to {_money(lines_sum, currency)}, "
                 f"but the subtotal reads {_money(subtotal, currency)}"
             )
-    base = abs(subtotal) if subtotal is not None else abs(lines_sum)
+    net = sum(amounts or [], Decimal(0)) if subtotal is None else subtotal
+    sign = Decimal(-1) if credit and net < 0 else Decimal(1)
+    _check_total(document, checks, abs(net), sign, subtotal is not None, amount_paths, tolerance)
+    return checks
+
+
+def _check_total(
+    document: dict,
+    checks: Checks,
+    base: Decimal,
+    sign: Decimal,
+    printed_net: bool,
+    amount_paths: list[str],
+    tolerance: Decimal,
+) -> None:
+    """Net (`base`: the printed subtotal, else the lines) + tax + freight = total."""
+    currency = document.get("currency")
     tax = Decimal(document.get("tax") or 0)
     if tax and abs(tax - base) <= tolerance:
         # "zzgl. 19 % MwSt. auf 458,75 €  87,16 €": the base read for the tax.
@@ -123,19 +139,17 @@ def cross_check(document: dict, confidence: dict[str, float], *, credit: bool = 
             f"the tax reads {_money(tax, currency)}, the same as the net amount: the taxable base, not the tax?"
         )
     freight = Decimal(document.get("freight") or 0)
-    total = document.get("total")
-    if total is None:
+    if document.get("total") is None:
         checks.warnings.append("no total was found, so the invoice could not be checked against its lines")
-        return checks
-    total = Decimal(total)
+        return
+    total = Decimal(document["total"])
     expected = base + tax + freight
     holds = abs(expected - abs(total)) <= tolerance + _tolerance(currency)
-    checks.adjust(["total", "tax", "freight"] + ([] if subtotal is not None else amount_paths), holds)
+    checks.adjust(["total", "tax", "freight"] + ([] if printed_net else amount_paths), holds)
     if not holds:
-        what = "subtotal" if subtotal is not None else "lines"
+        what = "subtotal" if printed_net else "lines"
         checks.warnings.append(
             f"{what} {_money(base * sign, currency)} + tax {_money(tax, currency)} + freight "
             f"{_money(freight, currency)} = {_money(expected * sign, currency)}, but the total reads "
             f"{_money(total, currency)}"
         )
-    return checks

@@ -40,8 +40,10 @@ _SYMBOLS: dict[str, str] = {
 
 _SYMBOLS_LONGEST_FIRST = sorted(_SYMBOLS, key=len, reverse=True)  # "US$" before "$"
 _ISO_CODES = "|".join(sorted(CURRENCY_MINOR_UNITS))
-# Any currency mark: an ISO code, a symbol, "kr" or the Swedish ":-".
-_MARK = r"(?:" + _ISO_CODES + "|" + "|".join(re.escape(s) for s in _SYMBOLS_LONGEST_FIRST) + r"|kr\.?|:-)"
+# Any currency mark: an ISO code, a symbol, "kr", "Rs" or the Swedish ":-".
+_MARK = (
+    r"(?:" + _ISO_CODES + "|" + "|".join(re.escape(s) for s in _SYMBOLS_LONGEST_FIRST) + r"|kr\.?|Rs\.?|:-)"
+)
 CURRENCY_TOKEN = re.compile(r"^" + _MARK)  # a mark that a text starts with
 CURRENCY_TOKEN_END = re.compile(_MARK + r"$")  # a mark that a text ends with
 
@@ -82,4 +84,6 @@ def find_currency(text: str, language: str | None = None) -> tuple[str, bool] | 
             return code, symbol not in ("$", "¥")
     if re.search(r"(?<![A-Za-z])kr\.?(?![A-Za-z])|\d:-", text):
         return _KRONA_BY_LANGUAGE.get(language or "sv", "SEK"), False
+    if re.search(r"(?<![A-Za-z])Rs\.?(?![A-Za-z])", text):  # the rupee: India's, unless the document says
+        return "INR", False  # otherwise (Pakistan, Sri Lanka and Nepal write it too)
     return None

@@ -33,15 +33,15 @@ _MONTHS: dict[str, int] = {}
 
 for _number, _names in enumerate(
     [
-        "january jan januar janv janvier enero ene gennaio gen januari",
-        "february feb februar fevr fev fevrier febrero febbraio februari",
+        "january jan januar janner jaenner janv janvier enero ene gennaio gen januari",
+        "february feb februar feber fevr fev fevrier febrero febbraio febr februari",
         "march mar marz maerz mrz mars marzo mrt maart",
         "april apr avril avr abril aprile abr",
         "may mai mayo maggio mag mei maj",
         "june jun juni juin junio giugno giu",
         "july jul juli juil juillet julio luglio lug",
         "august aug aout aou agosto ago augusti augustus",
-        "september sep sept septembre septiembre settembre set",
+        "september sep sept septembre septiembre setiembre settembre set sett",
         "october oct oktober okt octobre octubre ottobre ott",
         "november nov novembre noviembre",
         "december dec dez dezember decembre diciembre dic dicembre",
@@ -54,10 +54,12 @@ for _number, _names in enumerate(
 _MONTH_WORD = r"([a-z]{3,10})\.?"
 _YEAR = r"(\d{4})"
 _NUMERIC = re.compile(r"(?<!\d)(\d{1,4})([./\-])(\d{1,2})\2(\d{2,4})(?!\d)")
+# "3 , 2014" and "19 april , 2014": a typesetter's space before the comma is common.
 _DAY_MONTH_YEAR = re.compile(
-    rf"(?<!\d)(\d{{1,2}})(?:er|st|nd|rd|th)?\.?\s*(?:de\s+|-)?{_MONTH_WORD}\s*(?:de\s+|del\s+|-)?,?\s*{_YEAR}(?!\d)"
+    rf"(?<!\d)(\d{{1,2}})(?:er|st|nd|rd|th)?\.?\s*(?:de\s+|of\s+|-)?{_MONTH_WORD}\s*(?:de\s+|del\s+|-)?"
+    rf"\s*,?\s*{_YEAR}(?!\d)"
 )
-_MONTH_DAY_YEAR = re.compile(rf"(?<![a-z]){_MONTH_WORD}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}(?!\d)")
+_MONTH_DAY_YEAR = re.compile(rf"(?<![a-z]){_MONTH_WORD}\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s+{_YEAR}(?!\d)")
 
 
 def _make_date(year: int, month: int, day: int) -> date | None:

@@ -23,6 +23,7 @@ from typing import Any
 from activities.intake.errors import ExtractionError
 from activities.intake.limits import IntakeLimits
 from activities.intake.pdf.page import read_page
+from activities.intake.pdf.scan import ocr_scanned_pages
 from activities.intake.pdf.serial import PDF_LIBRARIES
 from activities.intake.pdf.text import Page, PdfText
 
@@ -157,7 +158,7 @@ def _read_pdf(raw: bytes, limits: IntakeLimits, progress: Callable[[int, int], N
             pdf.close()
         except Exception:  # closing a half-read broken file must not hide the real error
             pass
-    return _check_text_layer(pages)
+    return _check_text_layer(ocr_scanned_pages(raw, pages, deadline, limits.max_seconds))
 
 
 def _read_pages(
@@ -199,19 +200,18 @@ def _read_pages(
 
 
 def _check_text_layer(pages: list[Page]) -> PdfText:
-    """No text anywhere is an error (a scan); a scanned page among text pages
-    is a warning, since the rest may still hold the whole document."""
-    text_pages = [p for p in pages if p.lines]
-    if not text_pages:
+    """No text anywhere, even by OCR, is an error; an empty page among text
+    pages is not, since the rest may still hold the whole document."""
+    if not any(p.lines for p in pages):
         scanned = next((p for p in pages if p.has_images), None)
         if scanned is not None:
             raise ExtractionError(
-                f"no text layer on page {scanned.number}: scanned image? poflow does not OCR",
+                f"no text on page {scanned.number}, not even by OCR: a blank or unreadable scan?",
                 f"page {scanned.number}",
             )
         raise ExtractionError("the PDF has no text on any page", "document")
     warnings = [
-        f"page {p.number} has no text layer (a scanned image?) and was not read; poflow does not OCR"
+        f"page {p.number} holds an image but no text, even by OCR, and was not read"
         for p in pages
         if not p.lines and p.has_images
     ]

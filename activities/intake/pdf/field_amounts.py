@@ -10,12 +10,14 @@ from activities.intake.pdf.amounts import find_amounts_at, parse_amount
 from activities.intake.pdf.conventions import Reading, amount_in, amount_quality
 from activities.intake.pdf.currencies import find_currency
 from activities.intake.pdf.field_hit import ParseResult
-from activities.intake.pdf.text import Line, Phrase
+from activities.intake.pdf.text import Box, Line, Phrase
 
-__all__ = ["AMOUNTS", "amount_run", "read_amount", "read_currency", "tax_amount"]
+__all__ = ["AMOUNTS", "amount_run", "grid_column_end", "read_amount", "read_currency", "tax_amount"]
 
 
-AMOUNTS = frozenset({"subtotal", "tax", "freight", "total"})
+# The totals block: each read where it last appears (a running "Subtotal" per page is
+# superseded by the last), each strictly an amount.
+AMOUNTS = frozenset({"subtotal", "tax", "freight", "total", "amount_due"})
 
 
 def read_amount(text: str, reading: Reading) -> ParseResult:
@@ -66,3 +68,39 @@ def amount_run(line: Line, start: int, reading: Reading) -> Phrase | None:
 
 
 _CURRENCY_ONLY = re.compile(r"\(?(?:[A-Z]{3}|[$€£¥]|kr\.?|SFr\.?|Fr\.)\)?")
+
+
+def _under(box: Box, other: Box) -> bool:
+    """In the same column: right edges together (amounts are right-aligned) or overlapping."""
+    overlap = max(0.0, min(box[2], other[2]) - max(box[0], other[0]))
+    return abs(box[2] - other[2]) < 3 or overlap > 0.3 * min(box[2] - box[0], other[2] - other[0])
+
+
+def _figures_only(line: Line, reading: Reading) -> bool:
+    return all(
+        parse_amount(p.text.strip(), reading.decimal) is not None or _CURRENCY_ONLY.fullmatch(p.text.strip())
+        for p in line.phrases
+    )
+
+
+def grid_column_end(
+    lines: list[Line], line_index: int, value: Phrase, reading: Reading
+) -> tuple[Phrase, int]:
+    """A totals grid ("Nettobetrag | MwSt-Betrag | Endbetrag" over a row per
+    VAT rate, then the sum row): the label's figure is the last amount of its
+    column, as long as the rows under the first hold figures only (a line with
+    a label of its own, "Paid  -100.00", ends the column)."""
+    index = line_index
+    while index + 1 < len(lines):
+        below = lines[index + 1]
+        if (
+            below.page != value.page
+            or below.top - value.box[3] > 2.5 * value.size
+            or not _figures_only(below, reading)
+        ):
+            break
+        under = [p for p in below.phrases if _under(value.box, p.box)]
+        if len(under) != 1 or parse_amount(under[0].text.strip(), reading.decimal) is None:
+            break
+        value, index = under[0], index + 1
+    return value, index

@@ -33,7 +33,17 @@ def read_identifier(text: str, reading: Reading) -> ParseResult:
 
 
 def read_vendor_code(text: str, reading: Reading) -> ParseResult:
-    first = text.split()[0].strip(",;:()") if text.split() else ""
+    """A vendor code: one token, not a lower-case word. A label whose own words
+    run on to a colon ("Ons leveranciersnummer | bij u: NORDIC", "notre
+    numéro | chez vous : F-12") has its value after the colon."""
+    words = text.split()
+    for index, word in enumerate(words[:4]):
+        if word.endswith(":") and all(w.strip(":").islower() for w in words[: index + 1] if w.strip(":")):
+            words = words[index + 1 :]
+            break
+    first = words[0].strip(",;:()") if words else ""
+    if first.islower():  # "bij", "chez": a word of the label's sentence, not a code
+        return None
     return (first, 1.0) if IDENTIFIER.match(first) and len(first) >= 2 else None
 
 
@@ -77,18 +87,29 @@ _SUBJECT_FIELDS = frozenset(
     {"po_number", "invoice_number", "credit_number", "ack_number", "original_invoice"}
 )
 SUBJECT_LINE = 0.9  # a label inside free text: a little less sure than one standing alone
+# Outside a subject line only the PO is looked for in a sentence (a letter names
+# the order it answers), and only in a sentence, not in a short phrase.
+_SENTENCE_FIELDS = frozenset({"po_number"})
+_SENTENCE_WORDS = 4
+IN_SENTENCE = 0.85
 
 
 def subject_hits(phrase: Phrase, wanted: set[str], reading: Reading) -> list[FieldHit]:
-    """Fields named inside a subject line: each label found at any word."""
-    if first_token(phrase.words) not in SUBJECT_WORDS:
+    """Fields named inside a subject line: each label found at any word; and
+    the PO named in a sentence ("Rechnung gemäß Bestellung Nr. 2013-471331",
+    "as per your order no. 4711"), a little less sure."""
+    if first_token(phrase.words) in SUBJECT_WORDS:
+        fields, quality = _SUBJECT_FIELDS, SUBJECT_LINE
+    elif len(phrase.words) >= _SENTENCE_WORDS:
+        fields, quality = _SENTENCE_FIELDS, IN_SENTENCE
+    else:
         return []
     hits: list[FieldHit] = []
     seen: set[str] = set()
     for start in range(1, min(len(phrase.words), 16)):
         rest = phrase.slice(start)
         match = label_at(rest)
-        if match is None or match.label.field not in wanted & _SUBJECT_FIELDS or match.label.field in seen:
+        if match is None or match.label.field not in wanted & fields or match.label.field in seen:
             continue
         if match.label.weak or match.words >= len(rest.words):
             continue
@@ -103,7 +124,7 @@ def subject_hits(phrase: Phrase, wanted: set[str], reading: Reading) -> list[Fie
                     value.text,
                     value.page,
                     value.box,
-                    SUBJECT_LINE,
+                    quality,
                     1.0,
                     parsed[1],
                 )

@@ -19,8 +19,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from activities.intake.pdf.conventions import Reading
-from activities.intake.pdf.field_amounts import AMOUNTS, amount_run, read_amount, read_currency, tax_amount
-from activities.intake.pdf.field_dates import read_date
+from activities.intake.pdf.field_amounts import (
+    AMOUNTS,
+    amount_run,
+    grid_column_end,
+    read_amount,
+    read_currency,
+    tax_amount,
+)
+from activities.intake.pdf.field_dates import inline_date, is_dated, read_date
 from activities.intake.pdf.field_hit import BELOW, IN_BOX, WEAK_LABEL, FieldHit, ParseResult
 from activities.intake.pdf.field_ids import (
     WRAPPED,
@@ -34,7 +41,7 @@ from activities.intake.pdf.label_match import Label, LabelMatch, is_bare_label, 
 from activities.intake.pdf.status_words import parse_status
 from activities.intake.pdf.text import Box, Line, Page, Phrase
 
-__all__ = ["LAST_WINS", "find_fields"]
+__all__ = ["LAST_WINS", "best_hits", "find_field_candidates", "find_fields"]
 
 
 def _status(text: str, reading: Reading) -> ParseResult:
@@ -60,6 +67,7 @@ _PARSERS: dict[str, Callable[[str, Reading], ParseResult]] = {
     "tax": tax_amount,
     "freight": read_amount,
     "total": read_amount,
+    "amount_due": read_amount,
     "payment_terms": read_terms,
     "status": _status,
     "message": _text,
@@ -67,11 +75,7 @@ _PARSERS: dict[str, Callable[[str, Reading], ParseResult]] = {
 
 # Header fields are read where they first appear; totals where they last appear
 # (after the lines, and a running "Subtotal" per page is superseded by the last).
-LAST_WINS = frozenset({"subtotal", "tax", "freight", "total"})
-
-
-def _right_of(line: Line, index: int) -> Phrase | None:
-    return line.phrases[index + 1] if index + 1 < len(line.phrases) else None
+LAST_WINS = AMOUNTS
 
 
 def _overlap(a: Box, b: Box) -> float:
@@ -128,6 +132,33 @@ def find_fields(
     """The best hit per field among `fields`. `excluded(page, box)` hides
     regions (the line table, whose "Total" and "Date" columns are not
     header fields)."""
+    return best_hits(find_field_candidates(pages, fields, reading, excluded))
+
+
+def best_hits(candidates: dict[str, list[FieldHit]]) -> dict[str, FieldHit]:
+    """A total where it last appears (`LAST_WINS`); an identifier where its
+    surest label first names it — a full label ("Bestellnummer") before one in
+    a sentence, before a weak one ("Ihr Zeichen"); any other field where it
+    first appears (a bare "Date" at the top is the document's; a full "date
+    de facture …" further down may be another document's)."""
+    return {name: _best(name, found) for name, found in candidates.items()}
+
+
+def _best(name: str, found: list[FieldHit]) -> FieldHit:
+    if name in LAST_WINS:
+        return found[-1]
+    if _PARSERS[name] is read_identifier:
+        return max(found, key=lambda hit: hit.label_quality)
+    return found[0]
+
+
+def find_field_candidates(
+    pages: list[Page],
+    fields: Iterable[str],
+    reading: Reading,
+    excluded: Callable[[int, Box], bool] = lambda page, box: False,
+) -> dict[str, list[FieldHit]]:
+    """Every hit per field among `fields`, in reading order."""
     wanted = set(fields)
     hits: dict[str, list[FieldHit]] = {}
     subject: dict[str, FieldHit] = {}
@@ -140,22 +171,26 @@ def find_fields(
         for line_index, line in enumerate(lines):
             for phrase_index, phrase in enumerate(line.phrases):
                 match = label_at(phrase)
-                if match is None or match.label.field not in wanted:
-                    if match is None:
-                        for subject_hit in subject_hits(phrase, wanted, reading):
-                            subject.setdefault(subject_hit.field, subject_hit)
-                    continue
-                hit = _read_value(lines, line_index, phrase_index, match, reading)
+                hit = None
+                if match is not None and match.label.field in wanted:
+                    hit = _read_value(lines, line_index, phrase_index, match, reading)
+                if hit is None and (match is None or match.label.weak):
+                    # "Betreff: Ihre Bestellung 4711", "Rechnung gemäß Bestellung Nr. 2013-471331"
+                    for subject_hit in subject_hits(phrase, wanted, reading):
+                        subject.setdefault(subject_hit.field, subject_hit)
                 if hit is not None:
                     hits.setdefault(hit.field, []).append(hit)
-    for name, hit in subject.items():  # a labelled field elsewhere is the better reading
-        hits.setdefault(name, [hit])
-    return {name: (found[-1] if name in LAST_WINS else found[0]) for name, found in hits.items()}
+                    dated = inline_date(hit, reading) if "date" in wanted else None
+                    if dated is not None:  # "Rechnung Nr. 471102 vom 05.03.2018"
+                        hits.setdefault("date", []).append(dated)
+    for name, hit in subject.items():  # a full label elsewhere is the better reading (`best_hits`)
+        hits.setdefault(name, []).append(hit)
+    return hits
 
 
 # Fields whose value has a shape no other text has (a date, an amount): even a
 # weak label ("Date", "Total") may take the value below it.
-_STRICT_VALUES = frozenset({"date", "subtotal", "tax", "freight", "total"})
+_STRICT_VALUES = frozenset({"date"}) | AMOUNTS
 
 
 def _similar_size(label: Phrase, value: Phrase) -> bool:
@@ -181,9 +216,18 @@ def _read_value(
     parser = _PARSERS[label.field]
     quality = WEAK_LABEL[label.field in _STRICT_VALUES] if label.weak else 1.0
     candidates: list[tuple[Phrase, float, int]] = []
-    if match.words < len(phrase.words):
+    dated = (
+        label.field in AMOUNTS
+        and match.words < len(phrase.words)
+        and is_dated(phrase.slice(match.words).text)
+    )
+    if match.words < len(phrase.words) and not dated:
         candidates.append((phrase.slice(match.words), 1.0, line_index))
-    right = _right_of(line, phrase_index)
+    right_index = phrase_index + 1
+    if label.field in AMOUNTS:  # "TOTAL AMOUNT DUE | ON August 3 , 2014 | $4.11": the amount is past the date
+        while right_index + 1 < len(line.phrases) and is_dated(line.phrases[right_index].text):
+            right_index += 1
+    right = line.phrases[right_index] if right_index < len(line.phrases) else None
     if (
         right is not None
         and not is_bare_label(right)
@@ -191,16 +235,19 @@ def _read_value(
         and _similar_size(phrase, right)
     ):
         if label.field in AMOUNTS:
-            right = amount_run(line, phrase_index + 1, reading) or right
+            right = amount_run(line, right_index, reading) or right
         candidates.append((right, 1.0, line_index))
     if not label.weak or (label.field in _STRICT_VALUES and match.words == len(phrase.words)):
         below = _below(lines, line_index, phrase, _label_box(phrase, match))
         if below is not None and not is_bare_label(below[0]):
-            candidates.append((below[0], below[2], below[1]))
+            value, where = below[0], below[1]
+            if label.field in AMOUNTS:
+                value, where = grid_column_end(lines, where, value, reading)
+            candidates.append((value, below[2], where))
     for candidate, position, where in candidates:
         text = candidate.text
         if label.field == "message":
-            text = _message_block(lines, where, candidate, phrase_index + 1 if candidate is right else None)
+            text = _message_block(lines, where, candidate, right_index if candidate is right else None)
         parsed = parser(text, reading)
         if parsed is not None:
             value, parse_quality = parsed

@@ -10,7 +10,14 @@ from enum import Enum, auto
 
 from activities.intake.pdf.labels import LABELS
 from activities.intake.pdf.text import Page, Phrase
-from activities.intake.pdf.tokens import by_first_token, first_token, match_prefix, printed_labels, tokens
+from activities.intake.pdf.tokens import (
+    by_first_token,
+    compound_token,
+    first_token,
+    match_prefix,
+    printed_labels,
+    tokens,
+)
 
 __all__ = ["Label", "LabelMatch", "is_bare_label", "label_at", "language_votes"]
 
@@ -63,7 +70,10 @@ def _label_for(texts: tuple[str, ...], words: list) -> LabelMatch | None:
         return cached
     found = None
     first = first_token(words)
-    for label in _BY_FIRST_TOKEN.get(first or "", ()):
+    labels = _BY_FIRST_TOKEN.get(first or "", [])
+    if words and "-" in words[0].text:  # "Beleg-Datum" is "Belegdatum" (tokens.match_prefix)
+        labels = labels + _BY_FIRST_TOKEN.get(compound_token(words[0].text) or "", [])
+    for label in labels:
         covered = match_prefix(words, label.tokens)
         if covered:
             found = LabelMatch(label, covered)

@@ -19,7 +19,8 @@ __all__ = ["LABELS", "SUBJECT_WORDS", "TITLES"]
 TITLES: dict[ExtractedKind, dict[str, str]] = {
     ExtractedKind.INVOICE: {
         "en": "Invoice|Tax Invoice|Commercial Invoice|Sales Invoice",
-        "de": "Rechnung|Warenrechnung",
+        "de": "Rechnung|Warenrechnung|Kostenrechnung|Beitragsrechnung|Sammelrechnung|Schlussrechnung|"
+        "Teilrechnung|Abschlagsrechnung|Dienstleistungsrechnung",
         "fr": "Facture",
         "es": "Factura",
         "it": "Fattura|Fattura accompagnatoria",
@@ -99,7 +100,7 @@ LABELS: dict[str, dict[str, str]] = {
         "Customer PO Number|Cust Order No|Client PO|Client PO No|Your P.O.|Your P.O. No",
         "de": "Bestellnummer|Bestell-Nr|Bestellnr|Ihre Bestellung|Ihre Bestellnummer|Ihre Bestell-Nr|"
         "Bestellung|Bestellung Nr|Ihr Auftrag|Ihre Referenz|Ihrer Bestellung|Ihre Bestellung Nr|"
-        "Ihre Bestellnr|Ihr Zeichen|Ihre Bestell-Nummer",
+        "Ihre Bestellnr|~Ihr Zeichen|Ihre Bestell-Nummer",
         "fr": "Bon de commande|N° de bon de commande|N° bon de commande|N° de commande|Numéro de commande|"
         "Votre commande|Votre commande n°|Commande n°|Référence commande|Votre référence|V/Réf|V. Réf|"
         "Votre réf|Vos réf|Réf. commande client|Référence commande client|Réf. commande|N° commande client|"
@@ -161,7 +162,7 @@ LABELS: dict[str, dict[str, str]] = {
         "Net Invoice Amount",
         "de": "Zwischensumme|Nettobetrag|Summe netto|Netto|Gesamt netto|Nettosumme|Warenwert|"
         "Summe Positionen|"
-        "Gesamtbetrag netto|Rechnungsbetrag netto|Warenwert netto|Nettobetrag gesamt|Summe Warenwert",
+        "Gesamtbetrag netto|Rechnungsbetrag netto|Warenwert netto|Nettobetrag gesamt|Summe Warenwert|Gesamtbeitrag",
         "fr": "Total HT|Montant HT|Sous-total|Total hors taxes|Montant hors taxes",
         "es": "Base imponible|Subtotal|Importe neto|Total neto|Suma",
         "it": "Imponibile|Subtotale|Totale imponibile|Totale netto|Totale merce",
@@ -170,7 +171,8 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "tax": {
         "en": "Tax|Sales Tax|VAT|Total VAT|Total Tax|Tax Amount|VAT Amount|GST",
-        "de": "MwSt|MwSt.|Mehrwertsteuer|USt|Umsatzsteuer|zzgl. MwSt|zzgl. USt|Summe MwSt",
+        "de": "MwSt|MwSt.|Mehrwertsteuer|USt|Umsatzsteuer|zzgl. MwSt|zzgl. USt|Summe MwSt|Versicherungsteuer|"
+        "MwSt-Betrag|USt-Betrag|Steuerbetrag|Mehrwertsteuerbetrag|Umsatzsteuerbetrag",
         "fr": "TVA|Total TVA|Montant TVA|Montant de la TVA",
         "es": "IVA|Total IVA|Cuota IVA|Importe IVA",
         "it": "IVA|Totale IVA|Imposta|Importo IVA",
@@ -189,22 +191,30 @@ LABELS: dict[str, dict[str, str]] = {
         "sv": "Frakt|Fraktkostnad|Frakt och emballage|Leveranskostnad",
     },
     "total": {
-        "en": "Total|Total Due|Amount Due|Invoice Total|Grand Total|Total Amount|Balance Due|Total Payable|"
-        "Amount Payable|Total Invoice|Credit Total|Total Credit|Total Amount Due|Please Pay|Pay This Amount|"
-        "Total Amount Payable|Net Amount Due",
-        "de": "Gesamtbetrag|Rechnungsbetrag|Gesamtsumme|Endbetrag|Bruttobetrag|Summe|Zu zahlen|Zahlbetrag|"
-        "Gesamt|Gesamtbetrag brutto|Rechnungsbetrag brutto|Gutschriftsbetrag|Gesamt brutto|Zu zahlender Betrag|"
-        "Zahlbetrag brutto|Zu zahlender Gesamtbetrag|Bitte zahlen Sie",
-        "fr": "Total TTC|Montant TTC|Net à payer|Montant total|Total à payer|Total|Total avoir|"
-        "Montant de l'avoir|Montant à payer|Reste à payer|Net à payer TTC|Montant net à payer",
-        "es": "Total|Total factura|Importe total|Total a pagar|Total abono|Total nota de crédito|"
-        "Importe a pagar|Total importe|Líquido a pagar",
-        "it": "Totale|Totale documento|Totale fattura|Totale da pagare|Netto a pagare|Totale nota di credito|"
-        "Totale a pagare|Importo da pagare",
-        "nl": "Totaal|Totaalbedrag|Te betalen|Totaal incl. BTW|Totaal inclusief BTW|Totaal te betalen|"
-        "Te betalen bedrag|Totaal factuurbedrag|Factuurbedrag",
-        "sv": "Att betala|Summa att betala|Totalt|Totalbelopp|Summa|Totalt att betala|Att erhålla|"
-        "Belopp att betala|Fakturabelopp",
+        "en": "Total|Invoice Total|Grand Total|Total Amount|Total Invoice|Credit Total|Total Credit|"
+        "Total incl. VAT|Total including VAT|Total incl. tax|Invoice Amount",
+        "de": "Gesamtbetrag|Rechnungsbetrag|Gesamtsumme|Endbetrag|Bruttobetrag|Summe|"
+        "Gesamt|Gesamtbetrag brutto|Rechnungsbetrag brutto|Gutschriftsbetrag|Gesamt brutto|Summe brutto|"
+        "Rechnungssumme|Rechnungsbeitrag",
+        "fr": "Total TTC|Montant TTC|Montant total|Total|Total avoir|Montant de l'avoir|Total facture",
+        "es": "Total|Total factura|Importe total|Total abono|Total nota de crédito|Total importe",
+        "it": "Totale|Totale documento|Totale fattura|Totale nota di credito",
+        "nl": "Totaal|Totaalbedrag|Totaal incl. BTW|Totaal inclusief BTW|Totaal factuurbedrag|Factuurbedrag",
+        "sv": "Totalt|Totalbelopp|Summa|Fakturabelopp|Summa inkl. moms",
+    },
+    # What the supplier asks to be paid (BT-115 "amount due for payment"): the
+    # total less a prepayment, deposit or discount — not the total when they differ.
+    "amount_due": {
+        "en": "Amount Due|Total Due|Balance Due|Total Payable|Amount Payable|Please Pay|Pay This Amount|"
+        "Total Amount Payable|Net Amount Due|Total Amount Due|Balance Payable",
+        "de": "Zu zahlen|Zahlbetrag|Zu zahlender Betrag|Zahlbetrag brutto|Zu zahlender Gesamtbetrag|"
+        "Bitte zahlen Sie|Restbetrag|Offener Betrag|Noch zu zahlen",
+        "fr": "Net à payer|Total à payer|Montant à payer|Reste à payer|Net à payer TTC|Montant net à payer|"
+        "Solde à payer",
+        "es": "Total a pagar|Importe a pagar|Líquido a pagar|Importe pendiente|Saldo pendiente",
+        "it": "Totale da pagare|Netto a pagare|Totale a pagare|Importo da pagare|Saldo da pagare",
+        "nl": "Te betalen|Totaal te betalen|Te betalen bedrag|Nog te betalen|Openstaand bedrag",
+        "sv": "Att betala|Summa att betala|Totalt att betala|Belopp att betala|Att erhålla|Kvar att betala",
     },
     "payment_terms": {
         "en": "Payment Terms|Terms|Terms of Payment|Payment Conditions",
@@ -219,10 +229,10 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Original Invoice|Original Invoice No|Reference Invoice|Ref. Invoice|Corrects Invoice|"
         "Credit for Invoice|Related Invoice|Against Invoice|Orig Invoice|Orig. Invoice No|Orig Inv|"
         "Original Inv|Original Invoice Number|Applies to Invoice|Apply to Invoice",
-        "de": "Ursprungsrechnung|Bezug Rechnung|Bezug Rechnungsnummer|Zu Rechnung|Originalrechnung|"
-        "Korrektur zu Rechnung|Zur Rechnung",
+        "de": "Ursprungsrechnung|Ursprungsbeleg|Ursprungsbeleg-Nr|Bezug Rechnung|Bezug Rechnungsnummer|"
+        "Zu Rechnung|Originalrechnung|Korrektur zu Rechnung|Zur Rechnung",
         "fr": "Facture d'origine|N° de facture d'origine|Facture origine|Facture initiale|Sur facture n°|"
-        "Facture de référence|Facture d'origine n°",
+        "Facture de référence|Facture d'origine n°|N° de facture associée|Facture associée",
         "es": "Factura original|Factura rectificada|Factura de referencia|Nº factura original|"
         "Factura original nº",
         "it": "Fattura di riferimento|Fattura originale|Rif. fattura|Fattura originale n",
@@ -259,7 +269,8 @@ LABELS: dict[str, dict[str, str]] = {
         "USt-IdNr|USt-ID|USt-Id-Nr|Steuernummer|Steuer-Nr|IBAN|BIC|Bank|Seite|Telefon|Tel|Fax|E-Mail|"
         "Rechnungsadresse|Lieferadresse|Lieferanschrift|Übertrag|Gesamtgewicht|Handelsregister|"
         "Geschäftsführer|Amtsgericht",
-        "fr": "Date d'échéance|Échéance|Date de commande|Date de livraison|Bon de livraison|N° client|"
+        "fr": "Date d'échéance|Date de facture associée|Date de début de prestation|Date de fin de prestation|"
+        "Échéance|Date de commande|Date de livraison|Bon de livraison|N° client|"
         "Numéro client|Code client|N° TVA|TVA intracommunautaire|N° TVA intracommunautaire|SIRET|SIREN|"
         "IBAN|BIC|Page|Téléphone|Tél|Fax|Adresse de facturation|Adresse de livraison|Report|À reporter|RCS",
         "es": "Fecha de vencimiento|Vencimiento|Fecha de pedido|Fecha pedido|Fecha de entrega|Albarán|"

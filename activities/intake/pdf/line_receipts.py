@@ -10,7 +10,7 @@ from typing import Any
 
 from activities.intake.pdf.amounts import parse_amount
 from activities.intake.pdf.conventions import Reading
-from activities.intake.pdf.label_match import label_at
+from activities.intake.pdf.label_match import is_bare_label, label_at
 from activities.intake.pdf.line_rows import RawRow, is_totals_line
 from activities.intake.pdf.text import Box, Line, Page, union
 
@@ -57,7 +57,8 @@ def receipt_rows(pages: list[Page], reading: Reading) -> tuple[list[RawRow], lis
                 _take_item_line(current, lines[index - 1])
                 current = _receipt_row(page.number, line, kind[1], lines[index - 1])
             elif kind is not None and index > 0 and _is_item_text(lines[index - 1], line, reading):
-                current = _receipt_row(page.number, line, kind[1], lines[index - 1])
+                head = _head_line(lines, index - 1)
+                current = _receipt_row(page.number, line, kind[1], lines[index - 1], head)
             elif current is not None and _continues(current, line, reading):
                 old = current.text("description")
                 current.cells["description"] = ((f"{old} {line.text}" if old else line.text), line.box)
@@ -98,8 +99,26 @@ def _receipt_kind(line: Line, reading: Reading) -> tuple[str, re.Match[str]] | N
 
 
 def _is_item_text(above: Line, line: Line, reading: Reading) -> bool:
-    """The item's own line over its "2 x 11.90  23.80": text, right above."""
-    return _close_plain_text(above, line.top - above.bottom, line.size, reading)
+    """The item's own line over its "2 x 11.90  23.80": text, right above. A
+    word that is also a label ("TRANSPORT CHAIN GRADE 70") does not make it a
+    label line here; a label standing alone or before a colon does."""
+    return _close_plain_text(above, line.top - above.bottom, line.size, reading, bare_labels_only=True)
+
+
+# "1  CHN-G70-38" over the description: the line number and the item code of a
+# three-row thermal item (number and code / description / "27.5 FT @ 4.15  114.13").
+_HEAD_LINE = re.compile(r"^(?:(?P<line>\d{1,4})\s+)?(?P<item>[A-Z0-9][A-Z0-9./_-]{2,63})$")
+
+
+def _head_line(lines: list[Line], item_index: int) -> re.Match[str] | None:
+    """The number-and-code line right above an item's description, if any."""
+    if item_index == 0:
+        return None
+    above, item = lines[item_index - 1], lines[item_index]
+    match = _HEAD_LINE.match(above.text)
+    if match is None or not _CODE.match(match.group("item")) or item.top - above.bottom >= 1.2 * item.size:
+        return None
+    return match
 
 
 def _item_text_above(lines: list[Line], index: int, current: RawRow, kinds: list[Any]) -> bool:
@@ -124,18 +143,27 @@ def _continues(row: RawRow, line: Line, reading: Reading) -> bool:
     return _close_plain_text(line, line.top - row.box[3], line.size, reading)
 
 
-def _close_plain_text(text: Line, gap: float, size: float, reading: Reading) -> bool:
+def _close_plain_text(
+    text: Line, gap: float, size: float, reading: Reading, *, bare_labels_only: bool = False
+) -> bool:
     """A text line less than 1.2 `size` from the item line (`gap`) that is no
     rule, no amount and no label: it belongs to the item."""
+    first = text.phrases[0]
     return (
         gap < 1.2 * size
         and not _RULE.match(text.text)
         and not any(parse_amount(p.text, reading.decimal) is not None for p in text.phrases)
-        and label_at(text.phrases[0]) is None
+        and not (is_bare_label(first) if bare_labels_only else label_at(first) is not None)
     )
 
 
-def _receipt_row(page: int, line: Line, match: re.Match[str], item_line: Line | None = None) -> RawRow:
+def _receipt_row(
+    page: int,
+    line: Line,
+    match: re.Match[str],
+    item_line: Line | None = None,
+    head: re.Match[str] | None = None,
+) -> RawRow:
     box = line.box if item_line is None else union([item_line.box, line.box])
     what = (match.group("what") if item_line is None else item_line.text).split()
     cells: dict[str, tuple[str, Box]] = {
@@ -143,7 +171,11 @@ def _receipt_row(page: int, line: Line, match: re.Match[str], item_line: Line | 
         "unit_price": (match.group("price"), box),
         "amount": (match.group("amount"), box),
     }
-    if what and _CODE.match(what[0]):
+    if head is not None:  # the code is on its own line: the description is all of the item line
+        cells["item"] = (head.group("item"), box)
+        if head.group("line"):
+            cells["line"] = (head.group("line"), box)
+    elif what and _CODE.match(what[0]):
         cells["item"] = (what[0], box)
         what = what[1:]
     if what:

@@ -11,6 +11,7 @@ from itertools import pairwise
 from activities.intake.pdf.amounts import find_amounts
 from activities.intake.pdf.conventions import Reading
 from activities.intake.pdf.dates import parse_date
+from activities.intake.pdf.field_amounts import AMOUNTS
 from activities.intake.pdf.label_match import label_at
 from activities.intake.pdf.line_header import TEXT_KINDS, Band
 from activities.intake.pdf.status_words import parse_status
@@ -32,7 +33,6 @@ class RawRow:
         return cell[0] if cell and cell[0].strip() else None
 
 
-_TOTALS = {"subtotal", "tax", "freight", "total"}
 _UNIT_WORD = re.compile(r"^(?:[A-Z]{1,4}\.?|[€$£]|kr\.?|%|pcs|pc|st|stk|h|hrs|kg|m|ud|uds|ea)$")
 
 
@@ -91,7 +91,7 @@ def _cut(line: Line, bands: list[Band]) -> RawRow:
 def is_totals_line(line: Line) -> bool:
     for phrase in line.phrases:
         match = label_at(phrase)
-        if match is not None and match.label.field in _TOTALS:
+        if match is not None and match.label.field in AMOUNTS:
             return True
     return False
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from activities.intake.pdf.text import Box, Cell, Line, Page, Phrase, Table, Word
 
-__all__ = ["PHRASE_GAP", "group_lines", "read_page"]
+__all__ = ["PHRASE_GAP", "group_lines", "read_page", "tidy_words"]
 
 
 PHRASE_GAP = 0.75  # a gap wider than this many font sizes separates two phrases (columns)
@@ -19,20 +19,23 @@ _SIZE_RATIO = (
     1.7  # words this much larger or smaller are not on one text line (a title beside the letterhead)
 )
 _GLUED_LABEL = re.compile(r"^([^\W\d_][\w.#°º/-]*:)(\S+)$")  # "No.:INV-1", "Datum:05.03.2026"
+# A sign for "number" glued to the number: "n°562044387", "Nr.471102", "#123",
+# "Nº A-17". The value must hold a digit, so "No." alone or "Nr.ABC" stays one word.
+_GLUED_NUMBER = re.compile(r"^([nN][°º]\.?|[nN][rRoO]\.|#|№)([A-Za-z0-9][\w./-]*)$")
 
 
 def _unglue(word: Word) -> list[Word]:
-    """A label and its value printed without a space after the colon are one
-    word to pdfplumber; split them (boxes by character share) so the label
-    can be matched."""
-    match = _GLUED_LABEL.match(word.text)
-    if not match or "//" in word.text:
+    """A label and its value printed without a space after the colon (or a
+    number sign and the number) are one word to pdfplumber; split them (boxes
+    by character share) so the label can be matched."""
+    match = _GLUED_LABEL.match(word.text) or _GLUED_NUMBER.match(word.text)
+    if not match or "//" in word.text or (match.re is _GLUED_NUMBER and not re.search(r"\d", match.group(2))):
         return [word]
     share = len(match.group(1)) / len(word.text)
     cut = word.x0 + (word.x1 - word.x0) * share
     return [
-        Word(match.group(1), word.x0, word.top, cut, word.bottom, word.size),
-        Word(match.group(2), cut, word.top, word.x1, word.bottom, word.size),
+        Word(match.group(1), word.x0, word.top, cut, word.bottom, word.size, word.confidence),
+        Word(match.group(2), cut, word.top, word.x1, word.bottom, word.size, word.confidence),
     ]
 
 
@@ -54,20 +57,29 @@ def _words(page: Any) -> list[Word]:
         if not text or not w.get("upright", True):
             continue
         size = float(w.get("size") or (w["bottom"] - w["top"]))
-        word = Word(text, float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"]), size)
-        previous = words[-1] if words else None
+        words.append(Word(text, float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"]), size))
+    return tidy_words(words)
+
+
+def tidy_words(words: list[Word]) -> list[Word]:
+    """Words in reading order as printed → as the field readers want them: a
+    "19 %" joined, a glued "No.:INV-1" split. Text layers and OCR alike."""
+    tidy: list[Word] = []
+    for word in words:
+        previous = tidy[-1] if tidy else None
         if previous is not None and _joins_rate(previous, word):
-            words[-1] = Word(
-                f"{previous.text} {text}",
+            tidy[-1] = Word(
+                f"{previous.text} {word.text}",
                 previous.x0,
                 min(previous.top, word.top),
                 word.x1,
                 max(previous.bottom, word.bottom),
                 previous.size,
+                min(previous.confidence, word.confidence),
             )
             continue
-        words.extend(_unglue(word))
-    return words
+        tidy.extend(_unglue(word))
+    return tidy
 
 
 def group_lines(words: list[Word], page_number: int) -> list[Line]:

@@ -24,6 +24,10 @@ class Word:
     x1: float
     bottom: float
     size: float
+    # How sure the reading of the word is: 1.0 for a text layer's characters,
+    # Tesseract's own confidence (0–1) for a word read by OCR (`ocr`); it scales
+    # the confidence of a field read from the word (`ocr_confidence`).
+    confidence: float = 1.0
 
     @property
     def box(self) -> Box:
@@ -117,6 +121,7 @@ class Page:
     lines: list[Line]
     tables: list[Table]
     has_images: bool
+    ocr: bool = False  # read from an image by OCR (a scan), not from a text layer
 
     @property
     def phrases(self) -> list[Phrase]:

@@ -12,7 +12,15 @@ from typing import TypeVar
 
 from activities.intake.pdf.text import Word
 
-__all__ = ["by_first_token", "first_token", "fold", "match_prefix", "printed_labels", "tokens"]
+__all__ = [
+    "by_first_token",
+    "compound_token",
+    "first_token",
+    "fold",
+    "match_prefix",
+    "printed_labels",
+    "tokens",
+]
 
 K = TypeVar("K")
 E = TypeVar("E")
@@ -49,6 +57,12 @@ def _tokens(text: str) -> tuple[str, ...]:
     return tuple("no" if t in _NUMBER_WORDS else t for t in re.findall(r"[a-z0-9]+", plain))
 
 
+def compound_token(text: str) -> str | None:
+    """The first token of a hyphenated compound read as one word: "Beleg-Datum" → "belegdatum"."""
+    found = _tokens(text.replace("-", ""))
+    return found[0] if found else None
+
+
 def first_token(words: list[Word]) -> str | None:
     """The first label token of a run of words (None if they start with bare punctuation)."""
     for word in words[:1]:
@@ -75,7 +89,10 @@ def match_prefix(words: list[Word], label: tuple[str, ...]) -> int:
         if position == len(label):
             return index
         if word_tokens != label[position : position + len(word_tokens)]:
-            return 0
+            # "Beleg-Datum", "Rechnungs-Datum": a compound hyphenated by the layout, not by the label
+            word_tokens = _tokens(word.text.replace("-", "")) if "-" in word.text else ()
+            if not word_tokens or word_tokens != label[position : position + len(word_tokens)]:
+                return 0
         position += len(word_tokens)
     return len(words) if position == len(label) else 0
 

@@ -1,9 +1,10 @@
-"""Reads X12 855 (PO acknowledgment), 865 (PO change acknowledgment, read
-as an acknowledgment), 856 (ship notice), 810 (invoice or credit memo) and
-997 / 999 (the supplier's functional / implementation acknowledgment of our 850 / 860)
-transaction sets, 004010 and later, into poflow's documents.
+"""Reads X12 850 (a buyer ERP's purchase order, for the PO door), 855 (PO
+acknowledgment), 865 (PO change acknowledgment, read as an acknowledgment),
+856 (ship notice), 810 (invoice or credit memo) and 997 / 999 (the supplier's
+functional / implementation acknowledgment of our 850 / 860) transaction sets,
+004010 and later, into poflow's documents.
 
-`extract_x12` is the door: one `Extracted` per 855, 865 and 810 transaction,
+`extract_x12` is the door: one `Extracted` per 850, 855, 865 and 810 transaction,
 and one per purchase order of an 856 (a shipment may carry several orders).
 Mapping follows reference/p2p-semantics.md section (c); where partners vary
 (PO number in BIG04 or REF*PO, line number in IT101 or from the position,
@@ -13,7 +14,7 @@ so with a lower confidence and a warning when it had to fall back.
 Element faults raise `X12Error` (see x12.errors) with the segment and element
 position, so a rejected file can be answered with a precise 997.
 
-This module is the door; each transaction set has its reader (`read_855`,
+This module is the door; each transaction set has its reader (`read_850`, `read_855`,
 `read_865`, `read_856`, `read_810`, `read_997`), and what they share is in
 `reading`.
 """
@@ -26,6 +27,7 @@ from activities.intake.errors import ExtractionError
 from activities.intake.limits import DEFAULT_LIMITS, IntakeLimits
 from activities.intake.x12.errors import X12Error
 from activities.intake.x12.read_810 import FORMAT_810, read_810
+from activities.intake.x12.read_850 import FORMAT_850, read_850
 from activities.intake.x12.read_855 import FORMAT_855, read_855
 from activities.intake.x12.read_856 import FORMAT_856, read_856
 from activities.intake.x12.read_865 import FORMAT_865, read_865
@@ -37,6 +39,7 @@ from models.extraction import Extracted
 __all__ = [
     "extract_x12",
     "X12Error",
+    "FORMAT_850",
     "FORMAT_855",
     "FORMAT_856",
     "FORMAT_810",
@@ -49,7 +52,7 @@ __all__ = [
 def extract_x12(
     raw: bytes, *, vendor_id: str | None = None, limits: IntakeLimits = DEFAULT_LIMITS
 ) -> list[Extracted]:
-    """Every 855, 865, 856 (per order), 810, 997 and 999 in the interchange(s) of `raw`."""
+    """Every 850, 855, 865, 856 (per order), 810, 997 and 999 in the interchange(s) of `raw`."""
     interchanges = read_interchanges(raw, limits)
     found: list[Extracted] = []
     skipped: list[str] = []
@@ -60,7 +63,7 @@ def extract_x12(
                 if reader is None:
                     skipped.append(
                         f"transaction {tx.control_number} ({tx.set_id}) skipped: "
-                        "intake reads 855, 865, 856, 810, 997 and 999"
+                        "intake reads 850, 855, 865, 856, 810, 997 and 999"
                     )
                     continue
                 documents = _read_safely(reader, Envelope(interchange, group, tx, vendor_id))
@@ -70,7 +73,7 @@ def extract_x12(
     if not found:
         detail = f" ({'; '.join(skipped)})" if skipped else ""
         raise X12Error(
-            f"no 855, 865, 856, 810, 997 or 999 transaction set in the file{detail}", set_error="1"
+            f"no 850, 855, 865, 856, 810, 997 or 999 transaction set in the file{detail}", set_error="1"
         )
     for document in found:
         document.warnings += skipped
@@ -93,6 +96,7 @@ def _read_safely(reader: Callable[[Envelope], list[Extracted]], env: Envelope) -
 
 
 _READERS: dict[str, Callable[[Envelope], list[Extracted]]] = {
+    "850": read_850,  # a buyer's ERP sending its order (the PO door, starter.po_file_door)
     "855": read_855,
     "856": read_856,
     "865": read_865,
