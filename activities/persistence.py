@@ -24,7 +24,7 @@ from sqlalchemy.engine import Engine
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.db import outbox, repository
+from activities.db import invoice_keys, outbox, repository
 from activities.db.master_data import Vendor, get_vendor
 from activities.db.validation import validate_purchase_order
 from activities.po_channel import EdiSend, EdiSender, edi_renderer, pdf_renderer
@@ -48,7 +48,7 @@ from models import (
     PurchaseOrder,
     money_text,
 )
-from p2p.duplicates import MAX_CANDIDATES_LOADED, amount_close_enough_to_load
+from p2p.duplicates import MAX_CANDIDATES_LOADED
 
 
 def _bad_input(message: str) -> ApplicationError:
@@ -286,34 +286,30 @@ class PersistenceActivities:
     def find_duplicate_candidates(self, invoice: Invoice) -> list[Invoice]:
         """Earlier invoices to compare `invoice` with in
         `p2p.duplicates.find_suspected_duplicates`: the vendor's stored
-        invoices (not credit memos, not this one) in the same currency whose
-        total is within CANDIDATE_AMOUNT_SLACK_PCT of this total, at most
-        MAX_CANDIDATES_LOADED of them, closest in date first. No date limit:
-        the near-identical-number rule has none, and the amount filter keeps
-        the result small enough for workflow history. A credit memo has no
-        candidates (it is never a suspected duplicate). Read-only, so
-        idempotent."""
+        invoices (not credit memos, not this one, not rejected) in the same
+        currency whose total is within CANDIDATE_AMOUNT_SLACK_PCT of this
+        total and that could meet a rule under the loosest policy — dated
+        within the widest duplicate window a Policy allows (366 days: this
+        activity does not know the PO's policy; the match applies the real
+        one) or with a near-identical number (no date limit). Found by index
+        (invoice_keys), at most MAX_CANDIDATES_LOADED, closest in date first.
+        A credit memo has no candidates (it is never a suspected duplicate).
+        Read-only, so idempotent."""
         if invoice.kind == InvoiceKind.CREDIT_MEMO:
             return []
-        stored = repository.find_invoice_candidates(
-            self._engine, vendor_id=invoice.vendor_id, exclude_document_id=invoice.document_id
-        )
-        candidates = [other for other in stored if amount_close_enough_to_load(invoice, other)]
-        candidates.sort(
-            key=lambda other: (abs((other.invoice_date - invoice.invoice_date).days), other.document_id)
-        )
-        if len(candidates) > MAX_CANDIDATES_LOADED:
+        suspects = invoice_keys.find_suspects(self._engine, invoice, limit=MAX_CANDIDATES_LOADED)
+        if suspects.found > MAX_CANDIDATES_LOADED:
             activity.logger.warning(
                 "invoice %s: %d possible duplicates of the same amount, comparing the %d closest in date",
                 invoice.document_id,
-                len(candidates),
+                suspects.found,
                 MAX_CANDIDATES_LOADED,
             )
         activity.logger.info(
-            "invoice %s: %d of %d stored invoices of %s are duplicate candidates",
+            "invoice %s: %d duplicate candidates among %d stored invoices of %s in the amount band",
             invoice.document_id,
-            min(len(candidates), MAX_CANDIDATES_LOADED),
-            len(stored),
+            len(suspects.invoices),
+            suspects.in_band,
             invoice.vendor_id,
         )
-        return candidates[:MAX_CANDIDATES_LOADED]
+        return suspects.invoices

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from sqlalchemy import ColumnElement, Connection, select
 from sqlalchemy.engine import Engine
 
+from activities.db import invoice_keys
 from activities.db import schema as t
 from activities.db.master_data import connect, policy_for_vendor
 from activities.db.upsert import insert, wrote_row
@@ -69,7 +70,8 @@ def store_document(
 
     Race-safe: the insert itself asks the database (primary key on
     document_id, unique index on sha256) whether the document exists, so two
-    concurrent calls store exactly one row and both get a consistent answer."""
+    concurrent calls store exactly one row and both get a consistent answer.
+    Invoice JSON gets its duplicate-check keys in the same transaction (invoice_keys)."""
     if not document_id:
         raise ValueError("document_id is required")
     if not isinstance(raw, bytes | bytearray) or not raw:
@@ -96,6 +98,7 @@ def store_document(
             .on_conflict_do_nothing(),
         )
         if inserted:
+            invoice_keys.record(connection, document_id=document_id, kind=kind, raw=bytes(raw))
             return StoredDocument(document_id, digest, kind, po_number, received_at, False, document_id)
         first = _document_row(connection, t.documents.c.document_id == document_id) or _document_row(
             connection, t.documents.c.sha256 == digest
@@ -153,8 +156,10 @@ def get_document_bytes(engine: Engine, document_id: str) -> bytes | None:
 def find_invoice_candidates(
     engine: Engine, *, vendor_id: str, exclude_document_id: str, since: date | None = None
 ) -> list[Invoice]:
-    """The vendor's stored invoices (not credit memos), parsed, for the
-    suspected-duplicate check; oldest invoice date first. `since` keeps those
+    """The vendor's stored invoices (not credit memos), parsed, by a scan;
+    oldest invoice date first. The duplicate check now reads the index of
+    migration 0017 instead (invoice_keys.find_suspects); this is the scan it
+    replaced, kept for bench/duplicate_candidates_bench.py's comparison. `since` keeps those
     dated on or after it (the invoice's own date: the table has no date column,
     so that part is filtered after parsing).
 

@@ -18,6 +18,7 @@ tables; tests/db/test_db_repository.py checks the two agree.
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -201,6 +202,26 @@ documents = Table(
         postgresql_where=text("kind = 'invoice'"),
         sqlite_where=text("kind = 'invoice'"),
     ),
+)
+
+# The keys the suspected-duplicate rules compare (p2p.duplicates), one row per
+# stored invoice or credit memo whose bytes are Invoice JSON (migration 0017),
+# written in the transaction that stores the document. The candidates of an
+# invoice are one index range: same vendor, currency and kind, total within
+# CANDIDATE_AMOUNT_SLACK_PCT. The total is in millionths (Money's scale) as
+# an integer: exact and range-comparable on both backends (SQLite keeps Money
+# as text, which does not compare as a number).
+invoice_keys = Table(
+    "invoice_keys",
+    metadata,
+    Column("document_id", String(255), ForeignKey("documents.document_id"), primary_key=True),
+    Column("vendor_id", String(64), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("kind", String(16), nullable=False),  # models.InvoiceKind
+    Column("total_micro", BigInteger, nullable=False),  # Invoice.total × 10^6
+    Column("invoice_date", Date, nullable=False),
+    Column("invoice_number", String(64), nullable=False),  # as written: the rules normalize it
+    Index("ix_invoice_keys_candidates", "vendor_id", "currency", "kind", "total_micro", "invoice_date"),
 )
 
 # --- projections written by the workflows --------------------------------------

@@ -157,13 +157,17 @@ def test_activity_returns_same_currency_invoices_of_about_the_same_amount(engine
     assert sorted(numbers(found)) == ["INV-NEAR", "INV-SAME"]
 
 
-def test_activity_has_no_date_limit_and_sorts_closest_in_date_first(engine: Engine) -> None:
-    new = invoice("INV-NEW", dated=D0)
-    store(engine, invoice("INV-OLD", dated=D0 - timedelta(days=700)))
+def test_activity_sorts_closest_in_date_first_and_reaches_back_only_by_number(engine: Engine) -> None:
+    """Dated within the widest policy window (366 days), or a near-identical
+    number at any distance (that rule has no window); a far number 700 days
+    away can meet no rule under any policy."""
+    new = invoice("INV-30211", dated=D0)
+    store(engine, invoice("INV-77", dated=D0 - timedelta(days=700)))  # far number, far date
+    store(engine, invoice("INV-30212", dated=D0 - timedelta(days=700)))  # one edit apart
     store(engine, invoice("INV-LATER", dated=D0 + timedelta(days=3)))
     store(engine, invoice("INV-BEFORE", dated=D0 - timedelta(days=10)))
     found = run(PersistenceActivities(engine).find_duplicate_candidates, new)
-    assert numbers(found) == ["INV-LATER", "INV-BEFORE", "INV-OLD"]
+    assert numbers(found) == ["INV-LATER", "INV-BEFORE", "INV-30212"]
 
 
 def test_activity_caps_what_it_returns(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
