@@ -61,9 +61,11 @@ MAX_AFFIX_LENGTH = 4
 # `PersistenceActivities.find_duplicate_candidates` loads only invoices whose
 # total is within this percentage of the new invoice's total (every rule needs
 # "same total within amount_tolerance"), so a vendor's thousands of invoices
-# never travel into workflow history. An `amount_tolerance` up to this share
-# of the total loses no candidate.
-CANDIDATE_AMOUNT_SLACK_PCT = Decimal("5")
+# never travel into workflow history. The match compares totals exactly
+# (`check_suspected_duplicates` passes no amount_tolerance), so the loader needs
+# no slack: 0 keeps a vendor's same-amount invoices only, a handful however many
+# it sends. Giving the match a tolerance means raising this with it.
+CANDIDATE_AMOUNT_SLACK_PCT = Decimal("0")
 # …and at most this many (the closest in date): a payload bound, not a rule.
 MAX_CANDIDATES_LOADED = 200
 
@@ -167,8 +169,9 @@ def _rules_met(
 
 def amount_close_enough_to_load(invoice: Invoice, other: Invoice) -> bool:
     """The candidate loader's pre-filter: same currency and totals within
-    CANDIDATE_AMOUNT_SLACK_PCT of this invoice's total. Looser than any rule
-    (each needs the same total), so it drops only invoices no rule can flag."""
+    CANDIDATE_AMOUNT_SLACK_PCT of this invoice's total. As loose as the rules
+    as the match applies them (the same total), so it drops only invoices no
+    rule can flag."""
     slack = abs(invoice.total) * CANDIDATE_AMOUNT_SLACK_PCT / Decimal(100)
     return other.currency == invoice.currency and abs(invoice.total - other.total) <= slack
 
