@@ -46,6 +46,7 @@ from models import (
     PoProjection,
     PoValidation,
     PurchaseOrder,
+    StepRecord,
     money_text,
 )
 from p2p.duplicates import MAX_CANDIDATES_LOADED
@@ -108,6 +109,7 @@ class PersistenceActivities:
             self.save_po_projection,
             self.save_task,
             self.record_audit_events,
+            self.record_step,
             self.save_match_result,
             self.issue_po,
             self.hand_off_for_payment,
@@ -151,6 +153,17 @@ class PersistenceActivities:
     def save_task(self, task: HumanTask) -> None:
         """Upsert by task_id (called on create, escalation and decision)."""
         repository.upsert_task(self._engine, task)
+
+    @activity.defn
+    def record_step(self, step: StepRecord) -> int:
+        """A workflow step's audit events and projection in one activity (one
+        round trip through the server). Each write is idempotent on its own
+        (events by id, the projection kept when the stored row is newer), so a
+        retry after either succeeded writes nothing twice."""
+        written = self.record_audit_events(step.audit_events) if step.audit_events else 0
+        if step.projection is not None:
+            self.save_po_projection(step.projection)
+        return written
 
     @activity.defn
     def record_audit_events(self, events: list[AuditEvent]) -> int:

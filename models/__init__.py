@@ -46,6 +46,7 @@ from models.records import (
     PaymentHandoff,
     PoProjection,
     PoValidation,
+    StepRecord,
 )
 from models.tasks import HumanTask, TaskDecision, TaskKind, TaskStatus
 from models.workflow_state import (
@@ -110,6 +111,7 @@ __all__ = [
     "NotificationChannel",
     "PaymentHandoff",
     "PoProjection",
+    "StepRecord",
     "PoValidation",
     "HumanTask",
     "TaskDecision",

@@ -85,6 +85,15 @@ class AuditEvent(Document):
     )
 
 
+class StepRecord(Document):
+    """What one workflow step leaves in the database: its new audit events
+    and, when what the PO publishes changed, its projection — one activity
+    (one round trip through the server) instead of two."""
+
+    audit_events: list[AuditEvent] = Field(default_factory=list)
+    projection: PoProjection | None = None
+
+
 class NotificationChannel(StrEnum):
     SUPPLIER = "supplier"
     BUYER = "buyer"

@@ -27,6 +27,7 @@ with workflow.unsafe.imports_passed_through():
         PoProjection,
         PoValidation,
         PurchaseOrder,
+        StepRecord,
     )
     from models.approvals import ApprovalRoute, TaskRouteRequest
     from models.purchase_order import SubstitutePair
@@ -127,6 +128,14 @@ async def save_po_projection(projection: PoProjection) -> None:
     await _call(
         "save_po_projection", projection, None, f"project {projection.po_number} as {projection.status}"
     )
+
+
+async def record_step(step: StepRecord) -> None:
+    what = [e.event for e in step.audit_events] + (
+        [f"projected as {step.projection.status}"] if step.projection is not None else []
+    )
+    po_number = step.projection.po_number if step.projection else step.audit_events[0].po_number
+    await _call("record_step", step, int, f"record {po_number}: " + ", ".join(what)[:180])
 
 
 async def record_audit_events(events: list[AuditEvent]) -> None:

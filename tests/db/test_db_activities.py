@@ -34,6 +34,7 @@ from models import (
     PaymentHandoff,
     PoProjection,
     PurchaseOrder,
+    StepRecord,
     TaskKind,
     TaskStatus,
 )
@@ -282,6 +283,36 @@ def test_record_audit_event_and_match_result_are_idempotent(
     assert written == [2, 0, 0]
     assert repository.list_audit_events(seeded_engine, "PO-1001") == [event, later]
     assert repository.list_match_results(seeded_engine, invoice_id=result.invoice_id) == [result]
+
+
+def test_record_step_writes_a_steps_events_and_projection_once(
+    acts: PersistenceActivities, seeded_engine: Engine
+) -> None:
+    """One activity per workflow step: a retry (or a replay) writes neither twice,
+    and an older projection never overwrites a newer one."""
+    projection = PoProjection(
+        po_number="PO-1001",
+        revision=0,
+        vendor_id="ACME",
+        buyer="jane.buyer",
+        status="issued",
+        currency="USD",
+        total=Decimal("1380.00"),
+        workflow_id="po-PO-1001",
+        updated_at=T0,
+    )
+    events = [
+        AuditEvent(event_id=f"PO-1001:{i}", po_number="PO-1001", event=name, at=T0)
+        for i, name in enumerate(("approved", "issued"))
+    ]
+    step = StepRecord(audit_events=events, projection=projection)
+    assert [run(acts.record_step, step) for _ in range(2)] == [2, 0]
+    older = StepRecord(
+        projection=projection.model_copy(update={"status": "approved", "updated_at": T0 - timedelta(1)})
+    )
+    assert run(acts.record_step, older) == 0
+    assert repository.list_audit_events(seeded_engine, "PO-1001") == events
+    assert repository.get_purchase_order(seeded_engine, "PO-1001") == projection
 
 
 def test_save_match_result_stores_the_request_with_the_result(

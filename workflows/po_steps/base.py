@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from temporalio import workflow
 
@@ -20,6 +20,7 @@ from workflows.po_steps.patches import (
     PATCH_ESCALATION_ATTRIBUTE,
     PATCH_INVOICE_NUMBER_RUNS,
     PATCH_NET_RECEIPTS,
+    PATCH_ONE_RECORD_PER_STEP,
     PATCH_TASK_MATRIX,
     PATCH_TASK_PEOPLE,
 )
@@ -42,6 +43,7 @@ with workflow.unsafe.imports_passed_through():
         PurchaseOrder,
         PurchaseOrderState,
         ShipNotice,
+        StepRecord,
         TaskDecision,
         TaskKind,
         TaskStatus,
@@ -286,29 +288,65 @@ class PoBase(CrossStageSteps):
 
     async def _flush(self) -> None:
         """Write new timeline entries as audit events and publish the state to
-        search attributes, current details and the PO projection."""
-        s = self._s
-        po = s.po
-        new_entries = s.timeline[self._audited :]
-        if new_entries:
-            await act.record_audit_events(
-                [
-                    AuditEvent(
-                        event_id=f"{po.po_number}:{self._audited + i}",
-                        po_number=po.po_number,
-                        event=e.event,
-                        detail=e.detail,
-                        actor=e.actor,
-                        at=e.at,
-                    )
-                    for i, e in enumerate(new_entries)
-                ]
+        search attributes, current details and the PO projection: one
+        activity per step (record_step), or two for runs started before."""
+        if workflow.patched(PATCH_ONE_RECORD_PER_STEP):
+            await self._record_step()
+            return
+        new_events = self._new_audit_events()
+        if new_events:
+            await act.record_audit_events(new_events)
+        view, attributes = self._published_view()
+        # Not a command (a query answers it): current after every step, also one
+        # that changed nothing the view compares (a second partial receipt).
+        workflow.set_current_details(current_details(self._s))
+        if view == self._published:
+            return
+        self._published = view
+        workflow.upsert_search_attributes(attributes)
+        await act.save_po_projection(self._projection())
+
+    async def _record_step(self) -> None:
+        """The step's new audit events and, when what the PO publishes changed,
+        its search attributes (one upsert) and projection, in one activity."""
+        new_events = self._new_audit_events()
+        view, attributes = self._published_view()
+        workflow.set_current_details(current_details(self._s))
+        changed = view != self._published
+        if changed:
+            self._published = view
+            workflow.upsert_search_attributes(attributes)
+        if new_events or changed:
+            await act.record_step(
+                StepRecord(audit_events=new_events, projection=self._projection() if changed else None)
             )
-            self._audited += len(new_entries)
+
+    def _new_audit_events(self) -> list[AuditEvent]:
+        """The timeline entries not written yet, as audit events (ids by position: a replay writes nothing twice)."""
+        s = self._s
+        new_entries = s.timeline[self._audited :]
+        events = [
+            AuditEvent(
+                event_id=f"{s.po.po_number}:{self._audited + i}",
+                po_number=s.po.po_number,
+                event=e.event,
+                detail=e.detail,
+                actor=e.actor,
+                at=e.at,
+            )
+            for i, e in enumerate(new_entries)
+        ]
+        self._audited += len(new_entries)
+        return events
+
+    def _published_view(self) -> tuple[tuple[object, ...], list[Any]]:
+        """What the PO publishes (compared to skip a step that changed none of
+        it) and the search attributes that carry it."""
+        s = self._s
         view: tuple[object, ...] = (
             s.status,
-            po.revision,
-            str(po.total),
+            s.po.revision,
+            str(s.po.total),
             s.open_hold_count,
             len(s.open_tasks),
         )
@@ -321,25 +359,20 @@ class PoBase(CrossStageSteps):
             shown, updates = search_attributes.deadline_and_holds(s)
             view += shown
             attributes += updates
-        # Not a command (a query answers it): current after every step, also one
-        # that changed nothing the view compares (a second partial receipt).
-        workflow.set_current_details(current_details(s))
-        if view == self._published:
-            return
-        self._published = view
-        workflow.upsert_search_attributes(attributes)
-        await act.save_po_projection(
-            PoProjection(
-                po_number=po.po_number,
-                revision=po.revision,
-                vendor_id=po.vendor_id,
-                buyer=po.buyer,
-                status=s.status.value,
-                currency=po.currency,
-                total=po.total,
-                open_holds=s.open_hold_count,
-                open_tasks=len(s.open_tasks),
-                workflow_id=workflow.info().workflow_id,
-                updated_at=workflow.now(),
-            )
+        return view, attributes
+
+    def _projection(self) -> PoProjection:
+        s, po = self._s, self._s.po
+        return PoProjection(
+            po_number=po.po_number,
+            revision=po.revision,
+            vendor_id=po.vendor_id,
+            buyer=po.buyer,
+            status=s.status.value,
+            currency=po.currency,
+            total=po.total,
+            open_holds=s.open_hold_count,
+            open_tasks=len(s.open_tasks),
+            workflow_id=workflow.info().workflow_id,
+            updated_at=workflow.now(),
         )

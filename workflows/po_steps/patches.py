@@ -82,3 +82,7 @@ PATCH_CHANGE_ACK_CHASE = "change-order-ack-chase"
 # (its held invoices' open hold codes) are published (search_attributes.
 # deadline_and_holds); runs started before publish without them.
 PATCH_DEADLINE_HOLD_ATTRIBUTES = "deadline-hold-search-attributes"
+# A step's audit events and its projection are written by one activity
+# (record_step) instead of record_audit_events then save_po_projection; runs
+# started before keep the two.
+PATCH_ONE_RECORD_PER_STEP = "one-record-activity-per-step"
