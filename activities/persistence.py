@@ -49,7 +49,9 @@ from models import (
     StepRecord,
     money_text,
 )
+from models.matching import MatchRequest, MatchResult
 from p2p.duplicates import MAX_CANDIDATES_LOADED
+from p2p.matching import match_invoice
 
 
 def _bad_input(message: str) -> ApplicationError:
@@ -110,6 +112,7 @@ class PersistenceActivities:
             self.save_task,
             self.record_audit_events,
             self.record_step,
+            self.match_and_record,
             self.save_match_result,
             self.issue_po,
             self.hand_off_for_payment,
@@ -174,6 +177,16 @@ class PersistenceActivities:
                 "%d of %d audit events were already recorded", len(events) - written, len(events)
             )
         return written
+
+    @activity.defn
+    def match_and_record(self, request: MatchRequest) -> MatchResult:
+        """Match one invoice (`p2p.matching`) and store the result with its
+        request, in one activity: the request travels into history once. The
+        verdict is stamped with the activity's first scheduled time, not the
+        clock, so a retry computes the same result and stores nothing twice."""
+        result = match_invoice(request, matched_at=activity.info().scheduled_time)
+        self.save_match_result(MatchRecord(request=request, result=result))
+        return result
 
     @activity.defn
     def save_match_result(self, record: MatchRecord) -> None:

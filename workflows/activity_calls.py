@@ -111,6 +111,11 @@ async def find_duplicate_candidates(invoice: Invoice) -> list[Invoice]:
     return await _call("find_duplicate_candidates", invoice, list[Invoice], summary)
 
 
+async def match_and_record(req: MatchRequest) -> MatchResult:
+    summary = f"match and store {req.invoice.kind.value} {req.invoice.invoice_number} against {req.po.po_number} r{req.po.revision}"
+    return await _call("match_and_record", req, MatchResult, summary)
+
+
 async def save_match_result(record: MatchRecord) -> None:
     await _call("save_match_result", record, None, f"store match of {record.result.invoice_id}")
 

@@ -86,6 +86,8 @@ def test_activities_are_registered_under_their_method_names(acts: PersistenceAct
         "save_po_projection",
         "save_task",
         "record_audit_events",
+        "record_step",
+        "match_and_record",
         "save_match_result",
         "issue_po",
         "hand_off_for_payment",
@@ -326,6 +328,19 @@ def test_save_match_result_stores_the_request_with_the_result(
     for _ in range(2):  # a retry writes nothing twice
         run(acts.save_match_result, stored)
     assert repository.list_match_records(seeded_engine) == [stored]
+
+
+def test_match_and_record_stores_one_match_however_often_it_is_retried(
+    acts: PersistenceActivities, seeded_engine: Engine
+) -> None:
+    """The verdict is stamped with the activity's first scheduled time, the same
+    on every attempt: a retry returns the same result and stores nothing twice."""
+    from tests.support.simulation import HELD, PO, request_for
+
+    request = request_for(HELD, PO)
+    first, again = (run(acts.match_and_record, request) for _ in range(2))
+    assert first == again
+    assert repository.list_match_records(seeded_engine) == [MatchRecord(request=request, result=first)]
 
 
 # --- issue_po ---------------------------------------------------------------------------------------

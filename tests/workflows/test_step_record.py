@@ -1,10 +1,13 @@
-"""One persistence activity per step (issue #20 item 2): a step's audit events
-and its projection travel in one `record_step` activity instead of
-`record_audit_events` then `save_po_projection`, and both still land in the
-database; runs started before keep the two activities and replay as they ran."""
+"""Fewer round trips per PO (issue #20 item 2): a step's audit events and its
+projection travel in one `record_step` activity instead of
+`record_audit_events` then `save_po_projection`; an invoice is matched and its
+match stored by one `match_and_record` instead of `match_invoice` then
+`save_match_result` (the request travels once). Everything still lands in the
+database; runs started before keep their activities and replay as they ran."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from contextlib import suppress
 
@@ -13,10 +16,11 @@ from temporalio.client import WorkflowFailureError, WorkflowHistory
 
 from activities.db import repository
 from activities.db import schema as t
-from tests.support.builders import po, running_worker, start, unique
+from tests.support.builders import full_receipt, invoice, po, running_worker, start, unique
 from tests.support.replay import PurchaseOrderWithoutTheGuard, assert_guarded, worker_before
 from tests.support.workflows import eventually
-from workflows.po_steps.patches import PATCH_ONE_RECORD_PER_STEP
+from workflows.contract import PoSignal
+from workflows.po_steps.patches import PATCH_MATCH_AND_RECORD, PATCH_ONE_RECORD_PER_STEP
 from workflows.purchase_order import PurchaseOrderWorkflow
 
 
@@ -28,12 +32,23 @@ def activity_counts(history: WorkflowHistory) -> Counter[str]:
     )
 
 
+async def history_once(handle, check) -> WorkflowHistory:  # type: ignore[no-untyped-def]
+    """The history once `check(activity counts)` holds (a step writes at its end,
+    after the state a query sees), else as it last read."""
+    for _ in range(100):
+        history = await handle.fetch_history()
+        if check(activity_counts(history)):
+            break
+        await asyncio.sleep(0.05)
+    return history
+
+
 async def test_a_step_records_its_audit_events_and_projection_in_one_activity(env, engine):
     order = po(unique("PO"))
     async with running_worker(env.client, engine) as queue:
         handle = await start(env.client, queue, order)
         state = await eventually(handle, lambda s: s.issued_at is not None)
-        history = await handle.fetch_history()
+        history = await history_once(handle, lambda c: c["record_step"] >= 2)
         await handle.cancel()
         with suppress(WorkflowFailureError):
             await handle.result()
@@ -56,7 +71,7 @@ async def test_a_run_from_before_keeps_its_two_activities(env, engine):
     async with worker_before(env.client, engine, queue, PATCH_ONE_RECORD_PER_STEP):
         handle = await start(env.client, queue, order)
         await eventually(handle, lambda s: s.issued_at is not None)
-        history = await handle.fetch_history()
+        history = await history_once(handle, lambda c: c["save_po_projection"] >= 2)
         await handle.cancel()
         with suppress(WorkflowFailureError):
             await handle.result()
@@ -65,3 +80,40 @@ async def test_a_run_from_before_keeps_its_two_activities(env, engine):
     await assert_guarded(
         history, PATCH_ONE_RECORD_PER_STEP, PurchaseOrderWorkflow, PurchaseOrderWithoutTheGuard
     )
+
+
+async def _matched(handle, order) -> WorkflowHistory:  # type: ignore[no-untyped-def]
+    """Receive everything and bill it at the PO's prices; the history once matched."""
+    await eventually(handle, lambda s: s.issued_at is not None)
+    await handle.signal(PoSignal.RECEIPT, full_receipt(order))
+    await handle.signal(PoSignal.INVOICE, invoice(order, "INV-R1", {1: ("100", "11.90"), 2: ("200", "4.75")}))
+    await eventually(handle, lambda s: bool(s.invoices) and s.invoices[0].match is not None)
+    history = await history_once(handle, lambda c: c["match_and_record"] + c["save_match_result"] >= 1)
+    await handle.cancel()
+    with suppress(WorkflowFailureError):
+        await handle.result()
+    return history
+
+
+async def test_an_invoice_is_matched_and_its_match_stored_in_one_activity(env, engine):
+    order = po(unique("PO"))
+    async with running_worker(env.client, engine) as queue:
+        handle = await start(env.client, queue, order)
+        history = await _matched(handle, order)
+    counts = activity_counts(history)
+    assert counts["match_and_record"] == 1
+    assert counts["match_invoice"] == 0 and counts["save_match_result"] == 0
+    [stored] = [r for r in repository.list_match_records(engine) if r.result.po_number == order.po_number]
+    assert stored.request is not None and stored.request.invoice.invoice_number == "INV-R1"
+    assert stored.result.decision.value == "approve"
+
+
+async def test_a_run_from_before_matches_and_stores_in_two_activities(env, engine):
+    order = po(unique("PO"))
+    queue = f"poflow-before-match-record-{unique('Q')}"
+    async with worker_before(env.client, engine, queue, PATCH_MATCH_AND_RECORD):
+        handle = await start(env.client, queue, order)
+        history = await _matched(handle, order)
+    counts = activity_counts(history)
+    assert (counts["match_and_record"], counts["match_invoice"], counts["save_match_result"]) == (0, 1, 1)
+    await assert_guarded(history, PATCH_MATCH_AND_RECORD, PurchaseOrderWorkflow, PurchaseOrderWithoutTheGuard)

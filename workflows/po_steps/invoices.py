@@ -11,7 +11,12 @@ from __future__ import annotations
 from temporalio import workflow
 
 from workflows.po_steps.base import PoBase
-from workflows.po_steps.patches import PATCH_BANK_DETAILS_DUTY, PATCH_PER_HOLD_DECISIONS, PATCH_RANDOM_AUDIT
+from workflows.po_steps.patches import (
+    PATCH_BANK_DETAILS_DUTY,
+    PATCH_MATCH_AND_RECORD,
+    PATCH_PER_HOLD_DECISIONS,
+    PATCH_RANDOM_AUDIT,
+)
 
 with workflow.unsafe.imports_passed_through():
     from models import (
@@ -74,8 +79,11 @@ class InvoiceSteps(PoBase):
         candidates = [c for c in candidates if c.document_id not in rejected]
         self._draw_for_audit(record)
         request = invoicing.match_request(self._s, record, candidates)
-        result = await act.match_invoice(request)
-        await act.save_match_result(MatchRecord(request=request, result=result))
+        if workflow.patched(PATCH_MATCH_AND_RECORD):
+            result = await act.match_and_record(request)  # the request travels once, not twice
+        else:
+            result = await act.match_invoice(request)
+            await act.save_match_result(MatchRecord(request=request, result=result))
         record.match = result
         if result.decision == MatchDecision.APPROVE:
             await self._approve(record, "matched" if record.held_since is None else "released by re-match")

@@ -86,3 +86,8 @@ PATCH_DEADLINE_HOLD_ATTRIBUTES = "deadline-hold-search-attributes"
 # (record_step) instead of record_audit_events then save_po_projection; runs
 # started before keep the two.
 PATCH_ONE_RECORD_PER_STEP = "one-record-activity-per-step"
+# An invoice is matched and its match stored by one activity (match_and_record),
+# so the match request (the PO, its receipts, earlier invoices, duplicate
+# candidates) travels into history once; runs started before call match_invoice
+# then save_match_result.
+PATCH_MATCH_AND_RECORD = "match-and-record"
