@@ -101,8 +101,8 @@ class PurchaseOrderWorkflow(
         if self._invoice_number_rule() and inp.carried_state is not None:
             legacy.adopt_invoice_number_rule(self._s)  # carried from a run under the earlier rule
         if inp.carried_state is None:
-            self._s.inspection_rule = workflow.patched(PATCH_INSPECTIONS)  # kept to the run's end
-            self._s.expedite_per_schedule = workflow.patched(PATCH_SCHEDULE_EXPEDITE)  # likewise
+            self._s.inspection_rule = self._patched(PATCH_INSPECTIONS)  # kept to the run's end
+            self._s.expedite_per_schedule = self._patched(PATCH_SCHEDULE_EXPEDITE)  # likewise
             await self._validate_and_approve()
         while not self._s.is_final:
             await self._wait_for_work()

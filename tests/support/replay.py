@@ -25,9 +25,22 @@ from tests.support.builders import settings_for
 from worker import build_activities
 from workflows.contract import WorkflowType
 from workflows.document_intake import DocumentIntakeWorkflow
+from workflows.po_steps.patches import PATCH_BASELINE
 from workflows.purchase_order import PurchaseOrderWorkflow
 
-__all__ = ["IntakeWithoutTheGuard", "PurchaseOrderWithoutTheGuard", "assert_guarded", "worker_before"]
+__all__ = [
+    "IntakeWithoutTheGuard",
+    "PurchaseOrderWithoutTheGuard",
+    "assert_guarded",
+    "before_the_baseline",
+    "worker_before",
+]
+
+
+def before_the_baseline(patch: Any) -> bool:
+    """A worker's patch_activation_callback for a run recorded as code from
+    before the baseline ran it: patch by patch, never PATCH_BASELINE."""
+    return bool(patch.patch_id != PATCH_BASELINE)
 
 
 @asynccontextmanager
@@ -43,7 +56,7 @@ async def worker_before(
     """A worker running today's code as if `patch_id` did not exist yet, nor
     the patches in `later` (added since: a run from before had none of them,
     and one of them may do what the guard is there to stop, e.g. publish)."""
-    absent = {patch_id, *later}
+    absent = {patch_id, *later, PATCH_BASELINE}  # the baseline would put every patch in force
     with ThreadPoolExecutor(max_workers=4) as executor:
         async with Worker(
             client,

@@ -64,6 +64,7 @@ from tests.support.builders import (
     unique,
 )
 from tests.support.db import alembic
+from tests.support.replay import before_the_baseline
 from tests.support.workflows import eventually
 from worker import build_activities
 from workflows import legacy
@@ -513,7 +514,9 @@ async def test_a_run_under_the_earlier_rule_replays_with_todays_code(
             workflows=[PurchaseOrderWorkflow],
             activities=build_activities(client, engine, settings_for(str(engine.url), queue), None),
             activity_executor=ThreadPoolExecutor(max_workers=4),
-            patch_activation_callback=lambda p: p.patch_id != PATCH_INVOICE_NUMBER_RUNS,
+            patch_activation_callback=lambda p: (
+                p.patch_id != PATCH_INVOICE_NUMBER_RUNS and before_the_baseline(p)
+            ),
         ):
             handle = await start(client, queue, order)
             await eventually(handle, lambda s: s.status == PoStatus.ISSUED)

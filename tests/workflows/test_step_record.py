@@ -8,19 +8,30 @@ database; runs started before keep their activities and replay as they ran."""
 from __future__ import annotations
 
 import asyncio
+import json
 from collections import Counter
 from contextlib import suppress
+from unittest.mock import patch
 
+import pytest
 from sqlalchemy import select
+from temporalio import workflow
 from temporalio.client import WorkflowFailureError, WorkflowHistory
+from temporalio.workflow import NondeterminismError
 
 from activities.db import repository
 from activities.db import schema as t
+from models import PurchaseOrderInput, PurchaseOrderState
 from tests.support.builders import full_receipt, invoice, po, running_worker, start, unique
-from tests.support.replay import PurchaseOrderWithoutTheGuard, assert_guarded, worker_before
+from tests.support.replay import PurchaseOrderWithoutTheGuard, assert_guarded, replay, worker_before
 from tests.support.workflows import eventually
-from workflows.contract import PoSignal
-from workflows.po_steps.patches import PATCH_MATCH_AND_RECORD, PATCH_ONE_RECORD_PER_STEP
+from workflows.contract import PoSignal, WorkflowType
+from workflows.po_steps.patches import (
+    BASELINE_PATCHES,
+    PATCH_BASELINE,
+    PATCH_MATCH_AND_RECORD,
+    PATCH_ONE_RECORD_PER_STEP,
+)
 from workflows.purchase_order import PurchaseOrderWorkflow
 
 
@@ -117,3 +128,43 @@ async def test_a_run_from_before_matches_and_stores_in_two_activities(env, engin
     counts = activity_counts(history)
     assert (counts["match_and_record"], counts["match_invoice"], counts["save_match_result"]) == (0, 1, 1)
     await assert_guarded(history, PATCH_MATCH_AND_RECORD, PurchaseOrderWorkflow, PurchaseOrderWithoutTheGuard)
+
+
+@workflow.defn(name=WorkflowType.PURCHASE_ORDER, sandboxed=False)
+class PurchaseOrderWithoutTheBaseline(PurchaseOrderWorkflow):
+    """Today's PO workflow asking every patch on its own, as if the baseline did not exist."""
+
+    @workflow.init
+    def __init__(self, inp: PurchaseOrderInput) -> None:
+        super().__init__(inp)
+
+    @workflow.run
+    async def run(self, inp: PurchaseOrderInput) -> PurchaseOrderState:
+        real = workflow.patched
+        with patch.object(workflow, "patched", lambda p: p != PATCH_BASELINE and real(p)):
+            return await super().run(inp)
+
+
+def patch_markers(history: WorkflowHistory) -> list[str]:
+    return [
+        json.loads(payload.data).get("id")
+        for event in history.events
+        if event.HasField("marker_recorded_event_attributes")
+        for payloads in event.marker_recorded_event_attributes.details.values()
+        for payload in payloads.payloads
+        if b'"id"' in payload.data
+    ]
+
+
+async def test_a_new_run_takes_every_patch_through_one_baseline_marker(env, engine):
+    """One marker (and one TemporalChangeVersion upsert) instead of one of each
+    per patch; the same history without the baseline would not replay."""
+    order = po(unique("PO"))
+    async with running_worker(env.client, engine) as queue:
+        handle = await start(env.client, queue, order)
+        history = await _matched(handle, order)
+    assert patch_markers(history) == [PATCH_BASELINE]
+    assert all(p in BASELINE_PATCHES for p in (PATCH_ONE_RECORD_PER_STEP, PATCH_MATCH_AND_RECORD))
+    await replay(history, PurchaseOrderWorkflow)
+    with pytest.raises(NondeterminismError):
+        await replay(history, PurchaseOrderWithoutTheBaseline)

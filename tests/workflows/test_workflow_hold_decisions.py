@@ -49,10 +49,11 @@ from tests.support.builders import (
     state,
     unique,
 )
+from tests.support.replay import before_the_baseline
 from tests.support.workflows import eventually, finished, handoffs, issued, open_task, refused, skip_time
 from worker import build_activities
 from workflows.contract import PoSignal, WorkflowType
-from workflows.po_steps.patches import PATCH_PER_HOLD_DECISIONS
+from workflows.po_steps.patches import BASELINE_PATCHES, PATCH_BASELINE, PATCH_PER_HOLD_DECISIONS
 from workflows.purchase_order import PurchaseOrderWorkflow
 
 
@@ -154,7 +155,8 @@ async def test_accepting_price_before_the_goods_arrive_keeps_it_held_and_the_rec
     assert len(final.tasks) == 1  # paid without asking again: the release held through the re-match
     assert [i for i, _ in handoffs(engine, order.po_number)] == [final.invoices[0].document_id]
     assert "released by re-match" in approval_detail(final)
-    assert PATCH_PER_HOLD_DECISIONS in patch_ids(history)
+    assert PATCH_BASELINE in patch_ids(history)  # a new run: per-hold decisions through the baseline
+    assert PATCH_PER_HOLD_DECISIONS in BASELINE_PATCHES
     await replay(history)
 
 
@@ -387,6 +389,7 @@ async def test_history_of_an_all_holds_release_replays_as_it_ran(env, engine):
             workflows=[WorkflowBeforePerHoldDecisions],
             activities=activities,
             activity_executor=executor,
+            patch_activation_callback=before_the_baseline,
         ):
             handle = await issued(env.client, queue, order)
             await handle.signal(PoSignal.ACKNOWLEDGMENT, ack(order))

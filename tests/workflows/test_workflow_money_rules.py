@@ -35,6 +35,7 @@ from tests.support.builders import (
     settings_for,
     unique,
 )
+from tests.support.replay import before_the_baseline
 from tests.support.workflows import eventually, finished, handoffs, issued
 from worker import build_activities
 from workflows.contract import PoSignal, WorkflowType
@@ -157,6 +158,7 @@ async def test_history_with_gross_receipts_replays_as_it_ran(env, engine):
             workflows=[WorkflowBeforeNetReceipts],
             activities=activities,
             activity_executor=executor,
+            patch_activation_callback=before_the_baseline,
         ):
             handle = await issued(env.client, queue, order)
             await handle.signal(

@@ -115,7 +115,7 @@ class AmendmentSteps(PoBase):
         result = await act.issue_po(self._issue_request(previous=before, reason=why[:500] if why else None))
         self._log("change_sent", f"r{s.po.revision} sent to {s.po.vendor_id} by {result.describe()}")
         assert s.policy is not None
-        if s.policy.acknowledgment_required and workflow.patched(PATCH_CHANGE_ACK_CHASE):
+        if s.policy.acknowledgment_required and self._patched(PATCH_CHANGE_ACK_CHASE):
             now = workflow.now()
             s.ack_reminder_at = now + s.policy.ack_reminder_after
             s.ack_due_at = now + s.policy.ack_due_after

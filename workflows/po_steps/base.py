@@ -16,6 +16,8 @@ from temporalio import workflow
 
 from workflows.po_steps.cross_stage import CrossStageSteps
 from workflows.po_steps.patches import (
+    BASELINE_PATCHES,
+    PATCH_BASELINE,
     PATCH_DEADLINE_HOLD_ATTRIBUTES,
     PATCH_ESCALATION_ATTRIBUTE,
     PATCH_INVOICE_NUMBER_RUNS,
@@ -94,14 +96,28 @@ class PoBase(CrossStageSteps):
     _audited: int  # timeline entries already written
     _published: tuple[object, ...] | None
     _every_digit_run: bool | None  # see _invoice_number_rule
+    _baseline: bool | None = None  # see _patched: decided at the run's first patched decision
 
     # ---------------------------------------------------- which rule applies
 
-    @staticmethod
-    def _net_receipts() -> bool:
+    def _patched(self, patch_id: str) -> bool:
+        """`workflow.patched(patch_id)`, except that a run past the baseline
+        marker has every patch of `BASELINE_PATCHES` in force without a marker
+        (and a TemporalChangeVersion upsert) of its own. Asked lazily, at the
+        run's first patched decision: a run recorded before has no baseline
+        marker there and replays patch by patch; a live run would take every
+        patch anyway."""
+        if patch_id in BASELINE_PATCHES:
+            if self._baseline is None:
+                self._baseline = workflow.patched(PATCH_BASELINE)
+            if self._baseline:
+                return True
+        return workflow.patched(patch_id)
+
+    def _net_receipts(self) -> bool:
         """Received means kept, net of rejections (receiving.received_for_match);
         runs recorded before that rule replay with gross receipts."""
-        return workflow.patched(PATCH_NET_RECEIPTS)
+        return self._patched(PATCH_NET_RECEIPTS)
 
     def _invoice_by_number(self, number: str) -> InvoiceRecord | None:
         wanted = self._number_key(number)
@@ -118,7 +134,7 @@ class PoBase(CrossStageSteps):
         if self._every_digit_run is None:
             if workflow.unsafe.is_read_only():
                 return True  # a validator before run started: only a new run can be there
-            self._every_digit_run = workflow.patched(PATCH_INVOICE_NUMBER_RUNS)
+            self._every_digit_run = self._patched(PATCH_INVOICE_NUMBER_RUNS)
         return self._every_digit_run
 
     def _number_key(self, number: str) -> str:
@@ -184,7 +200,7 @@ class PoBase(CrossStageSteps):
     ) -> ApprovalLevel | None:
         """The matrix's level for this task (its band noted in `context`); None:
         no band for it, or a run started before tasks were routed."""
-        if not workflow.patched(PATCH_TASK_MATRIX):
+        if not self._patched(PATCH_TASK_MATRIX):
             return None
         po = self._s.po
         total, flags = at_stake
@@ -206,7 +222,7 @@ class PoBase(CrossStageSteps):
     async def _people_for(self, task: HumanTask, *, level: int) -> tuple[list[str], str]:
         """The people the task is with at `level` of its SLA ladder, and why
         ('' for runs started before tasks had people: role-only tasks)."""
-        if not workflow.patched(PATCH_TASK_PEOPLE):
+        if not self._patched(PATCH_TASK_PEOPLE):
             return [], ""
         named = task.eligible or ([task.assignee] if task.assignee else [])
         found = await act.people_for_task(
@@ -290,7 +306,7 @@ class PoBase(CrossStageSteps):
         """Write new timeline entries as audit events and publish the state to
         search attributes, current details and the PO projection: one
         activity per step (record_step), or two for runs started before."""
-        if workflow.patched(PATCH_ONE_RECORD_PER_STEP):
+        if self._patched(PATCH_ONE_RECORD_PER_STEP):
             await self._record_step()
             return
         new_events = self._new_audit_events()
@@ -351,11 +367,11 @@ class PoBase(CrossStageSteps):
             len(s.open_tasks),
         )
         attributes = search_attributes.po_attributes(s)
-        if workflow.patched(PATCH_ESCALATION_ATTRIBUTE):
+        if self._patched(PATCH_ESCALATION_ATTRIBUTE):
             escalation = max((t.escalation_level for t in s.open_tasks), default=0)
             view += (escalation,)
             attributes.append(search_attributes.TASK_ESCALATION.value_set(escalation))
-        if workflow.patched(PATCH_DEADLINE_HOLD_ATTRIBUTES):
+        if self._patched(PATCH_DEADLINE_HOLD_ATTRIBUTES):
             shown, updates = search_attributes.deadline_and_holds(s)
             view += shown
             attributes += updates

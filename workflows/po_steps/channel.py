@@ -23,7 +23,7 @@ class ChannelSteps(PoBase):
 
     async def _on_functional_ack(self, fa: FunctionalAck) -> None:
         s = self._s
-        if not workflow.patched(PATCH_FUNCTIONAL_ACK):
+        if not self._patched(PATCH_FUNCTIONAL_ACK):
             # Runs from before: the signal was not theirs to read.
             workflow.logger.info("%s: functional acknowledgment %s ignored", s.po.po_number, fa.ack_id)
             return

@@ -76,7 +76,7 @@ class ClosingSteps(PoBase):
             s, net_of_rejections=self._net_receipts()
         ):
             s.status = PoStatus.RECEIVED  # what is left was all delivered
-        if workflow.patched(PATCH_LINE_CANCEL_CHANGE_ORDER):
+        if self._patched(PATCH_LINE_CANCEL_CHANGE_ORDER):
             # Through the vendor's channel, like an amendment: an 860 / ORDCHG
             # deleting the line (POC02 DI, LIN 1229 2), or the e-mail of the change.
             await self._send_change(before)
@@ -137,7 +137,7 @@ class ClosingSteps(PoBase):
         self._log("cancelled", reason)
         if s.issued_at is None:
             return  # the supplier never had it
-        if workflow.patched(PATCH_CANCEL_AND_REMIND_BY_CHANNEL):
+        if self._patched(PATCH_CANCEL_AND_REMIND_BY_CHANNEL):
             # An 860 BCH01 "01" / ORDCHG BGM 1225 "1" cancelling the revision
             # the vendor has, with the reason; or the e-mail saying so.
             request = self._issue_request(purpose=IssuePurpose.CANCEL, reason=reason[:500])

@@ -67,7 +67,7 @@ class DeadlineSteps(PoBase):
         the e-mail with its PDF; runs started before sent a notification."""
         s = self._s
         number = s.ack_reminders_sent
-        if workflow.patched(PATCH_CANCEL_AND_REMIND_BY_CHANNEL):
+        if self._patched(PATCH_CANCEL_AND_REMIND_BY_CHANNEL):
             result = await act.issue_po(self._issue_request(attempt=number, purpose=IssuePurpose.REMINDER))
             self._log("ack_reminder", f"no acknowledgment yet; reminder {number} sent by {result.describe()}")
             return

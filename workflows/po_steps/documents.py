@@ -66,7 +66,7 @@ class DocumentSteps(PoBase):
     async def _on_acknowledgment(self, ack: Acknowledgment) -> None:
         s = self._s
         old = acknowledgment.answers_an_old_revision(s, ack)
-        if old and ack.status != AckStatus.REJECTED and workflow.patched(PATCH_ACK_ANSWERS_REVISION):
+        if old and ack.status != AckStatus.REJECTED and self._patched(PATCH_ACK_ANSWERS_REVISION):
             await self._on_old_revision_answer(ack, old)
             return
         s.ack_reminder_at = s.ack_due_at = None
@@ -180,7 +180,7 @@ class DocumentSteps(PoBase):
     def _ack_line_rule(self) -> bool:
         """True: acknowledgment lines read fully (PATCH_ACK_LINES). The SDK
         keeps a run's answer, so a change decided later compares as it did."""
-        return workflow.patched(PATCH_ACK_LINES)
+        return self._patched(PATCH_ACK_LINES)
 
     async def _compare_acknowledgment(self, ack: Acknowledgment) -> acknowledgment.AckComparison:
         """The acknowledgment against the agreed revision, under the rule the
@@ -276,7 +276,7 @@ class DocumentSteps(PoBase):
         )
         await self._reschedule_receipt()  # shipped is on its way: not expedited (po_steps.expedite)
         await self._rematch_waiting_for(HoldCode.ASN_MISMATCH)  # billed beyond the notices before it
-        if exceptions and workflow.patched(PATCH_ASN_EXCEPTIONS):
+        if exceptions and self._patched(PATCH_ASN_EXCEPTIONS):
             await self._open_task(
                 TaskKind.REVIEW_SHIP_NOTICE,
                 f"Ship notice {notice.asn_id} beyond {self._s.po.po_number}",

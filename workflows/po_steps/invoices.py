@@ -79,7 +79,7 @@ class InvoiceSteps(PoBase):
         candidates = [c for c in candidates if c.document_id not in rejected]
         self._draw_for_audit(record)
         request = invoicing.match_request(self._s, record, candidates)
-        if workflow.patched(PATCH_MATCH_AND_RECORD):
+        if self._patched(PATCH_MATCH_AND_RECORD):
             result = await act.match_and_record(request)  # the request travels once, not twice
         else:
             result = await act.match_invoice(request)
@@ -111,7 +111,7 @@ class InvoiceSteps(PoBase):
         s = self._s
         if record.audit is not None or record.invoice.kind == InvoiceKind.CREDIT_MEMO or s.policy is None:
             return
-        if s.policy.audit_sample_pct <= 0 or not workflow.patched(PATCH_RANDOM_AUDIT):
+        if s.policy.audit_sample_pct <= 0 or not self._patched(PATCH_RANDOM_AUDIT):
             return
         record.audit = audit_sample.audit_draw(
             record.invoice, s.policy, draw_key=self._document_key(record.invoice)
@@ -146,7 +146,7 @@ class InvoiceSteps(PoBase):
             self._settle_expected_credits(invoice)  # a credit owed for returned goods
 
     async def _open_hold_task(self, record: InvoiceRecord) -> None:
-        if workflow.patched(PATCH_BANK_DETAILS_DUTY):
+        if self._patched(PATCH_BANK_DETAILS_DUTY):
             record.bank_changed_by = await act.vendor_bank_changed_by(self._s.po.vendor_id)
         await self._open_task(
             TaskKind.RESOLVE_INVOICE_HOLD,
@@ -167,7 +167,7 @@ class InvoiceSteps(PoBase):
             return  # already resolved by a re-match while the person was deciding
         choice = d.decision
         if choice == Decision.ACCEPT_VARIANCE:
-            if workflow.patched(PATCH_PER_HOLD_DECISIONS):
+            if self._patched(PATCH_PER_HOLD_DECISIONS):
                 await self._accept_named_holds(record, d)
             else:
                 await self._accept_every_hold(record, d)

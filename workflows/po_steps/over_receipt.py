@@ -31,7 +31,7 @@ class OverReceiptSteps(PoBase):
 
     async def _check_over_receipt(self, receipt: GoodsReceipt) -> None:
         """After `receipt` is recorded: flag what it takes beyond the tolerance."""
-        if not workflow.patched(PATCH_OVER_RECEIPT):
+        if not self._patched(PATCH_OVER_RECEIPT):
             return
         s = self._s
         found = receiving.over_receipts(s, receipt)
@@ -95,7 +95,7 @@ class OverReceiptSteps(PoBase):
         if rtv.document_id in s.processed_document_ids:
             return  # sent back once already
         s.processed_document_ids.append(rtv.document_id)  # a re-sent return of that id is a duplicate
-        if workflow.patched(PATCH_RETURNS):
+        if self._patched(PATCH_RETURNS):
             await self._on_return(rtv)  # recorded, received drops, the supplier told, credits expected
             return
         # A run from before returns to the vendor: the timeline and the supplier still hear of it.

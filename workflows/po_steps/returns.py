@@ -30,9 +30,8 @@ with workflow.unsafe.imports_passed_through():
 class ReturnSteps(PoBase):
     """Step 5, backwards: goods sent back, and the credit they make owed."""
 
-    @staticmethod
-    def _returns_rule() -> bool:
-        return workflow.patched(PATCH_RETURNS)
+    def _returns_rule(self) -> bool:
+        return self._patched(PATCH_RETURNS)
 
     async def _on_return(self, rtv: ReturnToVendor) -> None:
         if not self._returns_rule():
@@ -136,7 +135,7 @@ class ReturnSteps(PoBase):
         rtv = returns.inspection_return(inspection)
         if rtv is None and not s.open_expected_credits:
             return
-        if not workflow.patched(PATCH_INSPECTION_RETURNS):
+        if not self._patched(PATCH_INSPECTION_RETURNS):
             return
         if rtv is not None and rtv.document_id not in s.processed_document_ids:
             s.processed_document_ids.append(rtv.document_id)  # a re-sent return of that id is a duplicate
