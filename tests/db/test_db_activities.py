@@ -224,19 +224,24 @@ def test_check_purchase_order_without_vendor_still_checks_items() -> None:
 # --- projections, tasks, audit, match results -------------------------------------------------------
 
 
+def projection(**changes: object) -> PoProjection:
+    """PO-1001's projection as the workflow writes it; `changes` for the test at hand."""
+    values: dict[str, object] = {
+        "po_number": "PO-1001",
+        "revision": 0,
+        "vendor_id": "ACME",
+        "buyer": "jane.buyer",
+        "status": "issued",
+        "currency": "USD",
+        "total": Decimal("1380.00"),
+        "workflow_id": "po-PO-1001",
+        "updated_at": T0,
+    }
+    return PoProjection(**{**values, **changes})  # type: ignore[arg-type]
+
+
 def test_save_po_projection_and_task(acts: PersistenceActivities, seeded_engine: Engine) -> None:
-    projection = PoProjection(
-        po_number="PO-1001",
-        revision=0,
-        vendor_id="ACME",
-        buyer="jane.buyer",
-        status="pending_approval",
-        currency="USD",
-        total=Decimal("1380.00"),
-        open_tasks=1,
-        workflow_id="po-PO-1001",
-        updated_at=T0,
-    )
+    saved = projection(status="pending_approval", open_tasks=1)
     task = HumanTask(
         task_id="po-PO-1001/approve-1",
         po_number="PO-1001",
@@ -248,7 +253,7 @@ def test_save_po_projection_and_task(acts: PersistenceActivities, seeded_engine:
         due_at=T0 + timedelta(days=2),
     )
     for _ in range(2):  # the retry
-        run(acts.save_po_projection, projection)
+        run(acts.save_po_projection, saved)
         run(acts.save_task, task)
     decided = task.model_copy(
         update={
@@ -259,7 +264,7 @@ def test_save_po_projection_and_task(acts: PersistenceActivities, seeded_engine:
         }
     )
     run(acts.save_task, decided)
-    assert repository.get_purchase_order(seeded_engine, "PO-1001") == projection
+    assert repository.get_purchase_order(seeded_engine, "PO-1001") == saved
     assert repository.get_task(seeded_engine, task.task_id) == decided
     assert (count(seeded_engine, t.purchase_orders), count(seeded_engine, t.human_tasks)) == (1, 1)
 
@@ -292,29 +297,17 @@ def test_record_step_writes_a_steps_events_and_projection_once(
 ) -> None:
     """One activity per workflow step: a retry (or a replay) writes neither twice,
     and an older projection never overwrites a newer one."""
-    projection = PoProjection(
-        po_number="PO-1001",
-        revision=0,
-        vendor_id="ACME",
-        buyer="jane.buyer",
-        status="issued",
-        currency="USD",
-        total=Decimal("1380.00"),
-        workflow_id="po-PO-1001",
-        updated_at=T0,
-    )
+    issued = projection()
     events = [
         AuditEvent(event_id=f"PO-1001:{i}", po_number="PO-1001", event=name, at=T0)
         for i, name in enumerate(("approved", "issued"))
     ]
-    step = StepRecord(audit_events=events, projection=projection)
+    step = StepRecord(audit_events=events, projection=issued)
     assert [run(acts.record_step, step) for _ in range(2)] == [2, 0]
-    older = StepRecord(
-        projection=projection.model_copy(update={"status": "approved", "updated_at": T0 - timedelta(1)})
-    )
+    older = StepRecord(projection=projection(status="approved", updated_at=T0 - timedelta(1)))
     assert run(acts.record_step, older) == 0
     assert repository.list_audit_events(seeded_engine, "PO-1001") == events
-    assert repository.get_purchase_order(seeded_engine, "PO-1001") == projection
+    assert repository.get_purchase_order(seeded_engine, "PO-1001") == issued
 
 
 def test_save_match_result_stores_the_request_with_the_result(
@@ -347,17 +340,7 @@ def test_match_and_record_stores_one_match_however_often_it_is_retried(
 
 
 def test_issue_po_sends_once_per_revision(acts: PersistenceActivities, seeded_engine: Engine) -> None:
-    summary = PoProjection(
-        po_number="PO-1001",
-        revision=0,
-        vendor_id="ACME",
-        buyer="jane.buyer",
-        status="issued",
-        currency="USD",
-        total=Decimal("12340"),
-        workflow_id="po-PO-1001",
-        updated_at=T0,
-    )
+    summary = projection(total=Decimal("12340"))
     repository.upsert_po_projection(seeded_engine, summary)
     request = IssueRequest(po_number="PO-1001", revision=0, vendor_id="ACME", at=T0)
 

@@ -22,19 +22,9 @@ from activities.intake.pdf.currencies import find_currency
 from activities.intake.pdf.dates import parse_date
 from activities.intake.pdf.read import extract_pdf
 from models.documents import Invoice
-from tests.support.pdf_pages import placed_words_pdf
+from tests.support.pdf_pages import CABLE_TIES_TABLE, placed_words_pdf
 
-# One line, 10 × 26.50 = 265.00 net; a test adds the title line and the totals.
-_LINE_TABLE: list[tuple] = [
-    (40, 200, "Description", 8, "B"),
-    (360, 200, ">Qty", 8, "B"),
-    (450, 200, ">Price", 8, "B"),
-    (545, 200, ">Amount", 8, "B"),
-    (40, 215, "Cable ties"),
-    (360, 215, ">10"),
-    (450, 215, ">26.50"),
-    (545, 215, ">265.00"),
-]
+_LINE_TABLE = CABLE_TIES_TABLE  # one line, 10 × 26.50 = 265.00 net
 
 
 def _invoice(title: list[tuple], totals: list[tuple]) -> dict:

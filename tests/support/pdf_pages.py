@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fpdf import FPDF
 
-__all__ = ["placed_words_pdf"]
+__all__ = ["CABLE_TIES_TABLE", "placed_words_pdf"]
 
 
 def placed_words_pdf(
@@ -24,3 +24,17 @@ def placed_words_pdf(
             x -= pdf.get_string_width(text)
         pdf.text(x, y, text)
     return bytes(pdf.output())
+
+
+# A line table of one line, 10 × 26.50 = 265.00, as placed words: tests add
+# the header and the totals they are about.
+CABLE_TIES_TABLE: list[tuple] = [
+    (40, 200, "Description", 8, "B"),
+    (360, 200, ">Qty", 8, "B"),
+    (450, 200, ">Price", 8, "B"),
+    (545, 200, ">Amount", 8, "B"),
+    (40, 215, "Cable ties"),
+    (360, 215, ">10"),
+    (450, 215, ">26.50"),
+    (545, 215, ">265.00"),
+]
