@@ -255,14 +255,66 @@ def _payment_terms_text(terms: PaymentTerms) -> str:
     return text
 
 
+# (heading, width in mm, alignment) of the line table's columns.
+_COLUMNS = (
+    ("#", 10, "R"),
+    ("Item", 42, "L"),
+    ("Description", 58, "L"),
+    ("Qty", 18, "R"),
+    ("UoM", 12, "L"),
+    ("Unit price", 25, "R"),
+    ("Amount", 25, "R"),
+)
+_WRAPPING = (1, 2)  # item and description wrap; the figures fit their columns
+_ROW_LINE = 5.0  # mm per text line in a row
+
+
 def _write_line_table(pdf: FPDF, po: PurchaseOrder) -> None:
-    widths = (10, 42, 58, 18, 12, 25, 25)
-    with pdf.table(
-        col_widths=widths, text_align=("RIGHT", "LEFT", "LEFT", "RIGHT", "LEFT", "RIGHT", "RIGHT")
-    ) as table:
-        table.row(["#", "Item", "Description", "Qty", "UoM", "Unit price", "Amount"])
-        for line in po.lines:
-            table.row(_line_cells(line, po.currency))
+    """Ruled rows drawn cell by cell, the heading again on every page. Drawn
+    by hand rather than with fpdf's table(), which lays every cell out twice:
+    a PO of MAX_LINES lines took 13 s of the worker's CPU (holding the GIL the
+    workflow tasks need)."""
+    _table_row(pdf, [[heading] for heading, _, _ in _COLUMNS], bold=True)
+    for line in po.lines:
+        cells = _line_cells(line, po.currency)
+        pdf.set_font("Helvetica", "", 9)
+        wrapped = [
+            _wrap(pdf, text, width - 2) if index in _WRAPPING else [text]
+            for index, ((_, width, _), text) in enumerate(zip(_COLUMNS, cells, strict=True))
+        ]
+        if pdf.will_page_break(_ROW_LINE * max(len(lines) for lines in wrapped)):
+            pdf.add_page()
+            _table_row(pdf, [[heading] for heading, _, _ in _COLUMNS], bold=True)
+        _table_row(pdf, wrapped)
+
+
+def _wrap(pdf: FPDF, text: str, width: float) -> list[str]:
+    """The text in lines at word boundaries that fit `width` in the current font
+    (a word longer than the column stands alone on its line)."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        joined = f"{current} {word}" if current else word
+        if current and pdf.get_string_width(joined) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = joined
+    return [*lines, current] if current or not lines else lines
+
+
+def _table_row(pdf: FPDF, cells: list[list[str]], bold: bool = False) -> None:
+    """One row: each cell's lines inside a ruled box, the row as tall as its tallest cell."""
+    pdf.set_font("Helvetica", "B" if bold else "", 9)
+    height = _ROW_LINE * max(len(lines) for lines in cells)
+    x, y = pdf.get_x(), pdf.get_y()
+    for (_, width, align), lines in zip(_COLUMNS, cells, strict=True):
+        pdf.rect(x, y, width, height)
+        for number, text in enumerate(lines):
+            pdf.set_xy(x + 1, y + number * _ROW_LINE)
+            pdf.cell(width - 2, _ROW_LINE, text, align=align)
+        x += width
+    pdf.set_xy(pdf.l_margin, y + height)
 
 
 def _line_cells(line: PurchaseOrderLine, currency: str) -> list[str]:

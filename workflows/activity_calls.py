@@ -43,14 +43,21 @@ RETRY = RetryPolicy(
 # Short: these are single database writes, and after a worker crash an
 # in-flight attempt is only retried once this has passed.
 TIMEOUT = timedelta(seconds=10)
+# Issuing renders the PO (a PDF of up to MAX_LINES lines takes about 13 s on a
+# 2-core machine, fpdf laying out every row) and stores it: not a single write.
+# A timeout is no command attribute replay compares, so runs recorded with the
+# shorter one replay unchanged (tests/workflows/test_recorded_histories.py).
+ISSUE_TIMEOUT = timedelta(minutes=2)
 
 
-async def _call(name: str, arg: Any, result_type: type[T] | None, summary: str) -> T:
+async def _call(
+    name: str, arg: Any, result_type: type[T] | None, summary: str, timeout: timedelta = TIMEOUT
+) -> T:
     result: T = await workflow.execute_activity(
         name,
         arg,
         result_type=result_type,
-        start_to_close_timeout=TIMEOUT,
+        start_to_close_timeout=timeout,
         retry_policy=RETRY,
         summary=summary,
     )
@@ -98,6 +105,7 @@ async def issue_po(req: IssueRequest) -> IssueResult:
             if req.attempt
             else ""
         ),
+        ISSUE_TIMEOUT,
     )
 
 
