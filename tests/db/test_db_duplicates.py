@@ -5,7 +5,7 @@ runs every test on both)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal
+from functools import partial
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -16,43 +16,14 @@ from activities.db import repository
 from activities.persistence import PersistenceActivities
 from models import HoldCode, Invoice, InvoiceKind
 from p2p.duplicates import find_suspected_duplicates
+from tests.support import stored_invoices
+from tests.support.stored_invoices import store
 
 D0 = date(2026, 3, 2)
 
 
-def invoice(
-    number: str,
-    *,
-    vendor: str = "ACME",
-    total: str = "2137.19",
-    dated: date = D0,
-    currency: str = "USD",
-    kind: InvoiceKind = InvoiceKind.INVOICE,
-    po: str = "PO-1001",
-) -> Invoice:
-    return Invoice(
-        invoice_number=number,
-        kind=kind,
-        vendor_id=vendor,
-        po_number=po,
-        invoice_date=dated,
-        currency=currency,
-        total=Decimal(total),
-        lines=[{"line_no": 1, "quantity": "1", "unit_price": total}],
-    )
-
-
-def store(engine: Engine, document: Invoice, *, raw: bytes | None = None) -> None:
-    """As the door stores it (PoflowService.submit_document, starter/service/documents.py)."""
-    repository.store_document(
-        engine,
-        document_id=document.document_id,
-        kind=document.kind.value,
-        raw=raw if raw is not None else document.model_dump_json().encode(),
-        content_type="application/json",
-        source="api",
-        po_number=document.po_number,
-    )
+# This file's invoices bill 2,137.19 unless a test says otherwise.
+invoice = partial(stored_invoices.invoice, total="2137.19")
 
 
 def numbers(invoices: list[Invoice]) -> list[str]:

@@ -8,7 +8,6 @@ invoices stored before it, and the plan PostgreSQL uses."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 
 from alembic import command
 from sqlalchemy import select, text
@@ -19,46 +18,13 @@ from temporalio.testing import ActivityEnvironment
 from activities.db import invoice_keys, repository
 from activities.db import schema as t
 from activities.persistence import PersistenceActivities
-from models import HumanTask, Invoice, InvoiceKind, InvoiceLine, Policy, TaskKind, TaskStatus
+from models import HumanTask, Invoice, InvoiceKind, Policy, TaskKind, TaskStatus
 from p2p.duplicates import near_identical_numbers
 from tests.support.db import alembic
+from tests.support.stored_invoices import invoice, store
 
 D0 = date(2026, 3, 2)
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)
-
-
-def invoice(
-    number: str,
-    *,
-    vendor: str = "ACME",
-    total: str = "1000.00",
-    dated: date = D0,
-    currency: str = "USD",
-    kind: InvoiceKind = InvoiceKind.INVOICE,
-) -> Invoice:
-    return Invoice(
-        invoice_number=number,
-        kind=kind,
-        vendor_id=vendor,
-        po_number="PO-1001",
-        invoice_date=dated,
-        currency=currency,
-        total=Decimal(total),
-        lines=[InvoiceLine(line_no=1, quantity=Decimal(1), unit_price=Decimal(total))],
-    )
-
-
-def store(engine: Engine, document: Invoice, *, raw: bytes | None = None) -> None:
-    """As the door stores it (PoflowService.submit_document)."""
-    repository.store_document(
-        engine,
-        document_id=document.document_id,
-        kind=document.kind.value,
-        raw=raw if raw is not None else document.model_dump_json().encode(),
-        content_type="application/json",
-        source="api",
-        po_number=document.po_number,
-    )
 
 
 def candidates(engine: Engine, new: Invoice) -> list[str]:
