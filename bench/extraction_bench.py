@@ -57,6 +57,7 @@ SAMPLE_MODULES = {
     "pdf": "tools.supplier_sim.pdf",
     "pdf-held-out": "tools.supplier_sim.pdf_unseen",
     "pdf-blind": "tools.supplier_sim.pdf_blind",
+    "pdf-lines": "tools.supplier_sim.pdf_lines",
     "eml": "tools.supplier_sim.email",
 }
 # Reported apart: PDFs in layouts written by people who never saw the PDF
@@ -65,6 +66,12 @@ SAMPLE_MODULES = {
 # pdf-blind (tools/supplier_sim/pdf_blind.py) was written afterwards and never used
 # for tuning, so it is the honest number for layouts poflow has not seen.
 HELD_OUT = {"pdf-held-out", "pdf-blind"}
+# Also reported apart, but a DEVELOPMENT set: pdf-lines (tools/supplier_sim/pdf_lines.py)
+# imitates how suppliers' ERPs print line tables (line numbering, item codes in and
+# under descriptions, wrapped text and sub-lines, page breaks), written without reading
+# the reader, to find the line-value failure modes of issue #19 and tune on them.
+# pdf-blind remains the untouched blind set.
+DEV_SETS = {"pdf-lines"}
 # Not read from documents (a flag poflow sets on its own credit memos): not scored.
 UNSCORED = frozenset({"price_only"})
 # What a field left out of a reading means once the model validates it.
@@ -108,7 +115,7 @@ def load_samples(formats: list[str]) -> list[tuple[str, Sample]]:
             print(f"  (no samples: {module_name} is missing)", file=sys.stderr)
             continue
         samples += [
-            (name if name in HELD_OUT else s.format, s)
+            (name if name in HELD_OUT | DEV_SETS else s.format, s)
             for s in module.sample_set()
             if not formats or s.format in formats or name in formats
         ]

@@ -83,9 +83,10 @@ def test_extraction_report_scores_every_field_and_times_pdfs(tmp_path: Path, cap
     from bench import extraction_bench
 
     json_file = tmp_path / "extraction.json"
-    assert extraction_bench.main(["--quick", "--formats", "x12,pdf", "--json", str(json_file)]) == 0
+    # x12 and the smallest PDF set: the report's shape, not the readers' scores (bench/ has those).
+    assert extraction_bench.main(["--quick", "--formats", "x12,pdf-held-out", "--json", str(json_file)]) == 0
     data = json.loads(json_file.read_text())
-    assert {"x12", "pdf"} <= set(data["formats"]) <= {"x12", "pdf", "pdf-held-out", "pdf-blind"}
+    assert set(data["formats"]) == {"x12", "pdf-held-out"}
     for score in data["formats"].values():
         assert score["fields_total"] == sum(total for _, total in score["per_field"].values()) > 0
         assert 0 <= score["accuracy"] <= 1 and score["documents_found"] <= score["documents_expected"]

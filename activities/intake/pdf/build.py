@@ -13,7 +13,7 @@ from activities.intake.pdf.confidence import cross_check, lower
 from activities.intake.pdf.conventions import Reading
 from activities.intake.pdf.currencies import find_currency
 from activities.intake.pdf.dates import MDY
-from activities.intake.pdf.field_hit import FieldHit
+from activities.intake.pdf.field_hit import FieldHit, stand_in
 from activities.intake.pdf.field_ids import IDENTIFIER
 from activities.intake.pdf.label_match import label_at
 from activities.intake.pdf.lines import LineTable
@@ -199,7 +199,9 @@ def build_invoice(
     """An invoice or credit note; `candidates` are every hit per field, so the
     total can be told from the amount due (`totals.choose_total`)."""
     number_hit = next((hits[name] for name in NUMBER_FIELDS[kind] if name in hits), None)
-    _put_number(builder, "invoice_number", number_hit, title, "no invoice number found")
+    _put_number(
+        builder, "invoice_number", number_hit, title, "no invoice number found", hits.get("reference")
+    )
     builder.put(
         "kind",
         "credit_memo" if kind == ExtractedKind.CREDIT_MEMO else "invoice",
@@ -246,11 +248,24 @@ def _put_totals(builder: Builder, hits: dict[str, FieldHit], candidates: dict[st
         )
 
 
-def _put_number(builder: Builder, path: str, hit: FieldHit | None, title: Title | None, missing: str) -> None:
+def _put_number(
+    builder: Builder,
+    path: str,
+    hit: FieldHit | None,
+    title: Title | None,
+    missing: str,
+    reference: FieldHit | None = None,
+) -> None:
     """The document's own number: beside its label, else printed in the
-    title ("INVOICE INV-2026-0042"), else a warning that it is `missing`."""
+    title ("INVOICE INV-2026-0042"), else a receipt's or booking's
+    `reference` as a stand-in, else a warning that it is `missing`."""
     if hit is not None:
         builder.put_hit(path, hit)
+    elif (title is None or title_number(title) is None) and reference is not None:
+        builder.put_hit(path, stand_in(reference, path))
+        builder.warnings.append(
+            f"{missing}: the reference {reference.value!r} was taken as the document's number"
+        )
     elif title is not None and title_number(title) is not None:
         builder.put(
             path,

@@ -100,24 +100,44 @@ def cross_check(document: dict, confidence: dict[str, float], *, credit: bool = 
             "the line amounts could not all be read, so the totals were not cross-checked against the lines"
         )
         if subtotal is None:
+            checks.adjust(_text_paths(lines), False)
             return checks
     amount_paths = [
         f"lines[{i}].{k}" for k in ("amount", "quantity", "unit_price") for i in range(len(lines))
     ]
     tolerance = _tolerance(currency) * max(1, len(lines)) / 2
+    lines_add_up = False
     if amounts is not None and subtotal is not None:
         lines_sum = sum(amounts, Decimal(0))
-        holds = abs(abs(lines_sum) - abs(subtotal)) <= tolerance
-        checks.adjust(["subtotal"] + amount_paths, holds)
-        if not holds:
+        lines_add_up = abs(abs(lines_sum) - abs(subtotal)) <= tolerance
+        checks.adjust(["subtotal"] + amount_paths, lines_add_up)
+        if not lines_add_up:
             checks.warnings.append(
                 f"the lines add up to {_money(lines_sum, currency)}, "
                 f"but the subtotal reads {_money(subtotal, currency)}"
             )
     net = sum(amounts or [], Decimal(0)) if subtotal is None else subtotal
     sign = Decimal(-1) if credit and net < 0 else Decimal(1)
-    _check_total(document, checks, abs(net), sign, subtotal is not None, amount_paths, tolerance)
+    total_holds = _check_total(
+        document, checks, abs(net), sign, subtotal is not None, amount_paths, tolerance
+    )
+    if amounts is not None and subtotal is None:
+        lines_add_up = total_holds
+    if lines and not lines_add_up:
+        checks.adjust(_text_paths(lines), False)
     return checks
+
+
+# A line's text (description, code, unit, number) has no arithmetic of its own;
+# what vouches for it is that the table was read whole and in order — its
+# amounts add up to the subtotal (or, without one, to the total). A table
+# that does not, or cannot be checked, may have lost or shifted a row, and
+# then every line's text is for review too.
+_TEXT_FIELDS = ("description", "item_id", "uom", "line_no")
+
+
+def _text_paths(lines: list[dict]) -> list[str]:
+    return [f"lines[{i}].{k}" for i in range(len(lines)) for k in _TEXT_FIELDS]
 
 
 def _check_total(
@@ -128,8 +148,9 @@ def _check_total(
     printed_net: bool,
     amount_paths: list[str],
     tolerance: Decimal,
-) -> None:
-    """Net (`base`: the printed subtotal, else the lines) + tax + freight = total."""
+) -> bool:
+    """Net (`base`: the printed subtotal, else the lines) + tax + freight = total:
+    whether it holds (False when no total was read)."""
     currency = document.get("currency")
     tax = Decimal(document.get("tax") or 0)
     if tax and abs(tax - base) <= tolerance:
@@ -141,7 +162,7 @@ def _check_total(
     freight = Decimal(document.get("freight") or 0)
     if document.get("total") is None:
         checks.warnings.append("no total was found, so the invoice could not be checked against its lines")
-        return
+        return False
     total = Decimal(document["total"])
     expected = base + tax + freight
     holds = abs(expected - abs(total)) <= tolerance + _tolerance(currency)
@@ -153,3 +174,4 @@ def _check_total(
             f"{_money(freight, currency)} = {_money(expected * sign, currency)}, but the total reads "
             f"{_money(total, currency)}"
         )
+    return holds

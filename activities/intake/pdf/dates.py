@@ -33,25 +33,25 @@ _MONTHS: dict[str, int] = {}
 
 for _number, _names in enumerate(
     [
-        "january jan januar janner jaenner janv janvier enero ene gennaio gen januari",
-        "february feb februar feber fevr fev fevrier febrero febbraio febr februari",
-        "march mar marz maerz mrz mars marzo mrt maart",
-        "april apr avril avr abril aprile abr",
-        "may mai mayo maggio mag mei maj",
-        "june jun juni juin junio giugno giu",
-        "july jul juli juil juillet julio luglio lug",
-        "august aug aout aou agosto ago augusti augustus",
-        "september sep sept septembre septiembre setiembre settembre set sett",
-        "october oct oktober okt octobre octubre ottobre ott",
-        "november nov novembre noviembre",
-        "december dec dez dezember decembre diciembre dic dicembre",
+        "january jan januar janner jaenner janv janvier enero ene gennaio gen januari stycznia styczen",
+        "february feb februar feber fevr fev fevrier febrero febbraio febr februari lutego luty",
+        "march mar marz maerz mrz mars marzo mrt maart marca marzec",
+        "april apr avril avr abril aprile abr kwietnia kwiecien",
+        "may mai mayo maggio mag mei maj maja",
+        "june jun juni juin junio giugno giu czerwca czerwiec",
+        "july jul juli juil juillet julio luglio lug lipca lipiec",
+        "august aug aout aou agosto ago augusti augustus sierpnia sierpien",
+        "september sep sept septembre septiembre setiembre settembre set sett wrzesnia wrzesien",
+        "october oct oktober okt octobre octubre ottobre ott pazdziernika pazdziernik",
+        "november nov novembre noviembre listopada listopad",
+        "december dec dez dezember decembre diciembre dic dicembre grudnia grudzien",
     ],
     start=1,
 ):
     for _name in _names.split():
         _MONTHS.setdefault(_name, _number)
 
-_MONTH_WORD = r"([a-z]{3,10})\.?"
+_MONTH_WORD = r"([a-z]{3,12})\.?"  # up to "pazdziernika"
 _YEAR = r"(\d{4})"
 _NUMERIC = re.compile(r"(?<!\d)(\d{1,4})([./\-])(\d{1,2})\2(\d{2,4})(?!\d)")
 # "3 , 2014" and "19 april , 2014": a typesetter's space before the comma is common.
@@ -60,6 +60,9 @@ _DAY_MONTH_YEAR = re.compile(
     rf"\s*,?\s*{_YEAR}(?!\d)"
 )
 _MONTH_DAY_YEAR = re.compile(rf"(?<![a-z]){_MONTH_WORD}\s+(\d{{1,2}})(?:st|nd|rd|th)?\s*,?\s+{_YEAR}(?!\d)")
+# "28 Jan 15", "28-Jan-15": a till's or web shop's two-digit year, only right
+# after a month name (never a time "28 Jan 15:30" or an amount "15.00").
+_DAY_MONTH_SHORT_YEAR = re.compile(rf"(?<!\d)(\d{{1,2}})[\s-]+{_MONTH_WORD}[\s-]+(\d{{2}})(?![\d:.,])")
 
 
 def _make_date(year: int, month: int, day: int) -> date | None:
@@ -110,8 +113,20 @@ def parse_date(text: str, order: str = DMY) -> date | None:
         if made:
             candidates.append((match.start(), made))
     if not candidates:
+        candidates = _short_year_dates(folded)
+    if not candidates:
         return None
     return min(candidates, key=lambda c: c[0])[1]
+
+
+def _short_year_dates(folded: str) -> list[tuple[int, date]]:
+    found = []
+    for match in _DAY_MONTH_SHORT_YEAR.finditer(folded):
+        month = _MONTHS.get(match.group(2))
+        made = _make_date(int(match.group(3)), month, int(match.group(1))) if month else None
+        if made:
+            found.append((match.start(), made))
+    return found
 
 
 def is_date_only(text: str) -> bool:

@@ -3,12 +3,21 @@ printed, and how sure the label, the position and the parse make it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from activities.intake.pdf.text import Box
 
-__all__ = ["BASE_CONFIDENCE", "BELOW", "IN_BOX", "WEAK_LABEL", "FieldHit", "ParseResult"]
+__all__ = [
+    "BASE_CONFIDENCE",
+    "BELOW",
+    "IN_BOX",
+    "STAND_IN",
+    "WEAK_LABEL",
+    "FieldHit",
+    "ParseResult",
+    "stand_in",
+]
 
 
 @dataclass
@@ -41,3 +50,14 @@ IN_BOX = 0.9  # under its label in a box, not under its words (side-by-side tota
 # What a field's parser makes of a text: (value, parse quality), or None when
 # the text does not hold such a value.
 ParseResult = tuple[Any, float] | None
+
+
+# A value printed under another field's name (an order date, a booking
+# reference), taken because the document prints none of its own: a guess a
+# person should confirm, so below the review threshold whatever its label.
+STAND_IN = 0.6
+
+
+def stand_in(hit: FieldHit, field: str) -> FieldHit:
+    """`hit` read as `field`, at the confidence of a stand-in."""
+    return replace(hit, field=field, label_quality=STAND_IN)

@@ -25,11 +25,33 @@ def read_identifier(text: str, reading: Reading) -> ParseResult:
     while len(parts) > 1 and (not tokens(parts[0]) or set(tokens(parts[0])) <= {"no"}):
         parts = parts[1:]  # "No. 4711", ": 4711", "# 4711" after a label that did not name the number
     first = parts[0].strip(",;:()") if parts else ""
+    series = _series_number(parts)
+    if series is not None:
+        return series, SERIES_PREFIX
     if not IDENTIFIER.match(first) or not any(c.isdigit() for c in first):
         return None
     if parse_date(first) is not None and re.fullmatch(r"[\d./\-]+", first):  # a date beside a number label
         return None
     return first, 1.0
+
+
+# "Faktura nr: F 1234K20/1234/12", "FV 12/2021": a numbering series' letters,
+# a space, then the number. A number is printed whole, so both parts are kept;
+# the space makes it less certain that they belong together.
+SERIES_PREFIX = 0.85
+_SERIES = re.compile(r"^[A-Z]{1,3}$")
+_NOT_SERIES = frozenset({"PO", "REF", "ID", "NO", "NR"})  # a word of the label, not part of the number
+
+
+def _series_number(parts: list[str]) -> str | None:
+    if len(parts) < 2 or not _SERIES.match(parts[0]) or parts[0] in _NOT_SERIES:
+        return None
+    number = parts[1].strip(",;:()")
+    if not IDENTIFIER.match(number) or not any(c.isdigit() for c in number):
+        return None
+    if parse_date(number) is not None and re.fullmatch(r"[\d./\-]+", number):
+        return None  # "PO 12.03.2026": a date, not a series' number
+    return f"{parts[0]} {number}"
 
 
 def read_vendor_code(text: str, reading: Reading) -> ParseResult:

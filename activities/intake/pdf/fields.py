@@ -60,6 +60,8 @@ _PARSERS: dict[str, Callable[[str, Reading], ParseResult]] = {
     "ack_number": read_identifier,
     "po_number": read_identifier,
     "original_invoice": read_identifier,
+    "reference": read_identifier,
+    "order_date": read_date,
     "vendor_number": read_vendor_code,
     "date": read_date,
     "currency": read_currency,

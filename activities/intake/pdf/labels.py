@@ -1,5 +1,5 @@
 """The printed words of a document's header, per language (English, German,
-French, Spanish, Italian, Dutch, Swedish), as data: document titles, field
+French, Spanish, Italian, Dutch, Swedish, Polish), as data: document titles, field
 labels, and the words that open a letter's subject line.
 
 Labels that look like ours but name something else ("Due date", "VAT No",
@@ -26,6 +26,7 @@ TITLES: dict[ExtractedKind, dict[str, str]] = {
         "it": "Fattura|Fattura accompagnatoria",
         "nl": "Factuur",
         "sv": "Faktura",
+        "pl": "Faktura|Faktura VAT|Rachunek",
     },
     ExtractedKind.CREDIT_MEMO: {
         "en": "Credit Note|Credit Memo|Credit Invoice|Credit Memorandum",
@@ -35,6 +36,7 @@ TITLES: dict[ExtractedKind, dict[str, str]] = {
         "it": "Nota di credito|Nota credito",
         "nl": "Creditnota|Creditfactuur",
         "sv": "Kreditfaktura|Kreditnota",
+        "pl": "Faktura korygująca|Korekta faktury|Faktura VAT korygująca",
     },
     ExtractedKind.ACKNOWLEDGMENT: {
         "en": "Order Confirmation|Order Acknowledgment|Order Acknowledgement|Purchase Order Acknowledgment|"
@@ -47,6 +49,7 @@ TITLES: dict[ExtractedKind, dict[str, str]] = {
         "it": "Conferma d'ordine|Conferma ordine|Conferma dell'ordine",
         "nl": "Orderbevestiging|Opdrachtbevestiging",
         "sv": "Orderbekräftelse|Ordererkännande",
+        "pl": "Potwierdzenie zamówienia",
     },
 }
 
@@ -64,6 +67,7 @@ LABELS: dict[str, dict[str, str]] = {
         "it": "Fattura n|N. fattura|Numero fattura|Fattura numero|Numero documento|N. documento|~Fattura",
         "nl": "Factuurnummer|Factuur nr|Factuurnr|~Factuur",
         "sv": "Fakturanummer|Faktura nr|Fakturanr|~Faktura",
+        "pl": "Faktura nr|Numer faktury|Nr faktury|Faktura VAT nr|~Faktura",
     },
     "credit_number": {
         "en": "Credit Note No|Credit Memo No|Credit No|Credit Note ID|~Credit Note|~Credit Memo",
@@ -76,6 +80,7 @@ LABELS: dict[str, dict[str, str]] = {
         "nl": "Creditnotanummer|Creditnota nr|Creditfactuurnummer|Creditfactuur nr|~Creditnota|"
         "~Creditfactuur",
         "sv": "Kreditfakturanummer|Kreditfaktura nr|Kreditnota nr|~Kreditfaktura|~Kreditnota",
+        "pl": "Faktura korygująca nr|Korekta nr|Numer korekty|~Faktura korygująca",
     },
     "ack_number": {
         "en": "Acknowledgment No|Acknowledgement No|Order Acknowledgment No|Order Acknowledgement No|"
@@ -91,6 +96,7 @@ LABELS: dict[str, dict[str, str]] = {
         "Nostro riferimento",
         "nl": "Bevestigingsnummer|Orderbevestiging nr|Orderbevestigingsnummer|Bevestiging nr|Onze referentie",
         "sv": "Orderbekräftelse nr|Orderbekräftelsenummer|Bekräftelsenummer|Bekräftelse nr|Vår referens",
+        "pl": "Potwierdzenie zamówienia nr|Numer potwierdzenia|Nasz numer",
     },
     "po_number": {
         "en": "PO Number|PO No|PO|P.O. Number|P.O. No|P.O.|Purchase Order|Purchase Order No|Your Order|"
@@ -114,6 +120,7 @@ LABELS: dict[str, dict[str, str]] = {
         "Uw bestelnummer|Uw referentie|Uw ordernr|Uw bestelling|Uw inkoopordernummer|Uw bestelnr",
         "sv": "Ordernummer|Ordernr|Er referens|Ert ordernummer|Beställningsnummer|Er beställning|Inköpsorder|"
         "Inköpsordernummer|Ert ordernr|Er ordernr|Ert order nr|Ert beställningsnr|Er beställning nr|Er order",
+        "pl": "Numer zamówienia|Nr zamówienia|Zamówienie|Zamówienie nr|Państwa zamówienie|Wasze zamówienie",
     },
     "date": {
         "en": "Invoice Date|Date of Invoice|Issue Date|Document Date|Bill Date|Credit Note Date|"
@@ -128,6 +135,7 @@ LABELS: dict[str, dict[str, str]] = {
         "it": "Data fattura|Data documento|Data emissione|Data conferma|~Data",
         "nl": "Factuurdatum|Documentdatum|Creditnotadatum|Bevestigingsdatum|~Datum",
         "sv": "Fakturadatum|Bekräftelsedatum|~Datum",
+        "pl": "Data wystawienia|Data faktury|Data dokumentu|~Data",
     },
     "currency": {
         "en": "Currency|Currency Code",
@@ -137,6 +145,7 @@ LABELS: dict[str, dict[str, str]] = {
         "it": "Valuta|Divisa",
         "nl": "Valuta|Munteenheid",
         "sv": "Valuta",
+        "pl": "Waluta",
     },
     "vendor_number": {
         "en": "Vendor No|Vendor ID|Supplier No|Supplier ID|Our Vendor No|Your Vendor No|Vendor Code|"
@@ -155,6 +164,7 @@ LABELS: dict[str, dict[str, str]] = {
         "Uw leveranciersnummer|Ons leveranciersnr|Leveranciersnr|Ons crediteurnummer",
         "sv": "Leverantörsnummer|Leverantörsnr|Leverantör nr|Leverantörs-ID|Vårt leverantörsnummer|"
         "Vårt leverantörsnr|Ert leverantörsnr",
+        "pl": "Numer dostawcy|Nr dostawcy|Kod dostawcy",
     },
     "subtotal": {
         "en": "Subtotal|Sub-total|Sub Total|Net Total|Total Net|Net Amount|Total excl. VAT|Total excl. tax|"
@@ -168,6 +178,7 @@ LABELS: dict[str, dict[str, str]] = {
         "it": "Imponibile|Subtotale|Totale imponibile|Totale netto|Totale merce",
         "nl": "Subtotaal|Totaal excl. BTW|Netto bedrag|Totaal exclusief BTW|Bedrag excl. BTW",
         "sv": "Delsumma|Summa exkl. moms|Netto|Belopp exkl. moms|Nettobelopp|Summa exklusive moms",
+        "pl": "Razem netto|Wartość netto|Suma netto|Kwota netto",
     },
     "tax": {
         "en": "Tax|Sales Tax|VAT|Total VAT|Total Tax|Tax Amount|VAT Amount|GST",
@@ -178,6 +189,7 @@ LABELS: dict[str, dict[str, str]] = {
         "it": "IVA|Totale IVA|Imposta|Importo IVA",
         "nl": "BTW|Totaal BTW|BTW-bedrag|BTW bedrag",
         "sv": "Moms|Totalt moms|Mervärdesskatt|Summa moms|Momsbelopp",
+        "pl": "Kwota VAT|Podatek VAT|Razem VAT|VAT",
     },
     "freight": {
         "en": "Freight|Shipping|Shipping & Handling|Shipping and Handling|Delivery|Delivery charge|Carriage|"
@@ -189,6 +201,7 @@ LABELS: dict[str, dict[str, str]] = {
         "it": "Spedizione|Spese di spedizione|Spese di trasporto|Trasporto|Porto",
         "nl": "Verzendkosten|Vracht|Vrachtkosten|Transportkosten|Verzending",
         "sv": "Frakt|Fraktkostnad|Frakt och emballage|Leveranskostnad",
+        "pl": "Transport|Koszty transportu|Wysyłka|Koszt dostawy",
     },
     "total": {
         "en": "Total|Invoice Total|Grand Total|Total Amount|Total Invoice|Credit Total|Total Credit|"
@@ -201,6 +214,7 @@ LABELS: dict[str, dict[str, str]] = {
         "it": "Totale|Totale documento|Totale fattura|Totale nota di credito",
         "nl": "Totaal|Totaalbedrag|Totaal incl. BTW|Totaal inclusief BTW|Totaal factuurbedrag|Factuurbedrag",
         "sv": "Totalt|Totalbelopp|Summa|Fakturabelopp|Summa inkl. moms",
+        "pl": "Razem brutto|Wartość brutto|Suma brutto|Kwota brutto|Należność ogółem|Ogółem|Razem",
     },
     # What the supplier asks to be paid (BT-115 "amount due for payment"): the
     # total less a prepayment, deposit or discount — not the total when they differ.
@@ -215,6 +229,7 @@ LABELS: dict[str, dict[str, str]] = {
         "it": "Totale da pagare|Netto a pagare|Totale a pagare|Importo da pagare|Saldo da pagare",
         "nl": "Te betalen|Totaal te betalen|Te betalen bedrag|Nog te betalen|Openstaand bedrag",
         "sv": "Att betala|Summa att betala|Totalt att betala|Belopp att betala|Att erhålla|Kvar att betala",
+        "pl": "Do zapłaty|Pozostało do zapłaty|Kwota do zapłaty|Razem do zapłaty",
     },
     "payment_terms": {
         "en": "Payment Terms|Terms|Terms of Payment|Payment Conditions",
@@ -224,6 +239,7 @@ LABELS: dict[str, dict[str, str]] = {
         "it": "Termini di pagamento|Condizioni di pagamento|Pagamento|Modalità di pagamento",
         "nl": "Betalingsvoorwaarden|Betalingscondities|Betalingstermijn",
         "sv": "Betalningsvillkor|Betalningsvillkor netto",
+        "pl": "Warunki płatności",
     },
     "original_invoice": {
         "en": "Original Invoice|Original Invoice No|Reference Invoice|Ref. Invoice|Corrects Invoice|"
@@ -238,6 +254,7 @@ LABELS: dict[str, dict[str, str]] = {
         "it": "Fattura di riferimento|Fattura originale|Rif. fattura|Fattura originale n",
         "nl": "Oorspronkelijke factuur|Originele factuur|Factuurreferentie|Oorspronkelijk factuurnummer",
         "sv": "Ursprunglig faktura|Originalfaktura|Avser faktura|Avser fakturanummer",
+        "pl": "Faktura korygowana|Dotyczy faktury|Korekta do faktury",
     },
     "status": {
         "en": "Status|Order Status|Acknowledgment Status|Confirmation Status",
@@ -247,6 +264,7 @@ LABELS: dict[str, dict[str, str]] = {
         "it": "Stato|Esito",
         "nl": "Status",
         "sv": "Status",
+        "pl": "Status",
     },
     "message": {
         "en": "Note|Notes|Remarks|Comment|Comments|Message",
@@ -256,36 +274,65 @@ LABELS: dict[str, dict[str, str]] = {
         "it": "Note|Nota|Osservazioni",
         "nl": "Opmerking|Opmerkingen",
         "sv": "Anmärkning|Meddelande|Kommentar",
+        "pl": "Uwagi|Uwaga",
+    },
+    # Stand-ins (read.py, build.py): printed under another name, taken only when
+    # the document prints none of its own, at a confidence that sends it to review.
+    # The date of the order or sale: on a web shop's or a till's receipt, the
+    # day it was issued; never the invoice date when one is printed.
+    "order_date": {
+        "en": "Order Date|Date of Sale|Sale Date|Transaction Date|Date of Order",
+        "de": "Bestelldatum|Verkaufsdatum|Auftragsdatum",
+        "fr": "Date de commande|Date de vente",
+        "es": "Fecha de pedido|Fecha pedido|Fecha de venta",
+        "it": "Data ordine|Data di vendita",
+        "nl": "Besteldatum|Orderdatum|Verkoopdatum",
+        "sv": "Orderdatum|Beställningsdatum|Försäljningsdatum",
+        "pl": "Data sprzedaży|Data zamówienia",
+    },
+    # A receipt's or booking's own reference, where no invoice number is printed.
+    "reference": {
+        "en": "Booking ID|Booking No|Booking Reference|Booking Ref|Reservation No|Reservation Number|"
+        "Receipt No|Receipt Number|Transaction ID|Transaction No",
+        "de": "Buchungsnummer|Reservierungsnummer|Quittungsnummer",
+        "fr": "N° de réservation|Numéro de réservation|N° de reçu|Numéro de reçu",
+        "es": "Nº de reserva|Número de reserva|Localizador|Nº de recibo",
+        "it": "Numero prenotazione|N. prenotazione|Numero ricevuta|N. ricevuta",
+        "nl": "Boekingsnummer|Reserveringsnummer|Bonnummer",
+        "sv": "Bokningsnummer|Kvittonummer",
+        "pl": "Numer rezerwacji|Numer paragonu",
     },
     "ignore": {
-        "en": "Due Date|Payment Due|Order Date|PO Date|Delivery Date|Ship Date|Shipping Date|Date Shipped|"
+        "en": "Due Date|Payment Due|PO Date|Delivery Date|Ship Date|Shipping Date|Date Shipped|"
         "Delivery Note|Delivery Note No|Packing Slip|Customer No|Customer ID|Account No|VAT No|VAT ID|"
         "VAT Reg No|VAT Registration No|Tax ID|Tax No|EIN|IBAN|BIC|SWIFT|Bank|Page|Phone|Tel|Fax|E-mail|"
         "Email|Bill To|Ship To|Invoice To|Sold To|Deliver To|Invoice Address|Delivery Address|Total Qty|"
-        "Total Quantity|Total Weight|Carried forward|Brought forward|Sort Code|Routing No|Order Date|"
+        "Total Quantity|Total Weight|Carried forward|Brought forward|Sort Code|Routing No|"
         "Ship Via|Salesperson|Sales Rep|Cashier|Items|Total Items|Past due",
-        "de": "Fälligkeitsdatum|Fällig am|Zahlbar bis|Bestelldatum|Lieferdatum|Leistungsdatum|Liefertermin|"
+        "de": "Fälligkeitsdatum|Fällig am|Zahlbar bis|Lieferdatum|Leistungsdatum|Liefertermin|"
         "Versanddatum|Lieferschein|Lieferschein-Nr|Lieferscheinnummer|Kundennummer|Kunden-Nr|Kundennr|"
         "USt-IdNr|USt-ID|USt-Id-Nr|Steuernummer|Steuer-Nr|IBAN|BIC|Bank|Seite|Telefon|Tel|Fax|E-Mail|"
         "Rechnungsadresse|Lieferadresse|Lieferanschrift|Übertrag|Gesamtgewicht|Handelsregister|"
         "Geschäftsführer|Amtsgericht",
         "fr": "Date d'échéance|Date de facture associée|Date de début de prestation|Date de fin de prestation|"
-        "Échéance|Date de commande|Date de livraison|Bon de livraison|N° client|"
+        "Échéance|Date de livraison|Bon de livraison|N° client|"
         "Numéro client|Code client|N° TVA|TVA intracommunautaire|N° TVA intracommunautaire|SIRET|SIREN|"
         "IBAN|BIC|Page|Téléphone|Tél|Fax|Adresse de facturation|Adresse de livraison|Report|À reporter|RCS",
-        "es": "Fecha de vencimiento|Vencimiento|Fecha de pedido|Fecha pedido|Fecha de entrega|Albarán|"
+        "es": "Fecha de vencimiento|Vencimiento|Fecha de entrega|Albarán|"
         "Nº albarán|Nº cliente|Número de cliente|Código cliente|NIF|CIF|NIF/CIF|IBAN|BIC|Página|Teléfono|"
         "Tel|Fax|Dirección de facturación|Dirección de entrega|Suma y sigue",
-        "it": "Data scadenza|Scadenza|Data ordine|Data consegna|DDT|N. DDT|Documento di trasporto|"
+        "it": "Data scadenza|Scadenza|Data consegna|DDT|N. DDT|Documento di trasporto|"
         "Codice cliente|"
         "N. cliente|Partita IVA|P. IVA|P.IVA|Codice fiscale|IBAN|BIC|Pagina|Telefono|Tel|Fax|"
         "Indirizzo di fatturazione|Indirizzo di consegna|Riporto",
-        "nl": "Vervaldatum|Besteldatum|Orderdatum|Leverdatum|Leveringsdatum|Pakbon|Pakbonnummer|Klantnummer|"
+        "nl": "Vervaldatum|Leverdatum|Leveringsdatum|Pakbon|Pakbonnummer|Klantnummer|"
         "Debiteurnummer|BTW-nummer|BTW nr|BTW-nr|BTW-id|KvK|KvK-nummer|IBAN|BIC|Pagina|Telefoon|Tel|Fax|"
         "Factuuradres|Afleveradres",
-        "sv": "Förfallodatum|Förfallodag|Orderdatum|Beställningsdatum|Leveransdatum|Följesedel|Kundnummer|"
+        "sv": "Förfallodatum|Förfallodag|Leveransdatum|Följesedel|Kundnummer|"
         "Kundnr|Momsreg.nr|Momsregistreringsnummer|Org.nr|Organisationsnummer|VAT-nummer|Bankgiro|Plusgiro|"
         "IBAN|BIC|Sida|Telefon|Tel|Fax|Fakturaadress|Leveransadress|Dröjsmålsränta|F-skatt",
+        "pl": "Termin płatności|Data dostawy|NIP|REGON|KRS|Nr konta|"
+        "Numer konta|Konto|IBAN|BIC|Strona|Telefon|Tel|Faks|Adres|Sposób płatności|Słownie|w tym",
     },
 }
 

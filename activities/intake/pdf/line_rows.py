@@ -5,7 +5,7 @@ row above), or a ruled table's cells — and which rows are items at all."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 from activities.intake.pdf.amounts import find_amounts
@@ -14,8 +14,9 @@ from activities.intake.pdf.dates import parse_date
 from activities.intake.pdf.field_amounts import AMOUNTS
 from activities.intake.pdf.label_match import label_at
 from activities.intake.pdf.line_header import TEXT_KINDS, Band
+from activities.intake.pdf.line_sublines import DetailLine, detail_line
 from activities.intake.pdf.status_words import parse_status
-from activities.intake.pdf.text import Box, Line, Page, Table, Word, union
+from activities.intake.pdf.text import Box, Cell, Line, Page, Table, Word, union
 
 __all__ = ["RawRow", "cell_int", "is_item", "is_totals_line", "packed", "ruled_rows", "text_rows"]
 
@@ -27,6 +28,12 @@ class RawRow:
     page: int
     cells: dict[str, tuple[str, Box]]
     box: Box
+    detail_code: bool = False  # the item code came from a detail line ("Art.-Nr. 4711"), not a column
+    details: list[str] = field(default_factory=list)  # lines under it that are not its description
+    # The font (style, size) its text opens and ends with: a wrapped line
+    # opens in the font the line above ended in (`text_rows`).
+    opens: tuple[str, float] = ("", 0.0)
+    ends: tuple[str, float] = ("", 0.0)
 
     def text(self, kind: str) -> str | None:
         cell = self.cells.get(kind)
@@ -85,7 +92,12 @@ def _cut(line: Line, bands: list[Band]) -> RawRow:
         )
         for kind, ws in parts.items()
     }
-    return RawRow(line.page, cells, line.box)
+    text = parts.get("description") or parts.get("item") or line.phrases[0].words
+    return RawRow(line.page, cells, line.box, opens=_font(text[0]), ends=_font(text[-1]))
+
+
+def _font(word: Word) -> tuple[str, float]:
+    return word.style, round(word.size * 2) / 2
 
 
 def is_totals_line(line: Line) -> bool:
@@ -136,7 +148,16 @@ def text_rows(
             rows[-1].box = union([rows[-1].box, line.box])
             continue
         if set(row.cells) <= {"description", "item"} and line.top - rows[-1].box[3] < 2.2 * line.size:
-            _continue_description(rows[-1], row)
+            detail = detail_line(line.text)
+            if row.opens != rows[-1].ends:
+                # In another font than the line above ended in: no wrap, but a
+                # heading ("2 Services", bold) or a note (small, italic) — which
+                # may still name the PO line ("Ihre Bestellung PO-1001, Pos. 10").
+                rows[-1].details.append(line.text)
+            elif detail is None:
+                _continue_description(rows[-1], row)
+            else:
+                _add_detail(rows[-1], detail, line.box, line.text)
             continue
         if line.top - rows[-1].box[3] > 4 * line.size:
             # A gap: the table stops here. Near the foot of the page that is
@@ -158,8 +179,18 @@ def _is_remark(line: Line, cut: RawRow, row: RawRow, reading: Reading) -> bool:
     return parse_status(line.text, line=True) is not None
 
 
+def _add_detail(row: RawRow, detail: DetailLine, box: Box, text: str) -> None:
+    """A detail line belongs to the row (its box) but not to the description."""
+    row.box = union([row.box, box])
+    row.details.append(text)
+    if detail.code is not None and "item" not in row.cells:
+        row.cells["item"] = (detail.code, box)
+        row.detail_code = True
+
+
 def _continue_description(row: RawRow, more: RawRow) -> None:
     row.box = union([row.box, more.box])
+    row.ends = more.ends
     for kind, (text, box) in more.cells.items():
         # The wrapped text goes to the description, also when it starts under
         # the part number of a row that has one ("1  MRO-GLOVE  2  11.90" over
@@ -190,8 +221,28 @@ def ruled_rows(table: Table, start: int, kinds: dict[int, str]) -> list[RawRow]:
                 cells[kind] = (cell.text, cell.box)
                 boxes.append(cell.box)
         if boxes:
-            rows.append(RawRow(table.page, cells, union(boxes)))
+            raw = RawRow(table.page, cells, union(boxes))
+            description = next(
+                (row[i] for i, kind in kinds.items() if kind == "description" and i < len(row)), None
+            )
+            if description is not None and len(description.lines) > 1:
+                _split_ruled_description(raw, description)
+            rows.append(raw)
     return rows
+
+
+def _split_ruled_description(row: RawRow, cell: Cell) -> None:
+    """A ruled description cell of several text lines: its detail lines taken
+    out (`line_sublines`), the rest joined."""
+    kept = [cell.lines[0]]
+    for line in cell.lines[1:]:
+        detail = detail_line(line)
+        if detail is None:
+            kept.append(line)
+        elif detail.code is not None and "item" not in row.cells:
+            row.cells["item"] = (detail.code, cell.box)
+            row.detail_code = True
+    row.cells["description"] = (" ".join(kept), cell.box)
 
 
 def cell_int(text: str | None) -> int | None:

@@ -12,6 +12,7 @@ from typing import Any
 from activities.intake.pdf.conventions import Reading, amount_in, date_quality
 from activities.intake.pdf.dates import parse_date
 from activities.intake.pdf.line_rows import RawRow, cell_int
+from activities.intake.pdf.line_sublines import leading_code, looks_like_code
 from activities.intake.pdf.status_words import parse_status
 from activities.intake.pdf.text import Box
 
@@ -90,7 +91,9 @@ def _line_number(row: RawRow, put: Any) -> None:
     if number is not None:
         put("line_no", number, 1.05, "po_line")
         return
-    reference = _PO_LINE_REF.search(" ".join(filter(None, (row.text("description"), row.text("item")))))
+    reference = _PO_LINE_REF.search(
+        " ".join(filter(None, (row.text("description"), row.text("item"), *row.details)))
+    )
     if reference:
         put("line_no", int(reference.group(1)), 0.97, "description")
         return
@@ -111,13 +114,39 @@ def _parse_invoice_cells(
         uom = rest if re.fullmatch(r"[A-Za-z]{1,8}\.?", rest) else None
     if uom and len(uom.split()[0].rstrip(".")) <= 8:
         put("uom", uom.split()[0].rstrip("."), 0.95, "uom" if "uom" in row.cells else "qty")
-    item = row.text("item")
-    if item:
-        put("item_id", item.split()[0][:64], 1.0, "item")
-    description = row.text("description")
+    _item_and_description(row, put)
+
+
+# How sure a line's text cells are (× _BASE): a description, a code in its own
+# column or on a part-number line, are read as printed; a code split off the
+# front of the description, a "code" that is a word of prose — and the
+# description beside either — are guesses for review. (A description joined
+# from several text lines stays trusted: our own and most ERPs' wraps; a
+# note line under an item is the known gap, see the README's extraction report.)
+_DESCRIPTION, _DOUBTFUL = 0.95, 0.8
+_COLUMN_CODE, _DETAIL_CODE, _SPLIT_CODE, _NOT_A_CODE = 1.0, 0.95, 0.85, 0.6
+
+
+def _item_and_description(row: RawRow, put: Any) -> None:
+    item, description = row.text("item"), row.text("description")
     if description:
-        cleaned = " ".join(_PO_LINE_REF.sub(" ", description).split()).strip(" ,;-")
-        put("description", cleaned[:500], 0.95, "description")
+        description = " ".join(_PO_LINE_REF.sub(" ", description).split()).strip(" ,;-")
+    doubt = False
+    if item:
+        # A code column holding prose, or beside a description that starts with
+        # a code: the columns were told apart wrongly, the description with them.
+        doubt = not looks_like_code(item) or (
+            description is not None and leading_code(description) is not None
+        )
+        quality = _NOT_A_CODE if doubt else _DETAIL_CODE if row.detail_code else _COLUMN_CODE
+        put("item_id", item.split()[0][:64], quality, "item")
+    elif description and leading_code(description) is not None:
+        code, description = leading_code(description) or ("", description)
+        put("item_id", code, _SPLIT_CODE, "description")
+        doubt = True
+    if description:
+        quality = _DOUBTFUL if doubt else _DESCRIPTION
+        put("description", description[:500], quality, "description")
 
 
 def _ack_status(

@@ -34,8 +34,8 @@ def _unglue(word: Word) -> list[Word]:
     share = len(match.group(1)) / len(word.text)
     cut = word.x0 + (word.x1 - word.x0) * share
     return [
-        Word(match.group(1), word.x0, word.top, cut, word.bottom, word.size, word.confidence),
-        Word(match.group(2), cut, word.top, word.x1, word.bottom, word.size, word.confidence),
+        Word(match.group(1), word.x0, word.top, cut, word.bottom, word.size, word.confidence, word.style),
+        Word(match.group(2), cut, word.top, word.x1, word.bottom, word.size, word.confidence, word.style),
     ]
 
 
@@ -50,15 +50,28 @@ def _joins_rate(previous: Word, word: Word) -> bool:
 
 
 def _words(page: Any) -> list[Word]:
-    raw_words = page.extract_words(extra_attrs=["size"], keep_blank_chars=False, use_text_flow=False)
+    raw_words = page.extract_words(
+        extra_attrs=["size", "fontname"], keep_blank_chars=False, use_text_flow=False
+    )
     words: list[Word] = []
     for w in raw_words:
         text = w["text"].strip()
         if not text or not w.get("upright", True):
             continue
         size = float(w.get("size") or (w["bottom"] - w["top"]))
-        words.append(Word(text, float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"]), size))
+        box = (float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"]))
+        words.append(Word(text, *box, size, style=font_style(str(w.get("fontname") or ""))))
     return tidy_words(words)
+
+
+def font_style(fontname: str) -> str:
+    """ "Helvetica-BoldOblique" → "bold italic": what a font's name says of its
+    weight and slant (a heading is bold, a note often italic; a wrapped line
+    keeps the style of the line it continues)."""
+    name = fontname.lower()
+    bold = any(mark in name for mark in ("bold", "black", "heavy", "semibold", "demi"))
+    italic = any(mark in name for mark in ("italic", "oblique"))
+    return " ".join(style for style, present in (("bold", bold), ("italic", italic)) if present)
 
 
 def tidy_words(words: list[Word]) -> list[Word]:
@@ -76,6 +89,7 @@ def tidy_words(words: list[Word]) -> list[Word]:
                 max(previous.bottom, word.bottom),
                 previous.size,
                 min(previous.confidence, word.confidence),
+                previous.style,
             )
             continue
         tidy.extend(_unglue(word))
@@ -123,7 +137,7 @@ def _tables(page: Any, page_number: int) -> list[Table]:
         for row, row_texts in zip(found.rows, texts, strict=False):
             cells: list[Cell | None] = []
             for bbox, text in zip(row.cells, row_texts, strict=False):
-                cells.append(None if bbox is None else Cell(" ".join((text or "").split()), _box(bbox)))
+                cells.append(None if bbox is None else _cell(text, bbox))
             rows.append(cells)
         if rows:
             tables.append(Table(page_number, rows, _box(found.bbox)))
@@ -196,3 +210,8 @@ def read_page(pdf: Any, page_obj: Any, number: int, doctop: float) -> Page:
         )
     finally:
         page.close()
+
+
+def _cell(text: str | None, bbox: tuple[float, float, float, float]) -> Cell:
+    lines = tuple(" ".join(line.split()) for line in (text or "").splitlines() if line.strip())
+    return Cell(" ".join(lines), _box(bbox), lines)

@@ -37,7 +37,7 @@ from activities.intake.pdf.build import (
 from activities.intake.pdf.conventions import Reading, decide_reading
 from activities.intake.pdf.fence import read_pdf
 from activities.intake.pdf.field_dates import find_place_date, find_title_date
-from activities.intake.pdf.field_hit import FieldHit
+from activities.intake.pdf.field_hit import FieldHit, stand_in
 from activities.intake.pdf.field_terms import find_terms_sentence
 from activities.intake.pdf.fields import best_hits, find_field_candidates, find_fields
 from activities.intake.pdf.lines import LineTable, find_line_items
@@ -115,6 +115,8 @@ _HEADER_FIELDS = (
     "original_invoice",
     "status",
     "message",
+    "order_date",
+    "reference",
 )
 
 
@@ -158,14 +160,19 @@ def _unlabelled_date(
     part: _Part, reading: Reading, table: LineTable, hits: dict[str, FieldHit], builder: Builder
 ) -> None:
     """No date label: a date alone beside the title, else a letter's place and
-    date, each at a confidence that sends it to review."""
+    date, else the date of the order or sale, each at a confidence that sends
+    it to review."""
     beside_title = find_title_date(part.pages, part.title.phrase if part.title else None, reading)
     found = beside_title or find_place_date(part.pages, reading, table.covers)
-    if found is None:
-        return
-    hits["date"] = found
-    where = "beside the title" if beside_title else "from the letter's place and date"
-    builder.warnings.append(f"no date label: the date was read {where} ({found.text!r})")
+    if found is not None:
+        hits["date"] = found
+        where = "beside the title" if beside_title else "from the letter's place and date"
+        builder.warnings.append(f"no date label: the date was read {where} ({found.text!r})")
+    elif "order_date" in hits:
+        hits["date"] = stand_in(hits["order_date"], "date")
+        builder.warnings.append(
+            f"no invoice date printed: the order date ({hits['order_date'].text!r}) was taken as the invoice date"
+        )
 
 
 def extract_pdf(

@@ -28,6 +28,7 @@ class Word:
     # Tesseract's own confidence (0–1) for a word read by OCR (`ocr`); it scales
     # the confidence of a field read from the word (`ocr_confidence`).
     confidence: float = 1.0
+    style: str = ""  # "bold", "italic", "bold italic" or "" (`page.font_style`)
 
     @property
     def box(self) -> Box:
@@ -101,6 +102,7 @@ class Line:
 class Cell:
     text: str
     box: Box
+    lines: tuple[str, ...] = ()  # the text as printed, line by line (a wrapped or detailed cell)
 
 
 @dataclass

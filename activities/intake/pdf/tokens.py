@@ -26,9 +26,13 @@ K = TypeVar("K")
 E = TypeVar("E")
 
 
+# Letters with a stroke rather than an accent: Unicode does not decompose them.
+_STROKES = str.maketrans("łŁøØđĐ", "lLoOdD")
+
+
 def fold(text: str) -> str:
-    """Lower-case and accent-free: `Décembre` → `decembre`."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    """Lower-case and accent-free: `Décembre` → `decembre`, `ogółem` → `ogolem`."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_STROKES))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
