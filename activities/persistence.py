@@ -27,6 +27,7 @@ from temporalio.exceptions import ApplicationError
 from activities.db import invoice_keys, outbox, repository
 from activities.db.master_data import Vendor, get_vendor
 from activities.db.validation import validate_purchase_order
+from activities.match_references import load_profiles
 from activities.po_channel import EdiSend, EdiSender, edi_renderer, pdf_renderer
 from activities.po_email import po_email
 from models import (
@@ -52,11 +53,19 @@ from models import (
 from models.matching import MatchRequest, MatchResult
 from p2p.duplicates import MAX_CANDIDATES_LOADED
 from p2p.matching import match_invoice
+from workflows.profile_refs import ProfileRef
 
 
 def _bad_input(message: str) -> ApplicationError:
     """Input no retry can fix: Temporal must not retry the activity."""
     return ApplicationError(message, non_retryable=True, type="BadInput")
+
+
+def _alive() -> None:
+    """A heartbeat, so that Temporal retries an attempt whose worker died
+    (workflows.activity_calls.ISSUE_HEARTBEAT) long before its timeout."""
+    if activity.in_activity():
+        activity.heartbeat()
 
 
 def _check_po_is_the_one_named(req: IssueRequest) -> None:
@@ -108,11 +117,13 @@ class PersistenceActivities:
         return [
             self.load_policy,
             self.validate_po,
+            self.validate_with_policy,
             self.save_po_projection,
             self.save_task,
             self.record_audit_events,
             self.record_step,
             self.match_and_record,
+            self.match_finding_duplicates,
             self.save_match_result,
             self.issue_po,
             self.hand_off_for_payment,
@@ -143,6 +154,12 @@ class PersistenceActivities:
             len(result.flags),
         )
         return result
+
+    @activity.defn
+    def validate_with_policy(self, po: PurchaseOrder) -> tuple[Policy, PoValidation]:
+        """load_policy and validate_po in one round trip (the PO workflow's
+        first step, PATCH_VALIDATE_WITH_POLICY). Read-only, so idempotent."""
+        return self.load_policy(po.vendor_id), self.validate_po(po)
 
     @activity.defn
     def save_po_projection(self, p: PoProjection) -> None:
@@ -189,6 +206,30 @@ class PersistenceActivities:
         return result
 
     @activity.defn
+    def match_finding_duplicates(
+        self, request: MatchRequest, not_originals: list[str], profiles: list[ProfileRef]
+    ) -> MatchResult:
+        """match_and_record that looks for the invoice's duplicate candidates
+        itself (find_duplicate_candidates, less `not_originals`: this PO's
+        invoices a person rejected), so they never travel through history
+        (PATCH_MATCH_FINDS_DUPLICATES); `profiles` named: the request's
+        tolerance profiles, loaded here (match_references). The candidates
+        found can change between attempts, so a retry after the result was
+        stored returns that result."""
+        scheduled = activity.info().scheduled_time
+        stored = repository.list_match_results(self._engine, invoice_id=request.invoice.document_id)
+        earlier = next((r for r in stored if r.matched_at == scheduled), None)
+        if earlier is not None:
+            return earlier
+        candidates = [
+            c for c in self.find_duplicate_candidates(request.invoice) if c.document_id not in not_originals
+        ]
+        update: dict[str, Any] = {"duplicate_candidates": candidates}
+        if profiles:
+            update["tolerance_profiles"] = load_profiles(self._engine, profiles)
+        return self.match_and_record(request.model_copy(update=update))
+
+    @activity.defn
     def save_match_result(self, record: MatchRecord) -> None:
         """Store the result with the request it was computed from (so it can
         be re-run, `poflow tolerances simulate`), once per invoice + matched_at.
@@ -210,10 +251,12 @@ class PersistenceActivities:
         as before, with the PO as a PDF attachment stored there (and, for an
         amendment, the changes line by line in the text). A repeat returns
         already_issued=True with the first send's identifiers."""
+        _alive()
         vendor = self._vendor_to_issue_to(req)
         _check_po_is_the_one_named(req)
         channel = _issue_channel(req, vendor)
         _check_can_send(req, vendor, channel)
+        _alive()
         if channel == "edi":
             result = self._issue_by_edi(req, vendor)
         else:

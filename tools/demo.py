@@ -32,6 +32,7 @@ import httpx
 
 from models import normalize_invoice_number
 from tools import demo_users
+from tools.demo_http import Patience, StillWaiting, found_in, request, wait_for_intake
 from tools.demo_supplier import ack_as_x12, asn_as_desadv, invoice_as_facturx, invoice_as_pdf, invoice_as_ubl
 from workflows.contract import Decision, po_workflow_id
 
@@ -79,6 +80,7 @@ class Demo:
         earlier_runs: int = 0,
         files: httpx.AsyncClient | None = None,
         people: dict[str, httpx.AsyncClient] | None = None,
+        patience: Patience | None = None,
     ) -> None:
         self.http = http
         self.files = files or http
@@ -91,6 +93,8 @@ class Demo:
         # duplicate nor held as a suspected one (same vendor, same amount,
         # within 30 days) — as it would rightly be.
         self.bump = earlier_runs % 200
+        # How long a call waits out a stack that is restarting (a worker, the API, Temporal).
+        self.patience = patience or Patience()
 
     def number(self, base: str) -> str:
         """A supplier document number unique to this run."""
@@ -116,14 +120,15 @@ class Demo:
             "lines": [{"line_no": i + 1, "need_by": _need_by(), **line} for i, line in enumerate(lines)],
             **extra,
         }
-        answer = await self.http.post(f"{API}/purchase-orders", json=po)
+        answer = await self._send(self.http, "POST", f"{API}/purchase-orders", expect=201, json=po)
         _expect(answer, 201)
         return po
 
     async def post(
         self, po: dict[str, Any], kind: str, document: dict[str, Any], expect: int = 202
     ) -> dict[str, Any]:
-        answer = await self.http.post(f"{API}/purchase-orders/{po['po_number']}/{kind}", json=document)
+        url = f"{API}/purchase-orders/{po['po_number']}/{kind}"
+        answer = await self._send(self.http, "POST", url, expect=expect, json=document)
         _expect(answer, expect)
         return answer.json()
 
@@ -143,7 +148,7 @@ class Demo:
         workflow_id, [item] = await self._post_file(file)
         if item["status"] != "needs_review":
             raise DemoError(f"{file[1]}: expected a review, intake said {item['status']}")
-        answer = await self.http.get(f"{API}/documents/{workflow_id}")
+        answer = await self._send(self.http, "GET", f"{API}/documents/{workflow_id}", expect=200)
         _expect(answer, 200)
         reading = next(
             i["extracted"]["document"] for i in answer.json()["items"] if i["task_id"] == item["task_id"]
@@ -153,17 +158,31 @@ class Demo:
 
     async def _post_file(self, file: tuple[bytes, str, str]) -> tuple[str, list[dict[str, Any]]]:
         raw, filename, content_type = file
-        answer = await self.files.post(
+        answer = await self._send(
+            self.files,
+            "POST",
             f"{API}/documents",
+            expect=202,
             content=raw,
             params={"filename": filename},
             headers={"content-type": content_type},
         )
         _expect(answer, 202)
-        return answer.json()["workflow_id"], answer.json()["found"]
+        body = answer.json()
+        if body.get("status") in ("done", "needs_review", "failed") and "found" in body:
+            return body["workflow_id"], body["found"]
+        # Accepted, not yet read (a worker was away), or accepted by an earlier
+        # attempt (a repeat's 409): the intake says what it found once it has.
+        try:
+            view = await wait_for_intake(
+                self.http, f"{API}/documents/{body['workflow_id']}", patience=self.patience
+            )
+        except StillWaiting as err:
+            raise DemoError(f"{filename}: {err}") from None
+        return body["workflow_id"], found_in(view)
 
     async def state(self, po_number: str) -> dict[str, Any]:
-        answer = await self.http.get(f"{API}/purchase-orders/{po_number}")
+        answer = await self._send(self.http, "GET", f"{API}/purchase-orders/{po_number}", expect=200)
         _expect(answer, 200)
         return answer.json()
 
@@ -197,7 +216,7 @@ class Demo:
         writes the inbox row that a decision is checked against."""
         deadline = time.monotonic() + SCENARIO_TIMEOUT
         while True:
-            answer = await self.http.get(f"{API}/tasks")
+            answer = await self._send(self.http, "GET", f"{API}/tasks", expect=200)
             _expect(answer, 200)
             if any(t["task_id"] == task_id for t in answer.json()):
                 return
@@ -214,11 +233,21 @@ class Demo:
         document: dict[str, Any] | None = None,
     ) -> None:
         # As the person, signed in: the API records who from the session, never from the body.
-        answer = await self.people[actor].post(
+        answer = await self._send(
+            self.people[actor],
+            "POST",
             f"{API}/tasks/{task_id}/decision",
+            expect=200,
             json={"decision": decision, "comment": comment, "document": document},
         )
         _expect(answer, 200)
+
+    async def _send(self, client: httpx.AsyncClient, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        """One call, repeated while the stack is restarting under it (tools/demo_http.py)."""
+        try:
+            return await request(client, method, url, patience=self.patience, **kwargs)
+        except StillWaiting as err:
+            raise DemoError(str(err)) from None
 
 
 def _expect(answer: httpx.Response, status: int) -> None:

@@ -32,6 +32,7 @@ with workflow.unsafe.imports_passed_through():
     from models.approvals import ApprovalRoute, TaskRouteRequest
     from models.purchase_order import SubstitutePair
     from models.tasks import TaskPeople, TaskPeopleRequest
+    from workflows.profile_refs import ProfileRef
 
 T = TypeVar("T")
 
@@ -48,16 +49,27 @@ TIMEOUT = timedelta(seconds=10)
 # A timeout is no command attribute replay compares, so runs recorded with the
 # shorter one replay unchanged (tests/workflows/test_recorded_histories.py).
 ISSUE_TIMEOUT = timedelta(minutes=2)
+# ...but a worker killed while issuing must not hold the PO for those 2
+# minutes: issue_po heartbeats (activities/persistence.py), and an attempt
+# silent for this long is retried on another worker. Like the timeout above,
+# no attribute replay compares.
+ISSUE_HEARTBEAT = TIMEOUT
 
 
 async def _call(
-    name: str, arg: Any, result_type: type[T] | None, summary: str, timeout: timedelta = TIMEOUT
+    name: str,
+    arg: Any,
+    result_type: type[T] | None,
+    summary: str,
+    timeout: timedelta = TIMEOUT,
+    heartbeat: timedelta | None = None,
 ) -> T:
     result: T = await workflow.execute_activity(
         name,
         arg,
         result_type=result_type,
         start_to_close_timeout=timeout,
+        heartbeat_timeout=heartbeat,
         retry_policy=RETRY,
         summary=summary,
     )
@@ -106,6 +118,7 @@ async def issue_po(req: IssueRequest) -> IssueResult:
             else ""
         ),
         ISSUE_TIMEOUT,
+        ISSUE_HEARTBEAT,
     )
 
 
@@ -122,6 +135,26 @@ async def find_duplicate_candidates(invoice: Invoice) -> list[Invoice]:
 async def match_and_record(req: MatchRequest) -> MatchResult:
     summary = f"match and store {req.invoice.kind.value} {req.invoice.invoice_number} against {req.po.po_number} r{req.po.revision}"
     return await _call("match_and_record", req, MatchResult, summary)
+
+
+async def match_finding_duplicates(
+    req: MatchRequest, not_originals: list[str], profiles: list[ProfileRef]
+) -> MatchResult:
+    summary = f"match and store {req.invoice.kind.value} {req.invoice.invoice_number} against {req.po.po_number} r{req.po.revision}, duplicates looked for"
+    result: MatchResult = await workflow.execute_activity(
+        "match_finding_duplicates",
+        args=[req, not_originals, profiles],
+        result_type=MatchResult,
+        start_to_close_timeout=TIMEOUT,
+        retry_policy=RETRY,
+        summary=summary,
+    )
+    return result
+
+
+async def validate_with_policy(po: PurchaseOrder) -> tuple[Policy, PoValidation]:
+    summary = f"validate {po.po_number} r{po.revision}, load the policy for vendor {po.vendor_id}"
+    return await _call("validate_with_policy", po, tuple[Policy, PoValidation], summary)
 
 
 async def save_match_result(record: MatchRecord) -> None:
@@ -143,12 +176,28 @@ async def save_po_projection(projection: PoProjection) -> None:
     )
 
 
-async def record_step(step: StepRecord) -> None:
+async def record_step(step: StepRecord, *, local: bool = False) -> None:
+    """`local`: as a local activity (PATCH_LOCAL_STEP_RECORD) — one marker in
+    history instead of three events and the workflow task after them. A
+    worker lost mid-task retries the whole workflow task, which runs it again:
+    acceptable because each of its writes is idempotent (audit events by id,
+    the projection kept when the stored row is newer)."""
     what = [e.event for e in step.audit_events] + (
         [f"projected as {step.projection.status}"] if step.projection is not None else []
     )
     po_number = step.projection.po_number if step.projection else step.audit_events[0].po_number
-    await _call("record_step", step, int, f"record {po_number}: " + ", ".join(what)[:180])
+    summary = f"record {po_number}: " + ", ".join(what)[:180]
+    if not local:
+        await _call("record_step", step, int, summary)
+        return
+    await workflow.execute_local_activity(
+        "record_step",
+        step,
+        result_type=int,
+        start_to_close_timeout=TIMEOUT,
+        retry_policy=RETRY,
+        summary=summary,
+    )
 
 
 async def record_audit_events(events: list[AuditEvent]) -> None:

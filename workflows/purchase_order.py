@@ -28,7 +28,7 @@ from workflows.po_steps.expedite import ExpediteSteps
 from workflows.po_steps.inspections import InspectionSteps
 from workflows.po_steps.invoices import InvoiceSteps
 from workflows.po_steps.over_receipt import OverReceiptSteps
-from workflows.po_steps.patches import PATCH_INSPECTIONS, PATCH_SCHEDULE_EXPEDITE
+from workflows.po_steps.patches import PATCH_INSPECTIONS, PATCH_SCHEDULE_EXPEDITE, PATCH_SMALL_RESULT
 from workflows.po_steps.rejected_lines import RejectedLineSteps
 from workflows.po_steps.returns import ReturnSteps
 from workflows.po_steps.start import StartSteps
@@ -59,6 +59,7 @@ with workflow.unsafe.imports_passed_through():
     from p2p import amendments, closing, deadlines, decisions, invoice_holds, receiving, rejected_lines
     from workflows import legacy
     from workflows.contract import Decision, PoQuery, PoSignal, PoUpdate, WorkflowType
+    from workflows.outcome import PoOutcome, po_outcome
 
 
 @workflow.defn(name=WorkflowType.PURCHASE_ORDER)
@@ -92,14 +93,16 @@ class PurchaseOrderWorkflow(
         self._cancel_done = False
         self._audited = len(self._s.timeline)  # timeline entries already written
         self._published: tuple[object, ...] | None = None
+        self._attribute_values: dict[str, object] = {}
         self._every_digit_run: bool | None = None  # see _invoice_number_rule
 
     # ------------------------------------------------------------------ run
 
     @workflow.run
-    async def run(self, inp: PurchaseOrderInput) -> PurchaseOrderState:
+    async def run(self, inp: PurchaseOrderInput) -> PurchaseOrderState | PoOutcome:
         if self._invoice_number_rule() and inp.carried_state is not None:
             legacy.adopt_invoice_number_rule(self._s)  # carried from a run under the earlier rule
+        small_result = self._patched(PATCH_SMALL_RESULT)  # at the start: a run from before keeps its result
         if inp.carried_state is None:
             self._s.inspection_rule = self._patched(PATCH_INSPECTIONS)  # kept to the run's end
             self._s.expedite_per_schedule = self._patched(PATCH_SCHEDULE_EXPEDITE)  # likewise
@@ -118,6 +121,8 @@ class PurchaseOrderWorkflow(
         self._cancel_done = True
         await self._flush()
         await workflow.wait_condition(workflow.all_handlers_finished)
+        if small_result:
+            return po_outcome(self._s)  # the state: by query and in the database
         return self._s
 
     async def _continue_as_new(self) -> None:

@@ -78,6 +78,17 @@ def deadline_and_holds(
     return (wakes, tuple(codes)), updates
 
 
+def changed(
+    updates: list[SearchAttributeUpdate[Any]], published: dict[str, Any]
+) -> list[SearchAttributeUpdate[Any]]:
+    """The updates whose value differs from `published` (name → value last
+    upserted, None: unset), which records them: an upsert merges, so the
+    others keep their values."""
+    out = [u for u in updates if u.key.name not in published or published[u.key.name] != u.value]
+    published.update((u.key.name, u.value) for u in out)
+    return out
+
+
 def dev_server_flags() -> list[str]:
     """`--search-attribute Name=Type` flags for `temporal server start-dev`."""
     type_names = {

@@ -83,11 +83,13 @@ def test_activities_are_registered_under_their_method_names(acts: PersistenceAct
     assert names == [
         "load_policy",
         "validate_po",
+        "validate_with_policy",
         "save_po_projection",
         "save_task",
         "record_audit_events",
         "record_step",
         "match_and_record",
+        "match_finding_duplicates",
         "save_match_result",
         "issue_po",
         "hand_off_for_payment",

@@ -236,7 +236,8 @@ async def start(client: Client, queue: str, order: PurchaseOrder, **kwargs: obje
         PurchaseOrderInput(po=order, **kwargs),
         id=po_workflow_id(order.po_number),
         task_queue=queue,
-        result_type=PurchaseOrderState,
+        # No result_type: a run's result is a small PoOutcome (a run started
+        # before PATCH_SMALL_RESULT: the whole state); `state()` reads the state.
     )
     _started.append((client, handle))
     return handle

@@ -25,7 +25,7 @@ from tests.support.builders import settings_for
 from worker import build_activities
 from workflows.contract import WorkflowType
 from workflows.document_intake import DocumentIntakeWorkflow
-from workflows.po_steps.patches import PATCH_BASELINE
+from workflows.po_steps.patches import PATCH_BASELINE, PATCH_GROUPS
 from workflows.purchase_order import PurchaseOrderWorkflow
 
 __all__ = [
@@ -56,7 +56,8 @@ async def worker_before(
     """A worker running today's code as if `patch_id` did not exist yet, nor
     the patches in `later` (added since: a run from before had none of them,
     and one of them may do what the guard is there to stop, e.g. publish)."""
-    absent = {patch_id, *later, PATCH_BASELINE}  # the baseline would put every patch in force
+    # A group marker (the baseline, ...) would put every patch of its group in force.
+    absent = {patch_id, *later, *(marker for marker, _ in PATCH_GROUPS)}
     with ThreadPoolExecutor(max_workers=4) as executor:
         async with Worker(
             client,

@@ -29,7 +29,9 @@ from workflows.contract import PoSignal, WorkflowType
 from workflows.po_steps.patches import (
     BASELINE_PATCHES,
     PATCH_BASELINE,
+    PATCH_LEAN_LIFECYCLE,
     PATCH_MATCH_AND_RECORD,
+    PATCH_MATCH_FINDS_DUPLICATES,
     PATCH_ONE_RECORD_PER_STEP,
 )
 from workflows.purchase_order import PurchaseOrderWorkflow
@@ -43,12 +45,30 @@ def activity_counts(history: WorkflowHistory) -> Counter[str]:
     )
 
 
+def local_activity_counts(history: WorkflowHistory) -> Counter[str]:
+    """Local activities by type, from their markers (PATCH_LOCAL_STEP_RECORD)."""
+    return Counter(
+        json.loads(payload.data)["activity_type"]
+        for event in history.events
+        if event.HasField("marker_recorded_event_attributes")
+        and event.marker_recorded_event_attributes.marker_name == "core_local_activity"
+        for payloads in event.marker_recorded_event_attributes.details.values()
+        for payload in payloads.payloads
+        if b'"activity_type"' in payload.data
+    )
+
+
+def step_counts(history: WorkflowHistory) -> Counter[str]:
+    """Activities and local activities, by type."""
+    return activity_counts(history) + local_activity_counts(history)
+
+
 async def history_once(handle, check) -> WorkflowHistory:  # type: ignore[no-untyped-def]
-    """The history once `check(activity counts)` holds (a step writes at its end,
+    """The history once `check(step counts)` holds (a step writes at its end,
     after the state a query sees), else as it last read."""
     for _ in range(100):
         history = await handle.fetch_history()
-        if check(activity_counts(history)):
+        if check(step_counts(history)):
             break
         await asyncio.sleep(0.05)
     return history
@@ -63,7 +83,7 @@ async def test_a_step_records_its_audit_events_and_projection_in_one_activity(en
         await handle.cancel()
         with suppress(WorkflowFailureError):
             await handle.result()
-    counts = activity_counts(history)
+    counts = step_counts(history)  # a local activity in a new run (PATCH_LOCAL_STEP_RECORD)
     assert counts["record_step"] >= 1
     assert counts["record_audit_events"] == 0 and counts["save_po_projection"] == 0
     # Both writes happened: every timeline entry so far is an audit event, the row says issued.
@@ -99,7 +119,10 @@ async def _matched(handle, order) -> WorkflowHistory:  # type: ignore[no-untyped
     await handle.signal(PoSignal.RECEIPT, full_receipt(order))
     await handle.signal(PoSignal.INVOICE, invoice(order, "INV-R1", {1: ("100", "11.90"), 2: ("200", "4.75")}))
     await eventually(handle, lambda s: bool(s.invoices) and s.invoices[0].match is not None)
-    history = await history_once(handle, lambda c: c["match_and_record"] + c["save_match_result"] >= 1)
+    history = await history_once(
+        handle,
+        lambda c: c["match_and_record"] + c["save_match_result"] + c["match_finding_duplicates"] >= 1,
+    )
     await handle.cancel()
     with suppress(WorkflowFailureError):
         await handle.result()
@@ -112,7 +135,8 @@ async def test_an_invoice_is_matched_and_its_match_stored_in_one_activity(env, e
         handle = await start(env.client, queue, order)
         history = await _matched(handle, order)
     counts = activity_counts(history)
-    assert counts["match_and_record"] == 1
+    # A new run's match_and_record also looks for duplicates (PATCH_MATCH_FINDS_DUPLICATES).
+    assert counts["match_and_record"] + counts["match_finding_duplicates"] == 1
     assert counts["match_invoice"] == 0 and counts["save_match_result"] == 0
     [stored] = [r for r in repository.list_match_records(engine) if r.result.po_number == order.po_number]
     assert stored.request is not None and stored.request.invoice.invoice_number == "INV-R1"
@@ -122,7 +146,10 @@ async def test_an_invoice_is_matched_and_its_match_stored_in_one_activity(env, e
 async def test_a_run_from_before_matches_and_stores_in_two_activities(env, engine):
     order = po(unique("PO"))
     queue = f"poflow-before-match-record-{unique('Q')}"
-    async with worker_before(env.client, engine, queue, PATCH_MATCH_AND_RECORD):
+    # A run from before had no match_finding_duplicates either (added since).
+    async with worker_before(
+        env.client, engine, queue, PATCH_MATCH_AND_RECORD, later=[PATCH_MATCH_FINDS_DUPLICATES]
+    ):
         handle = await start(env.client, queue, order)
         history = await _matched(handle, order)
     counts = activity_counts(history)
@@ -150,6 +177,7 @@ def patch_markers(history: WorkflowHistory) -> list[str]:
         json.loads(payload.data).get("id")
         for event in history.events
         if event.HasField("marker_recorded_event_attributes")
+        and event.marker_recorded_event_attributes.marker_name == "core_patch"
         for payloads in event.marker_recorded_event_attributes.details.values()
         for payload in payloads.payloads
         if b'"id"' in payload.data
@@ -163,7 +191,8 @@ async def test_a_new_run_takes_every_patch_through_one_baseline_marker(env, engi
     async with running_worker(env.client, engine) as queue:
         handle = await start(env.client, queue, order)
         history = await _matched(handle, order)
-    assert patch_markers(history) == [PATCH_BASELINE]
+    # The baseline's one marker; the lean lifecycle's group (patches after the baseline) has its own.
+    assert patch_markers(history) == [PATCH_BASELINE, PATCH_LEAN_LIFECYCLE]
     assert all(p in BASELINE_PATCHES for p in (PATCH_ONE_RECORD_PER_STEP, PATCH_MATCH_AND_RECORD))
     await replay(history, PurchaseOrderWorkflow)
     with pytest.raises(NondeterminismError):

@@ -89,7 +89,7 @@ async def test_inactive_vendor_is_rejected_at_validation(env, engine):
     order = po(unique("PO"), vendor="INACTIVE")
     order = order.model_copy(update={"currency": "GBP"})
     async with running_worker(env.client, engine) as queue:
-        final = await (await start(env.client, queue, order)).result()
+        final = await finished(await start(env.client, queue, order))
     assert final.status == PoStatus.REJECTED
     assert "validation failed" in final.timeline[-1].detail
 
@@ -575,7 +575,7 @@ async def test_continue_as_new_carries_the_state(dev_server_env, engine):
             await handle.signal(PoSignal.RECEIPT, receipt(order, f"GR-{i}", {1: "5", 2: "10"}))
             await eventually(handle, lambda s, i=i: len(s.receipts) == i, seconds=30)
         await handle.signal(PoSignal.INVOICE, full_invoice(order))
-        final = await finished(env.client.get_workflow_handle(handle.id, result_type=PurchaseOrderState))
+        final = await finished(env.client.get_workflow_handle(handle.id))
         latest_run = (await env.client.get_workflow_handle(handle.id).describe()).run_id
     assert final.status == PoStatus.CLOSED and len(final.receipts) == 20
     assert latest_run != handle.first_execution_run_id  # it did continue as new

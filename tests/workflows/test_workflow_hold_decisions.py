@@ -76,6 +76,8 @@ def patch_ids(history) -> set[str]:
         json.loads(payload.data).get("id")
         for event in history.events
         if event.HasField("marker_recorded_event_attributes")
+        # Not local-activity markers (PATCH_LOCAL_STEP_RECORD): their data is the activity's.
+        and event.marker_recorded_event_attributes.marker_name == "core_patch"
         for payloads in event.marker_recorded_event_attributes.details.values()
         for payload in payloads.payloads
     }

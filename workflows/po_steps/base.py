@@ -16,11 +16,12 @@ from temporalio import workflow
 
 from workflows.po_steps.cross_stage import CrossStageSteps
 from workflows.po_steps.patches import (
-    BASELINE_PATCHES,
-    PATCH_BASELINE,
+    PATCH_CHANGED_ATTRIBUTES,
     PATCH_DEADLINE_HOLD_ATTRIBUTES,
     PATCH_ESCALATION_ATTRIBUTE,
+    PATCH_GROUPS,
     PATCH_INVOICE_NUMBER_RUNS,
+    PATCH_LOCAL_STEP_RECORD,
     PATCH_NET_RECEIPTS,
     PATCH_ONE_RECORD_PER_STEP,
     PATCH_TASK_MATRIX,
@@ -95,23 +96,26 @@ class PoBase(CrossStageSteps):
     _cancel_done: bool
     _audited: int  # timeline entries already written
     _published: tuple[object, ...] | None
+    _attribute_values: dict[str, object]  # search attributes as upserted last (PATCH_CHANGED_ATTRIBUTES)
     _every_digit_run: bool | None  # see _invoice_number_rule
-    _baseline: bool | None = None  # see _patched: decided at the run's first patched decision
+    _groups: dict[str, bool] | None = None  # see _patched: each decided at its first patch
 
     # ---------------------------------------------------- which rule applies
 
     def _patched(self, patch_id: str) -> bool:
-        """`workflow.patched(patch_id)`, except that a run past the baseline
-        marker has every patch of `BASELINE_PATCHES` in force without a marker
-        (and a TemporalChangeVersion upsert) of its own. Asked lazily, at the
-        run's first patched decision: a run recorded before has no baseline
-        marker there and replays patch by patch; a live run would take every
-        patch anyway."""
-        if patch_id in BASELINE_PATCHES:
-            if self._baseline is None:
-                self._baseline = workflow.patched(PATCH_BASELINE)
-            if self._baseline:
-                return True
+        """`workflow.patched(patch_id)`, except that a run past a group's
+        marker (PATCH_GROUPS: the baseline, the lean lifecycle) has every patch
+        of the group in force without a marker (and a TemporalChangeVersion
+        upsert) of its own. Asked lazily, at the run's first decision of the
+        group: a run recorded before has no group marker there and replays
+        patch by patch; a live run would take every patch anyway."""
+        for marker, members in PATCH_GROUPS:
+            if patch_id in members:
+                groups = self._groups = self._groups if self._groups is not None else {}
+                if marker not in groups:
+                    groups[marker] = workflow.patched(marker)
+                if groups[marker]:
+                    return True
         return workflow.patched(patch_id)
 
     def _net_receipts(self) -> bool:
@@ -331,11 +335,12 @@ class PoBase(CrossStageSteps):
         changed = view != self._published
         if changed:
             self._published = view
+            if self._patched(PATCH_CHANGED_ATTRIBUTES):
+                attributes = search_attributes.changed(attributes, self._attribute_values)
             workflow.upsert_search_attributes(attributes)
         if new_events or changed:
-            await act.record_step(
-                StepRecord(audit_events=new_events, projection=self._projection() if changed else None)
-            )
+            step = StepRecord(audit_events=new_events, projection=self._projection() if changed else None)
+            await act.record_step(step, local=self._patched(PATCH_LOCAL_STEP_RECORD))
 
     def _new_audit_events(self) -> list[AuditEvent]:
         """The timeline entries not written yet, as audit events (ids by position: a replay writes nothing twice)."""

@@ -9,11 +9,14 @@ placed by a person land here too."""
 from __future__ import annotations
 
 from temporalio import workflow
+from temporalio.exceptions import ActivityError, ApplicationError
 
 from workflows.po_steps.base import PoBase
 from workflows.po_steps.patches import (
     PATCH_BANK_DETAILS_DUTY,
     PATCH_MATCH_AND_RECORD,
+    PATCH_MATCH_FINDS_DUPLICATES,
+    PATCH_MATCH_PROFILES_BY_REFERENCE,
     PATCH_PER_HOLD_DECISIONS,
     PATCH_RANDOM_AUDIT,
 )
@@ -30,6 +33,8 @@ with workflow.unsafe.imports_passed_through():
         InvoiceStatus,
         MatchDecision,
         MatchRecord,
+        MatchRequest,
+        MatchResult,
         NotificationChannel,
         TaskDecision,
         TaskKind,
@@ -39,6 +44,7 @@ with workflow.unsafe.imports_passed_through():
     from models.workflow_state import HoldRequest
     from p2p import audit_sample, deadlines, invoice_holds, invoicing
     from workflows import activity_calls as act
+    from workflows import profile_refs
     from workflows.contract import Decision
 
 
@@ -67,11 +73,9 @@ class InvoiceSteps(PoBase):
 
     async def _match(self, record: InvoiceRecord) -> None:
         """Match (or re-match) one invoice and act on the result."""
-        candidates = (
-            []
-            if record.invoice.kind == InvoiceKind.CREDIT_MEMO
-            else (await act.find_duplicate_candidates(record.invoice))
-        )
+        credit = record.invoice.kind == InvoiceKind.CREDIT_MEMO
+        looks_itself = not credit and self._patched(PATCH_MATCH_FINDS_DUPLICATES)
+        candidates = [] if credit or looks_itself else await act.find_duplicate_candidates(record.invoice)
         # A rejected invoice is no original to be a duplicate of (SAP, Odoo, ERPNext
         # skip cancelled ones): the activity leaves those out, and this PO's own
         # rejections are known here before any projection.
@@ -79,7 +83,9 @@ class InvoiceSteps(PoBase):
         candidates = [c for c in candidates if c.document_id not in rejected]
         self._draw_for_audit(record)
         request = invoicing.match_request(self._s, record, candidates)
-        if self._patched(PATCH_MATCH_AND_RECORD):
+        if looks_itself:
+            result = await self._match_finding_duplicates(request, sorted(rejected))
+        elif self._patched(PATCH_MATCH_AND_RECORD):
             result = await act.match_and_record(request)  # the request travels once, not twice
         else:
             result = await act.match_invoice(request)
@@ -104,6 +110,23 @@ class InvoiceSteps(PoBase):
         needs_person = any(h.code not in AWAITING_DOCUMENT_HOLDS for h in result.open_holds)
         if needs_person and not self._s.has_open_task(TaskKind.RESOLVE_INVOICE_HOLD, record.document_id):
             await self._open_hold_task(record)
+
+    async def _match_finding_duplicates(self, request: MatchRequest, not_originals: list[str]) -> MatchResult:
+        """The profiles by reference: they are in history with the policy
+        already. The activity refuses a reference the database no longer
+        answers as the workflow has it; then they go whole."""
+        if not self._patched(PATCH_MATCH_PROFILES_BY_REFERENCE):
+            return await act.match_finding_duplicates(request, not_originals, [])
+        refs = [profile_refs.ref(p) for p in request.tolerance_profiles]
+        named = request.model_copy(update={"tolerance_profiles": []})
+        try:
+            return await act.match_finding_duplicates(named, not_originals, refs)
+        except ActivityError as error:
+            cause = error.cause
+            if not (isinstance(cause, ApplicationError) and cause.type == profile_refs.PROFILES_CHANGED):
+                raise
+            self._log("profiles_sent_whole", str(cause.message))
+            return await act.match_finding_duplicates(request, not_originals, [])
 
     def _draw_for_audit(self, record: InvoiceRecord) -> None:
         """Once per invoice, before its first match: the random-audit draw

@@ -127,3 +127,47 @@ BASELINE_PATCHES = frozenset(
         PATCH_MATCH_AND_RECORD,
     }
 )
+
+# --- after the baseline (issue #20 item 2: fewer events and bytes per PO) ---
+# The run's result is a small PoOutcome (workflows.contract): how it ended, not
+# the whole state, which stays available by the state query and in the
+# database; runs started before return the whole state.
+PATCH_SMALL_RESULT = "small-workflow-result"
+# The policy comes with the validation (activity validate_with_policy): one
+# round trip instead of load_policy then validate_po; runs started before keep the two.
+PATCH_VALIDATE_WITH_POLICY = "validate-with-policy"
+# match_and_record looks for the invoice's duplicate candidates itself
+# (MatchRequest.find_duplicates): no find_duplicate_candidates activity, and
+# the candidates stay out of history; runs started before keep the activity.
+PATCH_MATCH_FINDS_DUPLICATES = "match-finds-duplicates"
+# The match request names its tolerance profiles (name, version, digest:
+# workflows.profile_refs) and match_finding_duplicates loads them; a profile
+# not stored as the workflow has it is sent whole. Runs started before send them whole.
+PATCH_MATCH_PROFILES_BY_REFERENCE = "match-profiles-by-reference"
+# A step is recorded by a local activity (record_step, idempotent: a retry of
+# the workflow task that runs it again writes nothing twice): one marker event
+# instead of an activity's three and the workflow task after it; runs started
+# before keep the activity.
+PATCH_LOCAL_STEP_RECORD = "local-step-record"
+# A step's search-attribute upsert carries only the attributes whose value
+# changed since the run's last upsert (an upsert merges), not all nine again;
+# runs started before upsert them all.
+PATCH_CHANGED_ATTRIBUTES = "changed-search-attributes-only"
+
+# Every patch of this block, in force for a run that passes this one marker
+# (as PATCH_BASELINE does for the set above): a new run records one marker and
+# one TemporalChangeVersion upsert for the lot, not one of each per patch.
+# Closed: a patch added later goes below, with its own workflow.patched.
+PATCH_LEAN_LIFECYCLE = "lean-lifecycle-2026-12"
+LEAN_LIFECYCLE_PATCHES = frozenset(
+    {
+        PATCH_SMALL_RESULT,
+        PATCH_VALIDATE_WITH_POLICY,
+        PATCH_MATCH_FINDS_DUPLICATES,
+        PATCH_MATCH_PROFILES_BY_REFERENCE,
+        PATCH_LOCAL_STEP_RECORD,
+        PATCH_CHANGED_ATTRIBUTES,
+    }
+)
+# Each group marker and the patches it puts in force, asked in this order.
+PATCH_GROUPS = ((PATCH_BASELINE, BASELINE_PATCHES), (PATCH_LEAN_LIFECYCLE, LEAN_LIFECYCLE_PATCHES))

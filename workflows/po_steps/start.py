@@ -8,6 +8,7 @@ from __future__ import annotations
 from temporalio import workflow
 
 from workflows.po_steps.base import PoBase
+from workflows.po_steps.patches import PATCH_VALIDATE_WITH_POLICY
 
 with workflow.unsafe.imports_passed_through():
     from models import PoStatus, Revision, RevisionReason, TaskKind, format_money
@@ -25,8 +26,11 @@ class StartSteps(PoBase):
             "received",
             f"{po.po_number} r{po.revision}: {len(po.lines)} line(s), {format_money(po.total, po.currency)}",
         )
-        s.policy = await act.load_policy(po.vendor_id)
-        validation = await act.validate_po(po)
+        if self._patched(PATCH_VALIDATE_WITH_POLICY):
+            s.policy, validation = await act.validate_with_policy(po)  # one round trip
+        else:
+            s.policy = await act.load_policy(po.vendor_id)
+            validation = await act.validate_po(po)
         s.flags = validation.flags
         if validation.match_levels:  # enrichment (empty from workers before it existed)
             s.po = po = enrichment.apply_match_levels(po, validation.match_levels)
