@@ -68,6 +68,10 @@ class Settings:
     # Seconds the HTTP API waits on a locked or unreachable database before it
     # answers 503 (README "HTTP API"); the worker keeps long waits, as Temporal retries it.
     api_db_wait_s: float = 0.5
+    # Workflows the worker keeps in memory between tasks (its sticky cache; the
+    # SDK's default). Fewer bound its memory when many POs are open; an evicted
+    # PO is replayed from its history on its next event (bench/open_orders.py).
+    max_cached_workflows: int = 1000
 
     @property
     def api_url(self) -> str:
@@ -107,6 +111,7 @@ def load_settings() -> Settings:
         edi_sender_qualifier=os.environ.get("POFLOW_EDI_SENDER_QUALIFIER") or "ZZ",
         edifact_sender_qualifier=os.environ.get("POFLOW_EDIFACT_SENDER_QUALIFIER") or "ZZZ",
         api_db_wait_s=float(os.environ.get("POFLOW_API_DB_WAIT") or "0.5"),
+        max_cached_workflows=int(os.environ.get("POFLOW_MAX_CACHED_WORKFLOWS") or "1000"),
         temporal_tls_ca=os.environ.get("TEMPORAL_TLS_SERVER_CA_CERT_PATH") or None,
         temporal_tls_cert=os.environ.get("TEMPORAL_TLS_CLIENT_CERT_PATH") or None,
         temporal_tls_key=os.environ.get("TEMPORAL_TLS_CLIENT_KEY_PATH") or None,

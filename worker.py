@@ -69,6 +69,7 @@ def create_worker(
         activity_executor=executor
         or ThreadPoolExecutor(max_workers=16, thread_name_prefix="poflow-activity"),
         graceful_shutdown_timeout=timedelta(seconds=10),
+        max_cached_workflows=settings.max_cached_workflows,
     )
 
 

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -104,10 +105,14 @@ def stack_env(home: Path) -> tuple[dict[str, str], str]:
     return env, f"http://127.0.0.1:{api}"
 
 
-def start(home: Path, timeout: float) -> BenchStack:
-    """`poflow up --no-demo` in `home`, then the bare worker; both ready, or StackFailed."""
+def start(
+    home: Path, timeout: float, *, bare: bool = True, extra_env: Mapping[str, str] | None = None
+) -> BenchStack:
+    """`poflow up --no-demo` in `home`, then the bare worker (unless `bare` is
+    False); both ready, or StackFailed. `extra_env` reaches every process."""
     home.mkdir(parents=True, exist_ok=True)
     env, api_url = stack_env(home)
+    env.update(extra_env or {})
     stack = BenchStack(home=home, env=env, api_url=api_url)
     up_log = (home / "up.log").open("w")
     stack.up = subprocess.Popen(
@@ -121,6 +126,8 @@ def start(home: Path, timeout: float) -> BenchStack:
     up_log.close()
     try:
         _wait_for_up(stack, timeout)
+        if not bare:
+            return stack
         stack.bare = subprocess.Popen(
             [sys.executable, "-m", "bench.bare_workflows", "--task-queue", BARE_TASK_QUEUE],
             cwd=ROOT,
