@@ -102,3 +102,23 @@ def test_detail_lines_in_several_languages() -> None:
     part = detail_line("Artikelnummer 8674-01")
     assert part is not None and part.code == "8674-01"
     assert detail_line("Nitrile gloves, size L") is None
+
+
+def test_a_line_in_another_font_is_no_wrap_but_its_po_line_reference_counts() -> None:
+    line, _ = _line(
+        [
+            (40, 215, "Cable ties"),
+            *_NUMBERS,
+            (40, 227, "Conform offer 2026-0412", 9, "I"),  # an italic note under the item
+            (40, 239, "Your order PO-1001, line 20", 7),  # a smaller reference line
+        ]
+    )
+    assert line["description"] == "Cable ties"
+    assert line["line_no"] == 20
+
+
+def test_a_row_without_a_description_takes_the_line_under_it_whatever_its_font() -> None:
+    line, _ = _line(
+        [(360, 215, ">10"), (450, 215, ">26.50"), (545, 215, ">265.00"), (40, 227, "Cable ties", 9, "I")]
+    )
+    assert line["description"] == "Cable ties"

@@ -149,11 +149,14 @@ def text_rows(
             continue
         if set(row.cells) <= {"description", "item"} and line.top - rows[-1].box[3] < 2.2 * line.size:
             detail = detail_line(line.text)
-            if row.opens != rows[-1].ends:
-                # In another font than the line above ended in: no wrap, but a
-                # heading ("2 Services", bold) or a note (small, italic) — which
-                # may still name the PO line ("Ihre Bestellung PO-1001, Pos. 10").
+            if row.opens != rows[-1].ends and "description" in rows[-1].cells:
+                # In another font than the description above ended in: no wrap,
+                # but a heading ("2 Services", bold) or a note (small, italic) —
+                # which may still name the PO line ("Ihre Bestellung PO-1001,
+                # Pos. 10"). A row with no description yet takes the line as its
+                # description, whatever its font (italic under the numbers).
                 rows[-1].details.append(line.text)
+                rows[-1].box = union([rows[-1].box, line.box])
             elif detail is None:
                 _continue_description(rows[-1], row)
             else:
