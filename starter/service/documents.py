@@ -18,7 +18,7 @@ from models import GoodsReceipt, PurchaseOrderState
 from models.inspections import InspectionResult
 from models.returns import ReturnReason, ReturnToVendor
 from p2p import receiving
-from starter.errors import Duplicate, FieldError, Invalid, OverReceiptRefused, Unavailable
+from starter.errors import Duplicate, FieldError, Invalid, NotFound, OverReceiptRefused, Unavailable
 from starter.service.authorization import authorize
 from starter.service.checks import check_payload_size, check_po_number, duplicate_message, sha256_of
 from starter.service.core import ServiceCore
@@ -83,7 +83,7 @@ class Documents(ServiceCore):
         same_bytes = stored.sha256 == sha256_of(raw_bytes)
         to_signal = await self._what_to_signal(document, stored, same_bytes=same_bytes)
         if to_signal is not None:
-            await self._signal(po_number, signal, to_signal)
+            await self._deliver(po_number, signal, to_signal, resent=stored.duplicate)
         if stored.duplicate:
             raise Duplicate(
                 duplicate_message(kind, document_id, po_number, same_bytes=same_bytes),
@@ -141,6 +141,19 @@ class Documents(ServiceCore):
     async def _signal(self, po_number: str, signal: str, document: BaseModel) -> None:
         with self.temporal_errors(po_number):
             await self._handle(po_number).signal(signal, document)
+
+    async def _deliver(self, po_number: str, signal: str, document: BaseModel, *, resent: bool) -> None:
+        """Signal the document. The PO may finish between `_ensure_open` and the
+        signal (its last invoice paid): a re-send then needs no healing — it is
+        still a duplicate — and a new document is refused as sent to a closed PO,
+        never answered 404 as if the PO did not exist."""
+        try:
+            await self._signal(po_number, signal, document)
+        except NotFound:
+            if resent:
+                return
+            await self._ensure_open(po_number)
+            raise
 
 
 # Where each rejection poflow records as a return of its own is sent instead.

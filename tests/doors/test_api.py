@@ -12,6 +12,8 @@ import json
 import warnings
 from datetime import timedelta
 from decimal import Decimal
+from types import SimpleNamespace
+from unittest.mock import AsyncMock
 
 import pytest
 from temporalio.client import WorkflowExecutionStatus, WorkflowUpdateFailedError
@@ -33,6 +35,7 @@ from tests.support.api import (
     NOW,
     PO,
     RECEIPT,
+    FakeHandle,
     FakeRepository,
     FakeTemporal,
     approval_task,
@@ -254,6 +257,32 @@ def test_resent_invoice_is_409_duplicate_but_signalled_again(
     # Re-signalled: heals a delivery lost after storing; the workflow dedups by document id.
     assert [name for name, _ in temporal.workflows["po-1001"].signals] == ["invoice", "invoice"]
     assert len([d for d in repo.documents if d.startswith("invoice:")]) == 1
+
+
+def test_a_resend_racing_the_po_closing_is_still_409_duplicate(
+    api: TestClient, temporal: FakeTemporal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The PO closes (its invoice paid) between the door's open check and the
+    healing re-signal: still a duplicate, not 404 "no purchase order"; a new
+    invoice in the same race is refused as sent to a closed PO."""
+    with_po(api)
+    _, raw = post_json(api, "/api/v1/purchase-orders/1001/invoices", INVOICE)
+    temporal.workflows["po-1001"].status = WorkflowExecutionStatus.COMPLETED
+    running = SimpleNamespace(status=WorkflowExecutionStatus.RUNNING)
+    closed = SimpleNamespace(status=WorkflowExecutionStatus.COMPLETED)
+    # Open at each door check, closed by the time of the signal (and of the check after it).
+    monkeypatch.setattr(FakeHandle, "describe", AsyncMock(side_effect=[running, running, closed]))
+
+    again = api.post(
+        "/api/v1/purchase-orders/1001/invoices", content=raw, headers={"content-type": "application/json"}
+    )
+    other, _ = post_json(
+        api, "/api/v1/purchase-orders/1001/invoices", INVOICE | {"invoice_number": "INV-1002"}
+    )
+
+    assert again.status_code == 409 and again.json()["status"] == "duplicate"
+    assert other.status_code != 404
+    assert "closed" in other.json()["detail"] or "completed" in other.json()["detail"]
 
 
 def test_resent_invoice_with_other_content_resends_the_first_copy(
