@@ -131,17 +131,16 @@ def _item_and_description(row: RawRow, put: Any) -> None:
     item, description = row.text("item"), row.text("description")
     if description:
         description = " ".join(_PO_LINE_REF.sub(" ", description).split()).strip(" ,;-")
+    split = leading_code(description) if description else None
     doubt = False
     if item:
         # A code column holding prose, or beside a description that starts with
         # a code: the columns were told apart wrongly, the description with them.
-        doubt = not looks_like_code(item) or (
-            description is not None and leading_code(description) is not None
-        )
+        doubt = not looks_like_code(item) or split is not None
         quality = _NOT_A_CODE if doubt else _DETAIL_CODE if row.detail_code else _COLUMN_CODE
         put("item_id", item.split()[0][:64], quality, "item")
-    elif description and leading_code(description) is not None:
-        code, description = leading_code(description) or ("", description)
+    elif split is not None:
+        code, description = split
         put("item_id", code, _SPLIT_CODE, "description")
         doubt = True
     if description:
