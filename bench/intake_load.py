@@ -57,6 +57,7 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 import httpx  # noqa: E402
 
 from bench import throughput, throughput_stack  # noqa: E402
+from bench.report import cell, table_head, table_row, title  # noqa: E402
 from tools import demo  # noqa: E402
 from tools.demo_supplier import ack_as_x12, invoice_as_pdf  # noqa: E402
 from workflows.contract import po_workflow_id  # noqa: E402
@@ -388,45 +389,36 @@ def report(result: Result, args: argparse.Namespace, mode: str) -> dict[str, Any
     }
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return "–"
-    return f"{value:.2f}" if isinstance(value, float) else str(value)
-
-
 def markdown(document: dict[str, Any]) -> str:
     env, s = document["environment"], document["settings"]
     lines = [
-        f"Intake and API under load, {env['date']} on {env['machine']} ({env['cores']} cores), "
-        f"poflow {env['commit']}, {env['mode']} mode: {document['ended']}.",
+        f"{title('Intake and API under load', env)}: {document['ended']}.",
         "",
         f"Documents, {s['doc_concurrency']} in flight:",
         "",
-        "| " + " | ".join(DOC_HEADERS) + " |",
-        "|---|" + "---:|" * (len(DOC_HEADERS) - 1),
+        *table_head(DOC_HEADERS),
     ]
     for r in document["documents"]:
         done = f"{r['documents']}" + (
             "" if r["documents"] + r["failed"] == r["planned"] else f" of {r['planned']}"
         )
-        cells = [r["kind"], done, r["failed"], r["unavailable_503"], _cell(r["docs_per_s"])]
-        cells += [_cell(r["over_json_door"]), _cell(r["p50_s"]), _cell(r["p95_s"])]
-        lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+        cells = [r["kind"], done, r["failed"], r["unavailable_503"], cell(r["docs_per_s"])]
+        cells += [cell(r["over_json_door"]), cell(r["p50_s"]), cell(r["p95_s"])]
+        lines.append(table_row(cells))
     life = document["lifecycles"]
     if life is not None:
         lines += [
             "",
             f"Lifecycles (create, issued, acknowledgment, receipt, invoice), {s['concurrency']} in flight:",
             "",
-            "| " + " | ".join(LIFE_HEADERS) + " |",
-            "|" + "---:|" * len(LIFE_HEADERS),
+            *table_head(LIFE_HEADERS, left=()),
         ]
         done = f"{life['closed']} closed of {life['accepted']} accepted ({life['planned']} planned)"
-        cells = [done, life["failed"], life["unavailable_503"], _cell(life["accepted_per_s"])]
-        cells += [_cell(life["closed_per_s"]), _cell(life["close_over_accept"]), life["max_backlog"]]
-        cells += [_cell(life["p95_create_s"]), _cell(life["p95_document_s"])]
+        cells = [done, life["failed"], life["unavailable_503"], cell(life["accepted_per_s"])]
+        cells += [cell(life["closed_per_s"]), cell(life["close_over_accept"]), life["max_backlog"]]
+        cells += [cell(life["p95_create_s"]), cell(life["p95_document_s"])]
         cells += [f"{life['p50_accept_to_close_s']:.2f} / {life['p95_accept_to_close_s']:.2f}"]
-        lines.append("| " + " | ".join(str(c) for c in cells) + " |")
+        lines.append(table_row(cells))
     failures = [f"- {r['kind']}: {f}" for r in document["documents"] for f in r["failures"]]
     failures += [f"- lifecycle: {f}" for f in (life or {}).get("failures", [])]
     return "\n".join(lines + (["", "Failures (first few):", *failures] if failures else []))

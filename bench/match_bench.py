@@ -45,6 +45,7 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 
 import pydantic  # noqa: E402
 
+from bench.report import table_head, table_row  # noqa: E402
 from models import GoodsReceipt, Invoice, MatchDecision, MatchRequest, PurchaseOrder  # noqa: E402
 from p2p.matching import match_invoice  # noqa: E402
 from starter.match_input import build_match_request  # noqa: E402
@@ -256,8 +257,7 @@ def markdown(rows: Sequence[Row], environment: dict[str, Any]) -> str:
         f"{environment['cpus']} CPUs, {environment['mode']} mode, "
         f"scenario: {environment['scenario']}",
         "",
-        "| " + " | ".join(HEADERS) + " |",
-        "|" + "|".join("---:" for _ in HEADERS) + "|",
+        *table_head(HEADERS, left=()),
     ]
     for row in rows:
         cells = (
@@ -269,7 +269,7 @@ def markdown(rows: Sequence[Row], environment: dict[str, Any]) -> str:
             f"{row.lines_per_s:,.0f}",
             _num(row.us_per_line),
         )
-        out.append("| " + " | ".join(cells) + " |")
+        out.append(table_row(cells))
     scale = scaling(rows)
     if scale is not None:
         verdict = "SUPER-LINEAR" if scale["superlinear"] else "roughly linear"

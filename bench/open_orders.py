@@ -50,6 +50,7 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 import httpx  # noqa: E402
 
 from bench import throughput, throughput_stack  # noqa: E402
+from bench.report import cell, table_head, table_row, title  # noqa: E402
 from starter.stack_config import PID_FILE_NAME  # noqa: E402
 from starter.stack_pidfile import read_pid_file  # noqa: E402
 from tools import demo  # noqa: E402
@@ -286,20 +287,13 @@ def row(run: Run) -> dict[str, Any]:
 
 
 def _cell(value: Any) -> str:
-    if value is None:
-        return "–"
-    return f"{value:,.2f}" if isinstance(value, float) else f"{value:,}"
+    """Counts here run to 10,000 POs and thousands of MiB: thousands separated."""
+    return cell(value, grouped=True)
 
 
 def markdown(document: dict[str, Any]) -> str:
     env = document["environment"]
-    lines = [
-        f"Open orders, {env['date']} on {env['machine']} ({env['cores']} cores), poflow {env['commit']}, "
-        f"{env['mode']} mode, {document['concurrency']} in flight.",
-        "",
-        "| " + " | ".join(HEADERS) + " |",
-        "|---|" + "---:|" * (len(HEADERS) - 1),
-    ]
+    lines = [f"{title('Open orders', env)}, {document['concurrency']} in flight.", "", *table_head(HEADERS)]
     for r in document["rows"]:
         opened = f"{r['open']:,}" + (
             "" if r["ended"] == "complete" else f" of {r['planned']:,} ({r['ended']})"
@@ -312,7 +306,7 @@ def markdown(document: dict[str, Any]) -> str:
             _cell(r["server_peak_mib"]),
         ]
         cells += [_cell(r["together_peak_mib"]), _cell(r["worker_kib_per_po"]), _cell(r["server_kib_per_po"])]
-        lines.append("| " + " | ".join(cells) + " |")
+        lines.append(table_row(cells))
     lines += ["", *_summary(document)]
     for r in document["rows"]:
         lines += [f"- {r['run']}: {failure}" for failure in r["failures"]]

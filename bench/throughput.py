@@ -76,6 +76,7 @@ from temporalio.client import Client, WorkflowHandle  # noqa: E402
 
 from bench import throughput_stack  # noqa: E402
 from bench.bare_workflows import SIGNAL_NAME, WORKFLOW_NAME, Shape, Step, minimal_shape  # noqa: E402
+from bench.report import cell, table_head, table_row, title  # noqa: E402
 from tools import demo  # noqa: E402
 from workflows.contract import po_workflow_id  # noqa: E402
 
@@ -469,38 +470,23 @@ def ratios(batches: Sequence[Batch]) -> list[dict[str, Any]]:
     return out
 
 
-def _cell(value: Any, places: int = 2) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:.{places}f}"
-    return str(value)
-
-
 def markdown(document: dict[str, Any]) -> str:
     env = document["environment"]
-    lines = [
-        f"Throughput, {env['date']} on {env['machine']} ({env['cores']} cores), "
-        f"poflow {env['commit']}, {env['mode']} mode: {document['ended']}.",
-        "",
-        "| " + " | ".join(HEADERS) + " |",
-        "|" + "|".join("---:" if i != 1 else "---" for i in range(len(HEADERS))) + "|",
-    ]
+    lines = [f"{title('Throughput', env)}: {document['ended']}.", "", *table_head(HEADERS, left=(1,))]
     for r in document["rows"]:
         kb = None if r["history_bytes"] is None else r["history_bytes"] / 1024
         done = f"{r['lifecycles']}" + ("" if r["complete"] else f" of {r['planned']} (cut)")
-        cells = [r["concurrency"], r["kind"], done, r["failed"], _cell(r["lifecycles_per_s"])]
-        cells += [_cell(r["p50_s"]), _cell(r["p95_s"]), _cell(r["history_events"], 0), _cell(kb, 1)]
-        cells += [_cell(r["activities"], 0), _cell(r["signals"], 0), _cell(r["upserts"], 0)]
-        cells += [_cell(r["retries"], 1)]
-        lines.append("| " + " | ".join(str(c) for c in cells) + " |")
-    lines += ["", "| " + " | ".join(RATIO_HEADERS) + " |", "|---:|---:|---:|"]
+        cells = [r["concurrency"], r["kind"], done, r["failed"], cell(r["lifecycles_per_s"])]
+        cells += [cell(r["p50_s"]), cell(r["p95_s"]), cell(r["history_events"], 0), cell(kb, 1)]
+        cells += [cell(r["activities"], 0), cell(r["signals"], 0), cell(r["upserts"], 0)]
+        cells += [cell(r["retries"], 1)]
+        lines.append(table_row(cells))
+    lines += ["", *table_head(RATIO_HEADERS, left=())]
     if not document["ratios"]:
-        lines.append("| – | (no level with all three kinds measured) | – |")
+        lines.append(table_row(["–", "(no level with all three kinds measured)", "–"]))
     for r in document["ratios"]:
-        lines.append(
-            f"| {r['concurrency']} | {r['poflow_over_bare_current']:.2f} | {r['poflow_over_bare_minimal']:.2f} |"
-        )
+        ratio_cells = [cell(r["poflow_over_bare_current"]), cell(r["poflow_over_bare_minimal"])]
+        lines.append(table_row([r["concurrency"], *ratio_cells]))
     lines += ["", *_targets(document), *_payload_notes(document), *_failures(document)]
     return "\n".join(lines)
 

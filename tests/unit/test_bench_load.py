@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from bench import intake_load, open_orders, throughput_stack
-from starter.stack_pidfile import live_processes, read_pid_file
+from bench import intake_load, open_orders
+from tests.support.bench_stack import record_stops, the_one_stack_stopped
 
 
 def test_a_process_tree_counts_its_children() -> None:
@@ -100,14 +100,7 @@ def test_the_quick_intake_run_measures_every_kind_and_stops_everything(
 ) -> None:
     """`intake_load --quick` (about 20 s): every kind of document delivered,
     every lifecycle closed, and no process of the stack left running."""
-    records: list[tuple[throughput_stack.BenchStack, dict | None]] = []
-    real_stop = throughput_stack.stop
-
-    def stop(stack: throughput_stack.BenchStack) -> None:
-        records.append((stack, read_pid_file(stack.home / "stack.json")))
-        real_stop(stack)
-
-    monkeypatch.setattr(throughput_stack, "stop", stop)
+    stopped = record_stops(monkeypatch)
     json_file = tmp_path / "intake.json"
 
     code = intake_load.main(["--quick", "--json", str(json_file)], out=io.StringIO())
@@ -120,6 +113,4 @@ def test_the_quick_intake_run_measures_every_kind_and_stops_everything(
     life = document["lifecycles"]
     assert (life["accepted"], life["closed"], life["failed"]) == (6, 6, 0)
     assert life["close_over_accept"] > 0
-    [(stack, record)] = records
-    assert stack.up is not None and stack.up.poll() is not None
-    assert record is not None and live_processes(record) == {}
+    the_one_stack_stopped(stopped)

@@ -22,9 +22,9 @@ from temporalio.api.history.v1 import (
     WorkflowExecutionStartedEventAttributes,
 )
 
-from bench import throughput, throughput_stack
+from bench import throughput
 from bench.bare_workflows import minimal_shape
-from starter.stack_pidfile import live_processes, read_pid_file
+from tests.support.bench_stack import record_stops, the_one_stack_stopped
 
 SEED = Path(__file__).resolve().parents[2] / "seed" / "master_data.json"
 
@@ -185,14 +185,7 @@ def table_rows(text: str) -> list[list[str]]:
 def test_smallest_run_reports_every_kind_and_both_ratios_and_stops_everything(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    stacks: list[tuple[throughput_stack.BenchStack, dict | None]] = []
-    real_stop = throughput_stack.stop
-
-    def stop(stack: throughput_stack.BenchStack) -> None:
-        stacks.append((stack, read_pid_file(stack.home / "stack.json")))
-        real_stop(stack)
-
-    monkeypatch.setattr(throughput_stack, "stop", stop)
+    stopped = record_stops(monkeypatch)
     json_file = tmp_path / "throughput.json"
     out = io.StringIO()
 
@@ -218,8 +211,6 @@ def test_smallest_run_reports_every_kind_and_both_ratios_and_stops_everything(
     assert (minimal["signals"], minimal["activities"]) == (3, 4)
     assert document["environment"]["cores"] and document["environment"]["date"]
     # Everything the bench started has stopped: `up`, its children, the bare worker.
-    [(stack, record)] = stacks
-    assert stack.up is not None and stack.up.poll() is not None
+    stack, record = the_one_stack_stopped(stopped)
     assert stack.bare is not None and stack.bare.poll() is not None
-    assert record is not None and set(record["children"]) == {"temporal", "worker", "api"}
-    assert live_processes(record) == {}
+    assert set(record["children"]) == {"temporal", "worker", "api"}
