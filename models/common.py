@@ -264,7 +264,7 @@ class Document(BaseModel):
     typo in a field name is an error, not silently dropped data, and no control
     characters in any string (checked here once, for every model)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=False, defer_build=True)
 
     # "refuse": a control character is an error naming the field (every door).
     # "replace": U+FFFD instead, for models that record what a file said

@@ -8,7 +8,6 @@ Exit codes and the errors behind them are in starter.errors.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -17,17 +16,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Protocol, TypeVar
 
-from pydantic import BaseModel, ValidationError
-
 from starter.errors import Invalid, Unauthenticated, Unavailable, from_validation_error
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
     from sqlalchemy.engine import Engine
 
     from identity.principal import Caller
     from starter.operations import PoflowOperations, ServiceFactory
 
-M = TypeVar("M", bound=BaseModel)
+# pydantic and asyncio are imported where used: `poflow --help` needs neither (start-up, #19).
+M = TypeVar("M", bound="BaseModel")
 
 
 class Streams(Protocol):
@@ -65,6 +64,8 @@ class Session:
     async def caller(self) -> Caller:
         """Who runs this command: the principal of the CLI's API token."""
         service = await self.service()
+        import asyncio
+
         return await asyncio.to_thread(authenticate_cli, service.engine)
 
     async def close(self) -> None:
@@ -158,6 +159,8 @@ def read_input(path: str, stdin: IO[bytes]) -> bytes:
 
 def load_document(path: str, model: type[M], stdin: IO[bytes]) -> tuple[M, bytes]:
     """The validated model and the exact bytes (stored as received)."""
+    from pydantic import ValidationError
+
     raw = read_input(path, stdin)
     if not raw.strip():
         raise Invalid(f"{display_name(path)}: empty, expected a {model.__name__} JSON document")

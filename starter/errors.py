@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 # CLI exit codes (README "CLI"). 3 is "the workflow said no" — a well-formed
 # request that the PO's current state rejects (closed task, segregation of duties).

@@ -2,6 +2,9 @@
 
 - each page is parsed once — its words, tables and images all come from the
   one parse pdfplumber caches on the page object;
+- `plumber_page.LeanPage` gives every object exactly what pdfplumber's own
+  page gives, characters without their colours, on generated, hand-written
+  and real vendors' PDFs;
 - the table cells' text read by `page._CharsByMiddle` (one sort of the page's
   characters) is exactly what pdfplumber's `Table.extract()` gives — same
   characters per cell, same order, same text — on every ruled table of
@@ -23,7 +26,8 @@ from tools.supplier_sim import pdf as sim
 
 pdfplumber = pytest.importorskip("pdfplumber")
 
-HAND_WRITTEN = Path(__file__).resolve().parents[1] / "samples" / "pdf"
+SAMPLES = Path(__file__).resolve().parents[1] / "samples"
+HAND_WRITTEN = SAMPLES / "pdf"
 
 
 def _pdfs() -> list[tuple[str, bytes]]:
@@ -73,3 +77,29 @@ def test_each_page_is_parsed_once(monkeypatch: pytest.MonkeyPatch) -> None:
     assert len(found) == 4
     assert sorted(parsed) == list(range(1, max(parsed) + 1)), "every page once, none twice"
     assert max(parsed) >= 5  # the long invoice ran over a page
+
+
+def _real_vendor_pdfs() -> list[tuple[str, bytes]]:
+    return [(path.name, path.read_bytes()) for path in sorted((SAMPLES / "real-layouts").glob("*.pdf"))]
+
+
+@pytest.mark.parametrize(
+    ("name", "raw"), _pdfs() + _real_vendor_pdfs(), ids=lambda value: value if isinstance(value, str) else ""
+)
+def test_the_lean_page_gives_pdfplumbers_objects_without_character_colours(name: str, raw: bytes) -> None:
+    from pdfplumber.page import Page
+
+    from activities.intake.pdf.plumber_page import DROPPED, LeanPage
+
+    chars = 0
+    with pdfplumber.open(io.BytesIO(raw)) as pdf:
+        for page_obj in (page.page_obj for page in pdf.pages):
+            full = Page(pdf, page_obj, page_number=1, initial_doctop=10.0).objects
+            lean = LeanPage(pdf, page_obj, page_number=1, initial_doctop=10.0).objects
+            assert lean.keys() == full.keys(), name
+            for kind, objects in full.items():
+                if kind == "char":
+                    objects = [{k: v for k, v in obj.items() if k not in DROPPED} for obj in objects]
+                    chars += len(objects)
+                assert lean[kind] == objects, f"{name}: {kind}"
+    assert chars, f"{name}: a text PDF: the characters must have been compared"

@@ -194,9 +194,9 @@ def _box(bbox: Sequence[float]) -> Box:
 
 
 def read_page(pdf: Any, page_obj: Any, number: int, doctop: float) -> Page:
-    from pdfplumber.page import Page as PlumberPage
+    from activities.intake.pdf.plumber_page import LeanPage
 
-    page = PlumberPage(pdf, page_obj, page_number=number, initial_doctop=doctop)
+    page = LeanPage(pdf, page_obj, page_number=number, initial_doctop=doctop)
     try:
         words = _words(page)
         tables = _tables(page, number) if words else []

@@ -9,6 +9,7 @@ extractor reads only these.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 __all__ = ["Box", "Cell", "Line", "Page", "PdfText", "Phrase", "Table", "Word", "union"]
 
@@ -52,11 +53,13 @@ class Phrase:
     words: list[Word]
     page: int
 
-    @property
+    # A phrase's and a line's words never change once grouped (`page.group_lines`),
+    # and the readers ask for their text and box over and over: computed once.
+    @cached_property
     def text(self) -> str:
         return " ".join(w.text for w in self.words)
 
-    @property
+    @cached_property
     def box(self) -> Box:
         return union([w.box for w in self.words])
 
@@ -77,11 +80,11 @@ class Line:
     def words(self) -> list[Word]:
         return [w for p in self.phrases for w in p.words]
 
-    @property
+    @cached_property
     def text(self) -> str:
         return " ".join(p.text for p in self.phrases)
 
-    @property
+    @cached_property
     def box(self) -> Box:
         return union([p.box for p in self.phrases])
 
