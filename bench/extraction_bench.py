@@ -45,8 +45,9 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
 
 from activities.intake.errors import ExtractionError  # noqa: E402
 from activities.intake.extract import extract_file  # noqa: E402
-from activities.intake.resolve import reading_problems  # noqa: E402
-from models.extraction import Extracted  # noqa: E402
+from activities.intake.resolve import PoFacts, VendorRef, reading_problems, resolve_reading  # noqa: E402
+from models.extraction import Extracted, ExtractedKind  # noqa: E402
+from tools.supplier_sim.billed_po import billed_po  # noqa: E402
 from tools.supplier_sim.samples import Sample  # noqa: E402
 
 # Format → module of tools.supplier_sim with sample_set().
@@ -166,26 +167,39 @@ def score_sample(sample: Sample, score: FormatScore) -> None:
         got = reading.document if reading is not None else None
         if got is not None:
             score.documents_found += 1
-        wrong_values = missing = 0
         read = leaves(got) if got is not None else {}
-        for path, expected in leaves(truth["document"]).items():
-            if path.split(".")[0].split("[")[0] in UNSCORED:
-                continue
+        for path, expected in scored(truth["document"]):
             right = got is not None and same(expected, read.get(path, MODEL_DEFAULTS.get(path)))
             score.fields_total += 1
             score.fields_right += right
-            if not right:
-                wrong_values += path in read
-                missing += path not in read
             tally = score.per_field.setdefault(field_name(path), [0, 0])
             tally[0] += right
             tally[1] += 1
             confidence = confidence_of(reading, path) if reading is not None and path in read else None
             count_band(score.calibration, field_name(path), confidence, right)
-        if reading is not None and would_send_on(reading):
+        sent = sent_on(reading, truth["document"]) if reading is not None else None
+        if sent is not None:
+            sent_leaves = leaves(sent)
+            wrong = [
+                p
+                for p, e in scored(truth["document"])
+                if not same(e, sent_leaves.get(p, MODEL_DEFAULTS.get(p)))
+            ]
             score.sent_on_unreviewed += 1
-            score.sent_on_with_wrong_value += wrong_values > 0
-            score.sent_on_with_missing_field += missing > 0
+            score.sent_on_with_wrong_value += any(p in sent_leaves for p in wrong)
+            score.sent_on_with_missing_field += any(p not in sent_leaves for p in wrong)
+
+
+def scored(document: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The ground truth's fields that are scored: (path, value)."""
+    return [
+        (path, value)
+        for path, value in leaves(document).items()
+        if path.split(".")[0].split("[")[0] not in UNSCORED
+    ]
+
+
+_RESOLVED_KINDS = (ExtractedKind.INVOICE, ExtractedKind.CREDIT_MEMO)
 
 
 def confidence_of(reading: Extracted, path: str) -> float | None:
@@ -225,11 +239,23 @@ def calibration_table(tallies: dict[str, dict[str, list[int]]]) -> list[str]:
     return lines
 
 
-def would_send_on(reading: Extracted) -> bool:
-    """Intake's own gate (activities.intake.resolve.reading_problems), short of
-    the PO and vendor lookups: valid, consistent, every field sure enough."""
-    problems, _ = reading_problems(reading.kind, reading.document, reading.confidence, REVIEW_THRESHOLD)
-    return not problems
+def sent_on(reading: Extracted, truth: dict[str, Any]) -> dict[str, Any] | None:
+    """The document intake would send on unreviewed, or None when it asks a
+    person: valid, consistent, every field sure enough. An invoice is first
+    resolved against the PO it bills (`billed_po`, made from its ground
+    truth) as intake resolves it against the live PO, which confirms or maps
+    each line's PO line and settles the vendor; other kinds are judged as read."""
+    po = billed_po(truth) if reading.kind in _RESOLVED_KINDS else None
+    if po is None:
+        problems, _ = reading_problems(reading.kind, reading.document, reading.confidence, REVIEW_THRESHOLD)
+        return None if problems else reading.document
+    resolved = resolve_reading(
+        reading,
+        po=PoFacts(po, "issued", is_final=False),
+        vendors=[VendorRef(po.vendor_id, po.vendor_id)],
+        min_confidence=REVIEW_THRESHOLD,
+    )
+    return None if resolved.problems else resolved.document
 
 
 def pdf_speed(samples: list[Sample], rounds: int) -> dict[str, Any]:

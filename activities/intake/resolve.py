@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from models.common import REPLACEMENT
 from models.extraction import Extracted, ExtractedKind, model_class
 from models.intake import Resolution
-from models.purchase_order import PurchaseOrder
+from models.purchase_order import PurchaseOrder, PurchaseOrderLine
 from workflows.contract import PoSignal
 
 __all__ = ["PoFacts", "VendorRef", "reading_problems", "resolve_reading", "SIGNAL_FOR_KIND"]
@@ -189,17 +189,32 @@ def _map_lines(
     notes: list[str],
 ) -> None:
     """A line whose number the reading was unsure of (or that names no PO
-    line) is matched to the PO line with the same item or description."""
+    line) is matched to the PO line with the same item or description. An
+    unsure number is also confirmed when the PO line it names orders the same
+    item, description, unit price or quantity: a supplier's own position
+    column ("Pos.", "Line") is read below review, as its numbering need not
+    be the PO's."""
     po_lines = {line.line_no: line for line in po.lines}
     for index, line in enumerate(document.get("lines") or []):
         if not isinstance(line, dict):
             continue
-        sure = confidence.get(f"lines[{index}].line_no", 1.0) >= min_confidence
+        key = f"lines[{index}].line_no"
+        sure = confidence.get(key, 1.0) >= min_confidence
+        confirmed = (
+            _confirmed_by(line, po_lines[line["line_no"]]) if line.get("line_no") in po_lines else None
+        )
+        if not sure and confirmed:
+            notes.append(f"invoice line {index + 1}: PO line {line['line_no']} confirmed by its {confirmed}")
+            confidence[key] = max(min_confidence, 0.9)
+            continue
         if sure and line.get("line_no") in po_lines:
             # Sure of a number, but billing another PO line's item: an
-            # invoice's own line numbering, not the PO's. The item decides.
+            # invoice's own line numbering, not the PO's. The item decides,
+            # unless the line named bills that item too (a PO may order one
+            # item on several lines, at other prices or dates).
             other = _po_line_with_item(line, po)
-            if other is not None and other != line["line_no"]:
+            named = po_lines[line["line_no"]]
+            if other is not None and other != line["line_no"] and not _same_item(line, named):
                 notes.append(
                     f"invoice line {index + 1} bills {line.get('item_id')}, which is PO line {other}, "
                     f"not {line['line_no']}: mapped by its item"
@@ -210,24 +225,46 @@ def _map_lines(
         if target is not None and target != line.get("line_no"):
             notes.append(f"invoice line {index + 1} mapped to PO line {target} by its item")
             line["line_no"] = target
-            confidence[f"lines[{index}].line_no"] = max(min_confidence, 0.9)
+            confidence[key] = max(min_confidence, 0.9)
+
+
+def _same_item(line: dict[str, Any], po_line: PurchaseOrderLine) -> bool:
+    item = _norm(str(line.get("item_id") or ""))
+    return bool(item) and _norm(po_line.item_id) == item
+
+
+def _same_description(line: dict[str, Any], po_line: PurchaseOrderLine) -> bool:
+    text = _norm(str(line.get("description") or ""))
+    wanted = _norm(po_line.description)
+    item = _norm(po_line.item_id)
+    return bool(text and wanted) and (wanted in text or text in wanted or bool(item and item in text))
+
+
+def _confirmed_by(line: dict[str, Any], po_line: PurchaseOrderLine) -> str | None:
+    """What of the PO line the invoice line agrees with, if anything: its
+    item, its description, or (for an invoice that prints neither) its unit
+    price or the quantity ordered — one of them, so that a price variance
+    still reaches the PO's match, which holds it."""
+    if _same_item(line, po_line):
+        return "item"
+    if _same_description(line, po_line):
+        return "description"
+    if _decimal(line.get("unit_price")) == po_line.unit_price:
+        return "unit price"
+    if _decimal(line.get("quantity")) == po_line.quantity:
+        return "quantity"
+    return None
 
 
 def _po_line_with_item(line: dict[str, Any], po: PurchaseOrder) -> int | None:
-    item = _norm(str(line.get("item_id") or ""))
-    return next((po_line.line_no for po_line in po.lines if item and _norm(po_line.item_id) == item), None)
+    return next((po_line.line_no for po_line in po.lines if _same_item(line, po_line)), None)
 
 
 def _po_line_for(line: dict[str, Any], po: PurchaseOrder) -> int | None:
     by_item = _po_line_with_item(line, po)
     if by_item is not None:
         return by_item
-    text = _norm(str(line.get("description") or ""))
-    for po_line in po.lines:
-        wanted = _norm(po_line.description)
-        if text and wanted and (wanted in text or text in wanted or _norm(po_line.item_id) in text):
-            return po_line.line_no
-    return None
+    return next((po_line.line_no for po_line in po.lines if _same_description(line, po_line)), None)
 
 
 def _changes_that_change_nothing(document: dict[str, Any], po: PurchaseOrder) -> list[str]:

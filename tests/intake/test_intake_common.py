@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from decimal import Decimal
 from email.message import EmailMessage
 
 import pytest
@@ -460,6 +461,74 @@ def test_an_invoice_line_numbered_by_the_invoice_is_mapped_by_the_item_it_bills(
     result = resolve_reading(reading(doc), po=facts(), vendors=VENDORS, min_confidence=0.8)
     assert result.document["lines"][0]["line_no"] == 2
     assert "bills MRO-BEARING-6204, which is PO line 2, not 1" in result.notes[0]
+
+
+def test_a_sure_line_number_stays_when_the_po_orders_its_item_on_several_lines() -> None:
+    # The PO orders the bearing twice (another price, another date): billing
+    # line 2 is not billing line 1, though the item is the same.
+    twice = ORDER.model_copy(
+        update={"lines": [ORDER.lines[1].model_copy(update={"line_no": n}) for n in (1, 2)]}
+    )
+    doc = INVOICE.model_dump(mode="json")
+    doc["lines"] = [dict(doc["lines"][1], line_no=2, item_id=ORDER.lines[1].item_id)]
+    result = resolve_reading(reading(doc), po=facts(twice), vendors=VENDORS, min_confidence=0.8)
+    assert result.document["lines"][0]["line_no"] == 2
+    assert not any("mapped" in note for note in result.notes)
+
+
+def test_an_unsure_line_number_is_confirmed_by_the_item_its_po_line_orders() -> None:
+    # A supplier's own "Pos." column is read below review: the PO says whether
+    # its numbers are the PO's lines.
+    doc = INVOICE.model_dump(mode="json")
+    doc["lines"] = [
+        dict(line, item_id=ordered.item_id) for line, ordered in zip(doc["lines"], ORDER.lines, strict=True)
+    ]
+    unsure = {f"lines[{i}].line_no": 0.72 for i in range(len(doc["lines"]))}
+    result = resolve_reading(reading(doc, **unsure), po=facts(), vendors=VENDORS, min_confidence=0.8)
+    assert result.ready, result.problems
+    assert [line["line_no"] for line in result.document["lines"]] == [line.line_no for line in ORDER.lines]
+    assert "invoice line 1: PO line 1 confirmed by its item" in result.notes
+
+
+def test_an_item_less_line_number_is_confirmed_by_its_po_lines_unit_price() -> None:
+    doc = INVOICE.model_dump(mode="json")
+    assert all(line.get("item_id") is None and line.get("description") is None for line in doc["lines"])
+    unsure = {f"lines[{i}].line_no": 0.72 for i in range(len(doc["lines"]))}
+    result = resolve_reading(reading(doc, **unsure), po=facts(), vendors=VENDORS, min_confidence=0.8)
+    assert result.ready, result.problems
+    assert "invoice line 2: PO line 2 confirmed by its unit price" in result.notes
+
+
+def test_a_price_variance_on_an_item_less_line_is_confirmed_by_the_quantity_ordered() -> None:
+    # The match, not intake, decides on the price: the line must reach it.
+    doc = INVOICE.model_dump(mode="json")
+    doc["lines"] = [
+        dict(
+            doc["lines"][0],
+            unit_price=str(ORDER.lines[0].unit_price + 1),
+            quantity=str(ORDER.lines[0].quantity),
+        )
+    ]
+    result = resolve_reading(
+        reading(doc, **{"lines[0].line_no": 0.72}), po=facts(), vendors=VENDORS, min_confidence=0.8
+    )
+    assert "invoice line 1: PO line 1 confirmed by its quantity" in result.notes
+    assert "read with low confidence" not in " ".join(result.problems)
+
+
+def test_an_unsure_line_number_the_po_cannot_confirm_goes_to_a_person() -> None:
+    doc = INVOICE.model_dump(mode="json")
+    line = dict(doc["lines"][0], item_id="SOMETHING-ELSE", description="Not on the PO")
+    line |= {
+        "unit_price": str(Decimal(line["unit_price"]) + 1),
+        "quantity": str(Decimal(line["quantity"]) - 1),
+    }
+    doc["lines"] = [line]
+    result = resolve_reading(
+        reading(doc, **{"lines[0].line_no": 0.72}), po=facts(), vendors=VENDORS, min_confidence=0.8
+    )
+    assert result.document["lines"][0]["line_no"] == 1
+    assert "read with low confidence: lines[0].line_no (0.72)" in result.problems
 
 
 def test_an_ack_line_marked_changed_with_the_ordered_values_needs_a_person() -> None:

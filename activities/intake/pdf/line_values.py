@@ -50,10 +50,14 @@ _PO_LINE_REF = re.compile(
 )
 
 _BASE = 0.9
+_SUPPLIERS_NUMBERING = 0.8  # a position column that may not number the PO's lines: 0.72, below review
 
 
-def parse_row(row: RawRow, reading: Reading, acknowledgment: bool, remarks: bool = False) -> LineItem:
-    """A row's values, each with its confidence and the cell it was read from."""
+def parse_row(
+    row: RawRow, reading: Reading, acknowledgment: bool, remarks: bool = False, positions: bool = True
+) -> LineItem:
+    """A row's values, each with its confidence and the cell it was read from.
+    `positions`: the table's line column counts up (`lines.counts_up`)."""
     values: dict[str, Any] = {}
     confidence: dict[str, float] = {}
     boxes: dict[str, tuple[int, Box]] = {}
@@ -64,7 +68,10 @@ def parse_row(row: RawRow, reading: Reading, acknowledgment: bool, remarks: bool
         confidence[name] = round(_BASE * quality, 3)
         boxes[name] = (row.page, row.cells[kind][1] if kind in row.cells else row.box)
 
-    _line_number(row, put)
+    # An acknowledgment answers the PO line by line: a position column that
+    # counts up is the PO's numbering. An invoice's is the supplier's own,
+    # which resolution confirms against the PO (`resolve._map_lines`).
+    _line_number(row, put, po_numbering=acknowledgment and positions)
 
     qty = amount_in(row.text("qty"), reading)
     price = amount_in(row.text("unit_price"), reading)
@@ -83,10 +90,11 @@ def parse_row(row: RawRow, reading: Reading, acknowledgment: bool, remarks: bool
     return LineItem(values, confidence, boxes, warnings)
 
 
-def _line_number(row: RawRow, put: Any) -> None:
+def _line_number(row: RawRow, put: Any, *, po_numbering: bool) -> None:
     """The PO line a row bills: a PO-line column, else a PO line reference in
     its text ("Ihre Bestellung PO-1001, Pos. 20" — the supplier's own
-    position number is not the PO's), else a line/position column."""
+    position number is not the PO's), else a line/position column — below
+    review unless it is known to number the PO's lines."""
     number = cell_int(row.text("po_line"))
     if number is not None:
         put("line_no", number, 1.05, "po_line")
@@ -99,7 +107,7 @@ def _line_number(row: RawRow, put: Any) -> None:
         return
     number = cell_int(row.text("line"))
     if number is not None:
-        put("line_no", number, 1.0, "line")
+        put("line_no", number, 1.0 if po_numbering else _SUPPLIERS_NUMBERING, "line")
 
 
 def _parse_invoice_cells(

@@ -18,10 +18,12 @@ and on an acknowledgment a remark line under it ("Preisänderung",
 "backordered", "cancelled") gives its status. The table ends at a totals label; when a page ends first, it continues on the
 next page (under a repeated header, or under the same bands without one).
 
-`line_no` is the PO line billed: from a PO-line column, else a line/position
-column (or an "Item" column holding 1, 2, 3 beside a part-number column), else
-a PO line reference in the description ("PO line 20"), else the row's
-position — each with less confidence.
+`line_no` is the PO line billed: from a PO-line column, else a PO line
+reference in the description ("PO line 20"), else a line/position column (or
+an "Item" column holding 1, 2, 3 beside a part-number column), else the row's
+position — each with less confidence. On an invoice a position column is the
+supplier's own numbering: below review until resolution finds that the PO
+line of that number orders the same item, description, price or quantity.
 
 Here: the table across pages. Its parts: `line_header` (columns),
 `line_rows` (rows), `line_receipts` (no header), `line_values` (a row's values).
@@ -149,10 +151,32 @@ def find_line_items(pages: list[Page], reading: Reading, *, acknowledgment: bool
     _settle_item_or_line(raw_rows)
     _item_column_numbers_lines(raw_rows)
     remarks = any("remark" in r.cells for r in raw_rows) and not any("status" in r.cells for r in raw_rows)
-    items = number_lines([parse_row(row, reading, acknowledgment, remarks) for row in raw_rows])
+    positions = _line_column_counts_up(raw_rows)
+    if not positions:
+        notes.append(
+            "the line column's numbers do not count up (1, 2, 3 or 10, 20, 30): they may be item "
+            "numbers or another order's lines, so each line's PO line needs checking"
+        )
+    items = number_lines([parse_row(row, reading, acknowledgment, remarks, positions) for row in raw_rows])
     if items and notes:
         items[0].warnings.extend(notes)
     return LineTable(items, regions, sources[0] if sources else "none")
+
+
+def counts_up(numbers: list[int]) -> bool:
+    """Numbers a position column holds: each above the one before, and small
+    (up to 999) unless they go in tens (SAP's 10, 20, 30 … 1010). Item or
+    article numbers seldom do both; numbering that starts again (an invoice
+    billing two orders) does neither, and a person then checks the lines."""
+    steps_of_ten = all(n % 10 == 0 for n in numbers)
+    return all(b > a for a, b in pairwise(numbers)) and (max(numbers, default=0) <= 999 or steps_of_ten)
+
+
+def _line_column_counts_up(rows: list[RawRow]) -> bool:
+    """Whether a line column's numbers (where no PO-line column says more) are
+    positions. True when there are none to judge."""
+    numbers = [cell_int(r.text("line")) for r in rows if "po_line" not in r.cells]
+    return counts_up([n for n in numbers if n is not None])
 
 
 def _settle_item_or_line(rows: list[RawRow]) -> None:
@@ -182,8 +206,6 @@ def _item_column_numbers_lines(rows: list[RawRow]) -> None:
     ]
     if any(n is None for n in numbers):
         return
-    ints = [n for n in numbers if n is not None]
-    steps_of_ten = all(n % 10 == 0 for n in ints)
-    if all(b > a for a, b in pairwise(ints)) and (max(ints) <= 999 or steps_of_ten):
+    if counts_up([n for n in numbers if n is not None]):
         for row in rows:
             row.cells["line"] = row.cells.pop("item")
