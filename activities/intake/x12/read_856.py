@@ -95,6 +95,8 @@ def read_856(env: Envelope) -> list[Extracted]:
     shipment = header + [seg for level in levels if level.code == "S" for seg in level.segments]
     orders = [level for level in levels if level.code == "O"]
     items = [level for level in levels if level.code == "I"]
+    if not orders and not items and first_of(shipment, "PRF") is None:
+        return [_shipment_only(env, bsn, shipment)]
     if not orders:
         container = next((level for level in levels if level.code == "S"), levels[0])
         orders = [container]
@@ -149,14 +151,34 @@ def _ship_notice(
     context = own + shipment  # the order's own values win over the shipment's
     prf = env.require(order.segments + shipment, "PRF", "purchase order reference", order.hl, "HL")
     read_identifier(r, "po_number", prf, 1, "PO number", doc)
-    _asn_id(r, bsn, doc, several)
-    _shipped_at(r, bsn, context)
-    _delivery_and_transport(r, context)
-    read_vendor(r, env, all_of(context, "N1"), all_of(context, "REF"))
+    _shipment(r, env, bsn, context, several)
     doc["lines"] = _shipped_lines(r, items)
     if not doc["lines"]:
         r.warnings.append(f"order {doc['po_number']} has no shipped quantity")
     return r.extracted()
+
+
+def _shipment_only(env: Envelope, bsn: Segment, shipment: list[Segment]) -> Extracted:
+    """An 856 with a shipment level alone, which the standard allows (its
+    order and item levels are optional; a buyer's guide requires them). It
+    names no PO and nothing shipped, so nothing can be received against it:
+    what it does say is read, for a person to tell which PO it ships."""
+    r = Reading(ExtractedKind.ASN, FORMAT_856)
+    _shipment(r, env, bsn, shipment, several=False)
+    r.document["lines"] = []
+    r.warnings.append(
+        "a shipment level only (HL03 = S): no order level (O) names the PO and no item level (I) "
+        "what was shipped; a person must say which PO and lines it ships"
+    )
+    return r.extracted()
+
+
+def _shipment(r: Reading, env: Envelope, bsn: Segment, context: list[Segment], several: bool) -> None:
+    """What the shipment says: its id and date, delivery, carrier, tracking and shipper."""
+    _asn_id(r, bsn, r.document, several)
+    _shipped_at(r, bsn, context)
+    _delivery_and_transport(r, context)
+    read_vendor(r, env, all_of(context, "N1"), all_of(context, "REF"))
 
 
 def _asn_id(r: Reading, bsn: Segment, doc: dict[str, Any], several: bool) -> None:
