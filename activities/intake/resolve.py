@@ -242,11 +242,14 @@ def _same_description(line: dict[str, Any], po_line: PurchaseOrderLine) -> bool:
 
 def _confirmed_by(line: dict[str, Any], po_line: PurchaseOrderLine) -> str | None:
     """What of the PO line the invoice line agrees with, if anything: its
-    item, its description, or (for an invoice that prints neither) its unit
-    price or the quantity ordered — one of them, so that a price variance
-    still reaches the PO's match, which holds it."""
+    item, its description, or else its unit price or the quantity ordered —
+    one of them, so that a price variance still reaches the PO's match, which
+    holds it. A line printing another item than the PO line's is not confirmed
+    by anything else (a description may be the supplier's own wording)."""
     if _same_item(line, po_line):
         return "item"
+    if line.get("item_id"):
+        return None
     if _same_description(line, po_line):
         return "description"
     if _decimal(line.get("unit_price")) == po_line.unit_price:

@@ -516,6 +516,20 @@ def test_a_price_variance_on_an_item_less_line_is_confirmed_by_the_quantity_orde
     assert "read with low confidence" not in " ".join(result.problems)
 
 
+def test_an_unsure_line_number_printing_another_item_is_not_confirmed_by_its_price() -> None:
+    # Supplier's position 1 bills the bearing, which is PO line 2, at the
+    # price PO line 1 happens to have: the item decides, not the price.
+    doc = INVOICE.model_dump(mode="json")
+    doc["lines"] = [
+        dict(doc["lines"][0], item_id=ORDER.lines[1].item_id, unit_price=str(ORDER.lines[0].unit_price))
+    ]
+    result = resolve_reading(
+        reading(doc, **{"lines[0].line_no": 0.72}), po=facts(), vendors=VENDORS, min_confidence=0.8
+    )
+    assert result.document["lines"][0]["line_no"] == 2
+    assert "invoice line 1 mapped to PO line 2 by its item" in result.notes
+
+
 def test_an_unsure_line_number_the_po_cannot_confirm_goes_to_a_person() -> None:
     doc = INVOICE.model_dump(mode="json")
     line = dict(doc["lines"][0], item_id="SOMETHING-ELSE", description="Not on the PO")
