@@ -18,7 +18,15 @@ from models import GoodsReceipt, PurchaseOrderState
 from models.inspections import InspectionResult
 from models.returns import ReturnReason, ReturnToVendor
 from p2p import receiving
-from starter.errors import Duplicate, FieldError, Invalid, NotFound, OverReceiptRefused, Unavailable
+from starter.errors import (
+    Duplicate,
+    FieldError,
+    Invalid,
+    NotFound,
+    OverReceiptRefused,
+    Rejected,
+    Unavailable,
+)
 from starter.service.authorization import authorize
 from starter.service.checks import check_payload_size, check_po_number, duplicate_message, sha256_of
 from starter.service.core import ServiceCore
@@ -63,14 +71,14 @@ class Documents(ServiceCore):
         check_po_number(po_number, expected_po_number)
         _check_return(document)
         check_payload_size(document, self.settings.max_workflow_input_bytes, f"{kind} {document.document_id}")
-        await self._ensure_open(po_number)
+        raw_bytes = raw or raw_json(document)
+        await self._open_or_duplicate(document, kind, raw_bytes)
         if isinstance(document, GoodsReceipt):
             async with self.audited(
                 by, po_number=po_number, what=f"send a {kind}", evidence=document.document_id
             ):
                 await self._check_over_receipt(document)
         document_id = document.document_id
-        raw_bytes = raw or raw_json(document)
         stored = await self.store_document(
             document_id=document_id,
             kind=kind,
@@ -93,6 +101,25 @@ class Documents(ServiceCore):
             )
         log.info("accepted %s %s for %s", kind, document_id, workflow_id)
         return DocumentAccepted(document_id, po_number, workflow_id)
+
+    async def _open_or_duplicate(self, document: SupplierDocument, kind: str, raw: bytes) -> None:
+        """A closed PO takes no new document (Rejected); one it took before —
+        the same business key, re-sent — is still answered as the duplicate
+        it is, whenever it comes back."""
+        try:
+            await self._ensure_open(document.po_number)
+        except Rejected:
+            first = await self._db(repository.get_document, self.engine, document.document_id)
+            if first is None or first.po_number != document.po_number:
+                raise
+            raise Duplicate(
+                duplicate_message(
+                    kind, document.document_id, document.po_number, same_bytes=first.sha256 == sha256_of(raw)
+                ),
+                document_id=document.document_id,
+                first_document_id=first.document_id,
+                workflow_id=workflow_id_for(document.po_number),
+            ) from None
 
     async def _what_to_signal(
         self, document: SupplierDocument, stored: repository.StoredDocument, *, same_bytes: bool

@@ -35,7 +35,14 @@ with warnings.catch_warnings():
 @pytest.fixture
 def repo(monkeypatch: pytest.MonkeyPatch) -> FakeRepository:
     fake = FakeRepository()
-    for name in ("store_document", "list_tasks", "get_task", "list_purchase_orders", "get_document_bytes"):
+    for name in (
+        "store_document",
+        "get_document",
+        "list_tasks",
+        "get_task",
+        "list_purchase_orders",
+        "get_document_bytes",
+    ):
         monkeypatch.setattr(repository, name, getattr(fake, name))
     monkeypatch.setattr(master_data, "get_vendor", fake.get_vendor)
     return fake

@@ -285,6 +285,31 @@ def test_a_resend_racing_the_po_closing_is_still_409_duplicate(
     assert "closed" in other.json()["detail"] or "completed" in other.json()["detail"]
 
 
+def test_an_invoice_resent_after_its_po_closed_is_still_409_duplicate(
+    api: TestClient, temporal: FakeTemporal
+) -> None:
+    """A closed PO takes no new invoice, but one it took is a duplicate whenever
+    it comes back (the same number written differently): the sender learns it
+    was received, not that it came too late."""
+    with_po(api)
+    first, _ = post_json(api, "/api/v1/purchase-orders/1001/invoices", INVOICE)
+    assert first.status_code == 202, first.text
+    temporal.workflows["po-1001"].status = WorkflowExecutionStatus.COMPLETED
+
+    again, _ = post_json(
+        api, "/api/v1/purchase-orders/1001/invoices", INVOICE | {"invoice_number": "inv 1001"}
+    )
+    other, _ = post_json(
+        api, "/api/v1/purchase-orders/1001/invoices", INVOICE | {"invoice_number": "INV-1002"}
+    )
+
+    assert again.status_code == 409 and again.json().get("status") == "duplicate", again.json()
+    assert again.json()["first_document_id"] == again.json()["document_id"]
+    assert other.status_code == 409 and "status" not in other.json()
+    assert "closed" in other.json()["detail"] or "completed" in other.json()["detail"]
+    assert len(temporal.workflows["po-1001"].signals) == 1  # nothing signalled to the closed PO
+
+
 def test_resent_invoice_with_other_content_resends_the_first_copy(
     api: TestClient, temporal: FakeTemporal
 ) -> None:

@@ -298,6 +298,20 @@ class FakeRepository:
     def list_purchase_orders(self, engine: Any, *, status: str | None = None) -> list[PoProjection]:
         return [p for p in self.projections if status is None or p.status == status]
 
+    def get_document(self, engine: Any, document_id: str) -> repository.StoredDocument | None:
+        first = self.documents.get(document_id)
+        if first is None:
+            return None
+        return repository.StoredDocument(
+            document_id=document_id,
+            sha256=first["sha256"],
+            kind=first["kind"],
+            po_number=first["po_number"],
+            received_at=NOW,
+            duplicate=False,
+            first_document_id=document_id,
+        )
+
     def get_document_bytes(self, engine: Any, document_id: str) -> bytes | None:
         document = self.documents.get(document_id)
         return document["raw"] if document else None
