@@ -168,7 +168,8 @@ def score_sample(sample: Sample, score: FormatScore) -> None:
         if got is not None:
             score.documents_found += 1
         read = leaves(got) if got is not None else {}
-        for path, expected in scored(truth["document"]):
+        fields = scored(truth["document"])
+        for path, expected in fields:
             right = got is not None and same(expected, read.get(path, MODEL_DEFAULTS.get(path)))
             score.fields_total += 1
             score.fields_right += right
@@ -180,11 +181,7 @@ def score_sample(sample: Sample, score: FormatScore) -> None:
         sent = sent_on(reading, truth["document"]) if reading is not None else None
         if sent is not None:
             sent_leaves = leaves(sent)
-            wrong = [
-                p
-                for p, e in scored(truth["document"])
-                if not same(e, sent_leaves.get(p, MODEL_DEFAULTS.get(p)))
-            ]
+            wrong = [p for p, e in fields if not same(e, sent_leaves.get(p, MODEL_DEFAULTS.get(p)))]
             score.sent_on_unreviewed += 1
             score.sent_on_with_wrong_value += any(p in sent_leaves for p in wrong)
             score.sent_on_with_missing_field += any(p not in sent_leaves for p in wrong)

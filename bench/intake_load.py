@@ -41,9 +41,7 @@ import argparse
 import asyncio
 import json
 import math
-import signal
 import sys
-import tempfile
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -448,18 +446,11 @@ def main(argv: Sequence[str] | None = None, *, out: Any = None) -> int:
             setattr(args, name, value)
     out = out or sys.stdout
     result = Result()
-    previous = signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        with tempfile.TemporaryDirectory(prefix="poflow-intake-") as home:
-            stack = throughput_stack.start(Path(home) / "home", STARTUP_TIMEOUT_S, bare=False)
-            try:
-                asyncio.run(measure(stack, args, result))
-            except KeyboardInterrupt:
-                result.ended = "interrupted"
-            finally:
-                throughput_stack.stop(stack)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    with throughput_stack.running("poflow-intake-", STARTUP_TIMEOUT_S, bare=False) as stack:
+        try:
+            asyncio.run(measure(stack, args, result))
+        except KeyboardInterrupt:
+            result.ended = "interrupted"
     document = report(result, args, "quick" if args.quick else "full")
     if args.json != "-":
         print(markdown(document), file=out)
@@ -469,10 +460,6 @@ def main(argv: Sequence[str] | None = None, *, out: Any = None) -> int:
     life = document["lifecycles"]
     failed = any(r["failed"] or not r["documents"] for r in document["documents"])
     return 0 if result.ended == "complete" and not failed and life and not life["failed"] else 1
-
-
-def _interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

@@ -34,9 +34,7 @@ import argparse
 import asyncio
 import json
 import math
-import signal
 import sys
-import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -237,14 +235,11 @@ async def measure(stack: throughput_stack.BenchStack, run: Run, concurrency: int
 def one_run(run: Run, concurrency: int, seconds: float) -> None:
     """A stack of its own with the run's cache; stopped whatever happens."""
     extra = {"POFLOW_MAX_CACHED_WORKFLOWS": str(run.cache)}
-    with tempfile.TemporaryDirectory(prefix="poflow-open-") as home:
-        stack = throughput_stack.start(Path(home) / "home", STARTUP_TIMEOUT_S, bare=False, extra_env=extra)
+    with throughput_stack.running("poflow-open-", STARTUP_TIMEOUT_S, bare=False, extra_env=extra) as stack:
         try:
             asyncio.run(measure(stack, run, concurrency, seconds))
         except KeyboardInterrupt:
             run.ended = "interrupted"
-        finally:
-            throughput_stack.stop(stack)
 
 
 # --------------------------------------------------------------------------- the report
@@ -372,15 +367,12 @@ def main(argv: Sequence[str] | None = None, *, out: Any = None) -> int:
     out = out or sys.stdout
     seconds = args.max_seconds or (QUICK_MAX_SECONDS if args.quick else FULL_MAX_SECONDS)
     done: list[Run] = []
-    previous = signal.signal(signal.SIGTERM, _interrupt)
-    try:
+    with throughput_stack.sigterm_interrupts():  # between runs too: the report is still written
         for run in runs(args):
             done.append(run)
             one_run(run, args.concurrency, seconds)
             if run.ended == "interrupted":
                 break
-    finally:
-        signal.signal(signal.SIGTERM, previous)
     rows = [row(run) for run in done]
     document = {
         "environment": throughput.environment("quick" if args.quick else "full"),
@@ -395,10 +387,6 @@ def main(argv: Sequence[str] | None = None, *, out: Any = None) -> int:
         text = json.dumps(document, indent=2, default=asdict)
         print(text, file=out) if args.json == "-" else Path(args.json).write_text(text + "\n")
     return 0 if all(r["failed"] == 0 and r["open"] for r in rows) else 1
-
-
-def _interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

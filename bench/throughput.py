@@ -54,10 +54,8 @@ import json
 import math
 import os
 import platform
-import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -633,24 +631,13 @@ def main(argv: Sequence[str] | None = None, *, out: Any = None) -> int:
     mode = "quick" if args.quick else "full"
     timeout = args.timeout or (QUICK_TIMEOUT_S if args.quick else FULL_TIMEOUT_S)
     run = Run(levels=_levels(args), n=_lifecycles(args))
-    previous = signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        with tempfile.TemporaryDirectory(prefix="poflow-bench-") as home:
-            stack = throughput_stack.start(Path(home) / "home", STARTUP_TIMEOUT_S)
-            try:
-                asyncio.run(run_against(stack, run, args.sample, timeout))
-            except KeyboardInterrupt:
-                run.ended = "interrupted"
-            finally:
-                throughput_stack.stop(stack)
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    with throughput_stack.running("poflow-bench-", STARTUP_TIMEOUT_S) as stack:
+        try:
+            asyncio.run(run_against(stack, run, args.sample, timeout))
+        except KeyboardInterrupt:
+            run.ended = "interrupted"
     _print(report(run, mode), args.json, out)
     return 0 if run.ended == "complete" and not any(b.failures for b in run.batches) else 1
-
-
-def _interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
 
 
 def _print(document: dict[str, Any], json_target: str | None, out: Any) -> None:

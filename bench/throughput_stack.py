@@ -16,12 +16,14 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from settings import Settings, load_settings
 from starter.stack_config import PID_FILE_NAME, free_local_port
@@ -221,3 +223,31 @@ def _stop_up(stack: BenchStack) -> None:
         leftovers = {name: p for name, p in live_processes(record).items() if name != "up"}
         if leftovers:
             stop_in_order(leftovers, timeout=10, say=lambda _: None)
+
+
+@contextmanager
+def sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM raises KeyboardInterrupt meanwhile, so that `kill` ends a run
+    the way Ctrl-C does: its stack stopped and what it measured reported."""
+
+    def interrupt(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def running(
+    prefix: str, timeout: float, *, bare: bool = True, extra_env: Mapping[str, str] | None = None
+) -> Iterator[BenchStack]:
+    """A stack (`start`) in a temporary home, stopped whatever happens."""
+    with sigterm_interrupts(), tempfile.TemporaryDirectory(prefix=prefix) as home:
+        stack = start(Path(home) / "home", timeout, bare=bare, extra_env=extra_env)
+        try:
+            yield stack
+        finally:
+            stop(stack)

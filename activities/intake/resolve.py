@@ -200,20 +200,19 @@ def _map_lines(
             continue
         key = f"lines[{index}].line_no"
         sure = confidence.get(key, 1.0) >= min_confidence
-        confirmed = (
-            _confirmed_by(line, po_lines[line["line_no"]]) if line.get("line_no") in po_lines else None
-        )
-        if not sure and confirmed:
+        number = line.get("line_no")
+        named = po_lines.get(number) if isinstance(number, int) else None
+        confirmed = _confirmed_by(line, named) if not sure and named is not None else None
+        if confirmed:
             notes.append(f"invoice line {index + 1}: PO line {line['line_no']} confirmed by its {confirmed}")
             confidence[key] = max(min_confidence, 0.9)
             continue
-        if sure and line.get("line_no") in po_lines:
+        if sure and named is not None:
             # Sure of a number, but billing another PO line's item: an
             # invoice's own line numbering, not the PO's. The item decides,
             # unless the line named bills that item too (a PO may order one
             # item on several lines, at other prices or dates).
             other = _po_line_with_item(line, po)
-            named = po_lines[line["line_no"]]
             if other is not None and other != line["line_no"] and not _same_item(line, named):
                 notes.append(
                     f"invoice line {index + 1} bills {line.get('item_id')}, which is PO line {other}, "
